@@ -1,0 +1,71 @@
+import RealModule
+
+/// Softplus, the "soft ReLU": `softplus(x) = (1/β)·log(1 + exp(β·x))`.
+///
+/// ```
+/// softplus(x)  = β·x > threshold ? x : max(x, 0) + log1p(exp(−β·|x|)) / β
+/// softplus′(x) = β·x > threshold ? 1 : sigmoid(β·x)
+/// ```
+///
+/// The options are PyTorch's: `beta` (> 0) sharpens the corner, and above `threshold` the
+/// function returns x itself (the two differ by less than exp(−threshold)/β there). The
+/// comparison β·x > threshold is made in the working type, as PyTorch does, so the scalar
+/// definition and the vector kernels switch at exactly the same inputs.
+///
+/// The form `max(x, 0) + log1p(exp(−β|x|))/β` never overflows and keeps the tiny positive
+/// value for very negative x: softplus(−100) ≈ 3.7e−44 in Double, not 0. Scalar values are
+/// evaluated in ``ActivationScalar/Wide`` and rounded once, so they are within 1 ulp of the
+/// correctly rounded result.
+///
+/// Special values: NaN propagates; softplus(−∞) = 0, softplus(+∞) = +∞; softplus(±0) = log 2/β.
+public struct Softplus: ElementwiseActivation {
+    /// β, the sharpness; softplus tends to ReLU as β → ∞.
+    public let beta: Double
+    /// Above β·x > threshold the function is linear (returns x).
+    public let threshold: Double
+
+    /// PyTorch's defaults: β = 1, threshold = 20.
+    public init() {
+        beta = 1
+        threshold = 20
+    }
+
+    /// - Throws: ``ActivationError/invalidParameter(activation:parameter:value:allowed:)``
+    ///   when β is not a finite positive number or the threshold is NaN.
+    public init(beta: Double = 1, threshold: Double = 20) throws(ActivationError) {
+        guard beta > 0, beta.isFinite else {
+            throw .invalidParameter(
+                activation: "softplus", parameter: "beta", value: beta,
+                allowed: "a finite number > 0")
+        }
+        guard !threshold.isNaN else {
+            throw .invalidParameter(
+                activation: "softplus", parameter: "threshold", value: threshold,
+                allowed: "a number")
+        }
+        self.beta = beta
+        self.threshold = threshold
+    }
+
+    /// True where the function is the identity: β·x > threshold in the working type.
+    @inlinable
+    public func isLinear<T: ActivationScalar>(at x: T) -> Bool {
+        T(beta) * x > T(threshold)
+    }
+
+    @inlinable
+    public func value<T: ActivationScalar>(_ x: T) -> T {
+        if x.isNaN || isLinear(at: x) { return x }
+        let wide = T.Wide(x), beta = T.Wide(beta)
+        let positivePart: T.Wide = wide > 0 ? wide : 0
+        let tail = T.Wide.log(onePlus: T.Wide.exp(-beta * wide.magnitude))
+        return T(positivePart + tail / beta)
+    }
+
+    @inlinable
+    public func derivative<T: ActivationScalar>(_ x: T) -> T {
+        if x.isNaN { return x }
+        if isLinear(at: x) { return 1 }
+        return Sigmoid().value(T(T.Wide(beta) * T.Wide(x)), evaluatedIn: T.Wide.self)
+    }
+}

@@ -1,0 +1,26 @@
+import RealModule
+
+/// The hyperbolic tangent, the other classic baseline.
+///
+/// ```
+/// tanh(x)  = (exp(x) − exp(−x)) / (exp(x) + exp(−x))
+/// tanh′(x) = 1 − tanh²(x) = 4·exp(−2|x|) / (1 + exp(−2|x|))²
+/// ```
+///
+/// The derivative is computed from x (not from 1 − tanh², which cancels for large |x|).
+///
+/// Special values: NaN propagates; tanh(±∞) = ±1; tanh(−0) = −0 (odd); tanh′(±∞) = 0.
+public struct Tanh: ElementwiseActivation {
+    public init() {}
+
+    @inlinable
+    public func value<T: ActivationScalar>(_ x: T) -> T {
+        T(T.Wide.tanh(T.Wide(x)))
+    }
+
+    @inlinable
+    public func derivative<T: ActivationScalar>(_ x: T) -> T {
+        let e = T.Wide.exp(-2 * T.Wide(x).magnitude)
+        return T(4 * e / ((1 + e) * (1 + e)))
+    }
+}

@@ -1,0 +1,107 @@
+/// Forward and backward passes of the family over buffers.
+///
+/// Every kernel computes exactly what the scalar definitions say: bit for bit for the
+/// piecewise-linear members, within the documented ulp bound for the transcendental ones.
+/// Buffers may be the same memory (in place); otherwise they must not overlap. Large buffers
+/// are split across ``Parallelism/threadCount`` threads; small ones stay on the caller's.
+extension Activation {
+    /// `output[i] = f(input[i])`. `output` may be `input` itself (in place).
+    /// - Precondition: the buffers have the same count.
+    public func forward<T: ActivationScalar>(
+        _ input: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<T>
+    ) {
+        precondition(input.count == output.count, "forward: input and output counts differ")
+        ReferenceKernels.forward(self, input, output)
+    }
+
+    /// `buffer[i] = f(buffer[i])`.
+    public func forward<T: ActivationScalar>(inPlace buffer: UnsafeMutableBufferPointer<T>) {
+        forward(UnsafeBufferPointer(buffer), into: buffer)
+    }
+
+    /// `[f(x) for x in input]`.
+    public func forward<T: ActivationScalar>(_ input: [T]) -> [T] {
+        [T](unsafeUninitializedCapacity: input.count) { output, initialized in
+            input.withUnsafeBufferPointer { forward($0, into: output) }
+            initialized = input.count
+        }
+    }
+
+    /// `gradientInput[i] = gradientOutput[i] · f′(input[i])`, valid for every member.
+    /// `gradientInput` may be `gradientOutput` (in place).
+    public func backward<T: ActivationScalar>(
+        input: UnsafeBufferPointer<T>, gradientOutput: UnsafeBufferPointer<T>,
+        into gradientInput: UnsafeMutableBufferPointer<T>
+    ) {
+        precondition(
+            input.count == gradientOutput.count && input.count == gradientInput.count,
+            "backward: buffer counts differ")
+        ReferenceKernels.backward(self, input: input, gradientOutput, gradientInput)
+    }
+
+    /// `gradientInput[i] = gradientOutput[i] · f′` read off the forward output `output[i]`.
+    /// - Precondition: ``savedForBackward`` is `.output` (ReLU with the default derivative
+    ///   at 0, leaky ReLU with α ≥ 0, identity).
+    public func backward<T: ActivationScalar>(
+        output: UnsafeBufferPointer<T>, gradientOutput: UnsafeBufferPointer<T>,
+        into gradientInput: UnsafeMutableBufferPointer<T>
+    ) {
+        precondition(savedForBackward == .output, "\(self) needs its input for the backward pass")
+        precondition(
+            output.count == gradientOutput.count && output.count == gradientInput.count,
+            "backward: buffer counts differ")
+        ReferenceKernels.backward(self, output: output, gradientOutput, gradientInput)
+    }
+
+    /// Backward from whatever ``savedForBackward`` says the layer kept (`saved`).
+    public func backward<T: ActivationScalar>(
+        saved: UnsafeBufferPointer<T>, gradientOutput: UnsafeBufferPointer<T>,
+        into gradientInput: UnsafeMutableBufferPointer<T>
+    ) {
+        switch savedForBackward {
+        case .input: backward(input: saved, gradientOutput: gradientOutput, into: gradientInput)
+        case .output: backward(output: saved, gradientOutput: gradientOutput, into: gradientInput)
+        }
+    }
+
+    /// `[g · f′(x) for (x, g) in zip(input, gradientOutput)]`.
+    public func backward<T: ActivationScalar>(input: [T], gradientOutput: [T]) -> [T] {
+        precondition(input.count == gradientOutput.count, "backward: counts differ")
+        return [T](unsafeUninitializedCapacity: input.count) { result, initialized in
+            input.withUnsafeBufferPointer { x in
+                gradientOutput.withUnsafeBufferPointer { g in
+                    backward(input: x, gradientOutput: g, into: result)
+                }
+            }
+            initialized = input.count
+        }
+    }
+}
+
+/// Plain scalar loops over the definitions: the oracle the fast kernels are tested against.
+public enum ReferenceKernels {
+    public static func forward<T: ActivationScalar>(
+        _ activation: Activation, _ input: UnsafeBufferPointer<T>,
+        _ output: UnsafeMutableBufferPointer<T>
+    ) {
+        for i in input.indices { output[i] = activation.value(input[i]) }
+    }
+
+    public static func backward<T: ActivationScalar>(
+        _ activation: Activation, input: UnsafeBufferPointer<T>,
+        _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
+    ) {
+        for i in input.indices {
+            gradientInput[i] = gradientOutput[i] * activation.derivative(input[i])
+        }
+    }
+
+    public static func backward<T: ActivationScalar>(
+        _ activation: Activation, output: UnsafeBufferPointer<T>,
+        _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
+    ) {
+        for i in output.indices {
+            gradientInput[i] = gradientOutput[i] * activation.derivative(fromOutput: output[i])
+        }
+    }
+}

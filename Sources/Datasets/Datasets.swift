@@ -1,0 +1,1 @@
+// The Datasets module. See docs/ARCHITECTURE.md.

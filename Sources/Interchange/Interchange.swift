@@ -1,0 +1,1 @@
+// The Interchange module. See docs/ARCHITECTURE.md.

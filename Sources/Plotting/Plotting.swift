@@ -1,0 +1,1 @@
+// The Plotting module. See docs/ARCHITECTURE.md.

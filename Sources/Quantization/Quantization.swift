@@ -1,0 +1,1 @@
+// The Quantization module. See docs/ARCHITECTURE.md.

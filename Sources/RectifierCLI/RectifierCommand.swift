@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `rectifier`: the command-line tool, a thin shell around the library.
+public struct RectifierCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rectifier",
+        abstract: "The rectifier family of activations: exact values, fast kernels, networks and experiments.",
+        subcommands: [
+            EvalCommand.self,
+        ]
+    )
+
+    public init() {}
+}

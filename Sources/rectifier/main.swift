@@ -1,0 +1,3 @@
+import RectifierCLI
+
+RectifierCommand.runFromCommandLine()

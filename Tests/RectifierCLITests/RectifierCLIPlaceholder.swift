@@ -1,0 +1,1 @@
+// Placeholder so the test target exists; replaced by the RectifierCLI tests.
