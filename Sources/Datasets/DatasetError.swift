@@ -43,7 +43,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): the file is empty; expected an IDX file (MNIST format)"
         case let .badMagic(path, found):
             let hex = found.map { byte in hexByte(byte) }.joined(separator: " ")
-            return "\(path): not an IDX file (starts with \(hex); expected 00 00, or 1f 8b for gzip)"
+            return "\(path): not an IDX file (starts with \(hex); expected 00 00, "
+                + "or 1f 8b for gzip)"
         case let .unsupportedType(path, typeCode):
             return "\(path): IDX type code \(hexByte(typeCode)) (\(typeName(typeCode))) is not "
                 + "supported; expected 08 (unsigned byte)"

@@ -76,7 +76,8 @@ final class DecodedByteStream {
     func read(into output: UnsafeMutableRawBufferPointer) throws(DatasetError) -> Int {
         var produced = 0
         while produced < output.count {
-            let step = try readOnce(into: UnsafeMutableRawBufferPointer(rebasing: output[produced...]))
+            let step = try readOnce(
+                into: UnsafeMutableRawBufferPointer(rebasing: output[produced...]))
             if step == 0 { break }
             produced += step
         }
@@ -121,11 +122,9 @@ final class DecodedByteStream {
                 try endMember(inflater)
                 if step.produced > 0 || finished { return step.produced }
             case Z_BUF_ERROR:
-                // No progress was possible: zlib needs input that is not there.
-                guard inputStart < inputEnd || !sourceEnded else {
-                    throw .corruptGzip(
-                        path: path, reason: "the compressed data ends before the gzip stream does")
-                }
+                // No progress with output space free: the refill above found no more input.
+                throw .corruptGzip(
+                    path: path, reason: "the compressed data ends before the gzip stream does")
             default:
                 throw .corruptGzip(path: path, reason: inflater.explain(step.status))
             }
@@ -141,7 +140,8 @@ final class DecodedByteStream {
         } else if remaining >= 2 && input[inputStart] == 0x1f && input[inputStart + 1] == 0x8b {
             inflater.startNextMember()
         } else {
-            throw .corruptGzip(path: path, reason: "unexpected bytes after the end of the gzip stream")
+            throw .corruptGzip(
+                path: path, reason: "unexpected bytes after the end of the gzip stream")
         }
     }
 

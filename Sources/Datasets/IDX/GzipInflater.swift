@@ -12,11 +12,13 @@ final class GzipInflater {
     init(path: String) throws(DatasetError) {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let status = inflateInit2_(stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        let status = inflateInit2_(
+            stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw .corruptGzip(path: path, reason: "zlib could not start inflating: status \(status)")
+            throw .corruptGzip(
+                path: path, reason: "zlib could not start inflating: status \(status)")
         }
         self.stream = stream
     }

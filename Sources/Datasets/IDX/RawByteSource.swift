@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A stream of raw (possibly compressed) bytes: a file or a buffer in memory.
@@ -73,7 +73,8 @@ final class MemoryByteSource: RawByteSource {
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         let count = min(buffer.count, bytes.count - position)
         bytes.withUnsafeBytes { source in
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[position..<position + count]))
+            buffer.copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: source[position..<position + count]))
         }
         position += count
         return count
@@ -89,8 +90,8 @@ private func readFromDescriptor(
     _ descriptor: Int32, _ address: UnsafeMutableRawPointer?, _ count: Int
 ) -> Int {
     #if canImport(Glibc)
-    Glibc.read(descriptor, address, count)
+        Glibc.read(descriptor, address, count)
     #else
-    Darwin.read(descriptor, address, count)
+        Darwin.read(descriptor, address, count)
     #endif
 }

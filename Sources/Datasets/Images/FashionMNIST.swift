@@ -18,7 +18,9 @@ public enum FashionMNIST {
     /// - Throws: as ``MNISTFormat/load(directory:classNames:maximumDataBytes:)``; a missing
     ///   file gives ``DatasetError/dataSetNotFound(directory:missing:)``, whose message tells
     ///   the user to run `make deps` or pass `--data DIR`.
-    public static func load(directory: String = defaultDirectory) throws(DatasetError) -> ImageDataSet {
+    public static func load(directory: String = defaultDirectory) throws(DatasetError)
+        -> ImageDataSet
+    {
         try MNISTFormat.load(directory: directory, classNames: classNames)
     }
 }

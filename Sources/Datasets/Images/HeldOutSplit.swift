@@ -23,7 +23,9 @@ extension LabeledImages {
     /// Complexity: O(count · pixelsPerImage).
     /// - Throws: ``DatasetError/invalidArgument(name:value:allowed:)`` unless
     ///   `1 ≤ validationCount < count`.
-    public func heldOutSplit(validationCount: Int, seed: UInt64) throws(DatasetError) -> HeldOutSplit {
+    public func heldOutSplit(validationCount: Int, seed: UInt64) throws(DatasetError)
+        -> HeldOutSplit
+    {
         guard validationCount >= 1, validationCount < count else {
             throw .invalidArgument(
                 name: "validation count", value: String(validationCount),
@@ -50,7 +52,9 @@ extension LabeledImages {
     ///
     /// - Throws: ``DatasetError/invalidArgument(name:value:allowed:)`` unless the fraction
     ///   is in (0, 1) and leaves at least one image on each side.
-    public func heldOutSplit(validationFraction: Double, seed: UInt64) throws(DatasetError) -> HeldOutSplit {
+    public func heldOutSplit(validationFraction: Double, seed: UInt64) throws(DatasetError)
+        -> HeldOutSplit
+    {
         guard validationFraction > 0, validationFraction < 1 else {
             throw .invalidArgument(
                 name: "validation fraction", value: String(validationFraction),
@@ -74,7 +78,9 @@ extension LabeledImages {
     ///
     /// - Throws: ``DatasetError/invalidArgument(name:value:allowed:)`` unless
     ///   `1 ≤ sampleCount ≤ count`.
-    public func randomSamples(_ sampleCount: Int, seed: UInt64) throws(DatasetError) -> LabeledImages {
+    public func randomSamples(_ sampleCount: Int, seed: UInt64) throws(DatasetError)
+        -> LabeledImages
+    {
         try checkSampleCount(sampleCount)
         var generator = SplitMix64(seed: seed)
         var indices = Array(0..<count)

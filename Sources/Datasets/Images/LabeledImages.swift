@@ -66,7 +66,10 @@ public struct LabeledImages: Sendable {
     }
 
     /// Images whose parts the caller has already checked.
-    init(checkedPixels pixels: [Float], labels: [UInt8], rows: Int, columns: Int, classNames: [String]) {
+    init(
+        checkedPixels pixels: [Float], labels: [UInt8], rows: Int, columns: Int,
+        classNames: [String]
+    ) {
         self.pixels = pixels
         self.labels = labels
         self.rows = rows
@@ -100,17 +103,16 @@ public struct LabeledImages: Sendable {
                 name: "indices[\(bad)]", value: String(indices[bad]), allowed: "0..<\(count)")
         }
         let stride = pixelsPerImage
-        let gathered = [Float](unsafeUninitializedCapacity: indices.count * stride) {
-            destination, initialized in
+        let gathered = makeFloatArray(count: indices.count * stride) { destination in
             pixels.withUnsafeBufferPointer { source in
                 for (position, index) in indices.enumerated() {
-                    let from = UnsafeBufferPointer(rebasing: source[index * stride..<(index + 1) * stride])
+                    let from = UnsafeBufferPointer(
+                        rebasing: source[index * stride..<(index + 1) * stride])
                     _ = UnsafeMutableBufferPointer(
                         rebasing: destination[position * stride..<(position + 1) * stride]
                     ).initialize(fromContentsOf: from)
                 }
             }
-            initialized = indices.count * stride
         }
         return LabeledImages(
             checkedPixels: gathered, labels: indices.map { labels[$0] }, rows: rows,

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A training set and a test set of labelled images, read from one directory.
@@ -53,7 +53,9 @@ public enum MNISTFormat {
         let baseNames = [trainingImagesFile, trainingLabelsFile, testImagesFile, testLabelsFile]
         let paths = baseNames.map { locate($0, in: directory) }
         let missing = zip(baseNames, paths).filter { $0.1 == nil }.map { $0.0 + "[.gz]" }
-        guard missing.isEmpty else { throw .dataSetNotFound(directory: directory, missing: missing) }
+        guard missing.isEmpty else {
+            throw .dataSetNotFound(directory: directory, missing: missing)
+        }
         let found = paths.compactMap { $0 }
         let training = try loadImages(
             imagesPath: found[0], labelsPath: found[1], classNames: classNames,
@@ -66,9 +68,10 @@ public enum MNISTFormat {
 
     /// Reads one images file (3 dimensions) and its labels file (1 dimension).
     ///
-    /// - Throws: any ``IDXReader`` error; ``DatasetError/countMismatch(imagesPath:imageCount:labelsPath:labelCount:)``
-    ///   and ``DatasetError/labelOutOfRange(path:index:label:classCount:)``;
-    ///   `.invalidArgument` for an empty list or more than 256 class names.
+    /// - Throws: any ``IDXReader`` error;
+    ///   ``DatasetError/countMismatch(imagesPath:imageCount:labelsPath:labelCount:)`` and
+    ///   ``DatasetError/labelOutOfRange(path:index:label:classCount:)``; `.invalidArgument` for
+    ///   an empty list or more than 256 class names.
     public static func loadImages(
         imagesPath: String, labelsPath: String, classNames: [String],
         maximumDataBytes: Int = IDXReader.defaultMaximumDataBytes
@@ -104,11 +107,10 @@ public enum MNISTFormat {
 
     /// `x / 255` for every byte, correctly rounded.
     private static func unitScaled(_ bytes: [UInt8]) -> [Float] {
-        [Float](unsafeUninitializedCapacity: bytes.count) { destination, initialized in
+        makeFloatArray(count: bytes.count) { destination in
             bytes.withUnsafeBufferPointer { source in
                 for index in source.indices { destination[index] = Float(source[index]) / 255 }
             }
-            initialized = bytes.count
         }
     }
 

@@ -61,7 +61,8 @@ public struct AddingProblem: Sendable {
             let second = half + generator.nextIndex(below: length - half)
             inputs[start + first * AddingProblem.featureCount + 1] = 1
             inputs[start + second * AddingProblem.featureCount + 1] = 1
-            targets[sequence] = inputs[start + first * AddingProblem.featureCount]
+            targets[sequence] =
+                inputs[start + first * AddingProblem.featureCount]
                 + inputs[start + second * AddingProblem.featureCount]
         }
         return SequenceRegressionBatch(

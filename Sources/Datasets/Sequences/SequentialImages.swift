@@ -22,7 +22,9 @@ public struct SequentialImages: Sendable {
         guard featureCount >= 1, images.pixelsPerImage % featureCount == 0 else {
             throw .invalidArgument(
                 name: "pixels per step", value: String(featureCount),
-                allowed: "a divisor of \(images.pixelsPerImage) (rows × columns), e.g. \(images.columns)")
+                allowed:
+                    "a divisor of \(images.pixelsPerImage) (rows × columns), e.g. \(images.columns)"
+            )
         }
         self.images = images
         self.featureCount = featureCount
