@@ -73,7 +73,7 @@ let package = Package(
 
         .testTarget(name: "ActivationsTests", dependencies: ["Activations"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Networks"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks"]),

@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A `[Float]` of `count` elements, each written once by `initialize`, asking Linux to back
+/// it with transparent huge pages when it is large.
+///
+/// Why: a fresh buffer costs a page fault per 4 KiB on first touch. For Fashion-MNIST's
+/// 188 MB of training pixels those faults took about 0.12 s here, four times the conversion
+/// itself; with 2 MiB pages the whole conversion took 0.03 s. Elsewhere, or when the kernel
+/// refuses, this is an ordinary array.
+func makeFloatArray(
+    count: Int, _ initialize: (UnsafeMutableBufferPointer<Float>) -> Void
+) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        initialize(buffer)
+        initialized = count
+    }
+}
+
+private let hugePageBytes = 2 << 20
+
+/// `madvise(MADV_HUGEPAGE)` over the whole 2 MiB pages inside `buffer`; a hint that can be
+/// refused, so its result is not checked.
+private func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+        guard let base = buffer.baseAddress, buffer.count >= 2 * hugePageBytes else { return }
+        let start = (Int(bitPattern: base) + hugePageBytes - 1) / hugePageBytes * hugePageBytes
+        let end = (Int(bitPattern: base) + buffer.count) / hugePageBytes * hugePageBytes
+        guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(address, end - start, MADV_HUGEPAGE)
+    #endif
+}
