@@ -1,0 +1,68 @@
+/// How one series looks: colour, and the cues that work without colour (dash pattern,
+/// marker shape, fill pattern), so a chart reads the same printed in grey or seen with any
+/// colour-vision deficiency.
+public struct SeriesStyle: Sendable, Hashable {
+    public var color: Color
+    public var dash: DashPattern
+    public var marker: MarkerShape
+    public var fill: FillPattern
+
+    public init(color: Color, dash: DashPattern = .solid, marker: MarkerShape = .circle,
+                fill: FillPattern = .solid) {
+        self.color = color
+        self.dash = dash
+        self.marker = marker
+        self.fill = fill
+    }
+
+    /// The style of the `index`-th series (0-based): Okabe–Ito colour, with dash, marker
+    /// and fill patterns that change together with it, so any two of the first 8 series
+    /// differ in every cue. Charts use this unless a series brings its own style.
+    public static func automatic(_ index: Int) -> SeriesStyle {
+        let i = max(0, index)
+        let palette = Palette.okabeIto
+        return SeriesStyle(
+            color: palette[i % palette.count],
+            dash: DashPattern.sequence[i % DashPattern.sequence.count],
+            marker: MarkerShape.allCases[(i + i / palette.count) % MarkerShape.allCases.count],
+            fill: FillPattern.allCases[i % FillPattern.allCases.count])
+    }
+}
+
+/// A stroke's dash pattern: alternating dash and gap lengths in pixels (empty = solid).
+public struct DashPattern: Sendable, Hashable {
+    public let lengths: [Double]
+
+    public init(_ lengths: [Double]) {
+        self.lengths = lengths.allSatisfy { $0.isFinite && $0 >= 0 } ? lengths : []
+    }
+
+    public static let solid = DashPattern([])
+    public static let dashed = DashPattern([7, 3.5])
+    public static let dotted = DashPattern([1.5, 3])
+    public static let dashDot = DashPattern([8, 3, 1.5, 3])
+    public static let longDashed = DashPattern([14, 4])
+    public static let dashDotDot = DashPattern([8, 3, 1.5, 3, 1.5, 3])
+    public static let sparseDotted = DashPattern([1.5, 6])
+    public static let longShort = DashPattern([14, 3, 5, 3])
+
+    /// The order ``SeriesStyle/automatic(_:)`` uses.
+    static let sequence: [DashPattern] = [
+        .solid, .dashed, .dotted, .dashDot, .longDashed, .dashDotDot, .sparseDotted, .longShort,
+    ]
+
+    var svgValue: String? {
+        lengths.isEmpty ? nil : lengths.map(\.svg).joined(separator: " ")
+    }
+}
+
+/// The shape drawn at data points and in legends.
+public enum MarkerShape: Sendable, Hashable, CaseIterable {
+    case circle, square, triangleUp, diamond, triangleDown, cross, plus
+}
+
+/// How bars and legend swatches are filled: solid colour, or a pale tint with hatching in
+/// the full colour.
+public enum FillPattern: Sendable, Hashable, CaseIterable {
+    case solid, diagonal, horizontal, crossHatch, antiDiagonal, vertical, grid, denseDiagonal
+}
