@@ -29,9 +29,12 @@ extension Chart {
 
 /// The size of a chart in CSS pixels (the SVG's `width`, `height` and `viewBox`).
 public struct ChartSize: Sendable, Hashable {
+    /// Width in CSS pixels.
     public var width: Double
+    /// Height in CSS pixels.
     public var height: Double
 
+    /// A size in CSS pixels; charts need at least 160 × 120.
     public init(width: Double, height: Double) {
         self.width = width
         self.height = height

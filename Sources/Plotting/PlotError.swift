@@ -13,6 +13,7 @@ public enum PlotError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The SVG file could not be written; nothing was left at the path.
     case cannotWrite(path: String, reason: String)
 
+    /// One line naming the series, field, axis, setting or path, and what is allowed.
     public var description: String {
         switch self {
         case let .lengthMismatch(owner, field, expected, actual):

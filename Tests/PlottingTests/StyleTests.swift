@@ -10,6 +10,14 @@ import Testing
         #expect(Set(styles.prefix(MarkerShape.allCases.count).map(\.marker)).count == MarkerShape.allCases.count)
     }
 
+    @Test func manySeriesStillLookDifferent() {
+        let looks = (0..<64).map { i -> String in
+            let style = SeriesStyle.automatic(i)
+            return "\(style.color) \(style.dash.lengths)"
+        }
+        #expect(Set(looks).count == 64)
+    }
+
     @Test func okabeItoColoursAsPublished() {
         // Okabe & Ito (2008): orange, sky blue, bluish green, yellow, blue, vermillion,
         // reddish purple, black.

@@ -9,6 +9,7 @@ public struct Axis: Sendable, Hashable {
     public var label: String
     /// The unit, shown in parentheses after the label ("time (s)"); nil for pure numbers.
     public var unit: String?
+    /// Linear (the default) or logarithmic.
     public var scale: AxisScale
     /// A fixed range; nil takes the data's range widened to the nearest nice ticks.
     /// Must be finite with lower < upper, and lower > 0 on a logarithmic axis.
@@ -16,6 +17,7 @@ public struct Axis: Sendable, Hashable {
     /// Widens a data-driven linear range to include 0 (bars, counts, rates).
     public var includesZero: Bool
 
+    /// An axis titled "label (unit)"; the arguments are the properties of the same names.
     public init(
         _ label: String, unit: String? = nil, scale: AxisScale = .linear,
         range: ClosedRange<Double>? = nil, includesZero: Bool = false
@@ -51,6 +53,7 @@ public enum AxisScale: Sendable, Hashable {
 /// A horizontal or vertical line at a fixed data value, with a label: a target error, a
 /// threshold, a kink.
 public struct ReferenceLine: Sendable, Hashable {
+    /// Which way the line runs.
     public enum Orientation: Sendable, Hashable {
         /// A line across the plot at y = value.
         case horizontal
@@ -58,10 +61,14 @@ public struct ReferenceLine: Sendable, Hashable {
         case vertical
     }
 
+    /// Horizontal (at a y value) or vertical (at an x value).
     public var orientation: Orientation
+    /// Where the line is, in the axis' data units.
     public var value: Double
+    /// Text written at the line's end; empty for none.
     public var label: String
 
+    /// A line at `value` on the axis `orientation` implies, labelled `label`.
     public init(_ orientation: Orientation, at value: Double, label: String = "") {
         self.orientation = orientation
         self.value = value

@@ -6,19 +6,23 @@ enum NumberText {
     static let minus = "\u{2212}"
 
     /// Labels for ticks that share one step: plain decimals with the step's number of
-    /// decimal places (0.5, 1.0, 1.5), or scientific notation when the numbers are very large
-    /// (≥ 10⁶) or the step very small (< 10⁻⁴).
+    /// decimal places (0.5, 1.0, 1.5), or, when the numbers are very large (≥ 10⁶) or the
+    /// step very small (< 10⁻⁴), scientific notation with a mantissa on every label
+    /// (1×10⁷, 1.5×10⁷, 2×10⁷).
     static func linearLabels(_ ticks: [DecimalValue]) -> [String] {
         let exponent = ticks.map(\.exponent).min() ?? 0
         let largest = ticks.map { Swift.abs($0.value) }.max() ?? 0
         let scientific = largest >= 1e6 || exponent < -4
-        return ticks.map { scientific ? self.scientific($0) : plain($0) }
+        return ticks.map { scientific ? self.scientific($0, bareUnitMantissa: false) : plain($0) }
     }
 
-    /// Labels for logarithmic ticks, each on its own: plain between 10⁻⁴ and 10⁶, else
-    /// scientific (10⁻⁸, 2×10⁹).
+    /// Labels for logarithmic ticks: plain when every tick lies in [10⁻³, 10⁴] (0.001 …
+    /// 10000), else powers of ten throughout (10⁻⁸, 10⁰, 2×10³), so one axis never mixes
+    /// the two forms.
     static func logarithmicLabels(_ ticks: [DecimalValue]) -> [String] {
-        ticks.map { (1e-4..<1e6).contains($0.value) ? plain($0) : scientific($0) }
+        let plainRange = 1e-3...1e4
+        if ticks.allSatisfy({ plainRange.contains($0.value) }) { return ticks.map(plain) }
+        return ticks.map { scientific($0, bareUnitMantissa: true) }
     }
 
     /// The decimal written out in full: 1250, 0.050, −3.
@@ -37,8 +41,9 @@ enum NumberText {
         return (number.significand < 0 ? minus : "") + digits
     }
 
-    /// m×10ᵉ with the mantissa's trailing zeros dropped, and 10ᵉ alone when m = 1.
-    static func scientific(_ number: DecimalValue) -> String {
+    /// m×10ᵉ with the mantissa's trailing zeros dropped; 10ᵉ alone when m = 1 and
+    /// `bareUnitMantissa`.
+    static func scientific(_ number: DecimalValue, bareUnitMantissa: Bool = true) -> String {
         if number.significand == 0 { return "0" }
         var digits = String(number.significand.magnitude)
         var exponent = number.exponent
@@ -51,7 +56,7 @@ enum NumberText {
         if digits.count > 1 { mantissa += "." + digits.dropFirst() }
         let power = "10" + superscript(exponent)
         let sign = number.significand < 0 ? minus : ""
-        return sign + (mantissa == "1" ? power : mantissa + "×" + power)
+        return sign + (mantissa == "1" && bareUnitMantissa ? power : mantissa + "×" + power)
     }
 
     static func superscript(_ exponent: Int) -> String {
@@ -84,7 +89,7 @@ enum NumberText {
         while decimal.significand != 0 && decimal.significand % 10 == 0 && decimal.exponent < 0 {
             decimal = DecimalValue(significand: decimal.significand / 10, exponent: decimal.exponent + 1)
         }
-        return (-3..<6).contains(exponent) ? plain(decimal) : scientific(decimal)
+        return (-3..<6).contains(exponent) ? plain(decimal) : scientific(decimal, bareUnitMantissa: false)
     }
 
     private static func nonFinite(_ value: Double) -> String? {

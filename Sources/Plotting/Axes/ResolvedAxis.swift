@@ -44,10 +44,10 @@ struct ResolvedAxis {
         let ticks = decimals(logarithmic, Self.widened(range, logarithmic, by: -0.01), maxTicks)
         let values = ticks.map(\.value)
         // The domain keeps 3% of room beyond the data, so no line runs along an axis, except
-        // at a bound of exactly 0 (bars and counts start on the axis).
+        // at 0 on an axis that includes zero (bars and counts start on the axis).
         let padded = Self.widened(range, logarithmic, by: 0.03)
-        let lower = range.lowerBound == 0 ? 0 : padded.lowerBound
-        let upper = range.upperBound == 0 ? 0 : padded.upperBound
+        let lower = axis.includesZero && range.lowerBound == 0 ? 0 : padded.lowerBound
+        let upper = axis.includesZero && range.upperBound == 0 ? 0 : padded.upperBound
         return ResolvedAxis(
             scale: axis.scale, domain: min(values.first!, lower)...max(values.last!, upper),
             ticks: values, labels: labels(logarithmic, ticks))

@@ -13,19 +13,26 @@
 /// grey too. A linear value axis always includes 0 (bars start there); on a logarithmic
 /// axis bars start at the bottom of the axis. Rendering is O(categories × series).
 public struct BarChart: Chart {
+    /// The heading, also the SVG's accessible name.
     public var title: String
+    /// A line under the title (what was measured, over how many seeds); nil for none.
     public var subtitle: String?
     /// The groups along the x axis, left to right.
     public var categories: [String]
+    /// The x axis title.
     public var categoryAxisLabel: String
+    /// The y axis: label, unit, scale and range of the bar heights.
     public var valueAxis: Axis
+    /// One bar per series in each category, left to right in this order.
     public var series: [BarSeries]
     /// Prints each bar's value above it in this format; nil prints none.
     public var valueLabels: ValueFormat?
     /// Horizontal lines across the bars (vertical ones are ignored).
     public var referenceLines: [ReferenceLine]
+    /// The SVG's size.
     public var size: ChartSize
 
+    /// A bar chart; the arguments are the properties of the same names.
     public init(
         title: String, subtitle: String? = nil, categories: [String], categoryAxisLabel: String,
         valueAxis: Axis, series: [BarSeries], valueLabels: ValueFormat? = nil,

@@ -8,6 +8,7 @@ public struct BarSeries: Sendable, Hashable {
     public let name: String
     /// One value per category of the chart.
     public let values: [Double]
+    /// Error bars drawn on the bars; nil for none.
     public let errors: ErrorBars?
     /// The look; nil takes ``SeriesStyle/automatic(_:)`` for the series' position.
     public var style: SeriesStyle?

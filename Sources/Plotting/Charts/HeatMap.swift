@@ -14,23 +14,32 @@ import Foundation
 /// at the right is the legend; the printed numbers make the chart readable without colour.
 /// NaN and ±∞ cells are grey with "NaN" / "∞" printed. Rendering is O(rows × columns).
 public struct HeatMap: Chart {
+    /// The heading, also the SVG's accessible name.
     public var title: String
+    /// A line under the title; nil for none.
     public var subtitle: String?
+    /// One label per row, top to bottom, written left of the cells.
     public var rowLabels: [String]
+    /// One label per column, left to right, written under the cells.
     public var columnLabels: [String]
     /// One array per row, each with one value per column.
     public var values: [[Double]]
+    /// The title of the rows (left, turned).
     public var rowAxisLabel: String
+    /// The title of the columns (below).
     public var columnAxisLabel: String
     /// The colour bar's title, with its unit ("loss", "accuracy (%)").
     public var scaleLabel: String
+    /// How values map to colours (viridis by default).
     public var colorScale: ColorScale
     /// A fixed colour range (values outside take the end colours); nil uses the data's range.
     public var colorRange: ClosedRange<Double>?
     /// How the numbers in the cells are printed.
     public var valueFormat: ValueFormat
+    /// The SVG's size.
     public var size: ChartSize
 
+    /// A heat map; the arguments are the properties of the same names.
     public init(
         title: String, subtitle: String? = nil, rowLabels: [String], columnLabels: [String],
         values: [[Double]], rowAxisLabel: String, columnAxisLabel: String, scaleLabel: String,

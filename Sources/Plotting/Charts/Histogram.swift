@@ -13,17 +13,24 @@
 /// overlaps stay visible. NaN, ±∞ and (with fixed edges) values outside the bins are
 /// counted in a footnote. Rendering is O(n log bins).
 public struct Histogram: Chart {
+    /// The heading, also the SVG's accessible name.
     public var title: String
+    /// A line under the title; nil for none.
     public var subtitle: String?
     /// The binned quantity; must be linear.
     public var xAxis: Axis
     /// The heights' axis; nil labels it after the normalization ("count", "fraction", …).
     public var yAxis: Axis?
+    /// The data sets, overlaid on the same bins.
     public var series: [HistogramSeries]
+    /// How the x axis is cut into bins (shared by every series).
     public var binning: Binning
+    /// What the heights measure: counts, fractions or density.
     public var normalization: HistogramNormalization
+    /// The SVG's size.
     public var size: ChartSize
 
+    /// A histogram; the arguments are the properties of the same names.
     public init(
         title: String, subtitle: String? = nil, xAxis: Axis, yAxis: Axis? = nil,
         series: [HistogramSeries], binning: Binning = .automatic,
@@ -125,6 +132,7 @@ public struct HistogramSeries: Sendable, Hashable {
     /// The look; nil takes ``SeriesStyle/automatic(_:)`` for the series' position.
     public var style: SeriesStyle?
 
+    /// A named data set; `style` nil takes the automatic style for its position.
     public init(name: String, values: [Double], style: SeriesStyle? = nil) {
         self.name = name
         self.values = values

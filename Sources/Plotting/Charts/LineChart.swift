@@ -16,17 +16,26 @@
 /// points within 0.05 px dropped), so a dense sampling costs little in file size.
 /// Rendering is O(total points · log points).
 public struct LineChart: Chart {
+    /// The heading, also the SVG's accessible name.
     public var title: String
+    /// A line under the title (what the band shows, how many seeds); nil for none.
     public var subtitle: String?
+    /// The horizontal axis: label, unit, scale, range.
     public var xAxis: Axis
+    /// The vertical axis: label, unit, scale, range.
     public var yAxis: Axis
+    /// The lines, drawn and listed in this order.
     public var series: [LineSeries]
+    /// Where markers go on the lines (``MarkerPlacement/automatic`` by default).
     public var markers: MarkerPlacement
     /// Writes each series' name right of the plot, level with the end of its line.
     public var directLabels: Bool
+    /// Dashed lines at fixed values (a target, a threshold), labelled at their end.
     public var referenceLines: [ReferenceLine]
+    /// The SVG's size.
     public var size: ChartSize
 
+    /// A line chart; the arguments are the properties of the same names.
     public init(
         title: String, subtitle: String? = nil, xAxis: Axis, yAxis: Axis,
         series: [LineSeries] = [], markers: MarkerPlacement = .automatic,

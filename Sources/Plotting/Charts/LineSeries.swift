@@ -6,9 +6,12 @@
 public struct LineSeries: Sendable, Hashable {
     /// A shaded band around the line, e.g. the min–max or ±1 standard deviation over seeds.
     public struct Band: Sendable, Hashable {
+        /// The band's lower edge, one value per x.
         public let lower: [Double]
+        /// The band's upper edge, one value per x.
         public let upper: [Double]
 
+        /// A band between `lower` and `upper` (lengths are checked by ``LineSeries``).
         public init(lower: [Double], upper: [Double]) {
             self.lower = lower
             self.upper = upper
@@ -17,8 +20,11 @@ public struct LineSeries: Sendable, Hashable {
 
     /// The legend's name for the series.
     public let name: String
+    /// The x coordinates, in order along the line.
     public let x: [Double]
+    /// The y coordinates, one per x.
     public let y: [Double]
+    /// A shaded band around the line; nil for none.
     public let band: Band?
     /// The look; nil takes ``SeriesStyle/automatic(_:)`` for the series' position.
     public var style: SeriesStyle?

@@ -19,17 +19,22 @@ public struct SmallMultiples: Chart {
         case histogram(Histogram)
     }
 
+    /// The grid's heading, also the SVG's accessible name.
     public var title: String
+    /// A line under the title; nil for none.
     public var subtitle: String?
+    /// The panels, row by row.
     public var panels: [Panel]
     /// Panels per row (≥ 1).
     public var columns: Int
+    /// The size of each panel; the grid is `columns` panels wide.
     public var panelSize: ChartSize
     /// One legend at the top instead of one per panel.
     public var sharedLegend: Bool
     /// Gives every line-chart panel the same y range, so heights compare across panels.
     public var sharesYRange: Bool
 
+    /// A grid of panels; the arguments are the properties of the same names.
     public init(
         title: String, subtitle: String? = nil, panels: [Panel], columns: Int = 2,
         panelSize: ChartSize = ChartSize(width: 420, height: 300), sharedLegend: Bool = true,

@@ -89,7 +89,7 @@ struct CartesianFrame {
     private static func fittingHorizontal(_ axis: Axis, extent: ClosedRange<Double>?, length: Double)
         throws(PlotError) -> ResolvedAxis
     {
-        var maxTicks = max(3, Int(length / 70))
+        var maxTicks = max(3, Int(length / 50))
         while true {
             let resolved = try ResolvedAxis.resolve(axis, extent: extent, maxTicks: maxTicks)
             let widest = resolved.labels.map { TextMetrics.width($0, fontSize: Theme.tickLabelSize) }.max() ?? 0

@@ -2,10 +2,14 @@ import Foundation
 
 /// An sRGB colour.
 public struct Color: Sendable, Hashable, CustomStringConvertible {
+    /// Red, 0…255.
     public let red: UInt8
+    /// Green, 0…255.
     public let green: UInt8
+    /// Blue, 0…255.
     public let blue: UInt8
 
+    /// A colour from its sRGB channels.
     public init(red: UInt8, green: UInt8, blue: UInt8) {
         self.red = red
         self.green = green
@@ -50,7 +54,9 @@ public struct Color: Sendable, Hashable, CustomStringConvertible {
         return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
     }
 
+    /// White, #ffffff.
     public static let white = Color(hex: 0xFFFFFF)
+    /// Black, #000000.
     public static let black = Color(hex: 0x000000)
 }
 
