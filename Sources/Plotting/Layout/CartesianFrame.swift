@@ -20,6 +20,7 @@ struct CartesianFrame {
     let xTitle: String
     let yTitle: String
     private let rotatesCategoryLabels: Bool
+    private let categoryLabelHeight: Double
 
     private static let rotation = 35.0
 
@@ -40,23 +41,21 @@ struct CartesianFrame {
             + (footnotes.isEmpty ? 0 : 4) + Theme.axisTitleSize + 8
 
         switch horizontal {
-        case .continuous(let axis, _): xTitle = axis.title
-        case .categories(_, let title): xTitle = title
-        }
-        if case .categories(let names, _) = horizontal {
-            categories = names
-        } else {
+        case .continuous(let axis, _):
+            xTitle = axis.title
             categories = []
+        case .categories(let names, let title):
+            xTitle = title
+            categories = names
         }
+        let widestCategory = categories.map { TextMetrics.width($0, fontSize: Theme.tickLabelSize) }.max() ?? 0
 
         // Category labels turn when they do not fit their band; that changes the height left
         // for the plot, so the layout runs at most twice.
         var rotate = false
         var layout: (plot: Rect, x: AxisMap?, y: AxisMap)
         repeat {
-            let labelHeight = rotate
-                ? Self.rotatedHeight(categories.map { TextMetrics.width($0, fontSize: Theme.tickLabelSize) }.max() ?? 0)
-                : Theme.tickLabelSize
+            let labelHeight = rotate ? Self.rotatedHeight(widestCategory) : Theme.tickLabelSize
             let bottom = bounds.maxY - bottomReserve - tickSpace - labelHeight
             let height = max(20, bottom - top)
             let yAxis = try ResolvedAxis.resolve(
@@ -74,15 +73,14 @@ struct CartesianFrame {
             let plot = Rect(x: left, y: top, width: max(20, right - left), height: height)
             layout = (plot, xMap, AxisMap(axis: yAxis, start: plot.maxY, end: plot.minY))
             if rotate || categories.isEmpty { break }
-            let band = plot.width / Double(categories.count)
-            let widest = categories.map { TextMetrics.width($0, fontSize: Theme.tickLabelSize) }.max() ?? 0
-            if widest <= band - 6 { break }
+            if widestCategory <= plot.width / Double(categories.count) - 6 { break }
             rotate = true
         } while true
         plot = layout.plot
         x = layout.x
         y = layout.y
         rotatesCategoryLabels = rotate
+        categoryLabelHeight = rotate ? Self.rotatedHeight(widestCategory) : Theme.tickLabelSize
     }
 
     /// The x axis with as many ticks as fit without their labels touching.
@@ -148,7 +146,6 @@ struct CartesianFrame {
 
     /// Axes, ticks, labels, titles, header and footnotes (over the data).
     func drawAxes(into svg: inout SVGWriter) {
-        let tickLabelColor = Theme.text
         svg.group(["class": "axes"]) { (svg: inout SVGWriter) in
             svg.element("path", [
                 "d": "M\(plot.minX.svg) \(plot.minY.svg) L\(plot.minX.svg) \(plot.maxY.svg) L\(plot.maxX.svg) \(plot.maxY.svg)",
@@ -163,7 +160,7 @@ struct CartesianFrame {
                     ])
                     Shapes.text(
                         label, at: Point(x: plot.minX - Theme.tickLength - 3, y: py + 0.36 * Theme.tickLabelSize),
-                        size: Theme.tickLabelSize, anchor: "end", color: tickLabelColor, into: &svg)
+                        size: Theme.tickLabelSize, anchor: "end", into: &svg)
                 }
             }
             let labelTop = plot.maxY + Theme.tickLength + 4
@@ -175,11 +172,8 @@ struct CartesianFrame {
             for (i, name) in categories.enumerated() {
                 drawXTick(at: band(i).center, label: name, labelTop: labelTop, into: &svg)
             }
-            let labelHeight = rotatesCategoryLabels
-                ? Self.rotatedHeight(categories.map { TextMetrics.width($0, fontSize: Theme.tickLabelSize) }.max() ?? 0)
-                : Theme.tickLabelSize
             Shapes.text(
-                xTitle, at: Point(x: plot.midX, y: labelTop + labelHeight + 6 + Theme.axisTitleSize * 0.8),
+                xTitle, at: Point(x: plot.midX, y: labelTop + categoryLabelHeight + 6 + Theme.axisTitleSize * 0.8),
                 size: Theme.axisTitleSize, anchor: "middle", className: "axis-title", into: &svg)
             Shapes.text(
                 yTitle, at: Point(x: bounds.minX + Theme.padding + Theme.axisTitleSize * 0.8, y: plot.midY),

@@ -17,13 +17,11 @@ struct LegendEntry {
 /// Legend entries flowed into rows across the available width, above the plot where they
 /// never cover data.
 struct Legend {
-    let entries: [LegendEntry]
     let rows: [[(entry: LegendEntry, x: Double)]]
 
     private static let gap = 18.0, sampleGap = 6.0
 
     init(_ entries: [LegendEntry], width: Double) {
-        self.entries = entries
         var rows: [[(entry: LegendEntry, x: Double)]] = []
         var row: [(entry: LegendEntry, x: Double)] = []
         var x = 0.0

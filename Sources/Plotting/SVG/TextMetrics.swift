@@ -3,13 +3,13 @@
 /// roomy side for Helvetica or Arial). SVG has no text measurement without a renderer, and
 /// a close estimate is enough to size margins and avoid overlapping labels.
 enum TextMetrics {
-    /// Width in pixels of `text` set at `fontSize` pixels; bold text is about 10% wider.
-    static func width(_ text: String, fontSize: Double, bold: Bool = false) -> Double {
+    /// Width in pixels of `text` set at `fontSize` pixels (regular weight).
+    static func width(_ text: String, fontSize: Double) -> Double {
         var ems = 0.0
         for scalar in text.unicodeScalars {
             ems += advance(scalar)
         }
-        return ems * fontSize * (bold ? 1.1 : 1)
+        return ems * fontSize
     }
 
     /// Advance widths in ems for printable ASCII (U+0020 … U+007E), DejaVu Sans.
