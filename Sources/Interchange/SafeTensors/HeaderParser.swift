@@ -243,12 +243,13 @@ struct HeaderParser {
     /// pair for characters beyond the Basic Multilingual Plane).
     private mutating func decodeEscape(into decoded: inout [UInt8]) throws(SafeTensorsError) {
         guard let letter = peek() else { throw malformed("an escape") }
-        position += 1
         if let byte = simpleEscape(letter) {
+            position += 1
             decoded.append(byte)
             return
         }
         guard letter == UInt8(ascii: "u") else { throw malformed("a valid escape") }
+        position += 1
         var code = try parseHex4()
         if (0xD800..<0xDC00).contains(code) {
             guard consume("\\"), consume("u") else { throw malformed("a low surrogate escape") }

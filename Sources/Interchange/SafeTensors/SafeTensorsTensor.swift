@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension SafeTensors {
     /// One stored tensor: its element type, its shape and its raw bytes (little-endian,
     /// row-major, as in the file).
@@ -108,8 +114,12 @@ extension SafeTensors {
         }
 
         public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
-            lhs.dtype == rhs.dtype && lhs.shape == rhs.shape
-                && lhs.storage[lhs.byteRange].elementsEqual(rhs.storage[rhs.byteRange])
+            guard lhs.dtype == rhs.dtype, lhs.shape == rhs.shape else { return false }
+            return lhs.withUnsafeBytes { left in
+                rhs.withUnsafeBytes { right in
+                    left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+                }
+            }
         }
 
         /// The element count of `shape`, or nil when an entry is negative or the byte count
