@@ -133,6 +133,8 @@ import Testing
     @Test func metadata() {
         #expect(readError(rawFile(header: #"{"__metadata__":"pt"}"#)) == .invalidMetadata(file: file, key: nil))
         #expect(readError(rawFile(header: #"{"__metadata__":{"n":1}}"#)) == .invalidMetadata(file: file, key: "n"))
+        #expect(readError(rawFile(header: #"{"__metadata__":nul}"#)) == .invalidMetadata(file: file, key: nil))
+        #expect(readError(rawFile(header: #"{"__metadata__":null}"#)) == nil)
         #expect(readError(rawFile(header: #"{"__metadata__":{"n":null}}"#)) == .invalidMetadata(file: file, key: "n"))
         #expect(readError(rawFile(header: #"{"__metadata__":{"n":["a"]}}"#)) == .invalidMetadata(file: file, key: "n"))
         let read = try? SafeTensors(serialized: rawFile(header: #"{"__metadata__":{"a":"\u00e9\ud83d\ude00\/"}}"#))

@@ -58,7 +58,9 @@ struct HeaderParser {
         return (entries, metadata ?? [:])
     }
 
+    /// An object of strings, or `null` (how the reference library's JSON encodes none).
     private mutating func parseMetadata() throws(SafeTensorsError) -> [String: String] {
+        if consumeNull() { return [:] }
         guard peek() == UInt8(ascii: "{") else { throw .invalidMetadata(file: file, key: nil) }
         position += 1
         var metadata: [String: String] = [:]
@@ -275,6 +277,15 @@ struct HeaderParser {
 
     private func peek() -> UInt8? {
         position < end ? bytes[position] : nil
+    }
+
+    private mutating func consumeNull() -> Bool {
+        let literal = Array("null".utf8)
+        guard end - position >= literal.count,
+            bytes[position..<(position + literal.count)].elementsEqual(literal)
+        else { return false }
+        position += literal.count
+        return true
     }
 
     private mutating func consume(_ scalar: Unicode.Scalar) -> Bool {

@@ -53,7 +53,8 @@ public enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case gapBeforeTensor(file: String, tensor: String, begin: Int, expectedBegin: Int)
     /// Bytes after the last tensor belong to no tensor.
     case trailingBytes(file: String, covered: Int, bufferSize: Int)
-    /// `__metadata__` is not an object of strings (`key` is nil when it is not an object).
+    /// `__metadata__` is neither `null` nor an object of strings (`key` is nil when it is
+    /// not an object).
     case invalidMetadata(file: String, key: String?)
 
     /// No tensor of that name in the file.
@@ -118,7 +119,7 @@ public enum SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .invalidMetadata(file, key?):
             "\(file): __metadata__ value of \(quoted(key)) must be a string"
         case let .invalidMetadata(file, nil):
-            "\(file): __metadata__ must be an object whose values are strings"
+            "\(file): __metadata__ must be an object whose values are strings (or null)"
         case let .missingTensor(file, name):
             "\(file): no tensor named \(quoted(name))"
         case let .unsupportedConversion(dtype, target):
