@@ -27,14 +27,12 @@ extension SafeTensors {
         public var bytes: [UInt8] { Array(storage[byteRange]) }
 
         /// Calls `body` with the raw bytes, in place.
-        public func withUnsafeBytes<Result, Failure: Error>(
-            _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
-        ) throws(Failure) -> Result {
-            let outcome: Swift.Result<Result, Failure> = storage.withUnsafeBytes { whole in
-                let part = UnsafeRawBufferPointer(rebasing: whole[byteRange])
-                return Swift.Result { () throws(Failure) in try body(part) }
+        public func withUnsafeBytes<Result>(
+            _ body: (UnsafeRawBufferPointer) throws -> Result
+        ) rethrows -> Result {
+            try storage.withUnsafeBytes { whole in
+                try body(UnsafeRawBufferPointer(rebasing: whole[byteRange]))
             }
-            return try outcome.get()
         }
 
         /// A tensor from raw little-endian bytes.

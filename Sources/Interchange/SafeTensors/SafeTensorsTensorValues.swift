@@ -48,15 +48,22 @@ extension SafeTensors.Tensor {
     }
 
     /// `element(bits)` for each little-endian `Bits` in the bytes; `width` is its byte count.
+    @inline(__always)
     private func decode<Bits: FixedWidthInteger, Element>(
         width: Int, _ element: (Bits) -> Element
     ) -> [Element] {
         let count = elementCount
-        return withUnsafeBytes { raw in
+        let start = byteRange.lowerBound
+        return storage.withUnsafeBytes { whole in
             [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+                guard let source = whole.baseAddress.map({ $0 + start }),
+                    let destination = buffer.baseAddress
+                else {
+                    return
+                }
                 for index in 0..<count {
-                    let bits = raw.loadUnaligned(fromByteOffset: index * width, as: Bits.self)
-                    buffer.initializeElement(at: index, to: element(Bits(littleEndian: bits)))
+                    let bits = source.loadUnaligned(fromByteOffset: index &* width, as: Bits.self)
+                    (destination + index).initialize(to: element(Bits(littleEndian: bits)))
                 }
                 initialized = count
             }
