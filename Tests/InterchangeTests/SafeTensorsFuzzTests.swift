@@ -5,7 +5,7 @@ import Testing
 /// content must survive a write and a re-read unchanged) or throw a one-line
 /// ``SafeTensorsError``; never crash, hang or allocate beyond the input's size.
 @Suite struct SafeTensorsFuzzTests {
-    static let inputCount = 30_000
+    static let inputCount = 50_000
 
     @Test func mutatedFilesAreAcceptedWholeOrRefusedCleanly() throws {
         var generator = SeededGenerator(seed: 2_024)

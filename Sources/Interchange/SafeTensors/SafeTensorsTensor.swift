@@ -130,8 +130,8 @@ extension SafeTensors {
                 guard !overflow else { return nil }
                 count = product
             }
-            let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
-            return overflow ? nil : (byteCount >= 0 ? count : nil)
+            let (_, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
+            return overflow ? nil : count
         }
 
         private static func checkedCount(_ shape: [Int], dtype: DType, byteCount: Int)
