@@ -51,7 +51,7 @@ test: deps peer-venv
 FUZZ_RUNS ?= 1000000
 fuzz-safetensors:
 	mkdir -p .build/fuzz/safetensors-corpus
-	swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/SafeTensorsReaderFuzzer.swift \
+	swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library Fuzz/SafeTensorsReaderFuzzer.swift \
 	  Sources/Interchange/SafeTensors/*.swift Sources/Interchange/Files/*.swift \
 	  -o .build/fuzz/safetensors-reader
 	.build/fuzz/safetensors-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
@@ -61,7 +61,7 @@ fuzz-safetensors:
 # Reading and writing speed of safetensors files (minimum and median of repeated runs).
 bench-safetensors:
 	mkdir -p .build/bench
-	swiftc -O -target-cpu native -Xcc -march=native -enforce-exclusivity=unchecked -parse-as-library \
+	swiftc -O -wmo -target-cpu native -Xcc -march=native -enforce-exclusivity=unchecked -parse-as-library \
 	  Benchmarks/SafeTensorsReadBenchmark.swift Sources/Interchange/SafeTensors/*.swift \
 	  Sources/Interchange/Files/*.swift -o .build/bench/safetensors-read
 	.build/bench/safetensors-read

@@ -53,6 +53,20 @@ struct SafeTensorsReadBenchmark {
         try report("all tensors to [Float]", repeats: 500) {
             for tensor in read.tensors.values { sink &+= try tensor.floats().count }
         }
+        let weights = try read.tensor(named: "layers.0.weight").floats()
+        try report("[Float] to F32 tensor (784×256)", repeats: 500) {
+            sink &+= try SafeTensors.Tensor(weights, shape: [256, 784]).byteCount
+        }
+        try report("[Float] to BF16 tensor (784×256)", repeats: 500) {
+            sink &+= try SafeTensors.Tensor(weights, shape: [256, 784], as: .bfloat16).byteCount
+        }
+        try report("[Float] to F16 tensor (784×256)", repeats: 500) {
+            sink &+= try SafeTensors.Tensor(weights, shape: [256, 784], as: .float16).byteCount
+        }
+        let halves = try SafeTensors.Tensor(weights, shape: [256, 784], as: .float16)
+        let brains = try SafeTensors.Tensor(weights, shape: [256, 784], as: .bfloat16)
+        try report("F16 tensor to [Float] (784×256)", repeats: 500) { sink &+= try halves.floats().count }
+        try report("BF16 tensor to [Float] (784×256)", repeats: 500) { sink &+= try brains.floats().count }
         try report("serialize", repeats: 500) { sink &+= try model.serialized().count }
         try report("atomic write (with fsync)", repeats: 20) { try model.write(to: path) }
         if sink == 42 { print(sink) }

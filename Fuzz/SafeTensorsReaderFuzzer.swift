@@ -3,7 +3,7 @@
 //   make fuzz-safetensors FUZZ_RUNS=1000000
 //
 // which compiles this file with the reader's sources into one program,
-//   swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/SafeTensorsReaderFuzzer.swift \
+//   swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library Fuzz/SafeTensorsReaderFuzzer.swift \
 //     Sources/Interchange/SafeTensors/*.swift Sources/Interchange/Files/*.swift -o FUZZER
 // and runs it on the seeds in Fuzz/Seeds/safetensors with the JSON tokens of
 // Fuzz/safetensors.dict, 5 s per input and 1 GB of memory at most. A finding is a crash,

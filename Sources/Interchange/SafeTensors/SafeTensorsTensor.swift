@@ -71,7 +71,7 @@ extension SafeTensors {
         /// `.float16`, `.bfloat16` (each rounded once, to nearest, ties to even).
         ///
         /// - Parameter shape: defaults to `[values.count]`.
-        /// - Throws: as ``init(_:shape:as:)-([Float],_,_)``.
+        /// - Throws: as the `[Float]` initializer.
         public init(_ values: [Double], shape: [Int]? = nil, as dtype: DType = .float64)
             throws(SafeTensorsError)
         {
