@@ -11,7 +11,13 @@ extension Activation {
         _ input: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<T>
     ) {
         precondition(input.count == output.count, "forward: input and output counts differ")
-        ReferenceKernels.forward(self, input, output)
+        if T.self == Float.self {
+            FloatKernels.forward(self, cast(input), cast(output))
+        } else if T.self == Double.self {
+            DoubleKernels.forward(self, cast(input), cast(output))
+        } else {
+            ReferenceKernels.forward(self, input, output)
+        }
     }
 
     /// `buffer[i] = f(buffer[i])`.
@@ -36,7 +42,13 @@ extension Activation {
         precondition(
             input.count == gradientOutput.count && input.count == gradientInput.count,
             "backward: buffer counts differ")
-        ReferenceKernels.backward(self, input: input, gradientOutput, gradientInput)
+        if T.self == Float.self {
+            FloatKernels.backward(self, input: cast(input), cast(gradientOutput), cast(gradientInput))
+        } else if T.self == Double.self {
+            DoubleKernels.backward(self, input: cast(input), cast(gradientOutput), cast(gradientInput))
+        } else {
+            ReferenceKernels.backward(self, input: input, gradientOutput, gradientInput)
+        }
     }
 
     /// `gradientInput[i] = gradientOutput[i] · f′` read off the forward output `output[i]`.
@@ -50,7 +62,13 @@ extension Activation {
         precondition(
             output.count == gradientOutput.count && output.count == gradientInput.count,
             "backward: buffer counts differ")
-        ReferenceKernels.backward(self, output: output, gradientOutput, gradientInput)
+        if T.self == Float.self {
+            FloatKernels.backward(self, output: cast(output), cast(gradientOutput), cast(gradientInput))
+        } else if T.self == Double.self {
+            DoubleKernels.backward(self, output: cast(output), cast(gradientOutput), cast(gradientInput))
+        } else {
+            ReferenceKernels.backward(self, output: output, gradientOutput, gradientInput)
+        }
     }
 
     /// Backward from whatever ``savedForBackward`` says the layer kept (`saved`).
@@ -78,30 +96,14 @@ extension Activation {
     }
 }
 
-/// Plain scalar loops over the definitions: the oracle the fast kernels are tested against.
-public enum ReferenceKernels {
-    public static func forward<T: ActivationScalar>(
-        _ activation: Activation, _ input: UnsafeBufferPointer<T>,
-        _ output: UnsafeMutableBufferPointer<T>
-    ) {
-        for i in input.indices { output[i] = activation.value(input[i]) }
-    }
+/// The same buffer seen as another element type of the same layout (Float or Double after a
+/// `T.self ==` check).
+@inline(__always)
+private func cast<T, U>(_ buffer: UnsafeBufferPointer<T>) -> UnsafeBufferPointer<U> {
+    unsafeBitCast(buffer, to: UnsafeBufferPointer<U>.self)
+}
 
-    public static func backward<T: ActivationScalar>(
-        _ activation: Activation, input: UnsafeBufferPointer<T>,
-        _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
-    ) {
-        for i in input.indices {
-            gradientInput[i] = gradientOutput[i] * activation.derivative(input[i])
-        }
-    }
-
-    public static func backward<T: ActivationScalar>(
-        _ activation: Activation, output: UnsafeBufferPointer<T>,
-        _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
-    ) {
-        for i in output.indices {
-            gradientInput[i] = gradientOutput[i] * activation.derivative(fromOutput: output[i])
-        }
-    }
+@inline(__always)
+private func cast<T, U>(_ buffer: UnsafeMutableBufferPointer<T>) -> UnsafeMutableBufferPointer<U> {
+    unsafeBitCast(buffer, to: UnsafeMutableBufferPointer<U>.self)
 }
