@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Writes the reference tables the activation tests check against.
 
+Also a small table for the piecewise-linear members (relu, leaky ReLU, abs), which are exact
+but for the rounding of the leaky product.
+
 For softplus (β = 1 and β = 2, threshold 20), sigmoid and tanh, in Float32 and Float64, each
 line holds an input x and the correctly rounded value f(x) and derivative f'(x), all three as
 exact bit patterns in hex. The values come from mpmath at 50 significant digits and are rounded
@@ -234,6 +237,34 @@ DESCRIPTIONS = {
 }
 
 
+def write_piecewise_linear(fmt, rng):
+    """relu, leaky ReLU with α = 0.01 and α = −0.5, and abs: exact, but the leaky product
+    Float(α)·x is rounded once, so the table pins that rounding (and −0, ∞, NaN)."""
+    slopes = [fmt.dtype(0.01), fmt.dtype(-0.5)]
+    points = specials(fmt) + log_uniform(fmt, rng, -150 if fmt is FLOAT else -1075, 128 if fmt is FLOAT else 1024, 400)
+    points += random_points(fmt, rng, -4, 4, 100)
+    unique = {fmt.bits(x): fmt.dtype(x) for x in points}
+    rows = []
+    for x in sorted(unique.values(), key=lambda v: (np.isnan(v), v)):
+        if np.isnan(x):
+            results = [x] * 4
+        else:
+            relu = fmt.dtype(0) if x < 0 else x
+            leaky = [fmt.dtype(round_to(fmt, mp.mpf(float(a)) * exact(x))) if x < 0 else x
+                     for a in slopes]
+            results = [relu] + leaky + [abs(x)]
+        rows.append(" ".join("%0*x" % (fmt.digits, fmt.bits(v)) for v in [x] + results))
+    path = os.path.join(OUT, "piecewise-linear-%s.txt" % fmt.name)
+    temporary = path + ".tmp"
+    with open(temporary, "w") as f:
+        f.write("# x relu leaky(alpha=0.01) leaky(alpha=-0.5) abs, %s, bit patterns in hex; the "
+                "leaky products correctly rounded from mpmath.\n" % fmt.name)
+        f.write("# Written by scripts/make_reference.py; %d points.\n" % len(rows))
+        f.write("\n".join(rows) + "\n")
+    os.replace(temporary, path)
+    print("%s: %d points" % (os.path.relpath(path), len(rows)))
+
+
 def write_table(name, fmt, rng):
     value, derivative = FUNCTIONS[name](fmt)
     rows = []
@@ -259,6 +290,8 @@ def main():
     for index, name in enumerate(FUNCTIONS):
         for fmt in (FLOAT, DOUBLE):
             write_table(name, fmt, np.random.default_rng(SEED + index * 2 + (fmt is DOUBLE)))
+    for fmt in (FLOAT, DOUBLE):
+        write_piecewise_linear(fmt, np.random.default_rng(SEED - 1 - (fmt is DOUBLE)))
     return 0
 
 

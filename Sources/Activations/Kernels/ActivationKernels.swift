@@ -1,9 +1,21 @@
 /// Forward and backward passes of the family over buffers.
 ///
-/// Every kernel computes exactly what the scalar definitions say: bit for bit for the
-/// piecewise-linear members, within the documented ulp bound for the transcendental ones.
-/// Buffers may be the same memory (in place); otherwise they must not overlap. Large buffers
-/// are split across ``Parallelism/threadCount`` threads; small ones stay on the caller's.
+/// Every kernel computes what the scalar definitions say: bit for bit for the piecewise-linear
+/// members (NaN, ±∞, −0 and subnormals included), and for the transcendental ones within
+/// these bounds of the correctly rounded result (Float / Double):
+///
+/// | | value | derivative |
+/// |---|---|---|
+/// | softplus | 1 ulp / 2 ulp | 2 ulp / 2 ulp |
+/// | sigmoid, tanh | 2 ulp / 2 ulp | 2 ulp / 2 ulp |
+///
+/// Results below the smallest normal number may be flushed to zero (Float kernels).
+///
+/// Buffers may be the same memory (in place); otherwise they must not overlap. Work is O(n);
+/// buffers from 2^17 elements (transcendental members) or 2^19 (piecewise linear, Float) are
+/// split across ``Parallelism/threadCount`` threads, smaller ones run on the caller's thread.
+/// Out-of-place outputs of 8 MiB or more are written with non-temporal stores. Results do not
+/// depend on the thread count.
 extension Activation {
     /// `output[i] = f(input[i])`. `output` may be `input` itself (in place).
     /// - Precondition: the buffers have the same count.
@@ -79,6 +91,25 @@ extension Activation {
         switch savedForBackward {
         case .input: backward(input: saved, gradientOutput: gradientOutput, into: gradientInput)
         case .output: backward(output: saved, gradientOutput: gradientOutput, into: gradientInput)
+        }
+    }
+
+    /// `array[i] = f(array[i])`.
+    public func forward<T: ActivationScalar>(inPlace array: inout [T]) {
+        array.withUnsafeMutableBufferPointer { forward(inPlace: $0) }
+    }
+
+    /// `[g · f′ read off y for (y, g) in zip(output, gradientOutput)]`.
+    /// - Precondition: ``savedForBackward`` is `.output`; the arrays have the same count.
+    public func backward<T: ActivationScalar>(output: [T], gradientOutput: [T]) -> [T] {
+        precondition(output.count == gradientOutput.count, "backward: counts differ")
+        return [T](unsafeUninitializedCapacity: output.count) { result, initialized in
+            output.withUnsafeBufferPointer { y in
+                gradientOutput.withUnsafeBufferPointer { g in
+                    backward(output: y, gradientOutput: g, into: result)
+                }
+            }
+            initialized = output.count
         }
     }
 

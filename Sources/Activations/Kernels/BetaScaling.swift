@@ -5,8 +5,11 @@
 /// of the scalar definition (which evaluates them in Double): rounding β·x to Float would
 /// change e^(β·x) by |β·x|·2^-24, up to 40 ulp at β·x = −80.
 protocol BetaScaling {
-    /// e^(−β·|x|), in pieces.
+    /// e^(−β·|x|)·2^k in pieces, where 2^k (k ≥ 0) keeps results normal that `removingOffset`
+    /// takes back out at the end.
     func exponential(ofMinusBetaTimesMagnitudeOf x: FloatVector) -> ExpPieces
+    /// value·2^-k (exact unless the result is subnormal).
+    func removingOffset(_ value: FloatVector) -> FloatVector
     /// The lanes where softplus is linear or x is NaN: !(Float(β)·x ≤ threshold), one
     /// unordered comparison for both.
     func isLinearOrNaN(_ x: FloatVector, threshold: FloatVector) -> SIMDMask<FloatVectorBits>
@@ -22,6 +25,9 @@ struct UnitBeta: BetaScaling {
     func exponential(ofMinusBetaTimesMagnitudeOf x: FloatVector) -> ExpPieces {
         ExpPieces(x.negativeMagnitude)
     }
+
+    @inline(__always)
+    func removingOffset(_ value: FloatVector) -> FloatVector { value }
 
     @inline(__always)
     func isLinearOrNaN(_ x: FloatVector, threshold: FloatVector) -> SIMDMask<FloatVectorBits> {
@@ -40,11 +46,16 @@ struct UnitBeta: BetaScaling {
 }
 
 /// Any β whose Float pairs stay normal (2^-100 < β < 2^100).
+///
+/// For β < 1, softplus's tail u/β is normal a little beyond where u = e^(−β|x|) is: the
+/// exponential then carries 2^k, k = ⌈−log2 β⌉, so that u is not flushed early.
 struct ScaledBeta: BetaScaling {
     let betaHi: FloatVector
     let betaLo: FloatVector
     let inverseHi: FloatVector
     let inverseLo: FloatVector
+    let exponentOffset: Int32
+    let offsetInverse: FloatVector
 
     /// The range where β and 1/β have a normal low part.
     static func accepts(_ beta: Double) -> Bool {
@@ -57,19 +68,22 @@ struct ScaledBeta: BetaScaling {
         betaLo = FloatVector(repeating: Float(beta - Double(hi)))
         self.inverseHi = FloatVector(repeating: inverseHi)
         inverseLo = FloatVector(repeating: Float(inverse - Double(inverseHi)))
+        exponentOffset = beta < 1 ? Int32((-Double.log2(beta)).rounded(.up)) : 0
+        offsetInverse = FloatVector(repeating: Float(sign: .plus, exponent: Int(-exponentOffset), significand: 1))
     }
 
-    /// t = −βhi·a rounded, and tLo = −β·a − t passed to the reduced argument. βhi·a + t is
-    /// t's exact rounding error (one FMA); where t is infinite or below the range of e^t the
-    /// low part is meaningless (even NaN) and e^t is 0 anyway, so it is dropped there.
+    /// t = −βhi·a rounded, and tLo = −β·a − t passed to the reduced argument (βhi·a + t is
+    /// t's exact rounding error, one FMA).
     @inline(__always)
     func exponential(ofMinusBetaTimesMagnitudeOf x: FloatVector) -> ExpPieces {
         let magnitude = x.magnitude
         let t = -(betaHi * magnitude)
-        var tLo = -fma(betaLo, magnitude, fma(betaHi, magnitude, t))
-        tLo.replace(with: 0, where: .!(t .> -100))
-        return ExpPieces(t, correction: tLo)
+        let tLo = -fma(betaLo, magnitude, fma(betaHi, magnitude, t))
+        return ExpPieces(t, exponentOffset: exponentOffset, correction: tLo)
     }
+
+    @inline(__always)
+    func removingOffset(_ value: FloatVector) -> FloatVector { value * offsetInverse }
 
     @inline(__always)
     func isLinearOrNaN(_ x: FloatVector, threshold: FloatVector) -> SIMDMask<FloatVectorBits> {

@@ -10,7 +10,7 @@
 /// Float at most 2 ulp. β = 1 for sigmoid; softplus′ passes its own β.
 @inline(__always)
 func sigmoid<B: BetaScaling>(_ x: FloatVector, beta: B) -> FloatVector {
-    let e = beta.exponential(ofMinusBetaTimesMagnitudeOf: x).exponential
+    let e = beta.removingOffset(beta.exponential(ofMinusBetaTimesMagnitudeOf: x).exponential)
     let numerator = e.replacing(with: 1, where: x .>= 0)
     return numerator / (1 + e)
 }

@@ -25,8 +25,9 @@ func softplus<B: BetaScaling>(_ x: FloatVector, beta: B, linearAbove threshold: 
 {
     let pieces = beta.exponential(ofMinusBetaTimesMagnitudeOf: x)
     let (hi, lo) = pieces.unscaledParts
-    let uHi = hi * pieces.scale
-    let uLo = lo * pieces.scale
+    let scale = beta.removingOffset(pieces.scale)
+    let uHi = hi * scale
+    let uLo = lo * scale
 
     let d = fma(uHi, FloatVector(repeating: 0.5), FloatVector(repeating: 1))
     let dLo = fma(uHi, FloatVector(repeating: 0.5), 1 - d)
@@ -52,7 +53,7 @@ func softplus<B: BetaScaling>(_ x: FloatVector, beta: B, linearAbove threshold: 
     // Far left (x < 0, u < 2^-24): log1p(u) = u − u²/2 to 2^-46, summed before scaling so
     // that the low part keeps its digits even where the result nears the smallest normal.
     let (farHi, farLo) = beta.dividing(hi, fma(-0.5 * uHi, hi, lo))
-    y.replace(with: (farHi + farLo) * pieces.scale, where: (uHi .< 0x1p-24) .& (x .< 0))
+    y.replace(with: (farHi + farLo) * scale, where: (uHi .< 0x1p-24) .& (x .< 0))
     return y.replacing(with: x, where: beta.isLinearOrNaN(x, threshold: threshold))
 }
 

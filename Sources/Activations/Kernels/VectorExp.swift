@@ -25,7 +25,8 @@ struct ExpPieces {
     var scale: FloatVector
 
     /// e^(t + correction)·2^exponentOffset, where `correction` is a small low part of the
-    /// argument (|correction| ≤ 2^-20·|t|), added to the reduced argument r.
+    /// argument (|correction| ≤ 2^-20·|t|), added to the reduced argument r. Where t is
+    /// clamped (or −∞, where the correction may be NaN) it is dropped: the result is 0 there.
     @inline(__always)
     init(_ t: FloatVector, exponentOffset: Int32 = 0, correction: FloatVector? = nil) {
         // Constants: 8/ln2; ln2/8 = ln2Hi + ln2Lo; 1.5·2^23 rounds k to an integer and leaves
@@ -37,7 +38,7 @@ struct ExpPieces {
         let k = shifted - shifter
         var r = fma(k, FloatVector(repeating: -0x1.62e430p-4), tc)
         r = fma(k, FloatVector(repeating: 0x1.05c610p-32), r)
-        if let correction { r += correction }
+        if let correction { r += correction.replacing(with: 0, where: t .< clampAt) }
         // e^r − 1 = r + r²·(c2 + c3·r + c4·r² + c5·r³), Estrin's scheme.
         let r2 = r * r
         let p01 = fma(r, FloatVector(repeating: 0x1.55554ap-3), FloatVector(repeating: 0.5))
