@@ -2,14 +2,42 @@ internal import CActivationKernels
 
 /// A lane group the kernels work on: ``FloatVector`` (16 × Float) or ``DoubleVector``
 /// (8 × Double), 64 bytes either way (one cache line).
+///
+/// The piecewise-linear operations are requirements, implemented once per concrete type:
+/// written generically, the lane comparisons stay a scalar loop with a branch per lane
+/// (measured 9 ns/element for ReLU), while on the concrete types they become one vector
+/// compare and blend.
 protocol KernelVector: SIMD where Scalar: ActivationScalar {
     /// |x| by clearing the sign bit (also of NaN, as the scalar `magnitude`).
     var magnitude: Self { get }
+    /// relu(x) = x < 0 ? 0 : x (so relu(−0) = −0, relu(−∞) = 0, NaN stays NaN).
+    var rectified: Self { get }
+    /// leaky(x) = x < 0 ? α·x : x, for α ≠ 0 (α = 0 is ``rectified``, which avoids 0·(−∞)).
+    func leaky(slope: Self) -> Self
+    /// The derivative of a piecewise-linear member read off x (an input, or an output for the
+    /// members that allow it): 1 where x > 0, `negative` where x < 0, `zero` at ±0, and x
+    /// itself where x is NaN (see ``PiecewiseSlopes``).
+    func slope(negative: Scalar, zero: Scalar) -> Self
     /// Stores `value` at a 64-byte aligned `address`, bypassing the caches.
     static func storeNonTemporal(_ value: Self, to address: UnsafeMutablePointer<Scalar>)
 }
 
 extension SIMD16: KernelVector where Scalar == Float {
+    @inline(__always)
+    var rectified: Self { replacing(with: 0, where: self .< 0) }
+
+    @inline(__always)
+    func leaky(slope: Self) -> Self { replacing(with: self * slope, where: self .< 0) }
+
+    @inline(__always)
+    func slope(negative: Float, zero: Float) -> Self {
+        var slope = Self(repeating: zero)
+        slope.replace(with: negative, where: self .< 0)
+        slope.replace(with: 1, where: self .> 0)
+        slope.replace(with: self, where: self .!= self)
+        return slope
+    }
+
     @inline(__always)
     static func storeNonTemporal(_ value: Self, to address: UnsafeMutablePointer<Float>) {
         rect_stream_f16(address, value)
@@ -24,6 +52,21 @@ extension SIMD8: KernelVector where Scalar == Double {
     var magnitude: DoubleVector {
         let bits = unsafeBitCast(self, to: SIMD8<Int64>.self) & SIMD8<Int64>(repeating: .max)
         return unsafeBitCast(bits, to: DoubleVector.self)
+    }
+
+    @inline(__always)
+    var rectified: Self { replacing(with: 0, where: self .< 0) }
+
+    @inline(__always)
+    func leaky(slope: Self) -> Self { replacing(with: self * slope, where: self .< 0) }
+
+    @inline(__always)
+    func slope(negative: Double, zero: Double) -> Self {
+        var slope = Self(repeating: zero)
+        slope.replace(with: negative, where: self .< 0)
+        slope.replace(with: 1, where: self .> 0)
+        slope.replace(with: self, where: self .!= self)
+        return slope
     }
 
     @inline(__always)

@@ -2,37 +2,6 @@
 /// definitions (NaN, ±∞, −0 and subnormals included): each lane is computed by the same
 /// comparisons and the same single multiplication as the scalar code.
 
-/// relu(x) = x < 0 ? 0 : x (so relu(−0) = −0, relu(−∞) = 0, NaN stays NaN).
-@inline(__always)
-func relu<V: KernelVector>(_ x: V) -> V {
-    x.replacing(with: 0, where: x .< 0)
-}
-
-/// leaky(x) = x < 0 ? α·x : x, for α ≠ 0 (α = 0 is ``relu(_:)``, which avoids 0·(−∞)).
-@inline(__always)
-func leaky<V: KernelVector>(_ x: V, slope: V) -> V {
-    x.replacing(with: x * slope, where: x .< 0)
-}
-
-/// The derivative of a piecewise-linear member read off `x` (an input, or an output for the
-/// members that allow it): 1 where x > 0, `negative` where x < 0, `zero` at ±0, and x itself
-/// where x is NaN.
-///
-/// | member | negative | zero |
-/// |---|---|---|
-/// | identity | 1 | 1 |
-/// | ReLU | 0 | relu′(0) |
-/// | leaky ReLU | α | α |
-/// | abs | −1 | 0 |
-@inline(__always)
-func piecewiseSlope<V: KernelVector>(_ x: V, negative: V.Scalar, zero: V.Scalar) -> V {
-    var slope = V(repeating: zero)
-    slope.replace(with: negative, where: x .< 0)
-    slope.replace(with: 1, where: x .> 0)
-    slope.replace(with: x, where: x .!= x)
-    return slope
-}
-
 struct Copy<Vector: KernelVector>: UnaryVectorKernel {
     @inline(__always)
     func callAsFunction(_ x: Vector) -> Vector { x }
@@ -40,14 +9,14 @@ struct Copy<Vector: KernelVector>: UnaryVectorKernel {
 
 struct ReLUForward<Vector: KernelVector>: UnaryVectorKernel {
     @inline(__always)
-    func callAsFunction(_ x: Vector) -> Vector { relu(x) }
+    func callAsFunction(_ x: Vector) -> Vector { x.rectified }
 }
 
 struct LeakyForward<Vector: KernelVector>: UnaryVectorKernel {
     let slope: Vector
 
     @inline(__always)
-    func callAsFunction(_ x: Vector) -> Vector { leaky(x, slope: slope) }
+    func callAsFunction(_ x: Vector) -> Vector { x.leaky(slope: slope) }
 }
 
 struct AbsoluteForward<Vector: KernelVector>: UnaryVectorKernel {
@@ -63,13 +32,19 @@ struct SlopeBackward<Vector: KernelVector>: BinaryVectorKernel {
 
     @inline(__always)
     func callAsFunction(_ x: Vector, _ gradient: Vector) -> Vector {
-        gradient * piecewiseSlope(x, negative: negative, zero: zero)
+        gradient * x.slope(negative: negative, zero: zero)
     }
 }
 
-/// The two numbers that describe a piecewise-linear member's derivative (see
-/// ``piecewiseSlope(_:negative:zero:)``), converted to the working type as the scalar
-/// definitions convert them.
+/// The two numbers that describe a piecewise-linear member's derivative, converted to the
+/// working type as the scalar definitions convert them:
+///
+/// | member | negative | zero |
+/// |---|---|---|
+/// | identity | 1 | 1 |
+/// | ReLU | 0 | relu′(0) |
+/// | leaky ReLU | α | α |
+/// | abs | −1 | 0 |
 struct PiecewiseSlopes<T: ActivationScalar> {
     let negative: T
     let zero: T
