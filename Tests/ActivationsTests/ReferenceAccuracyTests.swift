@@ -61,6 +61,7 @@ import Testing
         let x = table.inputs
         let value = ULP.worst(x.map { c.activation.value($0) }, table.column(0), inputs: x)
         let derivative = ULP.worst(x.map { c.activation.derivative($0) }, table.column(1), inputs: x)
+        print("measured: \(c.table) \(T.self) definition: value \(value.ulp) ulp, derivative \(derivative.ulp) ulp")
         #expect(value.ulp <= 1, "\(c.table) \(T.self) value: \(value.ulp) ulp at x = \(value.at)")
         #expect(derivative.ulp <= 1, "\(c.table) \(T.self) derivative: \(derivative.ulp) ulp at x = \(derivative.at)")
     }
@@ -75,6 +76,7 @@ import Testing
             input: x, gradientOutput: [T](repeating: 1, count: x.count))
         let value = ULP.worst(values, table.column(0), inputs: x, allowingFlush: true)
         let derivative = ULP.worst(derivatives, table.column(1), inputs: x, allowingFlush: true)
+        print("measured: \(c.table) \(T.self) kernel: value \(value.ulp) ulp, derivative \(derivative.ulp) ulp")
         #expect(value.ulp <= bound.value, "\(c.table) \(T.self) kernel value: \(value.ulp) ulp at x = \(value.at)")
         #expect(derivative.ulp <= bound.derivative, "\(c.table) \(T.self) kernel derivative: \(derivative.ulp) ulp at x = \(derivative.at)")
     }

@@ -10,7 +10,8 @@ internal import CActivationKernels
 protocol KernelVector: SIMD where Scalar: ActivationScalar {
     /// |x| by clearing the sign bit (also of NaN, as the scalar `magnitude`).
     var magnitude: Self { get }
-    /// relu(x) = x < 0 ? 0 : x (so relu(−0) = −0, relu(−∞) = 0, NaN stays NaN).
+    /// relu(x) = x < 0 ? 0 : x (so relu(−0) = −0, relu(−∞) = 0, NaN stays NaN): x86's
+    /// max(0, x), which returns x unless 0 > x, is exactly that in one instruction.
     var rectified: Self { get }
     /// leaky(x) = x < 0 ? α·x : x, for α ≠ 0 (α = 0 is ``rectified``, which avoids 0·(−∞)).
     func leaky(slope: Self) -> Self
@@ -24,7 +25,7 @@ protocol KernelVector: SIMD where Scalar: ActivationScalar {
 
 extension SIMD16: KernelVector where Scalar == Float {
     @inline(__always)
-    var rectified: Self { replacing(with: 0, where: self .< 0) }
+    var rectified: Self { rect_max_f16(Self(), self) }
 
     @inline(__always)
     func leaky(slope: Self) -> Self { replacing(with: self * slope, where: self .< 0) }
@@ -55,7 +56,7 @@ extension SIMD8: KernelVector where Scalar == Double {
     }
 
     @inline(__always)
-    var rectified: Self { replacing(with: 0, where: self .< 0) }
+    var rectified: Self { rect_max_d8(Self(), self) }
 
     @inline(__always)
     func leaky(slope: Self) -> Self { replacing(with: self * slope, where: self .< 0) }

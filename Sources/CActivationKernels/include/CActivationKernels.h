@@ -14,6 +14,7 @@
 typedef float rect_float8 __attribute__((ext_vector_type(8)));
 typedef float rect_float16 __attribute__((ext_vector_type(16)));
 typedef int rect_int16 __attribute__((ext_vector_type(16)));
+typedef double rect_double4 __attribute__((ext_vector_type(4)));
 typedef double rect_double8 __attribute__((ext_vector_type(8)));
 
 /// a·b + c with one rounding, lane by lane.
@@ -32,6 +33,18 @@ static inline __attribute__((always_inline)) rect_float16 rect_max_f16(rect_floa
     rect_float16 result;
     result.lo = (rect_float8)_mm256_max_ps((__m256)a.lo, (__m256)b.lo);
     result.hi = (rect_float8)_mm256_max_ps((__m256)a.hi, (__m256)b.hi);
+    return result;
+#else
+    return a > b ? a : b;
+#endif
+}
+
+/// `a > b ? a : b` lane by lane, as x86's max: where either is NaN the result is `b`.
+static inline __attribute__((always_inline)) rect_double8 rect_max_d8(rect_double8 a, rect_double8 b) {
+#if defined(__AVX__)
+    rect_double8 result;
+    result.lo = (rect_double4)_mm256_max_pd((__m256d)a.lo, (__m256d)b.lo);
+    result.hi = (rect_double4)_mm256_max_pd((__m256d)a.hi, (__m256d)b.hi);
     return result;
 #else
     return a > b ? a : b;
