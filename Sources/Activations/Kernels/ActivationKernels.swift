@@ -11,11 +11,11 @@
 ///
 /// Results below the smallest normal number may be flushed to zero (Float kernels).
 ///
-/// Buffers may be the same memory (in place); otherwise they must not overlap. Work is O(n);
-/// buffers from 2^17 elements (transcendental members) or 2^19 (piecewise linear, Float) are
-/// split across ``Parallelism/threadCount`` threads, smaller ones run on the caller's thread.
-/// Out-of-place outputs of 8 MiB or more are written with non-temporal stores. Results do not
-/// depend on the thread count.
+/// Buffers may be the same memory (in place); otherwise they must not overlap. Work is O(n).
+/// Buffers from 2^18 elements (transcendental members, Float) or 16 MiB (piecewise-linear
+/// members) are split across ``Parallelism/threadCount`` threads; smaller ones run on the
+/// caller's thread with no hand-off. Out-of-place outputs of 16 MiB or more are written with
+/// non-temporal stores. Results do not depend on the thread count.
 extension Activation {
     /// `output[i] = f(input[i])`. `output` may be `input` itself (in place).
     /// - Precondition: the buffers have the same count.

@@ -8,8 +8,10 @@ import RealModule
 /// quotients), at most 2 ulp from the correctly rounded result (measured against the
 /// reference table); Double is the type for checks, not for speed.
 enum DoubleKernels {
-    static let memoryBoundChunk = 1 << 17
-    static let computeBoundChunk = 1 << 12
+    /// The same byte sizes as ``FloatKernels/memoryBoundChunk``.
+    static let memoryBoundChunk = 1 << 20
+    /// Lane-by-lane libm is slow enough to split early, but 2^16 stays on the caller's thread.
+    static let computeBoundChunk = 1 << 16
 
     static func forward(
         _ activation: Activation, _ input: UnsafeBufferPointer<Double>,

@@ -28,10 +28,11 @@ extension BinaryVectorKernel {
 /// Kernels are generic structs rather than closures so that each loop is specialised with
 /// the kernel inlined (no call per lane group).
 enum VectorLoops {
-    /// Out-of-place outputs at least this large bypass the caches: at that size they would
-    /// evict the inputs and everything else, and a normal store must first read the line it
-    /// writes (measured: ReLU at 2^24 floats 0.44 → 0.23 ns/element with streaming stores).
-    static let streamingBytes = 8 << 20
+    /// Out-of-place outputs at least this large bypass the caches: input and output no longer
+    /// fit a 32 MiB L3, and a normal store must first read the line it writes (measured:
+    /// ReLU at 2^24 floats 0.44 → 0.23 ns/element with streaming stores; at 2^21, still in
+    /// L3, streaming was slightly slower than normal stores).
+    static let streamingBytes = 16 << 20
 
     /// `output[i] = kernel(input[i])` for all i, split across threads in chunks of at least
     /// `minimumChunk` elements. `output` may equal `input` (in place).
