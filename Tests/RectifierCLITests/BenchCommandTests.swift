@@ -13,27 +13,38 @@ import Testing
             "--json", path,
         ])
         try command.run()
-        let rows = try #require(
-            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
-                as? [[String: Any]])
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let objects = try #require(JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         let keys: Set = [
             "op", "direction", "elements", "threads", "ns_per_element", "gb_per_second",
             "ratio_to_copy",
         ]
-        for row in rows {
-            #expect(keys.isSubset(of: Set(row.keys)), "\(row)")
-            #expect(Set(row.keys).subtracting(keys).isSubset(of: ["copy_method"]), "\(row)")
-            #expect((row["ns_per_element"] as? Double ?? 0) > 0)
-            #expect(row["elements"] as? Int == 1024)
+        for object in objects {
+            #expect(keys.isSubset(of: Set(object.keys)), "\(object.keys)")
+            #expect(Set(object.keys).subtracting(keys).isSubset(of: ["copy_method"]), "\(object.keys)")
         }
-        let pairs = Set(rows.map { "\($0["op"]!) \($0["direction"]!) \($0["threads"]!)" })
+        let rows = try JSONDecoder().decode([Row].self, from: data)
+        #expect(rows.allSatisfy { $0.elements == 1024 && $0.ns_per_element > 0 && $0.gb_per_second > 0 })
+        let measured = Set(rows.map { "\($0.op) \($0.direction) \($0.threads)" })
+        var expected: Set = ["copy forward 1", "copy forward 2"]
         for threads in [1, 2] {
-            #expect(pairs.contains("copy forward \(threads)"))
             for op in ["relu", "leaky_relu", "abs", "softplus", "sigmoid", "tanh"] {
-                #expect(pairs.contains("\(op) forward \(threads)") && pairs.contains("\(op) backward \(threads)"))
+                expected.insert("\(op) forward \(threads)")
+                expected.insert("\(op) backward \(threads)")
             }
         }
-        #expect(rows.count == 2 * 13)
+        #expect(measured == expected)
+        #expect(rows.count == expected.count)
+    }
+
+    private struct Row: Decodable {
+        let op: String
+        let direction: String
+        let elements: Int
+        let threads: Int
+        let ns_per_element: Double
+        let gb_per_second: Double
+        let ratio_to_copy: Double
     }
 
     @Test(arguments: [

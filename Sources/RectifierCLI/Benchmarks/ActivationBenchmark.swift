@@ -49,12 +49,15 @@ struct ActivationBenchmark {
 
         let buffers = Buffers(count: elements)
         defer { buffers.deallocate() }
-        let copy = measureCopy(buffers, threads: threads)
-        var rows = [row("copy", "forward", copy.seconds, buffers, bytesPerElement: 8, copy: copy)]
+        let copy = measureCopy(buffers)
+        let row = { (op: String, direction: String, seconds: Double, bytes: Int) in
+            Self.row(op, direction, seconds, elements: elements, threads: threads, bytesPerElement: bytes, copy: copy.seconds)
+        }
+        var rows = [row("copy", "forward", copy.seconds, 8)]
         rows[0].copyMethod = copy.method
         for (name, f) in Self.operations where operations.contains(name) {
             let forward = median(elements: elements) { f.forward(UnsafeBufferPointer(buffers.x), into: buffers.y) }
-            rows.append(row(name, "forward", forward, buffers, bytesPerElement: 8, copy: copy))
+            rows.append(row(name, "forward", forward, 8))
             f.forward(UnsafeBufferPointer(buffers.x), into: buffers.saved)
             let saved = f.savedForBackward == .input ? buffers.x : buffers.saved
             let backward = median(elements: elements) {
@@ -62,26 +65,26 @@ struct ActivationBenchmark {
                     saved: UnsafeBufferPointer(saved), gradientOutput: UnsafeBufferPointer(buffers.g),
                     into: buffers.y)
             }
-            rows.append(row(name, "backward", backward, buffers, bytesPerElement: 12, copy: copy))
+            rows.append(row(name, "backward", backward, 12))
         }
         return rows
     }
 
-    private func row(
-        _ op: String, _ direction: String, _ seconds: Double, _ buffers: Buffers,
-        bytesPerElement: Int, copy: (seconds: Double, method: String)
+    private static func row(
+        _ op: String, _ direction: String, _ seconds: Double, elements: Int, threads: Int,
+        bytesPerElement: Int, copy copySeconds: Double
     ) -> Measurement {
-        let n = Double(buffers.count)
+        let n = Double(elements)
         let gbPerSecond = Double(bytesPerElement) * n / seconds / 1e9
-        let copyGBPerSecond = 8 * n / copy.seconds / 1e9
+        let copyGBPerSecond = 8 * n / copySeconds / 1e9
         return Measurement(
-            op: op, direction: direction, elements: buffers.count, threads: Parallelism.threadCount,
+            op: op, direction: direction, elements: elements, threads: threads,
             nsPerElement: seconds / n * 1e9, gbPerSecond: gbPerSecond,
             ratioToCopy: gbPerSecond / copyGBPerSecond, copyMethod: nil)
     }
 
     /// The faster of memcpy (split across the threads like the kernels) and the copy loop.
-    private func measureCopy(_ buffers: Buffers, threads: Int) -> (seconds: Double, method: String) {
+    private func measureCopy(_ buffers: Buffers) -> (seconds: Double, method: String) {
         let source = UnsafeRawPointer(buffers.x.baseAddress!)
         let target = UnsafeMutableRawPointer(buffers.y.baseAddress!)
         let count = buffers.count
