@@ -72,6 +72,6 @@ public final class ParameterStore<Scalar: ActivationScalar> {
 
     /// The index of the first parameter that is NaN or ±∞, if any.
     public var firstNonFiniteIndex: Int? {
-        values.firstIndex { !$0.isFinite }
+        UnsafeBufferPointer(values).firstNonFiniteIndex()
     }
 }

@@ -93,6 +93,8 @@ public struct SeededGenerator: RandomNumberGenerator, Hashable, Sendable {
 
     /// Fills `buffer` with N(mean, standardDeviation²) values, two per Box–Muller pair,
     /// rounded once to `T`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public mutating func fillNormal<T: BinaryFloatingPoint>(
         _ buffer: UnsafeMutableBufferPointer<T>, mean: Double = 0, standardDeviation: Double = 1
     ) {
@@ -108,6 +110,8 @@ public struct SeededGenerator: RandomNumberGenerator, Hashable, Sendable {
     }
 
     /// Fills `buffer` with uniform values in [lower, upper), rounded once to `T`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public mutating func fillUniform<T: BinaryFloatingPoint>(
         _ buffer: UnsafeMutableBufferPointer<T>, lower: Double, upper: Double
     ) {

@@ -112,6 +112,6 @@ public struct Matrix<Scalar: ActivationScalar>: Equatable, Sendable {
 
     /// The index of the first element that is NaN or ±∞, if any.
     public var firstNonFiniteIndex: Int? {
-        scalars.firstIndex { !$0.isFinite }
+        scalars.withUnsafeBufferPointer { $0.firstNonFiniteIndex() }
     }
 }
