@@ -72,4 +72,27 @@ import Testing
         #expect(throws: NetworkError.self) { try model.parameters.setTensor(named: "layers.0.bias", to: [1]) }
         #expect(throws: NetworkError.self) { try model.parameters.tensor(named: "layers.9.weight") }
     }
+
+    @Test func evaluationAndConfusionMatrixAgree() throws {
+        let model = try Self.model()
+        var generator = SeededGenerator(seed: 24)
+        let features = GradientCheck.randomMatrix(rows: 300, columns: 6, in: -1...1, &generator)
+        let labels = (0..<300).map { _ in generator.nextInteger(below: 3) }
+        let data = try Dataset(features: features, labels: labels)
+        let counts = try model.confusionMatrix(data)
+        let predictions = try model.predictClasses(features)
+        #expect(counts.count == 3 && counts.allSatisfy { $0.count == 3 })
+        for label in 0..<3 {
+            for predicted in 0..<3 {
+                #expect(counts[label][predicted] == zip(labels, predictions).filter { $0 == (label, predicted) }.count)
+            }
+        }
+        let (loss, accuracy) = try model.evaluate(data)
+        #expect(accuracy == Double((0..<3).map { counts[$0][$0] }.reduce(0, +)) / 300)
+        let expectedLoss = try Loss.softmaxCrossEntropy.evaluate(outputs: try model.predict(features), targets: .classes(labels)).value
+        #expect(abs(loss - expectedLoss) <= 1e-12)
+        let regression = try Dataset(features: features, targets: .values(Matrix(rows: 300, columns: 3)))
+        #expect(throws: TrainingError.self) { try model.confusionMatrix(regression) }
+        #expect(throws: TrainingError.self) { try model.evaluate(regression) }
+    }
 }

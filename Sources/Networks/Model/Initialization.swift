@@ -68,8 +68,11 @@ public struct Initialization: Hashable, Sendable, Codable {
         }
     }
 
-    /// Fills `weights` for a `fanIn → fanOut` layer.
-    func fill<T: BinaryFloatingPoint>(
+    /// Fills `weights` for a `fanIn → fanOut` layer followed by an activation of negative
+    /// slope `slope` (for layers outside ``Sequential``, e.g. a recurrent layer's W and U).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func fill<T: BinaryFloatingPoint>(
         _ weights: UnsafeMutableBufferPointer<T>, fanIn: Int, fanOut: Int, negativeSlope slope: Double,
         generator: inout SeededGenerator
     ) {

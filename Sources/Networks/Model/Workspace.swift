@@ -56,11 +56,12 @@ final class Workspace<Scalar: ActivationScalar> {
     let plan: WorkspacePlan
     private(set) var capacity = 0
     private var valueStorage: [AlignedStorage<Scalar>] = []
-    private var gradientStorage: [Int: AlignedStorage<Scalar>] = [:]
+    private var gradientStorage: [AlignedStorage<Scalar>?]
     private var inputStorage: AlignedStorage<Scalar>?
 
     init(plan: WorkspacePlan) {
         self.plan = plan
+        gradientStorage = Array(repeating: nil, count: plan.gradientSlots.count)
     }
 
     /// Makes room for `rows` rows (reallocating every buffer when it grows).
@@ -78,7 +79,7 @@ final class Workspace<Scalar: ActivationScalar> {
         }
         // Slot 0 (the network input's gradient) is only made when someone asks for it.
         let hadInputGradient = gradientStorage[0] != nil
-        gradientStorage = [:]
+        gradientStorage = Array(repeating: nil, count: plan.gradientSlots.count)
         for (slot, width) in gradientWidths where slot != 0 || hadInputGradient {
             gradientStorage[slot] = AlignedStorage(count: rows * width)
         }

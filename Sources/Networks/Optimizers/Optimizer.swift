@@ -13,6 +13,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
     /// Updates made so far (Adam's t − 1).
     public private(set) var stepCount = 0
     private let stateBuffers: [AlignedStorage<Scalar>]
+    private let stateBases: [UnsafeMutablePointer<Scalar>]
     /// Contiguous ranges of the flat buffer and whether weight decay applies to them.
     private let runs: [(range: Range<Int>, decays: Bool)]
 
@@ -21,6 +22,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
         self.configuration = configuration
         self.layout = layout
         stateBuffers = configuration.kind.stateBufferNames.map { _ in AlignedStorage(count: layout.count) }
+        stateBases = stateBuffers.map(\.base)
         var runs: [(range: Range<Int>, decays: Bool)] = []
         for info in layout.parameters where info.count > 0 {
             if let last = runs.last, last.decays == info.weightDecay, last.range.upperBound == info.offset {
@@ -41,7 +43,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
         precondition(parameters.count == layout.count, "Optimizer.step: parameter layout differs")
         stepCount += 1
         let p = parameters.values.baseAddress!, g = parameters.gradients.baseAddress!
-        let buffers = UncheckedSendable(stateBuffers.map(\.base))
+        let buffers = UncheckedSendable(stateBases)
         for run in runs {
             let decay = run.decays ? configuration.weightDecay : 0
             switch configuration.kind {

@@ -180,7 +180,7 @@ public final class Trainer<Scalar: ActivationScalar> {
             let name = model.parameters.layout.parameters.first { $0.range.contains(index) }!.name
             throw .diverged(epoch: epoch, batch: batches, reason: "parameter \(name) is NaN or infinite", backOffs: backOffs)
         }
-        let validationResult = validation.map { evaluate($0) }
+        let validationResult = validation.map { EpochProbe.evaluate(model, $0, loss: configuration.loss) }
         let probe = EpochProbe.measure(model, training, loss: configuration.loss, size: configuration.probeSize)
         return EpochRecord(
             epoch: epoch, trainLoss: lossSum / Double(count),
@@ -190,11 +190,10 @@ public final class Trainer<Scalar: ActivationScalar> {
             gradientNorms: probe.gradientNorms, slopes: probe.slopes)
     }
 
-    /// Mean loss and accuracy of the model on `data`, in chunks, without touching the
-    /// parameters or their gradients' meaning for training.
-    public func evaluate(_ data: Dataset<Scalar>) -> (loss: Double, accuracy: Double?) {
-        let result = EpochProbe.evaluate(model, data, loss: configuration.loss)
-        return (result.loss, result.accuracy)
+    /// Mean loss (this run's loss) and accuracy of the model on `data`.
+    /// - Throws: ``TrainingError/invalidData(_:)`` as ``Sequential/evaluate(_:loss:)``.
+    public func evaluate(_ data: Dataset<Scalar>) throws(TrainingError) -> (loss: Double, accuracy: Double?) {
+        try model.evaluate(data, loss: configuration.loss)
     }
 
     private func check(_ data: Dataset<Scalar>, as role: String) throws(TrainingError) {
