@@ -192,4 +192,31 @@ import Testing
         }.contains("label 3"))
         #expect(message { _ = try Dataset(features: data.features, labels: [1, 2]) }.contains("100 samples but 2 targets"))
     }
+
+    @Test func badSavedStatesAreRefused() throws {
+        let data = TrainingData.blobs(count: 100, dimensions: 4, classes: 3, seed: 8)
+        let (model, generator) = try TrainingData.model(data, hidden: [6], activation: "relu", outputs: 3, seed: 19)
+        let trainer = Trainer(model: model, configuration: try TrainingData.configuration(epochs: 2), generator: generator)
+        try trainer.train(on: data)
+        let good = trainer.state
+        func refused(_ change: (inout TrainingState<Double>) -> Void, _ message: String) -> Bool {
+            var state = good
+            change(&state)
+            let fresh = Trainer(model: model.copy(), configuration: trainer.configuration, generator: generator)
+            do {
+                try fresh.restore(state)
+                try fresh.train(on: data)
+            } catch {
+                return "\(error)".contains(message)
+            }
+            return false
+        }
+        #expect(refused({ $0.parameters[3] = .nan }, "saved parameter layers.0.weight holds NaN"))
+        #expect(refused({ $0.parameters.removeLast() }, "parameters saved"))
+        #expect(refused({ $0.generatorState = [0, 0, 0, 0] }, "generator state"))
+        #expect(refused({ $0.dataOrder[0] = 100 }, "not a permutation"))
+        #expect(refused({ $0.dataOrder[0] = $0.dataOrder[1] }, "not a permutation"))
+        #expect(refused({ $0.optimizer.buffers["exp_avg"] = [1] }, "optimizer buffer exp_avg"))
+        #expect(refused({ $0.learningRateScale = 0 }, "scale"))
+    }
 }

@@ -57,7 +57,8 @@ public final class Trainer<Scalar: ActivationScalar> {
 
     /// Continues from a saved state: parameters, optimiser, generator, counters, data order.
     /// - Throws: ``TrainingError/stateMismatch(_:)`` when it does not fit this model or
-    ///   optimiser (sizes, buffer names, generator state, a non-positive learning-rate scale).
+    ///   optimiser (sizes, buffer names, generator state, a non-positive learning-rate scale)
+    ///   or holds non-finite parameters. The data order is checked by ``train(on:validation:callbacks:)``.
     public func restore(_ state: TrainingState<Scalar>) throws(TrainingError) {
         guard state.parameters.count == model.parameters.count else {
             throw .stateMismatch("\(state.parameters.count) parameters saved, the model has \(model.parameters.count)")
@@ -66,6 +67,10 @@ public final class Trainer<Scalar: ActivationScalar> {
             state.learningRateScale > 0, state.learningRateScale.isFinite
         else {
             throw .stateMismatch("epoch \(state.completedEpochs), back-offs \(state.backOffs), scale \(state.learningRateScale)")
+        }
+        if let index = state.parameters.withUnsafeBufferPointer({ $0.firstNonFiniteIndex() }) {
+            let name = model.parameters.layout.parameters.first { $0.range.contains(index) }!.name
+            throw .stateMismatch("saved parameter \(name) holds NaN or an infinity")
         }
         let restoredGenerator: SeededGenerator
         do {
@@ -102,8 +107,8 @@ public final class Trainer<Scalar: ActivationScalar> {
             "1...\(training.count), the training set's size")
         if dataOrder.isEmpty {
             dataOrder = generator.permutation(count: training.count)
-        } else if dataOrder.count != training.count {
-            throw .stateMismatch("the saved data order covers \(dataOrder.count) samples, the training set has \(training.count)")
+        } else if !Self.isPermutation(dataOrder, of: training.count) {
+            throw .stateMismatch("the saved data order is not a permutation of the \(training.count) training samples")
         }
         var records: [EpochRecord] = []
         while completedEpochs < configuration.epochs {
@@ -194,6 +199,17 @@ public final class Trainer<Scalar: ActivationScalar> {
     /// - Throws: ``TrainingError/invalidData(_:)`` as ``Sequential/evaluate(_:loss:)``.
     public func evaluate(_ data: Dataset<Scalar>) throws(TrainingError) -> (loss: Double, accuracy: Double?) {
         try model.evaluate(data, loss: configuration.loss)
+    }
+
+    /// True when `order` holds every index of `0..<count` once.
+    private static func isPermutation(_ order: [Int32], of count: Int) -> Bool {
+        guard order.count == count else { return false }
+        var seen = [Bool](repeating: false, count: count)
+        for index in order {
+            guard index >= 0, Int(index) < count, !seen[Int(index)] else { return false }
+            seen[Int(index)] = true
+        }
+        return true
     }
 
     private func check(_ data: Dataset<Scalar>, as role: String) throws(TrainingError) {
