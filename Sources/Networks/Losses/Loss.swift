@@ -126,7 +126,10 @@ public enum Loss: String, Hashable, Sendable, Codable, CaseIterable, CustomStrin
 /// A loss's value on a batch (the mean over samples), its gradient with respect to the
 /// outputs, and the number of correctly classified samples (nil for regression targets).
 public struct LossEvaluation<Scalar: ActivationScalar>: Equatable, Sendable {
+    /// The mean of the per-sample losses.
     public var value: Double
+    /// ∂value/∂outputs, the shape of the outputs.
     public var gradient: Matrix<Scalar>
+    /// Samples whose predicted class is the label (nil for regression targets).
     public var correct: Int?
 }

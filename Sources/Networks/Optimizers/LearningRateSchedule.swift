@@ -24,6 +24,7 @@ public struct LearningRateSchedule: Hashable, Sendable, Codable {
         case cosine(minimumFactor: Double)
     }
 
+    /// The decay after warm-up.
     public let decay: Decay
     /// Steps of linear warm-up from base/W to base (0: none).
     public let warmupSteps: Int

@@ -7,6 +7,7 @@ import Activations
 /// readable as ``state`` and restorable with ``restore(_:)``, so a checkpoint can carry it
 /// and a resumed run continue bit for bit.
 public final class Optimizer<Scalar: ActivationScalar> {
+    /// The rule, base rate, weight decay and schedule.
     public let configuration: OptimizerConfiguration
     /// The layout of the parameters it updates.
     public let layout: ParameterLayout
@@ -113,6 +114,7 @@ public struct OptimizerState<Scalar: ActivationScalar>: Equatable, Sendable {
     /// Buffers by PyTorch name, e.g. `exp_avg`, `exp_avg_sq`, `momentum_buffer`.
     public var buffers: [String: [Scalar]]
 
+    /// A state with `stepCount` updates made and these buffers (e.g. read from a checkpoint).
     public init(stepCount: Int, buffers: [String: [Scalar]]) {
         self.stepCount = stepCount
         self.buffers = buffers

@@ -25,11 +25,13 @@ public enum OptimizerKind: Hashable, Sendable, Codable {
 
 /// The optimiser of a run: rule, base learning rate, weight decay and schedule.
 public struct OptimizerConfiguration: Hashable, Sendable, Codable {
+    /// The update rule and its own hyper-parameters.
     public let kind: OptimizerKind
     /// The base learning rate η (> 0).
     public let learningRate: Double
     /// λ ≥ 0, applied only to parameters whose ``ParameterInfo/weightDecay`` flag is set.
     public let weightDecay: Double
+    /// How the rate changes over the steps of the run.
     public let schedule: LearningRateSchedule
 
     /// - Throws: ``TrainingError/invalidHyperparameter(name:value:allowed:)`` naming the

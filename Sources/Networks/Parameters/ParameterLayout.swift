@@ -28,6 +28,7 @@ public struct ParameterLayout: Hashable, Sendable, Codable {
     /// The total number of scalars.
     public private(set) var count = 0
 
+    /// An empty layout; ``append(name:shape:weightDecay:)`` adds tensors.
     public init() {}
 
     /// Appends a tensor after the last one and returns its place. Used by models to lay

@@ -2,8 +2,10 @@
 public struct LayerStatistic: Codable, Equatable, Sendable {
     /// The layer's name, `layers.i`.
     public let layer: String
+    /// The number (a fraction or a norm, as the field holding it says).
     public let value: Double
 
+    /// A statistic for layer `layer`.
     public init(layer: String, value: Double) {
         self.layer = layer
         self.value = value
@@ -15,9 +17,8 @@ public struct LayerStatistic: Codable, Equatable, Sendable {
 public struct SlopeSummary: Codable, Equatable, Sendable {
     /// The layer's name, `layers.i`.
     public let layer: String
-    public let minimum: Double
-    public let maximum: Double
-    public let mean: Double
+    /// The smallest, largest and mean slope.
+    public let minimum: Double, maximum: Double, mean: Double
     /// The population standard deviation.
     public let standardDeviation: Double
     /// The 5th, 25th, 50th, 75th and 95th percentiles (linear interpolation, as NumPy).

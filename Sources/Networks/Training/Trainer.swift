@@ -21,8 +21,11 @@ import Activations
 /// let history = try trainer.train(on: training, validation: validation)
 /// ```
 public final class Trainer<Scalar: ActivationScalar> {
+    /// The model being trained (its parameters change in place).
     public let model: Sequential<Scalar>
+    /// The run's hyper-parameters.
     public let configuration: TrainingConfiguration
+    /// The optimiser, whose state ``state`` includes.
     public let optimizer: Optimizer<Scalar>
     /// The run's generator, after the draws made so far.
     public private(set) var generator: SeededGenerator

@@ -16,12 +16,15 @@ public struct TrainingProgress: Sendable {
 
 /// Hooks the trainer calls: after each batch, after each epoch, and at checkpoints.
 public struct TrainingCallbacks<Scalar: ActivationScalar> {
+    /// Called after every batch (for a progress bar; keep it cheap).
     public var progress: ((TrainingProgress) -> Void)?
+    /// Called after each epoch's measurements, before the checkpoint hook.
     public var epochEnded: ((EpochRecord) -> Void)?
     /// Called every ``TrainingConfiguration/checkpointEvery`` epochs and after the last;
     /// a thrown error stops training with ``TrainingError/checkpointFailed(epoch:reason:)``.
     public var checkpoint: ((TrainingCheckpoint<Scalar>) throws -> Void)?
 
+    /// Hooks; each may be nil.
     public init(
         progress: ((TrainingProgress) -> Void)? = nil, epochEnded: ((EpochRecord) -> Void)? = nil,
         checkpoint: ((TrainingCheckpoint<Scalar>) throws -> Void)? = nil

@@ -14,10 +14,13 @@ public struct TrainingConfiguration: Hashable, Sendable, Codable {
     /// Samples per optimiser step (≥ 1, and at most the training set's size). The last
     /// batch of an epoch holds the remainder.
     public let batchSize: Int
+    /// The update rule, rate, decay and schedule.
     public let optimizer: OptimizerConfiguration
+    /// The training objective.
     public let loss: Loss
     /// Call the checkpoint hook every this many epochs (and always after the last).
     public let checkpointEvery: Int?
+    /// What to do when the loss or parameters become NaN or infinite.
     public let divergence: DivergencePolicy
     /// Samples (the first ones of the training set) on which dead units, gradient norms and
     /// slopes are measured after each epoch.

@@ -24,6 +24,7 @@ public struct TrainingState<Scalar: ActivationScalar>: Equatable, Sendable {
     /// The number of back-offs so far.
     public var backOffs: Int
 
+    /// A state from its parts (e.g. read back from a checkpoint).
     public init(
         completedEpochs: Int, parameters: [Scalar], optimizer: OptimizerState<Scalar>,
         generatorState: [UInt64], dataOrder: [Int32], learningRateScale: Double, backOffs: Int
