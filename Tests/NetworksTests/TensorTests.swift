@@ -57,6 +57,27 @@ import Testing
         }
     }
 
+    @Test func concurrentCallersGetTheSameResults() async throws {
+        // Products large enough to be split, from many threads at once: whichever caller
+        // gets the worker threads, the others run serially, and every result is the same.
+        var generator = SeededGenerator(seed: 77)
+        let a = GradientCheck.randomMatrix(rows: 256, columns: 96, in: -1...1, &generator)
+        let b = GradientCheck.randomMatrix(rows: 96, columns: 80, in: -1...1, &generator)
+        let zero = Matrix<Double>(rows: 256, columns: 80)
+        func product() -> Matrix<Double> {
+            var (left, right, result) = (a, b, zero)
+            for _ in 0..<20 { Self.multiply(&left, false, &right, false, &result) }
+            return result
+        }
+        let expected = product()
+        let results = await withTaskGroup(of: Matrix<Double>.self) { group in
+            for _ in 0..<8 { group.addTask { product() } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 8)
+        #expect(results.allSatisfy { $0 == expected })
+    }
+
     static func multiply<T: ActivationScalar>(
         _ a: inout Matrix<T>, _ transposeA: Bool, _ b: inout Matrix<T>, _ transposeB: Bool, _ c: inout Matrix<T>
     ) {

@@ -44,7 +44,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
         precondition(parameters.count == layout.count, "Optimizer.step: parameter layout differs")
         stepCount += 1
         let p = parameters.values.baseAddress!, g = parameters.gradients.baseAddress!
-        let buffers = UncheckedSendable(stateBases)
+        let buffers = stateBases
         for run in runs {
             let decay = run.decays ? configuration.weightDecay : 0
             switch configuration.kind {
@@ -52,7 +52,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
                 let rule = SGDRule<Scalar>(
                     learningRate: learningRate, weightDecay: decay, momentum: momentum, nesterov: nesterov)
                 Self.forEachChunk(run.range) { range in
-                    rule.apply(p, g, momentum > 0 ? buffers.value[0] : nil, range)
+                    rule.apply(p, g, momentum > 0 ? buffers[0] : nil, range)
                 }
             case let .adam(beta1, beta2, epsilon), let .adamW(beta1, beta2, epsilon):
                 var decoupled = false
@@ -61,7 +61,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
                     learningRate: learningRate, weightDecay: decay, decoupled: decoupled,
                     beta1: beta1, beta2: beta2, epsilon: epsilon, step: stepCount)
                 Self.forEachChunk(run.range) { range in
-                    rule.apply(p, g, buffers.value[0], buffers.value[1], range)
+                    rule.apply(p, g, buffers[0], buffers[1], range)
                 }
             }
         }
@@ -70,9 +70,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
     /// Runs `body` over `range` in contiguous chunks, in parallel when large.
     @inline(__always)
     private static func forEachChunk(_ range: Range<Int>, _ body: (Range<Int>) -> Void) {
-        Parallelism.forEachChunk(count: range.count, minimumChunk: 1 << 16) { chunk in
-            body(range.lowerBound + chunk.lowerBound..<range.lowerBound + chunk.upperBound)
-        }
+        WorkerPool.shared.forEachChunk(of: range, minimumChunk: 1 << 15, body)
     }
 
     /// The state buffers by PyTorch name (`momentum_buffer`; `exp_avg`, `exp_avg_sq`), each

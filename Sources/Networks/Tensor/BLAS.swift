@@ -1,6 +1,5 @@
 import Activations
 import CBLAS
-import Dispatch
 
 /// The bridge to BLAS: the only file that names a BLAS library. Another BLAS (Accelerate,
 /// MKL, BLIS) slots in by changing ``singleThreadedGEMM`` and the one-time set-up.
@@ -9,9 +8,9 @@ import Dispatch
 /// training on this machine (784-256-128-10 at batch 128: 0.73 s of GEMM per epoch with its
 /// 2 threads, the same as with 1). So OpenBLAS runs single-threaded and ``gemm`` splits the
 /// rows of C into ``Parallelism/threadCount`` blocks itself, one single-threaded BLAS call
-/// per block, in parallel (0.40 s per epoch on 2 threads). Each element of C is computed by
-/// one call whose blocks depend only on the shapes and the thread count, so the same thread
-/// count gives the same bits.
+/// per block, on the spinning workers of ``WorkerPool`` (0.40 s per epoch on 2 threads).
+/// Each element of C is computed by one call whose blocks depend only on the shapes and the
+/// thread count, so the same thread count gives the same bits.
 public enum BLAS {
     /// Below this many multiply-adds a product runs on the calling thread (a hand-off costs
     /// about as much as 10⁶ of them).
@@ -38,12 +37,10 @@ public enum BLAS {
         }
         // Block boundaries are multiples of 8 rows so vector kernels see whole panels.
         let rowsPerBlock = ((m + blocks - 1) / blocks + 7) & ~7
-        let pointers = UncheckedSendable((a, b, c))
-        DispatchQueue.concurrentPerform(iterations: blocks) { block in
+        WorkerPool.shared.run(blocks: blocks) { block in
             let first = block * rowsPerBlock
             let rows = Swift.min(m, first + rowsPerBlock) - first
             guard rows > 0 else { return }
-            let (a, b, c) = pointers.value
             // Row r of op(A) starts at a + r·lda when A is stored as is, at column r otherwise.
             let blockA = transposeA ? a + first : a + first * lda
             singleThreadedGEMM(
