@@ -40,13 +40,19 @@ final class BatchBuffers<Scalar: ActivationScalar> {
         }
     }
 
+    /// Copies rows `order` of `matrix` to `target`, row after row, split across the workers
+    /// when there is enough to copy (a Fashion-MNIST batch of 128 is 400 KB).
     private static func copyRows(
         _ matrix: Matrix<Scalar>, _ order: ArraySlice<Int32>, into target: UnsafeMutablePointer<Scalar>
     ) {
         let columns = matrix.columns
         matrix.withUnsafeBufferPointer { source in
-            for (row, index) in order.enumerated() {
-                (target + row * columns).update(from: source.baseAddress! + Int(index) * columns, count: columns)
+            let first = order.startIndex
+            WorkerPool.shared.forEachChunk(of: 0..<order.count, minimumChunk: (1 << 15) / Swift.max(1, columns)) { rows in
+                for row in rows {
+                    (target + row * columns).update(
+                        from: source.baseAddress! + Int(order[first + row]) * columns, count: columns)
+                }
             }
         }
     }
