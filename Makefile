@@ -5,7 +5,7 @@
 
 SWIFT        ?= swift
 RELEASE_FLAGS = -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native \
-                -Xswiftc -enforce-exclusivity=unchecked
+                -Xswiftc -enforce-exclusivity=unchecked -Xcc -fno-math-errno
 BIN           = .build/release/rectifier
 VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist

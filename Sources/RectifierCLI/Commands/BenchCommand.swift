@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure the library's speed.",
         subcommands: [
             BenchActivationsCommand.self,
+            BenchTrainCommand.self,
         ])
 }
 

@@ -1,0 +1,198 @@
+import Activations
+
+/// The forward and backward passes over the workspace: no allocation once the workspace
+/// has room for the batch. Data flow of one training step:
+///
+/// ```
+/// batch (B, in) → Dense (bias rows + GEMM) → activation (in place when it keeps its
+/// output) → … → output (B, out) → loss writes ∂L/∂output → layers backward in reverse,
+/// each writing its parameter gradients into the flat gradient buffer
+/// ```
+extension Sequential {
+    /// Runs every layer on `input` (`rows × inputSize`, which must stay valid until the
+    /// backward pass) and returns a view of the output in the workspace. `afterLayer` sees
+    /// each layer's output before a later layer may overwrite it.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forward(
+        input: MatrixBuffer<Scalar>, afterLayer: ((Int, MatrixBuffer<Scalar>) -> Void)? = nil
+    ) -> MatrixBuffer<Scalar> {
+        let rows = input.rows
+        workspace.reserve(rows: rows)
+        lastInput = input
+        var current = input
+        for (index, layer) in layers.enumerated() {
+            let output = workspace.values(index + 1, rows: rows)
+            switch layer {
+            case let .dense(weight, _, bias, _):
+                Dense.forward(output: output, input: current, weight: weight, bias: bias)
+            case let .activation(activation):
+                let start = Profiling.start()
+                activation.forward(UnsafeBufferPointer(current.buffer), into: output.buffer)
+                Profiling.stop(start, .activations)
+            case let .prelu(slopes, _, count):
+                PReLU.forward(output: output, input: current, slopes: slopes, slopeCount: count)
+            }
+            afterLayer?(index, output)
+            current = output
+        }
+        return current
+    }
+
+    /// Where the loss writes ∂L/∂output for a batch of `rows` rows.
+    func outputGradient(rows: Int) -> MatrixBuffer<Scalar> {
+        workspace.gradient(layers.count, rows: rows)
+    }
+
+    /// Back-propagates the gradient in ``outputGradient(rows:)`` through the latest forward
+    /// pass, overwriting ``ParameterStore/gradients``. Returns ∂L/∂input when asked for.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @discardableResult
+    func backward(computeInputGradient: Bool) -> MatrixBuffer<Scalar>? {
+        guard let input = lastInput else { preconditionFailure("backward before forward") }
+        let rows = input.rows
+        for (index, layer) in layers.enumerated().reversed() {
+            let outputGradient = workspace.gradient(index + 1, rows: rows)
+            let inputGradient = index > 0 || computeInputGradient
+                ? workspace.gradient(index, rows: rows) : nil
+            let layerInput = index == 0 ? input : workspace.values(index, rows: rows)
+            switch layer {
+            case let .dense(weight, weightGradient, _, biasGradient):
+                Dense.backward(
+                    inputGradient: inputGradient, weightGradient: weightGradient,
+                    biasGradient: biasGradient, outputGradient: outputGradient, input: layerInput,
+                    weight: weight, accumulate: false)
+            case let .activation(activation):
+                guard let inputGradient else { continue }
+                let saved = activation.savedForBackward == .output
+                    ? workspace.values(index + 1, rows: rows) : layerInput
+                let start = Profiling.start()
+                activation.backward(
+                    saved: UnsafeBufferPointer(saved.buffer),
+                    gradientOutput: UnsafeBufferPointer(outputGradient.buffer), into: inputGradient.buffer)
+                Profiling.stop(start, .activations)
+            case let .prelu(slopes, slopeGradient, count):
+                PReLU.backward(
+                    inputGradient: inputGradient, slopeGradient: slopeGradient,
+                    outputGradient: outputGradient, input: layerInput, slopes: slopes,
+                    slopeCount: count, accumulate: false)
+            }
+        }
+        return computeInputGradient ? workspace.gradient(0, rows: rows) : nil
+    }
+}
+
+extension Sequential {
+    /// The outputs for `input` (`n × inputSize`), keeping what ``backward(outputGradient:)``
+    /// needs. O(n · parameters).
+    /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when the column count is not
+    ///   ``inputSize``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ input: Matrix<Scalar>) throws(NetworkError) -> Matrix<Scalar> {
+        try checkInput(input)
+        workspace.reserve(rows: input.rows)
+        let copy = workspace.inputCopy(rows: input.rows)
+        input.withUnsafeBufferPointer { _ = copy.buffer.initialize(from: $0) }
+        return Matrix(forward(input: copy))
+    }
+
+    /// Back-propagates `outputGradient` (∂L/∂output, same shape as the latest forward's
+    /// output) and returns ∂L/∂input. The parameter gradients land in
+    /// ``ParameterStore/gradients`` (overwritten, not added).
+    /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when no ``forward(_:)``
+    ///   came first or the shape differs from its output.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func backward(outputGradient: Matrix<Scalar>) throws(NetworkError) -> Matrix<Scalar> {
+        guard let input = lastInput else {
+            throw .shapeMismatch(what: "backward", detail: "no forward pass to go back through")
+        }
+        guard outputGradient.rows == input.rows, outputGradient.columns == outputSize else {
+            throw .shapeMismatch(
+                what: "output gradient",
+                detail: "is \(outputGradient.rows)×\(outputGradient.columns), the last output was \(input.rows)×\(outputSize)")
+        }
+        let target = self.outputGradient(rows: input.rows)
+        outputGradient.withUnsafeBufferPointer { _ = target.buffer.initialize(from: $0) }
+        return Matrix(backward(computeInputGradient: true)!)
+    }
+
+    /// The outputs for `input` (`n × inputSize`), computed in chunks of up to 1024 rows.
+    /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when the column count is not
+    ///   ``inputSize``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func predict(_ input: Matrix<Scalar>) throws(NetworkError) -> Matrix<Scalar> {
+        try checkInput(input)
+        defer { lastInput = nil }
+        return Matrix(rows: input.rows, columns: outputSize) { output in
+            input.withUnsafeBufferPointer { source in
+                let base = UnsafeMutablePointer(mutating: source.baseAddress)
+                var first = 0
+                while first < input.rows {
+                    let rows = Swift.min(Self.predictionChunk, input.rows - first)
+                    let result = forward(input: MatrixBuffer(base! + first * inputSize, rows: rows, columns: inputSize))
+                    (output.baseAddress! + first * outputSize).update(from: result.base, count: result.count)
+                    first += rows
+                }
+            }
+        }
+    }
+
+    /// The predicted class of each row: the index of the largest output (the first on
+    /// ties), or for a single output `1` when it is > 0 and `0` otherwise.
+    /// - Throws: as ``predict(_:)``.
+    public func predictClasses(_ input: Matrix<Scalar>) throws(NetworkError) -> [Int] {
+        let outputs = try predict(input)
+        return (0..<outputs.rows).map { row in
+            Self.predictedClass(outputs.row(row))
+        }
+    }
+
+    /// Every layer's output for `input`, in layer order (pre-activations included: they are
+    /// copied before an in-place activation overwrites them). For calibration and analysis.
+    /// - Throws: as ``predict(_:)``.
+    public func layerOutputs(_ input: Matrix<Scalar>) throws(NetworkError) -> [Matrix<Scalar>] {
+        try checkInput(input)
+        defer { lastInput = nil }
+        var outputs: [Matrix<Scalar>] = []
+        input.withUnsafeBufferPointer { source in
+            let view = MatrixBuffer(UnsafeMutablePointer(mutating: source.baseAddress!), rows: input.rows, columns: inputSize)
+            _ = forward(input: view) { _, output in outputs.append(Matrix(output)) }
+        }
+        return outputs
+    }
+
+    static var predictionChunk: Int { 1024 }
+
+    static func predictedClass<C: Collection>(_ outputs: C) -> Int where C.Element == Scalar {
+        if outputs.count == 1 { return outputs.first! > 0 ? 1 : 0 }
+        var best = 0, bestValue = -Scalar.infinity
+        for (index, value) in outputs.enumerated() where value > bestValue || index == 0 {
+            best = index
+            bestValue = value
+        }
+        return best
+    }
+
+    private func checkInput(_ input: Matrix<Scalar>) throws(NetworkError) {
+        guard input.columns == inputSize else {
+            throw .shapeMismatch(
+                what: "input", detail: "has \(input.columns) columns, the model takes \(inputSize)")
+        }
+        guard input.rows >= 1 else {
+            throw .shapeMismatch(what: "input", detail: "has no rows")
+        }
+    }
+}
+
+extension Matrix {
+    /// A copy of a buffer view.
+    init(_ view: MatrixBuffer<Scalar>) {
+        self.init(rows: view.rows, columns: view.columns) { target in
+            target.baseAddress!.update(from: view.base, count: view.count)
+        }
+    }
+}

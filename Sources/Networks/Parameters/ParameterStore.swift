@@ -1,0 +1,77 @@
+import Activations
+
+/// A model's parameters in one flat buffer, and their gradients in a second buffer with the
+/// same layout. Layers hold views into both; an optimiser is one loop over them, a
+/// checkpoint one write.
+///
+/// The buffers are allocated once, aligned to 64 bytes, and never move while the store
+/// lives, so views taken from ``values`` and ``gradients`` stay valid for its lifetime.
+public final class ParameterStore<Scalar: ActivationScalar> {
+    /// Names, shapes, offsets and decay flags.
+    public let layout: ParameterLayout
+    private let valueStorage: AlignedStorage<Scalar>
+    private let gradientStorage: AlignedStorage<Scalar>
+
+    /// A zero-filled store for `layout`.
+    public init(layout: ParameterLayout) {
+        self.layout = layout
+        valueStorage = AlignedStorage(count: layout.count)
+        gradientStorage = AlignedStorage(count: layout.count)
+    }
+
+    /// The number of scalars in each buffer.
+    public var count: Int { layout.count }
+
+    /// Every parameter, back to back in ``layout`` order. Writable.
+    public var values: UnsafeMutableBufferPointer<Scalar> { valueStorage.buffer }
+
+    /// The gradient of the last backward pass, laid out like ``values``. Backward passes
+    /// overwrite it (they do not add to it).
+    public var gradients: UnsafeMutableBufferPointer<Scalar> { gradientStorage.buffer }
+
+    /// The values of the tensor `info` (a view into ``values``).
+    public func values(of info: ParameterInfo) -> UnsafeMutableBufferPointer<Scalar> {
+        UnsafeMutableBufferPointer(rebasing: values[info.range])
+    }
+
+    /// The gradient of the tensor `info` (a view into ``gradients``).
+    public func gradients(of info: ParameterInfo) -> UnsafeMutableBufferPointer<Scalar> {
+        UnsafeMutableBufferPointer(rebasing: gradients[info.range])
+    }
+
+    /// A copy of the tensor called `name`.
+    /// - Throws: ``NetworkError/unknownParameter(_:)``.
+    public func tensor(named name: String) throws(NetworkError) -> [Scalar] {
+        Array(values(of: try layout.parameter(named: name)))
+    }
+
+    /// Overwrites the tensor called `name`.
+    /// - Throws: ``NetworkError/unknownParameter(_:)``, or
+    ///   ``NetworkError/shapeMismatch(what:detail:)`` when the count differs.
+    public func setTensor(named name: String, to newValues: [Scalar]) throws(NetworkError) {
+        let info = try layout.parameter(named: name)
+        guard newValues.count == info.count else {
+            throw .shapeMismatch(
+                what: name, detail: "\(newValues.count) values given, shape \(info.shape) holds \(info.count)")
+        }
+        _ = UnsafeMutableBufferPointer(rebasing: values[info.range]).initialize(from: newValues)
+    }
+
+    /// A copy of the whole value buffer.
+    public func snapshot() -> [Scalar] { Array(values) }
+
+    /// Overwrites the whole value buffer.
+    /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when the count differs.
+    public func restore(_ snapshot: [Scalar]) throws(NetworkError) {
+        guard snapshot.count == count else {
+            throw .shapeMismatch(
+                what: "parameters", detail: "\(snapshot.count) values given, the model has \(count)")
+        }
+        _ = values.initialize(from: snapshot)
+    }
+
+    /// The index of the first parameter that is NaN or ±∞, if any.
+    public var firstNonFiniteIndex: Int? {
+        UnsafeBufferPointer(values).firstNonFiniteIndex()
+    }
+}

@@ -1,0 +1,180 @@
+import Activations
+import ArgumentParser
+import Networks
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `rectifier bench train`: the training-speed benchmark of issue 3 (784-256-128-10, ReLU,
+/// Adam 1e−3, batch 128, Float32, 60 000 samples).
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Time training epochs of a 784-256-128-10 ReLU network (Adam, batch 128, Float32).",
+        discussion: """
+            Trains on 60 000 synthetic samples shaped like Fashion-MNIST (784 features in \
+            [0, 1], 10 classes) and reports seconds per epoch (the median), samples per \
+            second, peak resident memory and the share of time in GEMM, in activations and \
+            elsewhere.
+            """)
+
+    @Option(help: "Also write the results as a JSON object to this file.")
+    var json: String?
+
+    @Option(help: "Epochs to time (≥ 1).")
+    var epochs = 3
+
+    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
+    var threads: Int?
+
+    func validate() throws {
+        if epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (≥ 1)") }
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
+    }
+
+    func run() throws {
+        if let threads { Parallelism.threadCount = threads }
+        let data = Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
+        let result = try Self.benchmark(on: data, epochs: epochs)
+        print(result.summary)
+        if let json {
+            try result.write(toJSON: json)
+        }
+    }
+
+    /// Trains `epochs` epochs of the benchmark network on `data` and times them.
+    static func benchmark(on data: Dataset<Float>, epochs: Int) throws -> BenchTrainResult {
+        var generator = SeededGenerator(seed: 0)
+        let architecture = try Architecture.multilayerPerceptron(
+            inputSize: data.featureCount, hiddenSizes: [256, 128], hiddenActivation: .fixed(.relu),
+            outputSize: 10)
+        let model = Sequential<Float>(
+            architecture: architecture, initialization: try Initialization(), generator: &generator)
+        let configuration = try TrainingConfiguration(
+            epochs: epochs, batchSize: 128,
+            optimizer: try OptimizerConfiguration(kind: .adam, learningRate: 1e-3))
+        let trainer = Trainer(model: model, configuration: configuration, generator: generator)
+        // Timers cover each epoch's training steps only: reset after the epoch's probe,
+        // read at its last batch.
+        var gemmSeconds: [Double] = [], activationSeconds: [Double] = []
+        let callbacks = TrainingCallbacks<Float>(
+            progress: { progress in
+                guard progress.batch == progress.batchesPerEpoch else { return }
+                gemmSeconds.append(Profiling.seconds(in: .gemm))
+                activationSeconds.append(Profiling.seconds(in: .activations))
+            },
+            epochEnded: { _ in Profiling.reset() })
+        Profiling.reset()
+        Profiling.isEnabled = true
+        defer { Profiling.isEnabled = false }
+        let records = try trainer.train(on: data, callbacks: callbacks)
+        return BenchTrainResult(
+            epochSeconds: records.map(\.seconds), gemmSeconds: gemmSeconds,
+            activationSeconds: activationSeconds, samples: data.count,
+            threads: Parallelism.threadCount, finalTrainAccuracy: records.last?.trainAccuracy ?? 0,
+            peakResidentBytes: peakResidentBytes())
+    }
+
+    /// 60 000 samples like Fashion-MNIST in shape: 784 features in [0, 1] around ten random
+    /// class prototypes, labels 0…9. Learnable, so the timed run does real work.
+    static func syntheticFashionMNISTShape(count: Int, seed: UInt64) -> Dataset<Float> {
+        let featureCount = 784, classes = 10
+        var generator = SeededGenerator(seed: seed)
+        var prototypes = [Float](repeating: 0, count: classes * featureCount)
+        prototypes.withUnsafeMutableBufferPointer { generator.fillUniform($0, lower: 0, upper: 1) }
+        let labels = (0..<count).map { $0 % classes }
+        let features = Matrix<Float>(rows: count, columns: featureCount) { buffer in
+            generator.fillUniform(buffer, lower: -0.5, upper: 0.5)
+            for row in 0..<count {
+                for column in 0..<featureCount {
+                    let value = prototypes[labels[row] * featureCount + column] + buffer[row * featureCount + column]
+                    buffer[row * featureCount + column] = Swift.min(1, Swift.max(0, value))
+                }
+            }
+        }
+        return try! Dataset(features: features, labels: labels)
+    }
+
+    /// VmHWM from /proc/self/status, in bytes (0 where unavailable).
+    static func peakResidentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes * 1024
+    }
+}
+
+/// The figures of one `bench train` run.
+struct BenchTrainResult: Encodable {
+    let epochSeconds: [Double]
+    let gemmSeconds: [Double]
+    let activationSeconds: [Double]
+    let samples: Int
+    let threads: Int
+    let finalTrainAccuracy: Double
+    let peakResidentBytes: Int
+
+    /// The median epoch time.
+    var secondsPerEpoch: Double {
+        let sorted = epochSeconds.sorted()
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    var gemmShare: Double { gemmSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
+    var activationShare: Double { activationSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
+
+    var summary: String {
+        let percent = { (share: Double) in String(Int((share * 100).rounded())) + "%" }
+        return """
+            bench train: 784-256-128-10 relu, adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples
+            seconds per epoch: \(secondsPerEpoch) (median of \(epochSeconds.count): \(epochSeconds.map { String($0) }.joined(separator: ", ")))
+            samples per second: \(Int(Double(samples) / secondsPerEpoch))
+            time in GEMM \(percent(gemmShare)), activations \(percent(activationShare)), elsewhere \(percent(1 - gemmShare - activationShare))
+            peak resident memory: \(peakResidentBytes / 1_048_576) MiB; final train accuracy \(finalTrainAccuracy)
+            """
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case secondsPerEpoch = "seconds_per_epoch", samplesPerSecond = "samples_per_second"
+        case peakResidentBytes = "peak_rss_bytes", gemmShare = "gemm_share"
+        case activationShare = "activation_share", otherShare = "other_share"
+        case epochSeconds = "epoch_seconds", threads, samples
+        case finalTrainAccuracy = "final_train_accuracy"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(secondsPerEpoch, forKey: .secondsPerEpoch)
+        try container.encode(Double(samples) / secondsPerEpoch, forKey: .samplesPerSecond)
+        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
+        try container.encode(gemmShare, forKey: .gemmShare)
+        try container.encode(activationShare, forKey: .activationShare)
+        try container.encode(1 - gemmShare - activationShare, forKey: .otherShare)
+        try container.encode(epochSeconds, forKey: .epochSeconds)
+        try container.encode(threads, forKey: .threads)
+        try container.encode(samples, forKey: .samples)
+        try container.encode(finalTrainAccuracy, forKey: .finalTrainAccuracy)
+    }
+
+    /// Writes the JSON object atomically (a temporary file in the same folder, then rename).
+    func write(toJSON path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw BenchTrainError(message: "--json \(path): cannot write the file (\(error))")
+        }
+    }
+}
+
+/// A failure of the benchmark itself (exit status 1).
+struct BenchTrainError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
