@@ -1,0 +1,118 @@
+/// The affine map between real values and 8-bit activation codes (uint8, asymmetric):
+///
+/// ```
+/// real = scale · (code − zeroPoint),   code ∈ 0...255
+/// code = clamp(roundTiesToEven(real / scale) + zeroPoint, 0, 255)
+/// ```
+///
+/// Activations are unsigned with a zero point (gemmlowp's and ONNX Runtime's convention for
+/// activations) because rectifier outputs are non-negative: a ReLU layer gets zero point 0 and
+/// all 256 codes for [0, max], and 8-bit image pixels are their own codes (scale 1/255,
+/// zero point 0). The zero point is an integer, so 0 is exactly representable (zero padding
+/// and ReLU's clamp are exact). Weights are signed and symmetric (``QuantizedWeights``).
+public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Real units per code step (> 0, finite, at least ``minimumScale``).
+    public let scale: Float
+    /// The code that stands for real 0 (0...255).
+    public let zeroPoint: Int32
+
+    /// The smallest scale ``init(covering:)`` produces: a range narrower than
+    /// `255 · minimumScale` (about 1.4e−17) is widened to it, so later divisions by the scale
+    /// and products of scales stay far from Float's underflow.
+    public static let minimumScale: Float = 0x1p-64
+
+    /// Codes run from 0 to 255.
+    public static let codeRange: ClosedRange<Int32> = 0...255
+
+    /// - Throws: ``QuantizationError/invalidParameter(name:value:allowed:)`` when `scale` is
+    ///   not finite or below ``minimumScale``, or `zeroPoint` is outside 0...255.
+    public init(scale: Float, zeroPoint: Int32) throws(QuantizationError) {
+        guard scale.isFinite, scale >= Self.minimumScale else {
+            throw .invalidParameter(
+                name: "scale", value: Double(scale), allowed: "a finite number ≥ 2^-64")
+        }
+        guard Self.codeRange.contains(zeroPoint) else {
+            throw .invalidParameter(
+                name: "zero point", value: Double(zeroPoint), allowed: "an integer in 0...255")
+        }
+        self.scale = scale
+        self.zeroPoint = zeroPoint
+    }
+
+    /// The parameters whose codes cover `range` widened to contain 0 (TFLite's "nudged" zero
+    /// point): `scale = (max − min) / 255`, `zeroPoint = round(−min / scale)`.
+    ///
+    /// A range that is only `0...0` (a calibration that saw only zeros) gets scale 1 and zero
+    /// point 0: every code is valid and 0 is exact. A constant `c` gives `0...c` (or `c...0`).
+    /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` when a bound is NaN
+    ///   or infinite.
+    public init(covering range: ClosedRange<Float>) throws(QuantizationError) {
+        for (index, bound) in [range.lowerBound, range.upperBound].enumerated()
+        where !bound.isFinite {
+            throw .nonFiniteValue(what: "range bounds", index: index, value: bound)
+        }
+        let lower = Double(Swift.min(range.lowerBound, 0))
+        let upper = Double(Swift.max(range.upperBound, 0))
+        if lower == 0 && upper == 0 {
+            self.scale = 1
+            self.zeroPoint = 0
+            return
+        }
+        let scale = Swift.max(Float((upper - lower) / 255), Self.minimumScale)
+        let zeroPoint = (-lower / Double(scale)).rounded(.toNearestOrEven)
+        self.scale = scale
+        self.zeroPoint = Int32(Swift.min(Swift.max(zeroPoint, 0), 255))
+    }
+
+    /// The real values the codes 0 and 255 stand for.
+    public var representableRange: ClosedRange<Float> {
+        dequantize(0)...dequantize(255)
+    }
+
+    /// The code nearest to `x` (ties to even, as ONNX's QuantizeLinear), saturating at 0 and
+    /// 255; ±∞ saturate too.
+    /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` for NaN.
+    @inlinable
+    public func quantize(_ x: Float) throws(QuantizationError) -> UInt8 {
+        guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: 0, value: x) }
+        return code(x)
+    }
+
+    /// `scale · (code − zeroPoint)`, rounded once to Float.
+    @inlinable
+    public func dequantize(_ code: UInt8) -> Float {
+        Float(Double(scale) * Double(Int32(code) - zeroPoint))
+    }
+
+    /// Quantises a buffer; O(n).
+    /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` naming the first NaN.
+    /// - Precondition: the buffers have the same count.
+    public func quantize(
+        _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<UInt8>
+    ) throws(QuantizationError) {
+        precondition(input.count == output.count, "quantize: input and output counts differ")
+        for index in input.indices {
+            let x = input[index]
+            guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: index, value: x) }
+            output[index] = code(x)
+        }
+    }
+
+    /// Dequantises a buffer; O(n).
+    /// - Precondition: the buffers have the same count.
+    public func dequantize(
+        _ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Float>
+    ) {
+        precondition(input.count == output.count, "dequantize: input and output counts differ")
+        for index in input.indices { output[index] = dequantize(input[index]) }
+    }
+
+    /// For a non-NaN x. Division in Double, so the quotient is the exact one rounded once.
+    @inlinable
+    func code(_ x: Float) -> UInt8 {
+        let steps = (Double(x) / Double(scale)).rounded(.toNearestOrEven) + Double(zeroPoint)
+        return UInt8(Swift.min(Swift.max(steps, 0), 255))
+    }
+
+    public var description: String { "scale \(scale), zero point \(zeroPoint)" }
+}
