@@ -1,4 +1,4 @@
-// The AVX2 tile of the 8-bit integer GEMM. Compiled for AVX2 by function attribute, so the
+// The AVX2 tiles of the 8-bit integer GEMM. Compiled for AVX2 by function attribute, so the
 // target builds for any x86-64 (and for any other CPU, where only the CPU check remains);
 // the caller checks cq_cpu_has_avx2() first.
 #include "CQuantKernels.h"
@@ -87,6 +87,78 @@ void cq_gemm_row_panel_avx2(
     }
 }
 
+// Four u8 codes of row `row`, broadcast to all eight 32-bit lanes.
+__attribute__((target("avx2")))
+static inline __m256i broadcast_quad(const uint8_t *quads, int row) {
+    int32_t four;
+    memcpy(&four, quads + 4 * row, sizeof four);
+    return _mm256_set1_epi32(four);
+}
+
+// Four codes times four weights per lane: vpmaddubsw (pairs, in int16, exact here because
+// |w| ≤ 64) then vpmaddwd with ones (pairs of pairs, in int32).
+__attribute__((target("avx2")))
+static inline __m256i dot4(__m256i codes, __m256i weights, __m256i ones) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(codes, weights), ones);
+}
+
+__attribute__((target("avx2")))
+void cq_gemm_row_panel_u8s8_avx2(
+    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t quads, ptrdiff_t panels)
+{
+    const ptrdiff_t stride = panels * CQ_TILE_COLUMNS;
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (ptrdiff_t panel = 0; panel < panels; panel++) {
+        const int8_t *w = packed_weights + panel * quads * 4 * CQ_TILE_COLUMNS;
+        const uint8_t *a = packed_rows;
+        __m256i c00 = _mm256_setzero_si256(), c01 = _mm256_setzero_si256();
+        __m256i c10 = _mm256_setzero_si256(), c11 = _mm256_setzero_si256();
+        __m256i c20 = _mm256_setzero_si256(), c21 = _mm256_setzero_si256();
+        __m256i c30 = _mm256_setzero_si256(), c31 = _mm256_setzero_si256();
+        __m256i c40 = _mm256_setzero_si256(), c41 = _mm256_setzero_si256();
+        __m256i c50 = _mm256_setzero_si256(), c51 = _mm256_setzero_si256();
+        for (ptrdiff_t t = 0; t < quads; t++) {
+            const __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
+            const __m256i w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
+            __m256i x;
+            x = broadcast_quad(a, 0);
+            c00 = _mm256_add_epi32(c00, dot4(x, w0, ones));
+            c01 = _mm256_add_epi32(c01, dot4(x, w1, ones));
+            x = broadcast_quad(a, 1);
+            c10 = _mm256_add_epi32(c10, dot4(x, w0, ones));
+            c11 = _mm256_add_epi32(c11, dot4(x, w1, ones));
+            x = broadcast_quad(a, 2);
+            c20 = _mm256_add_epi32(c20, dot4(x, w0, ones));
+            c21 = _mm256_add_epi32(c21, dot4(x, w1, ones));
+            x = broadcast_quad(a, 3);
+            c30 = _mm256_add_epi32(c30, dot4(x, w0, ones));
+            c31 = _mm256_add_epi32(c31, dot4(x, w1, ones));
+            x = broadcast_quad(a, 4);
+            c40 = _mm256_add_epi32(c40, dot4(x, w0, ones));
+            c41 = _mm256_add_epi32(c41, dot4(x, w1, ones));
+            x = broadcast_quad(a, 5);
+            c50 = _mm256_add_epi32(c50, dot4(x, w0, ones));
+            c51 = _mm256_add_epi32(c51, dot4(x, w1, ones));
+            w += 4 * CQ_TILE_COLUMNS;
+            a += 4 * CQ_TILE_ROWS;
+        }
+        int32_t *out = tile_out + panel * CQ_TILE_COLUMNS;
+        _mm256_storeu_si256((__m256i *)(out + 0 * stride), c00);
+        _mm256_storeu_si256((__m256i *)(out + 0 * stride + 8), c01);
+        _mm256_storeu_si256((__m256i *)(out + 1 * stride), c10);
+        _mm256_storeu_si256((__m256i *)(out + 1 * stride + 8), c11);
+        _mm256_storeu_si256((__m256i *)(out + 2 * stride), c20);
+        _mm256_storeu_si256((__m256i *)(out + 2 * stride + 8), c21);
+        _mm256_storeu_si256((__m256i *)(out + 3 * stride), c30);
+        _mm256_storeu_si256((__m256i *)(out + 3 * stride + 8), c31);
+        _mm256_storeu_si256((__m256i *)(out + 4 * stride), c40);
+        _mm256_storeu_si256((__m256i *)(out + 4 * stride + 8), c41);
+        _mm256_storeu_si256((__m256i *)(out + 5 * stride), c50);
+        _mm256_storeu_si256((__m256i *)(out + 5 * stride + 8), c51);
+    }
+}
+
 #else
 
 int cq_cpu_has_avx2(void) { return 0; }
@@ -96,6 +168,14 @@ void cq_gemm_row_panel_avx2(
     ptrdiff_t pairs, ptrdiff_t panels)
 {
     (void)packed_rows; (void)packed_weights; (void)tile_out; (void)pairs; (void)panels;
+    __builtin_trap();
+}
+
+void cq_gemm_row_panel_u8s8_avx2(
+    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t quads, ptrdiff_t panels)
+{
+    (void)packed_rows; (void)packed_weights; (void)tile_out; (void)quads; (void)panels;
     __builtin_trap();
 }
 

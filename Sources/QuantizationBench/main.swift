@@ -41,32 +41,36 @@ for threads in [1, 2] {
         let codes = (0..<shape.rows * shape.inputs).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let floats = codes.map { Float($0) / 255 }
         let weightValues = (0..<shape.outputs * shape.inputs).map { _ in Float.random(in: -1...1, using: &generator) }
-        let weights = try QuantizedWeights(quantizing: weightValues, outputs: shape.outputs, inputs: shape.inputs)
-        let packed = PackedWeights(weights)
-        let layer = try QuantizedDense(
-            weights: weights, bias: [Float](repeating: 0.1, count: shape.outputs),
-            input: QuantizationParameters(scale: 1 / 255, zeroPoint: 0),
-            output: .codes(QuantizationParameters(scale: 0.05, zeroPoint: 0), activation: .relu))
         var sums = [Int32](repeating: 0, count: shape.rows * shape.outputs)
         var out = [UInt8](repeating: 0, count: shape.rows * shape.outputs)
         var floatOut = [Float](repeating: 0, count: shape.rows * shape.outputs)
         var results: [(String, String)] = []
-        for path in IntegerGEMM.Path.allCases {
-            let t = codes.withUnsafeBufferPointer { a in
-                sums.withUnsafeMutableBufferPointer { c in
-                    measure(repeats: repeats) {
-                        IntegerGEMM.multiply(a, rows: shape.rows, weights: packed, into: c, path: path)
+        for precision in WeightPrecision.allCases {
+            let weights = try QuantizedWeights(
+                quantizing: weightValues, outputs: shape.outputs, inputs: shape.inputs,
+                precision: precision)
+            let packed = PackedWeights(weights)
+            for path in IntegerGEMM.Path.allCases {
+                let t = codes.withUnsafeBufferPointer { a in
+                    sums.withUnsafeMutableBufferPointer { c in
+                        measure(repeats: repeats) {
+                            IntegerGEMM.multiply(a, rows: shape.rows, weights: packed, into: c, path: path)
+                        }
                     }
                 }
+                results.append(("GEMM \(precision) weights (\(packed.layout)), \(path)", gops(shape, t)))
             }
-            results.append(("int8 GEMM \(path)", gops(shape, t)))
-        }
-        let layerTime = codes.withUnsafeBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { o in
-                measure(repeats: repeats) { layer.forward(a, rows: shape.rows, into: o) }
+            let layer = try QuantizedDense(
+                weights: weights, bias: [Float](repeating: 0.1, count: shape.outputs),
+                input: QuantizationParameters(scale: 1 / 255, zeroPoint: 0),
+                output: .codes(QuantizationParameters(scale: 0.05, zeroPoint: 0), activation: .relu))
+            let layerTime = codes.withUnsafeBufferPointer { a in
+                out.withUnsafeMutableBufferPointer { o in
+                    measure(repeats: repeats) { layer.forward(a, rows: shape.rows, into: o) }
+                }
             }
+            results.append(("layer \(precision) (GEMM + bias + ReLU requantisation)", gops(shape, layerTime)))
         }
-        results.append(("int8 layer (GEMM+bias+ReLU requant)", gops(shape, layerTime)))
         let sgemm = floats.withUnsafeBufferPointer { a in
             weightValues.withUnsafeBufferPointer { w in
                 floatOut.withUnsafeMutableBufferPointer { c in

@@ -2,7 +2,7 @@ import Quantization
 import Testing
 
 @Suite struct IntegerGEMMTests {
-    /// Both paths against the scalar reference on one case.
+    /// Both paths and every layout the weights fit against the scalar reference on one case.
     func check(rows: Int, a: [UInt8], weights: QuantizedWeights) {
         var reference = [Int32](repeating: 0, count: rows * weights.outputs)
         a.withUnsafeBufferPointer { input in
@@ -10,15 +10,22 @@ import Testing
                 IntegerGEMM.reference(input, rows: rows, weights: weights, into: $0)
             }
         }
-        let packed = PackedWeights(weights)
-        for path in IntegerGEMM.Path.allCases {
-            var fast = [Int32](repeating: -7, count: rows * weights.outputs)
-            a.withUnsafeBufferPointer { input in
-                fast.withUnsafeMutableBufferPointer {
-                    IntegerGEMM.multiply(input, rows: rows, weights: packed, into: $0, path: path)
+        let fitsQuads = weights.values.allSatisfy { Int($0).magnitude <= PackedWeights.quadLimit }
+        #expect(PackedWeights(weights).layout == (fitsQuads ? .quads : .pairs))
+        let layouts: [PackedWeights.Layout] = fitsQuads ? [.pairs, .quads] : [.pairs]
+        for layout in layouts {
+            let packed = PackedWeights(weights, layout: layout)
+            for path in IntegerGEMM.Path.allCases {
+                var fast = [Int32](repeating: -7, count: rows * weights.outputs)
+                a.withUnsafeBufferPointer { input in
+                    fast.withUnsafeMutableBufferPointer {
+                        IntegerGEMM.multiply(input, rows: rows, weights: packed, into: $0, path: path)
+                    }
                 }
+                #expect(
+                    fast == reference,
+                    "\(layout) \(path): \(rows)×\(weights.inputs)×\(weights.outputs)")
             }
-            #expect(fast == reference, "\(path): \(rows)×\(weights.inputs)×\(weights.outputs)")
         }
     }
 
@@ -30,7 +37,8 @@ import Testing
             let outputs = Int.random(in: 1...50, using: &generator)
             let extremes = trial % 5 == 0
             let weights = try QuantizedWeights.random(
-                outputs: outputs, inputs: inputs, extremes: extremes, using: &generator)
+                outputs: outputs, inputs: inputs, extremes: extremes,
+                largest: trial % 2 == 0 ? 64 : nil, using: &generator)
             check(rows: rows, a: randomCodes(rows * inputs, extremes: extremes, using: &generator),
                   weights: weights)
         }
@@ -38,7 +46,9 @@ import Testing
 
     @Test func extremeValuesAreExact() throws {
         // 255 · (−128) summed over 1001 inputs: the most negative sum of that length.
-        for (code, weight) in [(UInt8(255), Int8.min), (255, .max), (0, .min), (255, -1)] {
+        // ±64 with 255 is the largest pair vpmaddubsw sees: 2·255·64 = 32640, just below 2^15.
+        let cases: [(UInt8, Int8)] = [(255, .min), (255, .max), (0, .min), (255, -1), (255, 64), (255, -64)]
+        for (code, weight) in cases {
             let inputs = 1001, outputs = 17, rows = 7
             let weights = try QuantizedWeights(
                 values: [Int8](repeating: weight, count: outputs * inputs),

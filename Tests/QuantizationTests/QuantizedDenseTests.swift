@@ -7,7 +7,9 @@ import Testing
         inputs: Int, units: Int, activation: Activation?, prelu: Bool = false,
         using generator: inout SeededGenerator
     ) throws -> QuantizedDense {
-        let weights = try QuantizedWeights.random(outputs: units, inputs: inputs, using: &generator)
+        let weights = try QuantizedWeights.random(
+            outputs: units, inputs: inputs, largest: Bool.random(using: &generator) ? 64 : nil,
+            using: &generator)
         let bias = (0..<units).map { _ in Float.random(in: -2...2, using: &generator) }
         let input = try QuantizationParameters(
             scale: Float.random(in: 0.005...0.05, using: &generator),

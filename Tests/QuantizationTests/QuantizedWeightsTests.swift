@@ -25,6 +25,22 @@ import Testing
         #expect(dequantized[5] == Float(Double(quantized.scales[0]) * Double(quantized.values[5])))
     }
 
+    @Test func sevenBitWeightsUseSixtyThreeLevelsAndTheFastLayout() throws {
+        var generator = SeededGenerator(seed: 15)
+        let weights = (0..<40 * 30).map { _ in Float.random(in: -3...3, using: &generator) }
+        let quantized = try QuantizedWeights(
+            quantizing: weights, outputs: 40, inputs: 30, precision: .bits7)
+        #expect(quantized.values.allSatisfy { (-63...63).contains($0) })
+        #expect(quantized.values.contains(63) || quantized.values.contains(-63))
+        for index in weights.indices {
+            let scale = Double(quantized.scales[index / 30])
+            #expect((scale * Double(quantized.values[index]) - Double(weights[index])).magnitude <= scale / 2)
+        }
+        #expect(PackedWeights(quantized).layout == .quads)
+        let full = try QuantizedWeights(quantizing: weights, outputs: 40, inputs: 30)
+        #expect(PackedWeights(full).layout == .pairs)
+    }
+
     @Test func aRowOfZerosGetsScaleOne() throws {
         let quantized = try QuantizedWeights(quantizing: [0, 0, 0, 0.5, -2, 0], outputs: 2, inputs: 3)
         #expect(quantized.scales[0] == 1)

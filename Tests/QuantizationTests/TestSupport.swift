@@ -14,13 +14,16 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 extension QuantizedWeights {
-    /// Random int8 weights with random positive scales; `extremes` draws only −128 and 127.
+    /// Random int8 weights with random positive scales; `extremes` draws only the ends of the
+    /// range, which is −128…127, or −largest…largest.
     static func random(
-        outputs: Int, inputs: Int, extremes: Bool = false, using generator: inout SeededGenerator
+        outputs: Int, inputs: Int, extremes: Bool = false, largest: Int8? = nil,
+        using generator: inout SeededGenerator
     ) throws -> QuantizedWeights {
+        let range = largest.map { -$0...$0 } ?? Int8.min...Int8.max
         let values = (0..<outputs * inputs).map { _ in
-            extremes ? (Bool.random(using: &generator) ? Int8.min : Int8.max)
-                : Int8.random(in: .min ... .max, using: &generator)
+            extremes ? (Bool.random(using: &generator) ? range.lowerBound : range.upperBound)
+                : Int8.random(in: range, using: &generator)
         }
         let scales = (0..<outputs).map { _ in Float.random(in: 0.001...0.05, using: &generator) }
         return try QuantizedWeights(values: values, scales: scales, outputs: outputs, inputs: inputs)

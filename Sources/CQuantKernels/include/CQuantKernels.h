@@ -1,6 +1,7 @@
-// The one instruction-level kernel Swift cannot reach: the exact 8-bit integer GEMM tile on
-// AVX2 (`vpmaddwd`, _mm256_madd_epi16). Everything else (packing, blocking, threads,
-// requantisation, the portable path) lives in the Swift module `Quantization`.
+// The instruction-level kernels Swift cannot reach: the exact 8-bit integer GEMM tiles on AVX2
+// (`vpmaddwd` = _mm256_madd_epi16, `vpmaddubsw` = _mm256_maddubs_epi16). Everything else
+// (packing, blocking, threads, requantisation, the portable path) lives in the Swift module
+// `Quantization`.
 #ifndef CQUANTKERNELS_H
 #define CQUANTKERNELS_H
 
@@ -29,6 +30,18 @@ int cq_cpu_has_avx2(void);
 void cq_gemm_row_panel_avx2(
     const int16_t *packed_rows, const int16_t *packed_weights, int32_t *tile_out,
     ptrdiff_t pairs, ptrdiff_t panels);
+
+/// The same product for weights with |w| ≤ 64, four k per 32-bit lane:
+///
+///     C[r][16p + c] = sum_t sum_i A[t][r][i]·W[p][t][c][i]      (i = 0…3)
+///
+/// `packed_rows` is [quads][6][4] uint8; `packed_weights` is [panels][quads][16][4] int8.
+/// `vpmaddubsw` adds two u8·s8 products in int16 with saturation; with codes ≤ 255 and
+/// |w| ≤ 64 a pair is at most 2·255·64 = 32640 < 32767, so it never saturates and the
+/// result is exact. Must only be called when cq_cpu_has_avx2() returns 1.
+void cq_gemm_row_panel_u8s8_avx2(
+    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t quads, ptrdiff_t panels);
 
 #ifdef __cplusplus
 }

@@ -7,12 +7,13 @@ import CQuantKernels
 /// C[r][j] = Σ_k A[r][k] · W[j][k]      A: rows × inputs (uint8), W: outputs × inputs (int8)
 /// ```
 ///
-/// Both factors are widened to int16 and multiplied in pairs with `vpmaddwd`
-/// (`_mm256_madd_epi16`), whose pair sums of 8-bit products cannot saturate; AVX2's faster
-/// `vpmaddubsw` saturates when a pair sums past 32767 (255·127·2 = 64770) and would need
-/// 7-bit weights, which costs accuracy. The sums wrap modulo 2^32 like every int32 add, so
-/// all paths give identical integers for any input; ``QuantizedWeights/maximumInputs`` keeps
-/// the true sums inside int32.
+/// Any int8 weights are widened to int16 and multiplied in pairs with `vpmaddwd`
+/// (`_mm256_madd_epi16`), whose pair sums of 8-bit products cannot saturate. AVX2's faster
+/// `vpmaddubsw` saturates when a pair sums past 32767 (255·127·2 = 64770), so it is used only
+/// for weights with |w| ≤ 64 (7-bit weights, ``WeightPrecision/bits7``), where it cannot
+/// (see ``PackedWeights``). The sums wrap modulo 2^32 like every int32 add, so all paths give
+/// identical integers for any input; ``QuantizedWeights/maximumInputs`` keeps the true sums
+/// inside int32.
 ///
 /// The work is split into row panels of 6 (the register tile is 6 rows × 16 units); each panel
 /// widens its rows once, then streams every weight panel from cache. Row panels are spread over
@@ -20,8 +21,8 @@ import CQuantKernels
 public enum IntegerGEMM {
     /// Which tile kernel runs.
     public enum Path: String, Sendable, CaseIterable {
-        /// The C kernel with AVX2 intrinsics (`vpmaddwd`); on a CPU without AVX2 it falls back
-        /// to ``portable``.
+        /// The C kernels with AVX2 intrinsics (`vpmaddwd`, `vpmaddubsw`); on a CPU without AVX2
+        /// it falls back to ``portable``.
         case avx2
         /// Plain Swift SIMD, for any CPU.
         case portable
@@ -65,34 +66,29 @@ public enum IntegerGEMM {
         guard rows > 0 else { return }
         let usesAVX2 = path == .avx2 && isAVX2Available
         let rowPanels = (rows + tileRows - 1) / tileRows
-        let macsPerPanel = tileRows * weights.pairs * 2 * weights.paddedOutputs
+        let macsPerPanel = tileRows * weights.groups * weights.groupWidth * weights.paddedOutputs
         let minimumPanels = Swift.max(1, (1 << 20) / Swift.max(macsPerPanel, 1))
         let input = UncheckedSendable(a)
-        weights.storage.withUnsafeBufferPointer { packedWeights in
-            Parallelism.forEachChunk(count: rowPanels, minimumChunk: minimumPanels, alignment: 1) {
-                panelRange in
-                withUnsafeTemporaryAllocation(of: Int16.self, capacity: weights.pairs * 2 * tileRows) {
-                    packedRows in
-                    withUnsafeTemporaryAllocation(
-                        of: Int32.self, capacity: tileRows * weights.paddedOutputs
-                    ) { tile in
-                        for panel in panelRange {
-                            let firstRow = panel * tileRows
-                            let rowCount = Swift.min(tileRows, rows - firstRow)
-                            packRows(
-                                input.value, firstRow: firstRow, rowCount: rowCount,
-                                inputs: weights.inputs, pairs: weights.pairs, into: packedRows)
-                            if usesAVX2 {
-                                cq_gemm_row_panel_avx2(
-                                    packedRows.baseAddress, packedWeights.baseAddress,
-                                    tile.baseAddress, weights.pairs, weights.panels)
-                            } else {
-                                PortableTile.multiply(
-                                    packedRows: UnsafeBufferPointer(packedRows),
-                                    packedWeights: packedWeights, tile: tile,
-                                    pairs: weights.pairs, panels: weights.panels)
+        // Both layouts hold 4 bytes per row and group: two int16 or four uint8.
+        let panelBytes = weights.groups * tileRows * 4
+        weights.pairStorage.withUnsafeBufferPointer { pairWeights in
+            weights.quadStorage.withUnsafeBufferPointer { quadWeights in
+                Parallelism.forEachChunk(count: rowPanels, minimumChunk: minimumPanels, alignment: 1) {
+                    panelRange in
+                    withUnsafeTemporaryAllocation(byteCount: panelBytes, alignment: 64) { packedRows in
+                        withUnsafeTemporaryAllocation(
+                            of: Int32.self, capacity: tileRows * weights.paddedOutputs
+                        ) { tile in
+                            for panel in panelRange {
+                                let firstRow = panel * tileRows
+                                let rowCount = Swift.min(tileRows, rows - firstRow)
+                                multiplyPanel(
+                                    input.value, firstRow: firstRow, rowCount: rowCount,
+                                    weights: weights, pairWeights: pairWeights,
+                                    quadWeights: quadWeights, packedRows: packedRows,
+                                    tile: tile, usesAVX2: usesAVX2)
+                                epilogue(firstRow, rowCount, UnsafePointer(tile.baseAddress!))
                             }
-                            epilogue(firstRow, rowCount, UnsafePointer(tile.baseAddress!))
                         }
                     }
                 }
@@ -100,25 +96,80 @@ public enum IntegerGEMM {
         }
     }
 
-    /// `packed[pair][row][half] = A[firstRow + row][2·pair + half]`, zeros where rows or the odd
-    /// input are missing.
-    static func packRows(
-        _ a: UnsafeBufferPointer<UInt8>, firstRow: Int, rowCount: Int, inputs: Int, pairs: Int,
+    /// Packs one row panel and multiplies it by every weight panel into `tile`.
+    private static func multiplyPanel(
+        _ a: UnsafeBufferPointer<UInt8>, firstRow: Int, rowCount: Int, weights: PackedWeights,
+        pairWeights: UnsafeBufferPointer<Int16>, quadWeights: UnsafeBufferPointer<Int8>,
+        packedRows: UnsafeMutableRawBufferPointer, tile: UnsafeMutableBufferPointer<Int32>,
+        usesAVX2: Bool
+    ) {
+        let rows = a.baseAddress! + firstRow * weights.inputs
+        switch weights.layout {
+        case .pairs:
+            let packed = packedRows.bindMemory(to: Int16.self)
+            packPairs(rows, rowCount: rowCount, inputs: weights.inputs, into: packed)
+            if usesAVX2 {
+                cq_gemm_row_panel_avx2(
+                    packed.baseAddress, pairWeights.baseAddress, tile.baseAddress,
+                    weights.groups, weights.panels)
+            } else {
+                PortableTile.multiplyPairs(
+                    packedRows: UnsafeBufferPointer(packed), packedWeights: pairWeights,
+                    tile: tile, pairs: weights.groups, panels: weights.panels)
+            }
+        case .quads:
+            let packed = packedRows.bindMemory(to: UInt8.self)
+            packQuads(rows, rowCount: rowCount, inputs: weights.inputs, into: packed)
+            if usesAVX2 {
+                cq_gemm_row_panel_u8s8_avx2(
+                    packed.baseAddress, quadWeights.baseAddress, tile.baseAddress,
+                    weights.groups, weights.panels)
+            } else {
+                PortableTile.multiplyQuads(
+                    packedRows: UnsafeBufferPointer(packed), packedWeights: quadWeights,
+                    tile: tile, quads: weights.groups, panels: weights.panels)
+            }
+        }
+    }
+
+    /// `packed[pair][row][i] = rows[row][2·pair + i]`, zeros where rows or inputs are missing.
+    static func packPairs(
+        _ rows: UnsafePointer<UInt8>, rowCount: Int, inputs: Int,
         into packed: UnsafeMutableBufferPointer<Int16>
     ) {
-        if rowCount < tileRows || inputs % 2 == 1 { packed.update(repeating: 0) }
-        let evenInputs = inputs & ~1
+        if rowCount < tileRows || inputs % 2 != 0 { packed.update(repeating: 0) }
+        let whole = inputs & ~1
         for row in 0..<rowCount {
-            let source = a.baseAddress! + (firstRow + row) * inputs
+            let source = rows + row * inputs
             var target = packed.baseAddress! + 2 * row
             var k = 0
-            while k < evenInputs {
+            while k < whole {
                 target[0] = Int16(source[k])
                 target[1] = Int16(source[k + 1])
                 target += 2 * tileRows
                 k += 2
             }
             if k < inputs { target[0] = Int16(source[k]) }
+        }
+    }
+
+    /// `packed[quad][row][i] = rows[row][4·quad + i]`, zeros where rows or inputs are missing.
+    static func packQuads(
+        _ rows: UnsafePointer<UInt8>, rowCount: Int, inputs: Int,
+        into packed: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        if rowCount < tileRows || inputs % 4 != 0 { packed.update(repeating: 0) }
+        let whole = inputs & ~3
+        for row in 0..<rowCount {
+            let source = rows + row * inputs
+            var target = packed.baseAddress! + 4 * row
+            var k = 0
+            while k < whole {
+                UnsafeMutableRawPointer(target).copyMemory(from: source + k, byteCount: 4)
+                target += 4 * tileRows
+                k += 4
+            }
+            for lane in 0..<(inputs - k) { target[lane] = source[k + lane] }
         }
     }
 }
