@@ -159,6 +159,64 @@ void cq_gemm_row_panel_u8s8_avx2(
     }
 }
 
+// One row: `width` panels (1…4) at a time, two accumulators per panel, one broadcast per group
+// of k shared by all of them. `product(x, w)` is the group's multiply-add into int32 lanes.
+#define CQ_GEMV_BODY(WEIGHT_T, GROUP_VALUES, BROADCAST, PRODUCT)                                 \
+    const ptrdiff_t panel_values = groups * GROUP_VALUES * CQ_TILE_COLUMNS;                     \
+    for (ptrdiff_t panel = 0; panel < panels; panel += 4) {                                     \
+        const ptrdiff_t width = panels - panel < 4 ? panels - panel : 4;                        \
+        const WEIGHT_T *w = packed_weights + panel * panel_values;                              \
+        __m256i s[8];                                                                           \
+        for (int i = 0; i < 8; i++) s[i] = _mm256_setzero_si256();                              \
+        if (width == 4) {                                                                       \
+            for (ptrdiff_t t = 0; t < groups; t++) {                                            \
+                const __m256i x = BROADCAST(row, t);                                            \
+                const WEIGHT_T *g = w + t * GROUP_VALUES * CQ_TILE_COLUMNS;                     \
+                for (int i = 0; i < 8; i++) {                                                   \
+                    const __m256i v = _mm256_loadu_si256(                                       \
+                        (const __m256i *)(g + (i / 2) * panel_values + (i % 2) * 8 * GROUP_VALUES)); \
+                    s[i] = _mm256_add_epi32(s[i], PRODUCT(x, v));                               \
+                }                                                                               \
+            }                                                                                   \
+        } else {                                                                                \
+            for (ptrdiff_t t = 0; t < groups; t++) {                                            \
+                const __m256i x = BROADCAST(row, t);                                            \
+                const WEIGHT_T *g = w + t * GROUP_VALUES * CQ_TILE_COLUMNS;                     \
+                for (int i = 0; i < 2 * width; i++) {                                           \
+                    const __m256i v = _mm256_loadu_si256(                                       \
+                        (const __m256i *)(g + (i / 2) * panel_values + (i % 2) * 8 * GROUP_VALUES)); \
+                    s[i] = _mm256_add_epi32(s[i], PRODUCT(x, v));                               \
+                }                                                                               \
+            }                                                                                   \
+        }                                                                                       \
+        for (int i = 0; i < 2 * width; i++)                                                     \
+            _mm256_storeu_si256((__m256i *)(out + panel * CQ_TILE_COLUMNS + 8 * i), s[i]);      \
+    }
+
+__attribute__((target("avx2")))
+static inline __m256i madd_pair(__m256i x, __m256i w) { return _mm256_madd_epi16(x, w); }
+
+__attribute__((target("avx2")))
+void cq_gemv_pairs_avx2(
+    const int16_t *row, const int16_t *packed_weights, int32_t *out, ptrdiff_t groups,
+    ptrdiff_t panels)
+{
+    CQ_GEMV_BODY(int16_t, 2, broadcast_pair, madd_pair)
+}
+
+__attribute__((target("avx2")))
+static inline __m256i dot4_ones(__m256i x, __m256i w) {
+    return dot4(x, w, _mm256_set1_epi16(1));
+}
+
+__attribute__((target("avx2")))
+void cq_gemv_quads_avx2(
+    const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t groups,
+    ptrdiff_t panels)
+{
+    CQ_GEMV_BODY(int8_t, 4, broadcast_quad, dot4_ones)
+}
+
 #else
 
 int cq_cpu_has_avx2(void) { return 0; }
@@ -176,6 +234,22 @@ void cq_gemm_row_panel_u8s8_avx2(
     ptrdiff_t quads, ptrdiff_t panels)
 {
     (void)packed_rows; (void)packed_weights; (void)tile_out; (void)quads; (void)panels;
+    __builtin_trap();
+}
+
+void cq_gemv_pairs_avx2(
+    const int16_t *row, const int16_t *packed_weights, int32_t *out, ptrdiff_t pairs,
+    ptrdiff_t panels)
+{
+    (void)row; (void)packed_weights; (void)out; (void)pairs; (void)panels;
+    __builtin_trap();
+}
+
+void cq_gemv_quads_avx2(
+    const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
+    ptrdiff_t panels)
+{
+    (void)row; (void)packed_weights; (void)out; (void)quads; (void)panels;
     __builtin_trap();
 }
 

@@ -43,6 +43,18 @@ void cq_gemm_row_panel_u8s8_avx2(
     const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
     ptrdiff_t quads, ptrdiff_t panels);
 
+/// One row times every column panel (pair layout), for batches too small to fill a tile:
+/// `out[16p + c] = sum_t row[t][0]·W[p][t][c][0] + row[t][1]·W[p][t][c][1]`, with `row` the
+/// row's codes widened to int16, [pairs][2]. Four panels share each broadcast.
+void cq_gemv_pairs_avx2(
+    const int16_t *row, const int16_t *packed_weights, int32_t *out, ptrdiff_t pairs,
+    ptrdiff_t panels);
+
+/// The same for the quad layout, `row` being the row's codes, [quads][4] uint8 (|w| ≤ 64).
+void cq_gemv_quads_avx2(
+    const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
+    ptrdiff_t panels);
+
 #ifdef __cplusplus
 }
 #endif
