@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct QuantizationParametersTests {
     @Test func quantizeThenDequantizeIsWithinHalfAStep() throws {
-        var generator = SeededGenerator(seed: 1)
+        var generator = TestGenerator(seed: 1)
         for _ in 0..<200 {
             let low = Float.random(in: -50...10, using: &generator)
             let high = low + Float.random(in: 1e-3...60, using: &generator)
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func zeroIsExactlyRepresentable() throws {
-        var generator = SeededGenerator(seed: 2)
+        var generator = TestGenerator(seed: 2)
         for _ in 0..<200 {
             let low = Float.random(in: -10...0, using: &generator)
             let high = Float.random(in: 0...10, using: &generator)
@@ -68,6 +68,47 @@ import Testing
         #expect(try parameters.quantize(1.5) == 12)
         #expect(try parameters.quantize(-0.5) == 10)
         #expect(try parameters.quantize(-1.5) == 8)
+    }
+
+    /// The buffer loop (reciprocal, then division near ties) gives exactly the scalar codes,
+    /// including values at and next to every tie.
+    @Test func bufferQuantisationEqualsTheScalarDefinition() throws {
+        var generator = TestGenerator(seed: 22)
+        for _ in 0..<50 {
+            let parameters = try QuantizationParameters(
+                scale: Float.random(in: 1e-3...2, using: &generator),
+                zeroPoint: Int32.random(in: 0...255, using: &generator))
+            var values: [Float] = []
+            for _ in 0..<300 {
+                let tie = (Double(Int.random(in: -300...300, using: &generator)) + 0.5) * Double(parameters.scale)
+                let near = Float(tie)
+                values += [near, near.nextUp, near.nextDown, Float.random(in: -600...600, using: &generator)]
+            }
+            values += [.infinity, -.infinity, 1e30, -1e30, 0, -0.0]
+            var fast = [UInt8](repeating: 0, count: values.count)
+            try values.withUnsafeBufferPointer { input in
+                try fast.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0) }
+            }
+            let scalar = try values.map { try parameters.quantize($0) }
+            let differing = values.indices.filter { fast[$0] != scalar[$0] }
+            #expect(differing.isEmpty, "\(parameters): \(differing.prefix(3).map { values[$0] })")
+        }
+    }
+
+    @Test func theFirstNaNOfABufferIsNamed() throws {
+        let parameters = try QuantizationParameters(scale: 0.1, zeroPoint: 5)
+        for position in [0, 7, 8, 13, 99] {
+            var values = [Float](repeating: 1, count: 100)
+            values[position] = .nan
+            if position < 99 { values[99] = .nan }
+            var codes = [UInt8](repeating: 0, count: 100)
+            let error = #expect(throws: QuantizationError.self) {
+                try values.withUnsafeBufferPointer { input in
+                    try codes.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0) }
+                }
+            }
+            #expect(error?.description == "input[\(position)] = nan: quantisation needs finite values")
+        }
     }
 
     @Test func invalidInputIsRefused() {

@@ -1,7 +1,7 @@
 import Quantization
 
 /// A small seeded generator (SplitMix64) so every random test is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
+struct TestGenerator: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -18,7 +18,7 @@ extension QuantizedWeights {
     /// range, which is −128…127, or −largest…largest.
     static func random(
         outputs: Int, inputs: Int, extremes: Bool = false, largest: Int8? = nil,
-        using generator: inout SeededGenerator
+        using generator: inout TestGenerator
     ) throws -> QuantizedWeights {
         let range = largest.map { -$0...$0 } ?? Int8.min...Int8.max
         let values = (0..<outputs * inputs).map { _ in
@@ -31,7 +31,7 @@ extension QuantizedWeights {
 }
 
 /// Random codes; `extremes` draws only 0 and 255.
-func randomCodes(_ count: Int, extremes: Bool = false, using generator: inout SeededGenerator) -> [UInt8] {
+func randomCodes(_ count: Int, extremes: Bool = false, using generator: inout TestGenerator) -> [UInt8] {
     (0..<count).map { _ in
         extremes ? (Bool.random(using: &generator) ? 0 : 255) : UInt8.random(in: 0...255, using: &generator)
     }

@@ -84,18 +84,45 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
         Float(Double(scale) * Double(Int32(code) - zeroPoint))
     }
 
-    /// Quantises a buffer; O(n).
+    /// Quantises a buffer, with exactly the codes of ``quantize(_:)-(Float)``; O(n).
+    ///
+    /// The loop multiplies by the reciprocal of the scale (a division per element costs as much
+    /// as a whole layer's GEMM here) and redoes with the division the rare elements whose
+    /// product lies within 2^-28 of a rounding tie, where product and quotient (a few ulps
+    /// apart) could round differently; beyond 1024 steps the code saturates either way.
     /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` naming the first NaN.
     /// - Precondition: the buffers have the same count.
     public func quantize(
         _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<UInt8>
     ) throws(QuantizationError) {
         precondition(input.count == output.count, "quantize: input and output counts differ")
+        let inverse = 1 / Double(scale), zero = Double(zeroPoint)
+        func isDoubtful(_ steps: Double) -> Bool {
+            let offset = steps - steps.rounded(.toNearestOrEven)
+            // Written as negated comparisons so that NaN (which fails both) is doubtful too.
+            return !(offset * offset < 0.25 - 0x1p-27) && !(steps.magnitude >= 1024)
+        }
+        var doubtful = 0
         for index in input.indices {
+            let steps = Double(input[index]) * inverse
+            doubtful &+= isDoubtful(steps) ? 1 : 0
+            output[index] = Self.saturatedCode(steps.rounded(.toNearestOrEven) + zero)
+        }
+        guard doubtful > 0 else { return }
+        for index in input.indices where isDoubtful(Double(input[index]) * inverse) {
             let x = input[index]
             guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: index, value: x) }
             output[index] = code(x)
         }
+    }
+
+    /// `clamp(value, 0, 255)` as a code, for an integral value; NaN gives 0 (the caller reports
+    /// it). Adding 2^52 puts the integer in the low significand bits: no checked conversion,
+    /// so the loops around it vectorise.
+    @inlinable
+    static func saturatedCode(_ value: Double) -> UInt8 {
+        let clamped = value > 0 ? (value < 255 ? value : 255) : 0
+        return UInt8(truncatingIfNeeded: (clamped + 0x1p52).bitPattern)
     }
 
     /// Dequantises a buffer; O(n).
@@ -110,8 +137,7 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
     /// For a non-NaN x. Division in Double, so the quotient is the exact one rounded once.
     @inlinable
     func code(_ x: Float) -> UInt8 {
-        let steps = (Double(x) / Double(scale)).rounded(.toNearestOrEven) + Double(zeroPoint)
-        return UInt8(Swift.min(Swift.max(steps, 0), 255))
+        Self.saturatedCode((Double(x) / Double(scale)).rounded(.toNearestOrEven) + Double(zeroPoint))
     }
 
     public var description: String { "scale \(scale), zero point \(zeroPoint)" }
