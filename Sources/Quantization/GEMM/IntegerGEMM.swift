@@ -185,8 +185,10 @@ public enum IntegerGEMM {
             var target = packed.baseAddress! + 2 * row
             var k = 0
             while k < whole {
-                target[0] = Int16(source[k])
-                target[1] = Int16(source[k + 1])
+                // Two codes widened to two little-endian int16 in one 32-bit store.
+                let two = UInt32(UnsafeRawPointer(source + k).loadUnaligned(as: UInt16.self))
+                UnsafeMutableRawPointer(target).storeBytes(
+                    of: (two & 0xFF) | (two & 0xFF00) << 8, as: UInt32.self)
                 target += 2 * tileRows
                 k += 2
             }
@@ -206,7 +208,8 @@ public enum IntegerGEMM {
             var target = packed.baseAddress! + 4 * row
             var k = 0
             while k < whole {
-                UnsafeMutableRawPointer(target).copyMemory(from: source + k, byteCount: 4)
+                let four = UnsafeRawPointer(source + k).loadUnaligned(as: UInt32.self)
+                UnsafeMutableRawPointer(target).storeBytes(of: four, as: UInt32.self)
                 target += 4 * tileRows
                 k += 4
             }
