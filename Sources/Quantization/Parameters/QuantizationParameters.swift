@@ -86,30 +86,38 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
 
     /// Quantises a buffer, with exactly the codes of ``quantize(_:)-(Float)``; O(n).
     ///
-    /// The loop multiplies by the reciprocal of the scale (a division per element costs as much
-    /// as a whole layer's GEMM here) and redoes with the division the rare elements whose
-    /// product lies within 2^-28 of a rounding tie, where product and quotient (a few ulps
-    /// apart) could round differently; beyond 1024 steps the code saturates either way.
+    /// The loop works in Float, eight lanes at a time: `r = round(x · (1/scale))`, then two
+    /// fused multiply-adds check exactly that `(r − ½)·scale < x < (r + ½)·scale`, i.e. that
+    /// `r` is the nearest code of the true quotient. The rare elements that fail (a tie, or a
+    /// product that rounded across a half) are redone with the division. Beyond 1024 steps the
+    /// code saturates either way.
     /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` naming the first NaN.
     /// - Precondition: the buffers have the same count.
     public func quantize(
         _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<UInt8>
     ) throws(QuantizationError) {
         precondition(input.count == output.count, "quantize: input and output counts differ")
-        let inverse = 1 / Double(scale), zero = Double(zeroPoint)
-        func isDoubtful(_ steps: Double) -> Bool {
-            let offset = steps - steps.rounded(.toNearestOrEven)
-            // Written as negated comparisons so that NaN (which fails both) is doubtful too.
-            return !(offset * offset < 0.25 - 0x1p-27) && !(steps.magnitude >= 1024)
+        let inverse = 1 / scale, zero = Float(zeroPoint), scale = scale
+        // 1 when `rounded` may not be the nearest code of x (NaN included: it fails every
+        // comparison). Integer flags rather than `&&`, so the loop vectorises.
+        func doubt(_ x: Float, _ rounded: Float) -> Int32 {
+            let aboveLower = x.addingProduct(0.5 - rounded, scale)
+            let belowUpper = x.addingProduct(-0.5 - rounded, scale)
+            let outside: Int32 = (aboveLower > 0 ? 0 : 1) | (belowUpper < 0 ? 0 : 1)
+            return outside & ((x * inverse).magnitude >= 1024 ? 0 : 1)
         }
-        var doubtful = 0
+        var doubtful: Int32 = 0
         for index in input.indices {
-            let steps = Double(input[index]) * inverse
-            doubtful &+= isDoubtful(steps) ? 1 : 0
-            output[index] = Self.saturatedCode(steps.rounded(.toNearestOrEven) + zero)
+            let x = input[index]
+            let rounded = (x * inverse).rounded(.toNearestOrEven)
+            doubtful |= doubt(x, rounded)
+            let code = rounded + zero
+            let clamped = code > 0 ? (code < 255 ? code : 255) : 0
+            // Adding 2^23 puts the integer in the low significand bits: no checked conversion.
+            output[index] = UInt8(truncatingIfNeeded: (clamped + 0x1p23).bitPattern)
         }
         guard doubtful > 0 else { return }
-        for index in input.indices where isDoubtful(Double(input[index]) * inverse) {
+        for index in input.indices where doubt(input[index], (input[index] * inverse).rounded(.toNearestOrEven)) != 0 {
             let x = input[index]
             guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: index, value: x) }
             output[index] = code(x)
