@@ -74,10 +74,13 @@ import Testing
     /// including values at and next to every tie.
     @Test func bufferQuantisationEqualsTheScalarDefinition() throws {
         var generator = TestGenerator(seed: 22)
-        for _ in 0..<50 {
+        for trial in 0..<60 {
+            // Every fifth scale a power of two, so (k + ½)·scale is exactly a tie.
+            let scale = trial % 5 == 0
+                ? Float(sign: .plus, exponent: Int.random(in: -8...1, using: &generator), significand: 1)
+                : Float.random(in: 1e-3...2, using: &generator)
             let parameters = try QuantizationParameters(
-                scale: Float.random(in: 1e-3...2, using: &generator),
-                zeroPoint: Int32.random(in: 0...255, using: &generator))
+                scale: scale, zeroPoint: Int32.random(in: 0...255, using: &generator))
             var values: [Float] = []
             for _ in 0..<300 {
                 let tie = (Double(Int.random(in: -300...300, using: &generator)) + 0.5) * Double(parameters.scale)
@@ -85,6 +88,8 @@ import Testing
                 values += [near, near.nextUp, near.nextDown, Float.random(in: -600...600, using: &generator)]
             }
             values += [.infinity, -.infinity, 1e30, -1e30, 0, -0.0]
+            // Exact ties where the scale allows them: x = (k + ½)·scale.
+            values += (-300...300).map { Float((Double($0) + 0.5) * Double(parameters.scale)) }
             var fast = [UInt8](repeating: 0, count: values.count)
             try values.withUnsafeBufferPointer { input in
                 try fast.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0) }

@@ -86,42 +86,59 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
 
     /// Quantises a buffer, with exactly the codes of ``quantize(_:)-(Float)``; O(n).
     ///
-    /// The loop works in Float, eight lanes at a time: `r = round(x · (1/scale))`, then two
-    /// fused multiply-adds check exactly that `(r − ½)·scale < x < (r + ½)·scale`, i.e. that
-    /// `r` is the nearest code of the true quotient. The rare elements that fail (a tie, or a
-    /// product that rounded across a half) are redone with the division. Beyond 1024 steps the
-    /// code saturates either way.
+    /// Float lanes, no division: `r = round(x · (1/scale))`, then two fused multiply-adds give
+    /// the exact signs of `x − (r ∓ ½)·scale`, which confirm that r is the nearest code of the
+    /// true quotient. Values they cannot confirm (a tie, or a product that rounded across a
+    /// half: about 1 in 10^4 for arbitrary data, none for 8-bit pixels at scale 1/255) are
+    /// redone with the division, looking again only at the blocks of 256 that hold one.
+    /// Beyond 1024 steps the code saturates either way.
     /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` naming the first NaN.
     /// - Precondition: the buffers have the same count.
     public func quantize(
         _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<UInt8>
     ) throws(QuantizationError) {
         precondition(input.count == output.count, "quantize: input and output counts differ")
-        let inverse = 1 / scale, zero = Float(zeroPoint), scale = scale
-        // 1 when `rounded` may not be the nearest code of x (NaN included: it fails every
-        // comparison). Integer flags rather than `&&`, so the loop vectorises.
-        func doubt(_ x: Float, _ rounded: Float) -> Int32 {
-            let aboveLower = x.addingProduct(0.5 - rounded, scale)
-            let belowUpper = x.addingProduct(-0.5 - rounded, scale)
-            let outside: Int32 = (aboveLower > 0 ? 0 : 1) | (belowUpper < 0 ? 0 : 1)
-            return outside & ((x * inverse).magnitude >= 1024 ? 0 : 1)
+        let inverse = 1 / scale
+        for start in stride(from: 0, to: input.count, by: 256) {
+            let block = start..<Swift.min(start + 256, input.count)
+            guard quantizeLanes(input, block, into: output) else { continue }
+            for index in block where doubt(input[index], inverse: inverse) != 0 {
+                let x = input[index]
+                guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: index, value: x) }
+                output[index] = code(x)
+            }
         }
+    }
+
+    /// Codes of `block` by the reciprocal; true when one of them is in doubt. Kept out of the
+    /// throwing function, whose error path stops LLVM from vectorising the loop.
+    private func quantizeLanes(
+        _ input: UnsafeBufferPointer<Float>, _ block: Range<Int>, into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> Bool {
+        let inverse = 1 / scale, zero = Float(zeroPoint)
         var doubtful: Int32 = 0
-        for index in input.indices {
+        for index in block {
             let x = input[index]
             let rounded = (x * inverse).rounded(.toNearestOrEven)
-            doubtful |= doubt(x, rounded)
+            doubtful |= doubt(x, inverse: inverse)
             let code = rounded + zero
             let clamped = code > 0 ? (code < 255 ? code : 255) : 0
             // Adding 2^23 puts the integer in the low significand bits: no checked conversion.
             output[index] = UInt8(truncatingIfNeeded: (clamped + 0x1p23).bitPattern)
         }
-        guard doubtful > 0 else { return }
-        for index in input.indices where doubt(input[index], (input[index] * inverse).rounded(.toNearestOrEven)) != 0 {
-            let x = input[index]
-            guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: index, value: x) }
-            output[index] = code(x)
-        }
+        return doubtful != 0
+    }
+
+    /// 1 when `round(x · inverse)` may not be the nearest code of x: x is not strictly inside
+    /// `((r − ½)·scale, (r + ½)·scale)`, or is NaN (which fails every comparison). Int32 flags
+    /// rather than `&&` and `||`, so loops around it vectorise.
+    @inline(__always)
+    private func doubt(_ x: Float, inverse: Float) -> Int32 {
+        let rounded = (x * inverse).rounded(.toNearestOrEven)
+        let aboveLower = x.addingProduct(0.5 - rounded, scale)
+        let belowUpper = x.addingProduct(-0.5 - rounded, scale)
+        let outside: Int32 = (aboveLower > 0 ? 0 : 1) | (belowUpper < 0 ? 0 : 1)
+        return outside & ((x * inverse).magnitude >= 1024 ? 0 : 1)
     }
 
     /// `clamp(value, 0, 255)` as a code, for an integral value; NaN gives 0 (the caller reports
