@@ -85,6 +85,7 @@ import Testing
             expected.withUnsafeMutableBufferPointer { network.logits(codes: input, rows: 5, into: $0) }
         }
         #expect(try network.logits(features) == expected)
+        #expect(try network.logits([]) == [])
         #expect(throws: QuantizationError.self) { try network.logits([Float](repeating: 0, count: 13)) }
         #expect(throws: QuantizationError.self) { try network.logits([Float](repeating: .nan, count: 12)) }
     }

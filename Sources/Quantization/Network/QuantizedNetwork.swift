@@ -74,6 +74,7 @@ public struct QuantizedNetwork: Sendable {
     ) {
         precondition(codes.count == rows * inputSize, "logits: input count is not rows × inputSize")
         precondition(logits.count == rows * outputSize, "logits: output count is not rows × outputSize")
+        guard rows > 0 else { return }
         let widest = layers.map(\.units).max()!
         let chunk = Swift.min(rows, Self.chunkRows)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * chunk * widest) { scratch in
