@@ -2,8 +2,8 @@
 public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A value that must be finite (calibration data, a weight, a bias, an input) is NaN or ±∞.
     case nonFiniteValue(what: String, index: Int, value: Float)
-    /// A calibration range was asked for before any value was observed.
-    case emptyCalibration(what: String)
+    /// A calibration range, or an evaluation, was asked for with no samples.
+    case noSamples(what: String)
     /// A parameter is outside the range it must lie in.
     case invalidParameter(name: String, value: Double, allowed: String)
     /// Two sizes that must agree do not.
@@ -19,8 +19,8 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
         switch self {
         case let .nonFiniteValue(what, index, value):
             return "\(what)[\(index)] = \(value): quantisation needs finite values"
-        case let .emptyCalibration(what):
-            return "\(what): no values were observed; calibrate on at least one sample"
+        case let .noSamples(what):
+            return "\(what): no samples; give at least one"
         case let .invalidParameter(name, value, allowed):
             return "\(name) = \(value) is not allowed (\(allowed))"
         case let .shapeMismatch(what, expected, actual):

@@ -48,7 +48,7 @@ import Testing
 
     @Test func badCalibrationIsRefused() throws {
         let empty = try RangeObserver(method: .minMax, name: "layer 1 output")
-        #expect(throws: QuantizationError.emptyCalibration(what: "layer 1 output")) {
+        #expect(throws: QuantizationError.noSamples(what: "layer 1 output")) {
             try empty.parameters()
         }
         var observer = try RangeObserver(method: .minMax)

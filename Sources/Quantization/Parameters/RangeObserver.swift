@@ -76,9 +76,9 @@ public struct RangeObserver: Sendable {
     }
 
     /// The calibrated range (not yet widened to contain 0).
-    /// - Throws: ``QuantizationError/emptyCalibration(what:)`` when nothing was observed.
+    /// - Throws: ``QuantizationError/noSamples(what:)`` when nothing was observed.
     public func range() throws(QuantizationError) -> ClosedRange<Float> {
-        guard count > 0 else { throw .emptyCalibration(what: name) }
+        guard count > 0 else { throw .noSamples(what: name) }
         switch method {
         case .minMax:
             return minimum...maximum
@@ -92,7 +92,7 @@ public struct RangeObserver: Sendable {
     }
 
     /// Parameters covering the calibrated range and 0 (``QuantizationParameters/init(covering:)``).
-    /// - Throws: ``QuantizationError/emptyCalibration(what:)`` when nothing was observed.
+    /// - Throws: ``QuantizationError/noSamples(what:)`` when nothing was observed.
     public func parameters() throws(QuantizationError) -> QuantizationParameters {
         try QuantizationParameters(covering: try range())
     }
