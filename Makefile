@@ -11,7 +11,7 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test docs clean
+.PHONY: all deps peer-venv build run test fuzz-safetensors bench-safetensors docs clean
 
 all: build
 
@@ -25,6 +25,15 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# The Python peers of the interop tests (Tests/Peers/requirements.txt) in .build/venv.
+# Reinstalls only when the requirements change; a no-op otherwise.
+peer-venv: $(VENV)/.installed
+
+$(VENV)/.installed: Tests/Peers/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Peers/requirements.txt
+	touch $@
+
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product rectifier
 
@@ -33,9 +42,29 @@ run: build
 	$(BIN) run
 
 # The whole test suite, on the release build (the same code generation as `make build`).
-test: deps
+# The interop tests run the Python peers from the venv and fail if it is missing.
+test: deps peer-venv
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) test $(RELEASE_FLAGS)
+
+# libFuzzer on the safetensors reader (not part of `make test`); see docs/RELIABILITY.md.
+FUZZ_RUNS ?= 1000000
+fuzz-safetensors:
+	mkdir -p .build/fuzz/safetensors-corpus
+	swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library Fuzz/SafeTensorsReaderFuzzer.swift \
+	  Sources/Interchange/SafeTensors/*.swift Sources/Interchange/Files/*.swift \
+	  -o .build/fuzz/safetensors-reader
+	.build/fuzz/safetensors-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
+	  -rss_limit_mb=1024 -dict=Fuzz/safetensors.dict \
+	  .build/fuzz/safetensors-corpus Fuzz/Seeds/safetensors
+
+# Reading and writing speed of safetensors files (minimum and median of repeated runs).
+bench-safetensors:
+	mkdir -p .build/bench
+	swiftc -O -wmo -target-cpu native -Xcc -march=native -enforce-exclusivity=unchecked -parse-as-library \
+	  Benchmarks/SafeTensorsReadBenchmark.swift Sources/Interchange/SafeTensors/*.swift \
+	  Sources/Interchange/Files/*.swift -o .build/bench/safetensors-read
+	.build/bench/safetensors-read
 
 docs:
 	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \

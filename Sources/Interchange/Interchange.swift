@@ -1,1 +1,0 @@
-// The Interchange module. See docs/ARCHITECTURE.md.

@@ -1,1 +1,0 @@
-// The Plotting module. See docs/ARCHITECTURE.md.
