@@ -9,8 +9,9 @@
 /// Integer arithmetic only. The fast loop computes `apply` as
 /// `((acc·m + 2^62 + 2^(e−1)) >>> e) − 2^62 >> e` in unsigned 64-bit lanes (a logical shift
 /// of a value made non-negative, which AVX2 has as `vpsrlvq`), equal to the signed formula
-/// of ``FixedPointMultiplier/apply(_:)`` because 2^62 is a multiple of 2^e; tested equal to
-/// ``referenceRequantize(_:into:)``.
+/// of ``FixedPointMultiplier/apply(_:)`` because 2^62 is a multiple of 2^e, after clamping the
+/// accumulator where the code saturates anyway so the rest runs in 32-bit lanes; tested
+/// equal to ``referenceRequantize(_:into:)``.
 public struct Requantizer: Sendable {
     /// Units per row.
     public let units: Int
@@ -28,6 +29,7 @@ public struct Requantizer: Sendable {
     private let sidesDiffer: Bool
     private let positiveLanes: Lanes
     private let negativeLanes: Lanes
+    private let bounds: Bounds
 
     /// - Throws: ``QuantizationError/shapeMismatch(what:expected:actual:)`` when the arrays
     ///   differ in length or the table is not 256 entries;
@@ -59,6 +61,7 @@ public struct Requantizer: Sendable {
         sidesDiffer = positive != negative
         positiveLanes = Lanes(positive)
         negativeLanes = Lanes(negative)
+        bounds = Bounds(positive: positive, negative: negative)
     }
 
     /// Requantises `rows × units` accumulators (row-major); O(n).
@@ -68,8 +71,11 @@ public struct Requantizer: Sendable {
     ) {
         precondition(accumulators.count == codes.count, "requantize: counts differ")
         precondition(units > 0 && codes.count % units == 0, "requantize: count is not a multiple of units")
-        for start in stride(from: 0, to: codes.count, by: units) {
-            requantizeRow(accumulators.baseAddress! + start, bias: nil, into: codes.baseAddress! + start)
+        let noBias = [Int32](repeating: 0, count: units)
+        noBias.withUnsafeBufferPointer { bias in
+            for start in stride(from: 0, to: codes.count, by: units) {
+                requantizeRow(accumulators.baseAddress! + start, bias: bias.baseAddress!, into: codes.baseAddress! + start)
+            }
         }
     }
 
@@ -89,45 +95,61 @@ public struct Requantizer: Sendable {
         }
     }
 
-    /// One row: `codes[j] = …(accumulators[j] &+ bias[j])`, bias optional.
+    /// One row: `codes[j] = …(accumulators[j] &+ bias[j])`.
+    ///
+    /// The accumulator is first clamped to `[−A⁻_j, A⁺_j]`, where `|A·M| ≥ 2^19` (or A = 1):
+    /// beyond that the code saturates at the same end whatever the exact value, so the clamp
+    /// changes no code, and every `acc·M` left fits int32. That keeps the zero point, the
+    /// output clamp and the narrowing in 32-bit lanes; only the product and shift are 64-bit.
     func requantizeRow(
-        _ accumulators: UnsafePointer<Int32>, bias: UnsafePointer<Int32>?,
+        _ accumulators: UnsafePointer<Int32>, bias: UnsafePointer<Int32>,
         into codes: UnsafeMutablePointer<UInt8>
     ) {
-        let lower = Int64(lowerClamp), zero = Int64(zeroPoint), units = units
-        withUnsafeTemporaryAllocation(of: Int64.self, capacity: units) { scratch in
+        guard let table else {
+            requantizeRow(accumulators, bias: bias) { unit, code in codes[unit] = UInt8(truncatingIfNeeded: code) }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: units) { scratch in
             let values = scratch.baseAddress!
-            withLanes { positiveLane, negativeLane in
-                // Both sides computed and selected, not branched on, so the loop vectorises.
-                if sidesDiffer {
-                    for unit in 0..<units {
-                        let accumulator = accumulators[unit] &+ (bias?[unit] ?? 0)
-                        let up = positiveLane.apply(accumulator, unit: unit)
-                        let down = negativeLane.apply(accumulator, unit: unit)
-                        let value = accumulator < 0 ? down : up
-                        values[unit] = Swift.min(Swift.max(value &+ zero, lower), 255)
-                    }
-                } else {
-                    for unit in 0..<units {
-                        let accumulator = accumulators[unit] &+ (bias?[unit] ?? 0)
-                        let value = positiveLane.apply(accumulator, unit: unit)
-                        values[unit] = Swift.min(Swift.max(value &+ zero, lower), 255)
-                    }
-                }
-            }
-            if let table {
-                table.withUnsafeBufferPointer { entries in
-                    for unit in 0..<units { codes[unit] = entries[Int(values[unit])] }
-                }
-            } else {
-                for unit in 0..<units { codes[unit] = UInt8(truncatingIfNeeded: values[unit]) }
+            requantizeRow(accumulators, bias: bias) { unit, code in values[unit] = code }
+            table.withUnsafeBufferPointer { entries in
+                for unit in 0..<units { codes[unit] = entries[Int(values[unit])] }
             }
         }
     }
 
-    private func withLanes<R>(_ body: (Lanes.View, Lanes.View) -> R) -> R {
+    /// The clamped codes of one row, handed to `store(unit, code)`.
+    @inline(__always)
+    private func requantizeRow(
+        _ accumulators: UnsafePointer<Int32>, bias: UnsafePointer<Int32>,
+        store: (Int, Int32) -> Void
+    ) {
+        let lower = lowerClamp, zero = zeroPoint, units = units
+        withLanes { positiveLane, negativeLane, bounds in
+            // Both sides computed and selected, not branched on, so the loop vectorises.
+            if sidesDiffer {
+                for unit in 0..<units {
+                    let accumulator = bounds.clamp(accumulators[unit] &+ bias[unit], unit: unit)
+                    let up = positiveLane.apply(accumulator, unit: unit)
+                    let down = negativeLane.apply(accumulator, unit: unit)
+                    let value = accumulator < 0 ? down : up
+                    store(unit, Swift.min(Swift.max(value &+ zero, lower), 255))
+                }
+            } else {
+                for unit in 0..<units {
+                    let accumulator = bounds.clamp(accumulators[unit] &+ bias[unit], unit: unit)
+                    let value = positiveLane.apply(accumulator, unit: unit)
+                    store(unit, Swift.min(Swift.max(value &+ zero, lower), 255))
+                }
+            }
+        }
+    }
+
+    private func withLanes<R>(_ body: (Lanes.View, Lanes.View, Bounds.View) -> R) -> R {
         positiveLanes.withView { positive in
-            negativeLanes.withView { negative in body(positive, negative) }
+            negativeLanes.withView { negative in
+                bounds.withView { body(positive, negative, $0) }
+            }
         }
     }
 }
@@ -152,12 +174,14 @@ private struct Lanes: Sendable {
         let shifts: UnsafePointer<UInt64>
         let corrections: UnsafePointer<Int64>
 
+        /// `apply(acc)` for an accumulator within the unit's ``Bounds``, where it fits int32:
+        /// the low 32 bits of both 64-bit terms give the exact difference.
         @inline(__always)
-        func apply(_ accumulator: Int32, unit: Int) -> Int64 {
+        func apply(_ accumulator: Int32, unit: Int) -> Int32 {
             // acc·m lies in (−2^62, 2^62], so adding 2^62 + 2^(e−1) lands in [0, 2^64).
             let product = Int64(accumulator) &* Int64(multipliers[unit])
             let shifted = (UInt64(bitPattern: product) &+ offsets[unit]) &>> shifts[unit]
-            return Int64(bitPattern: shifted) &- corrections[unit]
+            return Int32(truncatingIfNeeded: shifted) &- Int32(truncatingIfNeeded: corrections[unit])
         }
     }
 
@@ -171,6 +195,42 @@ private struct Lanes: Sendable {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Per unit, the accumulator range `[−A⁻, A⁺]` outside which the code saturates:
+/// `A = max(1, ⌊2^20 / |M|⌋)` for each side's multiplier M (no bound when M = 0). At `|acc| = A`
+/// the value `|acc·M|` is at least 2^19 (far beyond the 255 + 255 a code can absorb), and
+/// inside the range it is at most `max(2^20, |M|) + 1 < 2^31`.
+private struct Bounds: Sendable {
+    let lower: [Int32]
+    let upper: [Int32]
+
+    init(positive: [FixedPointMultiplier], negative: [FixedPointMultiplier]) {
+        upper = positive.map(Self.reach)
+        lower = negative.map { -Self.reach($0) }
+    }
+
+    private static func reach(_ multiplier: FixedPointMultiplier) -> Int32 {
+        let factor = multiplier.realValue.magnitude
+        guard factor > 0 else { return .max }
+        return Int32(Swift.min(Swift.max((0x1p20 / factor).rounded(.down), 1), Double(Int32.max)))
+    }
+
+    struct View {
+        let lower: UnsafePointer<Int32>
+        let upper: UnsafePointer<Int32>
+
+        @inline(__always)
+        func clamp(_ accumulator: Int32, unit: Int) -> Int32 {
+            Swift.min(Swift.max(accumulator, lower[unit]), upper[unit])
+        }
+    }
+
+    func withView<R>(_ body: (View) -> R) -> R {
+        lower.withUnsafeBufferPointer { low in
+            upper.withUnsafeBufferPointer { high in body(View(lower: low.baseAddress!, upper: high.baseAddress!)) }
         }
     }
 }
