@@ -51,7 +51,13 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Activations", "CBLAS"]),
         .target(name: "Datasets", dependencies: ["CZlib"]),
         .target(name: "Plotting"),
-        .target(name: "Quantization", dependencies: ["Activations", "Networks"]),
+        // The AVX2 tile of the int8 GEMM (vpmaddwd), with a runtime CPU check.
+        .target(name: "CQuantKernels"),
+        .target(name: "Quantization", dependencies: ["Activations", "Networks", "CQuantKernels"]),
+        // `swift run -c release quantization-bench`: int8 GEMM against OpenBLAS sgemm.
+        .executableTarget(
+            name: "quantization-bench", dependencies: ["Quantization", "CBLAS"],
+            path: "Sources/QuantizationBench"),
         .target(
             name: "Interchange",
             dependencies: [
@@ -82,7 +88,8 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "Networks"]),
+        .testTarget(
+            name: "QuantizationTests", dependencies: ["Quantization", "Networks", "Activations"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "RectifierCLITests", dependencies: ["RectifierCLI"]),

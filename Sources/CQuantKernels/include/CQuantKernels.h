@@ -1,0 +1,62 @@
+// The instruction-level kernels Swift cannot reach: the exact 8-bit integer GEMM tiles on AVX2
+// (`vpmaddwd` = _mm256_madd_epi16, `vpmaddubsw` = _mm256_maddubs_epi16). Everything else
+// (packing, blocking, threads, requantisation, the portable path) lives in the Swift module
+// `Quantization`.
+#ifndef CQUANTKERNELS_H
+#define CQUANTKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Rows and columns of one register tile.
+enum { CQ_TILE_ROWS = 6, CQ_TILE_COLUMNS = 16 };
+
+/// 1 when this CPU and its operating system run AVX2 code, 0 otherwise.
+int cq_cpu_has_avx2(void);
+
+/// One row panel times every column panel, exact in int32 (wrapping on overflow):
+///
+///     C[r][16p + c] = sum_t A[t][r][0]·W[p][t][c][0] + A[t][r][1]·W[p][t][c][1]
+///
+/// `packed_rows` is [pairs][6][2] int16 (six rows, two consecutive k per entry);
+/// `packed_weights` is [panels][pairs][16][2] int16; `tile_out` receives [6][panels·16]
+/// int32, row stride `panels·16`. Products of two int16 values whose pair sum fits in int32
+/// (8-bit inputs widened to 16 bits always do) are exact: `vpmaddwd` does not saturate.
+/// Must only be called when cq_cpu_has_avx2() returns 1.
+void cq_gemm_row_panel_avx2(
+    const int16_t *packed_rows, const int16_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t pairs, ptrdiff_t panels);
+
+/// The same product for weights with |w| ≤ 64, four k per 32-bit lane:
+///
+///     C[r][16p + c] = sum_t sum_i A[t][r][i]·W[p][t][c][i]      (i = 0…3)
+///
+/// `packed_rows` is [quads][6][4] uint8; `packed_weights` is [panels][quads][16][4] int8.
+/// `vpmaddubsw` adds two u8·s8 products in int16 with saturation; with codes ≤ 255 and
+/// |w| ≤ 64 a pair is at most 2·255·64 = 32640 < 32767, so it never saturates and the
+/// result is exact. Must only be called when cq_cpu_has_avx2() returns 1.
+void cq_gemm_row_panel_u8s8_avx2(
+    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t quads, ptrdiff_t panels);
+
+/// One row times every column panel (pair layout), for batches too small to fill a tile:
+/// `out[16p + c] = sum_t row[t][0]·W[p][t][c][0] + row[t][1]·W[p][t][c][1]`, with `row` the
+/// row's codes widened to int16, [pairs][2]. Four panels share each broadcast.
+void cq_gemv_pairs_avx2(
+    const int16_t *row, const int16_t *packed_weights, int32_t *out, ptrdiff_t pairs,
+    ptrdiff_t panels);
+
+/// The same for the quad layout, `row` being the row's codes, [quads][4] uint8 (|w| ≤ 64).
+void cq_gemv_quads_avx2(
+    const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
+    ptrdiff_t panels);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,219 @@
+import Activations
+import CQuantKernels
+
+/// The 8-bit integer matrix product, uint8 codes times int8 weights into exact int32:
+///
+/// ```
+/// C[r][j] = Σ_k A[r][k] · W[j][k]      A: rows × inputs (uint8), W: outputs × inputs (int8)
+/// ```
+///
+/// Any int8 weights are widened to int16 and multiplied in pairs with `vpmaddwd`
+/// (`_mm256_madd_epi16`), whose pair sums of 8-bit products cannot saturate. AVX2's faster
+/// `vpmaddubsw` saturates when a pair sums past 32767 (255·127·2 = 64770), so it is used only
+/// for weights with |w| ≤ 64 (7-bit weights, ``WeightPrecision/bits7``), where it cannot
+/// (see ``PackedWeights``). The sums wrap modulo 2^32 like every int32 add, so all paths give
+/// identical integers for any input; ``QuantizedWeights/maximumInputs`` keeps the true sums
+/// inside int32.
+///
+/// The work is split into row panels of 6 (the register tile is 6 rows × 16 units); each panel
+/// widens its rows once, then streams every weight panel from cache. Row panels are spread over
+/// ``Parallelism/threadCount`` threads when there is enough work.
+public enum IntegerGEMM {
+    /// Which tile kernel runs.
+    public enum Path: String, Sendable, CaseIterable {
+        /// The C kernels with AVX2 intrinsics (`vpmaddwd`, `vpmaddubsw`); on a CPU without AVX2
+        /// it falls back to ``portable``.
+        case avx2
+        /// Plain Swift SIMD, for any CPU.
+        case portable
+
+        /// AVX2 when this CPU has it, otherwise portable.
+        public static var automatic: Path { isAVX2Available ? .avx2 : .portable }
+    }
+
+    /// Whether this CPU (and its operating system) runs AVX2 code.
+    public static let isAVX2Available: Bool = cq_cpu_has_avx2() != 0
+
+    /// Rows per register tile.
+    static let tileRows = Int(CQ_TILE_ROWS)
+
+    /// `c[r·outputs + j] = Σ_k a[r·inputs + k] · W[j][k]`, in int32 (wrapping);
+    /// O(rows · inputs · outputs).
+    /// - Precondition: `a.count == rows · weights.inputs`, `c.count == rows · weights.outputs`.
+    public static func multiply(
+        _ a: UnsafeBufferPointer<UInt8>, rows: Int, weights: PackedWeights,
+        into c: UnsafeMutableBufferPointer<Int32>, path: Path = .automatic
+    ) {
+        precondition(c.count == rows * weights.outputs, "IntegerGEMM: output count is not rows × outputs")
+        let outputs = weights.outputs, stride = weights.paddedOutputs
+        let target = UncheckedSendable(c.baseAddress)
+        forEachRowPanel(a, rows: rows, weights: weights, path: path) { firstRow, rowCount, tile in
+            for row in 0..<rowCount {
+                (target.value! + (firstRow + row) * outputs)
+                    .update(from: tile + row * stride, count: outputs)
+            }
+        }
+    }
+
+    /// Runs the tile kernel over every row panel and hands each finished `6 × paddedOutputs`
+    /// int32 tile (row stride `weights.paddedOutputs`) to `epilogue(firstRow, rowCount, tile)`,
+    /// possibly on several threads at once (each call owns its rows).
+    static func forEachRowPanel(
+        _ a: UnsafeBufferPointer<UInt8>, rows: Int, weights: PackedWeights, path: Path,
+        epilogue: (Int, Int, UnsafePointer<Int32>) -> Void
+    ) {
+        precondition(a.count == rows * weights.inputs, "IntegerGEMM: input count is not rows × inputs")
+        guard rows > 0 else { return }
+        let usesAVX2 = path == .avx2 && isAVX2Available
+        let rowPanels = (rows + tileRows - 1) / tileRows
+        let macsPerPanel = tileRows * weights.groups * weights.groupWidth * weights.paddedOutputs
+        let minimumPanels = Swift.max(1, (1 << 20) / Swift.max(macsPerPanel, 1))
+        let input = UncheckedSendable(a)
+        // Both layouts hold 4 bytes per row and group: two int16 or four uint8.
+        let panelBytes = weights.groups * tileRows * 4
+        weights.pairStorage.withUnsafeBufferPointer { pairWeights in
+            weights.quadStorage.withUnsafeBufferPointer { quadWeights in
+                Parallelism.forEachChunk(count: rowPanels, minimumChunk: minimumPanels, alignment: 1) {
+                    panelRange in
+                    withUnsafeTemporaryAllocation(byteCount: panelBytes, alignment: 64) { packedRows in
+                        withUnsafeTemporaryAllocation(
+                            of: Int32.self, capacity: tileRows * weights.paddedOutputs
+                        ) { tile in
+                            for panel in panelRange {
+                                let firstRow = panel * tileRows
+                                let rowCount = Swift.min(tileRows, rows - firstRow)
+                                multiplyPanel(
+                                    input.value, firstRow: firstRow, rowCount: rowCount,
+                                    weights: weights, pairWeights: pairWeights,
+                                    quadWeights: quadWeights, packedRows: packedRows,
+                                    tile: tile, usesAVX2: usesAVX2)
+                                epilogue(firstRow, rowCount, UnsafePointer(tile.baseAddress!))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packs one row panel and multiplies it by every weight panel into `tile`.
+    private static func multiplyPanel(
+        _ a: UnsafeBufferPointer<UInt8>, firstRow: Int, rowCount: Int, weights: PackedWeights,
+        pairWeights: UnsafeBufferPointer<Int16>, quadWeights: UnsafeBufferPointer<Int8>,
+        packedRows: UnsafeMutableRawBufferPointer, tile: UnsafeMutableBufferPointer<Int32>,
+        usesAVX2: Bool
+    ) {
+        let rows = a.baseAddress! + firstRow * weights.inputs
+        let stride = weights.paddedOutputs
+        if usesAVX2 && rowCount <= rowsForOneRowKernel(weights.layout) {
+            for row in 0..<rowCount {
+                multiplyOneRow(
+                    rows + row * weights.inputs, weights: weights, pairWeights: pairWeights,
+                    quadWeights: quadWeights, scratch: packedRows,
+                    into: tile.baseAddress! + row * stride)
+            }
+            return
+        }
+        switch weights.layout {
+        case .pairs:
+            let packed = packedRows.bindMemory(to: Int16.self)
+            packPairs(rows, rowCount: rowCount, inputs: weights.inputs, into: packed)
+            if usesAVX2 {
+                cq_gemm_row_panel_avx2(
+                    packed.baseAddress, pairWeights.baseAddress, tile.baseAddress,
+                    weights.groups, weights.panels)
+            } else {
+                PortableTile.multiplyPairs(
+                    packedRows: UnsafeBufferPointer(packed), packedWeights: pairWeights,
+                    tile: tile, pairs: weights.groups, panels: weights.panels)
+            }
+        case .quads:
+            let packed = packedRows.bindMemory(to: UInt8.self)
+            packQuads(rows, rowCount: rowCount, inputs: weights.inputs, into: packed)
+            if usesAVX2 {
+                cq_gemm_row_panel_u8s8_avx2(
+                    packed.baseAddress, quadWeights.baseAddress, tile.baseAddress,
+                    weights.groups, weights.panels)
+            } else {
+                PortableTile.multiplyQuads(
+                    packedRows: UnsafeBufferPointer(packed), packedWeights: quadWeights,
+                    tile: tile, quads: weights.groups, panels: weights.panels)
+            }
+        }
+    }
+
+    /// Up to this many rows, one-row kernels beat the 6-row tile, which computes 6 rows
+    /// whatever the count (784×256 here: one row 4.4 µs (pairs) / 2.2 µs (quads), the tile
+    /// 15 / 12.5 µs).
+    private static func rowsForOneRowKernel(_ layout: PackedWeights.Layout) -> Int {
+        layout == .pairs ? 3 : 5
+    }
+
+    /// One row through the one-row AVX2 kernel: `out[j] = Σ_k row[k]·W[j][k]` for all
+    /// padded outputs. `scratch` receives the row widened (pairs) or zero-padded (quads).
+    private static func multiplyOneRow(
+        _ row: UnsafePointer<UInt8>, weights: PackedWeights,
+        pairWeights: UnsafeBufferPointer<Int16>, quadWeights: UnsafeBufferPointer<Int8>,
+        scratch: UnsafeMutableRawBufferPointer, into out: UnsafeMutablePointer<Int32>
+    ) {
+        let inputs = weights.inputs
+        switch weights.layout {
+        case .pairs:
+            let widened = scratch.bindMemory(to: Int16.self)
+            for k in 0..<inputs { widened[k] = Int16(row[k]) }
+            if inputs % 2 != 0 { widened[inputs] = 0 }
+            cq_gemv_pairs_avx2(
+                widened.baseAddress, pairWeights.baseAddress, out, weights.groups, weights.panels)
+        case .quads:
+            let padded = scratch.bindMemory(to: UInt8.self)
+            padded.baseAddress!.update(from: row, count: inputs)
+            for k in inputs..<weights.groups * 4 { padded[k] = 0 }
+            cq_gemv_quads_avx2(
+                padded.baseAddress, quadWeights.baseAddress, out, weights.groups, weights.panels)
+        }
+    }
+
+    /// `packed[pair][row][i] = rows[row][2·pair + i]`, zeros where rows or inputs are missing.
+    static func packPairs(
+        _ rows: UnsafePointer<UInt8>, rowCount: Int, inputs: Int,
+        into packed: UnsafeMutableBufferPointer<Int16>
+    ) {
+        if rowCount < tileRows || inputs % 2 != 0 { packed.update(repeating: 0) }
+        let whole = inputs & ~1
+        for row in 0..<rowCount {
+            let source = rows + row * inputs
+            var target = packed.baseAddress! + 2 * row
+            var k = 0
+            while k < whole {
+                // Two codes widened to two little-endian int16 in one 32-bit store.
+                let two = UInt32(UnsafeRawPointer(source + k).loadUnaligned(as: UInt16.self))
+                UnsafeMutableRawPointer(target).storeBytes(
+                    of: (two & 0xFF) | (two & 0xFF00) << 8, as: UInt32.self)
+                target += 2 * tileRows
+                k += 2
+            }
+            if k < inputs { target[0] = Int16(source[k]) }
+        }
+    }
+
+    /// `packed[quad][row][i] = rows[row][4·quad + i]`, zeros where rows or inputs are missing.
+    static func packQuads(
+        _ rows: UnsafePointer<UInt8>, rowCount: Int, inputs: Int,
+        into packed: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        if rowCount < tileRows || inputs % 4 != 0 { packed.update(repeating: 0) }
+        let whole = inputs & ~3
+        for row in 0..<rowCount {
+            let source = rows + row * inputs
+            var target = packed.baseAddress! + 4 * row
+            var k = 0
+            while k < whole {
+                let four = UnsafeRawPointer(source + k).loadUnaligned(as: UInt32.self)
+                UnsafeMutableRawPointer(target).storeBytes(of: four, as: UInt32.self)
+                target += 4 * tileRows
+                k += 4
+            }
+            for lane in 0..<(inputs - k) { target[lane] = source[k + lane] }
+        }
+    }
+}

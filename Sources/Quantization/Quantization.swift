@@ -1,1 +1,0 @@
-// The Quantization module. See docs/ARCHITECTURE.md.
