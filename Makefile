@@ -11,7 +11,7 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run test fuzz-safetensors bench-safetensors docs clean
+.PHONY: all deps peer-venv build run test fuzz-safetensors fuzz-onnx bench-safetensors docs clean
 
 all: build
 
@@ -57,6 +57,25 @@ fuzz-safetensors:
 	.build/fuzz/safetensors-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/safetensors.dict \
 	  .build/fuzz/safetensors-corpus Fuzz/Seeds/safetensors
+
+# libFuzzer on the ONNX reader (not part of `make test`); see docs/RELIABILITY.md. The reader
+# needs SwiftProtobuf and the Activations module, so SwiftPM builds Interchange and its
+# dependencies with coverage and AddressSanitizer in .build-fuzz, and the harness is linked
+# against their objects. (`--sanitize=fuzzer` alone instruments no library code: the
+# coverage comes from passing `-sanitize=fuzzer` to every compile with -Xswiftc.)
+FUZZ_SPM      = .build-fuzz/release
+FUZZ_MODULES  = Interchange SwiftProtobuf Activations RealModule _NumericsShims Networks Quantization
+fuzz-onnx:
+	$(SWIFT) build -c release --sanitize=address -Xswiftc -sanitize=fuzzer,address --target Interchange \
+	  --scratch-path .build-fuzz
+	mkdir -p .build/fuzz/onnx-corpus
+	swiftc -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ_SPM)/Modules \
+	  -Xcc -I.build-fuzz/checkouts/swift-numerics/Sources/_NumericsShims/include \
+	  Fuzz/ONNXReaderFuzzer.swift $(foreach m,$(FUZZ_MODULES),$(wildcard $(FUZZ_SPM)/$(m).build/*.o)) \
+	  -o .build/fuzz/onnx-reader
+	.build/fuzz/onnx-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
+	  -rss_limit_mb=1024 -dict=Fuzz/onnx.dict \
+	  .build/fuzz/onnx-corpus Fuzz/Seeds/onnx
 
 # Reading and writing speed of safetensors files (minimum and median of repeated runs).
 bench-safetensors:

@@ -3,10 +3,11 @@
 Run by Tests/InterchangeTests/ONNXPeerTests.swift with the peer venv's python (.build/venv,
 made by `make peer-venv`). Exits non-zero with a message on the first failure.
 
-  run MODEL BATCH OUTPUT     checks MODEL with onnx.checker (full check, with shape
+  run BATCH (MODEL OUTPUT)+  checks each MODEL with onnx.checker (full check, strict shape
                              inference), runs it with onnxruntime on the batch in BATCH
                              (JSON: {"rows": R, "values": [R × features floats]}) and writes
                              every graph output to OUTPUT (JSON: {name: [floats]}), as float64
+  check MODEL+               only the checker, for models the runtime has no kernels for
   write-fixtures DIR         models built with the onnx helper API, for import here:
                              DIR/NAME.onnx and DIR/NAME.json with the batch, the shape it is
                              fed in, and onnxruntime's outputs; DIR/unsupported-NAME.onnx with
@@ -28,18 +29,21 @@ from onnx import TensorProto, checker, helper, numpy_helper, shape_inference
 OPSET = 13
 
 
-def run(model_path, batch_path, output_path):
+def check(model_path):
     model = onnx.load(model_path)
     checker.check_model(model, full_check=True)
     shape_inference.infer_shapes(model, strict_mode=True)
+
+
+def run(batch_path, model_path, output_path):
+    check(model_path)
     with open(batch_path) as f:
         batch = json.load(f)
     session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
     feed = session.get_inputs()[0]
     dtype = np.float64 if feed.type == "tensor(double)" else np.float32
     values = np.array(batch["values"], dtype=np.float64).astype(dtype)
-    features = [d for d in feed.shape[1:]]
-    values = values.reshape([batch["rows"]] + features)
+    values = values.reshape([batch["rows"]] + list(feed.shape[1:]))
     outputs = session.run(None, {feed.name: values})
     result = {
         info.name: [float(v) for v in out.astype(np.float64).reshape(-1)]
@@ -47,7 +51,7 @@ def run(model_path, batch_path, output_path):
     }
     with open(output_path, "w") as f:
         json.dump(result, f)
-    print("ok:", ", ".join(f"{k} {len(v)}" for k, v in result.items()))
+    print("ok:", model_path, ", ".join(f"{k} {len(v)}" for k, v in result.items()))
 
 
 def floats(generator, *shape, scale=0.5):
@@ -198,8 +202,13 @@ def write_fixtures(directory):
 
 
 def main(arguments):
-    if arguments[:1] == ["run"] and len(arguments) == 4:
-        run(*arguments[1:])
+    if arguments[:1] == ["run"] and len(arguments) >= 4 and len(arguments) % 2 == 0:
+        for model, output in zip(arguments[2::2], arguments[3::2]):
+            run(arguments[1], model, output)
+    elif arguments[:1] == ["check"] and len(arguments) >= 2:
+        for model in arguments[1:]:
+            check(model)
+            print("ok:", model)
     elif arguments[:1] == ["write-fixtures"] and len(arguments) == 2:
         write_fixtures(arguments[1])
     else:

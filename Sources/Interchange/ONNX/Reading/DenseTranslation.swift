@@ -123,8 +123,11 @@ extension LayerTranslator {
     }
 
     private func dense(inputs: Int, outputs: Int, weights: [Double], bias: [Double], label: String) throws(ONNXError) -> PortableNetwork.Dense {
+        // Folded α, β and biases are rounded once to the model's precision, as a runtime
+        // holds them.
+        let round: (Double) -> Double = precision == .float32 ? { Double(Float($0)) } : { $0 }
         do {
-            return try PortableNetwork.Dense(inputs: inputs, outputs: outputs, weights: weights, bias: bias)
+            return try PortableNetwork.Dense(inputs: inputs, outputs: outputs, weights: weights.map(round), bias: bias.map(round))
         } catch {
             throw .invalidGraph(file: file, detail: "node \(label): alpha, beta or an added bias takes a parameter beyond the finite range")
         }
