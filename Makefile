@@ -11,7 +11,7 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run test fuzz-safetensors fuzz-onnx bench-safetensors docs clean
+.PHONY: all deps peer-venv build run test fuzz-safetensors fuzz-onnx bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -84,6 +84,17 @@ bench-safetensors:
 	  Benchmarks/SafeTensorsReadBenchmark.swift Sources/Interchange/SafeTensors/*.swift \
 	  Sources/Interchange/Files/*.swift -o .build/bench/safetensors-read
 	.build/bench/safetensors-read
+
+# ONNX export and import speed for the 784-256-128-10 model (target: under 0.2 s each way).
+BENCH_MODULES = Interchange SwiftProtobuf Activations RealModule _NumericsShims Networks Quantization
+bench-onnx:
+	$(SWIFT) build $(RELEASE_FLAGS) --target Interchange
+	mkdir -p .build/bench
+	swiftc -O -target-cpu native -parse-as-library -I .build/release/Modules \
+	  -Xcc -I.build/checkouts/swift-numerics/Sources/_NumericsShims/include \
+	  Benchmarks/ONNXBenchmark.swift $(foreach m,$(BENCH_MODULES),$(wildcard .build/release/$(m).build/*.o)) \
+	  -o .build/bench/onnx
+	.build/bench/onnx
 
 docs:
 	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
