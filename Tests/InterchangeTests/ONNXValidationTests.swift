@@ -204,6 +204,25 @@ import Testing
         expectError(different, "same β > 0 (got 2.0 and 3.0)") { if case .unsupportedOperator = $0 { true } else { false } }
     }
 
+    /// An initializer shared by many nodes is decoded for each: the reader stops once the
+    /// values read exceed one per byte of the file, so sharing cannot multiply the memory a
+    /// file costs without bound. Reading a shared initializer twice is fine.
+    @Test func sharedInitializersAreChargedPerRead() throws {
+        let width: Int64 = 256
+        let slopes = B.tensor("s", [width], floats: Array(repeating: 0.5, count: Int(width)))
+        func prelus(_ count: Int) -> [ProtoMessage] {
+            (0..<count).map { B.node("PRelu", [$0 == 0 ? "x" : "p\($0 - 1)", "s"], [$0 == count - 1 ? "y" : "p\($0)"]) }
+        }
+        #expect(try PortableNetwork(onnx: B.chain(prelus(2), initializers: [slopes], inputs: width)).layers.count == 2)
+        expectError(B.chain(prelus(100), initializers: [slopes], inputs: width), "more parameter values than the file's size allows") {
+            if case .invalidGraph = $0 { true } else { false }
+        }
+        let weights = B.tensor("w", [1, width], floats: Array(repeating: 1, count: Int(width)))
+        let adds = (0..<200).map { B.node("Add", ["a\($0)", "k"], [$0 == 199 ? "y" : "a\($0 + 1)"]) }
+        let manyAdds = B.chain([B.node("MatMul", ["x", "w"], ["a0"])] + adds, initializers: [weights, B.tensor("k", [], floats: [1])], inputs: 1)
+        expectError(manyAdds, "more parameter values") { if case .invalidGraph = $0 { true } else { false } }
+    }
+
     @Test func files() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -4,7 +4,7 @@ import Activations
 extension LayerTranslator {
     /// `Y = α·A·B′ + β·C` with `B′ = transB ? Bᵀ : B`: W = α·B′ᵀ `[outputs, inputs]`, b = β·C.
     /// `transA = 1` would make the batch the inner dimension and is refused.
-    mutating func gemm(_ node: Onnx_NodeProto, index: Int, attributes: NodeAttributes) throws(ONNXError) -> PortableNetwork.Dense {
+    mutating func gemm(_ node: Onnx_NodeProto, index: Int, attributes: NodeAttributes) throws(ONNXError) -> OpenDense {
         let label = context.label(index)
         try requireFlat(label, "Gemm")
         guard (2...3).contains(node.input.count) else {
@@ -14,7 +14,7 @@ extension LayerTranslator {
         let beta = Double(try attributes.float("beta", default: 1))
         _ = try attributes.integer("transA", default: 0, allowed: [0])
         let transposed = try attributes.integer("transB", default: 0, allowed: [0, 1]) == 1
-        let (shape, matrix) = try context.constant(node.input[1], node: index).floatingValues(precision, file: file)
+        let (shape, matrix) = try floatingConstant(node.input[1], node: index)
         let (inputs, outputs) = try matrixSize(shape, transposed: transposed, label: label, op: "Gemm")
         var weights = transposed ? matrix : Self.transpose(matrix, rows: inputs, columns: outputs)
         if alpha != 1 { weights = weights.map { alpha * $0 } }
@@ -23,20 +23,20 @@ extension LayerTranslator {
             try add(node.input[2], scaledBy: beta, to: &bias, index: index, op: "Gemm C")
         }
         features = [outputs]
-        return try dense(inputs: inputs, outputs: outputs, weights: weights, bias: bias, label: label)
+        return OpenDense(inputs: inputs, outputs: outputs, weights: weights, bias: bias, label: label)
     }
 
     /// `Y = A·B` with B `[inputs, outputs]`: W = Bᵀ, and b = 0 until an `Add` follows.
-    mutating func matMul(_ node: Onnx_NodeProto, index: Int) throws(ONNXError) -> PortableNetwork.Dense {
+    mutating func matMul(_ node: Onnx_NodeProto, index: Int) throws(ONNXError) -> OpenDense {
         let label = context.label(index)
         try requireFlat(label, "MatMul")
         guard node.input.count == 2 else {
             throw .shapeMismatch(file: file, node: label, detail: "MatMul needs A and a constant B")
         }
-        let (shape, matrix) = try context.constant(node.input[1], node: index).floatingValues(precision, file: file)
+        let (shape, matrix) = try floatingConstant(node.input[1], node: index)
         let (inputs, outputs) = try matrixSize(shape, transposed: false, label: label, op: "MatMul")
         features = [outputs]
-        return try dense(
+        return OpenDense(
             inputs: inputs, outputs: outputs, weights: Self.transpose(matrix, rows: inputs, columns: outputs),
             bias: [Double](repeating: 0, count: outputs), label: label)
     }
@@ -44,22 +44,35 @@ extension LayerTranslator {
     /// `Y = X + c` right after a Gemm or MatMul: c is added to that layer's bias.
     mutating func addBias(_ node: Onnx_NodeProto, index: Int, follows: Bool) throws(ONNXError) {
         let label = context.label(index)
-        guard follows, case .dense(let previous)? = layers.last else {
+        guard follows, var dense = openDense else {
             throw .unsupportedOperator(
                 file: file, operator: "Add", node: label, detail: "Add is read only as the bias right after a Gemm or MatMul")
         }
         guard node.input.count == 2, let constant = node.input.first(where: context.isConstant) else {
             throw .shapeMismatch(file: file, node: label, detail: "Add needs the running value and a constant bias")
         }
-        var bias = previous.bias
-        try add(constant, scaledBy: 1, to: &bias, index: index, op: "Add")
-        layers[layers.count - 1] = .dense(
-            try dense(inputs: previous.inputs, outputs: previous.outputs, weights: previous.weights, bias: bias, label: label))
+        openDense = nil  // so that `dense.bias` is uniquely held and updated in place
+        try add(constant, scaledBy: 1, to: &dense.bias, index: index, op: "Add")
+        openDense = dense
+    }
+
+    /// Appends the open Gemm or MatMul as a dense layer, its folded α, β and biases rounded
+    /// once to the model's precision, as a runtime holds them.
+    mutating func closeDense() throws(ONNXError) {
+        guard let open = openDense else { return }
+        openDense = nil
+        let round: (Double) -> Double = precision == .float32 ? { Double(Float($0)) } : { $0 }
+        do {
+            layers.append(.dense(try PortableNetwork.Dense(
+                inputs: open.inputs, outputs: open.outputs, weights: open.weights.map(round), bias: open.bias.map(round))))
+        } catch {
+            throw .invalidGraph(file: file, detail: "node \(open.label): alpha, beta or an added bias takes a parameter beyond the finite range")
+        }
     }
 
     /// Mul by β, Softplus, Div by the same β: PyTorch's `softplus(x, beta)`, as the writer
     /// exports it. Consumes the three nodes from `position`.
-    func scaledSoftplus(_ chain: [Int], at position: Int) throws(ONNXError) -> PortableNetwork.Layer {
+    mutating func scaledSoftplus(_ chain: [Int], at position: Int) throws(ONNXError) -> PortableNetwork.Layer {
         let label = context.label(chain[position])
         let ops = chain[position..<min(position + 3, chain.count)].map { context.graph.node[$0].opType }
         guard ops == ["Mul", "Softplus", "Div"] else {
@@ -103,8 +116,9 @@ extension LayerTranslator {
     }
 
     /// Adds `scale × c` to `bias`, where the constant c is one value or one per output.
-    private func add(_ name: String, scaledBy scale: Double, to bias: inout [Double], index: Int, op: String) throws(ONNXError) {
-        let (shape, values) = try context.constant(name, node: index).floatingValues(precision, file: file)
+    private mutating func add(_ name: String, scaledBy scale: Double, to bias: inout [Double], index: Int, op: String) throws(ONNXError) {
+        let (shape, values) = try floatingConstant(name, node: index)
+        try charge(bias.count)
         guard let count = Self.broadcastCount(shape, rowOf: bias.count) else {
             throw .shapeMismatch(
                 file: file, node: context.label(index),
@@ -114,23 +128,12 @@ extension LayerTranslator {
     }
 
     /// The one value of a constant of any all-ones shape, as the shortest decimal for FLOAT.
-    private func scalar(_ name: String, index: Int) throws(ONNXError) -> Double {
-        let (shape, values) = try context.constant(name, node: index).floatingValues(precision, file: file)
+    private mutating func scalar(_ name: String, index: Int) throws(ONNXError) -> Double {
+        let (shape, values) = try floatingConstant(name, node: index)
         guard values.count == 1, shape.count <= 2 else {
             throw .shapeMismatch(file: file, node: context.label(index), detail: "β must be one value, got shape \(shape)")
         }
         return precision == .float32 ? decimalValue(Float(values[0])) : values[0]
-    }
-
-    private func dense(inputs: Int, outputs: Int, weights: [Double], bias: [Double], label: String) throws(ONNXError) -> PortableNetwork.Dense {
-        // Folded α, β and biases are rounded once to the model's precision, as a runtime
-        // holds them.
-        let round: (Double) -> Double = precision == .float32 ? { Double(Float($0)) } : { $0 }
-        do {
-            return try PortableNetwork.Dense(inputs: inputs, outputs: outputs, weights: weights.map(round), bias: bias.map(round))
-        } catch {
-            throw .invalidGraph(file: file, detail: "node \(label): alpha, beta or an added bias takes a parameter beyond the finite range")
-        }
     }
 
     static func transpose(_ matrix: [Double], rows: Int, columns: Int) -> [Double] {

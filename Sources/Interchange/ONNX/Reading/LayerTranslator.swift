@@ -4,20 +4,37 @@ import Activations
 /// dimension, then `features` (several dimensions until a `Flatten` or `Reshape` makes them
 /// one). Dense layers, PReLU and Softmax need the flat `[batch, features]` form; the
 /// elementwise activations take any shape.
+///
+/// Work and memory stay proportional to the file: the constants the nodes read are charged
+/// to a budget of one value per byte of the file (an initializer shared by many nodes is
+/// decoded for each, so sharing could otherwise multiply a file's size without bound), and
+/// bias Adds update the open dense layer in place.
 struct LayerTranslator {
+    /// A Gemm or MatMul whose bias later Adds may still change.
+    struct OpenDense {
+        var inputs: Int
+        var outputs: Int
+        var weights: [Double]
+        var bias: [Double]
+        var label: String
+    }
+
     let context: GraphContext
     let precision: PortableNetwork.Precision
     var features: [Int]
     var layers: [PortableNetwork.Layer] = []
     var endsWithSoftmax = false
+    var openDense: OpenDense?
     /// The chain position of the latest Gemm, MatMul or bias Add, which a following `Add`
     /// may add to.
     var denseNode: Int?
+    private var valueBudget: Int
 
-    init(context: GraphContext, precision: PortableNetwork.Precision, features: [Int]) {
+    init(context: GraphContext, precision: PortableNetwork.Precision, features: [Int], byteCount: Int) {
         self.context = context
         self.precision = precision
         self.features = features
+        valueBudget = byteCount
     }
 
     var file: String { context.file }
@@ -36,12 +53,13 @@ struct LayerTranslator {
                 node, node: label, allowed: SupportedOperators.attributes[node.opType] ?? [:], file: file)
             try checkDataInput(node, label: label)
             var consumed = 1
+            if node.opType != "Add" { try closeDense() }
             switch node.opType {
             case "Gemm":
-                layers.append(.dense(try gemm(node, index: index, attributes: attributes)))
+                openDense = try gemm(node, index: index, attributes: attributes)
                 denseNode = position
             case "MatMul":
-                layers.append(.dense(try matMul(node, index: index)))
+                openDense = try matMul(node, index: index)
                 denseNode = position
             case "Add":
                 try addBias(node, index: index, follows: denseNode == position - 1)
@@ -75,6 +93,32 @@ struct LayerTranslator {
                     file: file, operator: node.opType, node: label, detail: "supported: \(SupportedOperators.names)")
             }
             position += consumed
+        }
+        try closeDense()
+    }
+
+    /// The constant `name` that node `index` reads, as values of the model's precision,
+    /// charged to the budget before it is decoded.
+    mutating func floatingConstant(_ name: String, node index: Int) throws(ONNXError) -> (shape: [Int], values: [Double]) {
+        let tensor = try context.constant(name, node: index)
+        try charge(try tensor.checkedShape(file: file).count)
+        return try tensor.floatingValues(precision, file: file)
+    }
+
+    /// As ``floatingConstant(_:node:)`` for an `INT64` constant.
+    mutating func integerConstant(_ name: String, node index: Int) throws(ONNXError) -> (shape: [Int], values: [Int64]) {
+        let tensor = try context.constant(name, node: index)
+        try charge(try tensor.checkedShape(file: file).count)
+        return try tensor.integerValues(file: file)
+    }
+
+    /// Takes `count` values off the budget.
+    mutating func charge(_ count: Int) throws(ONNXError) {
+        valueBudget -= count
+        guard valueBudget >= 0 else {
+            throw .invalidGraph(
+                file: file,
+                detail: "the nodes read more parameter values than the file's size allows (one per byte); is one large initializer read by many nodes?")
         }
     }
 
@@ -111,8 +155,10 @@ struct LayerTranslator {
     }
 
     /// The number of elements a constant has when it is a single value (`[]`, `[1]`,
-    /// `[1, 1]`, …) or a row of `count` values (`[count]`, `[1, count]`, …); nil otherwise.
+    /// `[1, 1]`) or a row of `count` values (`[count]`, `[1, count]`); nil otherwise (ranks
+    /// above 2 would change the running value's rank).
     static func broadcastCount(_ shape: [Int], rowOf count: Int) -> Int? {
+        guard shape.count <= 2 else { return nil }
         let nonUnit = shape.filter { $0 != 1 }
         if nonUnit.isEmpty { return 1 }
         guard nonUnit.count == 1, shape.last == nonUnit[0], nonUnit[0] == count else { return nil }
@@ -141,7 +187,7 @@ struct LayerTranslator {
         guard node.input.count == 2 else {
             throw .shapeMismatch(file: file, node: label, detail: "Reshape needs its data and a constant target shape")
         }
-        let (shape, target) = try context.constant(node.input[1], node: index).integerValues(file: file)
+        let (shape, target) = try integerConstant(node.input[1], node: index)
         let expected = "[-1, \(width)], [0, \(width)] or [0, -1]"
         guard shape.count == 1, target.count == 2 else {
             throw .shapeMismatch(file: file, node: label, detail: "Reshape target \(target) must be \(expected): a flat [batch, features]")
@@ -157,12 +203,12 @@ struct LayerTranslator {
         features = [width]
     }
 
-    private func preluSlopes(_ node: Onnx_NodeProto, index: Int) throws(ONNXError) -> [Double] {
+    private mutating func preluSlopes(_ node: Onnx_NodeProto, index: Int) throws(ONNXError) -> [Double] {
         let label = context.label(index)
         guard node.input.count == 2 else {
             throw .shapeMismatch(file: file, node: label, detail: "PRelu needs its data and a constant slope")
         }
-        let (shape, slopes) = try context.constant(node.input[1], node: index).floatingValues(precision, file: file)
+        let (shape, slopes) = try floatingConstant(node.input[1], node: index)
         if slopes.count == 1, shape.count <= 1 + features.count { return slopes }
         try requireFlat(label, "PRelu with one slope per unit")
         guard Self.broadcastCount(shape, rowOf: width) == width else {

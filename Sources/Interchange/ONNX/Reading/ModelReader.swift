@@ -32,7 +32,8 @@ enum ModelReader {
         let context = try GraphContext(model.graph, file: file)
         let chain = try GraphChain(context)
         let (precision, features) = try inputForm(chain.input, file: file)
-        var translator = LayerTranslator(context: context, precision: precision, features: features)
+        var translator = LayerTranslator(
+            context: context, precision: precision, features: features, byteCount: bytes.count)
         try translator.translate(chain.nodes)
         do {
             return try PortableNetwork(
