@@ -71,7 +71,7 @@ fuzz-onnx:
 	mkdir -p .build/fuzz/onnx-corpus
 	swiftc -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ_SPM)/Modules \
 	  -Xcc -I.build-fuzz/checkouts/swift-numerics/Sources/_NumericsShims/include \
-	  Fuzz/ONNXReaderFuzzer.swift $(foreach m,$(FUZZ_MODULES),$(wildcard $(FUZZ_SPM)/$(m).build/*.o)) \
+	  Fuzz/ONNXReaderFuzzer.swift $$(for m in $(FUZZ_MODULES); do ls $(FUZZ_SPM)/$$m.build/*.o; done) \
 	  -o .build/fuzz/onnx-reader
 	.build/fuzz/onnx-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/onnx.dict \
@@ -92,7 +92,7 @@ bench-onnx:
 	mkdir -p .build/bench
 	swiftc -O -target-cpu native -parse-as-library -I .build/release/Modules \
 	  -Xcc -I.build/checkouts/swift-numerics/Sources/_NumericsShims/include \
-	  Benchmarks/ONNXBenchmark.swift $(foreach m,$(BENCH_MODULES),$(wildcard .build/release/$(m).build/*.o)) \
+	  Benchmarks/ONNXBenchmark.swift $$(for m in $(BENCH_MODULES); do ls .build/release/$$m.build/*.o; done) \
 	  -o .build/bench/onnx
 	.build/bench/onnx
 
