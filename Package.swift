@@ -29,8 +29,13 @@ let package = Package(
         // The family: scalar definitions, vectorised kernels, fast vector exp/log. No BLAS.
         .target(
             name: "Activations",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: [
+                "CActivationKernels", .product(name: "RealModule", package: "swift-numerics"),
+            ]
         ),
+        // Inline C helpers for the instructions Swift cannot reach (vpermps, vrcpps,
+        // non-temporal stores) and a vector FMA that stays one instruction.
+        .target(name: "CActivationKernels"),
         // OpenBLAS through pkg-config (Debian: libopenblas-dev).
         .systemLibrary(
             name: "CBLAS",
@@ -71,7 +76,9 @@ let package = Package(
         ),
         .executableTarget(name: "rectifier", dependencies: ["RectifierCLI"]),
 
-        .testTarget(name: "ActivationsTests", dependencies: ["Activations"]),
+        // Reference/ holds the mpmath tables; the tests read them through #filePath.
+        .testTarget(
+            name: "ActivationsTests", dependencies: ["Activations"], exclude: ["Reference"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),

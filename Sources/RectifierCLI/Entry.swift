@@ -26,9 +26,10 @@ extension RectifierCommand {
     }
 }
 
-/// Writes one line to stderr (unbuffered, so it is not lost if the process then exits).
-func printToStandardError(_ line: String) {
+/// Writes to stderr unbuffered, so nothing is lost if the process then exits; ends the line
+/// unless told not to.
+func printToStandardError(_ line: String, newline: Bool = true) {
     var text = line
-    if !text.hasSuffix("\n") { text += "\n" }
+    if newline, !text.hasSuffix("\n") { text += "\n" }
     _ = text.withCString { write(2, $0, strlen($0)) }
 }

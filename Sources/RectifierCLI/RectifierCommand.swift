@@ -7,6 +7,7 @@ public struct RectifierCommand: ParsableCommand {
         abstract: "The rectifier family of activations: exact values, fast kernels, networks and experiments.",
         subcommands: [
             EvalCommand.self,
+            BenchCommand.self,
             PlotCommand.self,
         ]
     )

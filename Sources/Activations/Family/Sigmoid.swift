@@ -26,13 +26,18 @@ public struct Sigmoid: ElementwiseActivation {
     func value<T: ActivationScalar, Wide: BinaryFloatingPoint & Real>(
         _ x: T, evaluatedIn: Wide.Type
     ) -> T {
-        let wide = Wide(x)
-        if wide >= 0 {
-            let e = Wide.exp(-wide)
-            return T(1 / (1 + e))
+        T(Self.logistic(Wide(x)))
+    }
+
+    /// 1/(1 + e^(−t)) in the type of t, without overflow.
+    @inlinable
+    static func logistic<Wide: BinaryFloatingPoint & Real>(_ t: Wide) -> Wide {
+        if t >= 0 {
+            let e = Wide.exp(-t)
+            return 1 / (1 + e)
         }
-        let e = Wide.exp(wide)
-        return T(e / (1 + e))
+        let e = Wide.exp(t)
+        return e / (1 + e)
     }
 
     @inlinable

@@ -66,6 +66,8 @@ public struct Softplus: ElementwiseActivation {
     public func derivative<T: ActivationScalar>(_ x: T) -> T {
         if x.isNaN { return x }
         if isLinear(at: x) { return 1 }
-        return Sigmoid().value(T(T.Wide(beta) * T.Wide(x)), evaluatedIn: T.Wide.self)
+        // β·x stays in the wide type: rounding it to T first would move sigmoid(β·x) by
+        // |β·x|·ulp, up to 40 ulp in the tail for a β that is not a power of two.
+        return T(Sigmoid.logistic(T.Wide(beta) * T.Wide(x)))
     }
 }

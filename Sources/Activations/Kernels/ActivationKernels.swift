@@ -1,9 +1,21 @@
 /// Forward and backward passes of the family over buffers.
 ///
-/// Every kernel computes exactly what the scalar definitions say: bit for bit for the
-/// piecewise-linear members, within the documented ulp bound for the transcendental ones.
-/// Buffers may be the same memory (in place); otherwise they must not overlap. Large buffers
-/// are split across ``Parallelism/threadCount`` threads; small ones stay on the caller's.
+/// Every kernel computes what the scalar definitions say: bit for bit for the piecewise-linear
+/// members (NaN, ±∞, −0 and subnormals included), and for the transcendental ones within
+/// these bounds of the correctly rounded result (Float / Double):
+///
+/// | | value | derivative |
+/// |---|---|---|
+/// | softplus | 1 ulp / 2 ulp | 2 ulp / 2 ulp |
+/// | sigmoid, tanh | 2 ulp / 2 ulp | 2 ulp / 2 ulp |
+///
+/// Results below the smallest normal number may be flushed to zero (Float kernels).
+///
+/// Buffers may be the same memory (in place); otherwise they must not overlap. Work is O(n).
+/// Buffers from 2^18 elements (transcendental members, Float) or 16 MiB (piecewise-linear
+/// members) are split across ``Parallelism/threadCount`` threads; smaller ones run on the
+/// caller's thread with no hand-off. Out-of-place outputs of 16 MiB or more are written with
+/// non-temporal stores. Results do not depend on the thread count.
 extension Activation {
     /// `output[i] = f(input[i])`. `output` may be `input` itself (in place).
     /// - Precondition: the buffers have the same count.
@@ -11,7 +23,13 @@ extension Activation {
         _ input: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<T>
     ) {
         precondition(input.count == output.count, "forward: input and output counts differ")
-        ReferenceKernels.forward(self, input, output)
+        if T.self == Float.self {
+            FloatKernels.forward(self, cast(input), cast(output))
+        } else if T.self == Double.self {
+            DoubleKernels.forward(self, cast(input), cast(output))
+        } else {
+            ReferenceKernels.forward(self, input, output)
+        }
     }
 
     /// `buffer[i] = f(buffer[i])`.
@@ -36,7 +54,13 @@ extension Activation {
         precondition(
             input.count == gradientOutput.count && input.count == gradientInput.count,
             "backward: buffer counts differ")
-        ReferenceKernels.backward(self, input: input, gradientOutput, gradientInput)
+        if T.self == Float.self {
+            FloatKernels.backward(self, input: cast(input), cast(gradientOutput), cast(gradientInput))
+        } else if T.self == Double.self {
+            DoubleKernels.backward(self, input: cast(input), cast(gradientOutput), cast(gradientInput))
+        } else {
+            ReferenceKernels.backward(self, input: input, gradientOutput, gradientInput)
+        }
     }
 
     /// `gradientInput[i] = gradientOutput[i] · f′` read off the forward output `output[i]`.
@@ -50,7 +74,13 @@ extension Activation {
         precondition(
             output.count == gradientOutput.count && output.count == gradientInput.count,
             "backward: buffer counts differ")
-        ReferenceKernels.backward(self, output: output, gradientOutput, gradientInput)
+        if T.self == Float.self {
+            FloatKernels.backward(self, output: cast(output), cast(gradientOutput), cast(gradientInput))
+        } else if T.self == Double.self {
+            DoubleKernels.backward(self, output: cast(output), cast(gradientOutput), cast(gradientInput))
+        } else {
+            ReferenceKernels.backward(self, output: output, gradientOutput, gradientInput)
+        }
     }
 
     /// Backward from whatever ``savedForBackward`` says the layer kept (`saved`).
@@ -61,6 +91,25 @@ extension Activation {
         switch savedForBackward {
         case .input: backward(input: saved, gradientOutput: gradientOutput, into: gradientInput)
         case .output: backward(output: saved, gradientOutput: gradientOutput, into: gradientInput)
+        }
+    }
+
+    /// `array[i] = f(array[i])`.
+    public func forward<T: ActivationScalar>(inPlace array: inout [T]) {
+        array.withUnsafeMutableBufferPointer { forward(inPlace: $0) }
+    }
+
+    /// `[g · f′ read off y for (y, g) in zip(output, gradientOutput)]`.
+    /// - Precondition: ``savedForBackward`` is `.output`; the arrays have the same count.
+    public func backward<T: ActivationScalar>(output: [T], gradientOutput: [T]) -> [T] {
+        precondition(output.count == gradientOutput.count, "backward: counts differ")
+        return [T](unsafeUninitializedCapacity: output.count) { result, initialized in
+            output.withUnsafeBufferPointer { y in
+                gradientOutput.withUnsafeBufferPointer { g in
+                    backward(output: y, gradientOutput: g, into: result)
+                }
+            }
+            initialized = output.count
         }
     }
 
@@ -78,30 +127,14 @@ extension Activation {
     }
 }
 
-/// Plain scalar loops over the definitions: the oracle the fast kernels are tested against.
-public enum ReferenceKernels {
-    public static func forward<T: ActivationScalar>(
-        _ activation: Activation, _ input: UnsafeBufferPointer<T>,
-        _ output: UnsafeMutableBufferPointer<T>
-    ) {
-        for i in input.indices { output[i] = activation.value(input[i]) }
-    }
+/// The same buffer seen as another element type of the same layout (Float or Double after a
+/// `T.self ==` check).
+@inline(__always)
+private func cast<T, U>(_ buffer: UnsafeBufferPointer<T>) -> UnsafeBufferPointer<U> {
+    unsafeBitCast(buffer, to: UnsafeBufferPointer<U>.self)
+}
 
-    public static func backward<T: ActivationScalar>(
-        _ activation: Activation, input: UnsafeBufferPointer<T>,
-        _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
-    ) {
-        for i in input.indices {
-            gradientInput[i] = gradientOutput[i] * activation.derivative(input[i])
-        }
-    }
-
-    public static func backward<T: ActivationScalar>(
-        _ activation: Activation, output: UnsafeBufferPointer<T>,
-        _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
-    ) {
-        for i in output.indices {
-            gradientInput[i] = gradientOutput[i] * activation.derivative(fromOutput: output[i])
-        }
-    }
+@inline(__always)
+private func cast<T, U>(_ buffer: UnsafeMutableBufferPointer<T>) -> UnsafeMutableBufferPointer<U> {
+    unsafeBitCast(buffer, to: UnsafeMutableBufferPointer<U>.self)
 }

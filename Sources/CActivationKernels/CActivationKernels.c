@@ -1,0 +1,2 @@
+// The target is header-only (static inline helpers); SwiftPM needs one source file.
+#include "CActivationKernels.h"

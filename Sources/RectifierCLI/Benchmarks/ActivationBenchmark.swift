@@ -1,0 +1,147 @@
+import Activations
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Times the activation kernels against a plain copy of the same size: forward (x → y) and
+/// backward (saved, gradient → gradient), Float32, into caller-provided buffers.
+///
+/// Each measurement is the median of `runs` timed calls after one untimed warm-up call. The
+/// copy is the faster of `memcpy` and the library's own copy loop (``Activation/identity``,
+/// which streams like the kernels), measured in the same run at the same size and thread
+/// count.
+struct ActivationBenchmark {
+    /// One measured row: exactly the keys the JSON report promises, plus how copy was done.
+    struct Measurement: Codable, Equatable {
+        var op: String
+        var direction: String
+        var elements: Int
+        var threads: Int
+        var nsPerElement: Double
+        var gbPerSecond: Double
+        var ratioToCopy: Double
+        var copyMethod: String?
+
+        enum CodingKeys: String, CodingKey {
+            case op, direction, elements, threads
+            case nsPerElement = "ns_per_element"
+            case gbPerSecond = "gb_per_second"
+            case ratioToCopy = "ratio_to_copy"
+            case copyMethod = "copy_method"
+        }
+    }
+
+    /// The members measured, by the names the report uses.
+    static let operations: [(name: String, activation: Activation)] = [
+        ("relu", .relu), ("leaky_relu", .leakyReLU(LeakyReLU())), ("abs", .abs),
+        ("softplus", .softplus(Softplus())), ("sigmoid", .sigmoid), ("tanh", .tanh),
+    ]
+
+    let runs: Int
+
+    /// Measures every operation at `elements` on `threads` threads.
+    func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
+        let previousThreads = Parallelism.threadCount
+        Parallelism.threadCount = threads
+        defer { Parallelism.threadCount = previousThreads }
+
+        let buffers = Buffers(count: elements)
+        defer { buffers.deallocate() }
+        let copy = measureCopy(buffers)
+        let row = { (op: String, direction: String, seconds: Double, bytes: Int) in
+            Self.row(op, direction, seconds, elements: elements, threads: threads, bytesPerElement: bytes, copy: copy.seconds)
+        }
+        var rows = [row("copy", "forward", copy.seconds, 8)]
+        rows[0].copyMethod = copy.method
+        for (name, f) in Self.operations where operations.contains(name) {
+            let forward = median(elements: elements) { f.forward(UnsafeBufferPointer(buffers.x), into: buffers.y) }
+            rows.append(row(name, "forward", forward, 8))
+            f.forward(UnsafeBufferPointer(buffers.x), into: buffers.saved)
+            let saved = f.savedForBackward == .input ? buffers.x : buffers.saved
+            let backward = median(elements: elements) {
+                f.backward(
+                    saved: UnsafeBufferPointer(saved), gradientOutput: UnsafeBufferPointer(buffers.g),
+                    into: buffers.y)
+            }
+            rows.append(row(name, "backward", backward, 12))
+        }
+        return rows
+    }
+
+    private static func row(
+        _ op: String, _ direction: String, _ seconds: Double, elements: Int, threads: Int,
+        bytesPerElement: Int, copy copySeconds: Double
+    ) -> Measurement {
+        let n = Double(elements)
+        let gbPerSecond = Double(bytesPerElement) * n / seconds / 1e9
+        let copyGBPerSecond = 8 * n / copySeconds / 1e9
+        return Measurement(
+            op: op, direction: direction, elements: elements, threads: threads,
+            nsPerElement: seconds / n * 1e9, gbPerSecond: gbPerSecond,
+            ratioToCopy: gbPerSecond / copyGBPerSecond, copyMethod: nil)
+    }
+
+    /// The faster of memcpy (split across the threads like the kernels) and the copy loop.
+    private func measureCopy(_ buffers: Buffers) -> (seconds: Double, method: String) {
+        let source = UnsafeRawPointer(buffers.x.baseAddress!)
+        let target = UnsafeMutableRawPointer(buffers.y.baseAddress!)
+        let count = buffers.count
+        let viaMemcpy = median(elements: count) {
+            Parallelism.forEachChunk(count: count, minimumChunk: 1 << 18) { range in
+                memcpy(target + range.lowerBound * 4, source + range.lowerBound * 4, range.count * 4)
+            }
+        }
+        let viaLoop = median(elements: count) {
+            Activation.identity.forward(UnsafeBufferPointer(buffers.x), into: buffers.y)
+        }
+        return viaMemcpy <= viaLoop ? (viaMemcpy, "memcpy") : (viaLoop, "loop")
+    }
+
+    /// The median time of `runs` calls after one warm-up call; small sizes, where a call takes
+    /// microseconds, get up to 64 times as many calls (at most 2000).
+    private func median(elements: Int, _ body: () -> Void) -> Double {
+        let calls = max(runs, min(2000, runs * max(1, (1 << 22) / max(elements, 1))))
+        body()
+        var times: [Double] = []
+        for _ in 0..<calls {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        times.sort()
+        return times.count % 2 == 1
+            ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    }
+
+    /// Input x in [−8, 8] (seeded), gradient g, and outputs, all touched before timing so no
+    /// page faults are counted.
+    final class Buffers {
+        let count: Int
+        let x: UnsafeMutableBufferPointer<Float>
+        let g: UnsafeMutableBufferPointer<Float>
+        let y: UnsafeMutableBufferPointer<Float>
+        let saved: UnsafeMutableBufferPointer<Float>
+
+        init(count: Int) {
+            self.count = count
+            x = .allocate(capacity: count)
+            g = .allocate(capacity: count)
+            y = .allocate(capacity: count)
+            saved = .allocate(capacity: count)
+            var state: UInt64 = 0x5EED
+            for i in 0..<count {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                x[i] = Float(Int32(truncatingIfNeeded: state >> 32)) / Float(Int32.max) * 8
+                g[i] = 1 - x[i] / 16
+            }
+            y.initialize(repeating: 0)
+            saved.initialize(repeating: 0)
+        }
+
+        func deallocate() {
+            for buffer in [x, g, y, saved] { buffer.deallocate() }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Activations
+import ArgumentParser
+import Foundation
+
+/// `rectifier bench …`: the benchmarks, one subcommand each.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the library's speed.",
+        subcommands: [
+            BenchActivationsCommand.self,
+        ])
+}
+
+/// `rectifier bench activations [--json FILE] [--runs N] [--elements N,…] [--threads N,…]`.
+struct BenchActivationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activations",
+        abstract: "Time the activation kernels (Float32) against a plain copy of the same size.",
+        discussion: """
+            For each of copy, relu, leaky_relu, abs, softplus, sigmoid and tanh, forward and \
+            backward, into a caller-provided output: the median ns/element over the runs, GB/s \
+            counting bytes read + written (8 per element forward, 12 backward), and the ratio \
+            of that bandwidth to the fastest plain copy (memcpy or the copy loop) measured in \
+            the same run. Backward reads what the layer keeps: the output for relu and leaky \
+            ReLU, the input for the others.
+            """)
+
+    @Option(help: ArgumentHelp("Also write the results as a JSON array to this file.", valueName: "file"))
+    var json: String?
+
+    @Option(help: "Timed calls per measurement (at least 20; small sizes get more).")
+    var runs = 25
+
+    @Option(help: ArgumentHelp(
+        "Buffer sizes in elements, comma-separated; 2^k is accepted.", valueName: "sizes"))
+    var elements = "2^24,2^16"
+
+    @Option(help: ArgumentHelp(
+        "Thread counts, comma-separated; 'all' is every core (\(Parallelism.threadCount)).",
+        valueName: "counts"))
+    var threads = "1,all"
+
+    @Option(help: ArgumentHelp(
+        "The operations to time besides copy, comma-separated.", valueName: "ops"))
+    var ops = ActivationBenchmark.operations.map(\.name).joined(separator: ",")
+
+    func validate() throws {
+        guard runs >= 20 else { throw ValidationError("--runs must be at least 20, got \(runs)") }
+        _ = try Self.sizes(elements)
+        _ = try Self.threadCounts(threads)
+        _ = try Self.operations(ops)
+    }
+
+    func run() throws {
+        let sizes = try Self.sizes(elements)
+        let counts = try Self.threadCounts(threads)
+        let selected = try Self.operations(ops)
+        print(Self.machine)
+        print(Self.header)
+        let benchmark = ActivationBenchmark(runs: runs)
+        var rows: [ActivationBenchmark.Measurement] = []
+        for size in sizes {
+            for count in counts {
+                for row in benchmark.measure(elements: size, threads: count, operations: selected) {
+                    print(Self.line(row))
+                    rows.append(row)
+                }
+            }
+        }
+        if let json { try Self.write(rows, to: json) }
+    }
+
+    static let header = "op          direction  elements  threads  ns/element    GB/s  ×copy"
+
+    static func line(_ row: ActivationBenchmark.Measurement) -> String {
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        }
+        func left(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+        }
+        return pad(row.op, 12) + pad(row.direction, 11) + left(String(row.elements), 8)
+            + left(String(row.threads), 9) + left(String(format: "%.3f", row.nsPerElement), 12)
+            + left(String(format: "%.1f", row.gbPerSecond), 8)
+            + left(String(format: "%.2f", row.ratioToCopy), 7)
+    }
+
+    /// The CPU, from /proc/cpuinfo where there is one.
+    static var machine: String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let lines = info.split(separator: "\n")
+        let model = lines.first { $0.hasPrefix("model name") }?.split(separator: ":").last
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        let flags = lines.first { $0.hasPrefix("flags") }.map(String.init) ?? ""
+        let vector = flags.contains(" avx512f") ? "AVX-512" : flags.contains(" avx2") ? "AVX2" : "SSE"
+        return "\(model), \(Parallelism.threadCount) threads available, \(vector)"
+    }
+
+    /// Reads "16777216,2^16".
+    static func sizes(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { item in
+            let parts = item.split(separator: "^")
+            if parts.count == 2, parts[0] == "2", let k = Int(parts[1]), (0...30).contains(k) {
+                return 1 << k
+            }
+            guard parts.count == 1, let n = Int(item), n > 0, n <= 1 << 30 else {
+                throw ValidationError("--elements: '\(item)' is not a size from 1 to 2^30 (e.g. 65536 or 2^16)")
+            }
+            return n
+        }
+    }
+
+    /// Reads "1,2,all".
+    static func threadCounts(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { item in
+            if item == "all" { return Parallelism.threadCount }
+            guard let n = Int(item), n >= 1, n <= 1024 else {
+                throw ValidationError("--threads: '\(item)' is not a thread count (1…1024 or 'all')")
+            }
+            return n
+        }
+    }
+
+    /// Reads "relu,softplus" against the known names.
+    static func operations(_ text: String) throws -> [String] {
+        let known = ActivationBenchmark.operations.map(\.name)
+        return try text.split(separator: ",").map { item in
+            guard known.contains(String(item)) else {
+                throw ValidationError("--ops: unknown operation '\(item)'; expected some of \(known.joined(separator: ","))")
+            }
+            return String(item)
+        }
+    }
+
+    /// Writes the JSON array atomically (temporary file in the same directory, then rename).
+    static func write(_ rows: [ActivationBenchmark.Measurement], to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(rows)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            try data.write(to: temporary)
+        } catch {
+            throw BenchError.cannotWrite(path: path, reason: "\(error.localizedDescription)")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw BenchError.cannotWrite(path: path, reason: reason)
+        }
+    }
+}
+
+/// Why a benchmark could not report.
+enum BenchError: Error, CustomStringConvertible {
+    case cannotWrite(path: String, reason: String)
+
+    var description: String {
+        switch self {
+        case let .cannotWrite(path, reason): return "--json: cannot write '\(path)': \(reason)"
+        }
+    }
+}
