@@ -58,21 +58,27 @@ fuzz-safetensors:
 	  -rss_limit_mb=1024 -dict=Fuzz/safetensors.dict \
 	  .build/fuzz/safetensors-corpus Fuzz/Seeds/safetensors
 
+# Programs outside the package (the ONNX fuzzer and benchmark) are linked against the
+# objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
+# .build/release; $(2) is its scratch path, holding the checkouts): the Swift modules, the
+# module maps of the C targets, and OpenBLAS.
+INTERCHANGE_CLOSURE = Interchange SwiftProtobuf Activations CActivationKernels RealModule \
+                      _NumericsShims Networks Quantization
+link_interchange = -I $(1)/Modules $$(for f in $(1)/*.build/module.modulemap; do echo -Xcc -fmodule-map-file=$$f; done) \
+  -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS \
+  $$(for m in $(INTERCHANGE_CLOSURE); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas
+
 # libFuzzer on the ONNX reader (not part of `make test`); see docs/RELIABILITY.md. The reader
 # needs SwiftProtobuf and the Activations module, so SwiftPM builds Interchange and its
 # dependencies with coverage and AddressSanitizer in .build-fuzz, and the harness is linked
 # against their objects. (`--sanitize=fuzzer` alone instruments no library code: the
 # coverage comes from passing `-sanitize=fuzzer` to every compile with -Xswiftc.)
-FUZZ_SPM      = .build-fuzz/release
-FUZZ_MODULES  = Interchange SwiftProtobuf Activations RealModule _NumericsShims Networks Quantization
 fuzz-onnx:
 	$(SWIFT) build -c release --sanitize=address -Xswiftc -sanitize=fuzzer,address --target Interchange \
 	  --scratch-path .build-fuzz
 	mkdir -p .build/fuzz/onnx-corpus
-	swiftc -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ_SPM)/Modules \
-	  -Xcc -I.build-fuzz/checkouts/swift-numerics/Sources/_NumericsShims/include \
-	  Fuzz/ONNXReaderFuzzer.swift $$(for m in $(FUZZ_MODULES); do ls $(FUZZ_SPM)/$$m.build/*.o; done) \
-	  -o .build/fuzz/onnx-reader
+	swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/ONNXReaderFuzzer.swift \
+	  $(call link_interchange,.build-fuzz/release,.build-fuzz) -o .build/fuzz/onnx-reader
 	.build/fuzz/onnx-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/onnx.dict \
 	  .build/fuzz/onnx-corpus Fuzz/Seeds/onnx
@@ -86,14 +92,11 @@ bench-safetensors:
 	.build/bench/safetensors-read
 
 # ONNX export and import speed for the 784-256-128-10 model (target: under 0.2 s each way).
-BENCH_MODULES = Interchange SwiftProtobuf Activations RealModule _NumericsShims Networks Quantization
 bench-onnx:
 	$(SWIFT) build $(RELEASE_FLAGS) --target Interchange
 	mkdir -p .build/bench
-	swiftc -O -target-cpu native -parse-as-library -I .build/release/Modules \
-	  -Xcc -I.build/checkouts/swift-numerics/Sources/_NumericsShims/include \
-	  Benchmarks/ONNXBenchmark.swift $$(for m in $(BENCH_MODULES); do ls .build/release/$$m.build/*.o; done) \
-	  -o .build/bench/onnx
+	swiftc -O -target-cpu native -parse-as-library Benchmarks/ONNXBenchmark.swift \
+	  $(call link_interchange,.build/release,.build) -o .build/bench/onnx
 	.build/bench/onnx
 
 docs:
