@@ -11,7 +11,7 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run test fuzz-safetensors bench-safetensors docs clean
+.PHONY: all deps peer-venv build run test fuzz-safetensors fuzz-onnx bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -58,6 +58,31 @@ fuzz-safetensors:
 	  -rss_limit_mb=1024 -dict=Fuzz/safetensors.dict \
 	  .build/fuzz/safetensors-corpus Fuzz/Seeds/safetensors
 
+# Programs outside the package (the ONNX fuzzer and benchmark) are linked against the
+# objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
+# .build/release; $(2) is its scratch path, holding the checkouts): the Swift modules, the
+# module maps of the C targets, and OpenBLAS.
+INTERCHANGE_CLOSURE = Interchange SwiftProtobuf Activations CActivationKernels RealModule \
+                      _NumericsShims Networks Quantization CQuantKernels
+link_interchange = -I $(1)/Modules $$(for f in $(1)/*.build/module.modulemap; do echo -Xcc -fmodule-map-file=$$f; done) \
+  -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS \
+  $$(for m in $(INTERCHANGE_CLOSURE); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas
+
+# libFuzzer on the ONNX reader (not part of `make test`); see docs/RELIABILITY.md. The reader
+# needs SwiftProtobuf and the Activations module, so SwiftPM builds Interchange and its
+# dependencies with coverage and AddressSanitizer in .build-fuzz, and the harness is linked
+# against their objects. (`--sanitize=fuzzer` alone instruments no library code: the
+# coverage comes from passing `-sanitize=fuzzer` to every compile with -Xswiftc.)
+fuzz-onnx:
+	$(SWIFT) build -c release --sanitize=address -Xswiftc -sanitize=fuzzer,address --target Interchange \
+	  --scratch-path .build-fuzz
+	mkdir -p .build/fuzz/onnx-corpus
+	swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/ONNXReaderFuzzer.swift \
+	  $(call link_interchange,.build-fuzz/release,.build-fuzz) -o .build/fuzz/onnx-reader
+	.build/fuzz/onnx-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
+	  -rss_limit_mb=1024 -dict=Fuzz/onnx.dict \
+	  .build/fuzz/onnx-corpus Fuzz/Seeds/onnx
+
 # Reading and writing speed of safetensors files (minimum and median of repeated runs).
 bench-safetensors:
 	mkdir -p .build/bench
@@ -65,6 +90,14 @@ bench-safetensors:
 	  Benchmarks/SafeTensorsReadBenchmark.swift Sources/Interchange/SafeTensors/*.swift \
 	  Sources/Interchange/Files/*.swift -o .build/bench/safetensors-read
 	.build/bench/safetensors-read
+
+# ONNX export and import speed for the 784-256-128-10 model (target: under 0.2 s each way).
+bench-onnx:
+	$(SWIFT) build $(RELEASE_FLAGS) --target Interchange
+	mkdir -p .build/bench
+	swiftc -O -target-cpu native -parse-as-library Benchmarks/ONNXBenchmark.swift \
+	  $(call link_interchange,.build/release,.build) -o .build/bench/onnx
+	.build/bench/onnx
 
 docs:
 	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \

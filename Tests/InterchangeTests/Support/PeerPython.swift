@@ -1,7 +1,7 @@
 import Foundation
 
-/// The Python interop harness, `Tests/Peers/safetensors_peer.py`, run with the peer venv's
-/// python (`.build/venv`, made by `make peer-venv`; `RECTIFIER_PEER_PYTHON` overrides it).
+/// The Python interop harnesses, `Tests/Peers/safetensors_peer.py` and `onnx_peer.py`, run
+/// with the peer venv's python (`.build/venv`, made by `make peer-venv`; `RECTIFIER_PEER_PYTHON` overrides it).
 /// A missing venv fails the test with the command that makes it: these checks are never
 /// skipped silently.
 enum PeerPython {
@@ -9,6 +9,7 @@ enum PeerPython {
         .deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let script = root.appendingPathComponent("Tests/Peers/safetensors_peer.py").path
+    static let onnxScript = root.appendingPathComponent("Tests/Peers/onnx_peer.py").path
     static let python = ProcessInfo.processInfo.environment["RECTIFIER_PEER_PYTHON"]
         ?? root.appendingPathComponent(".build/venv/bin/python").path
 
@@ -16,12 +17,12 @@ enum PeerPython {
         let description: String
     }
 
-    /// Runs the harness with `arguments`; returns its output, or throws it when the harness
-    /// exits non-zero.
+    /// Runs the harness `script` with `arguments`; returns its output, or throws it when the
+    /// harness exits non-zero.
     @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
+    static func run(_ arguments: [String], script: String = script) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw Failure(description: "the Python peer venv is missing (\(python)): run `make peer-venv`, which makes .build/venv with safetensors, numpy and ml_dtypes")
+            throw Failure(description: "the Python peer venv is missing (\(python)): run `make peer-venv`, which makes .build/venv with the packages of Tests/Peers/requirements.txt")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)

@@ -1,0 +1,61 @@
+// Timing of ONNX export and import for the 784-256-128-10 ReLU model in float32 (235,146
+// parameters); not built by the package. Run from the repo root:
+//
+//   make bench-onnx
+//
+// which builds the Interchange module and its dependencies with the release flags, links
+// this file against their objects, and prints the minimum and median of repeated runs (the
+// machine is shared, so the minimum is the figure). The target is under 0.2 s each way.
+import Interchange
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    var start = timespec()
+    var end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    try body()
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
+}
+
+func report(_ name: String, repeats: Int, _ body: () throws -> Void) rethrows {
+    var times: [Double] = []
+    for _ in 0..<repeats { times.append(try seconds(body)) }
+    times.sort()
+    let format = { (value: Double) in String(Int((value * 1e6).rounded())) + " µs" }
+    print("\(name): min \(format(times[0])), median \(format(times[times.count / 2])) over \(repeats) runs")
+}
+
+@main
+struct ONNXBenchmark {
+    static func main() throws {
+        var layers: [PortableNetwork.Layer] = []
+        for (index, (inputs, outputs)) in [(784, 256), (256, 128), (128, 10)].enumerated() {
+            if index > 0 { layers.append(.activation(.relu)) }
+            let weights = (0..<(inputs * outputs)).map { Double(Float($0 % 1000) * 1e-3) }
+            layers.append(.dense(try .init(inputs: inputs, outputs: outputs, weights: weights, bias: [Double](repeating: 0.5, count: outputs))))
+        }
+        let network = try PortableNetwork(inputSize: 784, layers: layers)
+        let path = "/tmp/rectifier-bench-\(getpid()).onnx"
+        defer { unlink(path) }
+        print("file: \(network.onnxBytes().count) bytes")
+        var sink = 0
+        try report("export: network → file (serialise, atomic write, fsync)", repeats: 50) {
+            try network.writeONNX(to: path)
+        }
+        report("export: network → bytes", repeats: 50) {
+            sink &+= network.onnxBytes().count
+        }
+        try report("import: file → network (read, decode, validate)", repeats: 50) {
+            sink &+= try PortableNetwork(contentsOfONNXFile: path).layers.count
+        }
+        let bytes = network.onnxBytes()
+        try report("import: bytes → network", repeats: 50) {
+            sink &+= try PortableNetwork(onnx: bytes).layers.count
+        }
+        print("(\(sink))")
+    }
+}

@@ -1,0 +1,112 @@
+import SwiftProtobuf
+
+/// Reads a serialized `ModelProto` into a ``PortableNetwork``, checking in this order: the
+/// protobuf, the ai.onnx opset, that every operator is supported, the constants, the chain
+/// structure, the input's type and shape, then each node's attributes, shapes and values.
+enum ModelReader {
+    /// Protobuf messages are limited to 2 GiB.
+    static let byteLimit = Int(Int32.max)
+
+    static func read(_ bytes: [UInt8], file: String) throws(ONNXError) -> PortableNetwork {
+        guard bytes.count <= byteLimit else { throw .fileTooLarge(file: file, byteCount: bytes.count) }
+        let model: Onnx_ModelProto
+        do {
+            // Fields outside the subset (training info, functions, other value types) are
+            // dropped, not kept as copies; the default nesting limit (100) bounds recursion.
+            var options = BinaryDecodingOptions()
+            options.discardUnknownFields = true
+            model = try Onnx_ModelProto(serializedBytes: bytes, options: options)
+        } catch {
+            throw .malformedProtobuf(file: file, detail: "\(error)")
+        }
+        try checkOpset(model, file: file)
+        guard model.hasGraph else { throw .invalidGraph(file: file, detail: "the model has no graph") }
+        for (index, node) in model.graph.node.enumerated() {
+            guard SupportedOperators.isStandardDomain(node.domain), SupportedOperators.attributes[node.opType] != nil else {
+                let name = node.domain.isEmpty ? node.opType : node.domain + "." + node.opType
+                throw .unsupportedOperator(
+                    file: file, operator: name, node: GraphContext.label(of: node, at: index),
+                    detail: "supported: \(SupportedOperators.names)")
+            }
+        }
+        let context = try GraphContext(model.graph, file: file)
+        let chain = try GraphChain(context)
+        let (precision, features) = try inputForm(chain.input, file: file)
+        var translator = LayerTranslator(
+            context: context, precision: precision, features: features, byteCount: bytes.count)
+        try translator.translate(chain.nodes)
+        do {
+            return try PortableNetwork(
+                inputSize: features.reduce(1, *), layers: translator.layers, precision: precision,
+                endsWithSoftmax: translator.endsWithSoftmax)
+        } catch {
+            throw .invalidGraph(file: file, detail: error.description)
+        }
+    }
+
+    /// Exactly one ai.onnx entry in `opset_import`, with a version in
+    /// ``PortableNetwork/supportedOpsets``. Other domains may be imported if no node uses them.
+    private static func checkOpset(_ model: Onnx_ModelProto, file: String) throws(ONNXError) {
+        let standard = model.opsetImport.filter { SupportedOperators.isStandardDomain($0.domain) }
+        guard standard.count == 1 else {
+            throw .unsupportedOpset(
+                file: file, version: nil,
+                detail: standard.isEmpty
+                    ? "the model imports no ai.onnx operator set (opset_import); opset \(PortableNetwork.supportedOpsets.lowerBound) or newer is needed"
+                    : "the model imports the ai.onnx operator set \(standard.count) times; it must be once")
+        }
+        let version = standard[0].version
+        let range = PortableNetwork.supportedOpsets
+        guard range.contains(version) else {
+            throw .unsupportedOpset(
+                file: file, version: version,
+                detail: "supported: \(range.lowerBound) to \(range.upperBound)\(version < range.lowerBound ? "; convert it with onnx.version_converter" : "")")
+        }
+    }
+
+    /// The input's element type and its feature dimensions (all but the batch, each a
+    /// number ≥ 1, at most 2³¹ − 1 features in all).
+    private static func inputForm(_ input: Onnx_ValueInfoProto, file: String) throws(ONNXError) -> (PortableNetwork.Precision, [Int]) {
+        let label = "input \(quoted(input.name))"
+        guard case .tensorType(let tensor)? = input.type.value else {
+            throw .invalidGraph(file: file, detail: "\(label) is not a tensor")
+        }
+        let precision: PortableNetwork.Precision
+        switch tensor.elemType {
+        case Int32(Onnx_TensorProto.DataType.float.rawValue): precision = .float32
+        case Int32(Onnx_TensorProto.DataType.double.rawValue): precision = .float64
+        default:
+            throw .unsupportedDataType(file: file, name: input.name, dataType: tensor.elemType, expected: "FLOAT (1) or DOUBLE (11)")
+        }
+        let dimensions = tensor.shape.dim
+        guard tensor.hasShape, dimensions.count >= 2 else {
+            throw .shapeMismatch(
+                file: file, node: label,
+                detail: "the input must be [batch, features…] with numeric feature sizes, got \(tensor.hasShape ? "rank \(dimensions.count)" : "no shape")")
+        }
+        if case .dimValue(let batch)? = dimensions[0].value, batch < 1 {
+            throw .shapeMismatch(file: file, node: label, detail: "batch size \(batch) (allowed: ≥ 1 or symbolic)")
+        }
+        var features: [Int] = []
+        var total = 1
+        for dimension in dimensions.dropFirst() {
+            guard case .dimValue(let size)? = dimension.value, size >= 1, size <= Int64(Int32.max) else {
+                throw .shapeMismatch(file: file, node: label, detail: "each feature dimension must be a number ≥ 1, got \(describe(dimension))")
+            }
+            total = total.multipliedReportingOverflow(by: Int(size)).partialValue
+            guard total <= Int(Int32.max) else {
+                throw .shapeMismatch(file: file, node: label, detail: "more than 2³¹ − 1 features per sample")
+            }
+            features.append(Int(size))
+        }
+        return (precision, features)
+    }
+
+    private static func describe(_ dimension: Onnx_TensorShapeProto.Dimension) -> String {
+        switch dimension.value {
+        case .dimValue(let size)?: "\(size)"
+        case .dimParam(let name)?: quoted(name)
+        case nil: "an unknown size"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// The ai.onnx operators the reader maps to layers, with the attributes it understands.
+///
+/// Every operator here kept its meaning from opset 13 to 28 (the later versions only add
+/// element types), which is why that is the range accepted.
+enum SupportedOperators {
+    typealias Kind = Onnx_AttributeProto.AttributeType
+
+    /// Operator name → its attributes' names and types.
+    static let attributes: [String: [String: Kind]] = [
+        "Gemm": ["alpha": .float, "beta": .float, "transA": .int, "transB": .int],
+        "MatMul": [:],
+        "Add": [:],
+        "Relu": [:],
+        "LeakyRelu": ["alpha": .float],
+        "PRelu": [:],
+        "Softplus": [:],
+        "Sigmoid": [:],
+        "Tanh": [:],
+        "Abs": [:],
+        "Softmax": ["axis": .int],
+        "Identity": [:],
+        "Flatten": ["axis": .int],
+        "Reshape": ["allowzero": .int],
+        "Mul": [:],
+        "Div": [:],
+        "Constant": ["value": .tensor],
+    ]
+
+    /// The list for error messages.
+    static let names = attributes.keys.sorted().joined(separator: ", ")
+
+    /// True for the ai.onnx domain, spelled `""` or `"ai.onnx"`.
+    static func isStandardDomain(_ domain: String) -> Bool {
+        domain.isEmpty || domain == "ai.onnx"
+    }
+}
+
+extension PortableNetwork {
+    /// The ai.onnx operator-set versions the reader accepts: 13 (the first with today's
+    /// Softmax) to 28 (the newest the pinned `onnx` package knows).
+    public static let supportedOpsets: ClosedRange<Int64> = 13...28
+}

@@ -1,0 +1,119 @@
+import Activations
+import Foundation
+import Interchange
+import Testing
+
+/// Interop with the real tools from PyPI, run from the peer venv: models written here pass
+/// `onnx.checker` and give onnxruntime's outputs; models built with the `onnx` helper API
+/// import here and give the outputs onnxruntime gives.
+@Suite(.serialized) struct ONNXPeerTests {
+    static let tolerance = 1e-5
+    static let rows = 16
+
+    /// Runs each model with onnxruntime on `batch`; returns each model's outputs by name.
+    static func runtimeOutputs(_ paths: [String], batch: [Double], rows: Int, in directory: TemporaryDirectory) throws -> [[String: [Double]]] {
+        let batchPath = directory.file("batch.json")
+        try JSONSerialization.data(withJSONObject: ["rows": rows, "values": batch]).write(to: URL(fileURLWithPath: batchPath))
+        try PeerPython.run(["run", batchPath] + paths.flatMap { [$0, $0 + ".out.json"] }, script: PeerPython.onnxScript)
+        return try paths.map { path in
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path + ".out.json")))
+            return try #require(object as? [String: [Double]])
+        }
+    }
+
+    static func maximumDifference(_ a: [Double], _ b: [Double]) -> Double {
+        guard a.count == b.count else { return .infinity }
+        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+
+    @Test func exportedModelsGiveOnnxRuntimesOutputs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var networks: [(String, PortableNetwork)] = []
+        for (index, activation) in exportedActivations.enumerated() {
+            networks.append(("\(activation)", try sampleNetwork(activation, inputs: 6, hidden: 8, outputs: 4, seed: UInt64(index))))
+            networks.append(("\(activation)+prelu+softmax", try sampleNetwork(
+                activation, inputs: 6, hidden: 8, outputs: 4, prelu: (0..<8).map { Double($0) / 8 - 0.25 }, softmax: true, seed: UInt64(index))))
+        }
+        networks.append(("shared prelu", try sampleNetwork(.identity, inputs: 6, hidden: 8, outputs: 4, prelu: [0.3])))
+        let paths = try networks.enumerated().map { index, entry in
+            let path = directory.file("model\(index).onnx")
+            try entry.1.writeONNX(to: path)
+            return path
+        }
+        let batch = sampleBatch(rows: Self.rows, width: 6)
+        let outputs = try Self.runtimeOutputs(paths, batch: batch, rows: Self.rows, in: directory)
+        for ((name, network), runtime) in zip(networks, outputs) {
+            var plain = network
+            if network.endsWithSoftmax {
+                plain = try PortableNetwork(inputSize: network.inputSize, layers: network.layers)
+                let difference = Self.maximumDifference(try network.evaluate(batch, batchSize: Self.rows), runtime["probabilities"] ?? [])
+                #expect(difference <= Self.tolerance, "\(name): probabilities differ by \(difference)")
+            }
+            let difference = Self.maximumDifference(try plain.evaluate(batch, batchSize: Self.rows), runtime["logits"] ?? [])
+            #expect(difference <= Self.tolerance, "\(name): logits differ by \(difference)")
+        }
+    }
+
+    /// Float64 models: onnxruntime's CPU provider has double kernels for Gemm, Relu, Abs,
+    /// Sigmoid, Tanh, Identity and Softmax (not LeakyRelu, Softplus or PRelu, whose
+    /// float64 models are checked with `onnx.checker` only).
+    @Test func float64ModelsRunOrPassTheChecker() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let runnable: [Activation] = [.relu, .abs, .sigmoid, .tanh, .identity]
+        let batch = sampleBatch(rows: Self.rows, width: 4)
+        let networks = try runnable.map { try sampleNetwork($0, precision: .float64, softmax: true) }
+        let paths = try networks.enumerated().map { index, network in
+            let path = directory.file("double\(index).onnx")
+            try network.writeONNX(to: path)
+            return path
+        }
+        let outputs = try Self.runtimeOutputs(paths, batch: batch, rows: Self.rows, in: directory)
+        for (network, runtime) in zip(networks, outputs) {
+            let difference = Self.maximumDifference(try network.evaluate(batch, batchSize: Self.rows), runtime["probabilities"] ?? [])
+            #expect(difference <= 1e-12, "\(network.layers[1]): float64 probabilities differ by \(difference)")
+        }
+        let others = try [Activation.leakyReLU(negativeSlope: 0.1), try .softplus(beta: 3), .softplus].enumerated().map { index, activation in
+            let path = directory.file("checked\(index).onnx")
+            try sampleNetwork(activation, precision: .float64, prelu: [0.5]).writeONNX(to: path)
+            return path
+        }
+        try PeerPython.run(["check"] + others, script: PeerPython.onnxScript)
+    }
+
+    @Test func helperBuiltModelsImportAndMatchOnnxRuntime() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try PeerPython.run(["write-fixtures", directory.path], script: PeerPython.onnxScript)
+        for name in ["gemm-leaky-softmax", "flatten-matmul-prelu", "reshape-mixed", "double"] {
+            let network = try PortableNetwork(contentsOfONNXFile: directory.file(name + ".onnx"))
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.file(name + ".json"))))
+            let fixture = try #require(object as? [String: Any])
+            let rows = try #require(fixture["rows"] as? Int)
+            let input = try #require(fixture["input"] as? [Double])
+            let expected = try #require(fixture["output"] as? [Double])
+            #expect(network.outputSize == fixture["output_width"] as? Int)
+            let difference = Self.maximumDifference(try network.evaluate(input, batchSize: rows), expected)
+            #expect(difference <= (name == "double" ? 1e-12 : Self.tolerance), "\(name): outputs differ by \(difference)")
+        }
+    }
+
+    @Test func unsupportedHelperBuiltModelsAreRefusedByName() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try PeerPython.run(["write-fixtures", directory.path], script: PeerPython.onnxScript)
+        let path = directory.file("unsupported-conv.onnx")
+        #expect(throws: ONNXError.unsupportedOperator(
+            file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Flatten, Gemm, Identity, LeakyRelu, MatMul, Mul, PRelu, Relu, Reshape, Sigmoid, Softmax, Softplus, Tanh")
+        ) {
+            try PortableNetwork(contentsOfONNXFile: path)
+        }
+        do {
+            _ = try PortableNetwork(contentsOfONNXFile: directory.file("unsupported-residual.onnx"))
+            Issue.record("a residual graph was accepted")
+        } catch {
+            #expect(error.description.contains("not a feed-forward chain: node 'skip' combines 2 computed values"), "\(error)")
+        }
+    }
+}
