@@ -70,9 +70,9 @@ fuzz-onnx:
 	  --scratch-path .build-fuzz
 	mkdir -p .build/fuzz/onnx-corpus
 	swiftc -O -sanitize=fuzzer,address -parse-as-library -I $(FUZZ_SPM)/Modules \
-	  -Xcc -I.build-fuzz/checkouts/swift-numerics/Sources/_NumericsShims/include \
+	  -Xcc -I.build-fuzz/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS \
 	  Fuzz/ONNXReaderFuzzer.swift $$(for m in $(FUZZ_MODULES); do ls $(FUZZ_SPM)/$$m.build/*.o; done) \
-	  -o .build/fuzz/onnx-reader
+	  -lopenblas -o .build/fuzz/onnx-reader
 	.build/fuzz/onnx-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/onnx.dict \
 	  .build/fuzz/onnx-corpus Fuzz/Seeds/onnx
@@ -91,9 +91,9 @@ bench-onnx:
 	$(SWIFT) build $(RELEASE_FLAGS) --target Interchange
 	mkdir -p .build/bench
 	swiftc -O -target-cpu native -parse-as-library -I .build/release/Modules \
-	  -Xcc -I.build/checkouts/swift-numerics/Sources/_NumericsShims/include \
+	  -Xcc -I.build/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS \
 	  Benchmarks/ONNXBenchmark.swift $$(for m in $(BENCH_MODULES); do ls .build/release/$$m.build/*.o; done) \
-	  -o .build/bench/onnx
+	  -lopenblas -o .build/bench/onnx
 	.build/bench/onnx
 
 docs:
