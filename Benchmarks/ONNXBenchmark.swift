@@ -7,6 +7,7 @@
 // this file against their objects, and prints the minimum and median of repeated runs (the
 // machine is shared, so the minimum is the figure). The target is under 0.2 s each way.
 import Interchange
+import Networks
 
 #if canImport(Glibc)
     import Glibc
@@ -32,25 +33,23 @@ func report(_ name: String, repeats: Int, _ body: () throws -> Void) rethrows {
 @main
 struct ONNXBenchmark {
     static func main() throws {
-        var layers: [PortableNetwork.Layer] = []
-        for (index, (inputs, outputs)) in [(784, 256), (256, 128), (128, 10)].enumerated() {
-            if index > 0 { layers.append(.activation(.relu)) }
-            let weights = (0..<(inputs * outputs)).map { Double(Float($0 % 1000) * 1e-3) }
-            layers.append(.dense(try .init(inputs: inputs, outputs: outputs, weights: weights, bias: [Double](repeating: 0.5, count: outputs))))
-        }
-        let network = try PortableNetwork(inputSize: 784, layers: layers)
+        var generator = SeededGenerator(seed: 0)
+        let model = try Sequential<Float>(
+            architecture: .multilayerPerceptron(inputSize: 784, hiddenSizes: [256, 128], hiddenActivation: .fixed(.relu), outputSize: 10),
+            initialization: Initialization(), generator: &generator)
         let path = "/tmp/rectifier-bench-\(getpid()).onnx"
         defer { unlink(path) }
+        let network = try PortableNetwork(model)
         print("file: \(network.onnxBytes().count) bytes")
         var sink = 0
-        try report("export: network → file (serialise, atomic write, fsync)", repeats: 50) {
-            try network.writeONNX(to: path)
+        try report("export: model → file (map, serialise, atomic write, fsync)", repeats: 50) {
+            try PortableNetwork(model).writeONNX(to: path)
         }
         report("export: network → bytes", repeats: 50) {
             sink &+= network.onnxBytes().count
         }
-        try report("import: file → network (read, decode, validate)", repeats: 50) {
-            sink &+= try PortableNetwork(contentsOfONNXFile: path).layers.count
+        try report("import: file → model (read, decode, validate, map)", repeats: 50) {
+            sink &+= try Sequential<Float>(try PortableNetwork(contentsOfONNXFile: path)).parameters.count
         }
         let bytes = network.onnxBytes()
         try report("import: bytes → network", repeats: 50) {

@@ -9,9 +9,11 @@
 // crash, an AddressSanitizer report, a timeout or an out-of-memory, saved as
 // crash-*/timeout-*/oom-*.
 import Interchange
+import Networks
 
 /// Each input must be refused with an `ONNXError` or accepted whole: then the network
-/// survives a write and a re-read unchanged, and a small one evaluates.
+/// survives a write and a re-read unchanged, and a small one evaluates, becomes a
+/// Rectifier model and predicts.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzONNXReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -22,6 +24,11 @@ public func fuzzONNXReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if network.inputSize <= 4096 {
         let outputs = try? network.evaluate([Double](repeating: 0.5, count: 2 * network.inputSize), batchSize: 2)
         precondition(outputs?.count == 2 * network.outputSize)
+        guard let model = try? Sequential<Float>(network) else {
+            fatalError("an accepted model does not map to a Rectifier model")
+        }
+        let input = Matrix<Float>(rows: 2, columns: network.inputSize)
+        precondition((try? model.predict(input))?.scalars.count == 2 * network.outputSize)
     }
     return 0
 }

@@ -1,6 +1,7 @@
 import Activations
 import Foundation
 import Interchange
+import Networks
 import Testing
 
 /// Interop with the real tools from PyPI, run from the peer venv: models written here pass
@@ -26,32 +27,38 @@ import Testing
         return zip(a, b).map { abs($0 - $1) }.max() ?? 0
     }
 
-    @Test func exportedModelsGiveOnnxRuntimesOutputs() throws {
+    /// Every hidden activation (and PReLU, per unit and shared), with and without the
+    /// softmax output: onnxruntime's logits match the Rectifier model's, its probabilities
+    /// the reference softmax of them.
+    @Test func exportedModelsGiveRectifiersOutputsInOnnxRuntime() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var networks: [(String, PortableNetwork)] = []
-        for (index, activation) in exportedActivations.enumerated() {
-            networks.append(("\(activation)", try sampleNetwork(activation, inputs: 6, hidden: 8, outputs: 4, seed: UInt64(index))))
-            networks.append(("\(activation)+prelu+softmax", try sampleNetwork(
-                activation, inputs: 6, hidden: 8, outputs: 4, prelu: (0..<8).map { Double($0) / 8 - 0.25 }, softmax: true, seed: UInt64(index))))
+        var cases: [(name: String, model: Sequential<Float>, network: PortableNetwork)] = []
+        for (index, activation) in ONNXModelMappingTests.hiddenActivations.enumerated() {
+            let model = try ONNXModelMappingTests.model(activation, seed: UInt64(index))
+            for softmax in [false, true] {
+                cases.append(("\(activation)\(softmax ? "+softmax" : "")", model, try PortableNetwork(model, endsWithSoftmax: softmax)))
+            }
         }
-        networks.append(("shared prelu", try sampleNetwork(.identity, inputs: 6, hidden: 8, outputs: 4, prelu: [0.3])))
-        let paths = try networks.enumerated().map { index, entry in
+        let paths = try cases.enumerated().map { index, entry in
             let path = directory.file("model\(index).onnx")
-            try entry.1.writeONNX(to: path)
+            try entry.network.writeONNX(to: path)
             return path
         }
-        let batch = sampleBatch(rows: Self.rows, width: 6)
+        let input: Matrix<Float> = try ONNXModelMappingTests.batch(Self.rows, 6)
+        let batch = input.scalars.map(Double.init)
         let outputs = try Self.runtimeOutputs(paths, batch: batch, rows: Self.rows, in: directory)
-        for ((name, network), runtime) in zip(networks, outputs) {
-            var plain = network
-            if network.endsWithSoftmax {
-                plain = try PortableNetwork(inputSize: network.inputSize, layers: network.layers)
-                let difference = Self.maximumDifference(try network.evaluate(batch, batchSize: Self.rows), runtime["probabilities"] ?? [])
-                #expect(difference <= Self.tolerance, "\(name): probabilities differ by \(difference)")
+        for (entry, runtime) in zip(cases, outputs) {
+            let logits = try entry.model.predict(input).scalars.map(Double.init)
+            let difference = Self.maximumDifference(logits, runtime["logits"] ?? [])
+            #expect(difference <= Self.tolerance, "\(entry.name): logits differ by \(difference)")
+            if entry.network.endsWithSoftmax {
+                let probabilities = try entry.network.evaluate(batch, batchSize: Self.rows)
+                let difference = Self.maximumDifference(probabilities, runtime["probabilities"] ?? [])
+                #expect(difference <= Self.tolerance, "\(entry.name): probabilities differ by \(difference)")
+            } else {
+                #expect(runtime["probabilities"] == nil)
             }
-            let difference = Self.maximumDifference(try plain.evaluate(batch, batchSize: Self.rows), runtime["logits"] ?? [])
-            #expect(difference <= Self.tolerance, "\(name): logits differ by \(difference)")
         }
     }
 
@@ -82,6 +89,9 @@ import Testing
         try PeerPython.run(["check"] + others, script: PeerPython.onnxScript)
     }
 
+    /// Models built with `onnx.helper` (Gemm with α, β and transB = 0, MatMul + Add,
+    /// Flatten, Reshape, every activation, PReLU, Softmax, opset 13 and 17, float64) import
+    /// as Rectifier models that give onnxruntime's outputs.
     @Test func helperBuiltModelsImportAndMatchOnnxRuntime() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -94,7 +104,23 @@ import Testing
             let input = try #require(fixture["input"] as? [Double])
             let expected = try #require(fixture["output"] as? [Double])
             #expect(network.outputSize == fixture["output_width"] as? Int)
-            let difference = Self.maximumDifference(try network.evaluate(input, batchSize: rows), expected)
+            var outputs: [Double]
+            if network.precision == .float64 {
+                outputs = try Sequential<Double>(network).predict(Matrix(rows: rows, columns: network.inputSize, scalars: input)).scalars
+            } else {
+                let model = try Sequential<Float>(network)
+                outputs = try model.predict(Matrix(rows: rows, columns: network.inputSize, scalars: input.map { Float($0) })).scalars.map(Double.init)
+            }
+            if network.endsWithSoftmax {
+                // A final softmax is not part of a Rectifier model: it gives the logits.
+                let width = network.outputSize
+                outputs = (0..<rows).flatMap { row in
+                    let logits = outputs[(row * width)..<((row + 1) * width)]
+                    let exponentials = logits.map { Foundation.exp($0 - logits.max()!) }
+                    return exponentials.map { $0 / exponentials.reduce(0, +) }
+                }
+            }
+            let difference = Self.maximumDifference(outputs, expected)
             #expect(difference <= (name == "double" ? 1e-12 : Self.tolerance), "\(name): outputs differ by \(difference)")
         }
     }
