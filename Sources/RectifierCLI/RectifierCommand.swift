@@ -9,6 +9,7 @@ public struct RectifierCommand: ParsableCommand {
             EvalCommand.self,
             BenchCommand.self,
             PlotCommand.self,
+            ExperimentCommand.self,
         ]
     )
 

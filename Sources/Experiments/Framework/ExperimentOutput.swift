@@ -1,0 +1,82 @@
+import Interchange
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Errors writing an experiment's files.
+public enum ExperimentError: Error, CustomStringConvertible, Equatable {
+    /// The output directory could not be made.
+    case cannotCreateDirectory(path: String, reason: String)
+    /// A file could not be written.
+    case cannotWrite(path: String, reason: String)
+    /// The options are impossible (names the flag and what is allowed).
+    case invalidOption(flag: String, reason: String)
+    /// The experiment could not run (missing data, a diverged run with no result…).
+    case failed(experiment: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreateDirectory(let path, let reason): "cannot create directory \(path): \(reason)"
+        case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+        case .invalidOption(let flag, let reason): "\(flag): \(reason)"
+        case .failed(let experiment, let reason): "experiment \(experiment): \(reason)"
+        }
+    }
+}
+
+/// Where an experiment writes: `DIR/NAME.json`, `DIR/NAME*.csv` and its SVG plots, each file
+/// replaced atomically.
+public struct ExperimentOutput: Sendable {
+    /// The output directory (made if missing).
+    public let directory: String
+
+    /// Makes `directory` (and its parents) if needed.
+    /// - Throws: ``ExperimentError/cannotCreateDirectory(path:reason:)``.
+    public init(directory: String) throws(ExperimentError) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreateDirectory(path: directory, reason: "\(error)")
+        }
+        self.directory = directory
+    }
+
+    /// The path of `fileName` inside the directory.
+    public func path(_ fileName: String) -> String {
+        directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
+    }
+
+    /// Writes `text` to `DIR/fileName` atomically.
+    public func write(text: String, to fileName: String) throws(ExperimentError) {
+        let target = path(fileName)
+        do {
+            try AtomicFile.write(Array(text.utf8), to: target)
+        } catch {
+            throw .cannotWrite(path: target, reason: error.description)
+        }
+    }
+
+    /// Writes the document as pretty-printed JSON to `DIR/EXPERIMENT.json` and each of its
+    /// tables as `DIR/EXPERIMENT-k.csv` (k from 1); returns the JSON's path.
+    @discardableResult
+    public func write<Results>(_ document: ExperimentDocument<Results>) throws(ExperimentError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do {
+            data = try encoder.encode(document)
+        } catch {
+            throw .cannotWrite(path: path(document.experiment + ".json"), reason: "\(error)")
+        }
+        let jsonName = document.experiment + ".json"
+        try write(text: String(decoding: data, as: UTF8.self) + "\n", to: jsonName)
+        for (index, table) in document.tables.enumerated() {
+            try write(text: table.csv, to: "\(document.experiment)-\(index + 1).csv")
+        }
+        return path(jsonName)
+    }
+}
