@@ -16,8 +16,9 @@ import Networks
 ///           average.<parameter>                      the running average of the weights
 /// ```
 ///
-/// A file written by any tool with these names and metadata loads (PyTorch's `state_dict` of
-/// an `nn.Sequential` uses the same parameter names, `slopes` aside). Writes are atomic.
+/// A file written by any tool with these names and metadata loads (a PyTorch module holding
+/// its `nn.Sequential` as `layers` has the same `state_dict` names, PReLU's `weight` aside).
+/// Writes are atomic.
 ///
 /// ```swift
 /// try ModelFile.save(model, trainingState: trainer.state, to: "model.safetensors")

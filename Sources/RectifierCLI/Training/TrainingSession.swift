@@ -98,10 +98,18 @@ final class TrainingSession {
 
     private var header: String {
         let optimizer = settings.configuration.optimizer
-        return "train: 784-\(settings.hidden.map(String.init).joined(separator: "-"))-10 \(settings.activation), "
-            + "\(optimizer.kind) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
+        return "train: \(data.training.featureCount)-\(settings.hidden.map(String.init).joined(separator: "-"))-10 \(settings.activation), "
+            + "\(Self.name(of: optimizer.kind)) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
             + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Parallelism.threadCount) threads; "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images"
+    }
+
+    private static func name(of kind: OptimizerKind) -> String {
+        switch kind {
+        case let .sgd(momentum, nesterov): momentum == 0 ? "sgd" : "sgd (\(nesterov ? "nesterov " : "")momentum \(momentum))"
+        case .adam: "adam"
+        case .adamW: "adamw"
+        }
     }
 
     private func batchFinished(_ progress: TrainingProgress, batches: Int) {

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Interchange
+import Networks
+
+/// `rectifier import MODEL.onnx -o MODEL.safetensors`: an ONNX model as a model file.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Write an ONNX model of Gemm/MatMul, Add and family activations as a model file (.safetensors).",
+        discussion: "A float32 ONNX model becomes an F32 model file, a float64 one an F64 file; a final Softmax is dropped (the model gives logits).")
+
+    @Argument(help: ArgumentHelp("The ONNX file.", valueName: "model"))
+    var model: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The model file to write.", valueName: "file"))
+    var output: String
+
+    func run() throws {
+        do {
+            let network = try PortableNetwork(contentsOfONNXFile: model)
+            let metadata = ["source": model]
+            switch network.precision {
+            case .float64: try ModelFile.save(try Sequential<Double>(network), metadata: metadata, to: output)
+            case .float32: try ModelFile.save(try Sequential<Float>(network), metadata: metadata, to: output)
+            }
+        } catch let error as ModelFileError {
+            throw CommandFailure(error.description)
+        } catch let error as ONNXError {
+            throw CommandFailure(error.description)
+        }
+        print("wrote \(output)")
+    }
+}
