@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(
             name: "QuantizationTests", dependencies: ["Quantization", "Networks", "Activations"]),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks", "Quantization"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "RectifierCLITests", dependencies: ["RectifierCLI"]),
     ]
