@@ -1,6 +1,13 @@
 import Activations
+import Interchange
 import Networks
 import Quantization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// One trained model evaluated in Float64, Float32 and int8 on the same test set.
 public struct PrecisionComparison: Sendable {
@@ -16,8 +23,8 @@ public struct PrecisionComparison: Sendable {
         public let testAccuracy: Double
         /// Fraction of test samples whose predicted class equals Float64's, in [0, 1].
         public let agreementWithFloat64: Double
-        /// Bytes of the parameters in this type (int8: weights, scales, biases, parameters
-        /// of the codes, tables; ``QuantizedNetwork/byteCount``).
+        /// Bytes of the model file in this type: a float model file (`ModelFile`, F64 or
+        /// F32, no training state) or an int8 model file (``QuantizedModelFile``).
         public let modelBytes: Int
         /// Inference samples/s on 1 thread at batch 1024, and at batch 1; nil when not timed.
         public let samplesPerSecond: Double?
@@ -44,8 +51,11 @@ public struct PrecisionComparison: Sendable {
             .int8: QuantizedNetwork.predictedClasses(
                 logits: try integer.logits(test.features.scalars), outputs: integer.outputSize),
         ]
-        let parameters = model.parameters.count
-        let bytes: [NumberType: Int] = [.float64: 8 * parameters, .float32: 4 * parameters, .int8: integer.byteCount]
+        let bytes: [NumberType: Int] = [
+            .float64: try Self.fileBytes { try ModelFile.save(wide, to: $0) },
+            .float32: try Self.fileBytes { try ModelFile.save(model, to: $0) },
+            .int8: try QuantizedModelFile.contents(integer, architecture: model.architecture).serialized().count,
+        ]
         measurements = try NumberType.allCases.map { type in
             let predicted = predictions[type]!
             var speeds: [Double?] = [nil, nil]
@@ -64,6 +74,14 @@ public struct PrecisionComparison: Sendable {
     /// The measurement of `type`.
     public subscript(type: NumberType) -> Measurement {
         measurements.first { $0.type == type }!
+    }
+
+    /// The size of the file `write` makes at a temporary path (removed afterwards).
+    private static func fileBytes(_ write: (String) throws -> Void) throws -> Int {
+        let path = FileManager.default.temporaryDirectory.path + "/rectifier-precision-\(UInt64.random(in: 0...UInt64.max)).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try write(path)
+        return FileManager.default.contents(atPath: path)?.count ?? 0
     }
 
     static func fraction(_ a: [Int], _ b: [Int]) -> Double {

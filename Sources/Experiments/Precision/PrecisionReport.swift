@@ -47,7 +47,8 @@ struct PrecisionReport {
             + "calibrated by min/max on \(PrecisionExperiment.calibrationCount) training images, integer-only "
             + "inference with the activation fused into the requantisation or a 256-entry table). Accuracy and "
             + "agreement are on \(testCount) test images, averaged over \(options.seeds) seed(s); samples/s are the "
-            + "first seed's model on one thread (median call); model bytes count the parameters in each type."
+            + "first seed's model on one thread (median call); model bytes are the sizes of the float model file "
+            + "(safetensors, F64 or F32, no training state) and of the int8 model file."
     }
 
     func table() -> ResultTable {

@@ -18,7 +18,7 @@ public struct PrecisionResult: Codable, Sendable, Hashable {
     public let samplesPerSecond: Double
     /// Samples/s at batch 1 on one thread (the first seed's model).
     public let samplesPerSecondBatch1: Double
-    /// Bytes of the model's parameters in this type.
+    /// Bytes of the model file in this type (safetensors: F64, F32, or the int8 model file).
     public let modelBytes: Int
     /// The seeds averaged.
     public let seeds: [UInt64]
