@@ -90,8 +90,8 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(
             name: "QuantizationTests", dependencies: ["Quantization", "Networks", "Activations"]),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks", "Quantization"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Networks"]),
         .testTarget(name: "RectifierCLITests", dependencies: ["RectifierCLI"]),
     ]
 )

@@ -9,6 +9,7 @@ public struct RectifierCommand: ParsableCommand {
             EvalCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            QuantizeCommand.self,
             ExportCommand.self,
             ImportCommand.self,
             BenchCommand.self,

@@ -13,7 +13,7 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Test accuracy and confusion matrix of a model file (.safetensors or .onnx).",
+        abstract: "Test accuracy and confusion matrix of a model file (.safetensors, float or int8, or .onnx).",
         discussion: """
             Runs the model on the test set of Fashion-MNIST (or of --data DIR). Rows of the \
             confusion matrix are true classes, columns predicted ones. --json prints one object \

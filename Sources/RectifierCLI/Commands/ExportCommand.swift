@@ -7,7 +7,11 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a model file (.safetensors) as an ONNX model (opset 13, Gemm and activation nodes).",
-        discussion: "The ONNX model takes `input` (batch × features) and gives `logits`; --softmax also gives `probabilities`.")
+        discussion: """
+            The ONNX model takes `input` (batch × features) and gives `logits`; --softmax also gives \
+            `probabilities` (float models). An int8 file (rectifier quantize) becomes QuantizeLinear, \
+            MatMulInteger and DequantizeLinear nodes that give the same logits in ONNX Runtime.
+            """)
 
     @Argument(help: ArgumentHelp("The model file written by rectifier train --save or rectifier import.", valueName: "model"))
     var model: String
@@ -19,6 +23,15 @@ struct ExportCommand: ParsableCommand {
     var softmax = false
 
     func run() throws {
+        if let int8 = try QuantizedClassifier.load(at: model) {
+            do {
+                try int8.network.writeONNX(to: output)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+            print("wrote \(output)")
+            return
+        }
         do {
             // Read in Double (exact for F32 files too), written in the precision stored.
             let checkpoint = try ModelFile.load(model, as: Double.self)

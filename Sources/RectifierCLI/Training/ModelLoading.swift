@@ -31,7 +31,7 @@ enum ModelLoading {
     static func classifier(at path: String) throws -> any ImageClassifier {
         switch Kind(path: path) {
         case .onnx: return try onnxModel(at: path)
-        case .safetensors: return try floatModel(at: path)
+        case .safetensors: return try QuantizedClassifier.load(at: path) ?? floatModel(at: path)
         }
     }
 

@@ -1,0 +1,226 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import Activations
+import Quantization
+import SwiftProtobuf
+
+/// Builds the ONNX model of a ``QuantizedNetwork`` from standard ai.onnx operators (opset
+/// 13), integers where the network has integers:
+///
+/// ```
+/// input (FLOAT) → QuantizeLinear(s_in, z_in) → uint8 codes
+/// each layer:  MatMulInteger(codes, W + 128 uint8 [in, out], z_in, 128) → Add(bias int32) → acc
+///              → Cast(FLOAT) → Mul(s_in·s_j per unit) → y, the real pre-activation
+/// hidden:      Relu / LeakyRelu / PRelu / nothing (identity) → QuantizeLinear(s_out, z_out)
+///              table members: QuantizeLinear(pre) → DequantizeLinear(pre) → Sigmoid / Tanh /
+///              Softplus / Abs → QuantizeLinear(s_out, z_out)        (the table's two roundings)
+/// last:        y is the output `logits` (FLOAT)
+/// ```
+///
+/// The accumulators are exactly Rectifier's. Requantisation is where runtimes may differ:
+/// Rectifier multiplies by a 31-bit fixed-point `M` and rounds once (ties up); ONNX
+/// Runtime rounds `y / s_out` in Float (ties to even). A code can differ by one where the two
+/// roundings disagree, which is rare; the logits then differ by a step of the last layer.
+struct QuantizedModelWriter {
+    private let network: QuantizedNetwork
+    private var graph = Onnx_GraphProto()
+
+    static func model(_ network: QuantizedNetwork) -> Onnx_ModelProto {
+        var writer = QuantizedModelWriter(network: network)
+        writer.buildGraph()
+        var model = Onnx_ModelProto()
+        model.irVersion = ModelWriter.irVersion
+        model.producerName = "Rectifier"
+        var opset = Onnx_OperatorSetIdProto()
+        opset.domain = ""
+        opset.version = ModelWriter.opset
+        model.opsetImport = [opset]
+        model.graph = writer.graph
+        return model
+    }
+
+    private init(network: QuantizedNetwork) {
+        self.network = network
+    }
+
+    private mutating func buildGraph() {
+        graph.name = "rectifier-int8"
+        graph.input = [valueInfo("input", width: network.inputSize)]
+        var current = quantize("input", network.input, prefix: "input", output: "input.codes")
+        for (index, layer) in network.layers.enumerated() {
+            let prefix = "layers.\(index)"
+            let weights = layer.weights
+            // uint8 weights w + 128 with zero point 128: the same products, and ONNX Runtime's
+            // u8u8 kernels widen to 16 bits, where its AVX2 u8s8 kernel (vpmaddubsw) saturates
+            // pairs of products beyond ±32767 for |w| > 64.
+            var transposed = [UInt8](repeating: 0, count: weights.values.count)
+            for unit in 0..<layer.units {
+                for input in 0..<layer.inputs {
+                    let value = Int(weights.values[unit * layer.inputs + input]) + 128
+                    transposed[input * layer.units + unit] = UInt8(value)
+                }
+            }
+            addInitializer(prefix + ".weight", .uint8, shape: [layer.inputs, layer.units], bytes: transposed)
+            addInitializer(prefix + ".input_zero_point", .uint8, shape: [], bytes: [UInt8(layer.input.zeroPoint)])
+            addInitializer(prefix + ".weight_zero_point", .uint8, shape: [], bytes: [128])
+            addInitializer(prefix + ".bias", .int32, shape: [layer.units], bytes: littleEndian(layer.bias.map { UInt32(bitPattern: $0) }))
+            addInitializer(prefix + ".accumulator_scale", .float, shape: [layer.units],
+                           bytes: littleEndian(layer.biasScales.map { Float($0).bitPattern }))
+            addNode("MatMulInteger", prefix + ".matmul",
+                    inputs: [current, prefix + ".weight", prefix + ".input_zero_point", prefix + ".weight_zero_point"],
+                    output: prefix + ".product")
+            addNode("Add", prefix + ".bias", inputs: [prefix + ".product", prefix + ".bias"], output: prefix + ".accumulator")
+            addNode("Cast", prefix + ".cast", inputs: [prefix + ".accumulator"], output: prefix + ".accumulator_float",
+                    attributes: [integerAttribute("to", Int64(Onnx_TensorProto.DataType.float.rawValue))])
+            guard case .codes(let output, let activation) = layer.output else {
+                addNode("Mul", prefix + ".scale", inputs: [prefix + ".accumulator_float", prefix + ".accumulator_scale"],
+                        output: "logits")
+                break
+            }
+            addNode("Mul", prefix + ".scale", inputs: [prefix + ".accumulator_float", prefix + ".accumulator_scale"],
+                    output: prefix + ".pre_activation")
+            let activated = addActivation(activation, prefix: prefix, input: prefix + ".pre_activation")
+            current = quantize(activated, output, prefix: prefix + ".output", output: prefix + ".codes")
+        }
+        graph.output = [valueInfo("logits", width: network.outputSize)]
+    }
+
+    /// The activation on real values; returns the name of its output.
+    private mutating func addActivation(_ activation: QuantizedActivation, prefix: String, input: String) -> String {
+        let output = prefix + ".activation"
+        switch activation {
+        case .identity:
+            return input
+        case .relu:
+            addNode("Relu", prefix + ".relu", inputs: [input], output: output)
+        case .leakyReLU(let slope):
+            addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
+                    attributes: [floatAttribute("alpha", Float(slope))])
+        case .prelu(let slopes):
+            addInitializer(prefix + ".slopes", .float, shape: [slopes.count], bytes: littleEndian(slopes.map { Float($0).bitPattern }))
+            addNode("PRelu", prefix + ".prelu", inputs: [input, prefix + ".slopes"], output: output)
+        case .table(let table):
+            let codes = quantize(input, table.input, prefix: prefix + ".pre_activation", output: prefix + ".pre_codes")
+            addNode("DequantizeLinear", prefix + ".dequantize",
+                    inputs: [codes, prefix + ".pre_activation_scale", prefix + ".pre_activation_zero_point"],
+                    output: prefix + ".pre_values")
+            addFunction(table.activation, prefix: prefix, input: prefix + ".pre_values", output: output)
+        }
+        return output
+    }
+
+    /// A member of the family as its ONNX operator; softplus β ≠ 1 as Mul → Softplus → Div.
+    private mutating func addFunction(_ activation: Activation, prefix: String, input: String, output: String) {
+        switch activation {
+        case .sigmoid: addNode("Sigmoid", prefix + ".sigmoid", inputs: [input], output: output)
+        case .tanh: addNode("Tanh", prefix + ".tanh", inputs: [input], output: output)
+        case .abs: addNode("Abs", prefix + ".abs", inputs: [input], output: output)
+        case .softplus(let softplus) where softplus.beta == 1:
+            addNode("Softplus", prefix + ".softplus", inputs: [input], output: output)
+        case .softplus(let softplus):
+            addInitializer(prefix + ".beta", .float, shape: [], bytes: littleEndian([Float(softplus.beta).bitPattern]))
+            addNode("Mul", prefix + ".beta_scale", inputs: [input, prefix + ".beta"], output: prefix + ".scaled")
+            addNode("Softplus", prefix + ".softplus", inputs: [prefix + ".scaled"], output: prefix + ".softplus_scaled")
+            addNode("Div", prefix + ".beta_unscale", inputs: [prefix + ".softplus_scaled", prefix + ".beta"], output: output)
+        case .identity: addNode("Identity", prefix + ".identity", inputs: [input], output: output)
+        case .relu: addNode("Relu", prefix + ".relu", inputs: [input], output: output)
+        case .leakyReLU(let leaky):
+            addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
+                    attributes: [floatAttribute("alpha", Float(leaky.negativeSlope))])
+        }
+    }
+
+    /// QuantizeLinear of `input` with `parameters` (initializers `prefix_scale`, `prefix_zero_point`).
+    private mutating func quantize(
+        _ input: String, _ parameters: QuantizationParameters, prefix: String, output: String
+    ) -> String {
+        addInitializer(prefix + "_scale", .float, shape: [], bytes: littleEndian([parameters.scale.bitPattern]))
+        addInitializer(prefix + "_zero_point", .uint8, shape: [], bytes: [UInt8(parameters.zeroPoint)])
+        addNode("QuantizeLinear", prefix + ".quantize", inputs: [input, prefix + "_scale", prefix + "_zero_point"], output: output)
+        return output
+    }
+
+    private func littleEndian<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * MemoryLayout<T>.size)
+        for value in values {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    private mutating func addNode(
+        _ op: String, _ name: String, inputs: [String], output: String, attributes: [Onnx_AttributeProto] = []
+    ) {
+        var node = Onnx_NodeProto()
+        node.name = name
+        node.opType = op
+        node.input = inputs
+        node.output = [output]
+        node.attribute = attributes
+        graph.node.append(node)
+    }
+
+    private mutating func addInitializer(_ name: String, _ type: Onnx_TensorProto.DataType, shape: [Int], bytes: [UInt8]) {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = shape.map(Int64.init)
+        tensor.dataType = Int32(type.rawValue)
+        tensor.rawData = Data(bytes)
+        graph.initializer.append(tensor)
+    }
+
+    private func valueInfo(_ name: String, width: Int) -> Onnx_ValueInfoProto {
+        var batch = Onnx_TensorShapeProto.Dimension()
+        batch.dimParam = "batch"
+        var features = Onnx_TensorShapeProto.Dimension()
+        features.dimValue = Int64(width)
+        var tensor = Onnx_TypeProto.Tensor()
+        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.shape.dim = [batch, features]
+        var info = Onnx_ValueInfoProto()
+        info.name = name
+        info.type.tensorType = tensor
+        return info
+    }
+
+    private func integerAttribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .int
+        attribute.i = value
+        return attribute
+    }
+
+    private func floatAttribute(_ name: String, _ value: Float) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .float
+        attribute.f = value
+        return attribute
+    }
+}
+
+extension QuantizedNetwork {
+    /// The int8 network as ONNX bytes (QuantizeLinear, MatMulInteger, DequantizeLinear and
+    /// the activations' operators, opset 13; see the layout in the type's documentation):
+    /// input `input` `[batch, inputSize]` FLOAT, output `logits` `[batch, outputSize]` FLOAT.
+    /// The same network always gives the same bytes. O(parameter count).
+    public func onnxBytes() -> [UInt8] {
+        // Cannot fail: the subset has no required fields and no `Any`.
+        try! QuantizedModelWriter.model(self).serializedBytes()
+    }
+
+    /// Writes ``onnxBytes()`` atomically (temp file + rename).
+    /// - Throws: ``ONNXError/writeFailed(_:)``; the previous file, if any, is left as it was.
+    public func writeONNX(to path: String) throws(ONNXError) {
+        do {
+            try AtomicFile.write(onnxBytes(), to: path)
+        } catch {
+            throw .writeFailed(error)
+        }
+    }
+}
