@@ -26,7 +26,27 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
     @Option(help: "Comma-separated sequence lengths (default: 50,100,200,400).")
     var lengths: String?
 
+    @Option(help: "Hidden units (default: 32, or 128 with --full).")
+    var units: Int?
+
+    @Option(help: "Comma-separated leaks to run, from plain,fixed,multiscale,learned (default: all).")
+    var variants: String?
+
+    @Option(help: "Comma-separated activations, e.g. relu,tanh (default: relu,tanh).")
+    var activations: String?
+
     func validate() throws {
+        if let units, units < 1 { throw ValidationError("--units \(units) is not allowed (≥ 1)") }
+        if let variants {
+            let names = Set(LeakyUnitsOptions.standardLeaks.map(\.variantName))
+            let chosen = variants.split(separator: ",").map(String.init)
+            if chosen.isEmpty || !chosen.allSatisfy(names.contains) {
+                throw ValidationError("--variants '\(variants)' is not allowed (comma-separated: plain, fixed, multiscale, learned)")
+            }
+        }
+        if let activations {
+            for text in activations.split(separator: ",") { _ = try parseActivation(String(text)) }
+        }
         if let steps, steps < 1 { throw ValidationError("--steps \(steps) is not allowed (≥ 1)") }
         if let lengths, parsedLengths(lengths) == nil {
             throw ValidationError("--lengths '\(lengths)' is not allowed (comma-separated integers ≥ 2)")
@@ -44,6 +64,14 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
+        if let units { settings.units = units }
+        if let variants {
+            let chosen = Set(variants.split(separator: ",").map(String.init))
+            settings.leaks = settings.leaks.filter { chosen.contains($0.variantName) }
+        }
+        if let activations {
+            settings.activations = try activations.split(separator: ",").map { try parseActivation(String($0)) }
+        }
         let output = try ExperimentOutput(directory: options.out)
         let bar = ProgressBar(label: LeakyUnitsExperiment.name, total: 1)
         let document = try LeakyUnitsExperiment.run(options: settings, output: output) { fraction, status in
