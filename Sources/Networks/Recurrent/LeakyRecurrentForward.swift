@@ -47,14 +47,16 @@ extension LeakyRecurrentLayer {
                 let z = workspace.stepSlice(workspace.preActivations, step: step, batchSize: batchSize, columns: units)
                 let s = workspace.stepSlice(workspace.activations, step: step, batchSize: batchSize, columns: units)
                 let h = workspace.stepSlice(workspace.states, step: step, batchSize: batchSize, columns: units)
+                var previous: UnsafeMutablePointer<Scalar>? = nil
                 if step > 0 {
-                    let previous = workspace.stepSlice(
+                    let states = workspace.stepSlice(
                         workspace.states, step: step - 1, batchSize: batchSize, columns: units)
-                    BLAS.gemm(previous, recurrent, into: z, transposeB: true, beta: 1)
-                    Self.leak(alpha.baseAddress!, previous: previous.base, activations: s, into: h, activation: configuration.activation, preActivations: z)
-                } else {
-                    Self.leak(alpha.baseAddress!, previous: nil, activations: s, into: h, activation: configuration.activation, preActivations: z)
+                    BLAS.gemm(states, recurrent, into: z, transposeB: true, beta: 1)
+                    previous = states.base
                 }
+                Self.leak(
+                    alpha.baseAddress!, previous: previous, preActivations: z, activations: s, into: h,
+                    activation: configuration.activation)
             }
         }
     }
@@ -63,8 +65,8 @@ extension LeakyRecurrentLayer {
     @inline(__always)
     static func leak(
         _ alpha: UnsafePointer<Scalar>, previous: UnsafeMutablePointer<Scalar>?,
-        activations s: MatrixBuffer<Scalar>, into h: MatrixBuffer<Scalar>,
-        activation: Activation, preActivations z: MatrixBuffer<Scalar>
+        preActivations z: MatrixBuffer<Scalar>, activations s: MatrixBuffer<Scalar>,
+        into h: MatrixBuffer<Scalar>, activation: Activation
     ) {
         let start = Profiling.start()
         activation.forward(UnsafeBufferPointer(z.buffer), into: s.buffer)

@@ -2,7 +2,6 @@ import Activations
 import ArgumentParser
 import Experiments
 
-
 /// `rectifier experiment leaky-units`: α = 0, α fixed near one, multi-scale α and learned α,
 /// with ReLU and tanh, on the adding problem at T = 50, 100, 200, 400 (issue 4).
 struct ExperimentLeakyUnitsCommand: ParsableCommand {
@@ -35,6 +34,9 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
     @Option(help: "Comma-separated activations, e.g. relu,tanh (default: relu,tanh).")
     var activations: String?
 
+    @Flag(help: "Skip timing the BPTT step at hidden 128, batch 64, T = 200.")
+    var skipProfile = false
+
     func validate() throws {
         if let units, units < 1 { throw ValidationError("--units \(units) is not allowed (≥ 1)") }
         if let variants {
@@ -65,6 +67,7 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
         if let units { settings.units = units }
+        if skipProfile { settings.profilesStep = false }
         if let variants {
             let chosen = Set(variants.split(separator: ",").map(String.init))
             settings.leaks = settings.leaks.filter { chosen.contains($0.variantName) }
