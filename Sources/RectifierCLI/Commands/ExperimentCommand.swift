@@ -7,6 +7,7 @@ struct ExperimentCommand: ParsableCommand {
         abstract: "Measure one of the classic claims about rectifiers; writes DIR/NAME.json, CSV and plots.",
         subcommands: [
             ExperimentPrecisionCommand.self,
+            ExperimentLeakyUnitsCommand.self,
         ])
 }
 

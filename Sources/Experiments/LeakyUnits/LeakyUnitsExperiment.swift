@@ -1,0 +1,105 @@
+import Activations
+import Datasets
+import Networks
+import Plotting
+
+/// `rectifier experiment leaky-units`: the adding problem at several lengths, solved by a
+/// recurrent layer whose units leak with α = 0, α fixed near one, α on many time scales, or
+/// α learned, with ReLU and with tanh, all on the same seeds and budget (issue 4).
+///
+/// Writes `DIR/leaky-units.json` (an ``ExperimentDocument`` whose `results` is one
+/// ``LeakyUnitsRun`` per run), its table as CSV, and four SVG figures.
+public enum LeakyUnitsExperiment {
+    /// The command's name and the JSON's base name.
+    public static let name = "leaky-units"
+    /// The adding problem counts as solved below this MSE.
+    public static let successMSE = 0.01
+
+    /// Runs every configuration and writes the files; `progress(fraction, status)` is called
+    /// often, with `fraction` in 0…1 (work counted in steps × length).
+    /// - Throws: ``ExperimentError`` for bad options or files that cannot be written;
+    ///   library errors if a run cannot be built.
+    public static func run(
+        options: LeakyUnitsOptions, output: ExperimentOutput, progress: (Double, String) -> Void
+    ) throws -> ExperimentDocument<[LeakyUnitsRun]> {
+        try options.validate()
+        let start = ContinuousClock.now
+        let totalWork = Double(options.lengths.reduce(0, +) * options.steps * options.seeds
+            * options.leaks.count * options.activations.count)
+        var doneWork = 0.0
+        var runs: [LeakyUnitsRun] = []
+        for length in options.lengths {
+            let testSet = try AddingProblem(length: length).makeBatch(
+                size: options.testSequences, seed: 0x7E57 &+ UInt64(length))
+            for activation in options.activations {
+                for leak in options.leaks {
+                    for seed in 0..<options.seeds {
+                        let status = "T=\(length) \(leak.variantName) \(activation) seed \(seed)"
+                        let run = try AddingProblemTraining.run(
+                            length: length, leak: leak, activation: activation, seed: seed, options: options,
+                            testSet: testSet
+                        ) { step in
+                            progress((doneWork + Double(step * length)) / totalWork, status)
+                        }
+                        doneWork += Double(options.steps * length)
+                        progress(doneWork / totalWork, status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE))")
+                        runs.append(run)
+                    }
+                }
+            }
+        }
+        progress(1, "profiling one BPTT step")
+        let profile = options.profilesStep ? try BPTTProfile.measure() : nil
+        let figures = try writeFigures(runs, options: options, output: output)
+        let document = ExperimentDocument(
+            experiment: name, title: "Leaky units on the adding problem",
+            summary: LeakyUnitsReport.summary(options: options),
+            settings: LeakyUnitsReport.settings(options: options, profile: profile),
+            claims: LeakyUnitsReport.claims(runs, options: options, profile: profile),
+            figures: figures, tables: [LeakyUnitsReport.table(runs, options: options)],
+            wallSeconds: secondsSince(start), results: runs)
+        try output.write(document)
+        return document
+    }
+
+    /// The (variant, activation) pairs in table order.
+    static func configurations(_ options: LeakyUnitsOptions) -> [(String, String)] {
+        options.activations.flatMap { activation in
+            options.leaks.map { ($0.variantName, activation.description) }
+        }
+    }
+
+    private static func writeFigures(
+        _ runs: [LeakyUnitsRun], options: LeakyUnitsOptions, output: ExperimentOutput
+    ) throws -> [FigureReference] {
+        let longest = options.lengths.max()!
+        let curveLength = options.lengths.filter { $0 <= 200 }.max() ?? longest
+        var figures: [FigureReference] = []
+        func save(_ chart: some Chart, _ file: String, _ caption: String) throws {
+            try chart.write(toFile: output.path(file))
+            figures.append(FigureReference(file: file, caption: caption))
+        }
+        try save(
+            LeakyUnitsPlots.mseByLength(runs, configurations: configurations(options), lengths: options.lengths),
+            "leaky-units-mse.svg",
+            "Held-out MSE after the same training budget, per sequence length. Below the 0.01 line the task is solved; at the 1/6 line the network only predicts the mean.")
+        let variants = options.leaks.map(\.variantName)
+        for activation in options.activations {
+            try save(
+                LeakyUnitsPlots.reach(runs, length: longest, activation: activation.description, variants: variants),
+                "leaky-units-reach-\(activation.description).svg",
+                "How much of a change in h(t) still reaches the last state, by distance d, before and after training (\(activation.displayName)). Leaks near one keep it near one for about 1/(1 − α) steps; α = 0 lets it vanish or explode geometrically.")
+        }
+        if let learned = options.leaks.first(where: \.isLearned) {
+            try save(
+                LeakyUnitsPlots.timeConstants(
+                    runs, length: longest, initial: learned.initialAlphas(units: options.units).map { 1 / (1 - $0) }),
+                "leaky-units-time-constants.svg",
+                "Distribution of the learned time constants 1/(1 − α) at T = \(longest), against where they started.")
+        }
+        try save(
+            LeakyUnitsPlots.learningCurves(runs, length: curveLength, configurations: configurations(options)),
+            "leaky-units-curves.svg", "Training MSE during the run at T = \(curveLength) (first seed).")
+        return figures
+    }
+}

@@ -1,0 +1,69 @@
+import Activations
+import Networks
+
+/// The settings of `rectifier experiment leaky-units`: which runs, and the budget each gets.
+/// Every configuration gets the same seeds, steps, batch size, optimiser and clipping.
+public struct LeakyUnitsOptions: Sendable {
+    /// Seeds per configuration (≥ 1); seed k draws the weights and the training batches.
+    public var seeds: Int
+    /// Adding-problem lengths T.
+    public var lengths: [Int]
+    /// Hidden units of the recurrent layer.
+    public var units: Int
+    /// Sequences per training step.
+    public var batchSize: Int
+    /// Training steps (one fresh batch each) per run.
+    public var steps: Int
+    /// Adam's rate (β = 0.9, 0.999).
+    public var learningRate: Double
+    /// The gradient's Euclidean norm is clipped to this.
+    public var maximumGradientNorm: Double
+    /// Held-out sequences for the final MSE (the same for every run of a length).
+    public var testSequences: Int
+    /// The leak variants, in table order.
+    public var leaks: [Leak]
+    /// The activations σ.
+    public var activations: [Activation]
+    /// Also time one BPTT step at hidden 128, batch 64, T = 200 and report the GEMM share.
+    public var profilesStep: Bool
+
+    /// The short version (about a minute in release on a 2-core machine): 32 units, 300
+    /// steps of 32 sequences, T = 50, 100, 200, 400.
+    public static func short(seeds: Int) -> LeakyUnitsOptions {
+        LeakyUnitsOptions(
+            seeds: seeds, lengths: [50, 100, 200, 400], units: 32, batchSize: 32, steps: 300,
+            learningRate: 3e-3, maximumGradientNorm: 1, testSequences: 512, leaks: standardLeaks,
+            activations: [.relu, .tanh], profilesStep: true)
+    }
+
+    /// The long version: 128 units, 2000 steps of 64 sequences.
+    public static func full(seeds: Int) -> LeakyUnitsOptions {
+        LeakyUnitsOptions(
+            seeds: seeds, lengths: [50, 100, 200, 400], units: 128, batchSize: 64, steps: 2000,
+            learningRate: 1e-3, maximumGradientNorm: 1, testSequences: 2048, leaks: standardLeaks,
+            activations: [.relu, .tanh], profilesStep: true)
+    }
+
+    /// α = 0; α = 0.99 fixed (τ = 100); time constants log-uniform from 1 to 1000; learned α
+    /// starting log-uniform from τ = 1.5 to 100 (so the long lengths need it to grow).
+    public static let standardLeaks: [Leak] = [
+        .none, .fixed(0.99), .multiScale(maximumTimeConstant: 1000), .learned(initialTimeConstants: 1.5...100),
+    ]
+
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming the bad setting.
+    public func validate() throws(ExperimentError) {
+        if seeds < 1 { throw .invalidOption(flag: "--seeds", reason: "\(seeds) is not ≥ 1") }
+        if lengths.isEmpty || lengths.contains(where: { $0 < 2 }) {
+            throw .invalidOption(flag: "lengths", reason: "\(lengths) must be non-empty, each ≥ 2")
+        }
+        if units < 1 || batchSize < 1 || steps < 1 || testSequences < 1 {
+            throw .invalidOption(flag: "budget", reason: "units, batch size, steps and test sequences must be ≥ 1")
+        }
+        if !(learningRate > 0) || !(maximumGradientNorm > 0) {
+            throw .invalidOption(flag: "optimiser", reason: "learning rate and maximum gradient norm must be > 0")
+        }
+        if leaks.isEmpty || activations.isEmpty {
+            throw .invalidOption(flag: "configurations", reason: "at least one leak and one activation")
+        }
+    }
+}
