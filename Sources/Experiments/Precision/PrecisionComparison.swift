@@ -1,0 +1,106 @@
+import Activations
+import Networks
+import Quantization
+
+/// One trained model evaluated in Float64, Float32 and int8 on the same test set.
+public struct PrecisionComparison: Sendable {
+    /// The three ways the model is run.
+    public enum NumberType: String, Codable, Sendable, CaseIterable {
+        case float64, float32, int8
+    }
+
+    /// What one number type gave.
+    public struct Measurement: Codable, Sendable {
+        public let type: NumberType
+        /// Fraction of test samples classified correctly, in [0, 1].
+        public let testAccuracy: Double
+        /// Fraction of test samples whose predicted class equals Float64's, in [0, 1].
+        public let agreementWithFloat64: Double
+        /// Bytes of the parameters in this type (int8: weights, scales, biases, parameters
+        /// of the codes, tables; ``QuantizedNetwork/byteCount``).
+        public let modelBytes: Int
+        /// Inference samples/s on 1 thread at batch 1024, and at batch 1; nil when not timed.
+        public let samplesPerSecond: Double?
+        public let samplesPerSecondBatch1: Double?
+    }
+
+    public let measurements: [Measurement]
+
+    /// Quantises `model` (calibrated on `calibration` with min/max) and evaluates the three
+    /// forms on `test`; times each at batch 1024 and 1 on one thread when `timing` is given
+    /// (at least that many seconds per figure, the median call).
+    /// - Throws: ``QuantizationError`` when the model does not quantise; a `NetworkError`
+    ///   when the data does not fit the model.
+    public init(
+        model: Sequential<Float>, calibration: Matrix<Float>, test: Dataset<Float>, timingSeconds timing: Double?
+    ) throws {
+        let wide = Sequential<Double>(converting: model)
+        let integer = try QuantizedNetwork.quantize(model, calibration: calibration)
+        let labels = test.labels ?? []
+        let reference = try wide.predictClasses(Matrix<Double>(converting: test.features))
+        let predictions: [NumberType: [Int]] = [
+            .float64: reference,
+            .float32: try model.predictClasses(test.features),
+            .int8: QuantizedNetwork.predictedClasses(
+                logits: try integer.logits(test.features.scalars), outputs: integer.outputSize),
+        ]
+        let parameters = model.parameters.count
+        let bytes: [NumberType: Int] = [.float64: 8 * parameters, .float32: 4 * parameters, .int8: integer.byteCount]
+        measurements = try NumberType.allCases.map { type in
+            let predicted = predictions[type]!
+            var speeds: [Double?] = [nil, nil]
+            if let timing {
+                speeds = try [1024, 1].map { batch in
+                    try Self.samplesPerSecond(type, batch: batch, seconds: timing, model: model, wide: wide, integer: integer, test: test)
+                }
+            }
+            return Measurement(
+                type: type, testAccuracy: Self.fraction(predicted, labels),
+                agreementWithFloat64: Self.fraction(predicted, reference), modelBytes: bytes[type]!,
+                samplesPerSecond: speeds[0], samplesPerSecondBatch1: speeds[1])
+        }
+    }
+
+    /// The measurement of `type`.
+    public subscript(type: NumberType) -> Measurement {
+        measurements.first { $0.type == type }!
+    }
+
+    static func fraction(_ a: [Int], _ b: [Int]) -> Double {
+        guard !a.isEmpty, a.count == b.count else { return 0 }
+        return Double(zip(a, b).filter { $0 == $1 }.count) / Double(a.count)
+    }
+
+    /// Samples/s of one form at `batch` rows (the first rows of `test`, repeated as needed),
+    /// Float features in, logits out, on one thread.
+    private static func samplesPerSecond(
+        _ type: NumberType, batch: Int, seconds: Double, model: Sequential<Float>, wide: Sequential<Double>,
+        integer: QuantizedNetwork, test: Dataset<Float>
+    ) throws -> Double {
+        let columns = test.features.columns
+        let scalars = (0..<batch * columns).map { test.features.scalars[$0 % test.features.scalars.count] }
+        let features = try Matrix(rows: batch, columns: columns, scalars: scalars)
+        let doubles = Matrix<Double>(converting: features)
+        let threads = Parallelism.threadCount
+        Parallelism.threadCount = 1
+        defer { Parallelism.threadCount = threads }
+        let median: Double
+        switch type {
+        case .float64: median = try Timing.medianSeconds(atLeast: seconds) { _ = try wide.predict(doubles) }
+        case .float32: median = try Timing.medianSeconds(atLeast: seconds) { _ = try model.predict(features) }
+        case .int8: median = try Timing.medianSeconds(atLeast: seconds) { _ = try integer.logits(scalars) }
+        }
+        return Double(batch) / median
+    }
+}
+
+extension PrecisionComparison.Measurement {
+    enum CodingKeys: String, CodingKey {
+        case type
+        case testAccuracy = "test_accuracy"
+        case agreementWithFloat64 = "agreement_with_float64"
+        case modelBytes = "model_bytes"
+        case samplesPerSecond = "samples_per_second"
+        case samplesPerSecondBatch1 = "samples_per_second_batch1"
+    }
+}

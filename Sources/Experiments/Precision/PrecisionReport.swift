@@ -1,0 +1,127 @@
+import Plotting
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The precision experiment's table, plots and verdicts, computed from its results.
+struct PrecisionReport {
+    let results: [PrecisionResult]
+
+    static let agreementFile = "precision-agreement.svg"
+    static let throughputFile = "precision-throughput.svg"
+    static let types = ["float64", "float32", "int8"]
+
+    /// The issue's targets for ReLU in int8.
+    static let accuracyDropLimit = 0.005
+    static let agreementTarget = 0.99
+    static let speedUpTarget = 2.0
+
+    static let figures = [
+        FigureReference(
+            file: agreementFile,
+            caption: "Share of test images whose predicted class equals the Float64 model's, per hidden activation: "
+                + "Float32 and int8 (post-training quantisation) forms of the same trained weights. Mean over seeds."),
+        FigureReference(
+            file: throughputFile,
+            caption: "Inference samples/s at batch 1024 on one thread (log scale), Float features in, logits out, "
+                + "for each number type; the int8 path includes quantising the input."),
+    ]
+
+    var activations: [String] {
+        var seen: [String] = []
+        for result in results where !seen.contains(result.activation) { seen.append(result.activation) }
+        return seen
+    }
+
+    func result(_ activation: String, _ type: String) -> PrecisionResult? {
+        results.first { $0.activation == activation && $0.type == type }
+    }
+
+    func summary(options: PrecisionExperiment.Options, trainingCount: Int, testCount: Int) -> String {
+        "Each activation's 784-256-128-10 network is trained once per seed in Float32 (\(trainingCount) "
+            + "Fashion-MNIST images, \(options.epochs) epochs), then run as Float64 (the same weights widened), "
+            + "Float32 and int8 (int8 weights with one scale per unit, int32 biases, uint8 activations "
+            + "calibrated by min/max on \(PrecisionExperiment.calibrationCount) training images, integer-only "
+            + "inference with the activation fused into the requantisation or a 256-entry table). Accuracy and "
+            + "agreement are on \(testCount) test images, averaged over \(options.seeds) seed(s); samples/s are the "
+            + "first seed's model on one thread (median call); model bytes count the parameters in each type."
+    }
+
+    func table() -> ResultTable {
+        var rows: [[String]] = []
+        for activation in activations {
+            for type in Self.types {
+                guard let row = result(activation, type) else { continue }
+                rows.append([
+                    activation, type, PrecisionExperiment.percent(row.testAccuracy),
+                    PrecisionExperiment.percent(row.agreementWithFloat64),
+                    String(format: "%.0f", row.samplesPerSecond), String(format: "%.0f", row.samplesPerSecondBatch1),
+                    "\(row.modelBytes)",
+                ])
+            }
+        }
+        return ResultTable(
+            title: "Test accuracy, agreement with Float64, speed (1 thread) and size per activation and number type",
+            columns: ["activation", "type", "test accuracy", "agreement with float64", "samples/s (batch 1024)",
+                      "samples/s (batch 1)", "model bytes"],
+            rows: rows)
+    }
+
+    /// Claim 4 (ReLU suits 8-bit fixed point) and the int8 speed target, from the ReLU rows.
+    func claims() -> [Claim] {
+        guard let int8 = result("relu", "int8"), let float32 = result("relu", "float32") else { return [] }
+        let drop = float32.testAccuracy - int8.testAccuracy
+        let others = activations.filter { $0 != "relu" }.compactMap { result($0, "int8") }
+        let worst = others.min { $0.agreementWithFloat64 < $1.agreementWithFloat64 }
+        let worstText = worst.map {
+            "; lowest agreement among the others: \($0.activation) \(PrecisionExperiment.percent($0.agreementWithFloat64))"
+        } ?? ""
+        let speedUp = float32.samplesPerSecond > 0 ? int8.samplesPerSecond / float32.samplesPerSecond : 0
+        let sizeRatio = Double(int8.modelBytes) / Double(max(float32.modelBytes, 1))
+        return [
+            Claim(
+                claim: "Claim 4: ReLU suits 8-bit fixed point (no transcendental function; in a quantised network it is "
+                    + "only the lower clamp of the requantisation): int8 test accuracy within 0.5 percentage points of "
+                    + "Float32 and ≥ 99% of predictions equal to Float64's (784-256-128-10, Fashion-MNIST)",
+                measured: "ReLU int8 \(PrecisionExperiment.percent(int8.testAccuracy)) vs Float32 "
+                    + "\(PrecisionExperiment.percent(float32.testAccuracy)) (\(String(format: "%+.2f", -100 * drop)) points), "
+                    + "agreement with Float64 \(PrecisionExperiment.percent(int8.agreementWithFloat64))" + worstText,
+                supported: drop <= Self.accuracyDropLimit && int8.agreementWithFloat64 >= Self.agreementTarget),
+            Claim(
+                claim: "int8 inference runs at ≥ 2× the samples/s of Float32 at batch 1024 on one thread, in ≤ 0.27× the bytes",
+                measured: String(format: "%.2f× the samples/s (%.0f vs %.0f), %.3f× the bytes", speedUp,
+                    int8.samplesPerSecond, float32.samplesPerSecond, sizeRatio),
+                supported: speedUp >= Self.speedUpTarget && sizeRatio <= 0.27),
+        ]
+    }
+
+    func writeFigures(to output: ExperimentOutput) throws(ExperimentError) {
+        let names = activations
+        do {
+            let agreement = BarChart(
+                title: "Agreement of predictions with Float64", subtitle: "784-256-128-10 on Fashion-MNIST test images",
+                categories: names, categoryAxisLabel: "hidden activation",
+                valueAxis: Axis("agreement with Float64", unit: "%"),
+                series: try ["float32", "int8"].map { type throws(PlotError) in
+                    try BarSeries(name: type, values: names.map { 100 * (result($0, type)?.agreementWithFloat64 ?? 0) })
+                },
+                valueLabels: .decimals(1),
+                referenceLines: [ReferenceLine(.horizontal, at: 100 * Self.agreementTarget, label: "99%")])
+            try agreement.write(toFile: output.path(Self.agreementFile))
+            let throughput = BarChart(
+                title: "Inference speed at batch 1024, one thread", subtitle: "Float features in, logits out",
+                categories: names, categoryAxisLabel: "hidden activation",
+                valueAxis: Axis("samples per second", scale: .logarithmic),
+                series: try Self.types.map { type throws(PlotError) in
+                    try BarSeries(name: type, values: names.map { result($0, type)?.samplesPerSecond ?? 0 })
+                },
+                valueLabels: .significantDigits(2))
+            try throughput.write(toFile: output.path(Self.throughputFile))
+        } catch {
+            throw .cannotWrite(path: output.directory, reason: error.description)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// One row of `precision.json`'s `results`: one activation in one number type, averaged over
+/// the seeds (the per-seed figures are kept beside the means).
+///
+/// JSON keys (scripts depend on them): `activation`, `type` (`float64`, `float32`, `int8`),
+/// `test_accuracy`, `agreement_with_float64`, `samples_per_second` (batch 1024, 1 thread),
+/// `samples_per_second_batch1`, `model_bytes`, `seeds`, `test_accuracy_per_seed`,
+/// `agreement_with_float64_per_seed`.
+public struct PrecisionResult: Codable, Sendable, Hashable {
+    /// The hidden activation's spelling (`relu`, `leaky:0.01`, `prelu`, …).
+    public let activation: String
+    /// `float64`, `float32` or `int8`.
+    public let type: String
+    /// Mean test accuracy over the seeds, in [0, 1].
+    public let testAccuracy: Double
+    /// Mean fraction of test predictions equal to Float64's, in [0, 1].
+    public let agreementWithFloat64: Double
+    /// Samples/s at batch 1024 on one thread (the first seed's model).
+    public let samplesPerSecond: Double
+    /// Samples/s at batch 1 on one thread (the first seed's model).
+    public let samplesPerSecondBatch1: Double
+    /// Bytes of the model's parameters in this type.
+    public let modelBytes: Int
+    /// The seeds averaged.
+    public let seeds: [UInt64]
+    public let testAccuracyPerSeed: [Double]
+    public let agreementWithFloat64PerSeed: [Double]
+
+    public init(
+        activation: String, type: String, seeds: [UInt64], measurements: [PrecisionComparison.Measurement]
+    ) {
+        self.activation = activation
+        self.type = type
+        self.seeds = seeds
+        testAccuracyPerSeed = measurements.map(\.testAccuracy)
+        agreementWithFloat64PerSeed = measurements.map(\.agreementWithFloat64)
+        testAccuracy = testAccuracyPerSeed.reduce(0, +) / Double(max(measurements.count, 1))
+        agreementWithFloat64 = agreementWithFloat64PerSeed.reduce(0, +) / Double(max(measurements.count, 1))
+        samplesPerSecond = measurements.first?.samplesPerSecond ?? 0
+        samplesPerSecondBatch1 = measurements.first?.samplesPerSecondBatch1 ?? 0
+        modelBytes = measurements.first?.modelBytes ?? 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case activation, type, seeds
+        case testAccuracy = "test_accuracy"
+        case agreementWithFloat64 = "agreement_with_float64"
+        case samplesPerSecond = "samples_per_second"
+        case samplesPerSecondBatch1 = "samples_per_second_batch1"
+        case modelBytes = "model_bytes"
+        case testAccuracyPerSeed = "test_accuracy_per_seed"
+        case agreementWithFloat64PerSeed = "agreement_with_float64_per_seed"
+    }
+}
