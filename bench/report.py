@@ -199,10 +199,13 @@ def markdown(document):
     lines = ["# Rectifier side by side (bench/compare)", "",
              f"Machine: {machine['cpu']}, {machine['cores']} cores, "
              f"{'AVX-512' if machine['avx512f'] else 'AVX2' if machine['avx2'] else 'SSE'}; "
-             f"shared with other builds (load average {machine['load_average_at_start'][0]:.1f} at the start, "
-             f"{machine['load_average_at_end'][0]:.1f} at the end), so every figure is the median over rounds "
-             f"run in rotating order, one framework per process. Run {document['started']}; "
-             f"{document['rounds']} rounds (training: {document['train_rounds']} rounds of {document['epochs']} epochs).",
+             "shared with other helpers' builds while measured, so every figure is a median (of calls, "
+             "then over rounds run in rotating order, one framework per process). " + "; ".join(
+                 f"{task}: {s.get('rounds', 1)} round(s) from {s.get('started', '?')} UTC, load average "
+                 f"{s.get('load_average_start', 0):.0f}→{s.get('load_average_end', 0):.0f}"
+                 + (f", {s['epochs']} timed epoch(s) per process" if 'epochs' in s else "")
+                 for task, s in document.get("task_settings", {}).items() if s)
+             + f" ({document['started'][:10]}).",
              "", "Peers: " + ", ".join(f"{name} {version}" for name, version in sorted(versions.items()))
              + f"; PyTorch: {document['torch']}.", ""]
     if elementwise:

@@ -23,10 +23,14 @@ def calls_for(elements, runs=25):
     return max(runs, min(2000, runs * max(1, (1 << 22) // elements)))
 
 
-def median_seconds(body, calls, warmup=1):
-    """Median wall time of `calls` calls of body() after `warmup` untimed calls."""
+def median_seconds(body, calls, warmup=1, budget=1.0):
+    """Median wall time of `calls` calls of body() after `warmup` untimed calls; slow bodies
+    get fewer calls (at least 9), about `budget` seconds' worth, judged by the warm-up."""
+    start = time.perf_counter()
     for _ in range(warmup):
         body()
+    per_call = (time.perf_counter() - start) / max(warmup, 1)
+    calls = min(calls, max(9, int(budget / max(per_call, 1e-9))))
     times = []
     for _ in range(calls):
         start = time.perf_counter_ns()
