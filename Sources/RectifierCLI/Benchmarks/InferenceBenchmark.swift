@@ -29,39 +29,15 @@ struct InferenceBenchmark {
     let model: Sequential<Float>
     let quantized: QuantizedNetwork
 
-    /// Builds the int8 network from `model` (Dense layers, each followed by ReLU but the last):
-    /// weights per output channel at ±127, the input range [0, 1], and each hidden layer's
-    /// output range observed (min–max) on `calibration` (`rows × inputSize`).
-    /// - Throws: ``BenchInferenceError`` when a layer is not Dense + ReLU; errors of the
-    ///   quantisation API for non-finite parameters.
+    /// Quantises `model` with ``Quantization/QuantizedNetwork/quantize(_:calibration:options:)``:
+    /// weights per output channel at ±127, the input codes fixed to pixels in [0, 1] (scale
+    /// 1/255, zero point 0), every other range observed (min–max) on `calibration`.
+    /// - Throws: the quantisation errors (an unsupported layer order, non-finite values).
     init(model: Sequential<Float>, calibration: Matrix<Float>) throws {
         self.model = model
-        let layers = model.architecture.layers
-        let outputs = try model.layerOutputs(calibration)
-        var input = try QuantizationParameters(covering: 0...1)
-        let inputParameters = input
-        var dense: [QuantizedDense] = []
-        for (index, layer) in layers.enumerated() {
-            guard case let .dense(inputs, units) = layer else { continue }
-            let weights = try QuantizedWeights(
-                quantizing: try model.parameters.tensor(named: "layers.\(index).weight"),
-                outputs: units, inputs: inputs)
-            let bias = try model.parameters.tensor(named: "layers.\(index).bias")
-            if index == layers.count - 1 {
-                dense.append(try QuantizedDense(weights: weights, bias: bias, input: input, output: .logits))
-                break
-            }
-            guard index + 1 < layers.count, case .activation(.relu, _) = layers[index + 1] else {
-                throw BenchInferenceError(message: "--model: layer \(index + 1) is not ReLU; the int8 path takes Dense + ReLU layers ending in Dense")
-            }
-            var observer = try RangeObserver(name: "layers.\(index + 1)")
-            try outputs[index + 1].withUnsafeBufferPointer { try observer.observe($0) }
-            let output = try observer.parameters()
-            dense.append(try QuantizedDense(
-                weights: weights, bias: bias, input: input, output: .codes(output, activation: .relu)))
-            input = output
-        }
-        quantized = try QuantizedNetwork(input: inputParameters, layers: dense)
+        let pixels = try QuantizationParameters(scale: 1 / 255, zeroPoint: 0)
+        quantized = try QuantizedNetwork.quantize(
+            model, calibration: calibration, options: try QuantizationOptions(input: pixels))
     }
 
     /// The share of rows of `data` whose largest output is the label, for both precisions.
@@ -118,7 +94,7 @@ struct InferenceBenchmark {
     }
 }
 
-/// A failure of the inference benchmark (the model cannot be read, quantised or written).
+/// A failure of the inference benchmark (the JSON report cannot be written).
 struct BenchInferenceError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }

@@ -15,8 +15,9 @@ struct BenchInferenceCommand: ParsableCommand {
             The model is read from --model (ONNX, as Rectifier writes it) or, without it, \
             trained for one epoch on Fashion-MNIST (Adam 1e-3, batch 128, seed 0); --save-model \
             writes it as ONNX so another runtime can run the same weights. The int8 network \
-            quantises the weights per output channel and calibrates each hidden layer's output \
-            range on the first 2048 training images. Reports the test accuracy of both and, per \
+            is the post-training quantisation of the Quantization module: weights per output \
+            channel, input codes at scale 1/255, every other range calibrated on the first 2048 \
+            training images. Reports the test accuracy of both and, per \
             batch size, the median seconds per batch (Float input to logits, into preallocated \
             codes and logits for int8) and samples/s.
             """)
