@@ -1,5 +1,6 @@
 import Activations
 import Dispatch
+import Networks
 
 #if canImport(Glibc)
 import Glibc
@@ -39,6 +40,13 @@ struct ActivationBenchmark {
         ("softplus", .softplus(Softplus())), ("sigmoid", .sigmoid), ("tanh", .tanh),
     ]
 
+    /// Every name `--ops` accepts: the members above and `prelu`, the Networks PReLU kernel
+    /// with ``preluSlopeCount`` learned slopes (the buffer seen as rows of that many units).
+    static let operationNames = operations.map(\.name) + ["prelu"]
+
+    /// PReLU's slopes per row: one per unit of a 1024-wide layer.
+    static let preluSlopeCount = 1024
+
     let runs: Int
 
     /// Measures every operation at `elements` on `threads` threads.
@@ -67,7 +75,46 @@ struct ActivationBenchmark {
             }
             rows.append(row(name, "backward", backward, 12))
         }
+        if operations.contains("prelu"), elements % Self.preluSlopeCount == 0 {
+            let (forward, backward) = measurePReLU(buffers)
+            rows.append(row("prelu", "forward", forward, 8))
+            rows.append(row("prelu", "backward", backward, 12))
+        }
         return rows
+    }
+
+    /// PReLU forward (x → y) and backward (x, g → dx and the slope gradient) over the buffer
+    /// as `elements / 1024` rows of 1024 units, rows split across the threads like the
+    /// kernels' chunks; each chunk sums its own slope gradient (1024 floats, not combined:
+    /// the reduction is 1024 adds per chunk, negligible against the pass).
+    private func measurePReLU(_ buffers: Buffers) -> (forward: Double, backward: Double) {
+        let units = Self.preluSlopeCount, rowCount = buffers.count / units
+        let slopes = UnsafeMutableBufferPointer<Float>.allocate(capacity: units)
+        let slopeGradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: units * Parallelism.threadCount)
+        defer { slopes.deallocate(); slopeGradients.deallocate() }
+        for unit in 0..<units { slopes[unit] = 0.01 + 0.24 * Float(unit) / Float(units) }
+        let minimumRows = max(1, (1 << 18) / units)
+        func matrix(_ buffer: UnsafeMutableBufferPointer<Float>, _ rows: Range<Int>) -> MatrixBuffer<Float> {
+            MatrixBuffer(buffer.baseAddress! + rows.lowerBound * units, rows: rows.count, columns: units)
+        }
+        let forward = median(elements: buffers.count) {
+            Parallelism.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
+                PReLU.forward(
+                    output: matrix(buffers.y, rows), input: matrix(buffers.x, rows),
+                    slopes: slopes.baseAddress!, slopeCount: units)
+            }
+        }
+        let backward = median(elements: buffers.count) {
+            Parallelism.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
+                let chunk = rows.lowerBound * Parallelism.threadCount / max(rowCount, 1)
+                PReLU.backward(
+                    inputGradient: matrix(buffers.y, rows),
+                    slopeGradient: slopeGradients.baseAddress! + chunk * units,
+                    outputGradient: matrix(buffers.g, rows), input: matrix(buffers.x, rows),
+                    slopes: slopes.baseAddress!, slopeCount: units, accumulate: false)
+            }
+        }
+        return (forward, backward)
     }
 
     private static func row(

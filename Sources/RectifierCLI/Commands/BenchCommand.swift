@@ -10,6 +10,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchActivationsCommand.self,
             BenchTrainCommand.self,
+            BenchInferenceCommand.self,
         ])
 }
 
@@ -19,8 +20,8 @@ struct BenchActivationsCommand: ParsableCommand {
         commandName: "activations",
         abstract: "Time the activation kernels (Float32) against a plain copy of the same size.",
         discussion: """
-            For each of copy, relu, leaky_relu, abs, softplus, sigmoid and tanh, forward and \
-            backward, into a caller-provided output: the median ns/element over the runs, GB/s \
+            For each of copy, relu, leaky_relu, abs, softplus, sigmoid, tanh and prelu (1024 \
+            slopes, sizes that are multiples of 1024), forward and backward, into a caller-provided output: the median ns/element over the runs, GB/s \
             counting bytes read + written (8 per element forward, 12 backward), and the ratio \
             of that bandwidth to the fastest plain copy (memcpy or the copy loop) measured in \
             the same run. Backward reads what the layer keeps: the output for relu and leaky \
@@ -44,7 +45,7 @@ struct BenchActivationsCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "The operations to time besides copy, comma-separated.", valueName: "ops"))
-    var ops = ActivationBenchmark.operations.map(\.name).joined(separator: ",")
+    var ops = ActivationBenchmark.operationNames.joined(separator: ",")
 
     func validate() throws {
         guard runs >= 20 else { throw ValidationError("--runs must be at least 20, got \(runs)") }
@@ -125,7 +126,7 @@ struct BenchActivationsCommand: ParsableCommand {
 
     /// Reads "relu,softplus" against the known names.
     static func operations(_ text: String) throws -> [String] {
-        let known = ActivationBenchmark.operations.map(\.name)
+        let known = ActivationBenchmark.operationNames
         return try text.split(separator: ",").map { item in
             guard known.contains(String(item)) else {
                 throw ValidationError("--ops: unknown operation '\(item)'; expected some of \(known.joined(separator: ","))")

@@ -1,0 +1,101 @@
+import Activations
+import Datasets
+import Dispatch
+import Networks
+import Quantization
+
+/// Inference speed of one Float32 model and its int8 twin: samples/s at each batch size, the
+/// median of repeated calls into preallocated outputs.
+///
+/// Float32 runs ``Networks/Sequential/predict(_:)``; int8 quantises the Float input to codes
+/// and runs ``Quantization/QuantizedNetwork/logits(codes:rows:into:path:)`` (so both start
+/// from the same Float batch, as ONNX Runtime's dynamically quantised model does).
+struct InferenceBenchmark {
+    /// One timed configuration.
+    struct Measurement: Codable, Equatable {
+        var precision: String
+        var batch: Int
+        var threads: Int
+        var secondsPerBatch: Double
+        var samplesPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case precision, batch, threads
+            case secondsPerBatch = "seconds_per_batch"
+            case samplesPerSecond = "samples_per_second"
+        }
+    }
+
+    let model: Sequential<Float>
+    let quantized: QuantizedNetwork
+
+    /// Quantises `model` with ``Quantization/QuantizedNetwork/quantize(_:calibration:options:)``:
+    /// weights per output channel at ±127, the input codes fixed to pixels in [0, 1] (scale
+    /// 1/255, zero point 0), every other range observed (min–max) on `calibration`.
+    /// - Throws: the quantisation errors (an unsupported layer order, non-finite values).
+    init(model: Sequential<Float>, calibration: Matrix<Float>) throws {
+        self.model = model
+        let pixels = try QuantizationParameters(scale: 1 / 255, zeroPoint: 0)
+        quantized = try QuantizedNetwork.quantize(
+            model, calibration: calibration, options: try QuantizationOptions(input: pixels))
+    }
+
+    /// The share of rows of `data` whose largest output is the label, for both precisions.
+    func accuracy(_ data: LabeledImages) throws -> (float32: Double, int8: Double) {
+        let features = try Matrix(rows: data.count, columns: data.pixelsPerImage, scalars: data.pixels)
+        let float32 = try model.predictClasses(features)
+        let int8 = QuantizedNetwork.predictedClasses(
+            logits: try quantized.logits(data.pixels), outputs: quantized.outputSize)
+        let labels = data.labels.map(Int.init)
+        func share(_ predicted: [Int]) -> Double {
+            Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+        }
+        return (share(float32), share(int8))
+    }
+
+    /// Times both precisions on the first `batch` rows of `data`.
+    func measure(batch: Int, data: LabeledImages, calls: Int) throws -> [Measurement] {
+        let width = data.pixelsPerImage
+        let pixels = Array(data.pixels[0..<batch * width])
+        let features = try Matrix(rows: batch, columns: width, scalars: pixels)
+        let float32 = median(calls: calls) { _ = try? model.predict(features) }
+        var codes = [UInt8](repeating: 0, count: batch * width)
+        var logits = [Float](repeating: 0, count: batch * quantized.outputSize)
+        let int8 = pixels.withUnsafeBufferPointer { source in
+            codes.withUnsafeMutableBufferPointer { codeBuffer in
+                logits.withUnsafeMutableBufferPointer { output in
+                    median(calls: calls) {
+                        try? quantized.input.quantize(source, into: codeBuffer)
+                        quantized.logits(codes: UnsafeBufferPointer(codeBuffer), rows: batch, into: output)
+                    }
+                }
+            }
+        }
+        let threads = Parallelism.threadCount
+        return [("float32", float32), ("int8", int8)].map { precision, seconds in
+            Measurement(
+                precision: precision, batch: batch, threads: threads, secondsPerBatch: seconds,
+                samplesPerSecond: Double(batch) / seconds)
+        }
+    }
+
+    /// The median time of `calls` calls after ten untimed warm-up calls.
+    private func median(calls: Int, _ body: () -> Void) -> Double {
+        for _ in 0..<10 { body() }
+        var times: [Double] = []
+        for _ in 0..<calls {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        times.sort()
+        return times.count % 2 == 1
+            ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    }
+}
+
+/// A failure of the inference benchmark (the JSON report cannot be written).
+struct BenchInferenceError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,131 @@
+import Activations
+import ArgumentParser
+import Datasets
+import Foundation
+import Interchange
+import Networks
+
+/// `rectifier bench inference`: samples/s of a trained 784-256-128-10 ReLU model on
+/// Fashion-MNIST in Float32 and int8, at batch 1 and 1024 (issue 8).
+struct BenchInferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inference",
+        abstract: "Time inference of a 784-256-128-10 ReLU model in Float32 and int8.",
+        discussion: """
+            The model is read from --model (ONNX, as Rectifier writes it) or, without it, \
+            trained for one epoch on Fashion-MNIST (Adam 1e-3, batch 128, seed 0); --save-model \
+            writes it as ONNX so another runtime can run the same weights. The int8 network \
+            is the post-training quantisation of the Quantization module: weights per output \
+            channel, input codes at scale 1/255, every other range calibrated on the first 2048 \
+            training images. Reports the test accuracy of both and, per \
+            batch size, the median seconds per batch (Float input to logits, into preallocated \
+            codes and logits for int8) and samples/s.
+            """)
+
+    @Option(help: ArgumentHelp("Also write the results as a JSON object to this file.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Read the Float32 model from this ONNX file.", valueName: "file"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Write the Float32 model to this ONNX file.", valueName: "file"))
+    var saveModel: String?
+
+    @Option(help: ArgumentHelp("Batch sizes, comma-separated (1…10000).", valueName: "sizes"))
+    var batches = "1,1024"
+
+    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "dir"))
+    var data = FashionMNIST.defaultDirectory
+
+    func validate() throws {
+        _ = try batchSizes()
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
+    }
+
+    func run() throws {
+        if let threads { Parallelism.threadCount = threads }
+        let images = try FashionMNIST.load(directory: data)
+        let network = try model.map(Self.read) ?? Self.train(on: images.training)
+        if let saveModel { try PortableNetwork(network).writeONNX(to: saveModel) }
+        let calibration = try Matrix(
+            rows: 2048, columns: images.training.pixelsPerImage,
+            scalars: Array(images.training.pixels[0..<2048 * images.training.pixelsPerImage]))
+        let benchmark = try InferenceBenchmark(model: network, calibration: calibration)
+        let accuracy = try benchmark.accuracy(images.test)
+        print("bench inference: 784-256-128-10 relu, \(Parallelism.threadCount) threads")
+        print("test accuracy: float32 \(accuracy.float32), int8 \(accuracy.int8)")
+        var rows: [InferenceBenchmark.Measurement] = []
+        for batch in try batchSizes() {
+            for row in try benchmark.measure(batch: batch, data: images.test, calls: batch < 64 ? 3000 : 60) {
+                print("\(row.precision) batch \(row.batch): \(Int(row.samplesPerSecond)) samples/s")
+                rows.append(row)
+            }
+        }
+        if let json {
+            let report = Report(
+                threads: Parallelism.threadCount, accuracyFloat32: accuracy.float32,
+                accuracyInt8: accuracy.int8, int8Bytes: benchmark.quantized.byteCount, rows: rows)
+            try report.write(to: json)
+        }
+    }
+
+    private func batchSizes() throws -> [Int] {
+        try batches.split(separator: ",").map { item in
+            guard let n = Int(item), (1...10_000).contains(n) else {
+                throw ValidationError("--batches: '\(item)' is not a batch size from 1 to 10000")
+            }
+            return n
+        }
+    }
+
+    private static func read(_ path: String) throws -> Sequential<Float> {
+        try Sequential<Float>(try PortableNetwork(contentsOfONNXFile: path))
+    }
+
+    /// One epoch of the benchmark network (seeded): enough to make the int8 calibration and
+    /// the accuracy figures meaningful.
+    private static func train(on images: LabeledImages) throws -> Sequential<Float> {
+        var generator = SeededGenerator(seed: 0)
+        let architecture = try Architecture.multilayerPerceptron(
+            inputSize: images.pixelsPerImage, hiddenSizes: [256, 128], hiddenActivation: .fixed(.relu),
+            outputSize: 10)
+        let model = Sequential<Float>(
+            architecture: architecture, initialization: try Initialization(), generator: &generator)
+        let configuration = try TrainingConfiguration(
+            epochs: 1, batchSize: 128, optimizer: try OptimizerConfiguration(kind: .adam, learningRate: 1e-3))
+        let features = try Matrix(rows: images.count, columns: images.pixelsPerImage, scalars: images.pixels)
+        let dataset = try Dataset(features: features, labels: images.labels.map(Int.init))
+        try Trainer(model: model, configuration: configuration, generator: generator).train(on: dataset)
+        return model
+    }
+
+    /// The JSON report: the run's settings, both accuracies and one row per precision and batch.
+    struct Report: Encodable {
+        let threads: Int
+        let accuracyFloat32: Double
+        let accuracyInt8: Double
+        let int8Bytes: Int
+        let rows: [InferenceBenchmark.Measurement]
+
+        enum CodingKeys: String, CodingKey {
+            case threads, rows
+            case accuracyFloat32 = "accuracy_float32"
+            case accuracyInt8 = "accuracy_int8"
+            case int8Bytes = "int8_bytes"
+        }
+
+        /// Writes atomically (a temporary file in the same folder, then rename).
+        func write(to path: String) throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do {
+                try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw BenchInferenceError(message: "--json \(path): cannot write the file (\(error))")
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+"""NumPy (with SciPy's expit for the logistic): every op is a ufunc call with out= into a
+preallocated output, so no pass allocates. NumPy's ufuncs run on one thread; for more, the
+buffer is cut into contiguous chunks (as Rectifier's kernels are, from 2^18 elements per
+chunk) run on a thread pool: ufuncs release the GIL.
+
+Ops that NumPy has no single ufunc for take several passes over memory, each with out=:
+leaky ReLU and PReLU are max(x, a·x) (valid for slopes in [0, 1]), ReLU backward is
+g · (y > 0) through a preallocated mask, softplus backward is g · expit(x)."""
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import scipy.special
+
+import common
+
+MINIMUM_CHUNK = 1 << 18
+
+
+def operations(slopes):
+    def relu(x, g, y, mask): np.maximum(x, 0, out=y)
+    def leaky(x, g, y, mask): np.multiply(x, np.float32(0.01), out=y); np.maximum(x, y, out=y)
+    def prelu(x, g, y, mask):
+        x2, y2 = x.reshape(-1, common.PRELU_SLOPES), y.reshape(-1, common.PRELU_SLOPES)
+        np.multiply(x2, slopes, out=y2); np.maximum(x2, y2, out=y2)
+    def absolute(x, g, y, mask): np.abs(x, out=y)
+    def softplus(x, g, y, mask): np.logaddexp(x, np.float32(0), out=y)
+    def sigmoid(x, g, y, mask): scipy.special.expit(x, out=y)
+    def tanh(x, g, y, mask): np.tanh(x, out=y)
+    def copy(x, g, y, mask): np.copyto(y, x)
+    # Backward: x stands for what the layer keeps (ReLU's output, softplus's input).
+    def relu_backward(x, g, y, mask): np.greater(x, 0, out=mask); np.multiply(g, mask, out=y)
+    def softplus_backward(x, g, y, mask): scipy.special.expit(x, out=y); np.multiply(y, g, out=y)
+    return [
+        ("copy", "forward", copy, "np.copyto"),
+        ("relu", "forward", relu, "np.maximum(x, 0, out=y)"),
+        ("leaky_relu", "forward", leaky, "np.multiply + np.maximum, out=y (2 passes)"),
+        ("prelu", "forward", prelu, "np.multiply (broadcast slopes) + np.maximum, out=y (2 passes)"),
+        ("abs", "forward", absolute, "np.abs(out=y)"),
+        ("softplus", "forward", softplus, "np.logaddexp(x, 0, out=y)"),
+        ("sigmoid", "forward", sigmoid, "scipy.special.expit(out=y)"),
+        ("tanh", "forward", tanh, "np.tanh(out=y)"),
+        ("relu", "backward", relu_backward, "np.greater(out=mask) + np.multiply(out=dx) (2 passes)"),
+        ("softplus", "backward", softplus_backward, "expit(out=dx) + np.multiply(out=dx) (2 passes)"),
+    ]
+
+
+def elementwise(threads):
+    rows = []
+    slopes = common.prelu_slopes()
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+    for elements in common.SIZES:
+        x, g = common.inputs(elements)
+        y = np.zeros_like(x)
+        mask = np.zeros(elements, np.bool_)
+        chunks = max(1, min(threads, elements // MINIMUM_CHUNK))
+        step = elements // chunks
+        bounds = [(c * step, elements if c == chunks - 1 else (c + 1) * step) for c in range(chunks)]
+        for op, direction, function, method in operations(slopes):
+            source = np.maximum(x, 0) if (op, direction) == ("relu", "backward") else x
+            if chunks == 1:
+                body = lambda: function(source, g, y, mask)
+            else:
+                def body():
+                    list(pool.map(lambda b: function(source[b[0]:b[1]], g[b[0]:b[1]], y[b[0]:b[1]], mask[b[0]:b[1]]), bounds))
+            seconds = common.median_seconds(body, common.calls_for(elements))
+            used = chunks
+            rows.append(common.row("numpy", op, direction, elements, used, seconds, method))
+    return rows
+
+
+def accuracy():
+    return {
+        "softplus": common.max_ulp("softplus", lambda x: np.logaddexp(x, np.float32(0))),
+        "sigmoid": common.max_ulp("sigmoid", lambda x: scipy.special.expit(x)),
+        "tanh": common.max_ulp("tanh", lambda x: np.tanh(x)),
+    }
+
+
+if __name__ == "__main__":
+    task = sys.argv[1]
+    threads = common.thread_count()
+    versions = {"numpy": np.__version__, "scipy": scipy.__version__}
+    if task == "elementwise":
+        common.emit({"framework": "numpy", "versions": versions, "rows": elementwise(threads)})
+    elif task == "accuracy":
+        common.emit({"framework": "numpy", "versions": versions, "accuracy": accuracy()})
+    else:
+        sys.exit(f"numpy_peer.py: unknown task '{task}' (elementwise, accuracy)")
