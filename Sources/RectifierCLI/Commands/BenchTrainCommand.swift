@@ -37,10 +37,18 @@ struct BenchTrainCommand: ParsableCommand {
     @Flag(help: "Time on generated data shaped like Fashion-MNIST (no files needed).")
     var synthetic = false
 
+    @Option(help: "Hidden activation: any family spelling or prelu (the peers' comparison uses relu and tanh).")
+    var activation = "relu"
+
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (≥ 1)") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
         if synthetic, data != nil { throw ValidationError("--synthetic and --data exclude each other") }
+        do {
+            _ = try HiddenActivation(parsing: activation)
+        } catch {
+            throw ValidationError("--activation: \(error)")
+        }
     }
 
     func run() throws {
@@ -48,8 +56,10 @@ struct BenchTrainCommand: ParsableCommand {
         let samples = synthetic
             ? Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
             : try ImageData.dataset(FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training)
-        var result = try Self.benchmark(on: samples, epochs: epochs)
+        var result = try Self.benchmark(
+            on: samples, epochs: epochs, hiddenActivation: try HiddenActivation(parsing: activation))
         result.data = synthetic ? "synthetic" : (data ?? FashionMNIST.defaultDirectory)
+        result.activation = activation
         print(result.summary)
         if let json {
             try result.write(toJSON: json)
@@ -57,10 +67,12 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     /// Trains `epochs` epochs of the benchmark network on `data` and times them.
-    static func benchmark(on data: Dataset<Float>, epochs: Int) throws -> BenchTrainResult {
+    static func benchmark(
+        on data: Dataset<Float>, epochs: Int, hiddenActivation: HiddenActivation = .fixed(.relu)
+    ) throws -> BenchTrainResult {
         var generator = SeededGenerator(seed: 0)
         let architecture = try Architecture.multilayerPerceptron(
-            inputSize: data.featureCount, hiddenSizes: [256, 128], hiddenActivation: .fixed(.relu),
+            inputSize: data.featureCount, hiddenSizes: [256, 128], hiddenActivation: hiddenActivation,
             outputSize: 10)
         let model = Sequential<Float>(
             architecture: architecture, initialization: try Initialization(), generator: &generator)
@@ -123,6 +135,8 @@ struct BenchTrainCommand: ParsableCommand {
 struct BenchTrainResult: Encodable {
     /// Where the samples came from: a directory, or `synthetic`.
     var data = "synthetic"
+    /// The hidden activation's spelling.
+    var activation = "relu"
     let epochSeconds: [Double]
     let gemmSeconds: [Double]
     let activationSeconds: [Double]
@@ -142,9 +156,9 @@ struct BenchTrainResult: Encodable {
     var activationShare: Double { activationSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
 
     var summary: String {
-        let percent = { (share: Double) in String(Int((share * 100).rounded())) + "%" }
+        let percent = { (share: Double) in String((share * 1000).rounded() / 10) + "%" }
         return """
-            bench train: 784-256-128-10 relu, adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples (\(data))
+            bench train: 784-256-128-10 \(activation), adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples (\(data))
             seconds per epoch: \(secondsPerEpoch) (median of \(epochSeconds.count): \(epochSeconds.map { String($0) }.joined(separator: ", ")))
             samples per second: \(Int(Double(samples) / secondsPerEpoch))
             time in GEMM \(percent(gemmShare)), activations \(percent(activationShare)), elsewhere \(percent(1 - gemmShare - activationShare))
@@ -157,7 +171,7 @@ struct BenchTrainResult: Encodable {
         case peakResidentBytes = "peak_rss_bytes", gemmShare = "gemm_share"
         case activationShare = "activation_share", otherShare = "other_share"
         case epochSeconds = "epoch_seconds", threads, samples
-        case finalTrainAccuracy = "final_train_accuracy", data
+        case finalTrainAccuracy = "final_train_accuracy", data, activation
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -173,6 +187,7 @@ struct BenchTrainResult: Encodable {
         try container.encode(samples, forKey: .samples)
         try container.encode(finalTrainAccuracy, forKey: .finalTrainAccuracy)
         try container.encode(data, forKey: .data)
+        try container.encode(activation, forKey: .activation)
     }
 
     /// Writes the JSON object atomically (a temporary file in the same folder, then rename).
