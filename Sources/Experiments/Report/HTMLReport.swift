@@ -4,7 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `index.html`: one page, no script, no network. A headline table of every claim, then one
+/// `index.html`: one page, no script, no network, and well-formed XML (so any XML reader can
+/// check it). A headline table of every claim, then one
 /// section per experiment with its claims, figures (inline SVG), tables and settings.
 /// Verdicts are written as words with a mark (✓ supported / ✗ not supported), so they read
 /// without colour.
@@ -14,8 +15,8 @@ enum HTMLReport {
             <!DOCTYPE html>
             <html lang="en">
             <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
             <title>Rectifier experiments</title>
             <style>\(style)</style>
             </head>
