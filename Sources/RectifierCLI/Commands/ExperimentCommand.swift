@@ -6,6 +6,9 @@ struct ExperimentCommand: ParsableCommand {
         commandName: "experiment",
         abstract: "Measure one of the classic claims about rectifiers; writes DIR/NAME.json, CSV and plots.",
         subcommands: [
+            ExperimentDepthCommand.self,
+            ExperimentInitialisationCommand.self,
+            ExperimentDeadUnitsCommand.self,
         ])
 }
 

@@ -1,1 +1,0 @@
-// Placeholder so the test target exists; replaced by the Experiments tests.
