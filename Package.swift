@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "QuantizationTests", dependencies: ["Quantization", "Networks", "Activations"]),
         .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "RectifierCLITests", dependencies: ["RectifierCLI"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Networks", "Datasets"]),
+        .testTarget(name: "RectifierCLITests", dependencies: ["RectifierCLI", "Experiments"]),
     ]
 )

@@ -10,6 +10,8 @@ public struct RectifierCommand: ParsableCommand {
             BenchCommand.self,
             PlotCommand.self,
             ExperimentCommand.self,
+            RunCommand.self,
+            ReportCommand.self,
         ]
     )
 

@@ -66,8 +66,9 @@ import Testing
         #expect(first == second)
         #expect(first.runs.count == 3 * 2 * 2)
         for run in first.runs {
-            #expect(run.activity.map(\.epoch) == [0, 1, 2])
-            #expect(run.activity.allSatisfy { $0.layers.count == 2 })
+            #expect(run.deadFractions.count == 3 && run.deadFractions.allSatisfy { $0.count == 2 })
+            #expect(run.initialActivity.map(\.deadFraction) == run.deadFractions[0])
+            #expect(run.finalActivity.map(\.deadFraction) == run.deadFractions[2])
             #expect(run.slopes.count == (run.activation == "prelu" ? 2 : 0))
         }
     }
@@ -76,8 +77,8 @@ import Testing
         let directory = ExperimentFixtures.outputDirectory("dead-units")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let document = try DeadUnitsExperiment.run(
-            configuration: tinyConfiguration(), data: ExperimentFixtures.subset(),
-            output: try ExperimentOutput(directory: directory))
+            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(),
+            data: ExperimentFixtures.subset())
         #expect(document.figures.count == 2)
         for file in ["dead-units.json", "dead-units-1.csv"] + document.figures.map(\.file) {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")
@@ -93,9 +94,8 @@ import Testing
             for (rate, fraction) in zip(configuration.learningRates, fractions) {
                 let layer = UnitActivity(layer: "layers.1", deadFraction: fraction, inactiveFraction: fraction)
                 runs.append(DeadUnitsRun(
-                    activation: activation, learningRate: rate, seed: 0,
-                    activity: [EpochActivity(epoch: 0, layers: []), EpochActivity(epoch: 1, layers: [layer])],
-                    validationAccuracy: nil, slopes: [], divergence: nil))
+                    activation: activation, learningRate: rate, seed: 0, deadFractions: [[0], [fraction]],
+                    initialActivity: [], finalActivity: [layer], validationAccuracy: nil, slopes: [], divergence: nil))
             }
         }
         return DeadUnitsResults(configuration: configuration, runs: runs)

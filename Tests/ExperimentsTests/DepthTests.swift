@@ -94,13 +94,13 @@ import Testing
     @Test func runWritesTheDocumentAndItsFigures() throws {
         let directory = ExperimentFixtures.outputDirectory("depth")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var fractions: [Double] = []
+        let log = ProgressLog()
         let document = try DepthExperiment.run(
-            configuration: tinyConfiguration(), data: ExperimentFixtures.subset(),
-            output: try ExperimentOutput(directory: directory), progress: { fraction, _ in fractions.append(fraction) })
+            try ExperimentFixtures.context(directory, log: log), configuration: tinyConfiguration(),
+            data: ExperimentFixtures.subset())
         #expect(document.claims.count == 2)
-        #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
-        #expect(fractions.last == 1)
+        #expect(zip(log.fractions, log.fractions.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(log.fractions.last == 1 && log.finished)
         for file in ["depth.json", "depth-1.csv"] + document.figures.map(\.file) {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")
         }
@@ -151,14 +151,6 @@ import Testing
         configuration.activations = ["relu"]
         let onlyRelu = DepthResults(configuration: configuration, runs: [run("relu", depth: 3, seed: 0, loss: 0.1, norms: [1, 1])])
         #expect(DepthVerdict.claims(onlyRelu).allSatisfy { !$0.supported && $0.measured.hasPrefix("not measured") })
-    }
-
-    @Test func seedSpreadUsesTheSampleStandardDeviation() {
-        let spread = SeedSpread([1, 2, 3, 6])
-        #expect(spread.mean == 3)
-        #expect(abs(spread.standardDeviation - (14.0 / 3).squareRoot()) < 1e-15)
-        #expect(spread.minimum == 1 && spread.maximum == 6 && spread.count == 4)
-        #expect(SeedSpread([5]).standardDeviation == 0)
     }
 
     @Test func impossibleConfigurationsAreTypedErrors() {

@@ -33,8 +33,8 @@ import Testing
         let directory = ExperimentFixtures.outputDirectory("initialisation")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let document = try InitialisationExperiment.run(
-            configuration: tinyConfiguration(), data: ExperimentFixtures.subset(),
-            output: try ExperimentOutput(directory: directory))
+            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(),
+            data: ExperimentFixtures.subset())
         #expect(document.claims.count == 1)
         for file in ["initialisation.json", "initialisation-1.csv"] + document.figures.map(\.file) {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")

@@ -1,5 +1,6 @@
 import Activations
 import Foundation
+import Experiments
 import Plotting
 import RectifierCLI
 import Testing

@@ -36,34 +36,18 @@ public struct DeadUnitsConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-/// Unit activity of every hidden layer after one epoch (epoch 0: at initialisation).
-public struct EpochActivity: Codable, Equatable, Sendable {
-    public let epoch: Int
-    public let layers: [UnitActivity]
-
-    public init(epoch: Int, layers: [UnitActivity]) {
-        self.epoch = epoch
-        self.layers = layers
-    }
-
-    /// The dead fraction averaged over the hidden layers (each layer weighs the same).
-    public var meanDeadFraction: Double {
-        layers.isEmpty ? 0 : layers.map(\.deadFraction).reduce(0, +) / Double(layers.count)
-    }
-
-    /// The inactive fraction averaged over the hidden layers.
-    public var meanInactiveFraction: Double {
-        layers.isEmpty ? 0 : layers.map(\.inactiveFraction).reduce(0, +) / Double(layers.count)
-    }
-}
-
 /// One training run of the dead-unit experiment.
 public struct DeadUnitsRun: Codable, Equatable, Sendable {
     public let activation: String
     public let learningRate: Double
     public let seed: UInt64
-    /// Epoch 0 (initialisation) through the last completed epoch.
-    public let activity: [EpochActivity]
+    /// `deadFractions[epoch][layer]`: the dead fraction of each hidden layer at
+    /// initialisation (epoch 0) and after each completed epoch (the trainer's probe).
+    public let deadFractions: [[Double]]
+    /// Dead and inactive fractions of each hidden layer at initialisation.
+    public let initialActivity: [UnitActivity]
+    /// The same after training (after the last good epoch of a diverged run).
+    public let finalActivity: [UnitActivity]
     /// The validation accuracy after training, in [0, 1]; nil when the run diverged.
     public let validationAccuracy: Double?
     /// For PReLU: the learned slopes of each PReLU layer after training; empty otherwise.
@@ -72,21 +56,42 @@ public struct DeadUnitsRun: Codable, Equatable, Sendable {
     public let divergence: String?
 
     public init(
-        activation: String, learningRate: Double, seed: UInt64, activity: [EpochActivity],
-        validationAccuracy: Double?, slopes: [[Double]], divergence: String?
+        activation: String, learningRate: Double, seed: UInt64, deadFractions: [[Double]],
+        initialActivity: [UnitActivity], finalActivity: [UnitActivity], validationAccuracy: Double?,
+        slopes: [[Double]], divergence: String?
     ) {
         self.activation = activation
         self.learningRate = learningRate
         self.seed = seed
-        self.activity = activity
+        self.deadFractions = deadFractions
+        self.initialActivity = initialActivity
+        self.finalActivity = finalActivity
         self.validationAccuracy = validationAccuracy
         self.slopes = slopes
         self.divergence = divergence
     }
 
+    /// The dead fraction after `epoch` (0: initialisation) averaged over the hidden layers,
+    /// each layer weighing the same.
+    public func meanDeadFraction(epoch: Int) -> Double {
+        let layers = deadFractions[epoch]
+        return layers.isEmpty ? 0 : layers.reduce(0, +) / Double(layers.count)
+    }
+
+    /// The dead fraction after the last completed epoch, averaged over the hidden layers.
+    public var finalMeanDeadFraction: Double { meanDeadFraction(epoch: deadFractions.count - 1) }
+
+    /// The inactive fraction after training, averaged over the hidden layers.
+    public var finalMeanInactiveFraction: Double {
+        finalActivity.isEmpty ? 0 : finalActivity.map(\.inactiveFraction).reduce(0, +) / Double(finalActivity.count)
+    }
+
     private enum CodingKeys: String, CodingKey {
-        case activation, seed, activity, slopes, divergence
+        case activation, seed, slopes, divergence
         case learningRate = "learning_rate"
+        case deadFractions = "dead_fractions"
+        case initialActivity = "initial_activity"
+        case finalActivity = "final_activity"
         case validationAccuracy = "validation_accuracy"
     }
 }

@@ -5,119 +5,110 @@ import Networks
 /// signal for negative inputs: fewer units that never receive a gradient than with plain
 /// ReLU" (Maas, Hannun & Ng 2013; He et al. 2015).
 ///
-/// The same MLP is trained with ReLU, leaky ReLU and PReLU at several Adam learning rates;
-/// after each epoch (and at initialisation) every hidden layer's dead and inactive fractions
-/// (``UnitActivity``) are measured on a fixed probe batch, and PReLU's learned slopes are
-/// kept.
+/// The same MLP is trained side by side (``SideBySideRunner``) with ReLU, leaky ReLU and
+/// PReLU at several Adam learning rates. Every hidden layer's dead fraction is measured on a
+/// fixed probe batch at initialisation and after each epoch (the trainer's probe, the same
+/// definition as ``UnitActivity``), the inactive fraction at initialisation and at the end,
+/// and PReLU's learned slopes are kept.
 public enum DeadUnitsExperiment {
     /// The name of the command and of its files (`dead-units.json`, `dead-units-*.svg`).
     public static let name = "dead-units"
 
-    /// Runs every (activation, rate, seed), writes the plots, the CSV table and
-    /// `dead-units.json` into `output`, and returns the document.
-    /// - Throws: ``ExperimentError`` for an impossible configuration, a failed run or a file
-    ///   that cannot be written.
+    /// The registry's entry.
+    public static let registration = RegisteredExperiment(
+        name: name, summary: "dead units per layer and epoch for ReLU, leaky ReLU and PReLU at several rates; PReLU slopes",
+        run: { context in try run(context) })
+
+    /// Runs the short or long version (as `context` says) and writes `dead-units.json`, its
+    /// CSV table and plots.
+    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory, a failed run).
+    @discardableResult
+    public static func run(_ context: ExperimentContext) throws(ExperimentError) -> ExperimentDocument<DeadUnitsResults> {
+        let configuration = context.full ? DeadUnitsConfiguration.full(seeds: context.seeds) : .short(seeds: context.seeds)
+        let data = try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+        return try run(context, configuration: configuration, data: data)
+    }
+
+    /// Runs `configuration` on `data`, writes the files into the context's output, and
+    /// returns the document.
+    /// - Throws: as ``run(_:)``.
+    @discardableResult
     public static func run(
-        configuration: DeadUnitsConfiguration, data: ClassificationSubset, output: ExperimentOutput,
-        progress: @escaping ExperimentProgressHandler = { _, _ in }
+        _ context: ExperimentContext, configuration: DeadUnitsConfiguration, data: ExperimentData
     ) throws(ExperimentError) -> ExperimentDocument<DeadUnitsResults> {
-        let started = MonotonicSeconds.now
-        let results = try measure(configuration: configuration, data: data, progress: progress)
-        let figures = try DeadUnitsFigures.write(results, to: output)
+        let started = ProgressTask.now()
+        let results = try measure(configuration: configuration, data: data, progress: context.progress)
+        let figures = try DeadUnitsFigures.write(results, to: context.output)
+        var settings = context.commonSettings.merging(settings(configuration)) { _, mine in mine }
+        settings["data"] = data.description
         let document = ExperimentDocument(
-            experiment: name, title: "Dead units: ReLU against its leaky variants",
-            summary: summary(configuration), settings: settings(configuration, data: data),
-            claims: [DeadUnitsVerdict.claim(results)], figures: figures,
-            tables: DeadUnitsFigures.tables(results), wallSeconds: MonotonicSeconds.now - started,
-            results: results)
-        try output.write(document)
+            experiment: name, title: "Dead units: ReLU against its leaky variants", summary: summary(configuration),
+            settings: settings, claims: [DeadUnitsVerdict.claim(results)], figures: figures,
+            tables: DeadUnitsFigures.tables(results), wallSeconds: ProgressTask.now() - started, results: results)
+        try context.output.write(document)
         return document
     }
 
-    /// Trains and measures every run, without writing anything.
+    /// Trains and measures every run, without writing anything. Runs are ordered by
+    /// activation, then rate, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible
     ///   configuration, ``ExperimentError/failed(experiment:reason:)`` for a failed run.
     public static func measure(
-        configuration: DeadUnitsConfiguration, data: ClassificationSubset,
-        progress: @escaping ExperimentProgressHandler = { _, _ in }
+        configuration: DeadUnitsConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
     ) throws(ExperimentError) -> DeadUnitsResults {
         try validate(configuration)
         let activations = try ActivationLineup.parse(configuration.activations)
-        let probe = data.training.subset(Array(0..<Swift.min(configuration.probeSamples, data.training.count)))
-        var runs: [PerceptronRun] = []
+        let budget = TrialBudget(
+            hiddenSizes: configuration.hiddenSizes, epochs: configuration.epochs,
+            batchSize: configuration.batchSize, probeSize: configuration.probeSamples)
+        var trials: [Trial] = []
         for activation in activations {
             for rate in configuration.learningRates {
                 for seed in configuration.seeds {
-                    runs.append(PerceptronRun(
-                        hiddenActivation: activation, hiddenSizes: configuration.hiddenSizes,
-                        initialization: .standard(for: activation),
-                        // Validated above: every rate is finite and > 0.
-                        optimizer: try! OptimizerConfiguration(kind: .adam, learningRate: rate),
-                        epochs: configuration.epochs, batchSize: configuration.batchSize, seed: seed,
-                        probeSize: configuration.probeSamples))
+                    // Validated above: every rate is finite and > 0.
+                    let optimizer = NamedOptimizer(
+                        name: "adam", configuration: try! OptimizerConfiguration(kind: .adam, learningRate: rate))
+                    trials.append(Trial(
+                        activation: activation, seed: seed, optimizer: optimizer,
+                        initialization: .standard(for: activation)))
                 }
             }
         }
-        let sampleCost = Double(data.training.count * configuration.epochs)
-        let ledger = WorkLedger(
-            totalCost: runs.reduce(0) { $0 + $1.multiplyAddsPerSample(inputSize: data.training.featureCount) * sampleCost }, report: progress)
-        var records: [DeadUnitsRun] = []
-        for run in runs {
-            let cost = run.multiplyAddsPerSample(inputSize: data.training.featureCount) * sampleCost
-            let status = "\(run.hiddenActivation) rate \(run.optimizer.learningRate) seed \(run.seed)"
-            records.append(try measure(run, data: data, probe: probe.features) { share in
-                ledger.update(runCost: cost, share: share, status: status)
-            })
-            ledger.finish(runCost: cost, status: status)
-        }
-        return DeadUnitsResults(configuration: configuration, runs: records)
-    }
-
-    private static func measure(
-        _ run: PerceptronRun, data: ClassificationSubset, probe: Matrix<Float>, share: @escaping (Double) -> Void
-    ) throws(ExperimentError) -> DeadUnitsRun {
-        var activity: [EpochActivity] = []
-        var probeError: NetworkError?
-        let outcome = try run.train(
-            on: data, experiment: name,
-            initialized: { model throws(ExperimentError) in
-                activity.append(EpochActivity(epoch: 0, layers: try measureActivity(model, probe)))
-            },
-            epochEnded: { model, record in
-                do throws(NetworkError) {
-                    activity.append(EpochActivity(epoch: record.epoch, layers: try UnitActivity.measure(model, inputs: probe)))
-                } catch {
-                    probeError = error
-                }
-            },
-            batchFinished: { step in
-                share((Double(step.epoch - 1) + Double(step.batch) / Double(step.batchesPerEpoch)) / Double(step.epochs))
-            })
-        if let probeError { throw .failed(experiment: name, reason: probeError.description) }
-        var accuracy: Double?
-        if outcome.divergence == nil {
+        let probe = data.training.features.rows(0..<Swift.min(configuration.probeSamples, data.training.count))
+        let runner = SideBySideRunner(data: data, budget: budget)
+        // The runner calls `inspect` for each trial in order: once initialised, once trained.
+        var initial: [[UnitActivity]] = [], final: [[UnitActivity]] = [], slopes: [[[Double]]] = []
+        var failure: String?
+        let task = progress.start(name, totalWork: runner.workUnits(trials))
+        let results = try runner.run(trials, progress: task) { _, model, moment in
             do {
-                accuracy = try outcome.model.evaluate(data.validation).accuracy
+                switch moment {
+                case .initialized:
+                    initial.append(try UnitActivity.measure(model, inputs: probe))
+                case .trained:
+                    final.append(try UnitActivity.measure(model, inputs: probe))
+                    let store = model.parameters
+                    slopes.append(store.layout.parameters.filter { $0.name.hasSuffix(".slopes") }.map { info in
+                        store.values(of: info).map(Double.init)
+                    })
+                }
             } catch {
-                throw .failed(experiment: name, reason: error.description)
+                failure = failure ?? "\(error)"
             }
         }
-        let store = outcome.model.parameters
-        let slopes = store.layout.parameters.filter { $0.name.hasSuffix(".slopes") }.map { info in
-            store.values(of: info).map(Double.init)
+        task.finish(status: "\(trials.count) runs")
+        if let failure { throw .failed(experiment: name, reason: failure) }
+        let runs = results.indices.map { index in
+            let result = results[index]
+            return DeadUnitsRun(
+                activation: result.activation, learningRate: trials[index].optimizer.configuration.learningRate,
+                seed: result.seed,
+                deadFractions: [initial[index].map(\.deadFraction)] + result.records.map { $0.deadUnitFractions.map(\.value) },
+                initialActivity: initial[index], finalActivity: final[index],
+                validationAccuracy: result.divergence == nil ? result.records.last?.validationAccuracy : nil,
+                slopes: slopes[index], divergence: result.divergence)
         }
-        return DeadUnitsRun(
-            activation: run.hiddenActivation.description, learningRate: run.optimizer.learningRate,
-            seed: run.seed, activity: activity, validationAccuracy: accuracy, slopes: slopes,
-            divergence: outcome.divergence)
-    }
-
-    private static func measureActivity(_ model: Sequential<Float>, _ probe: Matrix<Float>) throws(ExperimentError) -> [UnitActivity] {
-        do {
-            return try UnitActivity.measure(model, inputs: probe)
-        } catch {
-            throw .failed(experiment: name, reason: error.description)
-        }
+        return DeadUnitsResults(configuration: configuration, runs: runs)
     }
 
     private static func validate(_ configuration: DeadUnitsConfiguration) throws(ExperimentError) {
@@ -144,24 +135,21 @@ public enum DeadUnitsExperiment {
             \(configuration.trainingSamples) Fashion-MNIST images, \(configuration.seeds.count) seeds. \
             A unit is dead when its output is exactly 0 for all \(configuration.probeSamples) probe images \
             (it then passes no gradient), inactive when its input is ≤ 0 for all of them (a leaky unit \
-            there still learns). The curves show both, averaged over the hidden layers, from \
-            initialisation (epoch 0). \(DeadUnitsVerdict.rule)
+            there still learns). The curves show the dead units averaged over the hidden layers, from \
+            initialisation (epoch 0); the table adds the inactive ones. \(DeadUnitsVerdict.rule)
             """
     }
 
-    private static func settings(_ configuration: DeadUnitsConfiguration, data: ClassificationSubset) -> [String: String] {
+    private static func settings(_ configuration: DeadUnitsConfiguration) -> [String: String] {
         [
             "activations": configuration.activations.joined(separator: ","),
-            "learning_rates": configuration.learningRates.map { "\($0)" }.joined(separator: ","),
-            "hidden_sizes": configuration.hiddenSizes.map(String.init).joined(separator: ","),
-            "seeds": configuration.seeds.map(String.init).joined(separator: ","),
+            "learning rates": configuration.learningRates.map { "\($0)" }.joined(separator: ","),
+            "architecture": "784-" + configuration.hiddenSizes.map(String.init).joined(separator: "-") + "-10",
             "epochs": String(configuration.epochs),
-            "batch_size": String(configuration.batchSize),
-            "optimizer": "adam (β₁ 0.9, β₂ 0.999, ε 1e-8)",
-            "initialization": "He normal (negative slope of the activation)",
-            "probe_samples": String(configuration.probeSamples),
-            "data": data.origin,
-            "threads": String(Parallelism.threadCount),
+            "batch size": String(configuration.batchSize),
+            "optimizer": "Adam (β₁ 0.9, β₂ 0.999, ε 1e-8)",
+            "initialization": "He normal (gain for the negative slope), biases 0",
+            "probe samples": String(configuration.probeSamples),
         ]
     }
 }

@@ -10,18 +10,16 @@ enum DeadUnitsFigures {
         let curvesFile = "\(DeadUnitsExperiment.name)-curves.svg"
         let slopesFile = "\(DeadUnitsExperiment.name)-slopes.svg"
         var panels: [SmallMultiples.Panel] = []
-        for inactive in [false, true] {
-            for rate in configuration.learningRates {
-                panels.append(.line(try curveChart(results, learningRate: rate, inactive: inactive)))
-            }
+        for rate in configuration.learningRates {
+            panels.append(.line(try curveChart(results, learningRate: rate)))
         }
         let grid = SmallMultiples(
-            title: "Silent hidden units during training",
-            subtitle: "top: dead (output 0 on every probe image); bottom: inactive (input ≤ 0 on every one); mean of layers and \(configuration.seeds.count) seeds, band min–max",
-            panels: panels, columns: configuration.learningRates.count, sharesYRange: false)
+            title: "Dead hidden units during training",
+            subtitle: "output 0 on every probe image; mean of layers and \(configuration.seeds.count) seeds, band min–max",
+            panels: panels, columns: configuration.learningRates.count, sharesYRange: true)
         var figures = [FigureReference(
             file: curvesFile,
-            caption: "Percentage of hidden units that are dead (top row) or inactive (bottom row) after each epoch, one column per Adam learning rate; epoch 0 is the initialisation.")]
+            caption: "Percentage of hidden units that are dead (output exactly 0 for every probe image) after each epoch, one panel per Adam learning rate; epoch 0 is the initialisation.")]
         do {
             try grid.write(toFile: output.path(curvesFile))
         } catch {
@@ -48,19 +46,19 @@ enum DeadUnitsFigures {
         return figures
     }
 
-    private static func curveChart(_ results: DeadUnitsResults, learningRate: Double, inactive: Bool) throws(ExperimentError) -> LineChart {
+    private static func curveChart(_ results: DeadUnitsResults, learningRate: Double) throws(ExperimentError) -> LineChart {
         var series: [LineSeries] = []
         for activation in results.configuration.activations {
             let runs = results.runs(activation: activation, learningRate: learningRate)
-            let epochs = runs.map(\.activity.count).min() ?? 0
+            let epochs = runs.map(\.deadFractions.count).min() ?? 0
             guard epochs > 0 else { continue }
             let columns = (0..<epochs).map { epoch in
-                runs.map { 100 * (inactive ? $0.activity[epoch].meanInactiveFraction : $0.activity[epoch].meanDeadFraction) }
+                runs.map { 100 * $0.meanDeadFraction(epoch: epoch) }
             }
             do {
                 series.append(try LineSeries(
                     name: activation, x: (0..<epochs).map(Double.init),
-                    y: columns.map { SeedSpread($0).mean },
+                    y: columns.map { SeedStatistics($0).mean },
                     band: LineSeries.Band(lower: columns.map { $0.min()! }, upper: columns.map { $0.max()! })))
             } catch {
                 throw .failed(experiment: DeadUnitsExperiment.name, reason: error.description)
@@ -69,7 +67,7 @@ enum DeadUnitsFigures {
         return LineChart(
             title: String(format: "Adam rate %g", learningRate),
             xAxis: Axis("epoch"),
-            yAxis: Axis(inactive ? "inactive units" : "dead units", unit: "%", includesZero: true),
+            yAxis: Axis("dead units", unit: "%", includesZero: true),
             series: series)
     }
 
@@ -80,13 +78,12 @@ enum DeadUnitsFigures {
         for rate in configuration.learningRates {
             for activation in configuration.activations {
                 let runs = results.runs(activation: activation, learningRate: rate)
-                let finals = runs.compactMap(\.activity.last)
-                guard !finals.isEmpty else { continue }
-                let dead = SeedSpread(finals.map { 100 * $0.meanDeadFraction })
-                let inactive = SeedSpread(finals.map { 100 * $0.meanInactiveFraction })
-                let accuracy = SeedSpread(runs.map { 100 * ($0.validationAccuracy ?? 0) })
-                let perLayer = finals.first!.layers.indices.map { layer in
-                    String(format: "%.1f", SeedSpread(finals.map { 100 * $0.layers[layer].deadFraction }).mean)
+                guard !runs.isEmpty else { continue }
+                let dead = SeedStatistics(runs.map { 100 * $0.finalMeanDeadFraction })
+                let inactive = SeedStatistics(runs.map { 100 * $0.finalMeanInactiveFraction })
+                let accuracy = SeedStatistics(runs.map { 100 * ($0.validationAccuracy ?? 0) })
+                let perLayer = runs[0].finalActivity.indices.map { layer in
+                    String(format: "%.1f", SeedStatistics(runs.map { 100 * $0.finalActivity[layer].deadFraction }).mean)
                 }.joined(separator: " / ")
                 rows.append([
                     String(format: "%g", rate), activation,

@@ -18,8 +18,8 @@ public enum DeadUnitsVerdict {
     /// The mean over seeds of the final layer-averaged dead fraction of (activation, rate);
     /// nil without runs.
     public static func finalDeadFraction(_ results: DeadUnitsResults, activation: String, learningRate: Double) -> Double? {
-        let finals = results.runs(activation: activation, learningRate: learningRate).compactMap { $0.activity.last?.meanDeadFraction }
-        return finals.isEmpty ? nil : SeedSpread(finals).mean
+        let finals = results.runs(activation: activation, learningRate: learningRate).map(\.finalMeanDeadFraction)
+        return finals.isEmpty ? nil : SeedStatistics(finals).mean
     }
 
     /// The claim, from `results` (which must contain `relu`, `leaky:0.01` and `prelu` runs;

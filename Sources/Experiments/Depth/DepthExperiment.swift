@@ -1,130 +1,131 @@
 import Activations
 import Networks
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// `rectifier experiment depth`: claim 2 of issue 6, "it allows deeper networks to be trained
 /// efficiently" (Glorot, Bordes & Bengio 2011).
 ///
-/// Plain MLPs of each depth and activation are trained with the same data, width, optimiser
-/// and budget, from the usual initialisation of their activation (He for the rectifiers and
-/// softplus, Glorot for sigmoid and tanh). Each run records its training loss after the
-/// budget and the gradient norm of every Dense layer at initialisation and after training.
+/// Plain MLPs of each depth and activation are trained side by side (``SideBySideRunner``)
+/// with the same data, width, optimiser and budget, from the usual initialisation of their
+/// activation (He for the rectifiers and softplus, Glorot for sigmoid and tanh). Each run
+/// records its training loss after the budget and the gradient norm of every Dense layer at
+/// initialisation and after training.
 public enum DepthExperiment {
     /// The name of the command and of its files (`depth.json`, `depth-*.svg`).
     public static let name = "depth"
 
-    /// Runs every (activation, depth, seed), writes the plots, the CSV tables and
-    /// `depth.json` into `output`, and returns the document. Cost: O(seeds · activations ·
-    /// Σ depth · width² · samples · epochs).
-    /// - Throws: ``ExperimentError`` for an impossible configuration, unreadable data or a
-    ///   file that cannot be written.
+    /// The registry's entry.
+    public static let registration = RegisteredExperiment(
+        name: name, summary: "plain MLPs of 2–32 hidden layers per activation: loss after a budget, gradient norm per layer",
+        run: { context in try run(context) })
+
+    /// Runs the short or long version (as `context` says) and writes `depth.json`, its CSV
+    /// table and plots.
+    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory, a failed run).
+    @discardableResult
+    public static func run(_ context: ExperimentContext) throws(ExperimentError) -> ExperimentDocument<DepthResults> {
+        let configuration = context.full ? DepthConfiguration.full(seeds: context.seeds) : .short(seeds: context.seeds)
+        let data = try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+        return try run(context, configuration: configuration, data: data)
+    }
+
+    /// Runs `configuration` on `data`, writes the files into the context's output, and
+    /// returns the document. Cost: O(seeds · activations · Σ depth · width² · samples · epochs).
+    /// - Throws: as ``run(_:)``.
+    @discardableResult
     public static func run(
-        configuration: DepthConfiguration, data: ClassificationSubset, output: ExperimentOutput,
-        progress: @escaping ExperimentProgressHandler = { _, _ in }
+        _ context: ExperimentContext, configuration: DepthConfiguration, data: ExperimentData
     ) throws(ExperimentError) -> ExperimentDocument<DepthResults> {
-        let started = MonotonicSeconds.now
-        let results = try measure(configuration: configuration, data: data, progress: progress)
-        let figures = try DepthFigures.write(results, to: output)
+        let started = ProgressTask.now()
+        let results = try measure(configuration: configuration, data: data, progress: context.progress)
+        let figures = try DepthFigures.write(results, to: context.output)
+        var settings = context.commonSettings.merging(settings(configuration)) { _, mine in mine }
+        settings["data"] = data.description
         let document = ExperimentDocument(
-            experiment: name, title: "Depth: training deep plain networks",
-            summary: summary(configuration), settings: settings(configuration, data: data),
-            claims: DepthVerdict.claims(results), figures: figures, tables: DepthFigures.tables(results),
-            wallSeconds: MonotonicSeconds.now - started, results: results)
-        try output.write(document)
+            experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
+            settings: settings, claims: DepthVerdict.claims(results), figures: figures,
+            tables: DepthFigures.tables(results), wallSeconds: ProgressTask.now() - started, results: results)
+        try context.output.write(document)
         return document
     }
 
-    /// Trains and measures every run, without writing anything.
+    /// Trains and measures every run, without writing anything. Runs are ordered by
+    /// activation, then depth, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible
     ///   configuration, ``ExperimentError/failed(experiment:reason:)`` when a run fails for a
-    ///   reason other than divergence.
+    ///   reason other than divergence (a diverged run is recorded, not thrown).
     public static func measure(
-        configuration: DepthConfiguration, data: ClassificationSubset,
-        progress: @escaping ExperimentProgressHandler = { _, _ in }
+        configuration: DepthConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
     ) throws(ExperimentError) -> DepthResults {
         try validate(configuration)
         let activations = try ActivationLineup.parse(configuration.activations)
-        let plan = activations.flatMap { activation in
-            configuration.depths.flatMap { depth in configuration.seeds.map { (activation, depth, $0) } }
+        let budget = TrialBudget(
+            hiddenSizes: [configuration.width], epochs: configuration.epochs, batchSize: configuration.batchSize,
+            probeSize: configuration.probeSamples)
+        let optimizer = NamedOptimizer(
+            name: "sgd-momentum",
+            // Validated above: the rate is > 0 and the momentum in [0, 1).
+            configuration: try! OptimizerConfiguration(
+                kind: .sgd(momentum: configuration.momentum, nesterov: false), learningRate: configuration.learningRate))
+        let trials = activations.flatMap { activation in
+            configuration.depths.flatMap { depth in
+                configuration.seeds.map { seed in
+                    Trial(
+                        activation: activation, seed: seed, optimizer: optimizer,
+                        hiddenSizes: Array(repeating: configuration.width, count: depth),
+                        initialization: .standard(for: activation))
+                }
+            }
         }
-        let runs = plan.map { activation, depth, seed in
-            PerceptronRun(
-                hiddenActivation: activation,
-                hiddenSizes: Array(repeating: configuration.width, count: depth),
-                initialization: .standard(for: activation),
-                // Validated above: the rate is > 0 and the momentum in [0, 1).
-                optimizer: try! OptimizerConfiguration(
-                    kind: .sgd(momentum: configuration.momentum, nesterov: false),
-                    learningRate: configuration.learningRate),
-                epochs: configuration.epochs, batchSize: configuration.batchSize, seed: seed,
-                probeSize: configuration.probeSamples)
+        let runner = SideBySideRunner(data: data, budget: budget)
+        let costs = trials.map { $0.multiplyAddsPerSample(budget: budget, inputSize: data.training.featureCount) }
+        let task = progress.start(name, totalWork: costs.reduce(0, +))
+        var runs: [DepthRun] = []
+        for (trial, cost) in zip(trials, costs) {
+            runs.append(try measure(trial, runner: runner, probeSamples: configuration.probeSamples))
+            task.advance(by: cost, status: "\(trial.activation) depth \(trial.hiddenSizes!.count) seed \(trial.seed)")
         }
-        let sampleCost = Double(data.training.count * configuration.epochs)
-        let ledger = WorkLedger(
-            totalCost: runs.reduce(0) { $0 + $1.multiplyAddsPerSample(inputSize: data.training.featureCount) * sampleCost }, report: progress)
-        var records: [DepthRun] = []
-        for run in runs {
-            let cost = run.multiplyAddsPerSample(inputSize: data.training.featureCount) * sampleCost
-            let status = "\(run.hiddenActivation) depth \(run.hiddenSizes.count) seed \(run.seed)"
-            records.append(try measure(run, data: data, probeSamples: configuration.probeSamples) { share in
-                ledger.update(runCost: cost, share: share, status: status)
-            })
-            ledger.finish(runCost: cost, status: status)
-        }
-        return DepthResults(configuration: configuration, runs: records)
+        task.finish(status: "\(runs.count) runs")
+        return DepthResults(configuration: configuration, runs: runs)
     }
 
-    private static func measure(
-        _ run: PerceptronRun, data: ClassificationSubset, probeSamples: Int, share: @escaping (Double) -> Void
-    ) throws(ExperimentError) -> DepthRun {
-        let started = MonotonicSeconds.now
-        var initialNorms: [Double] = []
-        let outcome = try run.train(
-            on: data, experiment: name,
-            initialized: { model throws(ExperimentError) in
-                initialNorms = try denseGradientNorms(model, data: data, probeSamples: probeSamples)
-            },
-            batchFinished: { step in
-                share((Double(step.epoch - 1) + Double(step.batch) / Double(step.batchesPerEpoch)) / Double(step.epochs))
-            })
-        var trainingLoss: Double?, accuracy: Double?, finalNorms: [Double]?
-        if outcome.divergence == nil {
+    private static func measure(_ trial: Trial, runner: SideBySideRunner, probeSamples: Int) throws(ExperimentError) -> DepthRun {
+        let started = ProgressTask.now()
+        var initialNorms: [Double] = [], finalNorms: [Double] = [], trainingLoss = 0.0
+        var failure: String?
+        let result = try runner.run([trial]) { _, model, moment in
             do {
-                trainingLoss = try outcome.model.evaluate(data.training).loss
-                accuracy = try outcome.model.evaluate(data.validation).accuracy
+                switch moment {
+                case .initialized:
+                    initialNorms = try denseGradientNorms(model, data: runner.data, probeSamples: probeSamples)
+                case .trained:
+                    finalNorms = try denseGradientNorms(model, data: runner.data, probeSamples: probeSamples)
+                    trainingLoss = try model.evaluate(runner.data.training).loss
+                }
             } catch {
-                throw .failed(experiment: name, reason: error.description)
+                failure = "\(error)"
             }
-            finalNorms = try denseGradientNorms(outcome.model, data: data, probeSamples: probeSamples)
-        }
+        }[0]
+        if let failure { throw .failed(experiment: name, reason: failure) }
+        let finished = result.divergence == nil
         return DepthRun(
-            activation: run.hiddenActivation.description, depth: run.hiddenSizes.count, seed: run.seed,
-            trainingLoss: trainingLoss, validationAccuracy: accuracy,
-            epochLosses: outcome.records.map(\.trainLoss), gradientNormsAtInitialisation: initialNorms,
-            gradientNormsAfterTraining: finalNorms, divergence: outcome.divergence,
-            seconds: MonotonicSeconds.now - started)
+            activation: result.activation, depth: result.hiddenSizes.count, seed: result.seed,
+            trainingLoss: finished ? trainingLoss : nil,
+            validationAccuracy: finished ? result.records.last?.validationAccuracy : nil,
+            epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initialNorms,
+            gradientNormsAfterTraining: finished ? finalNorms : nil, divergence: result.divergence,
+            seconds: ProgressTask.now() - started)
     }
 
     /// The gradient norms of the Dense layers only (a PReLU layer's slopes are left out).
     private static func denseGradientNorms(
-        _ model: Sequential<Float>, data: ClassificationSubset, probeSamples: Int
-    ) throws(ExperimentError) -> [Double] {
-        let norms: [LayerStatistic]
-        do {
-            norms = try LayerGradientNorms.measure(model, on: data.training, samples: probeSamples)
-        } catch {
-            throw .failed(experiment: name, reason: error.description)
-        }
-        let denseNames = Set(model.architecture.layers.indices.filter {
-            if case .dense = model.architecture.layers[$0] { return true }
-            return false
-        }.map { "layers.\($0)" })
-        return norms.filter { denseNames.contains($0.layer) }.map(\.value)
+        _ model: Sequential<Float>, data: ExperimentData, probeSamples: Int
+    ) throws(NetworkError) -> [Double] {
+        let norms = try LayerGradientNorms.measure(model, on: data.training, samples: probeSamples)
+        let layers = model.architecture.layers
+        return norms.filter { norm in
+            guard let index = Int(norm.layer.dropFirst("layers.".count)), case .dense = layers[index] else { return false }
+            return true
+        }.map(\.value)
     }
 
     private static func validate(_ configuration: DepthConfiguration) throws(ExperimentError) {
@@ -158,18 +159,16 @@ public enum DepthExperiment {
             """
     }
 
-    private static func settings(_ configuration: DepthConfiguration, data: ClassificationSubset) -> [String: String] {
+    private static func settings(_ configuration: DepthConfiguration) -> [String: String] {
         [
             "depths": configuration.depths.map(String.init).joined(separator: ","),
             "width": String(configuration.width),
             "activations": configuration.activations.joined(separator: ","),
-            "seeds": configuration.seeds.map(String.init).joined(separator: ","),
             "epochs": String(configuration.epochs),
-            "batch_size": String(configuration.batchSize),
-            "optimizer": "sgd momentum \(configuration.momentum), rate \(configuration.learningRate)",
-            "probe_samples": String(configuration.probeSamples),
-            "data": data.origin,
-            "threads": String(Parallelism.threadCount),
+            "batch size": String(configuration.batchSize),
+            "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
+            "initialization": "He normal (rectifiers, softplus), Glorot normal (sigmoid, tanh), biases 0",
+            "probe samples": String(configuration.probeSamples),
         ]
     }
 }

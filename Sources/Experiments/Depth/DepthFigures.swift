@@ -16,7 +16,7 @@ enum DepthFigures {
             values: configuration.activations.map { activation in
                 configuration.depths.map { depth in
                     let losses = DepthVerdict.verdictLosses(results, activation: activation, depth: depth)
-                    return losses.isEmpty ? .nan : SeedSpread(losses).mean
+                    return losses.isEmpty ? .nan : SeedStatistics(losses).mean
                 }
             },
             rowAxisLabel: "activation", columnAxisLabel: "hidden layers (width \(configuration.width))",
@@ -86,7 +86,7 @@ enum DepthFigures {
                 let losses = DepthVerdict.verdictLosses(results, activation: activation, depth: depth)
                 let accuracies = runs.map { $0.validationAccuracy ?? 0 }
                 guard !losses.isEmpty else { continue }
-                let loss = SeedSpread(losses), accuracy = SeedSpread(accuracies)
+                let loss = SeedStatistics(losses), accuracy = SeedStatistics(accuracies)
                 let ratio = DepthVerdict.firstToLastRatio(results, activation, depth)
                 rows.append([
                     activation, String(depth),

@@ -39,7 +39,7 @@ public enum DepthVerdict {
     public static func deepestTrainedDepth(_ results: DepthResults, activation: String) -> Int? {
         results.configuration.depths.sorted().last { depth in
             let losses = verdictLosses(results, activation: activation, depth: depth)
-            return !losses.isEmpty && SeedSpread(losses).mean <= chanceLoss / 2
+            return !losses.isEmpty && SeedStatistics(losses).mean <= chanceLoss / 2
         }
     }
 
@@ -91,12 +91,12 @@ public enum DepthVerdict {
         return exp(ratios.map { log($0) }.reduce(0, +) / Double(ratios.count))
     }
 
-    private static func spread(_ results: DepthResults, _ activation: String, _ depth: Int) -> SeedSpread? {
+    private static func spread(_ results: DepthResults, _ activation: String, _ depth: Int) -> SeedStatistics? {
         let losses = verdictLosses(results, activation: activation, depth: depth)
-        return losses.isEmpty ? nil : SeedSpread(losses)
+        return losses.isEmpty ? nil : SeedStatistics(losses)
     }
 
-    private static func format(_ spread: SeedSpread) -> String {
+    private static func format(_ spread: SeedStatistics) -> String {
         String(format: "%.3f ± %.3f", spread.mean, spread.standardDeviation)
     }
 

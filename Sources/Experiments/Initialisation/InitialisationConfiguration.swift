@@ -50,7 +50,7 @@ public struct InitialisationRun: Codable, Equatable, Sendable {
     public let seed: UInt64
     /// The validation accuracy after the budget, in [0, 1]; 0.1 (chance) for a diverged run.
     public let validationAccuracy: Double
-    /// The mean cross-entropy on the training samples after the budget; nil when diverged.
+    /// The mean training loss of the last epoch (measured while learning); nil when diverged.
     public let trainingLoss: Double?
     /// Whether ``validationAccuracy`` reached the target.
     public let reachedTarget: Bool

@@ -15,82 +15,83 @@ public enum InitialisationExperiment {
     /// Accuracy recorded for a run that diverged: chance among ten classes.
     public static let chanceAccuracy = 0.1
 
-    /// Runs the grid, writes the plots, the CSV table and `initialisation.json` into
-    /// `output`, and returns the document.
-    /// - Throws: ``ExperimentError`` for an impossible configuration, a failed run or a file
-    ///   that cannot be written.
+    /// The registry's entry.
+    public static let registration = RegisteredExperiment(
+        name: name, summary: "init scales ×0.25…×4 of He/Glorot × seeds: share of runs reaching a target, spread of accuracy",
+        run: { context in try run(context) })
+
+    /// Runs the short or long version (as `context` says) and writes `initialisation.json`,
+    /// its CSV table and plots.
+    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory, a failed run).
+    @discardableResult
+    public static func run(_ context: ExperimentContext) throws(ExperimentError) -> ExperimentDocument<InitialisationResults> {
+        let configuration = context.full
+            ? InitialisationConfiguration.full(seeds: context.seeds) : .short(seeds: context.seeds)
+        let data = try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+        return try run(context, configuration: configuration, data: data)
+    }
+
+    /// Runs the grid of `configuration` on `data`, writes the files into the context's
+    /// output, and returns the document.
+    /// - Throws: as ``run(_:)``.
+    @discardableResult
     public static func run(
-        configuration: InitialisationConfiguration, data: ClassificationSubset, output: ExperimentOutput,
-        progress: @escaping ExperimentProgressHandler = { _, _ in }
+        _ context: ExperimentContext, configuration: InitialisationConfiguration, data: ExperimentData
     ) throws(ExperimentError) -> ExperimentDocument<InitialisationResults> {
-        let started = MonotonicSeconds.now
-        let results = try measure(configuration: configuration, data: data, progress: progress)
-        let figures = try InitialisationFigures.write(results, to: output)
+        let started = ProgressTask.now()
+        let results = try measure(configuration: configuration, data: data, progress: context.progress)
+        let figures = try InitialisationFigures.write(results, to: context.output)
+        var settings = context.commonSettings.merging(settings(configuration)) { _, mine in mine }
+        settings["data"] = data.description
         let document = ExperimentDocument(
             experiment: name, title: "Initialisation: sensitivity to the scale of the initial weights",
-            summary: summary(configuration), settings: settings(configuration, data: data),
-            claims: [InitialisationVerdict.claim(results)], figures: figures,
-            tables: InitialisationFigures.tables(results), wallSeconds: MonotonicSeconds.now - started,
-            results: results)
-        try output.write(document)
+            summary: summary(configuration), settings: settings, claims: [InitialisationVerdict.claim(results)],
+            figures: figures, tables: InitialisationFigures.tables(results),
+            wallSeconds: ProgressTask.now() - started, results: results)
+        try context.output.write(document)
         return document
     }
 
-    /// Trains every run of the grid, without writing anything.
+    /// Trains every run of the grid, without writing anything. Runs are ordered by
+    /// activation, then scale, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible
     ///   configuration, ``ExperimentError/failed(experiment:reason:)`` for a failed run.
     public static func measure(
-        configuration: InitialisationConfiguration, data: ClassificationSubset,
-        progress: @escaping ExperimentProgressHandler = { _, _ in }
+        configuration: InitialisationConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
     ) throws(ExperimentError) -> InitialisationResults {
         try validate(configuration)
         let activations = try ActivationLineup.parse(configuration.activations)
-        var runs: [PerceptronRun] = []
-        for activation in activations {
-            for scale in configuration.scales {
-                for seed in configuration.seeds {
-                    runs.append(PerceptronRun(
-                        hiddenActivation: activation, hiddenSizes: configuration.hiddenSizes,
-                        initialization: .standard(for: activation, scale: scale),
-                        // Validated above: the rate is > 0 and the momentum in [0, 1).
-                        optimizer: try! OptimizerConfiguration(
-                            kind: .sgd(momentum: configuration.momentum, nesterov: false),
-                            learningRate: configuration.learningRate),
-                        epochs: configuration.epochs, batchSize: configuration.batchSize, seed: seed,
-                        probeSize: 1))
+        let budget = TrialBudget(
+            hiddenSizes: configuration.hiddenSizes, epochs: configuration.epochs,
+            batchSize: configuration.batchSize, probeSize: 1)
+        let optimizer = NamedOptimizer(
+            name: "sgd-momentum",
+            // Validated above: the rate is > 0 and the momentum in [0, 1).
+            configuration: try! OptimizerConfiguration(
+                kind: .sgd(momentum: configuration.momentum, nesterov: false), learningRate: configuration.learningRate))
+        let trials = activations.flatMap { activation in
+            configuration.scales.flatMap { scale in
+                configuration.seeds.map { seed in
+                    Trial(
+                        activation: activation, seed: seed, optimizer: optimizer,
+                        initialization: .standard(for: activation, scale: scale))
                 }
             }
         }
-        let cost = runs.first.map { $0.multiplyAddsPerSample(inputSize: data.training.featureCount) * Double(data.training.count * configuration.epochs) } ?? 1
-        let ledger = WorkLedger(totalCost: cost * Double(runs.count), report: progress)
-        var records: [InitialisationRun] = []
-        for run in runs {
-            let status = "\(run.hiddenActivation) ×\(run.initialization.scale) seed \(run.seed)"
-            let outcome = try run.train(
-                on: data, experiment: name,
-                batchFinished: { step in
-                    ledger.update(
-                        runCost: cost,
-                        share: (Double(step.epoch - 1) + Double(step.batch) / Double(step.batchesPerEpoch)) / Double(step.epochs),
-                        status: status)
-                })
-            var accuracy = chanceAccuracy, loss: Double?
-            if outcome.divergence == nil {
-                do {
-                    loss = try outcome.model.evaluate(data.training).loss
-                    accuracy = try outcome.model.evaluate(data.validation).accuracy ?? chanceAccuracy
-                } catch {
-                    throw .failed(experiment: name, reason: error.description)
-                }
-            }
-            records.append(InitialisationRun(
-                activation: run.hiddenActivation.description, scale: run.initialization.scale,
-                scheme: run.initialization.schemeFamily, seed: run.seed, validationAccuracy: accuracy,
-                trainingLoss: loss, reachedTarget: accuracy >= configuration.targetAccuracy,
-                divergence: outcome.divergence))
-            ledger.finish(runCost: cost, status: status)
+        let runner = SideBySideRunner(data: data, budget: budget)
+        let task = progress.start(name, totalWork: runner.workUnits(trials))
+        let results = try runner.run(trials, progress: task)
+        task.finish(status: "\(trials.count) runs")
+        let runs = zip(trials, results).map { trial, result in
+            let finished = result.divergence == nil
+            let accuracy = finished ? result.records.last?.validationAccuracy ?? chanceAccuracy : chanceAccuracy
+            return InitialisationRun(
+                activation: result.activation, scale: result.initializationScale,
+                scheme: trial.initialization!.schemeFamily, seed: result.seed, validationAccuracy: accuracy,
+                trainingLoss: finished ? result.records.last?.trainLoss : nil,
+                reachedTarget: accuracy >= configuration.targetAccuracy, divergence: result.divergence)
         }
-        return InitialisationResults(configuration: configuration, runs: records)
+        return InitialisationResults(configuration: configuration, runs: runs)
     }
 
     private static func validate(_ configuration: InitialisationConfiguration) throws(ExperimentError) {
@@ -128,18 +129,16 @@ public enum InitialisationExperiment {
             """
     }
 
-    private static func settings(_ configuration: InitialisationConfiguration, data: ClassificationSubset) -> [String: String] {
+    private static func settings(_ configuration: InitialisationConfiguration) -> [String: String] {
         [
             "scales": configuration.scales.map { "\($0)" }.joined(separator: ","),
             "activations": configuration.activations.joined(separator: ","),
-            "hidden_sizes": configuration.hiddenSizes.map(String.init).joined(separator: ","),
-            "seeds": configuration.seeds.map(String.init).joined(separator: ","),
+            "architecture": "784-" + configuration.hiddenSizes.map(String.init).joined(separator: "-") + "-10",
             "epochs": String(configuration.epochs),
-            "batch_size": String(configuration.batchSize),
-            "optimizer": "sgd momentum \(configuration.momentum), rate \(configuration.learningRate)",
-            "target_accuracy": "\(configuration.targetAccuracy)",
-            "data": data.origin,
-            "threads": String(Parallelism.threadCount),
+            "batch size": String(configuration.batchSize),
+            "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
+            "initialization": "scale × (He normal for rectifiers and softplus, Glorot normal for sigmoid and tanh), biases 0",
+            "target accuracy": "\(configuration.targetAccuracy)",
         ]
     }
 }

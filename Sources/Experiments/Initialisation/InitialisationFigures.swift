@@ -22,7 +22,7 @@ enum InitialisationFigures {
                     results.runs(activation: activation, scale: scale).map { 100 * $0.validationAccuracy }
                 }
                 accuracySeries.append(try LineSeries(
-                    name: activation, x: scales, y: accuracies.map { SeedSpread($0).mean },
+                    name: activation, x: scales, y: accuracies.map { SeedStatistics($0).mean },
                     band: LineSeries.Band(lower: accuracies.map { $0.min()! }, upper: accuracies.map { $0.max()! })))
             }
             let success = LineChart(
@@ -61,7 +61,7 @@ enum InitialisationFigures {
             for scale in configuration.scales {
                 let runs = results.runs(activation: activation, scale: scale)
                 guard !runs.isEmpty else { continue }
-                let accuracy = SeedSpread(runs.map { 100 * $0.validationAccuracy })
+                let accuracy = SeedStatistics(runs.map { 100 * $0.validationAccuracy })
                 rows.append([
                     activation, String(format: "%g", scale), runs[0].scheme,
                     String(format: "%.1f ± %.1f", accuracy.mean, accuracy.standardDeviation),

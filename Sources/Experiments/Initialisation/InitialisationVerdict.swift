@@ -18,7 +18,7 @@ public enum InitialisationVerdict {
     public static func sensitivity(_ results: InitialisationResults, activation: String) -> Double? {
         let means = results.configuration.scales.compactMap { scale -> Double? in
             let accuracies = results.runs(activation: activation, scale: scale).map(\.validationAccuracy)
-            return accuracies.isEmpty ? nil : SeedSpread(accuracies).mean
+            return accuracies.isEmpty ? nil : SeedStatistics(accuracies).mean
         }
         guard let low = means.min(), let high = means.max() else { return nil }
         return high - low

@@ -47,6 +47,12 @@ public struct UnitActivity: Codable, Equatable, Sendable {
         return records
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case layer
+        case deadFraction = "dead_fraction"
+        case inactiveFraction = "inactive_fraction"
+    }
+
     /// The fraction of columns of `matrix` whose every entry satisfies `holds`.
     private static func fractionOfColumns<Scalar: ActivationScalar>(
         _ matrix: Matrix<Scalar>, where holds: (Scalar) -> Bool

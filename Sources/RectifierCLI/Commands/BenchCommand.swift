@@ -1,4 +1,5 @@
 import Activations
+import Experiments
 import ArgumentParser
 import Foundation
 

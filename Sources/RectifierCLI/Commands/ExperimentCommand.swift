@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 
 /// `rectifier experiment NAME …`: one subcommand per claim (see docs/EXPERIMENTS.md).
 struct ExperimentCommand: ParsableCommand {
@@ -6,10 +7,34 @@ struct ExperimentCommand: ParsableCommand {
         commandName: "experiment",
         abstract: "Measure one of the classic claims about rectifiers; writes DIR/NAME.json, CSV and plots.",
         subcommands: [
+            EfficiencyExperimentCommand.self,
+            CostExperimentCommand.self,
             ExperimentDepthCommand.self,
             ExperimentInitialisationCommand.self,
             ExperimentDeadUnitsCommand.self,
         ])
+}
+
+/// `rectifier experiment efficiency`: claims 1 and 7 (training error against epochs and time).
+struct EfficiencyExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "efficiency",
+        abstract: "Training error vs epochs and seconds for six activations; ReLU over tanh (claims 1, 7).")
+
+    @OptionGroup var options: ExperimentOptions
+
+    func run() throws { try options.run(EfficiencyExperiment.registration) }
+}
+
+/// `rectifier experiment cost`: claim 5 (ns/element, share of a training step).
+struct CostExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost",
+        abstract: "ns/element of each activation and its share of a training step (claim 5).")
+
+    @OptionGroup var options: ExperimentOptions
+
+    func run() throws { try options.run(CostExperiment.registration) }
 }
 
 /// The options every experiment takes.
@@ -33,5 +58,21 @@ struct ExperimentOptions: ParsableArguments {
         if seeds < 1 { throw ValidationError("--seeds \(seeds) is not allowed (≥ 1)") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
         if out.isEmpty { throw ValidationError("--out must name a directory") }
+    }
+
+    /// The context the options describe, reporting progress on the terminal.
+    func context() throws -> ExperimentContext {
+        try ExperimentContext(
+            outputDirectory: out, seeds: seeds, full: full, threads: threads, dataDirectory: data,
+            progress: TerminalProgress.reporter())
+    }
+
+    /// Runs `experiment` in the options' context, then rebuilds DIR/index.html and
+    /// DIR/summary.md from every experiment found in DIR.
+    func run(_ experiment: RegisteredExperiment) throws {
+        let context = try context()
+        try experiment.run(context)
+        let report = try Report.write(directory: out)
+        print("wrote \(context.output.path(experiment.name + ".json")) and \(report.html)")
     }
 }

@@ -1,4 +1,3 @@
-import Activations
 import ArgumentParser
 import Experiments
 
@@ -15,22 +14,5 @@ struct ExperimentDeadUnitsCommand: ParsableCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    func run() throws {
-        if let threads = options.threads { Parallelism.threadCount = threads }
-        let configuration = options.full
-            ? DeadUnitsConfiguration.full(seeds: options.seeds) : DeadUnitsConfiguration.short(seeds: options.seeds)
-        let data = try ClassificationSubset.load(
-            directory: options.data, trainingSamples: configuration.trainingSamples,
-            validationSamples: configuration.validationSamples, experiment: DeadUnitsExperiment.name)
-        let output = try ExperimentOutput(directory: options.out)
-        let bar = ProgressBar(label: DeadUnitsExperiment.name, total: 1)
-        let document = try DeadUnitsExperiment.run(
-            configuration: configuration, data: data, output: output,
-            progress: { fraction, status in bar.update(completed: fraction, status: status) })
-        bar.finish(status: "\(document.results.runs.count) runs")
-        for claim in document.claims {
-            print("\(claim.supported ? "supported" : "not supported"): \(claim.claim)\n  \(claim.measured)")
-        }
-        print("wrote \(output.path(DeadUnitsExperiment.name + ".json"))")
-    }
+    func run() throws { try options.run(DeadUnitsExperiment.registration) }
 }

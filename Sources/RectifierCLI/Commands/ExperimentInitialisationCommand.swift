@@ -1,4 +1,3 @@
-import Activations
 import ArgumentParser
 import Experiments
 
@@ -16,23 +15,5 @@ struct ExperimentInitialisationCommand: ParsableCommand {
 
     @OptionGroup var options: ExperimentOptions
 
-    func run() throws {
-        if let threads = options.threads { Parallelism.threadCount = threads }
-        let configuration = options.full
-            ? InitialisationConfiguration.full(seeds: options.seeds)
-            : InitialisationConfiguration.short(seeds: options.seeds)
-        let data = try ClassificationSubset.load(
-            directory: options.data, trainingSamples: configuration.trainingSamples,
-            validationSamples: configuration.validationSamples, experiment: InitialisationExperiment.name)
-        let output = try ExperimentOutput(directory: options.out)
-        let bar = ProgressBar(label: InitialisationExperiment.name, total: 1)
-        let document = try InitialisationExperiment.run(
-            configuration: configuration, data: data, output: output,
-            progress: { fraction, status in bar.update(completed: fraction, status: status) })
-        bar.finish(status: "\(document.results.runs.count) runs")
-        for claim in document.claims {
-            print("\(claim.supported ? "supported" : "not supported"): \(claim.claim)\n  \(claim.measured)")
-        }
-        print("wrote \(output.path(InitialisationExperiment.name + ".json"))")
-    }
+    func run() throws { try options.run(InitialisationExperiment.registration) }
 }

@@ -12,17 +12,22 @@ import Glibc
 /// copy is the faster of `memcpy` and the library's own copy loop (``Activation/identity``,
 /// which streams like the kernels), measured in the same run at the same size and thread
 /// count.
-struct ActivationBenchmark {
+public struct ActivationBenchmark: Sendable {
     /// One measured row: exactly the keys the JSON report promises, plus how copy was done.
-    struct Measurement: Codable, Equatable {
-        var op: String
-        var direction: String
-        var elements: Int
-        var threads: Int
-        var nsPerElement: Double
-        var gbPerSecond: Double
-        var ratioToCopy: Double
-        var copyMethod: String?
+    public struct Measurement: Codable, Equatable, Sendable {
+        public var op: String
+        /// `forward` or `backward`.
+        public var direction: String
+        public var elements: Int
+        public var threads: Int
+        /// Median nanoseconds per element.
+        public var nsPerElement: Double
+        /// Bytes read and written per second, in 10⁹ (8 per element forward, 12 backward).
+        public var gbPerSecond: Double
+        /// ``gbPerSecond`` over the plain copy's.
+        public var ratioToCopy: Double
+        /// How the copy was made (`memcpy` or `loop`), on the copy row.
+        public var copyMethod: String?
 
         enum CodingKeys: String, CodingKey {
             case op, direction, elements, threads
@@ -34,15 +39,22 @@ struct ActivationBenchmark {
     }
 
     /// The members measured, by the names the report uses.
-    static let operations: [(name: String, activation: Activation)] = [
+    public static let operations: [(name: String, activation: Activation)] = [
         ("relu", .relu), ("leaky_relu", .leakyReLU(LeakyReLU())), ("abs", .abs),
         ("softplus", .softplus(Softplus())), ("sigmoid", .sigmoid), ("tanh", .tanh),
     ]
 
-    let runs: Int
+    /// Timed calls per measurement.
+    public let runs: Int
+
+    /// A benchmark taking the median of `runs` timed calls (small sizes get more calls).
+    public init(runs: Int) {
+        self.runs = runs
+    }
 
     /// Measures every operation at `elements` on `threads` threads.
-    func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
+    /// Complexity: O(runs · elements) per operation.
+    public func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
         let previousThreads = Parallelism.threadCount
         Parallelism.threadCount = threads
         defer { Parallelism.threadCount = previousThreads }

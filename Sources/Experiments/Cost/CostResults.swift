@@ -1,0 +1,114 @@
+/// One profiled training epoch.
+public struct TrainingStepProfile: Codable, Sendable {
+    public let activation: String
+    public let seed: UInt64
+    /// The epoch's training steps, in seconds, and the parts spent in GEMM and in activations.
+    public let epochSeconds: Double, gemmSeconds: Double, activationSeconds: Double
+    /// Optimiser steps in the epoch.
+    public let batches: Int
+
+    /// The fraction of the epoch spent in activation layers.
+    public var activationShare: Double { activationSeconds / epochSeconds }
+    /// The fraction spent in matrix products.
+    public var gemmShare: Double { gemmSeconds / epochSeconds }
+
+    enum CodingKeys: String, CodingKey {
+        case activation, seed, batches
+        case epochSeconds = "epoch_seconds", gemmSeconds = "gemm_seconds"
+        case activationSeconds = "activation_seconds"
+    }
+}
+
+/// The cost experiment's raw numbers and what follows from them.
+public struct CostResults: Codable, Sendable {
+    /// Every kernel timing (one row per operation, direction and repetition; `copy` rows give
+    /// the memory-bandwidth floor).
+    public let kernels: [ActivationBenchmark.Measurement]
+    public let steps: [TrainingStepProfile]
+
+    /// ns/element of `operation` in `direction` over the repetitions.
+    public func nanoseconds(_ operation: String, _ direction: String) -> SeedStatistics {
+        SeedStatistics(kernels.filter { $0.op == operation && $0.direction == direction }.map(\.nsPerElement))
+    }
+
+    /// The activation share of a training step for `activation`, over seeds.
+    public func activationShare(_ activation: String) -> SeedStatistics {
+        SeedStatistics(steps.filter { $0.activation == activation }.map(\.activationShare))
+    }
+
+    /// The activations whose training steps were profiled, in order.
+    public var profiledActivations: [String] {
+        steps.reduce(into: [String]()) { if !$0.contains($1.activation) { $0.append($1.activation) } }
+    }
+
+    /// The kernels timed, in order (without copy).
+    public var kernelOperations: [String] {
+        kernels.reduce(into: [String]()) { if $1.op != "copy", !$0.contains($1.op) { $0.append($1.op) } }
+    }
+
+    public func claims() -> [Claim] {
+        let rivals = ["softplus", "sigmoid", "tanh"]
+        var claims: [Claim] = []
+        let forward = nanoseconds("relu", "forward").mean, backward = nanoseconds("relu", "backward").mean
+        let cheapest = { (direction: String) in
+            rivals.map { ($0, nanoseconds($0, direction).mean) }.min { $0.1 < $1.1 }!
+        }
+        let (forwardRival, forwardRivalTime) = cheapest("forward")
+        let (backwardRival, backwardRivalTime) = cheapest("backward")
+        claims.append(Claim(
+            claim: "Claim 5: ReLU is cheaper to evaluate than softplus, sigmoid and tanh (forward and backward)",
+            measured: "relu \(ns(forward)) forward, \(ns(backward)) backward; cheapest rival \(forwardRival) "
+                + "\(ns(forwardRivalTime)) forward (\(SeedStatistics.format(forwardRivalTime / forward, digits: 2))×), "
+                + "\(backwardRival) \(ns(backwardRivalTime)) backward (\(SeedStatistics.format(backwardRivalTime / backward, digits: 2))×); "
+                + "copy \(ns(nanoseconds("copy", "forward").mean))",
+            supported: forward < forwardRivalTime && backward < backwardRivalTime))
+        let profiled = profiledActivations.filter { $0 == "relu" || rivals.contains($0) }
+        if profiled.contains("relu"), profiled.count > 1 {
+            let shares = profiled.map { ($0, activationShare($0).mean) }
+            let relu = activationShare("relu").mean
+            claims.append(Claim(
+                claim: "Claim 5 (in training): the share of a training step spent in activations is smallest with ReLU "
+                    + "(among \(profiled.joined(separator: ", ")))",
+                measured: shares.map { "\($0.0) \(percent($0.1))" }.joined(separator: ", "),
+                supported: shares.allSatisfy { $0.0 == "relu" || relu < $0.1 }))
+        }
+        return claims
+    }
+
+    public func tables() -> [ResultTable] {
+        let copy = nanoseconds("copy", "forward").mean
+        let kernelRows = kernelOperations.map { operation -> [String] in
+            let f = nanoseconds(operation, "forward"), b = nanoseconds(operation, "backward")
+            return [
+                operation, f.formatted(digits: 3), b.formatted(digits: 3),
+                SeedStatistics.format(f.mean / copy, digits: 2) + "×",
+                SeedStatistics.format(f.mean / nanoseconds("relu", "forward").mean, digits: 2) + "×",
+            ]
+        }
+        let stepRows = profiledActivations.map { activation -> [String] in
+            let runs = steps.filter { $0.activation == activation }
+            let epoch = SeedStatistics(runs.map(\.epochSeconds))
+            let perStep = SeedStatistics(runs.map { $0.epochSeconds / Double(max($0.batches, 1)) * 1000 })
+            return [
+                activation, epoch.formatted(digits: 3), perStep.formatted(digits: 3),
+                percent(SeedStatistics(runs.map(\.gemmShare)).mean), percent(activationShare(activation).mean),
+                percent(1 - SeedStatistics(runs.map(\.gemmShare)).mean - activationShare(activation).mean),
+            ]
+        }
+        return [
+            ResultTable(
+                title: "Kernel time (ns/element, mean ± sd over repetitions of the median)",
+                columns: ["activation", "forward ns/element", "backward ns/element", "forward vs copy", "forward vs relu"],
+                rows: kernelRows),
+            ResultTable(
+                title: "Where a training step's time goes (784-256-128-10, Adam, batch 128)",
+                columns: ["activation", "epoch seconds", "ms per step", "GEMM", "activations", "elsewhere"],
+                rows: stepRows),
+        ]
+    }
+
+    private func ns(_ value: Double) -> String { SeedStatistics.format(value, digits: 3) + " ns/element" }
+    private func percent(_ fraction: Double) -> String {
+        fraction.isFinite ? SeedStatistics.fixed(fraction * 100, decimals: 1) + "%" : "n/a"
+    }
+}

@@ -1,0 +1,84 @@
+/// The raw numbers of the efficiency experiment (every trial, every epoch) and the figures
+/// derived from them: per activation and optimiser, the seed statistics of epochs and
+/// seconds to the target and of the final errors.
+public struct EfficiencyResults: Codable, Sendable {
+    /// The training error whose first crossing is timed (a fraction).
+    public let targetError: Double
+    /// The budget in epochs.
+    public let epochs: Int
+    public let trials: [TrialResult]
+    /// Activation spellings and optimiser names, in report order.
+    public let activations: [String]
+    public let optimizers: [String]
+
+    /// One activation under one optimiser, over seeds.
+    public struct Summary: Sendable {
+        public let activation: String, optimizer: String
+        /// Epochs and seconds to the target; a seed that never reached it is missing.
+        public let epochsToTarget: SeedStatistics, secondsToTarget: SeedStatistics
+        /// Per-seed epochs to target, with the budget standing in for "never" (a lower bound).
+        public let epochsToTargetBounded: [Double], secondsToTargetBounded: [Double]
+        public let finalTrainError: SeedStatistics
+        public let finalValidationAccuracy: SeedStatistics
+        /// Training seconds per epoch.
+        public let secondsPerEpoch: SeedStatistics
+        /// Seeds that diverged.
+        public let diverged: Int
+    }
+
+    /// The summary of `activation` under `optimizer`.
+    public func summary(activation: String, optimizer: String) -> Summary {
+        let runs = trials.matching(activation: activation, optimizer: optimizer)
+        let epochs = runs.map { $0.epochsToReach(trainError: targetError) ?? .infinity }
+        let seconds = runs.map { $0.secondsToReach(trainError: targetError) ?? .infinity }
+        let budgetSeconds = runs.map { $0.cumulativeSeconds.last ?? 0 }
+        return Summary(
+            activation: activation, optimizer: optimizer,
+            epochsToTarget: SeedStatistics(epochs), secondsToTarget: SeedStatistics(seconds),
+            epochsToTargetBounded: epochs.map { $0.isFinite ? $0 : Double(self.epochs) },
+            secondsToTargetBounded: zip(seconds, budgetSeconds).map { $0.isFinite ? $0 : $1 },
+            finalTrainError: SeedStatistics(runs.map { $0.records.count == self.epochs ? $0.trainErrors.last! : .nan }),
+            finalValidationAccuracy: SeedStatistics(
+                runs.map { $0.records.count == self.epochs ? $0.validationAccuracies.last! : .nan }),
+            secondsPerEpoch: SeedStatistics(runs.flatMap { $0.records.map(\.seconds) }),
+            diverged: runs.filter { $0.divergence != nil }.count)
+    }
+
+    /// Mean epochs (or seconds) tanh needs over ReLU's mean, counting a seed that never got
+    /// there as the whole budget; `isLowerBound` when some tanh seed never got there.
+    public func ratio(of slow: String, over fast: String, optimizer: String, seconds: Bool = false)
+        -> (ratio: Double, isLowerBound: Bool)
+    {
+        let slowSummary = summary(activation: slow, optimizer: optimizer)
+        let fastSummary = summary(activation: fast, optimizer: optimizer)
+        let slowValues = seconds ? slowSummary.secondsToTargetBounded : slowSummary.epochsToTargetBounded
+        let fastValues = seconds ? fastSummary.secondsToTargetBounded : fastSummary.epochsToTargetBounded
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(Swift.max(values.count, 1)) }
+        let missing = seconds ? slowSummary.secondsToTarget.missing : slowSummary.epochsToTarget.missing
+        return (mean(slowValues) / mean(fastValues), missing > 0)
+    }
+
+    /// True when every seed of `fast` reached the target before every seed of `slow` (a
+    /// seed of `slow` that never reached it counts as slower than anything reached).
+    public func separates(_ fast: String, from slow: String, optimizer: String, seconds: Bool = false) -> Bool {
+        let fastSummary = summary(activation: fast, optimizer: optimizer)
+        let slowSummary = summary(activation: slow, optimizer: optimizer)
+        let fastStats = seconds ? fastSummary.secondsToTarget : fastSummary.epochsToTarget
+        let slowStats = seconds ? slowSummary.secondsToTarget : slowSummary.epochsToTarget
+        guard fastStats.count > 0, fastStats.missing == 0 else { return false }
+        guard slowStats.count > 0 else { return true }
+        return fastStats.maximum < slowStats.minimum
+    }
+
+    /// The rank (1 = best) of `activation`'s mean final validation accuracy under `optimizer`.
+    public func accuracyRank(of activation: String, optimizer: String) -> (rank: Int, best: String, bestAccuracy: Double) {
+        let ranked = activations.map { ($0, summary(activation: $0, optimizer: optimizer).finalValidationAccuracy.mean) }
+            .sorted { ($0.1.isNaN ? -1 : $0.1) > ($1.1.isNaN ? -1 : $1.1) }
+        let rank = (ranked.firstIndex { $0.0 == activation } ?? ranked.count) + 1
+        return (rank, ranked.first?.0 ?? "", ranked.first?.1 ?? .nan)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case targetError = "target_error", epochs, trials, activations, optimizers
+    }
+}

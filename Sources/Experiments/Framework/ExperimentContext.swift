@@ -1,0 +1,88 @@
+import Activations
+import Datasets
+
+/// What every experiment is given: where to write, how many seeds, short or long, threads,
+/// where the data is, and where to report progress. One context can serve several
+/// experiments in a row (`rectifier run`): it reads the data files once.
+public final class ExperimentContext {
+    /// The output directory's writer (`DIR/NAME.json`, CSV, SVG).
+    public let output: ExperimentOutput
+    /// Seeds per configuration, 0, 1, … seeds − 1 (≥ 1).
+    public let seeds: Int
+    /// Run the long version.
+    public let full: Bool
+    /// Threads for BLAS and the kernels (set in ``Parallelism`` when the context is made).
+    public let threads: Int
+    /// The MNIST-format directory (Debian's Fashion-MNIST by default).
+    public let dataDirectory: String
+    /// Where progress goes.
+    public let progress: ProgressReporter
+    private var loadedImages: ImageDataSet?
+
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for seeds or threads < 1,
+    ///   ``ExperimentError/cannotCreateDirectory(path:reason:)``.
+    public init(
+        outputDirectory: String, seeds: Int = 3, full: Bool = false, threads: Int? = nil,
+        dataDirectory: String? = nil, progress: ProgressReporter = .silent
+    ) throws(ExperimentError) {
+        guard seeds >= 1 else { throw .invalidOption(flag: "--seeds", reason: "\(seeds) is not allowed (≥ 1)") }
+        if let threads, threads < 1 {
+            throw .invalidOption(flag: "--threads", reason: "\(threads) is not allowed (≥ 1)")
+        }
+        if let threads { Parallelism.threadCount = threads }
+        self.output = try ExperimentOutput(directory: outputDirectory)
+        self.seeds = seeds
+        self.full = full
+        self.threads = Parallelism.threadCount
+        self.dataDirectory = dataDirectory ?? FashionMNIST.defaultDirectory
+        self.progress = progress
+    }
+
+    /// The seeds 0 ..< ``seeds``.
+    public var seedList: [UInt64] { (0..<seeds).map(UInt64.init) }
+
+    /// The data files, read on first use and kept.
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data` with the
+    ///   reader's message (a missing directory suggests `make deps`).
+    public func images() throws(ExperimentError) -> ImageDataSet {
+        if let loadedImages { return loadedImages }
+        do {
+            let loaded = try FashionMNIST.load(directory: dataDirectory)
+            loadedImages = loaded
+            return loaded
+        } catch {
+            throw .invalidOption(flag: "--data", reason: error.description)
+        }
+    }
+
+    /// The data cut to `sizes` (see ``ExperimentData/init(_:sizes:)``).
+    public func data(_ sizes: ExperimentData.Sizes) throws(ExperimentError) -> ExperimentData {
+        try ExperimentData(images(), sizes: sizes)
+    }
+
+    /// The settings every experiment records: seeds, version, threads, data directory.
+    public var commonSettings: [String: String] {
+        [
+            "seeds": "\(seeds) (0…\(seeds - 1))", "version": full ? "full" : "short",
+            "threads": "\(threads)", "data": dataDirectory,
+        ]
+    }
+}
+
+/// One experiment as `rectifier run` and the report know it: its name (the JSON's base
+/// name) and how to run it in a context. Add an experiment by adding a line to
+/// ``ExperimentRegistry/all``.
+public struct RegisteredExperiment: Sendable {
+    /// `rectifier experiment NAME`, `DIR/NAME.json`.
+    public let name: String
+    /// One line for listings.
+    public let summary: String
+    /// Runs the experiment (short or long as the context says) and writes its files.
+    public let run: @Sendable (ExperimentContext) throws -> Void
+
+    public init(name: String, summary: String, run: @escaping @Sendable (ExperimentContext) throws -> Void) {
+        self.name = name
+        self.summary = summary
+        self.run = run
+    }
+}

@@ -1,0 +1,117 @@
+import Activations
+import Networks
+
+/// Trains a list of ``Trial``s one after another on the same data, architecture and budget
+/// with the Networks ``Trainer``, and collects each one's per-epoch records.
+///
+/// Determinism: each trial draws its weights and sample orders from one
+/// ``SeededGenerator`` seeded by its seed, so the same trials, data and thread count give
+/// bit-identical records (wall seconds aside).
+///
+/// ```swift
+/// let runner = SideBySideRunner(data: data, budget: TrialBudget(epochs: 5))
+/// let trials = Trial.grid(activations: [.fixed(.relu), .fixed(.tanh)], seeds: [0, 1, 2],
+///                         optimizers: [.adam()])
+/// let task = context.progress.start("efficiency", totalWork: runner.workUnits(trials))
+/// let results = try runner.run(trials, progress: task)
+/// ```
+public struct SideBySideRunner {
+    public let data: ExperimentData
+    public let budget: TrialBudget
+
+    /// When ``run(_:progress:inspect:)`` calls its `inspect` hook.
+    public enum Moment: Sendable {
+        /// After initialisation, before the first step.
+        case initialized
+        /// After the last epoch (or the last good epoch of a diverged run).
+        case trained
+    }
+
+    public init(data: ExperimentData, budget: TrialBudget) {
+        self.data = data
+        self.budget = budget
+    }
+
+    /// Progress units of `trials`: one per training batch.
+    public func workUnits(_ trials: [Trial]) -> Double {
+        let batches = (data.training.count + budget.batchSize - 1) / budget.batchSize
+        return Double(trials.count * budget.epochs * batches)
+    }
+
+    /// Trains every trial in order. A run whose loss becomes NaN or infinite is not an
+    /// error: its result keeps the epochs before and says why it stopped.
+    ///
+    /// - Parameters:
+    ///   - progress: advanced by one unit per batch (see ``workUnits(_:)``); nil for none.
+    ///   - inspect: called with each model after initialisation and after training (for
+    ///     gradient norms at initialisation, weight statistics, …).
+    /// - Throws: ``ExperimentError/failed(experiment:reason:)`` for a budget the data or
+    ///   network cannot take (batch larger than the data, a bad width).
+    public func run(
+        _ trials: [Trial], progress: ProgressTask? = nil,
+        inspect: ((Trial, Sequential<Float>, Moment) -> Void)? = nil
+    ) throws(ExperimentError) -> [TrialResult] {
+        var results: [TrialResult] = []
+        for (index, trial) in trials.enumerated() {
+            results.append(try run(trial, number: index + 1, of: trials.count, progress: progress, inspect: inspect))
+        }
+        return results
+    }
+
+    private func run(
+        _ trial: Trial, number: Int, of count: Int, progress: ProgressTask?,
+        inspect: ((Trial, Sequential<Float>, Moment) -> Void)?
+    ) throws(ExperimentError) -> TrialResult {
+        let hiddenSizes = trial.hiddenSizes ?? budget.hiddenSizes
+        let initialization = trial.initialization ?? budget.initialization
+        let trainer: Trainer<Float>
+        do {
+            let architecture = try Architecture.multilayerPerceptron(
+                inputSize: data.training.featureCount, hiddenSizes: hiddenSizes,
+                hiddenActivation: trial.activation, outputSize: Self.outputSize(data))
+            var generator = SeededGenerator(seed: trial.seed)
+            let model = Sequential<Float>(
+                architecture: architecture, initialization: initialization, generator: &generator)
+            let configuration = try TrainingConfiguration(
+                epochs: budget.epochs, batchSize: budget.batchSize, optimizer: trial.optimizer.configuration,
+                loss: budget.loss, probeSize: Swift.min(budget.probeSize, data.training.count))
+            trainer = Trainer(model: model, configuration: configuration, generator: generator)
+        } catch {
+            throw .failed(experiment: "trial \(trial.label)", reason: "\(error)")
+        }
+        inspect?(trial, trainer.model, .initialized)
+        var batchesDone = 0
+        let callbacks = TrainingCallbacks<Float>(progress: { step in
+            batchesDone += 1
+            guard let progress else { return }
+            progress.advance(
+                by: 1,
+                status: "[\(number)/\(count)] \(trial.label) epoch \(step.epoch)/\(step.epochs) "
+                    + "loss \(SeedStatistics.fixed(step.runningLoss, decimals: 3))")
+        })
+        var divergence: String?
+        do {
+            try trainer.train(on: data.training, validation: data.validation, callbacks: callbacks)
+        } catch .diverged(let epoch, let batch, let reason, _) {
+            divergence = "diverged in epoch \(epoch), batch \(batch): \(reason)"
+            let remaining = budget.epochs * batchesPerEpoch - batchesDone
+            progress?.advance(by: Double(remaining), status: "\(trial.label) diverged")
+        } catch {
+            throw .failed(experiment: "trial \(trial.label)", reason: error.description)
+        }
+        inspect?(trial, trainer.model, .trained)
+        var testAccuracy: Double?
+        if divergence == nil, let test = data.test {
+            testAccuracy = (try? trainer.evaluate(test))?.accuracy ?? nil
+        }
+        return TrialResult(
+            trial: trial, hiddenSizes: hiddenSizes, initialization: initialization,
+            records: trainer.history, divergence: divergence, testAccuracy: testAccuracy)
+    }
+
+    private var batchesPerEpoch: Int { (data.training.count + budget.batchSize - 1) / budget.batchSize }
+
+    private static func outputSize(_ data: ExperimentData) -> Int {
+        (data.training.labels?.max() ?? 0) + 1
+    }
+}

@@ -1,0 +1,97 @@
+import Activations
+import Networks
+
+/// An optimiser with the short name the report uses ("sgd-momentum", "adam").
+public struct NamedOptimizer: Hashable, Sendable {
+    /// The name in tables, file names and JSON.
+    public let name: String
+    public let configuration: OptimizerConfiguration
+
+    public init(name: String, configuration: OptimizerConfiguration) {
+        self.name = name
+        self.configuration = configuration
+    }
+
+    /// SGD with heavy-ball momentum 0.9 (Krizhevsky et al. 2012), rate 0.05 by default.
+    public static func sgdMomentum(learningRate: Double = 0.05) -> NamedOptimizer {
+        // The rate and momentum are in range, so the initialiser cannot throw.
+        NamedOptimizer(
+            name: "sgd-momentum",
+            configuration: try! OptimizerConfiguration(
+                kind: .sgd(momentum: 0.9, nesterov: false), learningRate: learningRate))
+    }
+
+    /// Adam, rate 1e−3 by default (Kingma and Ba 2015).
+    public static func adam(learningRate: Double = 1e-3) -> NamedOptimizer {
+        NamedOptimizer(
+            name: "adam", configuration: try! OptimizerConfiguration(kind: .adam, learningRate: learningRate))
+    }
+}
+
+/// One training run of a side-by-side comparison: which activation, seed and optimiser, and
+/// optionally its own hidden widths or initialisation (for the depth and initialisation
+/// experiments); everything else comes from the shared ``TrialBudget``.
+public struct Trial: Hashable, Sendable {
+    /// The hidden layers' activation (`relu`, `leaky:0.01`, `prelu`, …).
+    public var activation: HiddenActivation
+    /// Seeds the run's one generator: initial weights and every epoch's sample order.
+    public var seed: UInt64
+    public var optimizer: NamedOptimizer
+    /// Hidden widths; nil takes the budget's.
+    public var hiddenSizes: [Int]?
+    /// Weight initialisation; nil takes the budget's.
+    public var initialization: Initialization?
+
+    public init(
+        activation: HiddenActivation, seed: UInt64, optimizer: NamedOptimizer,
+        hiddenSizes: [Int]? = nil, initialization: Initialization? = nil
+    ) {
+        self.activation = activation
+        self.seed = seed
+        self.optimizer = optimizer
+        self.hiddenSizes = hiddenSizes
+        self.initialization = initialization
+    }
+
+    /// Every combination, optimiser outermost, then activation, then seed.
+    public static func grid(
+        activations: [HiddenActivation], seeds: [UInt64], optimizers: [NamedOptimizer]
+    ) -> [Trial] {
+        optimizers.flatMap { optimizer in
+            activations.flatMap { activation in
+                seeds.map { Trial(activation: activation, seed: $0, optimizer: optimizer) }
+            }
+        }
+    }
+
+    /// "relu adam seed 0".
+    public var label: String { "\(activation) \(optimizer.name) seed \(seed)" }
+}
+
+/// What every trial of a comparison shares: architecture, epochs, batch size, loss and
+/// initialisation (unless a trial overrides them).
+public struct TrialBudget: Hashable, Sendable {
+    /// Hidden widths of the multilayer perceptron (input and output sizes come from the data).
+    public var hiddenSizes: [Int]
+    /// Passes over the training set (≥ 1).
+    public var epochs: Int
+    /// Samples per step (≥ 1, at most the training set's size).
+    public var batchSize: Int
+    public var initialization: Initialization
+    public var loss: Loss
+    /// Probe samples for dead units, gradient norms and slopes after each epoch.
+    public var probeSize: Int
+
+    public init(
+        hiddenSizes: [Int] = [256, 128], epochs: Int, batchSize: Int = 128,
+        initialization: Initialization = try! Initialization(), loss: Loss = .softmaxCrossEntropy,
+        probeSize: Int = 500
+    ) {
+        self.hiddenSizes = hiddenSizes
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.initialization = initialization
+        self.loss = loss
+        self.probeSize = probeSize
+    }
+}

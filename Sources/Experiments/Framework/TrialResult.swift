@@ -1,0 +1,89 @@
+import Activations
+import Networks
+
+/// What one trial did: its settings, every epoch's record, and how it ended.
+public struct TrialResult: Codable, Sendable {
+    /// The hidden activation's spelling (`relu`, `leaky:0.01`, `prelu`).
+    public let activation: String
+    public let seed: UInt64
+    /// The optimiser's short name.
+    public let optimizer: String
+    public let hiddenSizes: [Int]
+    /// The initialisation's scheme and scale multiplier.
+    public let initialization: String
+    public let initializationScale: Double
+    /// The trainer's record of each finished epoch (losses, accuracies, seconds, dead units,
+    /// gradient norms, PReLU slopes).
+    public let records: [EpochRecord]
+    /// Why training stopped early (NaN or infinite loss), or nil when every epoch ran.
+    public let divergence: String?
+    /// Test accuracy after the last epoch, when the data has a test set and training finished.
+    public let testAccuracy: Double?
+
+    /// 1 − training accuracy of each epoch (measured while learning, as in Krizhevsky et al.).
+    public var trainErrors: [Double] { records.map { 1 - ($0.trainAccuracy ?? .nan) } }
+    /// Validation accuracy after each epoch.
+    public var validationAccuracies: [Double] { records.map { $0.validationAccuracy ?? .nan } }
+    /// Training wall time up to the end of each epoch, in seconds (metrics excluded).
+    public var cumulativeSeconds: [Double] {
+        var total = 0.0
+        return records.map { total += $0.seconds; return total }
+    }
+
+    /// The first epoch whose training error is ≤ `target`, as a fraction of an epoch found
+    /// by linear interpolation between epoch ends (epoch 0 has error 0.9, chance for ten
+    /// classes), or nil if never reached.
+    public func epochsToReach(trainError target: Double) -> Double? {
+        crossing(of: target, along: records.indices.map { Double($0 + 1) })
+    }
+
+    /// The training seconds at which the error first reaches `target`, interpolated within
+    /// the epoch like ``epochsToReach(trainError:)``, or nil if never reached.
+    public func secondsToReach(trainError target: Double) -> Double? {
+        crossing(of: target, along: cumulativeSeconds)
+    }
+
+    private func crossing(of target: Double, along positions: [Double]) -> Double? {
+        let errors = trainErrors
+        var previousError = 0.9, previousPosition = 0.0
+        for (error, position) in zip(errors, positions) {
+            if error <= target {
+                guard previousError > error else { return position }
+                let share = (previousError - target) / (previousError - error)
+                return previousPosition + Swift.max(0, Swift.min(1, share)) * (position - previousPosition)
+            }
+            previousError = error
+            previousPosition = position
+        }
+        return nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case activation, seed, optimizer, records, divergence, initialization
+        case hiddenSizes = "hidden_sizes"
+        case initializationScale = "initialization_scale"
+        case testAccuracy = "test_accuracy"
+    }
+
+    init(
+        trial: Trial, hiddenSizes: [Int], initialization: Initialization, records: [EpochRecord],
+        divergence: String?, testAccuracy: Double?
+    ) {
+        activation = trial.activation.description
+        seed = trial.seed
+        optimizer = trial.optimizer.name
+        self.hiddenSizes = hiddenSizes
+        self.initialization = initialization.scheme.rawValue
+        initializationScale = initialization.scale
+        self.records = records
+        self.divergence = divergence
+        self.testAccuracy = testAccuracy
+    }
+}
+
+extension Array where Element == TrialResult {
+    /// The results of one activation and optimiser, in seed order.
+    public func matching(activation: String, optimizer: String) -> [TrialResult] {
+        filter { $0.activation == activation && $0.optimizer == optimizer }.sorted { $0.seed < $1.seed }
+    }
+}

@@ -1,0 +1,53 @@
+import Activations
+import ArgumentParser
+import Experiments
+
+/// `rectifier run` (what `make run` calls): the side-by-side Fashion-MNIST comparison, then
+/// every registered experiment (short versions; `--full` for the long ones), then the report.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train 784-256-128-10 with five activations side by side, run every experiment, write the report.",
+        discussion: """
+            Short versions by default (a few minutes on a 2-core machine); --full runs the long \
+            ones. Writes DIR/NAME.json, CSV and SVG files for each experiment, DIR/index.html and \
+            DIR/summary.md. The same seeds and thread count give the same numbers.
+            """)
+
+    @OptionGroup var options: ExperimentOptions
+
+    func run() throws {
+        let started = MonotonicClock.now
+        let context = try options.context()
+        print("rectifier run (\(options.full ? "full" : "short") version): \(context.threads) threads, "
+            + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
+        let comparison = try SideBySideComparison.run(context)
+        print("\n" + comparison.table.text + "\n")
+        var failures: [String] = []
+        for experiment in ExperimentRegistry.all {
+            do {
+                try experiment.run(context)
+            } catch {
+                printToStandardError("rectifier: experiment \(experiment.name) failed: \(error)")
+                failures.append(experiment.name)
+            }
+        }
+        let paths = try Report.write(directory: options.out)
+        let contents = try Report.read(directory: options.out)
+        for experiment in contents.experiments {
+            for claim in experiment.claims {
+                print("\(claim.supported ? "✓" : "✗") [\(experiment.experiment)] \(claim.claim)\n    \(claim.measured)")
+            }
+        }
+        print("\nwrote \(paths.html) and \(paths.markdown) in \(ProgressBar.clock(MonotonicClock.now - started))")
+        if !failures.isEmpty {
+            throw RunFailure(experiments: failures)
+        }
+    }
+}
+
+/// Some experiments failed (their messages were printed); the others' results are written.
+struct RunFailure: Error, CustomStringConvertible {
+    let experiments: [String]
+    var description: String { "experiments failed: \(experiments.joined(separator: ", ")) (see the messages above)" }
+}
