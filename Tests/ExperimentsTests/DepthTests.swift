@@ -39,8 +39,11 @@ import Testing
             initialization: try Initialization(), generator: &generator)
         let inputs = try Matrix<Double>(rows: 6, columns: 3, scalars: (0..<18).map { _ in generator.nextNormal() })
         let labels = [0, 1, 2, 2, 1, 0]
-        let analytic = try LayerGradientNorms.measure(model, inputs: inputs, targets: .classes(labels))
+        let measurement = try LayerGradientNorms.measure(model, inputs: inputs, targets: .classes(labels))
+        let analytic = measurement.norms
         let numeric = try finiteDifferenceNorms(model, inputs: inputs, labels: labels)
+        let loss = try Loss.softmaxCrossEntropy.evaluate(outputs: try model.predict(inputs), targets: .classes(labels)).value
+        #expect(measurement.loss == loss)
         #expect(analytic.map(\.layer) == numeric.map(\.layer))
         for (a, n) in zip(analytic, numeric) {
             #expect(abs(a.value - n.value) <= 1e-6 * max(1, n.value), "\(a.layer): \(a.value) vs \(n.value)")
@@ -57,7 +60,7 @@ import Testing
         let configuration = try TrainingConfiguration(
             epochs: 1, batchSize: 16, optimizer: try OptimizerConfiguration(kind: .sgd, learningRate: 0.1), probeSize: 40)
         let record = try Trainer(model: model, configuration: configuration, generator: generator).train(on: data.training)[0]
-        let measured = try LayerGradientNorms.measure(model, on: data.training, samples: 40)
+        let measured = try LayerGradientNorms.measure(model, on: data.training, samples: 40).norms
         #expect(measured.map(\.layer) == record.gradientNorms.map(\.layer))
         for (mine, trainers) in zip(measured, record.gradientNorms) {
             #expect(abs(mine.value - trainers.value) <= 1e-5 * max(1e-6, trainers.value))
@@ -141,7 +144,7 @@ import Testing
         let losses: [Double?] = [1, 1, 1]
         let vanishingSigmoid = results(relu: losses, sigmoid: losses, tanh: losses, ratios: ["relu": 3, "sigmoid": 1e-6, "tanh": 0.1])
         #expect(DepthVerdict.claims(vanishingSigmoid)[1].supported)
-        #expect(DepthVerdict.firstToLastRatio(vanishingSigmoid, "relu", 32)! == 3)
+        #expect(abs(DepthVerdict.firstToLastRatio(vanishingSigmoid, "relu", 32)! - 3) < 1e-12)
         let reluWorse = results(relu: losses, sigmoid: losses, tanh: losses, ratios: ["relu": 0.01, "sigmoid": 1e-6, "tanh": 0.5])
         #expect(!DepthVerdict.claims(reluWorse)[1].supported)
     }

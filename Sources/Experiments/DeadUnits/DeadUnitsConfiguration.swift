@@ -17,7 +17,7 @@ public struct DeadUnitsConfiguration: Codable, Equatable, Sendable {
     public var probeSamples: Int
 
     /// The short version (part of `rectifier run`): 4 × 128 hidden units, Adam at 1e−3, 1e−2
-    /// and 5e−2, 4 epochs on 2048 images, seeds `0..<seeds`.
+    /// and 5e−2, 4 epochs on 2048 images, probe of 1024, seeds `0..<seeds`.
     public static func short(seeds: Int) -> DeadUnitsConfiguration {
         DeadUnitsConfiguration(
             activations: ActivationLineup.rectifiers, learningRates: [1e-3, 1e-2, 5e-2],

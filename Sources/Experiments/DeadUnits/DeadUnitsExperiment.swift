@@ -79,22 +79,28 @@ public enum DeadUnitsExperiment {
         // The runner calls `inspect` for each trial in order: once initialised, once trained.
         var initial: [[UnitActivity]] = [], final: [[UnitActivity]] = [], slopes: [[[Double]]] = []
         var failure: String?
-        let task = progress.start(name, totalWork: runner.workUnits(trials))
-        let results = try runner.run(trials, progress: task) { _, model, moment in
-            do {
-                switch moment {
-                case .initialized:
-                    initial.append(try UnitActivity.measure(model, inputs: probe))
-                case .trained:
-                    final.append(try UnitActivity.measure(model, inputs: probe))
-                    let store = model.parameters
-                    slopes.append(store.layout.parameters.filter { $0.name.hasSuffix(".slopes") }.map { info in
-                        store.values(of: info).map(Double.init)
-                    })
+        // Progress per run (every run costs the same), not per batch: a diverging run's loss
+        // can be too large for the runner's status line.
+        let task = progress.start(name, totalWork: Double(trials.count))
+        var results: [TrialResult] = []
+        for trial in trials {
+            results += try runner.run([trial]) { _, model, moment in
+                do {
+                    switch moment {
+                    case .initialized:
+                        initial.append(try UnitActivity.measure(model, inputs: probe))
+                    case .trained:
+                        final.append(try UnitActivity.measure(model, inputs: probe))
+                        let store = model.parameters
+                        slopes.append(store.layout.parameters.filter { $0.name.hasSuffix(".slopes") }.map { info in
+                            store.values(of: info).map(Double.init)
+                        })
+                    }
+                } catch {
+                    failure = failure ?? "\(error)"
                 }
-            } catch {
-                failure = failure ?? "\(error)"
             }
+            task.advance(by: 1, status: "\(trial.activation) rate \(trial.optimizer.configuration.learningRate) seed \(trial.seed)")
         }
         task.finish(status: "\(trials.count) runs")
         if let failure { throw .failed(experiment: name, reason: failure) }

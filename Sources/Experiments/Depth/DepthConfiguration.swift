@@ -47,8 +47,8 @@ public struct DepthRun: Codable, Equatable, Sendable {
     /// Hidden layers.
     public let depth: Int
     public let seed: UInt64
-    /// The mean cross-entropy on the training samples after the budget; nil when the run
-    /// diverged (NaN or ±∞).
+    /// The mean cross-entropy on the probe images (the first training images) after the
+    /// budget; nil when the run diverged (NaN or ±∞).
     public let trainingLoss: Double?
     /// The validation accuracy after the budget, in [0, 1]; nil when the run diverged.
     public let validationAccuracy: Double?

@@ -90,16 +90,14 @@ public enum DepthExperiment {
 
     private static func measure(_ trial: Trial, runner: SideBySideRunner, probeSamples: Int) throws(ExperimentError) -> DepthRun {
         let started = ProgressTask.now()
-        var initialNorms: [Double] = [], finalNorms: [Double] = [], trainingLoss = 0.0
+        var initial: [Double] = [], final = ([Double](), 0.0)
         var failure: String?
         let result = try runner.run([trial]) { _, model, moment in
             do {
+                let probe = try denseGradientNorms(model, data: runner.data, probeSamples: probeSamples)
                 switch moment {
-                case .initialized:
-                    initialNorms = try denseGradientNorms(model, data: runner.data, probeSamples: probeSamples)
-                case .trained:
-                    finalNorms = try denseGradientNorms(model, data: runner.data, probeSamples: probeSamples)
-                    trainingLoss = try model.evaluate(runner.data.training).loss
+                case .initialized: initial = probe.norms
+                case .trained: final = probe
                 }
             } catch {
                 failure = "\(error)"
@@ -109,23 +107,25 @@ public enum DepthExperiment {
         let finished = result.divergence == nil
         return DepthRun(
             activation: result.activation, depth: result.hiddenSizes.count, seed: result.seed,
-            trainingLoss: finished ? trainingLoss : nil,
+            trainingLoss: finished ? final.1 : nil,
             validationAccuracy: finished ? result.records.last?.validationAccuracy : nil,
-            epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initialNorms,
-            gradientNormsAfterTraining: finished ? finalNorms : nil, divergence: result.divergence,
+            epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initial,
+            gradientNormsAfterTraining: finished ? final.0 : nil, divergence: result.divergence,
             seconds: ProgressTask.now() - started)
     }
 
-    /// The gradient norms of the Dense layers only (a PReLU layer's slopes are left out).
+    /// The gradient norms of the Dense layers only (a PReLU layer's slopes are left out) and
+    /// the mean loss, on the probe images.
     private static func denseGradientNorms(
         _ model: Sequential<Float>, data: ExperimentData, probeSamples: Int
-    ) throws(NetworkError) -> [Double] {
-        let norms = try LayerGradientNorms.measure(model, on: data.training, samples: probeSamples)
+    ) throws(NetworkError) -> (norms: [Double], loss: Double) {
+        let measurement = try LayerGradientNorms.measure(model, on: data.training, samples: probeSamples)
         let layers = model.architecture.layers
-        return norms.filter { norm in
+        let dense = measurement.norms.filter { norm in
             guard let index = Int(norm.layer.dropFirst("layers.".count)), case .dense = layers[index] else { return false }
             return true
-        }.map(\.value)
+        }
+        return (dense.map(\.value), measurement.loss)
     }
 
     private static func validate(_ configuration: DepthConfiguration) throws(ExperimentError) {

@@ -79,8 +79,13 @@ public enum InitialisationExperiment {
             }
         }
         let runner = SideBySideRunner(data: data, budget: budget)
-        let task = progress.start(name, totalWork: runner.workUnits(trials))
-        let results = try runner.run(trials, progress: task)
+        // Progress per run: every run costs the same.
+        let task = progress.start(name, totalWork: Double(trials.count))
+        var results: [TrialResult] = []
+        for trial in trials {
+            results += try runner.run([trial])
+            task.advance(by: 1, status: "\(trial.activation) ×\(trial.initialization!.scale) seed \(trial.seed)")
+        }
         task.finish(status: "\(trials.count) runs")
         let runs = zip(trials, results).map { trial, result in
             let finished = result.divergence == nil

@@ -11,15 +11,23 @@ import Networks
 /// The same quantity as ``EpochRecord/gradientNorms`` (which the trainer measures after each
 /// epoch on its probe batch), so a norm at initialisation and one after training compare.
 public enum LayerGradientNorms {
-    /// One ``LayerStatistic`` per Dense or PReLU layer (`layers.i`), in layer order, for the
-    /// mean `loss` of `model` on `inputs` (`n × inputSize`) and `targets`. Overwrites the
-    /// model's parameter gradients. O(n · parameters).
+    /// The mean loss on the batch and the gradient norm of each layer.
+    public struct Measurement: Equatable, Sendable {
+        /// The mean loss L over the batch.
+        public let loss: Double
+        /// One ``LayerStatistic`` per Dense or PReLU layer (`layers.i`), in layer order.
+        public let norms: [LayerStatistic]
+    }
+
+    /// The mean `loss` of `model` on `inputs` (`n × inputSize`) and `targets`, and the
+    /// gradient norm of every Dense or PReLU layer. Overwrites the model's parameter
+    /// gradients. O(n · parameters).
     /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when the inputs or targets do
     ///   not fit the model or the loss.
     public static func measure<Scalar: ActivationScalar>(
         _ model: Sequential<Scalar>, inputs: Matrix<Scalar>, targets: Targets<Scalar>,
         loss: Loss = .softmaxCrossEntropy
-    ) throws(NetworkError) -> [LayerStatistic] {
+    ) throws(NetworkError) -> Measurement {
         let outputs = try model.forward(inputs)
         let evaluation = try loss.evaluate(outputs: outputs, targets: targets)
         _ = try model.backward(outputGradient: evaluation.gradient)
@@ -35,7 +43,7 @@ public enum LayerGradientNorms {
             }
             norms.append(LayerStatistic(layer: "layers.\(index)", value: squares.squareRoot()))
         }
-        return norms
+        return Measurement(loss: evaluation.value, norms: norms)
     }
 
     /// As ``measure(_:inputs:targets:loss:)`` on the first `samples` samples of `data`.
@@ -43,7 +51,7 @@ public enum LayerGradientNorms {
     public static func measure<Scalar: ActivationScalar>(
         _ model: Sequential<Scalar>, on data: Dataset<Scalar>, samples: Int,
         loss: Loss = .softmaxCrossEntropy
-    ) throws(NetworkError) -> [LayerStatistic] {
+    ) throws(NetworkError) -> Measurement {
         let probe = data.subset(Array(0..<Swift.max(1, Swift.min(samples, data.count))))
         return try measure(model, inputs: probe.features, targets: probe.targets, loss: loss)
     }
