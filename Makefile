@@ -11,7 +11,7 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run test fuzz-safetensors fuzz-onnx bench-safetensors bench-onnx docs clean
+.PHONY: all deps peer-venv build run report-check test fuzz-safetensors fuzz-onnx bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -40,6 +40,14 @@ build: deps
 # The main job.
 run: build
 	$(BIN) run
+
+# Opens report/index.html in headless Chromium (Debian's package, installed when missing),
+# fails on any console message, checks the page holds the report, saves docs/report.png.
+report-check:
+	@dpkg-query -W -f='$${Status}' chromium 2>/dev/null | grep -q "install ok installed" || { \
+	  echo "installing: chromium"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	scripts/report-check.sh report/index.html docs/report.png
 
 # The whole test suite, on the release build (the same code generation as `make build`).
 # The interop tests run the Python peers from the venv and fail if it is missing.

@@ -37,6 +37,12 @@ public enum CostExperiment {
         /// Training samples for the profiled epoch.
         public var trainingSamples: Int
 
+        public init(elements: Int, runs: Int, trainingSamples: Int) {
+            self.elements = elements
+            self.runs = runs
+            self.trainingSamples = trainingSamples
+        }
+
         public static func standard(full: Bool) -> Plan {
             full ? Plan(elements: 1 << 22, runs: 50, trainingSamples: 55_000)
                 : Plan(elements: 1 << 20, runs: 20, trainingSamples: 6_000)

@@ -43,6 +43,13 @@ public enum EfficiencyExperiment {
         public var targetError: Double
         public var optimizers: [NamedOptimizer]
 
+        public init(sizes: ExperimentData.Sizes, budget: TrialBudget, targetError: Double, optimizers: [NamedOptimizer]) {
+            self.sizes = sizes
+            self.budget = budget
+            self.targetError = targetError
+            self.optimizers = optimizers
+        }
+
         /// The short version (`rectifier run`) and the long one (`--full`).
         public static func standard(full: Bool) -> Plan {
             full
@@ -78,7 +85,7 @@ public enum EfficiencyExperiment {
             activations: activations.map(\.description), optimizers: plan.optimizers.map(\.name))
         let figures = try EfficiencyFigures.write(results, to: context.output)
         var settings = context.commonSettings
-        settings["architecture"] = "784-" + plan.budget.hiddenSizes.map(String.init).joined(separator: "-") + "-10"
+        settings["architecture"] = "\(data.training.featureCount)-" + plan.budget.hiddenSizes.map(String.init).joined(separator: "-") + "-10"
         settings["epochs"] = "\(plan.budget.epochs)"
         settings["batch size"] = "\(plan.budget.batchSize)"
         settings["data"] = data.description

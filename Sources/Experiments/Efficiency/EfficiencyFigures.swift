@@ -27,7 +27,8 @@ enum EfficiencyFigures {
                 file: file,
                 caption: bySeconds
                     ? "Training error (measured while learning) against training seconds, one line per activation; "
-                        + "x is the mean time over seeds at each epoch's end. The dashed line is the \(target) target."
+                        + "an epoch counts as the median epoch time of the activation's runs (mean over seeds). "
+                        + "The dashed line is the \(target) target."
                     : "Training error (measured while learning, log scale) after each epoch; lower is better. "
                         + "The dashed line is the \(target) target."))
         }
@@ -51,7 +52,7 @@ enum EfficiencyFigures {
             let runs = results.trials.matching(activation: activation, optimizer: optimizer)
             let errors = SeedStatistics.pointwise(runs.map { $0.trainErrors.map { $0 * 100 } })
             let x = bySeconds
-                ? SeedStatistics.pointwise(runs.map(\.cumulativeSeconds)).map(\.mean)
+                ? errors.indices.map { Double($0 + 1) * SeedStatistics(runs.map(\.medianEpochSeconds)).mean }
                 : errors.indices.map { Double($0 + 1) }
             return try LineSeries(
                 name: activation, x: x, y: errors.map(\.mean),

@@ -10,7 +10,7 @@ extension EfficiencyResults {
             claims.append(Claim(
                 claim: "Claim 1 (\(optimizer)): ReLU reaches \(target) training error in fewer epochs than tanh "
                     + "(Krizhevsky et al. 2012: 6× on CIFAR-10)",
-                measured: "\(bound ? "≥ " : "")\(SeedStatistics.format(ratio, digits: 2))× fewer epochs: relu "
+                measured: "tanh needs \(bound ? "≥ " : "")\(SeedStatistics.format(ratio, digits: 2))× the epochs of relu: relu "
                     + "\(epochsText(relu.epochsToTarget)), tanh \(epochsText(tanh.epochsToTarget)) epochs "
                     + "(mean ± sd over \(relu.epochsToTarget.count + relu.epochsToTarget.missing) seeds)",
                 supported: separates("relu", from: "tanh", optimizer: optimizer)))
@@ -21,7 +21,7 @@ extension EfficiencyResults {
             claims.append(Claim(
                 claim: "Claim 1 (\(first), wall time): ReLU reaches \(target) training error in less time than "
                     + "the sigmoidal units (\(slow.joined(separator: ", ")))",
-                measured: ratios.map { "\($0.1.isLowerBound ? "≥ " : "")\(SeedStatistics.format($0.1.ratio, digits: 2))× less time than \($0.0)" }
+                measured: ratios.map { "\($0.0) needs \($0.1.isLowerBound ? "≥ " : "")\(SeedStatistics.format($0.1.ratio, digits: 2))× the time" }
                     .joined(separator: ", ")
                     + " (relu \(SeedStatistics.format(summary(activation: "relu", optimizer: first).secondsToTarget.mean, digits: 2)) s)",
                 supported: slow.allSatisfy { separates("relu", from: $0, optimizer: first, seconds: true) }))

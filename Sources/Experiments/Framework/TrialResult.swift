@@ -30,6 +30,15 @@ public struct TrialResult: Codable, Sendable {
         return records.map { total += $0.seconds; return total }
     }
 
+    /// The median training seconds of one epoch (robust to load spikes on a shared machine;
+    /// NaN when no epoch finished).
+    public var medianEpochSeconds: Double {
+        let sorted = records.map(\.seconds).sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
     /// The first epoch whose training error is ≤ `target`, as a fraction of an epoch found
     /// by linear interpolation between epoch ends (epoch 0 has error 0.9, chance for ten
     /// classes), or nil if never reached.

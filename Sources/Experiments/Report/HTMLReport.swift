@@ -4,7 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `index.html`: one page, no script, no network. A headline table of every claim, then one
+/// `index.html`: one page, no script, no network, and well-formed XML (so any XML reader can
+/// check it). A headline table of every claim, then one
 /// section per experiment with its claims, figures (inline SVG), tables and settings.
 /// Verdicts are written as words with a mark (✓ supported / ✗ not supported), so they read
 /// without colour.
@@ -14,8 +15,8 @@ enum HTMLReport {
             <!DOCTYPE html>
             <html lang="en">
             <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
             <title>Rectifier experiments</title>
             <style>\(style)</style>
             </head>
@@ -73,7 +74,7 @@ enum HTMLReport {
 
     private static func section(_ experiment: ExperimentEnvelope, figures: [String: String]) -> String {
         var html = "<section id=\"\(anchor(experiment.experiment))\">\n"
-            + "<h2>\(escape(experiment.title)) <small>(<code>rectifier experiment \(escape(experiment.experiment))</code>)</small></h2>\n"
+            + "<h2>\(escape(experiment.title)) <small>(<code>\(escape(command(for: experiment.experiment)))</code>)</small></h2>\n"
             + "<p>\(escape(experiment.summary))</p>\n"
         if !experiment.claims.isEmpty {
             html += "<table class=\"claims\"><caption>Claims</caption><thead><tr><th scope=\"col\">Claim</th>"
@@ -108,6 +109,12 @@ enum HTMLReport {
         html += "<dt>wall time</dt><dd>\(SeedStatistics.fixed(experiment.wallSeconds, decimals: 1)) s</dd>"
         html += "</dl></details>\n</section>\n"
         return html
+    }
+
+    /// The command that writes `name`.json: `rectifier experiment NAME` for registered
+    /// experiments, `rectifier run` for the side-by-side comparison and anything else.
+    static func command(for name: String) -> String {
+        ExperimentRegistry.named(name) != nil ? "rectifier experiment \(name)" : "rectifier run"
     }
 
     /// The SVG element of a figure file, without an XML declaration or doctype.

@@ -10,7 +10,8 @@ import Foundation
 public enum Report {
     /// The envelopes found in a directory, and the JSON files that were not envelopes.
     public struct Contents: Sendable {
-        /// Decoded envelopes in report order (``ExperimentRegistry`` order, then by name).
+        /// Decoded envelopes in report order (the side-by-side comparison, ``ExperimentRegistry``
+        /// order, then the rest by name).
         public var experiments: [ExperimentEnvelope]
         /// JSON files in the directory that are not experiment envelopes, with the reason.
         public var skipped: [String]
@@ -46,7 +47,7 @@ public enum Report {
                 skipped.append("\(name): not an experiment document")
             }
         }
-        let order = ExperimentRegistry.all.map(\.name)
+        let order = [SideBySideComparison.name] + ExperimentRegistry.all.map(\.name)
         experiments.sort { left, right in
             let l = order.firstIndex(of: left.experiment) ?? order.count
             let r = order.firstIndex(of: right.experiment) ?? order.count
@@ -60,8 +61,8 @@ public enum Report {
     /// - Throws: ``ExperimentError`` when the directory cannot be read or written.
     @discardableResult
     public static func write(directory: String) throws(ExperimentError) -> (html: String, markdown: String) {
-        let contents = try read(directory: directory)
         let output = try ExperimentOutput(directory: directory)
+        let contents = try read(directory: directory)
         try output.write(text: HTMLReport.render(contents), to: "index.html")
         try output.write(text: MarkdownSummary.render(contents), to: "summary.md")
         return (output.path("index.html"), output.path("summary.md"))
