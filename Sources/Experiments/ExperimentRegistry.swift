@@ -4,6 +4,9 @@ public enum ExperimentRegistry {
     public static let all: [RegisteredExperiment] = [
         EfficiencyExperiment.registration,
         CostExperiment.registration,
+        DepthExperiment.registration,
+        InitialisationExperiment.registration,
+        DeadUnitsExperiment.registration,
     ]
 
     /// The experiment called `name`, or nil.

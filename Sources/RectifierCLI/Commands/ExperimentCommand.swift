@@ -11,6 +11,9 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentLeakyUnitsCommand.self,
             EfficiencyExperimentCommand.self,
             CostExperimentCommand.self,
+            ExperimentDepthCommand.self,
+            ExperimentInitialisationCommand.self,
+            ExperimentDeadUnitsCommand.self,
         ])
 }
 

@@ -1,0 +1,113 @@
+/// The settings of the dead-unit experiment: which rectifiers, at which learning rates, on
+/// which network and data.
+public struct DeadUnitsConfiguration: Codable, Equatable, Sendable {
+    /// Hidden activations, in ``HiddenActivation`` text form (ReLU, leaky ReLU, PReLU).
+    public var activations: [String]
+    /// Adam's learning rates; large rates are what kill ReLU units.
+    public var learningRates: [Double]
+    /// The widths of the hidden layers.
+    public var hiddenSizes: [Int]
+    /// One run per seed for each (activation, rate).
+    public var seeds: [UInt64]
+    /// Training and validation images drawn from Fashion-MNIST's training set.
+    public var trainingSamples: Int, validationSamples: Int
+    public var epochs: Int
+    public var batchSize: Int
+    /// Samples (the first training samples) over which a unit must stay silent to count.
+    public var probeSamples: Int
+
+    /// The short version (part of `rectifier run`): 4 × 128 hidden units, Adam at 1e−3, 1e−2
+    /// and 5e−2, 4 epochs on 2048 images, probe of 1024, seeds `0..<seeds`.
+    public static func short(seeds: Int) -> DeadUnitsConfiguration {
+        DeadUnitsConfiguration(
+            activations: ActivationLineup.rectifiers, learningRates: [1e-3, 1e-2, 5e-2],
+            hiddenSizes: [128, 128, 128, 128], seeds: (0..<UInt64(Swift.max(1, seeds))).map { $0 },
+            trainingSamples: 2048, validationSamples: 1024, epochs: 4, batchSize: 64, probeSamples: 1024)
+    }
+
+    /// The long version (`--full`): 15 epochs on 20 000 images, probe of 2000.
+    public static func full(seeds: Int) -> DeadUnitsConfiguration {
+        var configuration = short(seeds: seeds)
+        configuration.trainingSamples = 20_000
+        configuration.validationSamples = 5_000
+        configuration.epochs = 15
+        configuration.probeSamples = 2_000
+        return configuration
+    }
+}
+
+/// One training run of the dead-unit experiment.
+public struct DeadUnitsRun: Codable, Equatable, Sendable {
+    public let activation: String
+    public let learningRate: Double
+    public let seed: UInt64
+    /// `deadFractions[epoch][layer]`: the dead fraction of each hidden layer at
+    /// initialisation (epoch 0) and after each completed epoch (the trainer's probe).
+    public let deadFractions: [[Double]]
+    /// Dead and inactive fractions of each hidden layer at initialisation.
+    public let initialActivity: [UnitActivity]
+    /// The same after training (after the last good epoch of a diverged run).
+    public let finalActivity: [UnitActivity]
+    /// The validation accuracy after training, in [0, 1]; nil when the run diverged.
+    public let validationAccuracy: Double?
+    /// For PReLU: the learned slopes of each PReLU layer after training; empty otherwise.
+    public let slopes: [[Double]]
+    /// Why training stopped early, if it did.
+    public let divergence: String?
+
+    public init(
+        activation: String, learningRate: Double, seed: UInt64, deadFractions: [[Double]],
+        initialActivity: [UnitActivity], finalActivity: [UnitActivity], validationAccuracy: Double?,
+        slopes: [[Double]], divergence: String?
+    ) {
+        self.activation = activation
+        self.learningRate = learningRate
+        self.seed = seed
+        self.deadFractions = deadFractions
+        self.initialActivity = initialActivity
+        self.finalActivity = finalActivity
+        self.validationAccuracy = validationAccuracy
+        self.slopes = slopes
+        self.divergence = divergence
+    }
+
+    /// The dead fraction after `epoch` (0: initialisation) averaged over the hidden layers,
+    /// each layer weighing the same.
+    public func meanDeadFraction(epoch: Int) -> Double {
+        let layers = deadFractions[epoch]
+        return layers.isEmpty ? 0 : layers.reduce(0, +) / Double(layers.count)
+    }
+
+    /// The dead fraction after the last completed epoch, averaged over the hidden layers.
+    public var finalMeanDeadFraction: Double { meanDeadFraction(epoch: deadFractions.count - 1) }
+
+    /// The inactive fraction after training, averaged over the hidden layers.
+    public var finalMeanInactiveFraction: Double {
+        finalActivity.isEmpty ? 0 : finalActivity.map(\.inactiveFraction).reduce(0, +) / Double(finalActivity.count)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case activation, seed, slopes, divergence
+        case learningRate = "learning_rate"
+        case deadFractions = "dead_fractions"
+        case initialActivity = "initial_activity"
+        case finalActivity = "final_activity"
+        case validationAccuracy = "validation_accuracy"
+    }
+}
+
+/// The raw numbers of the dead-unit experiment.
+public struct DeadUnitsResults: Codable, Equatable, Sendable {
+    public let configuration: DeadUnitsConfiguration
+    public let runs: [DeadUnitsRun]
+
+    public init(configuration: DeadUnitsConfiguration, runs: [DeadUnitsRun]) {
+        self.configuration = configuration
+        self.runs = runs
+    }
+
+    /// The runs of one (activation, rate), in seed order.
+    public func runs(activation: String, learningRate: Double) -> [DeadUnitsRun] {
+        runs.filter { $0.activation == activation && $0.learningRate == learningRate }
+    }
+}

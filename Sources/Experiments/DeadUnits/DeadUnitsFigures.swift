@@ -1,0 +1,101 @@
+import Foundation
+import Plotting
+
+/// The dead-unit experiment's plots and table.
+enum DeadUnitsFigures {
+    /// Writes `dead-units-curves.svg` (dead and inactive fractions per epoch, one panel per
+    /// rate) and `dead-units-slopes.svg` (learned PReLU slopes) into `output`.
+    static func write(_ results: DeadUnitsResults, to output: ExperimentOutput) throws(ExperimentError) -> [FigureReference] {
+        let configuration = results.configuration
+        let curvesFile = "\(DeadUnitsExperiment.name)-curves.svg"
+        let slopesFile = "\(DeadUnitsExperiment.name)-slopes.svg"
+        var panels: [SmallMultiples.Panel] = []
+        for rate in configuration.learningRates {
+            panels.append(.line(try curveChart(results, learningRate: rate)))
+        }
+        let grid = SmallMultiples(
+            title: "Dead hidden units during training",
+            subtitle: "output 0 on every probe image; mean of layers and \(configuration.seeds.count) seeds, band min–max",
+            panels: panels, columns: configuration.learningRates.count, sharesYRange: true)
+        var figures = [FigureReference(
+            file: curvesFile,
+            caption: "Percentage of hidden units that are dead (output exactly 0 for every probe image) after each epoch, one panel per Adam learning rate; epoch 0 is the initialisation.")]
+        do {
+            try grid.write(toFile: output.path(curvesFile))
+        } catch {
+            throw .cannotWrite(path: output.path(curvesFile), reason: error.description)
+        }
+        let slopeSeries = configuration.learningRates.compactMap { rate -> HistogramSeries? in
+            let values = results.runs(activation: "prelu", learningRate: rate).flatMap { $0.slopes.flatMap { $0 } }
+            return values.isEmpty ? nil : HistogramSeries(name: String(format: "rate %g", rate), values: values)
+        }
+        if !slopeSeries.isEmpty {
+            let histogram = Histogram(
+                title: "Learned PReLU slopes after \(configuration.epochs) epochs",
+                subtitle: "every unit of every hidden layer, \(configuration.seeds.count) seeds; initial slope 0.25",
+                xAxis: Axis("slope α"), series: slopeSeries, normalization: .fraction)
+            do {
+                try histogram.write(toFile: output.path(slopesFile))
+            } catch {
+                throw .cannotWrite(path: output.path(slopesFile), reason: error.description)
+            }
+            figures.append(FigureReference(
+                file: slopesFile,
+                caption: "Distribution of PReLU's learned negative slopes per learning rate (all units, layers and seeds); they start at 0.25."))
+        }
+        return figures
+    }
+
+    private static func curveChart(_ results: DeadUnitsResults, learningRate: Double) throws(ExperimentError) -> LineChart {
+        var series: [LineSeries] = []
+        for activation in results.configuration.activations {
+            let runs = results.runs(activation: activation, learningRate: learningRate)
+            let epochs = runs.map(\.deadFractions.count).min() ?? 0
+            guard epochs > 0 else { continue }
+            let columns = (0..<epochs).map { epoch in
+                runs.map { 100 * $0.meanDeadFraction(epoch: epoch) }
+            }
+            do {
+                series.append(try LineSeries(
+                    name: activation, x: (0..<epochs).map(Double.init),
+                    y: columns.map { SeedStatistics($0).mean },
+                    band: LineSeries.Band(lower: columns.map { $0.min()! }, upper: columns.map { $0.max()! })))
+            } catch {
+                throw .failed(experiment: DeadUnitsExperiment.name, reason: error.description)
+            }
+        }
+        return LineChart(
+            title: String(format: "Adam rate %g", learningRate),
+            xAxis: Axis("epoch"),
+            yAxis: Axis("dead units", unit: "%", includesZero: true),
+            series: series)
+    }
+
+    /// Final dead and inactive fractions and accuracy per (activation, rate), mean ± sd.
+    static func tables(_ results: DeadUnitsResults) -> [ResultTable] {
+        let configuration = results.configuration
+        var rows: [[String]] = []
+        for rate in configuration.learningRates {
+            for activation in configuration.activations {
+                let runs = results.runs(activation: activation, learningRate: rate)
+                guard !runs.isEmpty else { continue }
+                let dead = SeedStatistics(runs.map { 100 * $0.finalMeanDeadFraction })
+                let inactive = SeedStatistics(runs.map { 100 * $0.finalMeanInactiveFraction })
+                let accuracy = SeedStatistics(runs.map { 100 * ($0.validationAccuracy ?? 0) })
+                let perLayer = runs[0].finalActivity.indices.map { layer in
+                    String(format: "%.1f", SeedStatistics(runs.map { 100 * $0.finalActivity[layer].deadFraction }).mean)
+                }.joined(separator: " / ")
+                rows.append([
+                    String(format: "%g", rate), activation,
+                    String(format: "%.1f ± %.1f", dead.mean, dead.standardDeviation), perLayer,
+                    String(format: "%.1f ± %.1f", inactive.mean, inactive.standardDeviation),
+                    String(format: "%.1f ± %.1f", accuracy.mean, accuracy.standardDeviation),
+                ])
+            }
+        }
+        return [ResultTable(
+            title: "Dead units after \(configuration.epochs) epochs (mean ± sd over \(configuration.seeds.count) seeds)",
+            columns: ["Adam rate", "activation", "dead units (%)", "dead per layer (%)", "inactive units (%)", "validation accuracy (%)"],
+            rows: rows)]
+    }
+}

@@ -1,0 +1,174 @@
+import Activations
+import Networks
+
+/// `rectifier experiment depth`: claim 2 of issue 6, "it allows deeper networks to be trained
+/// efficiently" (Glorot, Bordes & Bengio 2011).
+///
+/// Plain MLPs of each depth and activation are trained side by side (``SideBySideRunner``)
+/// with the same data, width, optimiser and budget, from the usual initialisation of their
+/// activation (He for the rectifiers and softplus, Glorot for sigmoid and tanh). Each run
+/// records its training loss after the budget and the gradient norm of every Dense layer at
+/// initialisation and after training.
+public enum DepthExperiment {
+    /// The name of the command and of its files (`depth.json`, `depth-*.svg`).
+    public static let name = "depth"
+
+    /// The registry's entry.
+    public static let registration = RegisteredExperiment(
+        name: name, summary: "plain MLPs of 2–32 hidden layers per activation: loss after a budget, gradient norm per layer",
+        run: { context in try run(context) })
+
+    /// Runs the short or long version (as `context` says) and writes `depth.json`, its CSV
+    /// table and plots.
+    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory, a failed run).
+    @discardableResult
+    public static func run(_ context: ExperimentContext) throws(ExperimentError) -> ExperimentDocument<DepthResults> {
+        let configuration = context.full ? DepthConfiguration.full(seeds: context.seeds) : .short(seeds: context.seeds)
+        let data = try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+        return try run(context, configuration: configuration, data: data)
+    }
+
+    /// Runs `configuration` on `data`, writes the files into the context's output, and
+    /// returns the document. Cost: O(seeds · activations · Σ depth · width² · samples · epochs).
+    /// - Throws: as ``run(_:)``.
+    @discardableResult
+    public static func run(
+        _ context: ExperimentContext, configuration: DepthConfiguration, data: ExperimentData
+    ) throws(ExperimentError) -> ExperimentDocument<DepthResults> {
+        let started = ProgressTask.now()
+        let results = try measure(configuration: configuration, data: data, progress: context.progress)
+        let figures = try DepthFigures.write(results, to: context.output)
+        var settings = context.commonSettings.merging(settings(configuration)) { _, mine in mine }
+        settings["data"] = data.description
+        let document = ExperimentDocument(
+            experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
+            settings: settings, claims: DepthVerdict.claims(results), figures: figures,
+            tables: DepthFigures.tables(results), wallSeconds: ProgressTask.now() - started, results: results)
+        try context.output.write(document)
+        return document
+    }
+
+    /// Trains and measures every run, without writing anything. Runs are ordered by
+    /// activation, then depth, then seed.
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible
+    ///   configuration, ``ExperimentError/failed(experiment:reason:)`` when a run fails for a
+    ///   reason other than divergence (a diverged run is recorded, not thrown).
+    public static func measure(
+        configuration: DepthConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
+    ) throws(ExperimentError) -> DepthResults {
+        try validate(configuration)
+        let activations = try ActivationLineup.parse(configuration.activations)
+        let budget = TrialBudget(
+            hiddenSizes: [configuration.width], epochs: configuration.epochs, batchSize: configuration.batchSize,
+            probeSize: configuration.probeSamples)
+        let optimizer = NamedOptimizer(
+            name: "sgd-momentum",
+            // Validated above: the rate is > 0 and the momentum in [0, 1).
+            configuration: try! OptimizerConfiguration(
+                kind: .sgd(momentum: configuration.momentum, nesterov: false), learningRate: configuration.learningRate))
+        let trials = activations.flatMap { activation in
+            configuration.depths.flatMap { depth in
+                configuration.seeds.map { seed in
+                    Trial(
+                        activation: activation, seed: seed, optimizer: optimizer,
+                        hiddenSizes: Array(repeating: configuration.width, count: depth),
+                        initialization: .standard(for: activation))
+                }
+            }
+        }
+        let runner = SideBySideRunner(data: data, budget: budget)
+        let costs = trials.map { $0.multiplyAddsPerSample(budget: budget, inputSize: data.training.featureCount) }
+        let task = progress.start(name, totalWork: costs.reduce(0, +))
+        var runs: [DepthRun] = []
+        for (trial, cost) in zip(trials, costs) {
+            runs.append(try measure(trial, runner: runner, probeSamples: configuration.probeSamples))
+            task.advance(by: cost, status: "\(trial.activation) depth \(trial.hiddenSizes!.count) seed \(trial.seed)")
+        }
+        task.finish(status: "\(runs.count) runs")
+        return DepthResults(configuration: configuration, runs: runs)
+    }
+
+    private static func measure(_ trial: Trial, runner: SideBySideRunner, probeSamples: Int) throws(ExperimentError) -> DepthRun {
+        let started = ProgressTask.now()
+        var initial: [Double] = [], final = ([Double](), 0.0)
+        var failure: String?
+        let result = try runner.run([trial]) { _, model, moment in
+            do {
+                let probe = try denseGradientNorms(model, data: runner.data, probeSamples: probeSamples)
+                switch moment {
+                case .initialized: initial = probe.norms
+                case .trained: final = probe
+                }
+            } catch {
+                failure = "\(error)"
+            }
+        }[0]
+        if let failure { throw .failed(experiment: name, reason: failure) }
+        let finished = result.divergence == nil
+        return DepthRun(
+            activation: result.activation, depth: result.hiddenSizes.count, seed: result.seed,
+            trainingLoss: finished ? final.1 : nil,
+            validationAccuracy: finished ? result.records.last?.validationAccuracy : nil,
+            epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initial,
+            gradientNormsAfterTraining: finished ? final.0 : nil, divergence: result.divergence,
+            seconds: ProgressTask.now() - started)
+    }
+
+    /// The gradient norms of the Dense layers only (a PReLU layer's slopes are left out) and
+    /// the mean loss, on the probe images.
+    private static func denseGradientNorms(
+        _ model: Sequential<Float>, data: ExperimentData, probeSamples: Int
+    ) throws(NetworkError) -> (norms: [Double], loss: Double) {
+        let measurement = try LayerGradientNorms.measure(model, on: data.training, samples: probeSamples)
+        let layers = model.architecture.layers
+        let dense = measurement.norms.filter { norm in
+            guard let index = Int(norm.layer.dropFirst("layers.".count)), case .dense = layers[index] else { return false }
+            return true
+        }
+        return (dense.map(\.value), measurement.loss)
+    }
+
+    private static func validate(_ configuration: DepthConfiguration) throws(ExperimentError) {
+        func require(_ condition: Bool, _ flag: String, _ reason: String) throws(ExperimentError) {
+            if !condition { throw .invalidOption(flag: flag, reason: reason) }
+        }
+        try require(!configuration.depths.isEmpty && configuration.depths.allSatisfy { $0 >= 1 },
+            "depths", "\(configuration.depths) is not allowed (a non-empty list of depths ≥ 1)")
+        try require(configuration.width >= 1, "width", "\(configuration.width) is not allowed (≥ 1)")
+        try require(!configuration.seeds.isEmpty, "seeds", "at least one seed is needed")
+        try require(!configuration.activations.isEmpty, "activations", "at least one activation is needed")
+        try require(configuration.epochs >= 1, "epochs", "\(configuration.epochs) is not allowed (≥ 1)")
+        try require(configuration.batchSize >= 1, "batch size", "\(configuration.batchSize) is not allowed (≥ 1)")
+        try require(configuration.probeSamples >= 1, "probe samples", "\(configuration.probeSamples) is not allowed (≥ 1)")
+        try require(configuration.learningRate > 0 && configuration.learningRate.isFinite,
+            "learning rate", "\(configuration.learningRate) is not allowed (finite, > 0)")
+        try require(configuration.momentum >= 0 && configuration.momentum < 1,
+            "momentum", "\(configuration.momentum) is not allowed ([0, 1))")
+    }
+
+    private static func summary(_ configuration: DepthConfiguration) -> String {
+        let depths = configuration.depths.map(String.init).joined(separator: ", ")
+        return """
+            Plain MLPs with \(depths) hidden layers of \(configuration.width) units, one per activation, \
+            trained for \(configuration.epochs) epochs on \(configuration.trainingSamples) Fashion-MNIST \
+            images with SGD (rate \(configuration.learningRate), momentum \(configuration.momentum), \
+            batch \(configuration.batchSize)) from He (rectifiers, softplus) or Glorot (sigmoid, tanh) \
+            initialisation, \(configuration.seeds.count) seeds each. The heat map shows the training loss \
+            after the budget (chance is ln 10 ≈ 2.30); the curves show the gradient norm of each Dense \
+            layer at initialisation and after training. \(DepthVerdict.rule)
+            """
+    }
+
+    private static func settings(_ configuration: DepthConfiguration) -> [String: String] {
+        [
+            "depths": configuration.depths.map(String.init).joined(separator: ","),
+            "width": String(configuration.width),
+            "activations": configuration.activations.joined(separator: ","),
+            "epochs": String(configuration.epochs),
+            "batch size": String(configuration.batchSize),
+            "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
+            "initialization": "He normal (rectifiers, softplus), Glorot normal (sigmoid, tanh), biases 0",
+            "probe samples": String(configuration.probeSamples),
+        ]
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// The depth experiment's claims, computed from its numbers.
+///
+/// Rules (stated in the summary):
+/// - **Trainability.** At the deepest depth, each seed's training loss after the budget is
+///   taken (a diverged run counts as untrained: loss ln 10, chance). The claim is supported
+///   when ReLU's mean + one standard deviation lies below the mean − one standard deviation
+///   of both sigmoid and tanh.
+/// - **Gradient flow.** At initialisation and the deepest depth, r = ‖∇ first Dense‖ /
+///   ‖∇ last Dense‖ (geometric mean over seeds). Supported when ReLU's |log₁₀ r| is smaller
+///   than both sigmoid's and tanh's: its gradient reaches the first layer least attenuated
+///   (or amplified).
+public enum DepthVerdict {
+    /// The loss of a network that guesses uniformly among ten classes, ln 10.
+    public static let chanceLoss = log(10.0)
+
+    /// The rules in one paragraph, for the document's summary.
+    public static let rule = """
+        Verdict rules: claim 2 (training) is supported when, at the deepest depth, ReLU's mean \
+        training loss plus one standard deviation over seeds is below the mean minus one standard \
+        deviation of both sigmoid and tanh (a diverged run counts as chance, ln 10); claim 2 \
+        (gradient flow) is supported when, at initialisation and the deepest depth, ReLU's ratio of \
+        first- to last-layer gradient norm is closer to 1 (in log₁₀) than sigmoid's and tanh's.
+        """
+
+    /// The two claims, from `results` (which must contain the activations `relu`, `sigmoid`
+    /// and `tanh`; otherwise the claims say what is missing and are not supported).
+    public static func claims(_ results: DepthResults) -> [Claim] {
+        [trainability(results), gradientFlow(results)]
+    }
+
+    /// The losses used by the verdict: each seed's training loss, ln 10 for a diverged run.
+    public static func verdictLosses(_ results: DepthResults, activation: String, depth: Int) -> [Double] {
+        results.runs(activation: activation, depth: depth).map { $0.trainingLoss ?? chanceLoss }
+    }
+
+    /// The deepest depth whose mean verdict loss is at most half the chance loss, or nil.
+    public static func deepestTrainedDepth(_ results: DepthResults, activation: String) -> Int? {
+        results.configuration.depths.sorted().last { depth in
+            let losses = verdictLosses(results, activation: activation, depth: depth)
+            return !losses.isEmpty && SeedStatistics(losses).mean <= chanceLoss / 2
+        }
+    }
+
+    static func trainability(_ results: DepthResults) -> Claim {
+        let text = "ReLU allows deeper networks to be trained efficiently: lower training loss than sigmoid and tanh at the deepest depth after the same budget (issue 6, claim 2; Glorot, Bordes & Bengio 2011)"
+        guard let depth = results.configuration.depths.max(),
+            let relu = spread(results, "relu", depth), let sigmoid = spread(results, "sigmoid", depth),
+            let tanh = spread(results, "tanh", depth)
+        else {
+            return Claim(claim: text, measured: "not measured: needs relu, sigmoid and tanh runs", supported: false)
+        }
+        let supported = relu.mean + relu.standardDeviation < sigmoid.mean - sigmoid.standardDeviation
+            && relu.mean + relu.standardDeviation < tanh.mean - tanh.standardDeviation
+        let deepest = ["relu", "sigmoid", "tanh"].map { name in
+            "\(name) \(deepestTrainedDepth(results, activation: name).map(String.init) ?? "none")"
+        }.joined(separator: ", ")
+        let measured = "depth \(depth), \(results.configuration.epochs) epochs, mean ± sd of \(relu.count) seeds: "
+            + "relu \(format(relu)), sigmoid \(format(sigmoid)), tanh \(format(tanh)) (chance 2.303); "
+            + "deepest depth with loss ≤ ½ chance: \(deepest)"
+        return Claim(claim: text, measured: measured, supported: supported)
+    }
+
+    static func gradientFlow(_ results: DepthResults) -> Claim {
+        let text = "ReLU keeps the gradient from vanishing with depth: at initialisation its first-layer gradient is closest to its last-layer gradient (issue 6, claim 2)"
+        guard let depth = results.configuration.depths.max(),
+            let relu = firstToLastRatio(results, "relu", depth),
+            let sigmoid = firstToLastRatio(results, "sigmoid", depth),
+            let tanh = firstToLastRatio(results, "tanh", depth)
+        else {
+            return Claim(claim: text, measured: "not measured: needs relu, sigmoid and tanh runs", supported: false)
+        }
+        let distance = { (ratio: Double) in Swift.abs(log10(ratio)) }
+        let supported = distance(relu) < distance(sigmoid) && distance(relu) < distance(tanh)
+        let measured = "‖∇ first layer‖ / ‖∇ last layer‖ at initialisation, depth \(depth) (geometric mean of seeds): "
+            + "relu \(scientific(relu)), sigmoid \(scientific(sigmoid)), tanh \(scientific(tanh))"
+        return Claim(claim: text, measured: measured, supported: supported)
+    }
+
+    /// The geometric mean over seeds of first/last Dense gradient norm at initialisation;
+    /// nil without runs or with a zero norm.
+    public static func firstToLastRatio(_ results: DepthResults, _ activation: String, _ depth: Int) -> Double? {
+        let ratios = results.runs(activation: activation, depth: depth).compactMap { run -> Double? in
+            guard let first = run.gradientNormsAtInitialisation.first,
+                let last = run.gradientNormsAtInitialisation.last, first > 0, last > 0
+            else { return nil }
+            return first / last
+        }
+        guard !ratios.isEmpty else { return nil }
+        return exp(ratios.map { log($0) }.reduce(0, +) / Double(ratios.count))
+    }
+
+    private static func spread(_ results: DepthResults, _ activation: String, _ depth: Int) -> SeedStatistics? {
+        let losses = verdictLosses(results, activation: activation, depth: depth)
+        return losses.isEmpty ? nil : SeedStatistics(losses)
+    }
+
+    private static func format(_ spread: SeedStatistics) -> String {
+        String(format: "%.3f ± %.3f", spread.mean, spread.standardDeviation)
+    }
+
+    private static func scientific(_ value: Double) -> String {
+        String(format: "%.2e", value)
+    }
+}

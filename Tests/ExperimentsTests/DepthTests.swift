@@ -1,0 +1,166 @@
+import Activations
+import Experiments
+import Foundation
+import Networks
+import Testing
+
+@Suite struct DepthTests {
+    /// Central differences in Float64 of the mean loss, grouped into per-layer norms.
+    private func finiteDifferenceNorms(_ model: Sequential<Double>, inputs: Matrix<Double>, labels: [Int]) throws -> [LayerStatistic] {
+        let store = model.parameters
+        let step = 1e-6
+        func loss() throws -> Double {
+            try Loss.softmaxCrossEntropy.evaluate(outputs: try model.predict(inputs), targets: .classes(labels)).value
+        }
+        var squares: [String: Double] = [:]
+        for info in store.layout.parameters {
+            let layer = String(info.name.split(separator: ".").prefix(2).joined(separator: "."))
+            for index in info.range {
+                let original = store.values[index]
+                store.values[index] = original + step
+                let plus = try loss()
+                store.values[index] = original - step
+                let minus = try loss()
+                store.values[index] = original
+                let derivative = (plus - minus) / (2 * step)
+                squares[layer, default: 0] += derivative * derivative
+            }
+        }
+        return squares.keys.sorted { Int($0.split(separator: ".")[1])! < Int($1.split(separator: ".")[1])! }
+            .map { LayerStatistic(layer: $0, value: squares[$0]!.squareRoot()) }
+    }
+
+    @Test(arguments: ["relu", "prelu", "softplus", "sigmoid", "tanh"])
+    func gradientNormsEqualFiniteDifferences(activation: String) throws {
+        var generator = SeededGenerator(seed: 11)
+        let model = Sequential<Double>(
+            architecture: try .multilayerPerceptron(
+                inputSize: 3, hiddenSizes: [5, 4], hiddenActivation: try HiddenActivation(parsing: activation), outputSize: 3),
+            initialization: try Initialization(), generator: &generator)
+        let inputs = try Matrix<Double>(rows: 6, columns: 3, scalars: (0..<18).map { _ in generator.nextNormal() })
+        let labels = [0, 1, 2, 2, 1, 0]
+        let measurement = try LayerGradientNorms.measure(model, inputs: inputs, targets: .classes(labels))
+        let analytic = measurement.norms
+        let numeric = try finiteDifferenceNorms(model, inputs: inputs, labels: labels)
+        let loss = try Loss.softmaxCrossEntropy.evaluate(outputs: try model.predict(inputs), targets: .classes(labels)).value
+        #expect(measurement.loss == loss)
+        #expect(analytic.map(\.layer) == numeric.map(\.layer))
+        for (a, n) in zip(analytic, numeric) {
+            #expect(abs(a.value - n.value) <= 1e-6 * max(1, n.value), "\(a.layer): \(a.value) vs \(n.value)")
+        }
+    }
+
+    @Test func gradientNormsAgreeWithTheTrainersProbe() throws {
+        let data = ExperimentFixtures.subset()
+        var generator = SeededGenerator(seed: 3)
+        let model = Sequential<Float>(
+            architecture: try .multilayerPerceptron(
+                inputSize: 12, hiddenSizes: [8, 8], hiddenActivation: .fixed(.relu), outputSize: 10),
+            initialization: try Initialization(), generator: &generator)
+        let configuration = try TrainingConfiguration(
+            epochs: 1, batchSize: 16, optimizer: try OptimizerConfiguration(kind: .sgd, learningRate: 0.1), probeSize: 40)
+        let record = try Trainer(model: model, configuration: configuration, generator: generator).train(on: data.training)[0]
+        let measured = try LayerGradientNorms.measure(model, on: data.training, samples: 40).norms
+        #expect(measured.map(\.layer) == record.gradientNorms.map(\.layer))
+        for (mine, trainers) in zip(measured, record.gradientNorms) {
+            #expect(abs(mine.value - trainers.value) <= 1e-5 * max(1e-6, trainers.value))
+        }
+    }
+
+    private func tinyConfiguration() -> DepthConfiguration {
+        var configuration = DepthConfiguration.short(seeds: 2)
+        configuration.depths = [1, 3]
+        configuration.width = 8
+        configuration.activations = ["relu", "tanh"]
+        configuration.trainingSamples = 96
+        configuration.validationSamples = 32
+        configuration.epochs = 2
+        configuration.batchSize = 16
+        configuration.probeSamples = 32
+        return configuration
+    }
+
+    @Test func sameSeedsGiveTheSameNumbers() throws {
+        let data = ExperimentFixtures.subset()
+        let first = try DepthExperiment.measure(configuration: tinyConfiguration(), data: data)
+        let second = try DepthExperiment.measure(configuration: tinyConfiguration(), data: data)
+        #expect(first.runs.count == 2 * 2 * 2)
+        for (a, b) in zip(first.runs, second.runs) {
+            #expect(a.trainingLoss == b.trainingLoss)
+            #expect(a.epochLosses == b.epochLosses)
+            #expect(a.gradientNormsAtInitialisation == b.gradientNormsAtInitialisation)
+            #expect(a.gradientNormsAfterTraining == b.gradientNormsAfterTraining)
+            #expect(a.gradientNormsAtInitialisation.count == a.depth + 1)
+        }
+    }
+
+    @Test func runWritesTheDocumentAndItsFigures() throws {
+        let directory = ExperimentFixtures.outputDirectory("depth")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = ProgressLog()
+        let document = try DepthExperiment.run(
+            try ExperimentFixtures.context(directory, log: log), configuration: tinyConfiguration(),
+            data: ExperimentFixtures.subset())
+        #expect(document.claims.count == 2)
+        #expect(zip(log.fractions, log.fractions.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(log.fractions.last == 1 && log.finished)
+        for file in ["depth.json", "depth-1.csv"] + document.figures.map(\.file) {
+            #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")
+        }
+    }
+
+    private func run(_ activation: String, depth: Int, seed: UInt64, loss: Double?, norms: [Double]) -> DepthRun {
+        DepthRun(
+            activation: activation, depth: depth, seed: seed, trainingLoss: loss, validationAccuracy: nil,
+            epochLosses: [], gradientNormsAtInitialisation: norms, gradientNormsAfterTraining: nil,
+            divergence: loss == nil ? "diverged" : nil, seconds: 0)
+    }
+
+    private func results(relu: [Double?], sigmoid: [Double?], tanh: [Double?], ratios: [String: Double]) -> DepthResults {
+        var configuration = tinyConfiguration()
+        configuration.depths = [32]
+        configuration.activations = ["relu", "sigmoid", "tanh"]
+        var runs: [DepthRun] = []
+        for (name, losses) in [("relu", relu), ("sigmoid", sigmoid), ("tanh", tanh)] {
+            for (seed, loss) in losses.enumerated() {
+                runs.append(run(name, depth: 32, seed: UInt64(seed), loss: loss, norms: [ratios[name]!, 1]))
+            }
+        }
+        return DepthResults(configuration: configuration, runs: runs)
+    }
+
+    @Test func trainabilityNeedsTheSeedSpreadsToSeparate() {
+        let separated = results(relu: [0.5, 0.6, 0.55], sigmoid: [2.3, 2.3, 2.3], tanh: [1.2, 1.3, 1.25], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
+        #expect(DepthVerdict.claims(separated)[0].supported)
+        let overlapping = results(relu: [0.5, 1.3, 0.9], sigmoid: [2.3, 2.3, 2.3], tanh: [1.0, 1.2, 1.1], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
+        #expect(!DepthVerdict.claims(overlapping)[0].supported)
+        // Diverged ReLU runs count as chance, so ReLU cannot beat an untrained sigmoid.
+        let diverged = results(relu: [nil, nil, nil], sigmoid: [2.3, 2.3, 2.3], tanh: [1.2, 1.3, 1.25], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
+        #expect(!DepthVerdict.claims(diverged)[0].supported)
+        #expect(DepthVerdict.verdictLosses(diverged, activation: "relu", depth: 32) == [log(10), log(10), log(10)])
+    }
+
+    @Test func gradientFlowComparesTheLogDistanceFromOne() {
+        let losses: [Double?] = [1, 1, 1]
+        let vanishingSigmoid = results(relu: losses, sigmoid: losses, tanh: losses, ratios: ["relu": 3, "sigmoid": 1e-6, "tanh": 0.1])
+        #expect(DepthVerdict.claims(vanishingSigmoid)[1].supported)
+        #expect(abs(DepthVerdict.firstToLastRatio(vanishingSigmoid, "relu", 32)! - 3) < 1e-12)
+        let reluWorse = results(relu: losses, sigmoid: losses, tanh: losses, ratios: ["relu": 0.01, "sigmoid": 1e-6, "tanh": 0.5])
+        #expect(!DepthVerdict.claims(reluWorse)[1].supported)
+    }
+
+    @Test func missingActivationsAreNotSupported() {
+        var configuration = tinyConfiguration()
+        configuration.activations = ["relu"]
+        let onlyRelu = DepthResults(configuration: configuration, runs: [run("relu", depth: 3, seed: 0, loss: 0.1, norms: [1, 1])])
+        #expect(DepthVerdict.claims(onlyRelu).allSatisfy { !$0.supported && $0.measured.hasPrefix("not measured") })
+    }
+
+    @Test func impossibleConfigurationsAreTypedErrors() {
+        var configuration = tinyConfiguration()
+        configuration.depths = [0]
+        #expect(throws: ExperimentError.self) {
+            try DepthExperiment.measure(configuration: configuration, data: ExperimentFixtures.subset())
+        }
+    }
+}

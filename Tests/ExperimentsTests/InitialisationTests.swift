@@ -1,0 +1,83 @@
+import Experiments
+import Foundation
+import Networks
+import Testing
+
+@Suite struct InitialisationTests {
+    private func tinyConfiguration() -> InitialisationConfiguration {
+        var configuration = InitialisationConfiguration.short(seeds: 2)
+        configuration.scales = [0.5, 2]
+        configuration.activations = ["relu", "sigmoid"]
+        configuration.hiddenSizes = [8, 8]
+        configuration.trainingSamples = 96
+        configuration.validationSamples = 32
+        configuration.epochs = 2
+        configuration.batchSize = 16
+        configuration.targetAccuracy = 0.2
+        return configuration
+    }
+
+    @Test func sameSeedsGiveTheSameNumbers() throws {
+        let data = ExperimentFixtures.subset()
+        let first = try InitialisationExperiment.measure(configuration: tinyConfiguration(), data: data)
+        let second = try InitialisationExperiment.measure(configuration: tinyConfiguration(), data: data)
+        #expect(first == second)
+        #expect(first.runs.count == 2 * 2 * 2)
+        for run in first.runs {
+            #expect(run.reachedTarget == (run.validationAccuracy >= 0.2))
+            #expect(run.scheme == (run.activation == "sigmoid" ? "Glorot" : "He"))
+        }
+    }
+
+    @Test func runWritesTheDocumentAndItsFigures() throws {
+        let directory = ExperimentFixtures.outputDirectory("initialisation")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let document = try InitialisationExperiment.run(
+            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(),
+            data: ExperimentFixtures.subset())
+        #expect(document.claims.count == 1)
+        for file in ["initialisation.json", "initialisation-1.csv"] + document.figures.map(\.file) {
+            #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")
+        }
+    }
+
+    /// Results with `accuracies[activation][scale index]` for one seed.
+    private func results(_ accuracies: [String: [Double]], target: Double = 0.7) -> InitialisationResults {
+        var configuration = tinyConfiguration()
+        configuration.targetAccuracy = target
+        var runs: [InitialisationRun] = []
+        for (activation, values) in accuracies {
+            for (scale, accuracy) in zip(configuration.scales, values) {
+                runs.append(InitialisationRun(
+                    activation: activation, scale: scale, scheme: "He", seed: 0, validationAccuracy: accuracy,
+                    trainingLoss: nil, reachedTarget: accuracy >= target, divergence: nil))
+            }
+        }
+        return InitialisationResults(configuration: configuration, runs: runs)
+    }
+
+    @Test func successRateCountsRunsReachingTheTarget() {
+        let grid = results(["relu": [0.8, 0.6]])
+        #expect(grid.successRate(activation: "relu") == 0.5)
+        #expect(grid.successRate(activation: "relu", scale: 0.5) == 1)
+        #expect(grid.successRate(activation: "tanh") == nil)
+        #expect(abs(InitialisationVerdict.sensitivity(grid, activation: "relu")! - 0.2) < 1e-12)
+    }
+
+    @Test func verdictNeedsMoreSuccessesAndASmallerRange() {
+        #expect(InitialisationVerdict.claim(results(["relu": [0.8, 0.78], "sigmoid": [0.1, 0.75], "tanh": [0.72, 0.5]])).supported)
+        // Same success rate, but ReLU's accuracy moves more with the scale than tanh's.
+        #expect(!InitialisationVerdict.claim(results(["relu": [0.8, 0.7], "sigmoid": [0.1, 0.75], "tanh": [0.75, 0.72]])).supported)
+        // Fewer successes than tanh.
+        #expect(!InitialisationVerdict.claim(results(["relu": [0.8, 0.69], "sigmoid": [0.1, 0.75], "tanh": [0.75, 0.71]])).supported)
+        #expect(!InitialisationVerdict.claim(results(["relu": [0.8, 0.8]])).supported)
+    }
+
+    @Test func impossibleConfigurationsAreTypedErrors() {
+        var configuration = tinyConfiguration()
+        configuration.targetAccuracy = 1.5
+        #expect(throws: ExperimentError.self) {
+            try InitialisationExperiment.measure(configuration: configuration, data: ExperimentFixtures.subset())
+        }
+    }
+}
