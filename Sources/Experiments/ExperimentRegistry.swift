@@ -7,6 +7,8 @@ public enum ExperimentRegistry {
         DepthExperiment.registration,
         InitialisationExperiment.registration,
         DeadUnitsExperiment.registration,
+        PrecisionExperiment.registration,
+        LeakyUnitsExperiment.registration,
     ]
 
     /// The experiment called `name`, or nil.

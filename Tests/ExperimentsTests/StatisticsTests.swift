@@ -49,4 +49,12 @@ import Testing
         #expect(SeedStatistics.fixed(1.999, decimals: 2) == "2.00")
         #expect(SeedStatistics.format(6.04, digits: 2) == "6.0")
     }
+
+    /// A diverged run's loss (beyond Int's range) is text, not a trap.
+    @Test func hugeAndNonFiniteValuesFormatWithoutTrapping() {
+        #expect(SeedStatistics.fixed(9.5e18, decimals: 3) == "9.5e+18")
+        #expect(SeedStatistics.fixed(-2e58, decimals: 1) == "-2e+58")
+        #expect(SeedStatistics.fixed(.infinity, decimals: 2) == "∞")
+        #expect(SeedStatistics.format(1.7e308) == "1.7e+308")
+    }
 }

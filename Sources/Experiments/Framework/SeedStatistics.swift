@@ -63,16 +63,18 @@ public struct SeedStatistics: Codable, Hashable, Sendable {
         guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞") }
         guard value != 0 else { return "0" }
         let magnitude = Int((abs(value)).log10Floor)
-        if magnitude < -4 || magnitude >= 7 {
+        if magnitude >= 7 { return String(describing: value) }
+        if magnitude < -4 {
             return String(describing: (value * 1e6).rounded() / 1e6)
         }
         let decimals = max(0, digits - 1 - magnitude)
         return fixed(value, decimals: decimals)
     }
 
-    /// `value` rounded to `decimals` places, without exponent.
+    /// `value` rounded to `decimals` places, without exponent; magnitudes of 10¹⁵ and more
+    /// (a diverged loss), and non-finite values, as ``format(_:)`` writes them.
     public static func fixed(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return format(value) }
+        guard value.isFinite, abs(value) < 1e15 else { return format(value) }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (abs(value) * scale).rounded()
