@@ -38,8 +38,9 @@ import Testing
         return result
     }
 
-    // 200×150×100 is above the threshold at which the product is split across threads.
-    @Test(arguments: [false, true], [(7, 5, 3), (200, 150, 100), (33, 1, 70)])
+    // 200×150×100 is above the threshold at which the product is split across threads;
+    // one row (m = 1) goes through the matrix-vector routine.
+    @Test(arguments: [false, true], [(7, 5, 3), (200, 150, 100), (33, 1, 70), (1, 9, 13), (1, 1, 5), (1, 300, 784)])
     func gemmMatchesTheDefinition(transpose: Bool, shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         var generator = SeededGenerator(seed: UInt64(m))
@@ -55,6 +56,27 @@ import Testing
             for (x, y) in zip(c.scalars, expected.scalars) { #expect(abs(x - y) <= 1e-12) }
             for (x, y) in zip(single.scalars, expected.scalars) { #expect(abs(Double(x) - y) <= 1e-4) }
         }
+    }
+
+    /// With β = 0 the output is written, never read: a NaN left in a reused buffer is gone.
+    @Test(arguments: [1, 4])
+    func betaZeroIgnoresWhatTheOutputHeld(rows: Int) {
+        var generator = SeededGenerator(seed: 7)
+        var a = GradientCheck.randomMatrix(rows: rows, columns: 6, in: -1...1, &generator)
+        var b = GradientCheck.randomMatrix(rows: 6, columns: 3, in: -1...1, &generator)
+        var c = Matrix<Double>(rows: rows, columns: 3)
+        c.withUnsafeMutableBufferPointer { $0.update(repeating: .nan) }
+        let expected = Self.reference(a, false, b, false, Matrix<Double>(rows: rows, columns: 3), alpha: 1, beta: 0)
+        a.withUnsafeMutableBufferPointer { pa in
+            b.withUnsafeMutableBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    BLAS.gemm(
+                        MatrixBuffer(pa.baseAddress!, rows: rows, columns: 6), MatrixBuffer(pb.baseAddress!, rows: 6, columns: 3),
+                        into: MatrixBuffer(pc.baseAddress!, rows: rows, columns: 3))
+                }
+            }
+        }
+        for (x, y) in zip(c.scalars, expected.scalars) { #expect(abs(x - y) <= 1e-12) }
     }
 
     @Test func concurrentCallersGetTheSameResults() async throws {

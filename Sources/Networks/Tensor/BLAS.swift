@@ -30,6 +30,10 @@ public enum BLAS {
         if m == 0 || n == 0 { return }
         let start = Profiling.start()
         defer { Profiling.stop(start, .gemm) }
+        if m == 1 {
+            rowTimesMatrix(transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c)
+            return
+        }
         let blocks = Swift.min(Parallelism.threadCount, m / 8)
         guard blocks > 1, m * n * k >= parallelThreshold else {
             singleThreadedGEMM(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -83,6 +87,38 @@ public enum BLAS {
 }
 
 extension BLAS {
+    /// The one-row product (a batch of one) as a matrix-vector product: `sgemm` would pack
+    /// all of B for a single row, which made batch-1 inference 3–4× slower than `sgemv`.
+    /// C's row is zeroed first when β = 0, so it is never read (BLAS may scale it by 0,
+    /// which keeps a NaN left in a reused buffer).
+    private static func rowTimesMatrix<T: ActivationScalar>(
+        _ transposeA: Bool, _ transposeB: Bool, _ n: Int, _ k: Int,
+        _ alpha: T, _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int,
+        _ beta: T, _ c: UnsafeMutablePointer<T>
+    ) {
+        _ = singleThreaded
+        if beta == 0 { c.update(repeating: 0, count: n) }
+        // y = op(B)ᵀ·x, x the row of op(A): B stored k × n is used transposed, B stored n × k as is.
+        let order = transposeB ? CblasNoTrans : CblasTrans
+        let rows = Int32(transposeB ? n : k), columns = Int32(transposeB ? k : n)
+        let stride = Int32(transposeA ? lda : 1)
+        if T.self == Float.self {
+            cblas_sgemv(
+                CblasRowMajor, order, rows, columns, Float(alpha),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int32(ldb),
+                UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), stride, Float(beta),
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), 1)
+        } else if T.self == Double.self {
+            cblas_dgemv(
+                CblasRowMajor, order, rows, columns, Double(alpha),
+                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb),
+                UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), stride, Double(beta),
+                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), 1)
+        } else {
+            preconditionFailure("BLAS.gemm: no BLAS routine for \(T.self)")
+        }
+    }
+
     /// `C ← α·op(A)·op(B) + β·C` on views, with the shapes checked.
     /// - Precondition: op(A) is m × k, op(B) is k × n and C is m × n.
     public static func gemm<T: ActivationScalar>(
