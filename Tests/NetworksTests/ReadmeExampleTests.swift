@@ -31,7 +31,7 @@ import Foundation
             inputSize: 2, hiddenSizes: [16], hiddenActivation: HiddenActivation(parsing: "prelu"),
             outputSize: 2)
         let model = Sequential<Float>(
-            architecture: architecture, initialization: Initialization(scheme: .heNormal),
+            architecture: architecture, initialization: try Initialization(scheme: .heNormal),
             generator: &generator)
         let trainer = Trainer(
             model: model,
