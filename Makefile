@@ -11,7 +11,8 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run test fuzz-safetensors fuzz-onnx bench-safetensors bench-onnx docs clean
+.PHONY: all deps peer-venv build run test sanitize sanitize-address sanitize-thread fuzz fuzz-safetensors fuzz-onnx \
+        bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -46,6 +47,16 @@ run: build
 test: deps peer-venv
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) test $(RELEASE_FLAGS)
+
+# The whole suite under AddressSanitizer and ThreadSanitizer (not part of `make test`; slow).
+# Each has its own scratch path so the release build in .build is left alone.
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address: deps peer-venv
+	$(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
+
+sanitize-thread: deps peer-venv
+	$(SWIFT) test -c release --sanitize=thread --scratch-path .build-tsan
 
 # libFuzzer on the safetensors reader (not part of `make test`); see docs/RELIABILITY.md.
 FUZZ_RUNS ?= 1000000
