@@ -11,7 +11,7 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run test sanitize sanitize-address sanitize-thread fuzz fuzz-safetensors fuzz-onnx \
+.PHONY: all deps peer-venv build run test sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
         bench-safetensors bench-onnx docs clean
 
 all: build
@@ -59,15 +59,32 @@ sanitize-thread: deps peer-venv
 	$(SWIFT) test -c release --sanitize=thread --scratch-path .build-tsan
 
 # libFuzzer on the safetensors reader (not part of `make test`); see docs/RELIABILITY.md.
-FUZZ_RUNS ?= 1000000
+FUZZ_RUNS    ?= 1000000
+FUZZ_SECONDS ?= 60
+FUZZ_LIMIT   ?= -runs=$(FUZZ_RUNS)
+
+# Every libFuzzer harness for FUZZ_SECONDS each (the corpora in .build/fuzz carry over).
+fuzz:
+	$(MAKE) fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments FUZZ_LIMIT=-max_total_time=$(FUZZ_SECONDS)
+
 fuzz-safetensors:
 	mkdir -p .build/fuzz/safetensors-corpus
 	swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library Fuzz/SafeTensorsReaderFuzzer.swift \
 	  Sources/Interchange/SafeTensors/*.swift Sources/Interchange/Files/*.swift \
 	  -o .build/fuzz/safetensors-reader
-	.build/fuzz/safetensors-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
+	.build/fuzz/safetensors-reader $(FUZZ_LIMIT) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/safetensors.dict \
 	  .build/fuzz/safetensors-corpus Fuzz/Seeds/safetensors
+
+# libFuzzer on the IDX reader, plain and gzip (not part of `make test`): the Datasets sources
+# and zlib compiled into one program with the harness; see docs/RELIABILITY.md.
+fuzz-idx:
+	mkdir -p .build/fuzz/idx-corpus
+	swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -I Sources/CZlib \
+	  Fuzz/IDXReaderFuzzer.swift $$(find Sources/Datasets -name '*.swift') -o .build/fuzz/idx-reader
+	.build/fuzz/idx-reader $(FUZZ_LIMIT) -max_len=4096 -timeout=5 \
+	  -rss_limit_mb=1024 -dict=Fuzz/idx.dict \
+	  .build/fuzz/idx-corpus Fuzz/Seeds/idx
 
 # Programs outside the package (the ONNX fuzzer and benchmark) are linked against the
 # objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
@@ -90,7 +107,7 @@ fuzz-onnx:
 	mkdir -p .build/fuzz/onnx-corpus
 	swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/ONNXReaderFuzzer.swift \
 	  $(call link_interchange,.build-fuzz/release,.build-fuzz) -o .build/fuzz/onnx-reader
-	.build/fuzz/onnx-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
+	.build/fuzz/onnx-reader $(FUZZ_LIMIT) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/onnx.dict \
 	  .build/fuzz/onnx-corpus Fuzz/Seeds/onnx
 
