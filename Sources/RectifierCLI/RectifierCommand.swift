@@ -7,6 +7,10 @@ public struct RectifierCommand: ParsableCommand {
         abstract: "The rectifier family of activations: exact values, fast kernels, networks and experiments.",
         subcommands: [
             EvalCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
             BenchCommand.self,
             PlotCommand.self,
             ExperimentCommand.self,

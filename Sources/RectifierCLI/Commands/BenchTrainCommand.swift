@@ -1,5 +1,6 @@
 import Activations
 import ArgumentParser
+import Datasets
 import Networks
 
 #if canImport(FoundationEssentials)
@@ -15,10 +16,10 @@ struct BenchTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Time training epochs of a 784-256-128-10 ReLU network (Adam, batch 128, Float32).",
         discussion: """
-            Trains on 60 000 synthetic samples shaped like Fashion-MNIST (784 features in \
-            [0, 1], 10 classes) and reports seconds per epoch (the median), samples per \
-            second, peak resident memory and the share of time in GEMM, in activations and \
-            elsewhere.
+            Trains on the 60 000 Fashion-MNIST training images (or those of --data DIR; \
+            --synthetic uses 60 000 generated samples of the same shape instead) and reports \
+            seconds per epoch (the median), samples per second, peak resident memory and the \
+            share of time in GEMM, in activations and elsewhere.
             """)
 
     @Option(help: "Also write the results as a JSON object to this file.")
@@ -30,15 +31,25 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Threads for BLAS and the kernels (default: all processors).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Directory with the MNIST-format files (default: Debian's Fashion-MNIST).", valueName: "dir"))
+    var data: String?
+
+    @Flag(help: "Time on generated data shaped like Fashion-MNIST (no files needed).")
+    var synthetic = false
+
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (≥ 1)") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
+        if synthetic, data != nil { throw ValidationError("--synthetic and --data exclude each other") }
     }
 
     func run() throws {
         if let threads { Parallelism.threadCount = threads }
-        let data = Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
-        let result = try Self.benchmark(on: data, epochs: epochs)
+        let samples = synthetic
+            ? Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
+            : try ImageData.dataset(FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training)
+        var result = try Self.benchmark(on: samples, epochs: epochs)
+        result.data = synthetic ? "synthetic" : (data ?? FashionMNIST.defaultDirectory)
         print(result.summary)
         if let json {
             try result.write(toJSON: json)
@@ -110,6 +121,8 @@ struct BenchTrainCommand: ParsableCommand {
 
 /// The figures of one `bench train` run.
 struct BenchTrainResult: Encodable {
+    /// Where the samples came from: a directory, or `synthetic`.
+    var data = "synthetic"
     let epochSeconds: [Double]
     let gemmSeconds: [Double]
     let activationSeconds: [Double]
@@ -131,7 +144,7 @@ struct BenchTrainResult: Encodable {
     var summary: String {
         let percent = { (share: Double) in String(Int((share * 100).rounded())) + "%" }
         return """
-            bench train: 784-256-128-10 relu, adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples
+            bench train: 784-256-128-10 relu, adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples (\(data))
             seconds per epoch: \(secondsPerEpoch) (median of \(epochSeconds.count): \(epochSeconds.map { String($0) }.joined(separator: ", ")))
             samples per second: \(Int(Double(samples) / secondsPerEpoch))
             time in GEMM \(percent(gemmShare)), activations \(percent(activationShare)), elsewhere \(percent(1 - gemmShare - activationShare))
@@ -144,7 +157,7 @@ struct BenchTrainResult: Encodable {
         case peakResidentBytes = "peak_rss_bytes", gemmShare = "gemm_share"
         case activationShare = "activation_share", otherShare = "other_share"
         case epochSeconds = "epoch_seconds", threads, samples
-        case finalTrainAccuracy = "final_train_accuracy"
+        case finalTrainAccuracy = "final_train_accuracy", data
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -159,6 +172,7 @@ struct BenchTrainResult: Encodable {
         try container.encode(threads, forKey: .threads)
         try container.encode(samples, forKey: .samples)
         try container.encode(finalTrainAccuracy, forKey: .finalTrainAccuracy)
+        try container.encode(data, forKey: .data)
     }
 
     /// Writes the JSON object atomically (a temporary file in the same folder, then rename).

@@ -1,0 +1,44 @@
+import Networks
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The choices that define a `rectifier train` run, saved in its checkpoints (metadata key
+/// ``metadataKey``) so that `--resume` continues the same run.
+struct TrainingRunSettings: Codable, Equatable {
+    static let metadataKey = "train.settings"
+
+    /// The hidden activation's spelling.
+    var activation: String
+    var hidden: [Int]
+    var configuration: TrainingConfiguration
+    var seed: UInt64
+    /// Held-out training images (nil: a twelfth of the training set).
+    var validationCount: Int?
+    /// α of the running average of the weights (nil: none).
+    var averageDecay: Double?
+    /// The thread count of the run, for the bit-identity note on resume.
+    var threads: Int
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Finite numbers, strings and arrays always encode.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The settings saved in `metadata`, or a failure naming `file`.
+    static func saved(in metadata: [String: String], file: String) throws -> TrainingRunSettings {
+        guard let text = metadata[metadataKey] else {
+            throw CommandFailure("\(file): no '\(metadataKey)' metadata; only files saved by `rectifier train` can be resumed")
+        }
+        do {
+            return try JSONDecoder().decode(TrainingRunSettings.self, from: Data(text.utf8))
+        } catch {
+            throw CommandFailure("\(file): metadata '\(metadataKey)' is not valid: \(String(describing: error).prefix(200))")
+        }
+    }
+}

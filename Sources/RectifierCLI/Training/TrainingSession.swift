@@ -1,0 +1,206 @@
+import Activations
+import ArgumentParser
+import Datasets
+import Interchange
+import Networks
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One `rectifier train` run: the model and trainer (fresh or resumed), the running average
+/// of the weights, the progress bar, the log, the checkpoints and the final summary.
+final class TrainingSession {
+    private let settings: TrainingRunSettings
+    private let data: ImageData
+    private let trainer: Trainer<Float>
+    private let average: RunningAverage<Float>?
+    /// The average's state when the current epoch started: an epoch rerun after a
+    /// learning-rate back-off starts the average from there again.
+    private var averageAtEpochStart: (updateCount: Int, values: [Float])?
+    /// A model holding the averaged weights, for evaluating them.
+    private let averagedModel: Sequential<Float>?
+    private let savePath: String?
+    private let log: RunLog?
+    private let firstEpoch: Int
+    private var bar: ProgressBar?
+    private var averageValidationAccuracy: Double?
+
+    init(
+        settings: TrainingRunSettings, data: ImageData, resumed: ModelCheckpoint<Float>?, savePath: String?,
+        logPath: String?, resumePath: String?
+    ) throws {
+        self.settings = settings
+        self.data = data
+        self.savePath = savePath
+        let architecture = try Architecture.multilayerPerceptron(
+            inputSize: data.training.featureCount, hiddenSizes: settings.hidden,
+            hiddenActivation: try HiddenActivation(parsing: settings.activation), outputSize: FashionMNIST.classNames.count)
+        if let resumed, let resumePath {
+            guard resumed.architecture == architecture else {
+                throw CommandFailure("--resume \(resumePath): the saved architecture does not fit the data's \(data.training.featureCount) features and 10 classes")
+            }
+            guard let state = resumed.trainingState else {
+                throw CommandFailure("--resume \(resumePath): the file holds no training state (it was not saved by `rectifier train --save`)")
+            }
+            guard state.completedEpochs < settings.configuration.epochs else {
+                throw ValidationError("--epochs \(settings.configuration.epochs): \(resumePath) has already completed \(state.completedEpochs) epochs; give a larger total")
+            }
+            trainer = Trainer(model: resumed.model, configuration: settings.configuration, generator: SeededGenerator(seed: settings.seed))
+            do {
+                try trainer.restore(state)
+            } catch {
+                throw CommandFailure("--resume \(resumePath): \(error.description)")
+            }
+            if settings.threads != Parallelism.threadCount {
+                printToStandardError("note: the run was saved with \(settings.threads) threads and continues with \(Parallelism.threadCount); only the same count continues bit for bit")
+            }
+        } else {
+            var generator = SeededGenerator(seed: settings.seed)
+            let model = Sequential<Float>(architecture: architecture, initialization: try Initialization(), generator: &generator)
+            trainer = Trainer(model: model, configuration: settings.configuration, generator: generator)
+        }
+        firstEpoch = trainer.completedEpochs
+        if let decay = settings.averageDecay {
+            let average = try RunningAverage<Float>(count: trainer.model.parameters.count, decay: .uniform(decay))
+            if let saved = resumed?.averagedParameters {
+                try average.restore(updateCount: saved.updateCount, values: saved.values)
+            }
+            self.average = average
+            averagedModel = Sequential<Float>(architecture: architecture)
+        } else {
+            average = nil
+            averagedModel = nil
+        }
+        log = try logPath.map { try RunLog(path: $0, append: resumePath != nil) }
+    }
+
+    func run() throws {
+        let configuration = settings.configuration
+        let batches = (data.training.count + configuration.batchSize - 1) / configuration.batchSize
+        let remaining = configuration.epochs - firstEpoch
+        bar = ProgressBar(label: "train", total: Double(remaining * batches))
+        print(header)
+        averageAtEpochStart = average.map { ($0.updateCount, Array($0.values)) }
+        let callbacks = TrainingCallbacks<Float>(
+            progress: { [unowned self] progress in batchFinished(progress, batches: batches) },
+            epochEnded: { [unowned self] record in epochFinished(record) },
+            checkpoint: savePath == nil ? nil : { [unowned self] checkpoint in try saveCheckpoint(checkpoint.state) })
+        do {
+            try trainer.train(on: data.training, validation: data.validation, callbacks: callbacks)
+        } catch {
+            bar?.finish(status: "stopped")
+            throw CommandFailure(try failureMessage(error))
+        }
+        bar?.finish(status: "\(remaining) epochs")
+        try finish()
+    }
+
+    private var header: String {
+        let optimizer = settings.configuration.optimizer
+        return "train: 784-\(settings.hidden.map(String.init).joined(separator: "-"))-10 \(settings.activation), "
+            + "\(optimizer.kind) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
+            + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Parallelism.threadCount) threads; "
+            + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images"
+    }
+
+    private func batchFinished(_ progress: TrainingProgress, batches: Int) {
+        if let average {
+            if progress.batch == 1, let start = averageAtEpochStart {
+                // Rerunning an epoch after a back-off: forget what the failed attempt folded in.
+                try? average.restore(updateCount: start.updateCount, values: start.values)
+            }
+            average.update(with: UnsafeBufferPointer(trainer.model.parameters.values))
+        }
+        let done = (progress.epoch - 1 - firstEpoch) * batches + progress.batch
+        let accuracy = progress.runningAccuracy.map { " acc \(decimal($0, 4))" } ?? ""
+        bar?.update(
+            completed: Double(done),
+            status: "epoch \(progress.epoch)/\(progress.epochs) batch \(progress.batch)/\(progress.batchesPerEpoch) "
+                + "loss \(decimal(progress.runningLoss, 4))\(accuracy) \(Int(progress.samplesPerSecond)) samples/s")
+    }
+
+    private func epochFinished(_ record: EpochRecord) {
+        var extra: [String: Double] = [:]
+        if let average, let averagedModel {
+            averageAtEpochStart = (average.updateCount, Array(average.values))
+            _ = averagedModel.parameters.values.initialize(from: average.average())
+            if let accuracy = try? averagedModel.evaluate(data.validation).accuracy {
+                extra["average_validation_accuracy"] = accuracy
+                averageValidationAccuracy = accuracy
+            }
+        }
+        do {
+            try log?.write(record, extra: extra)
+        } catch {
+            printToStandardError("rectifier: \(error)")
+        }
+        let dead = record.deadUnitFractions.map { decimal($0.value, 3) }.joined(separator: "/")
+        var line = "epoch \(record.epoch)/\(settings.configuration.epochs)  train loss \(decimal(record.trainLoss, 4))"
+            + " acc \(decimal(record.trainAccuracy ?? 0, 4))  validation acc \(decimal(record.validationAccuracy ?? 0, 4))"
+        if let averaged = extra["average_validation_accuracy"] { line += " (averaged \(decimal(averaged, 4)))" }
+        line += "  dead \(dead)  \(decimal(record.seconds, 2)) s"
+        if isatty(2) == 1 { printToStandardError("\r\u{1B}[2K", newline: false) }
+        print(line)
+    }
+
+    private func saveCheckpoint(_ state: TrainingState<Float>) throws {
+        guard let savePath else { return }
+        let averaged = average.map {
+            AveragedParameters(decay: settings.averageDecay ?? 0, updateCount: $0.updateCount, values: Array($0.values))
+        }
+        try ModelFile.save(
+            trainer.model, trainingState: state, averagedParameters: averaged,
+            metadata: [TrainingRunSettings.metadataKey: settings.json], to: savePath)
+    }
+
+    /// The one-line message for a stopped run; after divergence the last good state (the end
+    /// of the epoch before) is saved, so the checkpoint file is never worse than before.
+    private func failureMessage(_ error: TrainingError) throws -> String {
+        guard case .diverged = error else { return error.description }
+        guard let savePath else { return error.description + " (no checkpoint: use --save FILE to keep one)" }
+        guard trainer.completedEpochs > 0 else { return error.description + "; no epoch finished, so \(savePath) was not written" }
+        do {
+            try saveCheckpoint(trainer.state)
+        } catch let saveError {
+            return "\(error); saving the last good checkpoint failed: \(saveError)"
+        }
+        return error.description + "; the last good checkpoint (end of epoch \(trainer.completedEpochs)) is in \(savePath)"
+    }
+
+    /// The test figure (raw and averaged weights), the last log line and the summary.
+    private func finish() throws {
+        let test = try trainer.model.evaluate(data.test)
+        var summary: [String: Any] = ["test_accuracy": test.accuracy ?? 0, "test_loss": test.loss, "epochs": settings.configuration.epochs]
+        var averagedTest: Double?
+        if let average, let averagedModel {
+            _ = averagedModel.parameters.values.initialize(from: average.average())
+            averagedTest = try averagedModel.evaluate(data.test).accuracy
+            summary["average_test_accuracy"] = averagedTest
+        }
+        let seconds = trainer.history.map(\.seconds)
+        let perEpoch = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
+        summary["seconds_per_epoch"] = perEpoch
+        try log?.write(summary)
+        var lines = ["test accuracy \(decimal(test.accuracy ?? 0, 4)) (loss \(decimal(test.loss, 4))) on \(data.test.count) test images"]
+        if let averagedTest {
+            lines[0] += "; averaged weights (α = \(settings.averageDecay ?? 0)) \(decimal(averagedTest, 4))"
+            if let averageValidationAccuracy { lines[0] += " (validation \(decimal(averageValidationAccuracy, 4)))" }
+        }
+        lines.append("\(trainer.history.count) epochs, \(decimal(perEpoch, 3)) s/epoch, \(Int(Double(data.training.count) / Swift.max(perEpoch, 1e-9))) samples/s")
+        if let savePath { lines.append("saved \(savePath)") }
+        print(lines.joined(separator: "\n"))
+    }
+}
+
+/// `value` with `places` decimals (rounded half away from zero), without Foundation.
+func decimal(_ value: Double, _ places: Int) -> String {
+    guard value.isFinite else { return "\(value)" }
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    let whole = Int(scaled / scale)
+    var fraction = String(Int(scaled - Double(whole) * scale))
+    while fraction.count < places { fraction = "0" + fraction }
+    return (value < 0 && scaled > 0 ? "-" : "") + (places > 0 ? "\(whole).\(fraction)" : "\(whole)")
+}
