@@ -16,8 +16,8 @@ import RectifierCLI
 ///
 /// Only parsing and validation run, never a command: `parseAsRoot` must return a command or
 /// throw, and the error (usage, help, version, completion script) must produce its message
-/// and an exit status. Any error that is not help or a clean exit prints as one line whose
-/// status is a failure.
+/// and an exit status; a failure (not help, not a clean exit) must have a message to print
+/// (`runFromCommandLine` prints its first line).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzArgumentParsing(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
