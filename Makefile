@@ -49,11 +49,13 @@ test: deps peer-venv
 	$(SWIFT) test $(RELEASE_FLAGS)
 
 # The whole suite under AddressSanitizer and ThreadSanitizer (not part of `make test`; slow).
-# Each has its own scratch path so the release build in .build is left alone.
+# Each has its own scratch path so the release build in .build is left alone. Leaks inside
+# the toolchain's XCTest and Foundation are suppressed (scripts/lsan-suppressions.txt).
 sanitize: sanitize-address sanitize-thread
 
 sanitize-address: deps peer-venv
-	$(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  $(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
 
 sanitize-thread: deps peer-venv
 	$(SWIFT) test -c release --sanitize=thread --scratch-path .build-tsan
