@@ -11,7 +11,8 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run report-check test fuzz-safetensors fuzz-onnx bench-safetensors bench-onnx docs clean
+.PHONY: all deps peer-venv build run report-check test sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
+        kill-trials soak bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -55,16 +56,64 @@ test: deps peer-venv
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) test $(RELEASE_FLAGS)
 
+# The whole suite under AddressSanitizer and ThreadSanitizer (not part of `make test`; slow).
+# Each has its own scratch path so the release build in .build is left alone. Leaks inside
+# the toolchain's XCTest and Foundation are suppressed (scripts/lsan-suppressions.txt).
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address: deps peer-venv
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  $(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
+
+sanitize-thread: deps peer-venv
+	$(SWIFT) test -c release --sanitize=thread --scratch-path .build-tsan
+
+# Crash safety of checkpoints: KILL_TRIALS runs of `rectifier train --save-every 1` killed
+# with SIGKILL at random moments; each must leave a loadable checkpoint that resumes
+# bit-identically (scripts/kill-trials.sh; not part of `make test`).
+KILL_TRIALS ?= 50
+kill-trials: build peer-venv
+	scripts/kill-trials.sh $(KILL_TRIALS) $(BIN)
+
+# The soak (not in CI): read/train/save/load/evaluate cycles in one process for
+# SOAK_MINUTES, passing when resident memory grows ≤ 1% after warm-up (Soak/Soak.swift).
+SOAK_MINUTES ?= 30
+soak:
+	$(SWIFT) build $(RELEASE_FLAGS) --target Interchange
+	$(SWIFT) build $(RELEASE_FLAGS) --target Datasets
+	mkdir -p .build/soak
+	python3 scripts/small-dataset.py .build/soak/data 3000 500
+	swiftc -O -target-cpu native -parse-as-library Soak/Soak.swift \
+	  $(call link_modules,.build/release,.build,Datasets $(INTERCHANGE_CLOSURE)) -o .build/soak/soak
+	.build/soak/soak $(SOAK_MINUTES) .build/soak/data .build/soak
+
 # libFuzzer on the safetensors reader (not part of `make test`); see docs/RELIABILITY.md.
-FUZZ_RUNS ?= 1000000
+FUZZ_RUNS    ?= 1000000
+FUZZ_SECONDS ?= 60
+FUZZ_LIMIT   ?= -runs=$(FUZZ_RUNS)
+
+# Every libFuzzer harness for FUZZ_SECONDS each (the corpora in .build/fuzz carry over).
+fuzz:
+	$(MAKE) fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments FUZZ_LIMIT=-max_total_time=$(FUZZ_SECONDS)
+
 fuzz-safetensors:
 	mkdir -p .build/fuzz/safetensors-corpus
 	swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library Fuzz/SafeTensorsReaderFuzzer.swift \
 	  Sources/Interchange/SafeTensors/*.swift Sources/Interchange/Files/*.swift \
 	  -o .build/fuzz/safetensors-reader
-	.build/fuzz/safetensors-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
+	.build/fuzz/safetensors-reader $(FUZZ_LIMIT) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/safetensors.dict \
 	  .build/fuzz/safetensors-corpus Fuzz/Seeds/safetensors
+
+# libFuzzer on the IDX reader, plain and gzip (not part of `make test`): the Datasets sources
+# and zlib compiled into one program with the harness; see docs/RELIABILITY.md.
+fuzz-idx:
+	mkdir -p .build/fuzz/idx-corpus
+	swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -I Sources/CZlib \
+	  Fuzz/IDXReaderFuzzer.swift $$(find Sources/Datasets -name '*.swift') -o .build/fuzz/idx-reader
+	.build/fuzz/idx-reader $(FUZZ_LIMIT) -max_len=4096 -timeout=5 \
+	  -rss_limit_mb=1024 -dict=Fuzz/idx.dict \
+	  .build/fuzz/idx-corpus Fuzz/Seeds/idx
 
 # Programs outside the package (the ONNX fuzzer and benchmark) are linked against the
 # objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
@@ -72,9 +121,12 @@ fuzz-safetensors:
 # module maps of the C targets, and OpenBLAS.
 INTERCHANGE_CLOSURE = Interchange SwiftProtobuf Activations CActivationKernels RealModule \
                       _NumericsShims Networks Quantization CQuantKernels
-link_interchange = -I $(1)/Modules $$(for f in $(1)/*.build/module.modulemap; do echo -Xcc -fmodule-map-file=$$f; done) \
-  -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS \
-  $$(for m in $(INTERCHANGE_CLOSURE); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas
+CLI_CLOSURE         = RectifierCLI ArgumentParser ArgumentParserToolInfo Experiments Datasets Plotting \
+                      $(INTERCHANGE_CLOSURE)
+link_modules = -I $(1)/Modules $$(for f in $(1)/*.build/module.modulemap; do echo -Xcc -fmodule-map-file=$$f; done) \
+  -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS -I Sources/CZlib \
+  $$(for m in $(3); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas -lz
+link_interchange = $(call link_modules,$(1),$(2),$(INTERCHANGE_CLOSURE))
 
 # libFuzzer on the ONNX reader (not part of `make test`); see docs/RELIABILITY.md. The reader
 # needs SwiftProtobuf and the Activations module, so SwiftPM builds Interchange and its
@@ -87,9 +139,22 @@ fuzz-onnx:
 	mkdir -p .build/fuzz/onnx-corpus
 	swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/ONNXReaderFuzzer.swift \
 	  $(call link_interchange,.build-fuzz/release,.build-fuzz) -o .build/fuzz/onnx-reader
-	.build/fuzz/onnx-reader -runs=$(FUZZ_RUNS) -max_len=4096 -timeout=5 \
+	.build/fuzz/onnx-reader $(FUZZ_LIMIT) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/onnx.dict \
 	  .build/fuzz/onnx-corpus Fuzz/Seeds/onnx
+
+# libFuzzer on the command line's argument parsing (parse and validate only, no command
+# runs): RectifierCLI and its dependencies built with coverage and AddressSanitizer in
+# .build-fuzz, as for fuzz-onnx; see docs/RELIABILITY.md.
+fuzz-arguments:
+	$(SWIFT) build -c release --sanitize=address -Xswiftc -sanitize=fuzzer,address --target RectifierCLI \
+	  --scratch-path .build-fuzz
+	mkdir -p .build/fuzz/arguments-corpus
+	swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/ArgumentsFuzzer.swift \
+	  $(call link_modules,.build-fuzz/release,.build-fuzz,$(CLI_CLOSURE)) -o .build/fuzz/arguments
+	.build/fuzz/arguments $(FUZZ_LIMIT) -max_len=1024 -timeout=5 \
+	  -rss_limit_mb=1024 -dict=Fuzz/arguments.dict \
+	  .build/fuzz/arguments-corpus Fuzz/Seeds/arguments
 
 # Reading and writing speed of safetensors files (minimum and median of repeated runs).
 bench-safetensors:

@@ -4,7 +4,7 @@ extension Sequential {
     /// The mean `loss` and the accuracy (nil for regression targets) of the model on
     /// `data`, by forward passes in chunks of 1024 samples. O(n · parameters).
     /// - Throws: ``TrainingError/invalidData(_:)`` when the data does not fit the model or
-    ///   the loss.
+    ///   the loss, or a feature is NaN or ±∞ (the loss would be NaN).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(_ data: Dataset<Scalar>, loss: Loss = .softmaxCrossEntropy) throws(TrainingError)
@@ -17,6 +17,10 @@ extension Sequential {
             try loss.validate(targets: data.targets, outputCount: outputSize)
         } catch {
             throw .invalidData(error.description)
+        }
+        if let index = data.features.firstNonFiniteIndex {
+            throw .invalidData(
+                "sample \(index / data.featureCount), feature \(index % data.featureCount) is NaN or infinite")
         }
         return EpochProbe.evaluate(self, data, loss: loss)
     }

@@ -46,13 +46,18 @@ public final class ParameterStore<Scalar: ActivationScalar> {
     }
 
     /// Overwrites the tensor called `name`.
-    /// - Throws: ``NetworkError/unknownParameter(_:)``, or
-    ///   ``NetworkError/shapeMismatch(what:detail:)`` when the count differs.
+    /// - Throws: ``NetworkError/unknownParameter(_:)``,
+    ///   ``NetworkError/shapeMismatch(what:detail:)`` when the count differs, or
+    ///   ``NetworkError/nonFiniteValue(what:index:)`` for a NaN or ±∞ value (the tensor is
+    ///   then left unchanged).
     public func setTensor(named name: String, to newValues: [Scalar]) throws(NetworkError) {
         let info = try layout.parameter(named: name)
         guard newValues.count == info.count else {
             throw .shapeMismatch(
                 what: name, detail: "\(newValues.count) values given, shape \(info.shape) holds \(info.count)")
+        }
+        if let index = newValues.withUnsafeBufferPointer({ $0.firstNonFiniteIndex() }) {
+            throw .nonFiniteValue(what: name, index: index)
         }
         _ = UnsafeMutableBufferPointer(rebasing: values[info.range]).initialize(from: newValues)
     }
@@ -61,11 +66,18 @@ public final class ParameterStore<Scalar: ActivationScalar> {
     public func snapshot() -> [Scalar] { Array(values) }
 
     /// Overwrites the whole value buffer.
-    /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when the count differs.
+    /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when the count differs, or
+    ///   ``NetworkError/nonFiniteValue(what:index:)`` naming the tensor of the first NaN or
+    ///   ±∞ value (the buffer is then left unchanged).
     public func restore(_ snapshot: [Scalar]) throws(NetworkError) {
         guard snapshot.count == count else {
             throw .shapeMismatch(
                 what: "parameters", detail: "\(snapshot.count) values given, the model has \(count)")
+        }
+        if let index = snapshot.withUnsafeBufferPointer({ $0.firstNonFiniteIndex() }),
+            let info = layout.parameters.first(where: { $0.range.contains(index) })
+        {
+            throw .nonFiniteValue(what: info.name, index: index - info.range.lowerBound)
         }
         _ = values.initialize(from: snapshot)
     }
