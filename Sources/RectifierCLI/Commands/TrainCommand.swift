@@ -138,6 +138,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if let threads { Parallelism.threadCount = threads }
+        if let save { try CommandFailure.requireWritableDirectory(for: save, flag: "--save") }
+        if let log { try CommandFailure.requireWritableDirectory(for: log, flag: "--log") }
         let resumed = try resume.map { path in
             do {
                 return try ModelFile.load(path)
