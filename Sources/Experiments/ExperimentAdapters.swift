@@ -24,7 +24,7 @@ extension LeakyUnitsExperiment {
             options.profilesStep = false
             let task = context.progress.start("leaky-units", totalWork: 1)
             var done = 0.0
-            try run(options: options, output: context.output) { fraction, status in
+            _ = try run(options: options, output: context.output) { fraction, status in
                 task.advance(by: max(0, fraction - done), status: status)
                 done = max(done, fraction)
             }
