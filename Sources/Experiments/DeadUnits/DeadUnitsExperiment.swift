@@ -39,11 +39,10 @@ public enum DeadUnitsExperiment {
         let started = ProgressTask.now()
         let results = try measure(configuration: configuration, data: data, progress: context.progress)
         let figures = try DeadUnitsFigures.write(results, to: context.output)
-        var settings = context.commonSettings.merging(settings(configuration)) { _, mine in mine }
-        settings["data"] = data.description
+        let recorded = context.settings(adding: settings(configuration), data: data)
         let document = ExperimentDocument(
             experiment: name, title: "Dead units: ReLU against its leaky variants", summary: summary(configuration),
-            settings: settings, claims: [DeadUnitsVerdict.claim(results)], figures: figures,
+            settings: recorded, claims: [DeadUnitsVerdict.claim(results)], figures: figures,
             tables: DeadUnitsFigures.tables(results), wallSeconds: ProgressTask.now() - started, results: results)
         try context.output.write(document)
         return document

@@ -38,11 +38,10 @@ public enum DepthExperiment {
         let started = ProgressTask.now()
         let results = try measure(configuration: configuration, data: data, progress: context.progress)
         let figures = try DepthFigures.write(results, to: context.output)
-        var settings = context.commonSettings.merging(settings(configuration)) { _, mine in mine }
-        settings["data"] = data.description
+        let recorded = context.settings(adding: settings(configuration), data: data)
         let document = ExperimentDocument(
             experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
-            settings: settings, claims: DepthVerdict.claims(results), figures: figures,
+            settings: recorded, claims: DepthVerdict.claims(results), figures: figures,
             tables: DepthFigures.tables(results), wallSeconds: ProgressTask.now() - started, results: results)
         try context.output.write(document)
         return document

@@ -60,6 +60,14 @@ public final class ExperimentContext {
         try ExperimentData(images(), sizes: sizes)
     }
 
+    /// ``commonSettings`` with an experiment's own settings (which win on a clash) and the
+    /// description of the data it ran on.
+    public func settings(adding own: [String: String], data: ExperimentData) -> [String: String] {
+        var merged = commonSettings.merging(own) { _, mine in mine }
+        merged["data"] = data.description
+        return merged
+    }
+
     /// The settings every experiment records: seeds, version, threads, data directory.
     public var commonSettings: [String: String] {
         [

@@ -41,11 +41,10 @@ public enum InitialisationExperiment {
         let started = ProgressTask.now()
         let results = try measure(configuration: configuration, data: data, progress: context.progress)
         let figures = try InitialisationFigures.write(results, to: context.output)
-        var settings = context.commonSettings.merging(settings(configuration)) { _, mine in mine }
-        settings["data"] = data.description
+        let recorded = context.settings(adding: settings(configuration), data: data)
         let document = ExperimentDocument(
             experiment: name, title: "Initialisation: sensitivity to the scale of the initial weights",
-            summary: summary(configuration), settings: settings, claims: [InitialisationVerdict.claim(results)],
+            summary: summary(configuration), settings: recorded, claims: [InitialisationVerdict.claim(results)],
             figures: figures, tables: InitialisationFigures.tables(results),
             wallSeconds: ProgressTask.now() - started, results: results)
         try context.output.write(document)
