@@ -39,7 +39,11 @@ extension Activation {
 
     /// `[f(x) for x in input]`.
     public func forward<T: ActivationScalar>(_ input: [T]) -> [T] {
-        [T](unsafeUninitializedCapacity: input.count) { output, initialized in
+        // `[]` when empty: `Array(unsafeUninitializedCapacity: 0)` writes its count, 0, into
+        // the standard library's shared empty-array storage, a benign race that
+        // ThreadSanitizer reports when two threads do it.
+        guard !input.isEmpty else { return [] }
+        return [T](unsafeUninitializedCapacity: input.count) { output, initialized in
             input.withUnsafeBufferPointer { forward($0, into: output) }
             initialized = input.count
         }
@@ -103,6 +107,7 @@ extension Activation {
     /// - Precondition: ``savedForBackward`` is `.output`; the arrays have the same count.
     public func backward<T: ActivationScalar>(output: [T], gradientOutput: [T]) -> [T] {
         precondition(output.count == gradientOutput.count, "backward: counts differ")
+        guard !output.isEmpty else { return [] }  // as in forward(_:)
         return [T](unsafeUninitializedCapacity: output.count) { result, initialized in
             output.withUnsafeBufferPointer { y in
                 gradientOutput.withUnsafeBufferPointer { g in
@@ -116,6 +121,7 @@ extension Activation {
     /// `[g · f′(x) for (x, g) in zip(input, gradientOutput)]`.
     public func backward<T: ActivationScalar>(input: [T], gradientOutput: [T]) -> [T] {
         precondition(input.count == gradientOutput.count, "backward: counts differ")
+        guard !input.isEmpty else { return [] }  // as in forward(_:)
         return [T](unsafeUninitializedCapacity: input.count) { result, initialized in
             input.withUnsafeBufferPointer { x in
                 gradientOutput.withUnsafeBufferPointer { g in

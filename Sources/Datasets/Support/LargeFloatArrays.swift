@@ -12,7 +12,11 @@
 func makeFloatArray(
     count: Int, _ initialize: (UnsafeMutableBufferPointer<Float>) -> Void
 ) -> [Float] {
-    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    // `count == 0` returns `[]`: `Array(unsafeUninitializedCapacity: 0)` writes its count, 0,
+    // into the standard library's shared empty-array storage, a benign race that
+    // ThreadSanitizer reports when two threads do it (docs/RELIABILITY.md, Sanitisers).
+    guard count > 0 else { return [] }
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
         adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
         initialize(buffer)
         initialized = count

@@ -18,6 +18,7 @@ enum FileContents {
         guard fstat(descriptor, &status) == 0 else { throw .readFailed(file: path, errno: errno) }
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile(file: path) }
         let size = Int(status.st_size)
+        guard size > 0 else { return [] }  // never write into the shared empty storage
         var failure: Int32?
         let contents = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             while initialized < size {

@@ -152,7 +152,11 @@ extension SafeTensors {
         private static func encode<Element, Bits: FixedWidthInteger>(
             _ values: [Element], width: Int, _ bits: (Element) -> Bits
         ) -> [UInt8] {
-            [UInt8](unsafeUninitializedCapacity: values.count * width) { buffer, initialized in
+            // `[]` when empty: `Array(unsafeUninitializedCapacity: 0)` writes its count, 0, into
+            // the standard library's shared empty-array storage, a benign race that
+            // ThreadSanitizer reports when two threads do it (docs/RELIABILITY.md).
+            guard !values.isEmpty else { return [] }
+            return [UInt8](unsafeUninitializedCapacity: values.count * width) { buffer, initialized in
                 guard let base = buffer.baseAddress else { return }
                 for (index, value) in values.enumerated() {
                     UnsafeMutableRawPointer(base + index * width)

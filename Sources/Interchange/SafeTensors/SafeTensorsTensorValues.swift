@@ -54,6 +54,7 @@ extension SafeTensors.Tensor {
     ) -> [Element] {
         let count = elementCount
         let start = byteRange.lowerBound
+        guard count > 0 else { return [] }  // never write into the shared empty storage
         return storage.withUnsafeBytes { whole in
             [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
                 guard let source = whole.baseAddress.map({ $0 + start }),

@@ -63,6 +63,14 @@ public struct Matrix<Scalar: ActivationScalar>: Equatable, Sendable {
         precondition(rows >= 0 && columns >= 0, "Matrix: negative size \(rows)×\(columns)")
         self.rows = rows
         self.columns = columns
+        guard rows * columns > 0 else {
+            // Not `Array(unsafeUninitializedCapacity: 0)`: it writes its count, 0, into the
+            // standard library's shared empty-array storage, a benign race that
+            // ThreadSanitizer reports when two threads do it.
+            try body(UnsafeMutableBufferPointer(start: nil, count: 0))
+            scalars = []
+            return
+        }
         scalars = try [Scalar](unsafeUninitializedCapacity: rows * columns) { buffer, count in
             try body(buffer)
             count = rows * columns

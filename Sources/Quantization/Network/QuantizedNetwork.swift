@@ -141,6 +141,7 @@ public struct QuantizedNetwork: Sendable {
                 try input.quantize(source, into: target)
             }
         }
+        guard rows > 0 else { return [] }  // never write into the shared empty storage
         return [Float](unsafeUninitializedCapacity: rows * outputSize) { output, initialized in
             codes.withUnsafeBufferPointer { logits(codes: $0, rows: rows, into: output, path: path) }
             initialized = rows * outputSize
