@@ -21,6 +21,135 @@ int cq_cpu_has_avx2(void) {
     return (ebx >> 5) & 1u;
 }
 
+int cq_cpu_has_avx2_fma(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!cq_cpu_has_avx2() || !__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    return (ecx >> 12) & 1u;
+}
+
+// One value of cq_quantize_f32_avx2, for the tail: the same operations in scalar form.
+__attribute__((target("avx2,fma")))
+static inline int quantize_one(float x, uint8_t *out, float scale, float inverse, float zero) {
+    const float r = __builtin_rintf(x * inverse);
+    float code = r + zero;
+    code = code > 0 ? (code < 255 ? code : 255) : 0;
+    *out = (uint8_t)(int)code;
+    const float above_lower = __builtin_fmaf(0.5f - r, scale, x);
+    const float below_upper = __builtin_fmaf(-0.5f - r, scale, x);
+    const int outside = !(above_lower > 0) | !(below_upper < 0);
+    return outside & !(__builtin_fabsf(x * inverse) >= 1024);
+}
+
+__attribute__((target("avx2,fma")))
+int cq_quantize_f32_avx2(
+    const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point)
+{
+    const __m256 inv = _mm256_set1_ps(inverse), sc = _mm256_set1_ps(scale);
+    const __m256 zero = _mm256_set1_ps(zero_point), top = _mm256_set1_ps(255);
+    const __m256 half = _mm256_set1_ps(0.5f), limit = _mm256_set1_ps(1024);
+    const __m256 sign = _mm256_set1_ps(-0.0f), none = _mm256_setzero_ps();
+    // Lane order after the two in-lane packs: 0 1 2 3 | 8 9 10 11 | 4 5 6 7 | 12 13 14 15 ...
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256 doubt = _mm256_setzero_ps();
+    ptrdiff_t i = 0;
+    for (; i + 32 <= count; i += 32) {
+        __m256i c[4];
+        for (int v = 0; v < 4; v++) {
+            const __m256 xs = _mm256_loadu_ps(x + i + 8 * v);
+            const __m256 q = _mm256_mul_ps(xs, inv);
+            const __m256 r = _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            // max/min return their second operand for NaN: NaN gives 0 here, as the scalar
+            // path does, and is flagged below.
+            const __m256 code = _mm256_max_ps(_mm256_min_ps(_mm256_add_ps(r, zero), top), none);
+            c[v] = _mm256_cvtps_epi32(code);
+            const __m256 above_lower = _mm256_fmadd_ps(_mm256_sub_ps(half, r), sc, xs);
+            const __m256 below_upper = _mm256_fmadd_ps(_mm256_sub_ps(_mm256_xor_ps(half, sign), r), sc, xs);
+            // Doubt where not (above_lower > 0 and below_upper < 0) and |q| is not ≥ 1024
+            // (unordered comparisons: NaN is in doubt).
+            const __m256 inside = _mm256_and_ps(
+                _mm256_cmp_ps(above_lower, none, _CMP_GT_OQ), _mm256_cmp_ps(below_upper, none, _CMP_LT_OQ));
+            const __m256 saturated = _mm256_cmp_ps(_mm256_andnot_ps(sign, q), limit, _CMP_GE_OQ);
+            doubt = _mm256_or_ps(doubt, _mm256_andnot_ps(_mm256_or_ps(inside, saturated), _mm256_castsi256_ps(_mm256_set1_epi32(-1))));
+        }
+        const __m256i words = _mm256_packs_epi32(c[0], c[1]);    // 0-3 8-11 | 4-7 12-15
+        const __m256i words2 = _mm256_packs_epi32(c[2], c[3]);   // 16-19 24-27 | 20-23 28-31
+        const __m256i bytes = _mm256_packus_epi16(words, words2); // 0-3 8-11 16-19 24-27 | 4-7 12-15 20-23 28-31
+        _mm256_storeu_si256((__m256i *)(out + i), _mm256_permutevar8x32_epi32(bytes, order));
+    }
+    int any = _mm256_movemask_ps(doubt) != 0;
+    for (; i < count; i++) any |= quantize_one(x[i], out + i, scale, inverse, zero_point);
+    return any;
+}
+
+// floor((a·m + 2^(e−1)) / 2^e) for one accumulator, as the vector lanes compute it.
+static inline int32_t requantize_one(int32_t a, int32_t m, int32_t e) {
+    const uint64_t product = (uint64_t)((int64_t)a * (int64_t)m);
+    const uint64_t shifted = (product + (1ull << 62) + (1ull << (e - 1))) >> e;
+    return (int32_t)((uint32_t)shifted - (uint32_t)((1ull << 62) >> e));
+}
+
+// The low 32 bits of ((p + 2^62 + 2^(e−1)) >>> e) − (2^62 >> e) in each 64-bit lane, where
+// p = a·m of the lanes' low (even) 32-bit halves and e the low halves of `e64`.
+__attribute__((target("avx2")))
+static inline __m256i requantize_even(__m256i a, __m256i m, __m256i e64) {
+    const __m256i base = _mm256_set1_epi64x(1ll << 62), one = _mm256_set1_epi64x(1);
+    const __m256i product = _mm256_mul_epi32(a, m);
+    const __m256i offset = _mm256_add_epi64(base, _mm256_sllv_epi64(one, _mm256_sub_epi64(e64, one)));
+    const __m256i shifted = _mm256_srlv_epi64(_mm256_add_epi64(product, offset), e64);
+    return _mm256_sub_epi64(shifted, _mm256_srlv_epi64(base, e64));
+}
+
+// Eight units: v = floor((a·m + 2^(e−1)) / 2^e) in 32-bit lanes.
+__attribute__((target("avx2")))
+static inline __m256i requantize_lanes(__m256i a, __m256i m, __m256i e) {
+    const __m256i low = _mm256_set1_epi64x(0xFFFFFFFFll);
+    const __m256i even = requantize_even(a, m, _mm256_and_si256(e, low));
+    const __m256i odd = requantize_even(
+        _mm256_srli_epi64(a, 32), _mm256_srli_epi64(m, 32), _mm256_srli_epi64(e, 32));
+    return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+__attribute__((target("avx2")))
+void cq_requantize_row_avx2(
+    const int32_t *accumulators, const int32_t *bias, const cq_requantizer *r, ptrdiff_t units,
+    uint8_t *codes)
+{
+    const int sides_differ = r->sides_differ;
+    const __m256i zero = _mm256_set1_epi32(r->zero_point), floor = _mm256_set1_epi32(r->lower_clamp);
+    const __m256i top = _mm256_set1_epi32(255), nothing = _mm256_setzero_si256();
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    ptrdiff_t j = 0;
+    for (; j + 8 <= units; j += 8) {
+#define CQ_LOAD(p) _mm256_loadu_si256((const __m256i *)((p) + j))
+        __m256i a = _mm256_add_epi32(CQ_LOAD(accumulators), CQ_LOAD(bias));
+        a = _mm256_min_epi32(_mm256_max_epi32(a, CQ_LOAD(r->lower)), CQ_LOAD(r->upper));
+        __m256i v = requantize_lanes(a, CQ_LOAD(r->positive_multiplier), CQ_LOAD(r->positive_shift));
+        if (sides_differ) {
+            const __m256i down = requantize_lanes(
+                a, CQ_LOAD(r->negative_multiplier), CQ_LOAD(r->negative_shift));
+            v = _mm256_blendv_epi8(v, down, _mm256_cmpgt_epi32(nothing, a));
+        }
+#undef CQ_LOAD
+        v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, zero), floor), top);
+        // 32 → 16 → 8 bits in each 128-bit half, then the two halves' first four bytes together.
+        const __m256i bytes = _mm256_packus_epi16(_mm256_packus_epi32(v, v), nothing);
+        _mm_storel_epi64((__m128i *)(codes + j),
+                         _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(bytes, order)));
+    }
+    for (; j < units; j++) {
+        int32_t a = (int32_t)((uint32_t)accumulators[j] + (uint32_t)bias[j]);  // wrapping
+        a = a < r->lower[j] ? r->lower[j] : (a > r->upper[j] ? r->upper[j] : a);
+        const int32_t v = a < 0 && sides_differ
+            ? requantize_one(a, r->negative_multiplier[j], r->negative_shift[j])
+            : requantize_one(a, r->positive_multiplier[j], r->positive_shift[j]);
+        int32_t code = v + r->zero_point;
+        code = code < r->lower_clamp ? r->lower_clamp : (code > 255 ? 255 : code);
+        codes[j] = (uint8_t)code;
+    }
+    if (r->table)
+        for (ptrdiff_t k = 0; k < units; k++) codes[k] = r->table[codes[k]];
+}
+
 // Both int16 values of row `row`'s pair, broadcast to all eight 32-bit lanes (memcpy keeps
 // the int16 → int32 reinterpretation free of aliasing questions; it compiles to vpbroadcastd).
 __attribute__((target("avx2")))
@@ -220,6 +349,23 @@ void cq_gemv_quads_avx2(
 #else
 
 int cq_cpu_has_avx2(void) { return 0; }
+
+void cq_requantize_row_avx2(
+    const int32_t *accumulators, const int32_t *bias, const cq_requantizer *r, ptrdiff_t units,
+    uint8_t *codes)
+{
+    (void)accumulators; (void)bias; (void)r; (void)units; (void)codes;
+    __builtin_trap();
+}
+
+int cq_cpu_has_avx2_fma(void) { return 0; }
+
+int cq_quantize_f32_avx2(
+    const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point)
+{
+    (void)x; (void)out; (void)count; (void)scale; (void)inverse; (void)zero_point;
+    __builtin_trap();
+}
 
 void cq_gemm_row_panel_avx2(
     const int16_t *packed_rows, const int16_t *packed_weights, int32_t *tile_out,

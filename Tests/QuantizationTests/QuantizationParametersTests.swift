@@ -90,13 +90,21 @@ import Testing
             values += [.infinity, -.infinity, 1e30, -1e30, 0, -0.0]
             // Exact ties where the scale allows them: x = (k + ½)·scale.
             values += (-300...300).map { Float((Double($0) + 0.5) * Double(parameters.scale)) }
-            var fast = [UInt8](repeating: 0, count: values.count)
-            try values.withUnsafeBufferPointer { input in
-                try fast.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0) }
-            }
+            values.shuffle(using: &generator)
             let scalar = try values.map { try parameters.quantize($0) }
-            let differing = values.indices.filter { fast[$0] != scalar[$0] }
-            #expect(differing.isEmpty, "\(parameters): \(differing.prefix(3).map { values[$0] })")
+            // Both paths, and a count that leaves a tail after the 32-value steps of the AVX2 kernel.
+            for path in IntegerGEMM.Path.allCases {
+                for count in [values.count, values.count - 13] {
+                    var fast = [UInt8](repeating: 0, count: count)
+                    try values.withUnsafeBufferPointer { input in
+                        try fast.withUnsafeMutableBufferPointer {
+                            try parameters.quantize(UnsafeBufferPointer(rebasing: input[..<count]), into: $0, path: path)
+                        }
+                    }
+                    let differing = (0..<count).filter { fast[$0] != scalar[$0] }
+                    #expect(differing.isEmpty, "\(path) \(parameters): \(differing.prefix(3).map { values[$0] })")
+                }
+            }
         }
     }
 
@@ -106,13 +114,15 @@ import Testing
             var values = [Float](repeating: 1, count: 100)
             values[position] = .nan
             if position < 99 { values[99] = .nan }
-            var codes = [UInt8](repeating: 0, count: 100)
-            let error = #expect(throws: QuantizationError.self) {
-                try values.withUnsafeBufferPointer { input in
-                    try codes.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0) }
+            for path in IntegerGEMM.Path.allCases {
+                var codes = [UInt8](repeating: 0, count: 100)
+                let error = #expect(throws: QuantizationError.self) {
+                    try values.withUnsafeBufferPointer { input in
+                        try codes.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0, path: path) }
+                    }
                 }
+                #expect(error?.description == "input[\(position)] = nan: quantisation needs finite values")
             }
-            #expect(error?.description == "input[\(position)] = nan: quantisation needs finite values")
         }
     }
 

@@ -29,13 +29,17 @@ import Testing
                     ? [Int32.min, -1, 0, 1, Int32.max].randomElement(using: &generator)!
                     : Int32.random(in: .min ... .max, using: &generator) >> Int32.random(in: 0...31, using: &generator)
             }
-            var fast = [UInt8](repeating: 0, count: accumulators.count)
-            var reference = fast
+            var reference = [UInt8](repeating: 0, count: accumulators.count)
             accumulators.withUnsafeBufferPointer { input in
-                fast.withUnsafeMutableBufferPointer { requantizer.requantize(input, into: $0) }
                 reference.withUnsafeMutableBufferPointer { requantizer.referenceRequantize(input, into: $0) }
             }
-            #expect(fast == reference)
+            for path in IntegerGEMM.Path.allCases {
+                var fast = [UInt8](repeating: 0, count: accumulators.count)
+                accumulators.withUnsafeBufferPointer { input in
+                    fast.withUnsafeMutableBufferPointer { requantizer.requantize(input, into: $0, path: path) }
+                }
+                #expect(fast == reference, "\(path)")
+            }
         }
     }
 

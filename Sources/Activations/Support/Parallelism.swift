@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// How many threads the library's parallel kernels use.
@@ -19,9 +18,9 @@ public enum Parallelism {
 
     /// Splits `0..<count` into at most `threadCount` contiguous chunks of at least
     /// `minimumChunk` elements (each a multiple of `alignment`, but for the last) and runs
-    /// `body` on each, in parallel when there is more than one chunk. Small work stays on
-    /// the calling thread: no hand-off.
-    @inlinable
+    /// `body` on each, in parallel when there is more than one chunk, on the library's one
+    /// pool of spinning workers (``WorkerPool``: chunk 0 on the calling thread). Small work
+    /// stays on the calling thread: no hand-off.
     public static func forEachChunk(
         count: Int, minimumChunk: Int, alignment: Int = 64,
         _ body: (Range<Int>) -> Void
@@ -32,13 +31,10 @@ public enum Parallelism {
             return
         }
         let perChunk = (count / chunks + alignment - 1) / alignment * alignment
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk * perChunk
-                let end = chunk == chunks - 1 ? count : Swift.min(count, start + perChunk)
-                if start < end { box.value(start..<end) }
-            }
+        WorkerPool.shared.run(blocks: chunks) { chunk in
+            let start = chunk * perChunk
+            let end = chunk == chunks - 1 ? count : Swift.min(count, start + perChunk)
+            if start < end { body(start..<end) }
         }
     }
 }

@@ -18,6 +18,48 @@ enum { CQ_TILE_ROWS = 6, CQ_TILE_COLUMNS = 16 };
 /// 1 when this CPU and its operating system run AVX2 code, 0 otherwise.
 int cq_cpu_has_avx2(void);
 
+/// 1 when this CPU also has FMA3 (every AVX2 CPU made so far does), 0 otherwise.
+int cq_cpu_has_avx2_fma(void);
+
+/// Float values to uint8 codes by the reciprocal, eight lanes at a time:
+///
+///     r = roundTiesToEven(x[i] · inverse),   out[i] = clamp(r + zero_point, 0, 255)
+///
+/// Returns 1 when some code may differ from the one of the exact quotient x / scale: x is not
+/// strictly inside ((r − ½)·scale, (r + ½)·scale) by two fused multiply-adds, or x is NaN
+/// (|x·inverse| ≥ 1024 saturates either way and is never in doubt). The caller redoes such
+/// values exactly; 0 means every code written is exact. Must only be called when
+/// cq_cpu_has_avx2_fma() returns 1.
+int cq_quantize_f32_avx2(
+    const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point);
+
+/// The per-unit constants of one row's requantisation (arrays of `units` entries). Each side
+/// (accumulators ≥ 0, < 0) has a multiplier m and a right shift e in 1…62; `lower`/`upper`
+/// bound the accumulator where the code saturates anyway (see the Swift `Requantizer`).
+typedef struct {
+    const int32_t *lower, *upper;
+    const int32_t *positive_multiplier, *positive_shift;
+    const int32_t *negative_multiplier, *negative_shift;
+    int32_t zero_point, lower_clamp;
+    /// 0 when both sides have the same multipliers (only the positive ones are read).
+    int32_t sides_differ;
+    /// 256 entries applied to each clamped code, or NULL.
+    const uint8_t *table;
+} cq_requantizer;
+
+/// One row of codes from int32 accumulators, eight units per step:
+///
+///     a = clamp(acc[j] + bias[j], lower[j], upper[j])
+///     v = floor((a·m + 2^(e−1)) / 2^e)          (m, e of the side of a's sign)
+///     code[j] = table[clamp(zero_point + v, lower_clamp, 255)]
+///
+/// the product exact in 64 bits and the floor computed as `((a·m + 2^62 + 2^(e−1)) >>> e) −
+/// (2^62 >> e)` with AVX2's logical `vpsrlvq` (2^62 is a multiple of 2^e). Bit for bit the
+/// Swift reference. Must only be called when cq_cpu_has_avx2() returns 1.
+void cq_requantize_row_avx2(
+    const int32_t *accumulators, const int32_t *bias, const cq_requantizer *r, ptrdiff_t units,
+    uint8_t *codes);
+
 /// One row panel times every column panel, exact in int32 (wrapping on overflow):
 ///
 ///     C[r][16p + c] = sum_t A[t][r][0]·W[p][t][c][0] + A[t][r][1]·W[p][t][c][1]

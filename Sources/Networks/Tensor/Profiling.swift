@@ -1,3 +1,4 @@
+import Activations
 import Synchronization
 
 #if canImport(Glibc)
@@ -61,10 +62,3 @@ public enum Profiling {
     }
 }
 
-/// CLOCK_MONOTONIC in nanoseconds.
-@inlinable
-func monotonicNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-}

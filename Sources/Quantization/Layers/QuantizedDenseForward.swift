@@ -20,7 +20,7 @@ extension QuantizedDense {
                 for row in 0..<rowCount {
                     requantizer.requantizeRow(
                         tile + row * stride, bias: bias.value,
-                        into: target.value! + (firstRow + row) * units)
+                        into: target.value! + (firstRow + row) * units, path: path)
                 }
             }
         }

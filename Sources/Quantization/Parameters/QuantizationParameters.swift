@@ -1,3 +1,5 @@
+import CQuantKernels
+
 /// The affine map between real values and 8-bit activation codes (uint8, asymmetric):
 ///
 /// ```
@@ -91,17 +93,26 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
     /// true quotient. Values they cannot confirm (a tie, or a product that rounded across a
     /// half: about 1 in 10^4 for arbitrary data, none for 8-bit pixels at scale 1/255) are
     /// redone with the division, looking again only at the blocks of 256 that hold one.
-    /// Beyond 1024 steps the code saturates either way.
+    /// Beyond 1024 steps the code saturates either way. `path` `.avx2` runs the same arithmetic
+    /// in the C kernel `cq_quantize_f32_avx2` where the CPU has AVX2 and FMA.
     /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` naming the first NaN.
     /// - Precondition: the buffers have the same count.
     public func quantize(
-        _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<UInt8>
+        _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<UInt8>,
+        path: IntegerGEMM.Path = .automatic
     ) throws(QuantizationError) {
         precondition(input.count == output.count, "quantize: input and output counts differ")
         let inverse = 1 / scale
+        let usesAVX2 = path == .avx2 && Self.isAVX2FMAAvailable
         for start in stride(from: 0, to: input.count, by: 256) {
             let block = start..<Swift.min(start + 256, input.count)
-            guard quantizeLanes(input, block, into: output) else { continue }
+            let inDoubt =
+                usesAVX2
+                ? cq_quantize_f32_avx2(
+                    input.baseAddress! + start, output.baseAddress! + start, block.count, scale,
+                    inverse, Float(zeroPoint)) != 0
+                : quantizeLanes(input, block, into: output)
+            guard inDoubt else { continue }
             for index in block where doubt(input[index], inverse: inverse) != 0 {
                 let x = input[index]
                 guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: index, value: x) }
@@ -109,6 +120,12 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
             }
         }
     }
+
+    /// Whether ``quantize(_:into:)`` runs the AVX2 kernel (`cq_quantize_f32_avx2`, the same
+    /// arithmetic as ``quantizeLanes(_:_:into:)`` in eight lanes with `vroundps` and
+    /// `vfmadd`): Swift compiled for baseline x86-64 calls libm's `rintf` and `fmaf` per
+    /// element, which made quantising the input slower than the first layer's GEMM.
+    static let isAVX2FMAAvailable: Bool = cq_cpu_has_avx2_fma() != 0
 
     /// Codes of `block` by the reciprocal; true when one of them is in doubt. Kept out of the
     /// throwing function, whose error path stops LLVM from vectorising the loop.

@@ -1,4 +1,3 @@
-import Activations
 import Synchronization
 
 #if canImport(Glibc)
@@ -18,8 +17,8 @@ import Glibc
 ///
 /// A job submitted while another is running (from a second thread, or from inside a block)
 /// runs all its blocks on the calling thread: never a deadlock, never oversubscription.
-final class WorkerPool: @unchecked Sendable {
-    static let shared = WorkerPool()
+package final class WorkerPool: @unchecked Sendable {
+    package static let shared = WorkerPool()
 
     /// How long an idle worker spins before it sleeps.
     static let spinNanoseconds: UInt64 = 200_000
@@ -41,7 +40,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body(0)`, …, `body(blocks − 1)`, in parallel when the pool is free, and
     /// returns when all have finished.
-    func run(blocks: Int, _ body: (Int) -> Void) {
+    package func run(blocks: Int, _ body: (Int) -> Void) {
         guard blocks > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for block in 0..<blocks { body(block) }
             return
@@ -70,7 +69,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Splits `range` into at most ``Parallelism/threadCount`` contiguous chunks of at least
     /// `minimumChunk` elements (boundaries on multiples of 64) and runs `body` on each.
-    func forEachChunk(of range: Range<Int>, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
+    package func forEachChunk(of range: Range<Int>, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
         let blocks = Swift.max(1, Swift.min(Parallelism.threadCount, range.count / Swift.max(1, minimumChunk)))
         let perBlock = ((range.count + blocks - 1) / blocks + 63) & ~63
         run(blocks: blocks) { block in
@@ -148,4 +147,12 @@ private final class WorkerContext {
         self.index = index
         self.seen = seen
     }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+@inlinable
+package func monotonicNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
 }
