@@ -9,7 +9,10 @@ import Quantization
 ///
 /// Float32 runs ``Networks/Sequential/predict(_:)``; int8 quantises the Float input to codes
 /// and runs ``Quantization/QuantizedNetwork/logits(codes:rows:into:path:)`` (so both start
-/// from the same Float batch, as ONNX Runtime's dynamically quantised model does).
+/// from the same Float batch, as ONNX Runtime's dynamically quantised model does), once with
+/// ±127 weights (`int8`, the exact `vpmaddwd` GEMM) and once with 7-bit weights (`int8-w7`,
+/// ±64, the `vpmaddubsw` GEMM: `rectifier quantize --weight-bits 7`, ONNX Runtime's
+/// `reduce_range`).
 struct InferenceBenchmark {
     /// One timed configuration.
     struct Measurement: Codable, Equatable {
@@ -28,6 +31,7 @@ struct InferenceBenchmark {
 
     let model: Sequential<Float>
     let quantized: QuantizedNetwork
+    let quantized7: QuantizedNetwork
 
     /// Quantises `model` with ``Quantization/QuantizedNetwork/quantize(_:calibration:options:)``:
     /// weights per output channel at ±127, the input codes fixed to pixels in [0, 1] (scale
@@ -38,19 +42,24 @@ struct InferenceBenchmark {
         let pixels = try QuantizationParameters(scale: 1 / 255, zeroPoint: 0)
         quantized = try QuantizedNetwork.quantize(
             model, calibration: calibration, options: try QuantizationOptions(input: pixels))
+        quantized7 = try QuantizedNetwork.quantize(
+            model, calibration: calibration,
+            options: try QuantizationOptions(weightPrecision: .bits7, input: pixels))
     }
 
     /// The share of rows of `data` whose largest output is the label, for both precisions.
-    func accuracy(_ data: LabeledImages) throws -> (float32: Double, int8: Double) {
+    func accuracy(_ data: LabeledImages) throws -> (float32: Double, int8: Double, int8W7: Double) {
         let features = try Matrix(rows: data.count, columns: data.pixelsPerImage, scalars: data.pixels)
         let float32 = try model.predictClasses(features)
         let int8 = QuantizedNetwork.predictedClasses(
             logits: try quantized.logits(data.pixels), outputs: quantized.outputSize)
+        let int8W7 = QuantizedNetwork.predictedClasses(
+            logits: try quantized7.logits(data.pixels), outputs: quantized7.outputSize)
         let labels = data.labels.map(Int.init)
         func share(_ predicted: [Int]) -> Double {
             Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
         }
-        return (share(float32), share(int8))
+        return (share(float32), share(int8), share(int8W7))
     }
 
     /// Times both precisions on the first `batch` rows of `data`.
@@ -61,18 +70,21 @@ struct InferenceBenchmark {
         let float32 = median(calls: calls) { _ = try? model.predict(features) }
         var codes = [UInt8](repeating: 0, count: batch * width)
         var logits = [Float](repeating: 0, count: batch * quantized.outputSize)
-        let int8 = pixels.withUnsafeBufferPointer { source in
-            codes.withUnsafeMutableBufferPointer { codeBuffer in
-                logits.withUnsafeMutableBufferPointer { output in
-                    median(calls: calls) {
-                        try? quantized.input.quantize(source, into: codeBuffer)
-                        quantized.logits(codes: UnsafeBufferPointer(codeBuffer), rows: batch, into: output)
+        func time(_ network: QuantizedNetwork) -> Double {
+            pixels.withUnsafeBufferPointer { source in
+                codes.withUnsafeMutableBufferPointer { codeBuffer in
+                    logits.withUnsafeMutableBufferPointer { output in
+                        median(calls: calls) {
+                            try? network.input.quantize(source, into: codeBuffer)
+                            network.logits(codes: UnsafeBufferPointer(codeBuffer), rows: batch, into: output)
+                        }
                     }
                 }
             }
         }
+        let int8 = time(quantized), int8W7 = time(quantized7)
         let threads = Parallelism.threadCount
-        return [("float32", float32), ("int8", int8)].map { precision, seconds in
+        return [("float32", float32), ("int8", int8), ("int8-w7", int8W7)].map { precision, seconds in
             Measurement(
                 precision: precision, batch: batch, threads: threads, secondsPerBatch: seconds,
                 samplesPerSecond: Double(batch) / seconds)

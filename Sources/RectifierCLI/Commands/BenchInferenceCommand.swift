@@ -17,7 +17,8 @@ struct BenchInferenceCommand: ParsableCommand {
             writes it as ONNX so another runtime can run the same weights. The int8 network \
             is the post-training quantisation of the Quantization module: weights per output \
             channel, input codes at scale 1/255, every other range calibrated on the first 2048 \
-            training images. Reports the test accuracy of both and, per \
+            training images; `int8` has ±127 weights, `int8-w7` 7-bit weights (±64, as \
+            `rectifier quantize --weight-bits 7`). Reports the test accuracy of each and, per \
             batch size, the median seconds per batch (Float input to logits, into preallocated \
             codes and logits for int8) and samples/s.
             """)
@@ -56,7 +57,7 @@ struct BenchInferenceCommand: ParsableCommand {
         let benchmark = try InferenceBenchmark(model: network, calibration: calibration)
         let accuracy = try benchmark.accuracy(images.test)
         print("bench inference: 784-256-128-10 relu, \(Parallelism.threadCount) threads")
-        print("test accuracy: float32 \(accuracy.float32), int8 \(accuracy.int8)")
+        print("test accuracy: float32 \(accuracy.float32), int8 \(accuracy.int8), int8-w7 \(accuracy.int8W7)")
         var rows: [InferenceBenchmark.Measurement] = []
         for batch in try batchSizes() {
             for row in try benchmark.measure(batch: batch, data: images.test, calls: batch < 64 ? 3000 : 60) {
@@ -67,7 +68,8 @@ struct BenchInferenceCommand: ParsableCommand {
         if let json {
             let report = Report(
                 threads: Parallelism.threadCount, accuracyFloat32: accuracy.float32,
-                accuracyInt8: accuracy.int8, int8Bytes: benchmark.quantized.byteCount, rows: rows)
+                accuracyInt8: accuracy.int8, accuracyInt8W7: accuracy.int8W7,
+                int8Bytes: benchmark.quantized.byteCount, rows: rows)
             try report.write(to: json)
         }
     }
@@ -107,6 +109,7 @@ struct BenchInferenceCommand: ParsableCommand {
         let threads: Int
         let accuracyFloat32: Double
         let accuracyInt8: Double
+        let accuracyInt8W7: Double
         let int8Bytes: Int
         let rows: [InferenceBenchmark.Measurement]
 
@@ -114,6 +117,7 @@ struct BenchInferenceCommand: ParsableCommand {
             case threads, rows
             case accuracyFloat32 = "accuracy_float32"
             case accuracyInt8 = "accuracy_int8"
+            case accuracyInt8W7 = "accuracy_int8_w7"
             case int8Bytes = "int8_bytes"
         }
 
