@@ -22,6 +22,25 @@ import Testing
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o644)
     }
 
+    /// A writer killed mid-write leaves `.NAME.tmp-PID-…`; the next write of the same target
+    /// removes it once that process is gone, and leaves a live writer's file alone.
+    @Test func orphanedTemporaryFilesOfDeadWritersAreRemoved() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = finished.processIdentifier, live = getpid()
+        let orphan = ".model.safetensors.tmp-\(dead)-Ab12Cd"
+        let busy = ".model.safetensors.tmp-\(live)-Ef34Gh"
+        let unrelated = [".other.bin.tmp-\(dead)-Ij56Kl", ".model.safetensors.tmp-Mn78Op"]
+        for name in [orphan, busy] + unrelated { try writeBytes([9, 9], to: directory.file(name)) }
+        try AtomicFile.write([1, 2], to: directory.file("model.safetensors"))
+        #expect(try readBytes(directory.file("model.safetensors")) == [1, 2])
+        #expect(try directory.contents() == ([busy, "model.safetensors"] + unrelated).sorted())
+    }
+
     @Test func failuresNameThePathAndLeaveNoTemporaryFile() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -7,10 +7,15 @@
 /// Replaces a file's content all at once: a reader (or a crash) sees either the old file or
 /// the complete new one, never a part.
 ///
-/// The bytes go to a temporary file in the target's directory (`.NAME.tmp-XXXXXX`), which is
-/// flushed to the device (`fsync`) and renamed over the target; the directory is then
-/// flushed so the rename itself survives a power cut. On any failure the temporary file is
-/// removed and the target is left as it was.
+/// The bytes go to a temporary file in the target's directory (`.NAME.tmp-PID-XXXXXX`, PID
+/// being the writer's process id), which is flushed to the device (`fsync`) and renamed over
+/// the target; the directory is then flushed so the rename itself survives a power cut. On
+/// any failure the temporary file is removed and the target is left as it was.
+///
+/// A writer killed mid-write (SIGKILL, a power cut) cannot remove its temporary file. The
+/// next successful write of the same target removes every `.NAME.tmp-PID-…` whose process no
+/// longer exists on this machine (`kill(PID, 0)` fails with `ESRCH`); files of live processes,
+/// and names in any other form, are left alone.
 public enum AtomicFile {
     /// Writes `bytes` to `path`, replacing any file there.
     ///
@@ -62,6 +67,25 @@ public enum AtomicFile {
             throw .renameFailed(path: path, errno: code)
         }
         try syncDirectory(directory, path: path)
+        removeOrphanedTemporaryFiles(of: path, in: directory)
+    }
+
+    /// Unlinks the temporary files of `path` left by writers that have died; best effort
+    /// (a directory that cannot be listed, or a file already gone, is no failure).
+    private static func removeOrphanedTemporaryFiles(of path: String, in directory: String) {
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        let prefix = temporaryPrefix(for: path)
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name.hasPrefix(prefix),
+                let pid = Int32(name.dropFirst(prefix.count).prefix(while: { $0 != "-" })), pid > 0,
+                pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            unlink(directory == "/" ? "/\(name)" : "\(directory)/\(name)")
+        }
     }
 
     private static func fill(
@@ -101,11 +125,17 @@ public enum AtomicFile {
         return directory.isEmpty ? "/" : directory
     }
 
-    /// `dir/.name.tmp-XXXXXX`, the `mkstemp` template beside the target.
+    /// `dir/.name.tmp-PID-XXXXXX`, the `mkstemp` template beside the target.
     static func temporaryName(for path: String) -> String {
         let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let prefix = slash.map { String(path[...$0]) } ?? ""
-        return "\(prefix).\(name).tmp-XXXXXX"
+        return "\(prefix)\(temporaryPrefix(for: path))\(getpid())-XXXXXX"
+    }
+
+    /// `.name.tmp-`: how every temporary file of `path` begins (without its directory).
+    static func temporaryPrefix(for path: String) -> String {
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return ".\(name).tmp-"
     }
 }
