@@ -58,9 +58,9 @@ int cq_quantize_f32_avx2(
             const __m256 xs = _mm256_loadu_ps(x + i + 8 * v);
             const __m256 q = _mm256_mul_ps(xs, inv);
             const __m256 r = _mm256_round_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-            // max/min return their second operand for NaN: NaN gives 0 here, as the scalar
-            // path does, and is flagged below.
-            const __m256 code = _mm256_max_ps(_mm256_min_ps(_mm256_add_ps(r, zero), top), none);
+            // minps/maxps return their second operand when one is NaN: min(255, NaN) keeps
+            // the NaN and max(NaN, 0) gives 0, as the scalar path does; NaN is flagged below.
+            const __m256 code = _mm256_max_ps(_mm256_min_ps(top, _mm256_add_ps(r, zero)), none);
             c[v] = _mm256_cvtps_epi32(code);
             const __m256 above_lower = _mm256_fmadd_ps(_mm256_sub_ps(half, r), sc, xs);
             const __m256 below_upper = _mm256_fmadd_ps(_mm256_sub_ps(_mm256_xor_ps(half, sign), r), sc, xs);

@@ -21,6 +21,14 @@ public enum PReLU {
         let start = Profiling.start()
         defer { Profiling.stop(start, .activations) }
         let units = input.columns
+        if T.self == Float.self && slopeCount == units {
+            PerUnitSlopeKernel.forward(
+                input: UnsafeRawPointer(input.base).assumingMemoryBound(to: Float.self),
+                output: UnsafeMutableRawPointer(output.base).assumingMemoryBound(to: Float.self),
+                rows: input.rows, units: units,
+                slopes: UnsafeRawPointer(slopes).assumingMemoryBound(to: Float.self))
+            return
+        }
         for row in 0..<input.rows {
             let x = input.base + row * units, y = output.base + row * units
             if slopeCount == 1 {
