@@ -3,12 +3,13 @@ import Datasets
 import Networks
 import Plotting
 
-/// `rectifier experiment leaky-units`: the adding problem at several lengths, solved by a
-/// recurrent layer whose units leak with α = 0, α fixed near one, α on many time scales, or
-/// α learned, with ReLU and with tanh, all on the same seeds and budget (issue 4).
+/// `rectifier experiment leaky-units`: the adding problem at several lengths and sequential
+/// Fashion-MNIST (T = 28), each solved by a recurrent layer whose units leak with α = 0, α
+/// fixed near one, α on many time scales, or α learned, with ReLU and with tanh, all on the
+/// same seeds and budget (issue 4).
 ///
 /// Writes `DIR/leaky-units.json` (an ``ExperimentDocument`` whose `results` is one
-/// ``LeakyUnitsRun`` per run), its table as CSV, and four SVG figures.
+/// ``LeakyUnitsRun`` per run, adding problem first), its tables as CSV, and the SVG figures.
 public enum LeakyUnitsExperiment {
     /// The command's name and the JSON's base name.
     public static let name = "leaky-units"
@@ -16,16 +17,31 @@ public enum LeakyUnitsExperiment {
     public static let successMSE = 0.01
 
     /// Runs every configuration and writes the files; `progress(fraction, status)` is called
-    /// often, with `fraction` in 0…1 (work counted in steps × length).
-    /// - Throws: ``ExperimentError`` for bad options or files that cannot be written;
+    /// often, with `fraction` in 0…1 (work counted in steps × length). `images` is the
+    /// Fashion-MNIST data for the sequential task (read only when
+    /// ``LeakyUnitsOptions/sequentialImages`` is set).
+    /// - Throws: ``ExperimentError`` for bad options, files that cannot be written, or
+    ///   (naming `--data`) a sequential task without `images` or with too few of them;
     ///   library errors if a run cannot be built.
     public static func run(
-        options: LeakyUnitsOptions, output: ExperimentOutput, progress: (Double, String) -> Void
+        options: LeakyUnitsOptions, output: ExperimentOutput, images: ImageDataSet? = nil,
+        progress: (Double, String) -> Void
     ) throws -> ExperimentDocument<[LeakyUnitsRun]> {
         try options.validate()
+        let sequential = try options.sequentialImages.map { imageOptions throws(ExperimentError) in
+            guard let images else {
+                throw ExperimentError.invalidOption(
+                    flag: "--data", reason: "sequential Fashion-MNIST needs the images, and none were given")
+            }
+            return (options: imageOptions, sets: try imageOptions.images(from: images))
+        }
         let start = ContinuousClock.now
-        let totalWork = Double(options.lengths.reduce(0, +) * options.steps * options.seeds
-            * options.leaks.count * options.activations.count)
+        let runsPerTask = Double(options.seeds * options.leaks.count * options.activations.count)
+        let addingWork = Double(options.lengths.reduce(0, +) * options.steps) * runsPerTask
+        let imageWork = sequential.map { task in
+            Double(task.options.steps(trainingCount: task.sets.training.images.count) * task.sets.training.length)
+        } ?? 0
+        let totalWork = addingWork + imageWork * runsPerTask
         var doneWork = 0.0
         var runs: [LeakyUnitsRun] = []
         for length in options.lengths {
@@ -42,21 +58,64 @@ public enum LeakyUnitsExperiment {
                             progress((doneWork + Double(step * length)) / totalWork, status)
                         }
                         doneWork += Double(options.steps * length)
-                        progress(doneWork / totalWork, status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE))")
+                        progress(doneWork / totalWork, status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE ?? .nan))")
                         runs.append(run)
                     }
                 }
             }
         }
+        let addingRuns = runs
+        if let sequential {
+            let length = sequential.sets.training.length
+            for activation in options.activations {
+                for leak in options.leaks {
+                    for seed in 0..<options.seeds {
+                        let status = "sequential Fashion-MNIST \(leak.variantName) \(activation) seed \(seed)"
+                        let run = try SequenceClassifierTraining.run(
+                            training: sequential.sets.training, test: sequential.sets.test, leak: leak,
+                            activation: activation, seed: seed, options: sequential.options
+                        ) { step in
+                            progress((doneWork + Double(step * length)) / totalWork, status)
+                        }
+                        doneWork += imageWork
+                        progress(
+                            doneWork / totalWork,
+                            status + " accuracy \(LeakyUnitsStatistics.format(100 * (run.testAccuracy ?? .nan)))%")
+                        runs.append(run)
+                    }
+                }
+            }
+        }
+        let imageRuns = Array(runs[addingRuns.count...])
         progress(1, "profiling one BPTT step")
         let profile = options.profilesStep ? try BPTTProfile.measure() : nil
-        let figures = try writeFigures(runs, options: options, output: output)
+        var figures = try writeFigures(addingRuns, options: options, output: output)
+        var summary = LeakyUnitsReport.summary(options: options)
+        var settings = LeakyUnitsReport.settings(options: options, profile: profile)
+        var claims = LeakyUnitsReport.claims(addingRuns, options: options, profile: profile)
+        var tables = [LeakyUnitsReport.table(addingRuns, options: options)]
+        if let sequential {
+            let (training, test) = (sequential.sets.training.images.count, sequential.sets.test.images.count)
+            summary += " " + SequentialImagesReport.summary(sequential.options, training: training, test: test)
+            settings.merge(SequentialImagesReport.settings(sequential.options, training: training, test: test)) { $1 }
+            if let claim = SequentialImagesReport.claim(
+                imageRuns, activations: options.activations.map(\.description), seeds: options.seeds)
+            {
+                claims.append(claim)
+            }
+            tables.append(SequentialImagesReport.table(imageRuns, configurations: configurations(options)))
+            let file = "leaky-units-sequential-accuracy.svg"
+            try SequentialImagesReport.accuracyChart(
+                imageRuns, variants: options.leaks.map(\.variantName), activations: options.activations.map(\.description)
+            ).write(toFile: output.path(file))
+            figures.append(FigureReference(
+                file: file,
+                caption: "Test accuracy on sequential Fashion-MNIST (one row of 28 pixels per step) after the same training budget, per leak and activation."))
+        }
         let document = ExperimentDocument(
-            experiment: name, title: "Leaky units on the adding problem",
-            summary: LeakyUnitsReport.summary(options: options),
-            settings: LeakyUnitsReport.settings(options: options, profile: profile),
-            claims: LeakyUnitsReport.claims(runs, options: options, profile: profile),
-            figures: figures, tables: [LeakyUnitsReport.table(runs, options: options)],
+            experiment: name,
+            title: sequential == nil ? "Leaky units on the adding problem" : "Leaky units on the adding problem and sequential Fashion-MNIST",
+            summary: summary, settings: settings, claims: claims, figures: figures, tables: tables,
             wallSeconds: secondsSince(start), results: runs)
         try output.write(document)
         return document
