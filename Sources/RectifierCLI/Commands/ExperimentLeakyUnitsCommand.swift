@@ -16,7 +16,7 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
             mean predictor's 0.167, the gradient reach and the learned time constants. Then \
             the same leaks and activations classify Fashion-MNIST images read one row of 28 \
             pixels per step (test accuracy; images from --data). The short version (adding: \
-            32 units, 300 steps; images: 64 units, one epoch of 3000) takes about a minute; \
+            32 units, 300 steps; images: 64 units, one epoch of 6000) takes about a minute; \
             --full uses 128 units, 2000 steps, and five epochs of all 60 000 images.
             """)
 
