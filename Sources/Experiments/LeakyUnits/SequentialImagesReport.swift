@@ -9,7 +9,8 @@ enum SequentialImagesReport {
 
     static func summary(_ options: SequentialImagesOptions, training: Int, test: Int) -> String {
         "Sequential Fashion-MNIST: the same layer, \(options.units) units, reads each image one row of 28 pixels per step "
-            + "(T = 28) and a softmax readout of its last state classifies it; \(options.epochs) epoch(s) of \(training) "
+            + "(T = 28) and a softmax readout of its last state classifies it; \(options.epochs) "
+            + (options.epochs == 1 ? "epoch" : "epochs") + " of \(training) "
             + "training images in batches of \(options.batchSize), scored on \(test) test images (chance: 10%)."
     }
 
@@ -51,7 +52,7 @@ enum SequentialImagesReport {
         }
         return BarChart(
             title: "Sequential Fashion-MNIST: test accuracy by leak",
-            subtitle: "one row of 28 pixels per step; median over seeds, bars from worst to best seed; same budget for every bar",
+            subtitle: "one row of 28 pixels per step; median of seeds, whiskers from worst to best; same budget for all",
             categories: variants, categoryAxisLabel: "leak", valueAxis: Axis("test accuracy", unit: "%", includesZero: true),
             series: series, valueLabels: .decimals(1),
             referenceLines: [ReferenceLine(.horizontal, at: 10, label: "chance (10%)")])
