@@ -17,7 +17,8 @@ public enum LeakyUnitsExperiment {
     public static let successMSE = 0.01
 
     /// Runs every configuration and writes the files; `progress(fraction, status)` is called
-    /// often, with `fraction` in 0…1 (work counted in steps × length). `images` is the
+    /// often, with `fraction` in 0…1 (work counted as ``stepWork(length:batchSize:features:units:)``
+    /// per training step). `images` is the
     /// Fashion-MNIST data for the sequential task (read only when
     /// ``LeakyUnitsOptions/sequentialImages`` is set).
     /// - Throws: ``ExperimentError`` for bad options, files that cannot be written, or
@@ -37,11 +38,19 @@ public enum LeakyUnitsExperiment {
         }
         let start = ContinuousClock.now
         let runsPerTask = Double(options.seeds * options.leaks.count * options.activations.count)
-        let addingWork = Double(options.lengths.reduce(0, +) * options.steps) * runsPerTask
-        let imageWork = sequential.map { task in
-            Double(task.options.steps(trainingCount: task.sets.training.images.count) * task.sets.training.length)
+        func addingStepWork(_ length: Int) -> Double {
+            stepWork(length: length, batchSize: options.batchSize, features: AddingProblem.featureCount, units: options.units)
+        }
+        let imageStepWork = sequential.map { task in
+            stepWork(
+                length: task.sets.training.length, batchSize: task.options.batchSize,
+                features: task.sets.training.featureCount, units: task.options.units)
         } ?? 0
-        let totalWork = addingWork + imageWork * runsPerTask
+        let imageRunWork = sequential.map { task in
+            Double(task.options.steps(trainingCount: task.sets.training.images.count)) * imageStepWork
+        } ?? 0
+        let totalWork = runsPerTask
+            * (options.lengths.map { Double(options.steps) * addingStepWork($0) }.reduce(0, +) + imageRunWork)
         var doneWork = 0.0
         var runs: [LeakyUnitsRun] = []
         for length in options.lengths {
@@ -55,9 +64,9 @@ public enum LeakyUnitsExperiment {
                             length: length, leak: leak, activation: activation, seed: seed, options: options,
                             testSet: testSet
                         ) { step in
-                            progress((doneWork + Double(step * length)) / totalWork, status)
+                            progress((doneWork + Double(step) * addingStepWork(length)) / totalWork, status)
                         }
-                        doneWork += Double(options.steps * length)
+                        doneWork += Double(options.steps) * addingStepWork(length)
                         progress(doneWork / totalWork, status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE ?? .nan))")
                         runs.append(run)
                     }
@@ -66,7 +75,6 @@ public enum LeakyUnitsExperiment {
         }
         let addingRuns = runs
         if let sequential {
-            let length = sequential.sets.training.length
             for activation in options.activations {
                 for leak in options.leaks {
                     for seed in 0..<options.seeds {
@@ -75,9 +83,9 @@ public enum LeakyUnitsExperiment {
                             training: sequential.sets.training, test: sequential.sets.test, leak: leak,
                             activation: activation, seed: seed, options: sequential.options
                         ) { step in
-                            progress((doneWork + Double(step * length)) / totalWork, status)
+                            progress((doneWork + Double(step) * imageStepWork) / totalWork, status)
                         }
-                        doneWork += imageWork
+                        doneWork += imageRunWork
                         progress(
                             doneWork / totalWork,
                             status + " accuracy \(LeakyUnitsStatistics.format(100 * (run.testAccuracy ?? .nan)))%")
@@ -119,6 +127,12 @@ public enum LeakyUnitsExperiment {
             wallSeconds: secondsSince(start), results: runs)
         try output.write(document)
         return document
+    }
+
+    /// The multiply–adds of one training step's recurrent GEMMs, `T·B·H·(F + H)`: the
+    /// progress bar's unit of work, so steps of different tasks weigh what they cost.
+    static func stepWork(length: Int, batchSize: Int, features: Int, units: Int) -> Double {
+        Double(length) * Double(batchSize) * Double(units) * Double(features + units)
     }
 
     /// The (variant, activation) pairs in table order.
