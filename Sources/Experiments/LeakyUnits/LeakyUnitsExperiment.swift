@@ -17,10 +17,9 @@ public enum LeakyUnitsExperiment {
     public static let successMSE = 0.01
 
     /// Runs every configuration and writes the files; `progress(fraction, status)` is called
-    /// often, with `fraction` in 0…1 (work counted as ``stepWork(length:batchSize:features:units:)``
-    /// per training step). `images` is the
-    /// Fashion-MNIST data for the sequential task (read only when
-    /// ``LeakyUnitsOptions/sequentialImages`` is set).
+    /// often, with `fraction` in 0…1 (each training step counts as its
+    /// ``stepWork(length:batchSize:features:units:)``). `images` is the Fashion-MNIST data
+    /// of the sequential task (used only when ``LeakyUnitsOptions/sequentialImages`` is set).
     /// - Throws: ``ExperimentError`` for bad options, files that cannot be written, or
     ///   (naming `--data`) a sequential task without `images` or with too few of them;
     ///   library errors if a run cannot be built.
@@ -97,34 +96,19 @@ public enum LeakyUnitsExperiment {
         let imageRuns = Array(runs[addingRuns.count...])
         progress(1, "profiling one BPTT step")
         let profile = options.profilesStep ? try BPTTProfile.measure() : nil
-        var figures = try writeFigures(addingRuns, options: options, output: output)
-        var summary = LeakyUnitsReport.summary(options: options)
-        var settings = LeakyUnitsReport.settings(options: options, profile: profile)
-        var claims = LeakyUnitsReport.claims(addingRuns, options: options, profile: profile)
-        var tables = [LeakyUnitsReport.table(addingRuns, options: options)]
+        var document = ExperimentDocument(
+            experiment: name, title: "Leaky units on the adding problem",
+            summary: LeakyUnitsReport.summary(options: options),
+            settings: LeakyUnitsReport.settings(options: options, profile: profile),
+            claims: LeakyUnitsReport.claims(addingRuns, options: options, profile: profile),
+            figures: try writeFigures(addingRuns, options: options, output: output),
+            tables: [LeakyUnitsReport.table(addingRuns, options: options)], wallSeconds: 0, results: runs)
         if let sequential {
-            let (training, test) = (sequential.sets.training.images.count, sequential.sets.test.images.count)
-            summary += " " + SequentialImagesReport.summary(sequential.options, training: training, test: test)
-            settings.merge(SequentialImagesReport.settings(sequential.options, training: training, test: test)) { $1 }
-            if let claim = SequentialImagesReport.claim(
-                imageRuns, activations: options.activations.map(\.description), seeds: options.seeds)
-            {
-                claims.append(claim)
-            }
-            tables.append(SequentialImagesReport.table(imageRuns, configurations: configurations(options)))
-            let file = "leaky-units-sequential-accuracy.svg"
-            try SequentialImagesReport.accuracyChart(
-                imageRuns, variants: options.leaks.map(\.variantName), activations: options.activations.map(\.description)
-            ).write(toFile: output.path(file))
-            figures.append(FigureReference(
-                file: file,
-                caption: "Test accuracy on sequential Fashion-MNIST (one row of 28 pixels per step) after the same training budget, per leak and activation."))
+            try SequentialImagesReport.add(
+                to: &document, runs: imageRuns, task: sequential.options, training: sequential.sets.training,
+                test: sequential.sets.test, options: options, output: output)
         }
-        let document = ExperimentDocument(
-            experiment: name,
-            title: sequential == nil ? "Leaky units on the adding problem" : "Leaky units on the adding problem and sequential Fashion-MNIST",
-            summary: summary, settings: settings, claims: claims, figures: figures, tables: tables,
-            wallSeconds: secondsSince(start), results: runs)
+        document.wallSeconds = secondsSince(start)
         try output.write(document)
         return document
     }

@@ -7,6 +7,29 @@ import Plotting
 enum SequentialImagesReport {
     typealias Stats = LeakyUnitsStatistics
 
+    /// The accuracy figure's file.
+    static let figureFile = "leaky-units-sequential-accuracy.svg"
+
+    /// Adds the task to `document`: a sentence of summary, its settings, its claim, its table
+    /// and its figure (written to `output`); the title names both tasks.
+    static func add(
+        to document: inout ExperimentDocument<[LeakyUnitsRun]>, runs: [LeakyUnitsRun], task: SequentialImagesOptions,
+        training: SequentialImages, test: SequentialImages, options: LeakyUnitsOptions, output: ExperimentOutput
+    ) throws {
+        let (trainingCount, testCount) = (training.images.count, test.images.count)
+        let activations = options.activations.map(\.description)
+        document.title = "Leaky units on the adding problem and sequential Fashion-MNIST"
+        document.summary += " " + summary(task, training: trainingCount, test: testCount)
+        document.settings.merge(settings(task, training: trainingCount, test: testCount)) { $1 }
+        if let claim = claim(runs, activations: activations, seeds: options.seeds) { document.claims.append(claim) }
+        document.tables.append(table(runs, configurations: LeakyUnitsExperiment.configurations(options)))
+        try accuracyChart(runs, variants: options.leaks.map(\.variantName), activations: activations)
+            .write(toFile: output.path(figureFile))
+        document.figures.append(FigureReference(
+            file: figureFile,
+            caption: "Test accuracy on sequential Fashion-MNIST (one row of 28 pixels per step) after the same training budget, per leak and activation."))
+    }
+
     static func summary(_ options: SequentialImagesOptions, training: Int, test: Int) -> String {
         "Sequential Fashion-MNIST: the same layer, \(options.units) units, reads each image one row of 28 pixels per step "
             + "(T = 28) and a softmax readout of its last state classifies it; \(options.epochs) "
