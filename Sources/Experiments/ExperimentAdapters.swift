@@ -18,13 +18,15 @@ extension PrecisionExperiment {
 extension LeakyUnitsExperiment {
     /// The registry's entry: `DIR/leaky-units.json`.
     public static let registration = RegisteredExperiment(
-        name: "leaky-units", summary: "leaky recurrent units on the adding problem, several time scales",
+        name: "leaky-units",
+        summary: "leaky recurrent units on the adding problem and sequential Fashion-MNIST, several time scales",
         run: { context in
             var options = context.full ? LeakyUnitsOptions.full(seeds: context.seeds) : .short(seeds: context.seeds)
             options.profilesStep = false
+            let images = options.sequentialImages == nil ? nil : try context.images()
             let task = context.progress.start("leaky-units", totalWork: 1)
             var done = 0.0
-            _ = try run(options: options, output: context.output) { fraction, status in
+            _ = try run(options: options, output: context.output, images: images) { fraction, status in
                 task.advance(by: max(0, fraction - done), status: status)
                 done = max(done, fraction)
             }

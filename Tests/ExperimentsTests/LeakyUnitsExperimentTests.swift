@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// A tiny leaky-units run end to end: the JSON has one entry per run with the fields the
-/// report reads, the figures exist, and the claims follow from the numbers.
+/// report reads (and the issue promises), the figures exist, and the claims follow from the
+/// numbers.
 @Suite struct LeakyUnitsExperimentTests {
     @Test func aTinyRunWritesTheDocumentAndFigures() throws {
         let directory = FileManager.default.temporaryDirectory
@@ -15,28 +16,49 @@ import Testing
         options.steps = 5
         options.testSequences = 16
         options.profilesStep = false
+        options.sequentialImages = SequentialImagesOptions(
+            trainingImages: 40, testImages: 20, units: 8, batchSize: 10, epochs: 1, learningRate: 1e-2,
+            maximumGradientNorm: 1)
         var fractions: [Double] = []
         let document = try LeakyUnitsExperiment.run(
-            options: options, output: try ExperimentOutput(directory: directory)
+            options: options, output: try ExperimentOutput(directory: directory),
+            images: try SequenceFixtures.images(count: 80)
         ) { fraction, _ in fractions.append(fraction) }
-        #expect(document.results.count == 2 * 2 * 4 * 2)
+        #expect(document.results.count == 2 * 2 * 4 * 2 + 2 * 4 * 2)
         #expect(fractions.last == 1 && zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
 
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/leaky-units.json"))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let results = json["results"] as! [[String: Any]]
         #expect(results.count == document.results.count)
+        let adding = results.filter { $0["task"] as? String == "adding" }
+        let images = results.filter { $0["task"] as? String == "sequential-fashion-mnist" }
+        #expect(adding.count == 2 * 2 * 4 * 2 && images.count == 2 * 4 * 2)
         for entry in results {
-            for key in ["task", "length", "variant", "activation", "seed", "final_mse", "seconds"] {
+            for key in ["task", "length", "variant", "activation", "seed", "seconds"] {
                 #expect(entry[key] != nil, "missing \(key)")
             }
-            #expect(entry["task"] as? String == "adding")
             #expect(["plain", "fixed", "multiscale", "learned"].contains(entry["variant"] as? String ?? ""))
+            #expect(["relu", "tanh"].contains(entry["activation"] as? String ?? ""))
+        }
+        for entry in adding {
+            #expect(entry["final_mse"] is Double && entry["curve_mse"] != nil)
+            #expect(entry["test_accuracy"] == nil && entry["curve_cross_entropy"] == nil)
+        }
+        for entry in images {
+            // The synthetic images have 4 rows: T = 4 (28 for Fashion-MNIST).
+            #expect(entry["length"] as? Int == 4)
+            let accuracy = entry["test_accuracy"] as? Double
+            #expect(accuracy.map { (0...1).contains($0) } == true)
+            #expect(entry["final_mse"] == nil && entry["curve_cross_entropy"] != nil)
         }
         for figure in document.figures {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + figure.file), "\(figure.file)")
         }
-        #expect(document.figures.count == 5)
+        #expect(document.figures.count == 6)
+        #expect(document.tables.count == 2 && document.tables[1].rows.count == 8)
+        let accuracyClaim = document.claims.first { $0.claim.contains("sequential Fashion-MNIST") }
+        #expect(accuracyClaim != nil)
         let learned = document.results.filter { $0.variant == "learned" }
         #expect(learned.allSatisfy { $0.learnedTimeConstants.count == 8 })
         #expect(document.results.filter { $0.variant != "learned" }.allSatisfy { $0.learnedTimeConstants.isEmpty })
@@ -45,11 +67,31 @@ import Testing
         #expect(target?.supported == false)
     }
 
+    @Test func theSequentialTaskWithoutImagesFailsWithATypedError() throws {
+        let directory = SyntheticData.temporaryDirectory("leaky-units-no-data")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var calls = 0
+        let error = #expect(throws: ExperimentError.self) {
+            try LeakyUnitsExperiment.run(
+                options: .short(seeds: 1), output: try ExperimentOutput(directory: directory)
+            ) { _, _ in calls += 1 }
+        }
+        #expect(error?.description.hasPrefix("--data:") == true)
+        #expect(calls == 0, "refused before training")
+
+        let context = try ExperimentContext(outputDirectory: directory, seeds: 1, dataDirectory: directory + "/missing")
+        #expect(throws: ExperimentError.self) { try LeakyUnitsExperiment.registration.run(context) }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/leaky-units.json"))
+    }
+
     @Test func badOptionsAreRefused() throws {
         var options = LeakyUnitsOptions.short(seeds: 1)
         options.lengths = [1]
         #expect(throws: ExperimentError.self) { try options.validate() }
         options = .short(seeds: 0)
+        #expect(throws: ExperimentError.self) { try options.validate() }
+        options = .short(seeds: 1)
+        options.sequentialImages?.epochs = 0
         #expect(throws: ExperimentError.self) { try options.validate() }
     }
 }

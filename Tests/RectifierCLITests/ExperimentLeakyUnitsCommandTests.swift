@@ -3,7 +3,8 @@ import RectifierCLI
 import Testing
 
 /// `rectifier experiment leaky-units`: bad flags exit with status 64 and a one-line message
-/// naming the flag; a tiny run writes its JSON.
+/// naming the flag; missing or too little data is one line naming `--data`; a tiny run
+/// writes its JSON.
 @Suite struct ExperimentLeakyUnitsCommandTests {
     @Test(arguments: [
         (["--lengths", "1,50"], "--lengths"), (["--steps", "0"], "--steps"), (["--units", "0"], "--units"),
@@ -24,11 +25,44 @@ import Testing
         _ = try capturingStandardOutput {
             try runRectifier([
                 "experiment", "leaky-units", "--out", directory, "--seeds", "1", "--lengths", "4",
-                "--steps", "2", "--units", "4", "--variants", "plain,learned", "--activations", "relu", "--skip-profile",
+                "--steps", "2", "--units", "4", "--variants", "plain,learned", "--activations", "relu", "--skip-profile", "--skip-images",
             ])
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/leaky-units.json"))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         #expect((json["results"] as? [Any])?.count == 2)
+    }
+
+    static let tinyRun = [
+        "--seeds", "1", "--lengths", "4", "--steps", "2", "--units", "4", "--variants", "plain",
+        "--activations", "relu", "--skip-profile",
+    ]
+
+    @Test func theSequentialTaskReadsTheImagesOfData() throws {
+        // The short budget's 6000 training and 2000 test images, 8 × 8 pixels: T = 8.
+        let data = try SyntheticMNIST(trainingCount: 6000, testCount: 2000)
+        let directory = data.file("out")
+        _ = try capturingStandardOutput {
+            try runRectifier(["experiment", "leaky-units", "--out", directory, "--data", data.path] + Self.tinyRun)
+        }
+        let json = try JSONSerialization.jsonObject(
+            with: try Data(contentsOf: URL(fileURLWithPath: directory + "/leaky-units.json"))) as! [String: Any]
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.map { $0["task"] as? String } == ["adding", "sequential-fashion-mnist"])
+        #expect(results[1]["length"] as? Int == SyntheticMNIST.side)
+        #expect((results[1]["test_accuracy"] as? Double).map { (0...1).contains($0) } == true)
+    }
+
+    @Test func missingOrTooFewImagesNameData() throws {
+        let data = try SyntheticMNIST()
+        for source in [data.file("nothing-here"), data.path] {
+            let directory = data.file("out-\(source.count)")
+            let error = try #require(
+                failureOfRectifier(["experiment", "leaky-units", "--out", directory, "--data", source] + Self.tinyRun))
+            let (status, message) = exitStatusAndMessage(error)
+            #expect(status != 0)
+            #expect(message.contains("--data") && !message.contains("\n"), "\(message)")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/leaky-units.json"))
+        }
     }
 }

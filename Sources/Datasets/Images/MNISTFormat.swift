@@ -15,6 +15,14 @@ public struct ImageDataSet: Sendable {
     public let test: LabeledImages
     /// The directory they were read from.
     public let directory: String
+
+    /// Training and test images from their parts (e.g. images made in memory); `directory`
+    /// names their source in messages.
+    public init(training: LabeledImages, test: LabeledImages, directory: String) {
+        self.training = training
+        self.test = test
+        self.directory = directory
+    }
 }
 
 /// Directories of MNIST-format files: the four IDX files of MNIST, Fashion-MNIST, KMNIST

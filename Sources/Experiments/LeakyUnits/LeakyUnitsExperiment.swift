@@ -3,12 +3,13 @@ import Datasets
 import Networks
 import Plotting
 
-/// `rectifier experiment leaky-units`: the adding problem at several lengths, solved by a
-/// recurrent layer whose units leak with α = 0, α fixed near one, α on many time scales, or
-/// α learned, with ReLU and with tanh, all on the same seeds and budget (issue 4).
+/// `rectifier experiment leaky-units`: the adding problem at several lengths and sequential
+/// Fashion-MNIST (T = 28), each solved by a recurrent layer whose units leak with α = 0, α
+/// fixed near one, α on many time scales, or α learned, with ReLU and with tanh, all on the
+/// same seeds and budget (issue 4).
 ///
 /// Writes `DIR/leaky-units.json` (an ``ExperimentDocument`` whose `results` is one
-/// ``LeakyUnitsRun`` per run), its table as CSV, and four SVG figures.
+/// ``LeakyUnitsRun`` per run, adding problem first), its tables as CSV, and the SVG figures.
 public enum LeakyUnitsExperiment {
     /// The command's name and the JSON's base name.
     public static let name = "leaky-units"
@@ -16,16 +17,39 @@ public enum LeakyUnitsExperiment {
     public static let successMSE = 0.01
 
     /// Runs every configuration and writes the files; `progress(fraction, status)` is called
-    /// often, with `fraction` in 0…1 (work counted in steps × length).
-    /// - Throws: ``ExperimentError`` for bad options or files that cannot be written;
+    /// often, with `fraction` in 0…1 (each training step counts as its
+    /// ``stepWork(length:batchSize:features:units:)``). `images` is the Fashion-MNIST data
+    /// of the sequential task (used only when ``LeakyUnitsOptions/sequentialImages`` is set).
+    /// - Throws: ``ExperimentError`` for bad options, files that cannot be written, or
+    ///   (naming `--data`) a sequential task without `images` or with too few of them;
     ///   library errors if a run cannot be built.
     public static func run(
-        options: LeakyUnitsOptions, output: ExperimentOutput, progress: (Double, String) -> Void
+        options: LeakyUnitsOptions, output: ExperimentOutput, images: ImageDataSet? = nil,
+        progress: (Double, String) -> Void
     ) throws -> ExperimentDocument<[LeakyUnitsRun]> {
         try options.validate()
+        let sequential = try options.sequentialImages.map { imageOptions throws(ExperimentError) in
+            guard let images else {
+                throw ExperimentError.invalidOption(
+                    flag: "--data", reason: "sequential Fashion-MNIST needs the images, and none were given")
+            }
+            return (options: imageOptions, sets: try imageOptions.images(from: images))
+        }
         let start = ContinuousClock.now
-        let totalWork = Double(options.lengths.reduce(0, +) * options.steps * options.seeds
-            * options.leaks.count * options.activations.count)
+        let runsPerTask = Double(options.seeds * options.leaks.count * options.activations.count)
+        func addingStepWork(_ length: Int) -> Double {
+            stepWork(length: length, batchSize: options.batchSize, features: AddingProblem.featureCount, units: options.units)
+        }
+        let imageStepWork = sequential.map { task in
+            stepWork(
+                length: task.sets.training.length, batchSize: task.options.batchSize,
+                features: task.sets.training.featureCount, units: task.options.units)
+        } ?? 0
+        let imageRunWork = sequential.map { task in
+            Double(task.options.steps(trainingCount: task.sets.training.images.count)) * imageStepWork
+        } ?? 0
+        let totalWork = runsPerTask
+            * (options.lengths.map { Double(options.steps) * addingStepWork($0) }.reduce(0, +) + imageRunWork)
         var doneWork = 0.0
         var runs: [LeakyUnitsRun] = []
         for length in options.lengths {
@@ -39,27 +63,60 @@ public enum LeakyUnitsExperiment {
                             length: length, leak: leak, activation: activation, seed: seed, options: options,
                             testSet: testSet
                         ) { step in
-                            progress((doneWork + Double(step * length)) / totalWork, status)
+                            progress((doneWork + Double(step) * addingStepWork(length)) / totalWork, status)
                         }
-                        doneWork += Double(options.steps * length)
-                        progress(doneWork / totalWork, status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE))")
+                        doneWork += Double(options.steps) * addingStepWork(length)
+                        progress(doneWork / totalWork, status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE ?? .nan))")
                         runs.append(run)
                     }
                 }
             }
         }
+        let addingRuns = runs
+        if let sequential {
+            for activation in options.activations {
+                for leak in options.leaks {
+                    for seed in 0..<options.seeds {
+                        let status = "sequential Fashion-MNIST \(leak.variantName) \(activation) seed \(seed)"
+                        let run = try SequenceClassifierTraining.run(
+                            training: sequential.sets.training, test: sequential.sets.test, leak: leak,
+                            activation: activation, seed: seed, options: sequential.options
+                        ) { step in
+                            progress((doneWork + Double(step) * imageStepWork) / totalWork, status)
+                        }
+                        doneWork += imageRunWork
+                        progress(
+                            doneWork / totalWork,
+                            status + " accuracy \(LeakyUnitsStatistics.format(100 * (run.testAccuracy ?? .nan)))%")
+                        runs.append(run)
+                    }
+                }
+            }
+        }
+        let imageRuns = Array(runs[addingRuns.count...])
         progress(1, "profiling one BPTT step")
         let profile = options.profilesStep ? try BPTTProfile.measure() : nil
-        let figures = try writeFigures(runs, options: options, output: output)
-        let document = ExperimentDocument(
+        var document = ExperimentDocument(
             experiment: name, title: "Leaky units on the adding problem",
             summary: LeakyUnitsReport.summary(options: options),
             settings: LeakyUnitsReport.settings(options: options, profile: profile),
-            claims: LeakyUnitsReport.claims(runs, options: options, profile: profile),
-            figures: figures, tables: [LeakyUnitsReport.table(runs, options: options)],
-            wallSeconds: secondsSince(start), results: runs)
+            claims: LeakyUnitsReport.claims(addingRuns, options: options, profile: profile),
+            figures: try writeFigures(addingRuns, options: options, output: output),
+            tables: [LeakyUnitsReport.table(addingRuns, options: options)], wallSeconds: 0, results: runs)
+        if let sequential {
+            try SequentialImagesReport.add(
+                to: &document, runs: imageRuns, task: sequential.options, training: sequential.sets.training,
+                test: sequential.sets.test, options: options, output: output)
+        }
+        document.wallSeconds = secondsSince(start)
         try output.write(document)
         return document
+    }
+
+    /// The multiply–adds of one training step's recurrent GEMMs, `T·B·H·(F + H)`: the
+    /// progress bar's unit of work, so steps of different tasks weigh what they cost.
+    static func stepWork(length: Int, batchSize: Int, features: Int, units: Int) -> Double {
+        Double(length) * Double(batchSize) * Double(units) * Double(features + units)
     }
 
     /// The (variant, activation) pairs in table order.

@@ -26,22 +26,27 @@ public struct LeakyUnitsOptions: Sendable {
     public var activations: [Activation]
     /// Also time one BPTT step at hidden 128, batch 64, T = 200 and report the GEMM share.
     public var profilesStep: Bool
+    /// The sequential Fashion-MNIST task, run with the same leaks, activations and seeds;
+    /// nil runs the adding problem only.
+    public var sequentialImages: SequentialImagesOptions?
 
     /// The short version (about a minute in release on a 2-core machine): 32 units, 300
-    /// steps of 32 sequences, T = 50, 100, 200, 400.
+    /// steps of 32 sequences, T = 50, 100, 200, 400; sequential Fashion-MNIST as
+    /// ``SequentialImagesOptions/short``.
     public static func short(seeds: Int) -> LeakyUnitsOptions {
         LeakyUnitsOptions(
             seeds: seeds, lengths: [50, 100, 200, 400], units: 32, batchSize: 32, steps: 300,
             learningRate: 3e-3, maximumGradientNorm: 1, testSequences: 512, leaks: standardLeaks,
-            activations: [.relu, .tanh], profilesStep: true)
+            activations: [.relu, .tanh], profilesStep: true, sequentialImages: .short)
     }
 
-    /// The long version: 128 units, 2000 steps of 64 sequences.
+    /// The long version: 128 units, 2000 steps of 64 sequences; sequential Fashion-MNIST as
+    /// ``SequentialImagesOptions/full``.
     public static func full(seeds: Int) -> LeakyUnitsOptions {
         LeakyUnitsOptions(
             seeds: seeds, lengths: [50, 100, 200, 400], units: 128, batchSize: 64, steps: 2000,
             learningRate: 1e-3, maximumGradientNorm: 1, testSequences: 2048, leaks: standardLeaks,
-            activations: [.relu, .tanh], profilesStep: true)
+            activations: [.relu, .tanh], profilesStep: true, sequentialImages: .full)
     }
 
     /// α = 0; α = 0.99 fixed (τ = 100); time constants log-uniform from 1 to 1000; learned α
@@ -65,5 +70,6 @@ public struct LeakyUnitsOptions: Sendable {
         if leaks.isEmpty || activations.isEmpty {
             throw .invalidOption(flag: "configurations", reason: "at least one leak and one activation")
         }
+        try sequentialImages?.validate()
     }
 }

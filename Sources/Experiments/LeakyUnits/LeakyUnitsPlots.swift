@@ -13,7 +13,7 @@ enum LeakyUnitsPlots {
         let series = try configurations.map { variant, activation in
             let cells = lengths.map { length in
                 runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }
-                    .map(\.finalMSE)
+                    .compactMap(\.finalMSE)
             }
             return try LineSeries(
                 name: label(variant, activation), x: lengths.map(Double.init), y: cells.map(LeakyUnitsStatistics.median),
@@ -76,7 +76,7 @@ enum LeakyUnitsPlots {
             guard let run = runs.first(where: {
                 $0.variant == variant && $0.activation == activation && $0.length == length
             }) else { return nil }
-            return try LineSeries(name: label(variant, activation), x: run.curveSteps.map(Double.init), y: run.curveMSE)
+            return try LineSeries(name: label(variant, activation), x: run.curveSteps.map(Double.init), y: run.curveMSE ?? [])
         }
         return LineChart(
             title: "Learning curves at T = \(length)",

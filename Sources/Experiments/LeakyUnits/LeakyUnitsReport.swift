@@ -44,7 +44,7 @@ enum LeakyUnitsReport {
     }
 
     static func medianMSE(_ runs: [LeakyUnitsRun], _ variant: String, _ activation: String, _ length: Int) -> Double {
-        Stats.median(runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }.map(\.finalMSE))
+        Stats.median(runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }.compactMap(\.finalMSE))
     }
 
     static func claims(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions, profile: BPTTProfile?) -> [Claim] {
@@ -101,9 +101,9 @@ enum LeakyUnitsReport {
         let rows = LeakyUnitsExperiment.configurations(options).map { variant, activation in
             [variant, activation] + options.lengths.map { length in
                 let cell = runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }
-                let solved = cell.filter { $0.finalMSE < LeakyUnitsExperiment.successMSE }.count
-                let values = cell.map(\.finalMSE)
-                return "\(Stats.format(Stats.median(values))) [\(Stats.format(values.min() ?? .nan))–\(Stats.format(values.max() ?? .nan))] \(solved)/\(cell.count)"
+                let values = cell.compactMap(\.finalMSE)
+                let solved = values.filter { $0 < LeakyUnitsExperiment.successMSE }.count
+                return "\(Stats.format(Stats.median(values))) [\(Stats.format(values.min() ?? .nan))–\(Stats.format(values.max() ?? .nan))] \(solved)/\(values.count)"
             } + [Stats.format(Stats.median(runs.filter { $0.variant == variant && $0.activation == activation }.map(\.seconds)))]
         }
         return ResultTable(
