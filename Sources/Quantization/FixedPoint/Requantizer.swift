@@ -33,7 +33,7 @@ public struct Requantizer: Sendable {
     private let negativeLanes: Lanes
     private let bounds: Bounds
     /// For the AVX2 kernel: lower and upper bounds, then multiplier and shift of each side,
-    /// `units` Int32 each (the layout `constants(_:)` hands to `cq_requantizer`).
+    /// `units` Int32 each (the six arrays `requantizeRowAVX2` points `cq_requantizer` at).
     private let kernelConstants: [Int32]
 
     /// - Throws: ``QuantizationError/shapeMismatch(what:expected:actual:)`` when the arrays
@@ -118,8 +118,8 @@ public struct Requantizer: Sendable {
     ) {
         if path == .avx2 && IntegerGEMM.isAVX2Available {
             // Swift for baseline x86-64 has no 32×32→64-bit vector multiply (SSE4.1's
-            // pmuldq), so its loop below runs one unit at a time: 4 ns a unit, a fifth of the
-            // int8 network's time at batch 1024 before this kernel.
+            // pmuldq), so its loop below runs one unit at a time there: 4 ns a unit, a fifth
+            // of the int8 network's time at batch 1024 in such a build.
             requantizeRowAVX2(accumulators, bias: bias, into: codes)
             return
         }

@@ -123,8 +123,9 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
 
     /// Whether ``quantize(_:into:)`` runs the AVX2 kernel (`cq_quantize_f32_avx2`, the same
     /// arithmetic as ``quantizeLanes(_:_:into:)`` in eight lanes with `vroundps` and
-    /// `vfmadd`): Swift compiled for baseline x86-64 calls libm's `rintf` and `fmaf` per
-    /// element, which made quantising the input slower than the first layer's GEMM.
+    /// `vfmadd`): Swift compiled for baseline x86-64 (SwiftPM's default) calls libm's `rintf`
+    /// and `fmaf` per element, which made quantising the input slower than the first layer's
+    /// GEMM in such a build.
     static let isAVX2FMAAvailable: Bool = cq_cpu_has_avx2_fma() != 0
 
     /// Codes of `block` by the reciprocal; true when one of them is in doubt. Kept out of the
