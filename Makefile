@@ -160,7 +160,7 @@ fuzz-arguments:
 bench-safetensors:
 	mkdir -p .build/bench
 	swiftc -O -wmo -target-cpu native -Xcc -march=native -enforce-exclusivity=unchecked -parse-as-library \
-	  Benchmarks/SafeTensorsReadBenchmark.swift Sources/Interchange/SafeTensors/*.swift \
+	  Benchmarks/SafeTensorsReadBenchmark.swift Benchmarks/BenchmarkTiming.swift Sources/Interchange/SafeTensors/*.swift \
 	  Sources/Interchange/Files/*.swift -o .build/bench/safetensors-read
 	.build/bench/safetensors-read
 
@@ -168,7 +168,7 @@ bench-safetensors:
 bench-onnx:
 	$(SWIFT) build $(RELEASE_FLAGS) --target Interchange
 	mkdir -p .build/bench
-	swiftc -O -target-cpu native -parse-as-library Benchmarks/ONNXBenchmark.swift \
+	swiftc -O -target-cpu native -parse-as-library Benchmarks/ONNXBenchmark.swift Benchmarks/BenchmarkTiming.swift \
 	  $(call link_interchange,.build/release,.build) -o .build/bench/onnx
 	.build/bench/onnx
 

@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["Activations", "Networks", "CQuantKernels"]),
         // `swift run -c release quantization-bench`: int8 GEMM against OpenBLAS sgemm.
         .executableTarget(
-            name: "quantization-bench", dependencies: ["Quantization", "CBLAS"],
+            name: "quantization-bench", dependencies: ["Quantization", "Networks", "CBLAS"],
             path: "Sources/QuantizationBench"),
         .target(
             name: "Interchange",

@@ -10,23 +10,6 @@
     import Glibc
 #endif
 
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    var start = timespec()
-    var end = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &start)
-    try body()
-    clock_gettime(CLOCK_MONOTONIC, &end)
-    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
-}
-
-func report(_ name: String, repeats: Int, _ body: () throws -> Void) rethrows {
-    var times: [Double] = []
-    for _ in 0..<repeats { times.append(try seconds(body)) }
-    times.sort()
-    let format = { (value: Double) in String(Int((value * 1e6).rounded())) + " µs" }
-    print("\(name): min \(format(times[0])), median \(format(times[times.count / 2])) over \(repeats) runs")
-}
-
 @main
 struct SafeTensorsReadBenchmark {
     static func main() throws {

@@ -1,5 +1,6 @@
 import Activations
 import CBLAS
+import Networks
 import Quantization
 
 /// int8 GEMM (both weight precisions, both paths, and the fused layer) against OpenBLAS sgemm
@@ -15,7 +16,7 @@ func benchmarkGEMM(repeats: Int = 30) throws {
         let best = shape.operations / seconds.minimum / 1e9
         return "\(Int(median.rounded())) (best \(Int(best.rounded())))"
     }
-    var generator = BenchGenerator(seed: 1)
+    var generator = SeededGenerator(seed: 1)
     let shapes = [Shape(rows: 1024, inputs: 784, outputs: 256), Shape(rows: 1024, inputs: 256, outputs: 128)]
     print("int8 GEMM vs OpenBLAS sgemm, GOPS median (best) of \(repeats); AVX2: \(IntegerGEMM.isAVX2Available)")
     for threads in [1, 2] {

@@ -1,10 +1,11 @@
 import Activations
+import Networks
 import Quantization
 
 /// The whole 784-256-128-10 ReLU network in int8 (random weights): samples/s on 1 thread at
 /// batch 1 and 1024, from input codes.
 func benchmarkNetwork() throws {
-    var generator = BenchGenerator(seed: 2)
+    var generator = SeededGenerator(seed: 2)
     Parallelism.threadCount = 1
     let widths = [784, 256, 128, 10]
     for precision in WeightPrecision.allCases {

@@ -1,4 +1,5 @@
 import Interchange
+import Networks
 import Testing
 
 /// F16 and BF16 conversions against an exact oracle: every 16-bit pattern's value from its

@@ -1,5 +1,6 @@
 import Activations
 import Interchange
+import Networks
 import Testing
 
 /// Seeded random mutations of valid models: the reader must either accept (and then the

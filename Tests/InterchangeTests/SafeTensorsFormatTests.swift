@@ -1,5 +1,6 @@
 import Foundation
 import Interchange
+import Networks
 import Testing
 
 /// The byte layout, pinned against the reference library's own test vectors, and the

@@ -1,4 +1,5 @@
 import Interchange
+import Networks
 import Testing
 
 /// Seeded random mutations of valid files: the reader must either accept (and then the

@@ -1,5 +1,6 @@
 import Foundation
 import Interchange
+import Networks
 import Testing
 
 /// Interop with the reference Python library (`safetensors` from PyPI, with numpy and

@@ -1,3 +1,4 @@
+import Networks
 import Quantization
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
     @Test func percentileDropsTheOutliersOnEachSide() throws {
         // 0, 1, …, 10000 in a scrambled order, plus two wild outliers.
         var values = (0...10_000).map(Float.init)
-        var generator = TestGenerator(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         values.shuffle(using: &generator)
         values += [-1e6, 1e6]
         var observer = try RangeObserver(method: .percentile(99.99))

@@ -1,3 +1,4 @@
+import Networks
 import Quantization
 import Testing
 
@@ -15,7 +16,7 @@ import Testing
     static let extremeAccumulators: [Int32] = [.min, .min + 1, -1, 0, 1, .max - 1, .max]
 
     @Test func applyMatchesExactRationalRounding() throws {
-        var generator = TestGenerator(seed: 5)
+        var generator = SeededGenerator(seed: 5)
         for trial in 0..<20_000 {
             let significand = Int32.random(in: 1 << 30 ..< Int32.max, using: &generator)
             let multiplier = try FixedPointMultiplier(
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func realFactorsAreRepresentedToHalfAUnitOfThe31stBit() throws {
-        var generator = TestGenerator(seed: 6)
+        var generator = SeededGenerator(seed: 6)
         for _ in 0..<20_000 {
             let real = Double(sign: Bool.random(using: &generator) ? .minus : .plus,
                               exponent: Int.random(in: -32...29, using: &generator),

@@ -1,3 +1,4 @@
+import Networks
 import Quantization
 import Testing
 
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func fastPathsEqualTheReferenceOnRandomShapes() throws {
-        var generator = TestGenerator(seed: 9)
+        var generator = SeededGenerator(seed: 9)
         for trial in 0..<300 {
             let rows = Int.random(in: 1...20, using: &generator)
             let inputs = Int.random(in: 1...70, using: &generator)
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func aLargeBatchSplitAcrossThreadsEqualsTheReference() throws {
-        var generator = TestGenerator(seed: 10)
+        var generator = SeededGenerator(seed: 10)
         let rows = 301, inputs = 517, outputs = 70
         let weights = try QuantizedWeights.random(outputs: outputs, inputs: inputs, using: &generator)
         check(rows: rows, a: randomCodes(rows * inputs, using: &generator), weights: weights)

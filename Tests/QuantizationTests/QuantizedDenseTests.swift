@@ -1,11 +1,12 @@
 import Activations
+import Networks
 import Quantization
 import Testing
 
 @Suite struct QuantizedDenseTests {
     static func randomLayer(
         inputs: Int, units: Int, activation: Activation?, prelu: Bool = false,
-        using generator: inout TestGenerator
+        using generator: inout SeededGenerator
     ) throws -> QuantizedDense {
         let weights = try QuantizedWeights.random(
             outputs: units, inputs: inputs, largest: Bool.random(using: &generator) ? 64 : nil,
@@ -37,7 +38,7 @@ import Testing
     ]
 
     @Test func forwardEqualsTheReferenceForEveryActivation() throws {
-        var generator = TestGenerator(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         for trial in 0..<160 {
             let activation = Self.activations[trial % Self.activations.count]
             let inputs = Int.random(in: 1...90, using: &generator)
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func accumulatorsAndLogitsEqualTheReference() throws {
-        var generator = TestGenerator(seed: 12)
+        var generator = SeededGenerator(seed: 12)
         for _ in 0..<50 {
             let inputs = Int.random(in: 1...80, using: &generator)
             let units = Int.random(in: 1...20, using: &generator)
@@ -87,7 +88,7 @@ import Testing
     /// (clamped, ReLU at the zero point), except within 2^-20 of a tie, where the 31-bit
     /// multiplier may fall on either side.
     @Test func reluCodesAreTheNearestCodesOfTheExactValue() throws {
-        var generator = TestGenerator(seed: 13)
+        var generator = SeededGenerator(seed: 13)
         for _ in 0..<40 {
             let inputs = Int.random(in: 1...60, using: &generator), units = 12, rows = 4
             let layer = try Self.randomLayer(inputs: inputs, units: units, activation: .relu, using: &generator)
@@ -110,7 +111,7 @@ import Testing
 
     @Test func theZeroPointIsFoldedIntoTheBias() throws {
         // Input codes equal to the zero point are real zeros: the accumulator is the bias.
-        var generator = TestGenerator(seed: 14)
+        var generator = SeededGenerator(seed: 14)
         let layer = try Self.randomLayer(inputs: 33, units: 5, activation: nil, using: &generator)
         let x = [UInt8](repeating: UInt8(layer.input.zeroPoint), count: 2 * 33)
         var sums = [Int32](repeating: 0, count: 10)

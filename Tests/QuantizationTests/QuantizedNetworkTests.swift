@@ -1,11 +1,12 @@
 import Activations
+import Networks
 import Quantization
 import Testing
 
 @Suite struct QuantizedNetworkTests {
     /// A random network of `widths` (input first) with `activation` on every hidden layer.
     static func randomNetwork(
-        widths: [Int], activation: Activation, using generator: inout TestGenerator
+        widths: [Int], activation: Activation, using generator: inout SeededGenerator
     ) throws -> QuantizedNetwork {
         let input = try QuantizationParameters(scale: 1 / 255, zeroPoint: 0)
         var parameters = input
@@ -35,7 +36,7 @@ import Testing
 
     @Test(arguments: [Activation.relu, .sigmoid, .tanh, .softplus, try! .leakyReLU(negativeSlope: 0.1)])
     func logitsEqualTheScalarReference(_ activation: Activation) throws {
-        var generator = TestGenerator(seed: 16)
+        var generator = SeededGenerator(seed: 16)
         for _ in 0..<6 {
             let widths = [Int.random(in: 1...70, using: &generator), Int.random(in: 1...40, using: &generator),
                           Int.random(in: 1...30, using: &generator), Int.random(in: 1...12, using: &generator)]
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func batchesLargerThanAChunkGiveTheSameRows() throws {
-        var generator = TestGenerator(seed: 17)
+        var generator = SeededGenerator(seed: 17)
         let network = try Self.randomNetwork(widths: [20, 16, 5], activation: .relu, using: &generator)
         let rows = QuantizedNetwork.chunkRows + 37
         let codes = randomCodes(rows * 20, using: &generator)
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func floatFeaturesAreQuantisedWithTheInputParameters() throws {
-        var generator = TestGenerator(seed: 18)
+        var generator = SeededGenerator(seed: 18)
         let network = try Self.randomNetwork(widths: [12, 8, 3], activation: .relu, using: &generator)
         let codes = randomCodes(5 * 12, using: &generator)
         // Pixels as Float p/255 come back as exactly the codes p.
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func layersThatDoNotChainAreRefused() throws {
-        var generator = TestGenerator(seed: 19)
+        var generator = SeededGenerator(seed: 19)
         let network = try Self.randomNetwork(widths: [6, 5, 4, 3], activation: .relu, using: &generator)
         let layers = network.layers
         #expect(throws: QuantizationError.self) { try QuantizedNetwork(input: network.input, layers: []) }

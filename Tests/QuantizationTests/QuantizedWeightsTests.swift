@@ -1,9 +1,10 @@
+import Networks
 import Quantization
 import Testing
 
 @Suite struct QuantizedWeightsTests {
     @Test func eachRowHasItsOwnScaleAndHalfStepError() throws {
-        var generator = TestGenerator(seed: 4)
+        var generator = SeededGenerator(seed: 4)
         let outputs = 9, inputs = 13
         let weights = (0..<outputs * inputs).map { index in
             Float.random(in: -1...1, using: &generator) * Float(index / inputs + 1)
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func sevenBitWeightsUseSixtyThreeLevelsAndTheFastLayout() throws {
-        var generator = TestGenerator(seed: 15)
+        var generator = SeededGenerator(seed: 15)
         let weights = (0..<40 * 30).map { _ in Float.random(in: -3...3, using: &generator) }
         let quantized = try QuantizedWeights(
             quantizing: weights, outputs: 40, inputs: 30, precision: .bits7)

@@ -1,8 +1,9 @@
+import Networks
 import Quantization
 import Testing
 
 @Suite struct RequantizerTests {
-    static func randomMultiplier(using generator: inout TestGenerator) throws -> FixedPointMultiplier {
+    static func randomMultiplier(using generator: inout SeededGenerator) throws -> FixedPointMultiplier {
         let kind = Int.random(in: 0..<10, using: &generator)
         if kind == 0 { return try FixedPointMultiplier(0) }
         let significand = Int32.random(in: 1 << 30 ..< Int32.max, using: &generator)
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func fastEqualsReferenceBitForBit() throws {
-        var generator = TestGenerator(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for trial in 0..<300 {
             let units = Int.random(in: 1...40, using: &generator)
             let rows = Int.random(in: 1...5, using: &generator)

@@ -1,24 +1,12 @@
+import Networks
 import Quantization
-
-/// A small seeded generator (SplitMix64) so every random test is reproducible.
-struct TestGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension QuantizedWeights {
     /// Random int8 weights with random positive scales; `extremes` draws only the ends of the
     /// range, which is −128…127, or −largest…largest.
     static func random(
         outputs: Int, inputs: Int, extremes: Bool = false, largest: Int8? = nil,
-        using generator: inout TestGenerator
+        using generator: inout SeededGenerator
     ) throws -> QuantizedWeights {
         let range = largest.map { -$0...$0 } ?? Int8.min...Int8.max
         let values = (0..<outputs * inputs).map { _ in
@@ -31,7 +19,7 @@ extension QuantizedWeights {
 }
 
 /// Random codes; `extremes` draws only 0 and 255.
-func randomCodes(_ count: Int, extremes: Bool = false, using generator: inout TestGenerator) -> [UInt8] {
+func randomCodes(_ count: Int, extremes: Bool = false, using generator: inout SeededGenerator) -> [UInt8] {
     (0..<count).map { _ in
         extremes ? (Bool.random(using: &generator) ? 0 : 255) : UInt8.random(in: 0...255, using: &generator)
     }

@@ -36,15 +36,7 @@ import Glibc
         (["--save-every", "0", "--save", "m.safetensors"], "--save-every"),
     ])
     func impossibleTrainingFlagsAreUsageErrors(_ flags: [String], _ named: String) {
-        do {
-            _ = try RectifierCommand.parseAsRoot(["train"] + flags)
-            Issue.record("\(flags) parsed")
-        } catch {
-            let (status, message) = exitStatusAndMessage(error)
-            #expect(status == 64, "\(flags)")
-            #expect(message.contains(named), "\(flags): \(message)")
-            #expect(!message.contains("\n"), "\(flags): \(message)")
-        }
+        expectUsageError(["train"] + flags, naming: named)
     }
 
     @Test func anUnwritableSavePathFailsNamingItAndLeavesNoFile() throws {

@@ -86,15 +86,7 @@ import Testing
         (["--threads", "0"], "--threads"), (["--resume", "x.safetensors", "--lr", "0.1"], "--lr"),
     ])
     func impossibleFlagsAreUsageErrorsNamingTheFlag(_ flags: [String], _ flag: String) {
-        do {
-            _ = try RectifierCommand.parseAsRoot(["train"] + flags)
-            Issue.record("\(flags) parsed")
-        } catch {
-            let (status, message) = exitStatusAndMessage(error)
-            #expect(status == 64, "\(flags)")
-            #expect(message.contains(flag), "\(flags): \(message)")
-            #expect(!message.contains("\n"), "\(flags): \(message)")
-        }
+        expectUsageError(["train"] + flags, naming: flag)
     }
 
     @Test func aBatchLargerThanTheDataIsAUsageError() throws {

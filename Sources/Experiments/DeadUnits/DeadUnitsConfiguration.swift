@@ -1,6 +1,6 @@
 /// The settings of the dead-unit experiment: which rectifiers, at which learning rates, on
 /// which network and data.
-public struct DeadUnitsConfiguration: Codable, Equatable, Sendable {
+public struct DeadUnitsConfiguration: GridConfiguration {
     /// Hidden activations, in ``HiddenActivation`` text form (ReLU, leaky ReLU, PReLU).
     public var activations: [String]
     /// Adam's learning rates; large rates are what kill ReLU units.
@@ -96,16 +96,10 @@ public struct DeadUnitsRun: Codable, Equatable, Sendable {
     }
 }
 
-/// The raw numbers of the dead-unit experiment.
-public struct DeadUnitsResults: Codable, Equatable, Sendable {
-    public let configuration: DeadUnitsConfiguration
-    public let runs: [DeadUnitsRun]
+/// The raw numbers of the dead-unit experiment: its settings and every run.
+public typealias DeadUnitsResults = GridResults<DeadUnitsConfiguration, DeadUnitsRun>
 
-    public init(configuration: DeadUnitsConfiguration, runs: [DeadUnitsRun]) {
-        self.configuration = configuration
-        self.runs = runs
-    }
-
+extension GridResults where Run == DeadUnitsRun {
     /// The runs of one (activation, rate), in seed order.
     public func runs(activation: String, learningRate: Double) -> [DeadUnitsRun] {
         runs.filter { $0.activation == activation && $0.learningRate == learningRate }

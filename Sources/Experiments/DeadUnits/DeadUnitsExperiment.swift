@@ -10,42 +10,24 @@ import Networks
 /// fixed probe batch at initialisation and after each epoch (the trainer's probe, the same
 /// definition as ``UnitActivity``), the inactive fraction at initialisation and at the end,
 /// and PReLU's learned slopes are kept.
-public enum DeadUnitsExperiment {
+public enum DeadUnitsExperiment: GridExperiment {
     /// The name of the command and of its files (`dead-units.json`, `dead-units-*.svg`).
     public static let name = "dead-units"
 
     /// The registry's entry.
-    public static let registration = RegisteredExperiment(
-        name: name, summary: "dead units per layer and epoch for ReLU, leaky ReLU and PReLU at several rates; PReLU slopes",
-        run: { context in try run(context) })
+    public static let registration = registered(
+        summary: "dead units per layer and epoch for ReLU, leaky ReLU and PReLU at several rates; PReLU slopes")
 
-    /// Runs the short or long version (as `context` says) and writes `dead-units.json`, its
-    /// CSV table and plots.
-    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory, a failed run).
-    @discardableResult
-    public static func run(_ context: ExperimentContext) throws(ExperimentError) -> ExperimentDocument<DeadUnitsResults> {
-        let configuration = context.full ? DeadUnitsConfiguration.full(seeds: context.seeds) : .short(seeds: context.seeds)
-        let data = try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
-        return try run(context, configuration: configuration, data: data)
-    }
-
-    /// Runs `configuration` on `data`, writes the files into the context's output, and
-    /// returns the document.
-    /// - Throws: as ``run(_:)``.
-    @discardableResult
-    public static func run(
-        _ context: ExperimentContext, configuration: DeadUnitsConfiguration, data: ExperimentData
+    /// The document of `results` (see ``GridExperiment/describe(_:output:)``).
+    /// - Throws: ``ExperimentError`` when a figure cannot be written.
+    public static func describe(
+        _ results: DeadUnitsResults, output: ExperimentOutput
     ) throws(ExperimentError) -> ExperimentDocument<DeadUnitsResults> {
-        let started = ProgressTask.now()
-        let results = try measure(configuration: configuration, data: data, progress: context.progress)
-        let figures = try DeadUnitsFigures.write(results, to: context.output)
-        let recorded = context.settings(adding: settings(configuration), data: data)
-        let document = ExperimentDocument(
-            experiment: name, title: "Dead units: ReLU against its leaky variants", summary: summary(configuration),
-            settings: recorded, claims: [DeadUnitsVerdict.claim(results)], figures: figures,
-            tables: DeadUnitsFigures.tables(results), wallSeconds: ProgressTask.now() - started, results: results)
-        try context.output.write(document)
-        return document
+        ExperimentDocument(
+            experiment: name, title: "Dead units: ReLU against its leaky variants", summary: summary(results.configuration),
+            settings: settings(results.configuration), claims: [DeadUnitsVerdict.claim(results)],
+            figures: try DeadUnitsFigures.write(results, to: output), tables: DeadUnitsFigures.tables(results),
+            wallSeconds: 0, results: results)
     }
 
     /// Trains and measures every run, without writing anything. Runs are ordered by

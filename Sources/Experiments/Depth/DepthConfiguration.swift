@@ -1,7 +1,7 @@
 /// The settings of the depth experiment: which plain MLPs are trained, on how much data, for
 /// how long. Every (activation, depth, seed) run has the same data, width, budget and
 /// optimiser.
-public struct DepthConfiguration: Codable, Equatable, Sendable {
+public struct DepthConfiguration: GridConfiguration {
     /// Hidden layers per network (each Dense + activation); the output layer comes on top.
     public var depths: [Int]
     /// Units per hidden layer.
@@ -91,15 +91,9 @@ public struct DepthRun: Codable, Equatable, Sendable {
 }
 
 /// The raw numbers of the depth experiment: its settings and every run.
-public struct DepthResults: Codable, Equatable, Sendable {
-    public let configuration: DepthConfiguration
-    public let runs: [DepthRun]
+public typealias DepthResults = GridResults<DepthConfiguration, DepthRun>
 
-    public init(configuration: DepthConfiguration, runs: [DepthRun]) {
-        self.configuration = configuration
-        self.runs = runs
-    }
-
+extension GridResults where Run == DepthRun {
     /// The runs of one (activation, depth), in seed order.
     public func runs(activation: String, depth: Int) -> [DepthRun] {
         runs.filter { $0.activation == activation && $0.depth == depth }

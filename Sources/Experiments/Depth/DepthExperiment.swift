@@ -9,49 +9,30 @@ import Networks
 /// activation (He for the rectifiers and softplus, Glorot for sigmoid and tanh). Each run
 /// records its training loss after the budget and the gradient norm of every Dense layer at
 /// initialisation and after training.
-public enum DepthExperiment {
+public enum DepthExperiment: GridExperiment {
     /// The name of the command and of its files (`depth.json`, `depth-*.svg`).
     public static let name = "depth"
 
     /// The registry's entry.
-    public static let registration = RegisteredExperiment(
-        name: name, summary: "plain MLPs of 2–32 hidden layers per activation: loss after a budget, gradient norm per layer",
-        run: { context in try run(context) })
+    public static let registration = registered(
+        summary: "plain MLPs of 2–32 hidden layers per activation: loss after a budget, gradient norm per layer")
 
-    /// Runs the short or long version (as `context` says) and writes `depth.json`, its CSV
-    /// table and plots.
-    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory, a failed run).
-    @discardableResult
-    public static func run(_ context: ExperimentContext) throws(ExperimentError) -> ExperimentDocument<DepthResults> {
-        let configuration = context.full ? DepthConfiguration.full(seeds: context.seeds) : .short(seeds: context.seeds)
-        let data = try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
-        return try run(context, configuration: configuration, data: data)
-    }
-
-    /// Runs `configuration` on `data`, writes the files into the context's output, and
-    /// returns the document. Cost: O(seeds · activations · Σ depth · width² · samples · epochs).
-    /// - Throws: as ``run(_:)``.
-    @discardableResult
-    public static func run(
-        _ context: ExperimentContext, configuration: DepthConfiguration, data: ExperimentData
+    /// The document of `results` (see ``GridExperiment/describe(_:output:)``).
+    /// - Throws: ``ExperimentError`` when a figure cannot be written.
+    public static func describe(
+        _ results: DepthResults, output: ExperimentOutput
     ) throws(ExperimentError) -> ExperimentDocument<DepthResults> {
-        let started = ProgressTask.now()
-        let results = try measure(configuration: configuration, data: data, progress: context.progress)
-        let figures = try DepthFigures.write(results, to: context.output)
-        let recorded = context.settings(adding: settings(configuration), data: data)
-        let document = ExperimentDocument(
-            experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
-            settings: recorded, claims: DepthVerdict.claims(results), figures: figures,
-            tables: DepthFigures.tables(results), wallSeconds: ProgressTask.now() - started, results: results)
-        try context.output.write(document)
-        return document
+        ExperimentDocument(
+            experiment: name, title: "Depth: training deep plain networks", summary: summary(results.configuration),
+            settings: settings(results.configuration), claims: DepthVerdict.claims(results),
+            figures: try DepthFigures.write(results, to: output), tables: DepthFigures.tables(results),
+            wallSeconds: 0, results: results)
     }
 
     /// Trains and measures every run, without writing anything. Runs are ordered by
-    /// activation, then depth, then seed.
-    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible
-    ///   configuration, ``ExperimentError/failed(experiment:reason:)`` when a run fails for a
-    ///   reason other than divergence (a diverged run is recorded, not thrown).
+    /// activation, then depth, then seed. Cost: O(seeds · activations · Σ depth · width² ·
+    /// samples · epochs).
+    /// - Throws: as ``GridExperiment/measure(configuration:data:progress:)``.
     public static func measure(
         configuration: DepthConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
     ) throws(ExperimentError) -> DepthResults {

@@ -1,6 +1,6 @@
 /// The settings of the initialisation experiment: a grid of weight scales × activations ×
 /// seeds, each run trained with the same data, network and budget.
-public struct InitialisationConfiguration: Codable, Equatable, Sendable {
+public struct InitialisationConfiguration: GridConfiguration {
     /// Multipliers of each activation's usual standard deviation (He for the rectifiers and
     /// softplus, Glorot for sigmoid and tanh).
     public var scales: [Double]
@@ -79,16 +79,10 @@ public struct InitialisationRun: Codable, Equatable, Sendable {
     }
 }
 
-/// The raw numbers of the initialisation experiment.
-public struct InitialisationResults: Codable, Equatable, Sendable {
-    public let configuration: InitialisationConfiguration
-    public let runs: [InitialisationRun]
+/// The raw numbers of the initialisation experiment: its settings and every run.
+public typealias InitialisationResults = GridResults<InitialisationConfiguration, InitialisationRun>
 
-    public init(configuration: InitialisationConfiguration, runs: [InitialisationRun]) {
-        self.configuration = configuration
-        self.runs = runs
-    }
-
+extension GridResults where Run == InitialisationRun {
     /// The runs of one (activation, scale), in seed order.
     public func runs(activation: String, scale: Double) -> [InitialisationRun] {
         runs.filter { $0.activation == activation && $0.scale == scale }

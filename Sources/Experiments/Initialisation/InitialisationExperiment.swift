@@ -8,7 +8,7 @@ import Networks
 /// standard deviation multiplied by each scale of the grid, several seeds each, with the same
 /// data, network, optimiser and budget. A run succeeds when its validation accuracy reaches
 /// the target; a diverged run fails (and counts at chance, 10 %).
-public enum InitialisationExperiment {
+public enum InitialisationExperiment: GridExperiment {
     /// The name of the command and of its files (`initialisation.json`, `initialisation-*.svg`).
     public static let name = "initialisation"
 
@@ -16,39 +16,19 @@ public enum InitialisationExperiment {
     public static let chanceAccuracy = 0.1
 
     /// The registry's entry.
-    public static let registration = RegisteredExperiment(
-        name: name, summary: "init scales ×0.25…×4 of He/Glorot × seeds: share of runs reaching a target, spread of accuracy",
-        run: { context in try run(context) })
+    public static let registration = registered(
+        summary: "init scales ×0.25…×4 of He/Glorot × seeds: share of runs reaching a target, spread of accuracy")
 
-    /// Runs the short or long version (as `context` says) and writes `initialisation.json`,
-    /// its CSV table and plots.
-    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory, a failed run).
-    @discardableResult
-    public static func run(_ context: ExperimentContext) throws(ExperimentError) -> ExperimentDocument<InitialisationResults> {
-        let configuration = context.full
-            ? InitialisationConfiguration.full(seeds: context.seeds) : .short(seeds: context.seeds)
-        let data = try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
-        return try run(context, configuration: configuration, data: data)
-    }
-
-    /// Runs the grid of `configuration` on `data`, writes the files into the context's
-    /// output, and returns the document.
-    /// - Throws: as ``run(_:)``.
-    @discardableResult
-    public static func run(
-        _ context: ExperimentContext, configuration: InitialisationConfiguration, data: ExperimentData
+    /// The document of `results` (see ``GridExperiment/describe(_:output:)``).
+    /// - Throws: ``ExperimentError`` when a figure cannot be written.
+    public static func describe(
+        _ results: InitialisationResults, output: ExperimentOutput
     ) throws(ExperimentError) -> ExperimentDocument<InitialisationResults> {
-        let started = ProgressTask.now()
-        let results = try measure(configuration: configuration, data: data, progress: context.progress)
-        let figures = try InitialisationFigures.write(results, to: context.output)
-        let recorded = context.settings(adding: settings(configuration), data: data)
-        let document = ExperimentDocument(
-            experiment: name, title: "Initialisation: sensitivity to the scale of the initial weights",
-            summary: summary(configuration), settings: recorded, claims: [InitialisationVerdict.claim(results)],
-            figures: figures, tables: InitialisationFigures.tables(results),
-            wallSeconds: ProgressTask.now() - started, results: results)
-        try context.output.write(document)
-        return document
+        ExperimentDocument(
+            experiment: name, title: "Initialisation: sensitivity to the scale of the initial weights", summary: summary(results.configuration),
+            settings: settings(results.configuration), claims: [InitialisationVerdict.claim(results)],
+            figures: try InitialisationFigures.write(results, to: output), tables: InitialisationFigures.tables(results),
+            wallSeconds: 0, results: results)
     }
 
     /// Trains every run of the grid, without writing anything. Runs are ordered by

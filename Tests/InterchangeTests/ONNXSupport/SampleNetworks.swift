@@ -1,5 +1,6 @@
 import Activations
 import Interchange
+import Networks
 
 /// Every activation the ONNX writer maps, with non-default parameters where it has them.
 let exportedActivations: [Activation] = [

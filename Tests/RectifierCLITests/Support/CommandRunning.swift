@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RectifierCLI
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -46,4 +47,22 @@ func capturingStandardOutput(_ body: () throws -> Void) throws -> [String] {
     try body()
     fflush(nil)
     return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+}
+
+/// Expects `rectifier ARGUMENTS…` to be refused while parsing: exit status 64 (usage) and a
+/// one-line message that contains `named`, when given.
+func expectUsageError(
+    _ arguments: [String], naming named: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    do {
+        _ = try RectifierCommand.parseAsRoot(arguments)
+        Issue.record("\(arguments) parsed", sourceLocation: sourceLocation)
+    } catch {
+        let (status, message) = exitStatusAndMessage(error)
+        #expect(status == 64, "\(arguments)", sourceLocation: sourceLocation)
+        if let named {
+            #expect(message.contains(named), "\(arguments): \(message)", sourceLocation: sourceLocation)
+        }
+        #expect(!message.contains("\n"), "\(arguments): \(message)", sourceLocation: sourceLocation)
+    }
 }

@@ -12,9 +12,6 @@ import SwiftProtobuf
 /// `layers.i.bias`, `layers.i.slopes`, `layers.i.beta`), output `logits` and, when the
 /// network ends with a softmax, `probabilities`.
 struct ModelWriter {
-    static let opset: Int64 = 13
-    static let irVersion: Int64 = 7
-
     private let network: PortableNetwork
     private var graph = Onnx_GraphProto()
 
@@ -25,15 +22,7 @@ struct ModelWriter {
     static func model(_ network: PortableNetwork) -> Onnx_ModelProto {
         var writer = ModelWriter(network)
         writer.buildGraph()
-        var model = Onnx_ModelProto()
-        model.irVersion = irVersion
-        model.producerName = "Rectifier"
-        var opset = Onnx_OperatorSetIdProto()
-        opset.domain = ""
-        opset.version = self.opset
-        model.opsetImport = [opset]
-        model.graph = writer.graph
-        return model
+        return .rectifier(writer.graph)
     }
 
     private var elementType: Onnx_TensorProto.DataType {
@@ -42,7 +31,7 @@ struct ModelWriter {
 
     private mutating func buildGraph() {
         graph.name = "rectifier"
-        graph.input = [valueInfo("input", width: network.inputSize)]
+        graph.input = [.matrix("input", width: network.inputSize, elementType: elementType)]
         var current = "input"
         for (index, layer) in network.layers.enumerated() {
             let prefix = "layers.\(index)"
@@ -51,20 +40,20 @@ struct ModelWriter {
             case .dense(let dense):
                 addInitializer(prefix + ".weight", shape: [dense.outputs, dense.inputs], values: dense.weights)
                 addInitializer(prefix + ".bias", shape: [dense.outputs], values: dense.bias)
-                addNode("Gemm", prefix, inputs: [current, prefix + ".weight", prefix + ".bias"], output: output,
-                        attributes: [integerAttribute("transB", 1)])
+                graph.addNode("Gemm", prefix, inputs: [current, prefix + ".weight", prefix + ".bias"], output: output,
+                              attributes: [.integer("transB", 1)])
             case .prelu(let slopes):
                 addInitializer(prefix + ".slopes", shape: [slopes.count], values: slopes)
-                addNode("PRelu", prefix, inputs: [current, prefix + ".slopes"], output: output)
+                graph.addNode("PRelu", prefix, inputs: [current, prefix + ".slopes"], output: output)
             case .activation(let activation):
                 addActivation(activation, prefix: prefix, input: current, output: output)
             }
             current = output
         }
-        graph.output = [valueInfo("logits", width: network.outputSize)]
+        graph.output = [.matrix("logits", width: network.outputSize, elementType: elementType)]
         if network.endsWithSoftmax {
-            addNode("Softmax", "softmax", inputs: ["logits"], output: "probabilities", attributes: [integerAttribute("axis", 1)])
-            graph.output.append(valueInfo("probabilities", width: network.outputSize))
+            graph.addNode("Softmax", "softmax", inputs: ["logits"], output: "probabilities", attributes: [.integer("axis", 1)])
+            graph.output.append(.matrix("probabilities", width: network.outputSize, elementType: elementType))
         }
     }
 
@@ -73,34 +62,22 @@ struct ModelWriter {
     /// `log(1 + exp(x))` everywhere.
     private mutating func addActivation(_ activation: Activation, prefix: String, input: String, output: String) {
         switch activation {
-        case .identity: addNode("Identity", prefix, inputs: [input], output: output)
-        case .relu: addNode("Relu", prefix, inputs: [input], output: output)
-        case .abs: addNode("Abs", prefix, inputs: [input], output: output)
-        case .sigmoid: addNode("Sigmoid", prefix, inputs: [input], output: output)
-        case .tanh: addNode("Tanh", prefix, inputs: [input], output: output)
+        case .identity: graph.addNode("Identity", prefix, inputs: [input], output: output)
+        case .relu: graph.addNode("Relu", prefix, inputs: [input], output: output)
+        case .abs: graph.addNode("Abs", prefix, inputs: [input], output: output)
+        case .sigmoid: graph.addNode("Sigmoid", prefix, inputs: [input], output: output)
+        case .tanh: graph.addNode("Tanh", prefix, inputs: [input], output: output)
         case .leakyReLU(let leaky):
-            addNode("LeakyRelu", prefix, inputs: [input], output: output,
-                    attributes: [floatAttribute("alpha", Float(leaky.negativeSlope))])
+            graph.addNode("LeakyRelu", prefix, inputs: [input], output: output,
+                          attributes: [.float("alpha", Float(leaky.negativeSlope))])
         case .softplus(let softplus) where softplus.beta == 1:
-            addNode("Softplus", prefix, inputs: [input], output: output)
+            graph.addNode("Softplus", prefix, inputs: [input], output: output)
         case .softplus(let softplus):
             addInitializer(prefix + ".beta", shape: [], values: [softplus.beta])
-            addNode("Mul", prefix + ".scale", inputs: [input, prefix + ".beta"], output: prefix + ".scaled")
-            addNode("Softplus", prefix, inputs: [prefix + ".scaled"], output: prefix + ".softplus")
-            addNode("Div", prefix + ".unscale", inputs: [prefix + ".softplus", prefix + ".beta"], output: output)
+            graph.addNode("Mul", prefix + ".scale", inputs: [input, prefix + ".beta"], output: prefix + ".scaled")
+            graph.addNode("Softplus", prefix, inputs: [prefix + ".scaled"], output: prefix + ".softplus")
+            graph.addNode("Div", prefix + ".unscale", inputs: [prefix + ".softplus", prefix + ".beta"], output: output)
         }
-    }
-
-    private mutating func addNode(
-        _ op: String, _ name: String, inputs: [String], output: String, attributes: [Onnx_AttributeProto] = []
-    ) {
-        var node = Onnx_NodeProto()
-        node.name = name
-        node.opType = op
-        node.input = inputs
-        node.output = [output]
-        node.attribute = attributes
-        graph.node.append(node)
     }
 
     /// Values as little-endian `raw_data`, rounded to nearest for `FLOAT`.
@@ -125,36 +102,6 @@ struct ModelWriter {
             }
         }
         graph.initializer.append(tensor)
-    }
-
-    private func valueInfo(_ name: String, width: Int) -> Onnx_ValueInfoProto {
-        var batch = Onnx_TensorShapeProto.Dimension()
-        batch.dimParam = "batch"
-        var features = Onnx_TensorShapeProto.Dimension()
-        features.dimValue = Int64(width)
-        var tensor = Onnx_TypeProto.Tensor()
-        tensor.elemType = Int32(elementType.rawValue)
-        tensor.shape.dim = [batch, features]
-        var info = Onnx_ValueInfoProto()
-        info.name = name
-        info.type.tensorType = tensor
-        return info
-    }
-
-    private func integerAttribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .int
-        attribute.i = value
-        return attribute
-    }
-
-    private func floatAttribute(_ name: String, _ value: Float) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .float
-        attribute.f = value
-        return attribute
     }
 }
 

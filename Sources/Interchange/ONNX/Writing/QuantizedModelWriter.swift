@@ -31,15 +31,7 @@ struct QuantizedModelWriter {
     static func model(_ network: QuantizedNetwork) -> Onnx_ModelProto {
         var writer = QuantizedModelWriter(network: network)
         writer.buildGraph()
-        var model = Onnx_ModelProto()
-        model.irVersion = ModelWriter.irVersion
-        model.producerName = "Rectifier"
-        var opset = Onnx_OperatorSetIdProto()
-        opset.domain = ""
-        opset.version = ModelWriter.opset
-        model.opsetImport = [opset]
-        model.graph = writer.graph
-        return model
+        return .rectifier(writer.graph)
     }
 
     private init(network: QuantizedNetwork) {
@@ -48,7 +40,7 @@ struct QuantizedModelWriter {
 
     private mutating func buildGraph() {
         graph.name = "rectifier-int8"
-        graph.input = [valueInfo("input", width: network.inputSize)]
+        graph.input = [.matrix("input", width: network.inputSize, elementType: .float)]
         var current = quantize("input", network.input, prefix: "input", output: "input.codes")
         for (index, layer) in network.layers.enumerated() {
             let prefix = "layers.\(index)"
@@ -69,23 +61,23 @@ struct QuantizedModelWriter {
             addInitializer(prefix + ".bias", .int32, shape: [layer.units], bytes: littleEndian(layer.bias.map { UInt32(bitPattern: $0) }))
             addInitializer(prefix + ".accumulator_scale", .float, shape: [layer.units],
                            bytes: littleEndian(layer.biasScales.map { Float($0).bitPattern }))
-            addNode("MatMulInteger", prefix + ".matmul",
-                    inputs: [current, prefix + ".weight", prefix + ".input_zero_point", prefix + ".weight_zero_point"],
-                    output: prefix + ".product")
-            addNode("Add", prefix + ".bias", inputs: [prefix + ".product", prefix + ".bias"], output: prefix + ".accumulator")
-            addNode("Cast", prefix + ".cast", inputs: [prefix + ".accumulator"], output: prefix + ".accumulator_float",
-                    attributes: [integerAttribute("to", Int64(Onnx_TensorProto.DataType.float.rawValue))])
+            graph.addNode("MatMulInteger", prefix + ".matmul",
+                          inputs: [current, prefix + ".weight", prefix + ".input_zero_point", prefix + ".weight_zero_point"],
+                          output: prefix + ".product")
+            graph.addNode("Add", prefix + ".bias", inputs: [prefix + ".product", prefix + ".bias"], output: prefix + ".accumulator")
+            graph.addNode("Cast", prefix + ".cast", inputs: [prefix + ".accumulator"], output: prefix + ".accumulator_float",
+                          attributes: [.integer("to", Int64(Onnx_TensorProto.DataType.float.rawValue))])
             guard case .codes(let output, let activation) = layer.output else {
-                addNode("Mul", prefix + ".scale", inputs: [prefix + ".accumulator_float", prefix + ".accumulator_scale"],
-                        output: "logits")
+                graph.addNode("Mul", prefix + ".scale", inputs: [prefix + ".accumulator_float", prefix + ".accumulator_scale"],
+                              output: "logits")
                 break
             }
-            addNode("Mul", prefix + ".scale", inputs: [prefix + ".accumulator_float", prefix + ".accumulator_scale"],
-                    output: prefix + ".pre_activation")
+            graph.addNode("Mul", prefix + ".scale", inputs: [prefix + ".accumulator_float", prefix + ".accumulator_scale"],
+                          output: prefix + ".pre_activation")
             let activated = addActivation(activation, prefix: prefix, input: prefix + ".pre_activation")
             current = quantize(activated, output, prefix: prefix + ".output", output: prefix + ".codes")
         }
-        graph.output = [valueInfo("logits", width: network.outputSize)]
+        graph.output = [.matrix("logits", width: network.outputSize, elementType: .float)]
     }
 
     /// The activation on real values; returns the name of its output.
@@ -95,18 +87,18 @@ struct QuantizedModelWriter {
         case .identity:
             return input
         case .relu:
-            addNode("Relu", prefix + ".relu", inputs: [input], output: output)
+            graph.addNode("Relu", prefix + ".relu", inputs: [input], output: output)
         case .leakyReLU(let slope):
-            addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
-                    attributes: [floatAttribute("alpha", Float(slope))])
+            graph.addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
+                          attributes: [.float("alpha", Float(slope))])
         case .prelu(let slopes):
             addInitializer(prefix + ".slopes", .float, shape: [slopes.count], bytes: littleEndian(slopes.map { Float($0).bitPattern }))
-            addNode("PRelu", prefix + ".prelu", inputs: [input, prefix + ".slopes"], output: output)
+            graph.addNode("PRelu", prefix + ".prelu", inputs: [input, prefix + ".slopes"], output: output)
         case .table(let table):
             let codes = quantize(input, table.input, prefix: prefix + ".pre_activation", output: prefix + ".pre_codes")
-            addNode("DequantizeLinear", prefix + ".dequantize",
-                    inputs: [codes, prefix + ".pre_activation_scale", prefix + ".pre_activation_zero_point"],
-                    output: prefix + ".pre_values")
+            graph.addNode("DequantizeLinear", prefix + ".dequantize",
+                          inputs: [codes, prefix + ".pre_activation_scale", prefix + ".pre_activation_zero_point"],
+                          output: prefix + ".pre_values")
             addFunction(table.activation, prefix: prefix, input: prefix + ".pre_values", output: output)
         }
         return output
@@ -115,21 +107,21 @@ struct QuantizedModelWriter {
     /// A member of the family as its ONNX operator; softplus β ≠ 1 as Mul → Softplus → Div.
     private mutating func addFunction(_ activation: Activation, prefix: String, input: String, output: String) {
         switch activation {
-        case .sigmoid: addNode("Sigmoid", prefix + ".sigmoid", inputs: [input], output: output)
-        case .tanh: addNode("Tanh", prefix + ".tanh", inputs: [input], output: output)
-        case .abs: addNode("Abs", prefix + ".abs", inputs: [input], output: output)
+        case .sigmoid: graph.addNode("Sigmoid", prefix + ".sigmoid", inputs: [input], output: output)
+        case .tanh: graph.addNode("Tanh", prefix + ".tanh", inputs: [input], output: output)
+        case .abs: graph.addNode("Abs", prefix + ".abs", inputs: [input], output: output)
         case .softplus(let softplus) where softplus.beta == 1:
-            addNode("Softplus", prefix + ".softplus", inputs: [input], output: output)
+            graph.addNode("Softplus", prefix + ".softplus", inputs: [input], output: output)
         case .softplus(let softplus):
             addInitializer(prefix + ".beta", .float, shape: [], bytes: littleEndian([Float(softplus.beta).bitPattern]))
-            addNode("Mul", prefix + ".beta_scale", inputs: [input, prefix + ".beta"], output: prefix + ".scaled")
-            addNode("Softplus", prefix + ".softplus", inputs: [prefix + ".scaled"], output: prefix + ".softplus_scaled")
-            addNode("Div", prefix + ".beta_unscale", inputs: [prefix + ".softplus_scaled", prefix + ".beta"], output: output)
-        case .identity: addNode("Identity", prefix + ".identity", inputs: [input], output: output)
-        case .relu: addNode("Relu", prefix + ".relu", inputs: [input], output: output)
+            graph.addNode("Mul", prefix + ".beta_scale", inputs: [input, prefix + ".beta"], output: prefix + ".scaled")
+            graph.addNode("Softplus", prefix + ".softplus", inputs: [prefix + ".scaled"], output: prefix + ".softplus_scaled")
+            graph.addNode("Div", prefix + ".beta_unscale", inputs: [prefix + ".softplus_scaled", prefix + ".beta"], output: output)
+        case .identity: graph.addNode("Identity", prefix + ".identity", inputs: [input], output: output)
+        case .relu: graph.addNode("Relu", prefix + ".relu", inputs: [input], output: output)
         case .leakyReLU(let leaky):
-            addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
-                    attributes: [floatAttribute("alpha", Float(leaky.negativeSlope))])
+            graph.addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
+                          attributes: [.float("alpha", Float(leaky.negativeSlope))])
         }
     }
 
@@ -139,7 +131,7 @@ struct QuantizedModelWriter {
     ) -> String {
         addInitializer(prefix + "_scale", .float, shape: [], bytes: littleEndian([parameters.scale.bitPattern]))
         addInitializer(prefix + "_zero_point", .uint8, shape: [], bytes: [UInt8(parameters.zeroPoint)])
-        addNode("QuantizeLinear", prefix + ".quantize", inputs: [input, prefix + "_scale", prefix + "_zero_point"], output: output)
+        graph.addNode("QuantizeLinear", prefix + ".quantize", inputs: [input, prefix + "_scale", prefix + "_zero_point"], output: output)
         return output
     }
 
@@ -152,18 +144,6 @@ struct QuantizedModelWriter {
         return bytes
     }
 
-    private mutating func addNode(
-        _ op: String, _ name: String, inputs: [String], output: String, attributes: [Onnx_AttributeProto] = []
-    ) {
-        var node = Onnx_NodeProto()
-        node.name = name
-        node.opType = op
-        node.input = inputs
-        node.output = [output]
-        node.attribute = attributes
-        graph.node.append(node)
-    }
-
     private mutating func addInitializer(_ name: String, _ type: Onnx_TensorProto.DataType, shape: [Int], bytes: [UInt8]) {
         var tensor = Onnx_TensorProto()
         tensor.name = name
@@ -171,36 +151,6 @@ struct QuantizedModelWriter {
         tensor.dataType = Int32(type.rawValue)
         tensor.rawData = Data(bytes)
         graph.initializer.append(tensor)
-    }
-
-    private func valueInfo(_ name: String, width: Int) -> Onnx_ValueInfoProto {
-        var batch = Onnx_TensorShapeProto.Dimension()
-        batch.dimParam = "batch"
-        var features = Onnx_TensorShapeProto.Dimension()
-        features.dimValue = Int64(width)
-        var tensor = Onnx_TypeProto.Tensor()
-        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        tensor.shape.dim = [batch, features]
-        var info = Onnx_ValueInfoProto()
-        info.name = name
-        info.type.tensorType = tensor
-        return info
-    }
-
-    private func integerAttribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .int
-        attribute.i = value
-        return attribute
-    }
-
-    private func floatAttribute(_ name: String, _ value: Float) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .float
-        attribute.f = value
-        return attribute
     }
 }
 
