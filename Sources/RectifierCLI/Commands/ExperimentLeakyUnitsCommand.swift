@@ -17,12 +17,12 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
             the same leaks and activations classify Fashion-MNIST images read one row of 28 \
             pixels per step (test accuracy; images from --data). The short version (adding: \
             32 units, 300 steps; images: 64 units, one epoch of 6000) takes about a minute; \
-            --full uses 128 units, 2000 steps, and five epochs of all 60 000 images.
+            --full uses 128 units, 800 steps, and five epochs of all 60 000 images (about half an hour).
             """)
 
     @OptionGroup var options: ExperimentOptions
 
-    @Option(help: "Adding-problem training steps per run (default: 300, or 2000 with --full).")
+    @Option(help: "Adding-problem training steps per run (default: 300, or 800 with --full).")
     var steps: Int?
 
     @Option(help: "Comma-separated sequence lengths (default: 50,100,200,400).")
