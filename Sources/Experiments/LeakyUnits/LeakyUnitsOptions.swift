@@ -40,7 +40,7 @@ public struct LeakyUnitsOptions: Sendable {
             activations: [.relu, .tanh], profilesStep: true, sequentialImages: .short)
     }
 
-    /// The long version (about half an hour in release on a 2-core machine): 128 units, 800
+    /// The long version (about 20 minutes in release on a 2-core machine): 128 units, 800
     /// steps of 32 sequences at Adam 3e−3 (the budget in which leaky ReLU layers meet issue
     /// 4's target at T = 200, about 15 s per run there), T = 50, 100, 200, 400, held-out MSE
     /// on 2048 sequences; sequential Fashion-MNIST as ``SequentialImagesOptions/full``.

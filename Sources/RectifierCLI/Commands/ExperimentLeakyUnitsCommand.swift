@@ -17,7 +17,7 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
             the same leaks and activations classify Fashion-MNIST images read one row of 28 \
             pixels per step (test accuracy; images from --data). The short version (adding: \
             32 units, 300 steps; images: 64 units, one epoch of 6000) takes about a minute; \
-            --full uses 128 units, 800 steps, and five epochs of all 60 000 images (about half an hour).
+            --full uses 128 units, 800 steps, and five epochs of all 60 000 images (about 20 minutes).
             """)
 
     @OptionGroup var options: ExperimentOptions
