@@ -32,8 +32,7 @@ public enum DeadUnitsExperiment: GridExperiment {
 
     /// Trains and measures every run, without writing anything. Runs are ordered by
     /// activation, then rate, then seed.
-    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible
-    ///   configuration, ``ExperimentError/failed(experiment:reason:)`` for a failed run.
+    /// - Throws: as ``GridExperiment/measure(configuration:data:progress:)``.
     public static func measure(
         configuration: DeadUnitsConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
     ) throws(ExperimentError) -> DeadUnitsResults {

@@ -33,8 +33,7 @@ public enum InitialisationExperiment: GridExperiment {
 
     /// Trains every run of the grid, without writing anything. Runs are ordered by
     /// activation, then scale, then seed.
-    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible
-    ///   configuration, ``ExperimentError/failed(experiment:reason:)`` for a failed run.
+    /// - Throws: as ``GridExperiment/measure(configuration:data:progress:)``.
     public static func measure(
         configuration: InitialisationConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
     ) throws(ExperimentError) -> InitialisationResults {
