@@ -109,6 +109,29 @@ import Testing
         }
     }
 
+    @Test func describeRebuildsTheDocumentFromResultsReadBack() throws {
+        let directory = ExperimentFixtures.outputDirectory("depth-describe")
+        let again = directory + "-again"
+        defer {
+            try? FileManager.default.removeItem(atPath: directory)
+            try? FileManager.default.removeItem(atPath: again)
+        }
+        let written = try DepthExperiment.run(
+            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(), data: ExperimentFixtures.subset())
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/depth.json"))
+        let read = try JSONDecoder().decode(ExperimentDocument<DepthResults>.self, from: data)
+        #expect(read.results == written.results)
+        let rebuilt = try DepthExperiment.describe(read.results, output: try ExperimentOutput(directory: again))
+        #expect(rebuilt.claims == written.claims)
+        #expect(rebuilt.tables == written.tables)
+        #expect(rebuilt.figures == written.figures)
+        #expect(rebuilt.title == written.title && rebuilt.summary == written.summary)
+        for figure in rebuilt.figures {
+            let original = try String(contentsOfFile: directory + "/" + figure.file, encoding: .utf8)
+            #expect(try String(contentsOfFile: again + "/" + figure.file, encoding: .utf8) == original, "\(figure.file)")
+        }
+    }
+
     private func run(_ activation: String, depth: Int, seed: UInt64, loss: Double?, norms: [Double]) -> DepthRun {
         DepthRun(
             activation: activation, depth: depth, seed: seed, trainingLoss: loss, validationAccuracy: nil,
