@@ -6,8 +6,8 @@ leaving out the measurements of time and speed, which depend on the machine and 
     scripts/compare-runs.py report /tmp/second-run
 
 Prints one line per experiment (values compared, values that differ, the first few
-differing paths) and each claim whose verdict or measured text differs (claims built on
-wall time or kernel speed may). Exits 1 when a number other than a timing differs, 2 on
+differing paths), each claim whose verdict or measured text differs (claims built on
+wall time or kernel speed may) and each claim only one run made. Exits 1 when a number other than a timing differs, 2 on
 unusable input.
 """
 
@@ -68,9 +68,14 @@ def main(arguments):
         shown = ", ".join(differing[:3]) + (" …" if len(differing) > 3 else "")
         print(f"{name}: {len(left)} values compared, {len(differing)} differ"
               + (f" ({shown})" if differing else ""))
-        for claim_a, claim_b in zip(a.get("claims", []), b.get("claims", [])):
+        claims_a = {claim["claim"]: claim for claim in a.get("claims", [])}
+        claims_b = {claim["claim"]: claim for claim in b.get("claims", [])}
+        for text in sorted(claims_a.keys() ^ claims_b.keys()):
+            print(f"  claim in one run only: {text[:80]}")
+        for text in sorted(claims_a.keys() & claims_b.keys()):
+            claim_a, claim_b = claims_a[text], claims_b[text]
             if claim_a != claim_b:
-                print(f"  claim differs (timing-based?): {claim_a['claim'][:80]}")
+                print(f"  claim differs (timing-based?): {text[:80]}")
                 print(f"    {claim_a['measured'][:110]}  [{claim_a['supported']}]")
                 print(f"    {claim_b['measured'][:110]}  [{claim_b['supported']}]")
     print("same numbers" if not failed else "numbers differ")

@@ -42,7 +42,7 @@ public struct LeakyUnitsOptions: Sendable {
 
     /// The long version (about 20 minutes in release on a 2-core machine): 128 units, 800
     /// steps of 32 sequences at Adam 3e−3 (the budget in which leaky ReLU layers meet issue
-    /// 4's target at T = 200, about 15 s per run there), T = 50, 100, 200, 400, held-out MSE
+    /// 4's target at T = 200; 9.4 s a run there, median, idle), T = 50, 100, 200, 400, held-out MSE
     /// on 2048 sequences; sequential Fashion-MNIST as ``SequentialImagesOptions/full``.
     public static func full(seeds: Int) -> LeakyUnitsOptions {
         LeakyUnitsOptions(

@@ -120,22 +120,25 @@ public enum AtomicFile {
 
     /// The directory part of `path`: `"."` for a bare name, `"/"` for a file at the root.
     static func directoryName(of path: String) -> String {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
-        let directory = String(path[..<slash])
-        return directory.isEmpty ? "/" : directory
+        let prefix = split(path).directoryPrefix
+        return prefix.isEmpty ? "." : prefix == "/" ? "/" : String(prefix.dropLast())
     }
 
     /// `dir/.name.tmp-PID-XXXXXX`, the `mkstemp` template beside the target.
     static func temporaryName(for path: String) -> String {
-        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-        let prefix = slash.map { String(path[...$0]) } ?? ""
-        return "\(prefix)\(temporaryPrefix(for: path))\(getpid())-XXXXXX"
+        let (directoryPrefix, name) = split(path)
+        return "\(directoryPrefix).\(name).tmp-\(getpid())-XXXXXX"
     }
 
     /// `.name.tmp-`: how every temporary file of `path` begins (without its directory).
     static func temporaryPrefix(for path: String) -> String {
-        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return ".\(name).tmp-"
+        ".\(split(path).name).tmp-"
+    }
+
+    /// `path` as the part up to and including its last `/` (empty when there is none) and
+    /// the file name after it.
+    private static func split(_ path: String) -> (directoryPrefix: String, name: String) {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+        return (String(path[...slash]), String(path[path.index(after: slash)...]))
     }
 }
