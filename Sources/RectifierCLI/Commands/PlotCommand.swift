@@ -47,6 +47,9 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        var files = CommandFiles()
+        files.writes(output, flag: "--output")
+        try files.check()
         let chart = try ActivationPlot.chart(
             try parsedActivations(), range: try interval(), samples: samples, derivatives: derivatives)
         try chart.write(toFile: output)
