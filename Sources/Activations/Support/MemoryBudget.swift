@@ -55,7 +55,8 @@ public enum MemoryBudget {
         }
     }
 
-    /// `1.6 TB`, `512 kB`, `12 bytes`: decimal units, three significant digits at most.
+    /// `1.6 TB`, `318.2 GB`, `512 kB`, `12 bytes`: decimal units, one decimal (none when
+    /// it is 0).
     public static func text(bytes: Int) -> String {
         let units = ["kB", "MB", "GB", "TB", "PB", "EB"]
         guard bytes >= 1000 else { return "\(bytes) bytes" }
@@ -65,7 +66,7 @@ public enum MemoryBudget {
             unit += 1
         }
         let tenths = (value * 10).rounded()
-        let number = tenths >= 1000 || tenths.truncatingRemainder(dividingBy: 10) == 0
+        let number = tenths.truncatingRemainder(dividingBy: 10) == 0
             ? "\(Int(tenths / 10))" : "\(Int(tenths / 10)).\(Int(tenths.truncatingRemainder(dividingBy: 10)))"
         return "\(number) \(units[unit])"
     }
@@ -97,6 +98,12 @@ public struct MemoryError: Error, Equatable, Sendable, CustomStringConvertible {
     public let neededBytes: Int?
     /// The bytes available when it was checked.
     public let availableBytes: Int
+
+    public init(subject: String, neededBytes: Int?, availableBytes: Int) {
+        self.subject = subject
+        self.neededBytes = neededBytes
+        self.availableBytes = availableBytes
+    }
 
     public var description: String {
         let needed = neededBytes.map(MemoryBudget.text(bytes:)) ?? "more than 9.2 EB"
