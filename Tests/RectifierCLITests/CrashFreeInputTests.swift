@@ -138,6 +138,7 @@ import Glibc
 
     @Test func commandLinesOfThousandsOfArgumentsAreRefused() {
         expectUsageError(["plot"] + Array(repeating: "relu", count: 2000), naming: "2001 arguments are too many")
+        expectUsageError(["plot"] + Array(repeating: "relu", count: 65), naming: "65 activations are too many for one chart (at most 64)")
     }
 
     @Test(arguments: [

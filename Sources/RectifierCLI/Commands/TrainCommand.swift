@@ -13,8 +13,9 @@ struct TrainCommand: ParsableCommand {
             Holds out a validation split of the training set (a twelfth, stratified by class) \
             and touches the test set only for the final figure. With --save, the model file \
             (safetensors) also carries the optimiser state, the generator state and the data \
-            order, so --resume FILE continues the run; with the same thread count the result is \
-            bit-identical to a run never stopped. Example: rectifier train --activation prelu \
+            order, so --resume FILE continues the run (with --save FILE, in place: the file is \
+            replaced atomically); with the same thread count the result is bit-identical to a \
+            run never stopped. Example: rectifier train --activation prelu \
             --hidden 256,128 --epochs 10 --batch-size 128 --optimizer adam --lr 1e-3 --seed 0 \
             --save model.safetensors --log run.jsonl
             """)
