@@ -45,6 +45,7 @@ import Testing
     @Test func requiredBytesCountParametersAndPasses() throws {
         let architecture = try Architecture.multilayerPerceptron(
             inputSize: 2, hiddenSizes: [3], hiddenActivation: .fixed(.relu), outputSize: 1)
+        #expect(architecture.valuesPerSample == 7)
         #expect(Sequential<Float>.predictionChunk == 1024)
         #expect(Sequential<Float>.requiredBytes(for: architecture) == 13 * 2 * 4 + 7 * 2 * 1024 * 4)
         #expect(Sequential<Double>.requiredBytes(for: architecture) == 13 * 2 * 8 + 7 * 2 * 1024 * 8)

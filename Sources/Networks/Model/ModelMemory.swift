@@ -9,10 +9,19 @@ extension Sequential {
     /// from a file or the command line.
     public static func requiredBytes(for architecture: Architecture) -> Int? {
         let scalar = MemoryLayout<Scalar>.size
-        var widths: Int? = 0
-        for layer in architecture.layers { widths = MemoryBudget.sum(widths, layer.outputSize) }
         return MemoryBudget.sum(
             MemoryBudget.product(architecture.parameterLayout.count, 2, scalar),
-            widths.flatMap { MemoryBudget.product($0, 2, predictionChunk, scalar) })
+            architecture.valuesPerSample.flatMap { MemoryBudget.product($0, 2, predictionChunk, scalar) })
+    }
+}
+
+extension Architecture {
+    /// Σ of the layers' output widths: the values one sample's forward pass makes, which
+    /// the passes' buffers hold per row (once for values, once for gradients); nil when the
+    /// sum overflows `Int`.
+    public var valuesPerSample: Int? {
+        var total: Int? = 0
+        for layer in layers { total = MemoryBudget.sum(total, layer.outputSize) }
+        return total
     }
 }

@@ -88,10 +88,8 @@ struct QuantizeCommand: ParsableCommand {
     /// The calibration images as Float, and with `--percentile` every value each layer
     /// gives on them (kept to be sorted), against the memory available.
     private func requireCalibrationMemory(_ architecture: Architecture) throws {
-        var widths: Int? = architecture.inputSize
-        if percentile != nil {
-            for layer in architecture.layers { widths = MemoryBudget.sum(widths, layer.outputSize) }
-        }
+        let widths: Int? = percentile == nil
+            ? architecture.inputSize : MemoryBudget.sum(architecture.inputSize, architecture.valuesPerSample)
         do {
             try MemoryBudget.require(
                 widths.flatMap { MemoryBudget.product(calibration, $0, 2, MemoryLayout<Float>.size) },

@@ -98,13 +98,9 @@ struct CommandFiles {
         guard stat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
             throw CommandFailure("\(flag) \(path): the directory \(directory) does not exist")
         }
-        var template = Array("\(directory)/.rectifier-probe-\(getpid())-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw CommandFailure("\(flag) \(path): cannot create a file in \(directory): \(String(cString: strerror(errno)))")
+        if let reason = creationFailure(in: directory) {
+            throw CommandFailure("\(flag) \(path): cannot create a file in \(directory): \(reason)")
         }
-        close(descriptor)
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     }
 
     /// Fails unless `path` is, or can become, a directory that files can be created in: an
@@ -125,13 +121,19 @@ struct CommandFiles {
                 existing == path ? "\(flag) \(path): is a file, not a directory"
                     : "\(flag) \(path): \(existing) is a file, not a directory")
         }
-        var template = Array("\(existing)/.rectifier-probe-\(getpid())-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw CommandFailure("\(flag) \(path): cannot create files in \(existing): \(String(cString: strerror(errno)))")
+        if let reason = creationFailure(in: existing) {
+            throw CommandFailure("\(flag) \(path): cannot create files in \(existing): \(reason)")
         }
+    }
+
+    /// Creates and removes an empty file in `directory`; the system's reason when it cannot.
+    private static func creationFailure(in directory: String) -> String? {
+        var template = Array("\(directory)/.rectifier-probe-\(getpid())-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
         close(descriptor)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        return nil
     }
 
     /// The directory part of `path`: `.` for a bare name, `/` at the root; trailing slashes

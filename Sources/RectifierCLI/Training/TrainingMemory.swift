@@ -23,12 +23,10 @@ enum TrainingMemory {
         case .adam, .adamW: buffers = 2
         case let .sgd(momentum, _): buffers = momentum == 0 ? 0 : 1
         }
-        var widths: Int? = 0
-        for layer in architecture.layers { widths = MemoryBudget.sum(widths, layer.outputSize) }
         let rows = Swift.max(configuration.batchSize, Sequential<Float>.predictionChunk)
         return MemoryBudget.sum(
             MemoryBudget.product(4, parameters, 4 + 3 * buffers + (averaging ? 3 : 0)),
-            widths.flatMap { MemoryBudget.product(4, rows, $0, 2) })
+            architecture.valuesPerSample.flatMap { MemoryBudget.product(4, rows, $0, 2) })
     }
 
     /// Refuses a run that needs more memory than the machine has.
