@@ -10,3 +10,13 @@ func parseActivation(_ text: String) throws -> Activation {
         throw ValidationError(error.description)
     }
 }
+
+/// The most threads `--threads` accepts: more only multiplies idle workers.
+let maximumThreads = 1024
+
+/// Refuses a `--threads` value outside 1…``maximumThreads`` (a usage error).
+func requireThreadCount(_ threads: Int?) throws {
+    if let threads, !(1...maximumThreads).contains(threads) {
+        throw ValidationError("--threads \(threads) is not allowed (an integer from 1 to \(maximumThreads))")
+    }
+}

@@ -1,15 +1,21 @@
 import ArgumentParser
 
 #if canImport(Glibc)
-import Glibc
+// `stdout` is a C global; line-buffering it once at entry, before any thread, is safe.
+@preconcurrency import Glibc
 #endif
 
 extension RectifierCommand {
     /// Runs the tool: help and version as usual, every error as one line on stderr with the
     /// exit status argument-parser assigns (64 for usage errors, 1 for failures).
+    ///
+    /// Standard output is line-buffered, so output redirected to a file holds every line
+    /// finished so far (a run stopped at epoch 15 leaves 15 epochs); without `arguments`, the
+    /// process's own are read from `argv` and refused unless they are UTF-8.
     public static func runFromCommandLine(_ arguments: [String]? = nil) -> Never {
+        setvbuf(stdout, nil, _IOLBF, 0)
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(arguments ?? Self.arguments(fromRaw: processArguments))
             try command.run()
             Glibc.exit(0)
         } catch {

@@ -5,6 +5,7 @@ public struct RectifierCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "rectifier",
         abstract: "The rectifier family of activations: exact values, fast kernels, networks and experiments.",
+        version: rectifierVersion,
         subcommands: [
             EvalCommand.self,
             TrainCommand.self,

@@ -111,9 +111,11 @@ import FoundationXML
     }
 
     @Test func anUnwritablePathFailsWithoutAFile() throws {
-        let path = FileManager.default.temporaryDirectory.path + "/no-such-dir-\(UUID().uuidString)/a.svg"
-        var command = try RectifierCommand.parseAsRoot(["plot", "relu", "-o", path])
-        #expect(throws: PlotError.self) { try command.run() }
+        let directory = FileManager.default.temporaryDirectory.path + "/no-such-dir-\(UUID().uuidString)"
+        let path = directory + "/a.svg"
+        let error = try #require(failureOfRectifier(["plot", "relu", "-o", path]))
+        #expect(RectifierCommand.exitCode(for: error).rawValue == 1)
+        #expect(RectifierCommand.message(for: error) == "--output \(path): the directory \(directory) does not exist")
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

@@ -46,7 +46,11 @@ package final class WorkerPool: @unchecked Sendable {
             return
         }
         defer { busy.store(false, ordering: .releasing) }
-        startWorkers(upTo: blocks - 1)
+        guard startWorkers(upTo: blocks - 1) else {
+            // The system refused a thread (a process or memory limit): run as a busy pool does.
+            for block in 0..<blocks { body(block) }
+            return
+        }
         withoutActuallyEscaping(body) { body in
             job = (blocks, body)
             // Every worker acknowledges every job, so none still reads `job` when it changes.
@@ -79,7 +83,8 @@ package final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    private func startWorkers(upTo count: Int) {
+    /// Starts workers until there are `count`; false when the system refuses a thread.
+    private func startWorkers(upTo count: Int) -> Bool {
         while workerCount < count {
             // The worker waits for jobs after the current generation: the one about to be
             // published is its first.
@@ -92,10 +97,14 @@ package final class WorkerPool: @unchecked Sendable {
                 worker.pool.workLoop(index: worker.index, seen: worker.seen)
                 return nil
             }, context)
-            precondition(status == 0, "WorkerPool: cannot start a thread (\(status))")
+            guard status == 0 else {
+                Unmanaged<WorkerContext>.fromOpaque(context).release()
+                return false
+            }
             pthread_detach(thread)
             workerCount += 1
         }
+        return true
     }
 
     /// Worker `index` runs block `index + 1` of every job that has one.

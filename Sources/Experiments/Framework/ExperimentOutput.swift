@@ -40,7 +40,7 @@ public struct ExperimentOutput: Sendable {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .cannotCreateDirectory(path: directory, reason: "\(error)")
+            throw .cannotCreateDirectory(path: directory, reason: FileErrorText.reason(error))
         }
         self.directory = directory
     }
@@ -70,7 +70,7 @@ public struct ExperimentOutput: Sendable {
         do {
             data = try encoder.encode(document)
         } catch {
-            throw .cannotWrite(path: path(document.experiment + ".json"), reason: "\(error)")
+            throw .cannotWrite(path: path(document.experiment + ".json"), reason: FileErrorText.reason(error))
         }
         let jsonName = document.experiment + ".json"
         try write(text: String(decoding: data, as: UTF8.self) + "\n", to: jsonName)

@@ -71,10 +71,11 @@ public struct SeedStatistics: Codable, Hashable, Sendable {
         return fixed(value, decimals: decimals)
     }
 
-    /// `value` rounded to `decimals` places, without exponent; magnitudes of 10¹⁵ and more
-    /// (a diverged loss), and non-finite values, as ``format(_:)`` writes them.
+    /// `value` rounded to `decimals` places (0…17), without exponent; magnitudes of 10¹⁵
+    /// and more (a diverged loss), and non-finite values, as ``format(_:)`` writes them.
     public static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite, abs(value) < 1e15 else { return format(value) }
+        let decimals = Swift.min(Swift.max(decimals, 0), 17)
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let rounded = (abs(value) * scale).rounded()

@@ -1,3 +1,5 @@
+import Interchange
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -26,7 +28,7 @@ public enum Report {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw .failed(experiment: "report", reason: "cannot list \(directory): \(error)")
+            throw .failed(experiment: "report", reason: "cannot list \(directory): \(FileErrorText.reason(error))")
         }
         let output = ExperimentOutputPaths(directory: directory)
         var experiments: [ExperimentEnvelope] = [], skipped: [String] = [], figures: [String: String] = [:]

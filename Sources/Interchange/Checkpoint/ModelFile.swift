@@ -107,6 +107,11 @@ public enum ModelFile {
     public static func load<Scalar: ActivationScalar>(
         _ path: String, as type: Scalar.Type
     ) throws(ModelFileError) -> ModelCheckpoint<Scalar> {
+        do {
+            try MemoryBudget.requireToRead(path)
+        } catch {
+            throw .insufficientMemory(error)
+        }
         let file: SafeTensors
         do {
             file = try SafeTensors(contentsOf: path)

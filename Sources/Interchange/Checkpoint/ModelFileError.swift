@@ -1,3 +1,5 @@
+import Activations
+
 /// Why a model file could not be written or read. Every message is one line naming the file
 /// and the tensor or metadata key at fault, and what is allowed.
 public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -23,6 +25,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidDataOrder(file: String, detail: String)
     /// The training state given to save does not fit the model.
     case stateMismatch(detail: String)
+    /// The model the file describes needs more memory than the machine has available.
+    case insufficientMemory(MemoryError)
 
     public var description: String {
         switch self {
@@ -48,6 +52,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(file): tensor '\(ModelFile.dataOrderTensor)': \(detail)"
         case let .stateMismatch(detail):
             return "cannot save the training state: \(detail)"
+        case let .insufficientMemory(error):
+            return error.description
         }
     }
 }

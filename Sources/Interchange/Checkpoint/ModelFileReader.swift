@@ -28,8 +28,11 @@ struct ModelFileReader<Scalar: ActivationScalar> {
             throw .invalidMetadata(file: path, key: ModelFile.architectureKey, detail: error.description)
         }
         let layout = architecture.parameterLayout
-        let model = Sequential<Scalar>(architecture: architecture)
+        // Every tensor is checked against the metadata before the model is allocated, so
+        // a file cannot make the reader allocate more than its own tensors justify.
         let (parameters, storedDType) = try parameterValues(layout, prefix: "")
+        try requireMemory(for: architecture)
+        let model = Sequential<Scalar>(architecture: architecture)
         _ = model.parameters.values.initialize(from: parameters)
         let state = try trainingState(layout, parameters: parameters)
         let average = try averagedParameters(layout)
@@ -41,6 +44,17 @@ struct ModelFileReader<Scalar: ActivationScalar> {
         return ModelCheckpoint(
             architecture: architecture, model: model, trainingState: state, averagedParameters: average,
             metadata: metadata, storedDType: storedDType ?? (Scalar.self == Float.self ? .float32 : .float64))
+    }
+
+    /// ``Sequential/requiredBytes(for:)``, checked against the memory available.
+    private func requireMemory(for architecture: Architecture) throws(ModelFileError) {
+        do {
+            try MemoryBudget.require(
+                Sequential<Scalar>.requiredBytes(for: architecture),
+                for: "\(path): the model of metadata '\(ModelFile.architectureKey)'")
+        } catch {
+            throw .insufficientMemory(error)
+        }
     }
 
     private func requiredMetadata(_ key: String) throws(ModelFileError) -> String {
@@ -60,9 +74,9 @@ struct ModelFileReader<Scalar: ActivationScalar> {
     private mutating func parameterValues(
         _ layout: ParameterLayout, prefix: String
     ) throws(ModelFileError) -> ([Scalar], SafeTensors.DType?) {
-        var values: [Scalar] = []
-        values.reserveCapacity(layout.count)
-        var firstDType: SafeTensors.DType?
+        // Presence, dtype and shape of every tensor first: only then is the layout's size
+        // one the file's own bytes hold, and safe to allocate.
+        var tensors: [(name: String, tensor: SafeTensors.Tensor)] = []
         for info in layout.parameters {
             let name = prefix + info.name
             let tensor = try take(name)
@@ -72,6 +86,12 @@ struct ModelFileReader<Scalar: ActivationScalar> {
             guard tensor.shape == info.shape else {
                 throw .wrongShape(file: path, tensor: name, shape: tensor.shape, expected: info.shape)
             }
+            tensors.append((name, tensor))
+        }
+        var values: [Scalar] = []
+        values.reserveCapacity(layout.count)
+        var firstDType: SafeTensors.DType?
+        for (name, tensor) in tensors {
             let decoded = try Self.decode(tensor)
             if let index = decoded.firstIndex(where: { !$0.isFinite }) {
                 throw .nonFiniteValue(file: path, tensor: name, index: index)

@@ -100,6 +100,11 @@ public enum QuantizedModelFile {
     public static func load(_ path: String) throws(QuantizedModelFileError)
         -> (network: QuantizedNetwork, architecture: Architecture?)
     {
+        do {
+            try MemoryBudget.requireToRead(path)
+        } catch {
+            throw .insufficientMemory(error)
+        }
         let file: SafeTensors
         do {
             file = try SafeTensors(contentsOf: path)

@@ -10,6 +10,8 @@ public enum QuantizedModelFileError: Error, Equatable, Sendable, CustomStringCon
     case notInt8(file: String, format: String?)
     /// A metadata field or tensor holds something an int8 model cannot be made of.
     case invalid(file: String, field: String, detail: String)
+    /// The file is larger than the memory available to read it.
+    case insufficientMemory(MemoryError)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum QuantizedModelFileError: Error, Equatable, Sendable, CustomStringCon
             return "\(file): rectifier.format is \(format.map { "'\($0)'" } ?? "missing"), an int8 model needs 'int8'"
                 + " (make one with `rectifier quantize`)"
         case let .invalid(file, field, detail): return "\(file): \(field): \(detail)"
+        case let .insufficientMemory(error): return error.description
         }
     }
 }

@@ -27,7 +27,8 @@ public struct Architecture: Hashable, Sendable {
 
     /// A network made of `layers`, in order.
     /// - Throws: ``NetworkError/invalidArchitecture(field:detail:)`` when the list is empty,
-    ///   a width is < 1, or a layer's input size differs from the previous layer's output.
+    ///   a width is < 1 or > ``maximumWidth``, a layer's input size differs from the previous
+    ///   layer's output, or the parameter count overflows `Int`.
     public init(layers: [LayerDescription]) throws(NetworkError) {
         try Self.validate(layers)
         self.layers = layers
@@ -38,7 +39,8 @@ public struct Architecture: Hashable, Sendable {
     /// Dense → activation → … → Dense: one Dense + activation pair per hidden width, then a
     /// linear Dense output layer.
     /// - Throws: ``NetworkError/invalidArchitecture(field:detail:)`` naming `hidden sizes`
-    ///   when the list is empty or a width is < 1, or `input size` / `output size` when < 1.
+    ///   when the list is empty or a width is < 1, `input size` / `output size` when < 1, a
+    ///   width above ``maximumWidth``, or `parameters` when their count overflows `Int`.
     public static func multilayerPerceptron(
         inputSize: Int, hiddenSizes: [Int], hiddenActivation: HiddenActivation, outputSize: Int
     ) throws(NetworkError) -> Architecture {
@@ -51,8 +53,8 @@ public struct Architecture: Hashable, Sendable {
         guard !hiddenSizes.isEmpty else {
             throw .invalidArchitecture(field: "hidden sizes", detail: "the list is empty; give at least one width")
         }
-        if let bad = hiddenSizes.first(where: { $0 < 1 }) {
-            throw .invalidArchitecture(field: "hidden sizes", detail: "width \(bad) is not allowed (≥ 1)")
+        if let bad = hiddenSizes.first(where: { $0 < 1 || $0 > maximumWidth }) {
+            throw .invalidArchitecture(field: "hidden sizes", detail: "width \(bad) is not allowed (1…\(maximumWidth))")
         }
         var layers: [LayerDescription] = []
         var width = inputSize
@@ -65,6 +67,7 @@ public struct Architecture: Hashable, Sendable {
             width = hidden
         }
         layers.append(.dense(inputs: width, outputs: outputSize))
+        try validate(layers)
         return Architecture(validated: layers, hiddenSizes: hiddenSizes, hiddenActivation: hiddenActivation)
     }
 
@@ -73,6 +76,9 @@ public struct Architecture: Hashable, Sendable {
         self.hiddenSizes = hiddenSizes
         self.hiddenActivation = hiddenActivation
     }
+
+    /// The largest width of a layer: BLAS takes sizes as 32-bit integers (2³¹ − 1).
+    public static let maximumWidth = Int(Int32.max)
 
     /// Inputs per sample.
     public var inputSize: Int { layers[0].inputSize }
@@ -109,12 +115,46 @@ public struct Architecture: Hashable, Sendable {
                 throw .invalidArchitecture(
                     field: "layers.\(index)", detail: "sizes must be ≥ 1, got \(layer.inputSize)→\(layer.outputSize)")
             }
+            guard layer.inputSize <= maximumWidth, layer.outputSize <= maximumWidth else {
+                throw .invalidArchitecture(
+                    field: "layers.\(index)",
+                    detail: "sizes must be ≤ \(maximumWidth), got \(layer.inputSize)→\(layer.outputSize)")
+            }
             if index > 0, layer.inputSize != layers[index - 1].outputSize {
                 throw .invalidArchitecture(
                     field: "layers.\(index)",
                     detail: "takes \(layer.inputSize) inputs but layers.\(index - 1) gives \(layers[index - 1].outputSize)")
             }
         }
+        guard checkedParameterCount(layers) != nil else {
+            throw .invalidArchitecture(
+                field: "parameters", detail: "the layer sizes give more parameters than a 64-bit count holds")
+        }
+    }
+
+    /// Σ over the layers of their parameters (`out·in + out` for Dense, the slopes for
+    /// PReLU), or nil when the sum overflows `Int`; so ``parameterLayout`` never does.
+    private static func checkedParameterCount(_ layers: [LayerDescription]) -> Int? {
+        var total = 0
+        for layer in layers {
+            let count: Int
+            switch layer {
+            case let .dense(inputs, outputs):
+                let (weights, overflow) = inputs.multipliedReportingOverflow(by: outputs)
+                guard !overflow else { return nil }
+                let (sum, overflowBias) = weights.addingReportingOverflow(outputs)
+                guard !overflowBias else { return nil }
+                count = sum
+            case .activation:
+                count = 0
+            case let .prelu(options, width):
+                count = options.shared ? 1 : width
+            }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return total
     }
 }
 

@@ -165,7 +165,9 @@ extension Sequential {
         return outputs
     }
 
-    static var predictionChunk: Int { 1024 }
+    /// The rows ``predict(_:)`` and ``Sequential/evaluate(_:loss:)`` pass at a time: their
+    /// buffers hold this many rows of each layer, whatever the input's size.
+    public static var predictionChunk: Int { 1024 }
 
     static func predictedClass<C: Collection>(_ outputs: C) -> Int where C.Element == Scalar {
         if outputs.count == 1 { return outputs.first! > 0 ? 1 : 0 }

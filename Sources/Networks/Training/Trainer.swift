@@ -153,7 +153,9 @@ public final class Trainer<Scalar: ActivationScalar> {
         let epoch = completedEpochs + 1
         let count = training.count, batchSize = configuration.batchSize
         let batches = (count + batchSize - 1) / batchSize
-        let totalSteps = batches * configuration.epochs
+        // Saturating: an epoch count near Int.max is a run that never ends, not a trap.
+        let (product, overflow) = batches.multipliedReportingOverflow(by: configuration.epochs)
+        let totalSteps = overflow ? Int.max : product
         let started = monotonicNanoseconds()
         var lossSum = 0.0, correct = 0, seen = 0, learningRate = 0.0
         for batchIndex in 0..<batches {

@@ -2,6 +2,7 @@ import Activations
 import Experiments
 import ArgumentParser
 import Foundation
+import Interchange
 
 /// `rectifier bench …`: the benchmarks, one subcommand each.
 struct BenchCommand: ParsableCommand {
@@ -48,17 +49,32 @@ struct BenchActivationsCommand: ParsableCommand {
         "The operations to time besides copy, comma-separated.", valueName: "ops"))
     var ops = ActivationBenchmark.operationNames.joined(separator: ",")
 
+    /// The most timed calls `--runs` accepts.
+    static let maximumRuns = 1_000_000
+
     func validate() throws {
-        guard runs >= 20 else { throw ValidationError("--runs must be at least 20, got \(runs)") }
+        guard (20...Self.maximumRuns).contains(runs) else {
+            throw ValidationError("--runs must be from 20 to \(Self.maximumRuns), got \(runs)")
+        }
         _ = try Self.sizes(elements)
         _ = try Self.threadCounts(threads)
         _ = try Self.operations(ops)
     }
 
     func run() throws {
+        var files = CommandFiles()
+        files.writes(json, flag: "--json")
+        try files.check()
         let sizes = try Self.sizes(elements)
         let counts = try Self.threadCounts(threads)
         let selected = try Self.operations(ops)
+        do {
+            // Four Float buffers of the largest size: input, gradient, output, saved values.
+            try MemoryBudget.require(
+                MemoryBudget.product(sizes.max() ?? 0, 4, MemoryLayout<Float>.size), for: "--elements \(elements)")
+        } catch {
+            throw CommandFailure(error.description)
+        }
         print(Self.machine)
         print(Self.header)
         let benchmark = ActivationBenchmark(runs: runs)
@@ -118,8 +134,8 @@ struct BenchActivationsCommand: ParsableCommand {
     static func threadCounts(_ text: String) throws -> [Int] {
         try text.split(separator: ",").map { item in
             if item == "all" { return Parallelism.threadCount }
-            guard let n = Int(item), n >= 1, n <= 1024 else {
-                throw ValidationError("--threads: '\(item)' is not a thread count (1…1024 or 'all')")
+            guard let n = Int(item), (1...maximumThreads).contains(n) else {
+                throw ValidationError("--threads: '\(item)' is not a thread count (1…\(maximumThreads) or 'all')")
             }
             return n
         }
@@ -136,23 +152,14 @@ struct BenchActivationsCommand: ParsableCommand {
         }
     }
 
-    /// Writes the JSON array atomically (temporary file in the same directory, then rename).
+    /// Writes the JSON array atomically (``AtomicFile``).
     static func write(_ rows: [ActivationBenchmark.Measurement], to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(rows)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
-            try data.write(to: temporary)
+            try AtomicFile.write(Array(try encoder.encode(rows)), to: path)
         } catch {
-            throw BenchError.cannotWrite(path: path, reason: "\(error.localizedDescription)")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw BenchError.cannotWrite(path: path, reason: reason)
+            throw BenchError.cannotWrite(path: path, reason: FileErrorText.reason(error))
         }
     }
 }

@@ -43,17 +43,43 @@ struct BenchInferenceCommand: ParsableCommand {
 
     func validate() throws {
         _ = try batchSizes()
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
+        try requireThreadCount(threads)
     }
 
+    /// Training images the int8 ranges are calibrated on.
+    static let calibrationCount = 2048
+
     func run() throws {
+        var files = CommandFiles()
+        files.reads(model, flag: "--model")
+        files.readsData(data)
+        files.writes(json, flag: "--json")
+        files.writes(saveModel, flag: "--save-model")
+        try files.check()
         if let threads { Parallelism.threadCount = threads }
         let images = try FashionMNIST.load(directory: data)
-        let network = try model.map(Self.read) ?? Self.train(on: images.training)
-        if let saveModel { try PortableNetwork(network).writeONNX(to: saveModel) }
+        guard images.training.count >= Self.calibrationCount else {
+            throw CommandFailure(
+                "--data \(data): the benchmark calibrates on \(Self.calibrationCount) training images; the directory has \(images.training.count)")
+        }
+        if let largest = try batchSizes().max(), largest > images.test.count {
+            throw ValidationError("--batches: \(largest) is larger than the \(images.test.count) test images of \(data)")
+        }
+        let network = try model.map(ModelLoading.onnxModel) ?? Self.train(on: images.training)
+        guard network.inputSize == images.training.pixelsPerImage, network.outputSize == 10 else {
+            throw CommandFailure(
+                "--model \(model ?? ""): the model maps \(network.inputSize) inputs to \(network.outputSize) outputs; the benchmark needs \(images.training.pixelsPerImage) pixels to 10 classes")
+        }
+        if let saveModel {
+            do {
+                try PortableNetwork(network).writeONNX(to: saveModel)
+            } catch {
+                throw CommandFailure("--save-model: \(error.description)")
+            }
+        }
         let calibration = try Matrix(
-            rows: 2048, columns: images.training.pixelsPerImage,
-            scalars: Array(images.training.pixels[0..<2048 * images.training.pixelsPerImage]))
+            rows: Self.calibrationCount, columns: images.training.pixelsPerImage,
+            scalars: Array(images.training.pixels[0..<Self.calibrationCount * images.training.pixelsPerImage]))
         let benchmark = try InferenceBenchmark(model: network, calibration: calibration)
         let accuracy = try benchmark.accuracy(images.test)
         print("bench inference: 784-256-128-10 relu, \(Parallelism.threadCount) threads")
@@ -61,7 +87,7 @@ struct BenchInferenceCommand: ParsableCommand {
         var rows: [InferenceBenchmark.Measurement] = []
         for batch in try batchSizes() {
             for row in try benchmark.measure(batch: batch, data: images.test, calls: batch < 64 ? 3000 : 60) {
-                print("\(row.precision) batch \(row.batch): \(Int(row.samplesPerSecond)) samples/s")
+                print("\(row.precision) batch \(row.batch): \(decimal(row.samplesPerSecond, 0)) samples/s")
                 rows.append(row)
             }
         }
@@ -81,10 +107,6 @@ struct BenchInferenceCommand: ParsableCommand {
             }
             return n
         }
-    }
-
-    private static func read(_ path: String) throws -> Sequential<Float> {
-        try Sequential<Float>(try PortableNetwork(contentsOfONNXFile: path))
     }
 
     /// One epoch of the benchmark network (seeded): enough to make the int8 calibration and
@@ -121,14 +143,14 @@ struct BenchInferenceCommand: ParsableCommand {
             case int8Bytes = "int8_bytes"
         }
 
-        /// Writes atomically (a temporary file in the same folder, then rename).
+        /// Writes atomically (``AtomicFile``).
         func write(to path: String) throws {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             do {
-                try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try AtomicFile.write(Array(try encoder.encode(self)), to: path)
             } catch {
-                throw BenchInferenceError(message: "--json \(path): cannot write the file (\(error))")
+                throw BenchInferenceError(message: "--json \(path): cannot write the file: \(FileErrorText.reason(error))")
             }
         }
     }

@@ -1,6 +1,7 @@
 import Activations
 import ArgumentParser
 import Datasets
+import Interchange
 import Networks
 
 #if canImport(FoundationEssentials)
@@ -42,7 +43,7 @@ struct BenchTrainCommand: ParsableCommand {
 
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (≥ 1)") }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
+        try requireThreadCount(threads)
         if synthetic, data != nil { throw ValidationError("--synthetic and --data exclude each other") }
         do {
             _ = try HiddenActivation(parsing: activation)
@@ -52,6 +53,10 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        var files = CommandFiles()
+        if !synthetic { files.readsData(data) }
+        files.writes(json, flag: "--json")
+        try files.check()
         if let threads { Parallelism.threadCount = threads }
         let samples = synthetic
             ? Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
@@ -160,7 +165,7 @@ struct BenchTrainResult: Encodable {
         return """
             bench train: 784-256-128-10 \(activation), adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples (\(data))
             seconds per epoch: \(secondsPerEpoch) (median of \(epochSeconds.count): \(epochSeconds.map { String($0) }.joined(separator: ", ")))
-            samples per second: \(Int(Double(samples) / secondsPerEpoch))
+            samples per second: \(decimal(Double(samples) / secondsPerEpoch, 0))
             time in GEMM \(percent(gemmShare)), activations \(percent(activationShare)), elsewhere \(percent(1 - gemmShare - activationShare))
             peak resident memory: \(peakResidentBytes / 1_048_576) MiB; final train accuracy \(finalTrainAccuracy)
             """
@@ -190,14 +195,14 @@ struct BenchTrainResult: Encodable {
         try container.encode(activation, forKey: .activation)
     }
 
-    /// Writes the JSON object atomically (a temporary file in the same folder, then rename).
+    /// Writes the JSON object atomically (``AtomicFile``).
     func write(toJSON path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(Array(try encoder.encode(self)), to: path)
         } catch {
-            throw BenchTrainError(message: "--json \(path): cannot write the file (\(error))")
+            throw BenchTrainError(message: "--json \(path): cannot write the file: \(FileErrorText.reason(error))")
         }
     }
 }

@@ -33,7 +33,7 @@ struct EvaluateCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (an integer ≥ 1)") }
+        try requireThreadCount(threads)
     }
 
     func run() throws {

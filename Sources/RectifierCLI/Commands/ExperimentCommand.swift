@@ -56,15 +56,27 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Directory with the MNIST-format files (default: Debian's Fashion-MNIST).")
     var data: String?
 
+    /// The most seeds `--seeds` accepts (each seed is a whole set of training runs).
+    static let maximumSeeds = 1000
+
     func validate() throws {
-        if seeds < 1 { throw ValidationError("--seeds \(seeds) is not allowed (≥ 1)") }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (≥ 1)") }
+        if !(1...Self.maximumSeeds).contains(seeds) {
+            throw ValidationError("--seeds \(seeds) is not allowed (1…\(Self.maximumSeeds))")
+        }
+        try requireThreadCount(threads)
         if out.isEmpty { throw ValidationError("--out must name a directory") }
     }
 
-    /// The context the options describe, reporting progress on the terminal.
+    /// Fails before any work unless `--out` is, or can be made, a directory to write in.
+    func checkOutput() throws {
+        try CommandFiles.requireWritableDirectory(out, flag: "--out")
+    }
+
+    /// The context the options describe, reporting progress on the terminal; `--out` is
+    /// checked first, and made when missing.
     func context() throws -> ExperimentContext {
-        try ExperimentContext(
+        try checkOutput()
+        return try ExperimentContext(
             outputDirectory: out, seeds: seeds, full: full, threads: threads, dataDirectory: data,
             progress: TerminalProgress.reporter())
     }

@@ -61,6 +61,18 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         }
     }
 
+    /// Refuses sizes whose adding-problem runs need more memory than the machine has,
+    /// naming the flags that set them.
+    private func requireMemory(_ settings: LeakyUnitsOptions) throws {
+        let flags = [units.map { "--units \($0)" }, lengths.map { "--lengths \($0)" }].compactMap { $0 }
+        do {
+            try MemoryBudget.require(
+                settings.addingProblemBytes, for: flags.isEmpty ? "the adding problem" : flags.joined(separator: " "))
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
     private func parsedLengths(_ text: String) -> [Int]? {
         let values = text.split(separator: ",").map { Int($0.filter { $0 != " " }) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 2 }) else { return nil }
@@ -68,7 +80,6 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try options.context()
         var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
@@ -82,6 +93,8 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         if let activations {
             settings.activations = try activations.split(separator: ",").map { try parseActivation(String($0)) }
         }
+        try requireMemory(settings)
+        let context = try options.context()
         let images = settings.sequentialImages == nil ? nil : try context.images()
         let output = context.output
         let bar = ProgressBar(label: LeakyUnitsExperiment.name, total: 1)

@@ -18,6 +18,7 @@ struct ExperimentPrecisionCommand: ParsableCommand {
     @OptionGroup var options: ExperimentOptions
 
     func run() throws {
+        try options.checkOutput()
         let document = try PrecisionExperiment.run(
             options: PrecisionExperiment.Options(
                 outputDirectory: options.out, seeds: options.seeds, full: options.full, threads: options.threads,

@@ -23,6 +23,10 @@ struct ExportCommand: ParsableCommand {
     var softmax = false
 
     func run() throws {
+        var files = CommandFiles()
+        files.reads(model, flag: "<model>")
+        files.writes(output, flag: "--output")
+        try files.check()
         if let int8 = try QuantizedClassifier.load(at: model) {
             do {
                 try int8.network.writeONNX(to: output)

@@ -16,12 +16,18 @@ struct ImportCommand: ParsableCommand {
     var output: String
 
     func run() throws {
+        var files = CommandFiles()
+        files.reads(model, flag: "<model>")
+        files.writes(output, flag: "--output")
+        try files.check()
         do {
             let network = try PortableNetwork(contentsOfONNXFile: model)
             let metadata = ["source": model]
             switch network.precision {
-            case .float64: try ModelFile.save(try Sequential<Double>(network), metadata: metadata, to: output)
-            case .float32: try ModelFile.save(try Sequential<Float>(network), metadata: metadata, to: output)
+            case .float64:
+                try ModelFile.save(try ModelLoading.model(of: network, file: model) as Sequential<Double>, metadata: metadata, to: output)
+            case .float32:
+                try ModelFile.save(try ModelLoading.model(of: network, file: model) as Sequential<Float>, metadata: metadata, to: output)
             }
         } catch let error as ModelFileError {
             throw CommandFailure(error.description)

@@ -17,7 +17,7 @@ struct PlotCommand: ParsableCommand {
             rectifier plot relu leaky:0.1 abs softplus:beta=2 sigmoid tanh -o activations.svg --range -6:6
             """)
 
-    @Argument(help: ArgumentHelp("The activations: \(Activation.spellings).", valueName: "activation"))
+    @Argument(help: ArgumentHelp("The activations (1 to \(PlotCommand.maximumActivations)): \(Activation.spellings).", valueName: "activation"))
     var activations: [String]
 
     @Option(name: [.short, .long], help: "The SVG file to write.")
@@ -47,14 +47,23 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        var files = CommandFiles()
+        files.writes(output, flag: "--output")
+        try files.check()
         let chart = try ActivationPlot.chart(
             try parsedActivations(), range: try interval(), samples: samples, derivatives: derivatives)
         try chart.write(toFile: output)
         print("wrote \(output)")
     }
 
+    /// The most curves one chart draws (each series is kept whole in memory while drawing).
+    static let maximumActivations = 64
+
     private func parsedActivations() throws -> [Activation] {
         guard !activations.isEmpty else { throw ValidationError("give at least one activation to plot") }
+        guard activations.count <= Self.maximumActivations else {
+            throw ValidationError("\(activations.count) activations are too many for one chart (at most \(Self.maximumActivations))")
+        }
         return try activations.map(parseActivation)
     }
 

@@ -1,3 +1,4 @@
+import Activations
 import ArgumentParser
 import Datasets
 import Interchange
@@ -8,6 +9,9 @@ import Quantization
 import FoundationEssentials
 #else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
 #endif
 
 /// `rectifier quantize MODEL --calibration N -o OUT`: post-training quantisation of a float
@@ -50,11 +54,17 @@ struct QuantizeCommand: ParsableCommand {
     }
 
     func run() throws {
+        var files = CommandFiles()
+        files.reads(model, flag: "<model>")
+        files.readsData(data)
+        files.writes(output, flag: "--output")
+        try files.check()
         let float = try ModelLoading.floatModel(at: model)
         let images = try FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training
         guard calibration <= images.count else {
             throw ValidationError("--calibration \(calibration) is not allowed (1…\(images.count), the training images)")
         }
+        try requireCalibrationMemory(float.architecture)
         let sample = try images.randomSamples(calibration, seed: 0)
         let features = try Matrix<Float>(rows: sample.count, columns: sample.pixelsPerImage, scalars: sample.pixels)
         let options = try QuantizationOptions(
@@ -75,7 +85,22 @@ struct QuantizeCommand: ParsableCommand {
         print("wrote \(output): \(int8Bytes) bytes, \(String(format: "%.3f", Double(int8Bytes) / Double(max(floatBytes, 1))))× \(model) (\(floatBytes) bytes)")
     }
 
+    /// The calibration images as Float, and with `--percentile` every value each layer
+    /// gives on them (kept to be sorted), against the memory available.
+    private func requireCalibrationMemory(_ architecture: Architecture) throws {
+        let widths: Int? = percentile == nil
+            ? architecture.inputSize : MemoryBudget.sum(architecture.inputSize, architecture.valuesPerSample)
+        do {
+            try MemoryBudget.require(
+                widths.flatMap { MemoryBudget.product(calibration, $0, 2, MemoryLayout<Float>.size) },
+                for: "--calibration \(calibration)\(percentile.map { " --percentile \($0)" } ?? "") on \(model)")
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
     private static func fileSize(_ path: String) -> Int {
-        FileManager.default.contents(atPath: path)?.count ?? 0
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }
 }

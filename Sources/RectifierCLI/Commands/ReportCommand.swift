@@ -1,6 +1,10 @@
 import ArgumentParser
 import Experiments
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `rectifier report [--out DIR]`: rebuilds DIR/index.html and DIR/summary.md from the
 /// experiment results already in DIR.
 struct ReportCommand: ParsableCommand {
@@ -12,7 +16,16 @@ struct ReportCommand: ParsableCommand {
     var out = "report"
 
     func run() throws {
+        var status = stat()
+        guard stat(out, &status) == 0 else {
+            throw CommandFailure("--out \(out): \(String(cString: strerror(errno)))")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else { throw CommandFailure("--out \(out): is a file, not a directory") }
         let contents = try Report.read(directory: out)
+        guard !contents.experiments.isEmpty else {
+            throw CommandFailure(
+                "--out \(out): no experiment JSON found in \(out); run `rectifier experiment NAME --out \(out)` first")
+        }
         let paths = try Report.write(directory: out)
         print("wrote \(paths.html) and \(paths.markdown) from \(contents.experiments.count) experiments")
     }

@@ -13,8 +13,9 @@ struct TrainCommand: ParsableCommand {
             Holds out a validation split of the training set (a twelfth, stratified by class) \
             and touches the test set only for the final figure. With --save, the model file \
             (safetensors) also carries the optimiser state, the generator state and the data \
-            order, so --resume FILE continues the run; with the same thread count the result is \
-            bit-identical to a run never stopped. Example: rectifier train --activation prelu \
+            order, so --resume FILE continues the run (with --save FILE, in place: the file is \
+            replaced atomically); with the same thread count the result is bit-identical to a \
+            run never stopped. Example: rectifier train --activation prelu \
             --hidden 256,128 --epochs 10 --batch-size 128 --optimizer adam --lr 1e-3 --seed 0 \
             --save model.safetensors --log run.jsonl
             """)
@@ -104,7 +105,7 @@ struct TrainCommand: ParsableCommand {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr \(lr) is not allowed (a finite number > 0)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (an integer ≥ 1)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize) is not allowed (an integer ≥ 1)") }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads) is not allowed (an integer ≥ 1)") }
+        try requireThreadCount(threads)
         if let saveEvery {
             if saveEvery < 1 { throw ValidationError("--save-every \(saveEvery) is not allowed (an integer ≥ 1)") }
             if save == nil { throw ValidationError("--save-every needs --save FILE") }
@@ -137,9 +138,14 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        var files = CommandFiles()
+        files.reads(resume, flag: "--resume")
+        files.readsData(data)
+        files.writes(save, flag: "--save")
+        files.writes(log, flag: "--log")
+        files.allowReplacing("--resume", by: "--save")
+        try files.check()
         if let threads { Parallelism.threadCount = threads }
-        if let save { try CommandFailure.requireWritableDirectory(for: save, flag: "--save") }
-        if let log { try CommandFailure.requireWritableDirectory(for: log, flag: "--log") }
         let resumed = try resume.map { path in
             do {
                 return try ModelFile.load(path)
@@ -170,6 +176,13 @@ struct TrainCommand: ParsableCommand {
             hiddenActivation = try HiddenActivation(parsing: activation ?? "relu")
         } catch {
             throw ValidationError("--activation: \(error.description)")
+        }
+        do {
+            // The sizes alone, for any input size: widths and a parameter count that fit.
+            _ = try Architecture.multilayerPerceptron(
+                inputSize: 1, hiddenSizes: hiddenSizes, hiddenActivation: hiddenActivation, outputSize: 10)
+        } catch {
+            throw ValidationError("--hidden \(hidden ?? ""): \(error.description)")
         }
         let rule = optimizer ?? .adam
         let kind: OptimizerKind

@@ -26,7 +26,7 @@ public final class ProgressBar {
     ///   - total: the amount of work, in any unit (`update(completed:)` uses the same unit).
     public init(label: String, total: Double, plainLineInterval: Double = 10) {
         self.label = label
-        self.total = max(total, .leastNonzeroMagnitude)
+        self.total = total > 0 && total.isFinite ? total : .leastNonzeroMagnitude
         self.isTerminal = isatty(2) == 1
         self.plainLineInterval = plainLineInterval
     }
@@ -35,7 +35,7 @@ public final class ProgressBar {
     public func update(completed: Double, status: String) {
         guard !isFinished else { return }
         let now = MonotonicClock.now
-        let fraction = min(max(completed / total, 0), 1)
+        let fraction = Self.clamped(completed / total)
         lastFraction = fraction
         let interval = isTerminal ? 0.1 : plainLineInterval
         guard now - lastDraw >= interval else { return }
@@ -75,23 +75,30 @@ public final class ProgressBar {
         printToStandardError(line, newline: false)
     }
 
-    /// "h:mm:ss" or "m:ss".
+    /// "h:mm:ss" or "m:ss"; "–" for NaN, ±∞, negative times and times beyond 10¹² s.
     public static func clock(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "–" }
+        guard seconds >= 0, seconds < 1e12 else { return "–" }
         let total = Int(seconds.rounded())
         let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
         let two = { (v: Int) in v < 10 ? "0\(v)" : "\(v)" }
         return h > 0 ? "\(h):\(two(m)):\(two(s))" : "\(m):\(two(s))"
     }
 
-    /// A bar drawn with eighth-block characters for sub-cell precision.
+    /// A bar drawn with eighth-block characters for sub-cell precision; `fraction` is
+    /// clamped to [0, 1] (NaN draws an empty bar), `width` to 0…1000 cells.
     public static func bar(_ fraction: Double, width: Int) -> String {
-        let eighths = Int((fraction * Double(width * 8)).rounded(.down))
+        let width = Swift.max(0, Swift.min(width, 1000))
+        let eighths = Int((clamped(fraction) * Double(width * 8)).rounded(.down))
         let full = eighths / 8, rest = eighths % 8
         let partials = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var text = String(repeating: "█", count: full)
         if full < width { text += partials[rest] }
         return text + String(repeating: " ", count: max(0, width - text.count))
+    }
+
+    /// `fraction` in [0, 1]; NaN is 0.
+    private static func clamped(_ fraction: Double) -> Double {
+        fraction.isNaN ? 0 : Swift.min(Swift.max(fraction, 0), 1)
     }
 
     private static func padLeft(_ text: String, _ width: Int) -> String {

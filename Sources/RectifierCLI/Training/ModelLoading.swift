@@ -1,3 +1,4 @@
+import Activations
 import Interchange
 import Networks
 
@@ -46,10 +47,26 @@ enum ModelLoading {
 
     /// The Float model of an ONNX file.
     static func onnxModel(at path: String) throws -> Sequential<Float> {
+        let network: PortableNetwork
         do {
-            return try Sequential<Float>(try PortableNetwork(contentsOfONNXFile: path))
+            network = try PortableNetwork(contentsOfONNXFile: path)
         } catch {
             throw CommandFailure(error.description)
+        }
+        return try model(of: network, file: path)
+    }
+
+    /// The model of `network` (read from `file`), once its memory is known to fit.
+    /// - Throws: ``CommandFailure`` naming the file.
+    static func model<Scalar: ActivationScalar>(of network: PortableNetwork, file: String) throws -> Sequential<Scalar> {
+        do {
+            try MemoryBudget.require(
+                Sequential<Scalar>.requiredBytes(for: try network.architecture()), for: "\(file): the model")
+            return try Sequential<Scalar>(network)
+        } catch let error as MemoryError {
+            throw CommandFailure(error.description)
+        } catch {
+            throw CommandFailure("\(file): \(error)")
         }
     }
 }

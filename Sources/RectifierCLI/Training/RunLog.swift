@@ -1,3 +1,4 @@
+import Interchange
 import Networks
 
 import Foundation
@@ -7,22 +8,24 @@ import Glibc
 
 /// The `--log FILE.jsonl` of a training run: one JSON object per line, flushed as written,
 /// so a run stopped at any moment leaves whole lines behind.
+///
+/// Nothing is written before the first record: a fresh run's first line replaces any file
+/// at the path atomically, so a run that fails before its first epoch leaves the previous
+/// log as it was; later lines, and every line of a resumed run, are appended.
 final class RunLog {
-    private let file: UnsafeMutablePointer<FILE>
+    private var file: UnsafeMutablePointer<FILE>?
+    private let append: Bool
     let path: String
 
-    /// Opens `path`, emptied, or appended to when `append` (a resumed run).
-    /// - Throws: ``CommandFailure`` naming the path and the system's reason.
-    init(path: String, append: Bool) throws {
-        guard let file = fopen(path, append ? "a" : "w") else {
-            throw CommandFailure("--log \(path): cannot open the file: \(String(cString: strerror(errno)))")
-        }
-        self.file = file
+    /// A log at `path`, replaced by the first record, or appended to when `append` (a
+    /// resumed run).
+    init(path: String, append: Bool) {
         self.path = path
+        self.append = append
     }
 
     deinit {
-        fclose(file)
+        if let file { fclose(file) }
     }
 
     /// Writes the epoch's record with `extra` fields (e.g. `average_validation_accuracy`).
@@ -34,12 +37,31 @@ final class RunLog {
     }
 
     /// Writes one object as one line with sorted keys.
+    /// - Throws: ``CommandFailure`` naming the path and the system's reason.
     func write(_ object: [String: Any]) throws {
         var line = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         line += "\n"
+        if file == nil, !append {
+            do {
+                try AtomicFile.write(Array(line.utf8), to: path)
+            } catch {
+                throw CommandFailure("--log: \(error.description)")
+            }
+            file = try Self.openForAppending(path)
+            return
+        }
+        let file = try file ?? Self.openForAppending(path)
+        self.file = file
         let written = line.withCString { fputs($0, file) }
         guard written >= 0, fflush(file) == 0 else {
             throw CommandFailure("--log \(path): cannot write: \(String(cString: strerror(errno)))")
         }
+    }
+
+    private static func openForAppending(_ path: String) throws -> UnsafeMutablePointer<FILE> {
+        guard let file = fopen(path, "a") else {
+            throw CommandFailure("--log \(path): cannot open the file: \(String(cString: strerror(errno)))")
+        }
+        return file
     }
 }

@@ -36,6 +36,9 @@ final class TrainingSession {
         let architecture = try Architecture.multilayerPerceptron(
             inputSize: data.training.featureCount, hiddenSizes: settings.hidden,
             hiddenActivation: try HiddenActivation(parsing: settings.activation), outputSize: FashionMNIST.classNames.count)
+        try TrainingMemory.require(
+            architecture: architecture, configuration: settings.configuration, averaging: settings.averageDecay != nil,
+            subject: resumePath.map { "--resume \($0)" } ?? "--hidden \(settings.hidden.map(String.init).joined(separator: ","))")
         if let resumed, let resumePath {
             guard resumed.architecture == architecture else {
                 throw CommandFailure("--resume \(resumePath): the saved architecture does not fit the data's \(data.training.featureCount) features and 10 classes")
@@ -72,14 +75,14 @@ final class TrainingSession {
             average = nil
             averagedModel = nil
         }
-        log = try logPath.map { try RunLog(path: $0, append: resumePath != nil) }
+        log = logPath.map { RunLog(path: $0, append: resumePath != nil) }
     }
 
     func run() throws {
         let configuration = settings.configuration
         let batches = (data.training.count + configuration.batchSize - 1) / configuration.batchSize
         let remaining = configuration.epochs - firstEpoch
-        bar = ProgressBar(label: "train", total: Double(remaining * batches))
+        bar = ProgressBar(label: "train", total: Double(remaining) * Double(batches))
         print(header)
         averageAtEpochStart = average.map { ($0.updateCount, Array($0.values)) }
         let callbacks = TrainingCallbacks<Float>(
@@ -120,12 +123,12 @@ final class TrainingSession {
             }
             average.update(with: UnsafeBufferPointer(trainer.model.parameters.values))
         }
-        let done = (progress.epoch - 1 - firstEpoch) * batches + progress.batch
+        let done = Double(progress.epoch - 1 - firstEpoch) * Double(batches) + Double(progress.batch)
         let accuracy = progress.runningAccuracy.map { " acc \(decimal($0, 4))" } ?? ""
         bar?.update(
-            completed: Double(done),
+            completed: done,
             status: "epoch \(progress.epoch)/\(progress.epochs) batch \(progress.batch)/\(progress.batchesPerEpoch) "
-                + "loss \(decimal(progress.runningLoss, 4))\(accuracy) \(Int(progress.samplesPerSecond)) samples/s")
+                + "loss \(decimal(progress.runningLoss, 4))\(accuracy) \(decimal(progress.samplesPerSecond, 0)) samples/s")
     }
 
     private func epochFinished(_ record: EpochRecord) {
@@ -195,20 +198,8 @@ final class TrainingSession {
             lines[0] += "; averaged weights (α = \(settings.averageDecay ?? 0)) \(decimal(averagedTest, 4))"
             if let averageValidationAccuracy { lines[0] += " (validation \(decimal(averageValidationAccuracy, 4)))" }
         }
-        lines.append("\(trainer.history.count) epochs, \(decimal(perEpoch, 3)) s/epoch, \(Int(Double(data.training.count) / Swift.max(perEpoch, 1e-9))) samples/s")
+        lines.append("\(trainer.history.count) epochs, \(decimal(perEpoch, 3)) s/epoch, \(decimal(Double(data.training.count) / Swift.max(perEpoch, 1e-9), 0)) samples/s")
         if let savePath { lines.append("saved \(savePath)") }
         print(lines.joined(separator: "\n"))
     }
-}
-
-/// `value` with `places` decimals (rounded half away from zero), without Foundation.
-func decimal(_ value: Double, _ places: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    var scale = 1.0
-    for _ in 0..<places { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int(scaled / scale)
-    var fraction = String(Int(scaled - Double(whole) * scale))
-    while fraction.count < places { fraction = "0" + fraction }
-    return (value < 0 && scaled > 0 ? "-" : "") + (places > 0 ? "\(whole).\(fraction)" : "\(whole)")
 }

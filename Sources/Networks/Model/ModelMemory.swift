@@ -1,0 +1,27 @@
+import Activations
+
+extension Sequential {
+    /// The bytes a model of `architecture` holds once made and used for prediction: its
+    /// parameters and their gradients, and the passes' buffers (values and gradients) for
+    /// ``predictionChunk`` rows of every layer; nil when the count overflows `Int`.
+    ///
+    /// Check it with ``MemoryBudget/require(_:for:)`` before making a model whose sizes come
+    /// from a file or the command line.
+    public static func requiredBytes(for architecture: Architecture) -> Int? {
+        let scalar = MemoryLayout<Scalar>.size
+        return MemoryBudget.sum(
+            MemoryBudget.product(architecture.parameterLayout.count, 2, scalar),
+            architecture.valuesPerSample.flatMap { MemoryBudget.product($0, 2, predictionChunk, scalar) })
+    }
+}
+
+extension Architecture {
+    /// Σ of the layers' output widths: the values one sample's forward pass makes, which
+    /// the passes' buffers hold per row (once for values, once for gradients); nil when the
+    /// sum overflows `Int`.
+    public var valuesPerSample: Int? {
+        var total: Int? = 0
+        for layer in layers { total = MemoryBudget.sum(total, layer.outputSize) }
+        return total
+    }
+}
