@@ -9,7 +9,8 @@ public enum Ticks {
     /// `maxCount` ticks (at least 3: a range around zero needs −s, 0, s), and the step is the
     /// smallest such nice step.
     ///
-    /// A degenerate range (lower = upper) is widened by 10% of its magnitude (or by 1 at 0).
+    /// A degenerate range (lower = upper, or bounds closer than the smallest normal number) is
+    /// widened by 10% of its magnitude (or by 1 near 0).
     /// Non-finite bounds give `[]`. Complexity: O(maxCount).
     public static func linear(covering range: ClosedRange<Double>, maxCount: Int) -> [Double] {
         linearDecimals(covering: range, maxCount: maxCount).map(\.value)
@@ -28,10 +29,13 @@ public enum Ticks {
         var lower = range.lowerBound, upper = range.upperBound
         guard lower.isFinite, upper.isFinite else { return [] }
         let maxCount = max(3, maxCount)
-        if lower == upper {
-            let pad = lower == 0 ? 1 : Swift.abs(lower) * 0.1
-            lower -= pad
-            upper += pad
+        // Equal bounds, or bounds closer than the smallest normal step (whose half-span
+        // rounds to 0 and has no logarithm): widen around the middle.
+        if !(upper / 2 - lower / 2 >= Double.leastNormalMagnitude) {
+            let middle = lower / 2 + upper / 2
+            let pad = Swift.abs(middle) < 1e-300 ? 1 : Swift.abs(middle) * 0.1
+            lower = middle - pad
+            upper = middle + pad
         }
         let halfSpan = upper / 2 - lower / 2
         let magnitude = max(Swift.abs(lower), Swift.abs(upper))
