@@ -80,7 +80,7 @@ public enum LeakyUnitsExperiment {
                         let status = "sequential Fashion-MNIST \(leak.variantName) \(activation) seed \(seed)"
                         let run = try SequenceClassifierTraining.run(
                             training: sequential.sets.training, test: sequential.sets.test, leak: leak,
-                            activation: activation, seed: seed, options: sequential.options
+                            activation: activation, seed: seed, options: sequential.options, policy: options.divergence
                         ) { step in
                             progress((doneWork + Double(step) * imageStepWork) / totalWork, status)
                         }
@@ -139,7 +139,7 @@ public enum LeakyUnitsExperiment {
         try save(
             LeakyUnitsPlots.mseByLength(runs, configurations: configurations(options), lengths: options.lengths),
             "leaky-units-mse.svg",
-            "Held-out MSE after the same training budget, per sequence length. Below the 0.01 line the task is solved; at the 1/6 line the network only predicts the mean.")
+            "Held-out MSE after the same training budget, per sequence length. Below the 0.01 line the task is solved; at the 1/6 line the network only predicts the mean. A triangle at the top edge marks a run that diverged (its error is off the scale; it counts as 1/6 in the median).")
         let variants = options.leaks.map(\.variantName)
         for activation in options.activations {
             try save(

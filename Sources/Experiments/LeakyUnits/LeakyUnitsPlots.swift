@@ -6,22 +6,24 @@ enum LeakyUnitsPlots {
     /// A legend name: "multiscale · relu".
     static func label(_ variant: String, _ activation: String) -> String { "\(variant) · \(activation)" }
 
-    /// Final MSE against T: the median over seeds, the band from the best to the worst seed.
+    /// Final MSE against T: the median over seeds (a diverged seed counting as 1/6, as in the
+    /// verdicts), the band from the best to the worst seed that did not diverge, and a
+    /// triangle at the top edge per diverged run.
     static func mseByLength(_ runs: [LeakyUnitsRun], configurations: [(String, String)], lengths: [Int]) throws
         -> LineChart
     {
         let series = try configurations.map { variant, activation in
-            let cells = lengths.map { length in
-                runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }
-                    .compactMap(\.finalMSE)
-            }
+            let cells = lengths.map { LeakyUnitsReport.cell(runs, variant, activation, $0) }
+            let finished = cells.map { $0.filter { !$0.diverged }.compactMap(\.finalMSE) }
             return try LineSeries(
-                name: label(variant, activation), x: lengths.map(Double.init), y: cells.map(LeakyUnitsStatistics.median),
-                band: .init(lower: cells.map { $0.min() ?? .nan }, upper: cells.map { $0.max() ?? .nan }))
+                name: label(variant, activation), x: lengths.map(Double.init),
+                y: lengths.map { LeakyUnitsReport.medianMSE(runs, variant, activation, $0) },
+                band: .init(lower: finished.map { $0.min() ?? .nan }, upper: finished.map { $0.max() ?? .nan }),
+                divergedAt: cells.flatMap { $0.filter(\.diverged).map { Double($0.length) } })
         }
         return LineChart(
             title: "Adding problem: final MSE by sequence length",
-            subtitle: "median over seeds, band from best to worst seed; same steps and batch for every line",
+            subtitle: "median over seeds (a diverged seed counts as 1/6), band from best to worst seed that did not diverge; same steps and batch for every line",
             xAxis: Axis("sequence length T", scale: .logarithmic),
             yAxis: Axis("held-out MSE", scale: .logarithmic), series: series,
             referenceLines: [
