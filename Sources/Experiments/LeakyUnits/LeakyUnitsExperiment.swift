@@ -9,7 +9,13 @@ import Plotting
 /// same seeds and budget (issue 4).
 ///
 /// Writes `DIR/leaky-units.json` (an ``ExperimentDocument`` whose `results` is one
-/// ``LeakyUnitsRun`` per run, adding problem first), its tables as CSV, and the SVG figures.
+/// ``LeakyUnitsRun`` per run, adding problem first, and whose `diverged_runs` counts the
+/// diverged runs per setting), its tables as CSV, and the SVG figures.
+///
+/// Divergence: ``Networks/DivergenceRule``, handled as ``LeakyUnitsOptions/divergence``
+/// says; a diverged run counts as the mean predictor (MSE 1/6, never
+/// solved) or at chance accuracy in every verdict, table median and plotted median, and is
+/// drawn as a triangle at the top edge of the MSE figure.
 public enum LeakyUnitsExperiment {
     /// The command's name and the JSON's base name.
     public static let name = "leaky-units"
@@ -108,6 +114,7 @@ public enum LeakyUnitsExperiment {
                 to: &document, runs: imageRuns, task: sequential.options, training: sequential.sets.training,
                 test: sequential.sets.test, options: options, output: output)
         }
+        document.divergedRuns = DivergenceCount.tally(runs, setting: setting, diverged: \.diverged)
         document.wallSeconds = secondsSince(start)
         try output.write(document)
         return document
@@ -117,6 +124,12 @@ public enum LeakyUnitsExperiment {
     /// progress bar's unit of work, so steps of different tasks weigh what they cost.
     static func stepWork(length: Int, batchSize: Int, features: Int, units: Int) -> Double {
         Double(length) * Double(batchSize) * Double(units) * Double(features + units)
+    }
+
+    /// A run's setting in `diverged_runs`: "learned · relu · T = 400" (adding problem) or
+    /// "learned · relu · sequential-fashion-mnist".
+    static func setting(_ run: LeakyUnitsRun) -> String {
+        "\(run.variant) · \(run.activation) · " + (run.task == AddingProblemTraining.taskName ? "T = \(run.length)" : run.task)
     }
 
     /// The (variant, activation) pairs in table order.
