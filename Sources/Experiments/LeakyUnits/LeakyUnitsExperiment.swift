@@ -120,6 +120,13 @@ public enum LeakyUnitsExperiment {
         return document
     }
 
+    /// The adding problem's claims computed from `runs` (any order) as ``run(options:output:images:progress:)``
+    /// computes them, without the BPTT profile's claim: a diverged run counts as the mean
+    /// predictor (1/6) and is never solved.
+    public static func claims(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions) -> [Claim] {
+        LeakyUnitsReport.claims(runs.filter { $0.task == AddingProblemTraining.taskName }, options: options, profile: nil)
+    }
+
     /// The multiply–adds of one training step's recurrent GEMMs, `T·B·H·(F + H)`: the
     /// progress bar's unit of work, so steps of different tasks weigh what they cost.
     static func stepWork(length: Int, batchSize: Int, features: Int, units: Int) -> Double {

@@ -1,8 +1,9 @@
 import Networks
 
 extension RecurrentTraining {
-    /// Checkpoints per run: the loop keeps the state after every `steps / 10` steps, the
-    /// state a divergence goes back to (the recurrent counterpart of the trainer's epoch).
+    /// Checkpoints per run: the loop keeps the state after every `steps / 10` steps, once the
+    /// next step's loss has shown it sound; the state a divergence goes back to (the recurrent
+    /// counterpart of the trainer's epoch).
     static let checkpointsPerRun = 10
 
     /// What the loop did: the steps in the final weights, the training loss averaged over each
@@ -29,8 +30,9 @@ extension RecurrentTraining {
     /// Divergence (``DivergenceRule``): a step whose training loss is NaN or ±∞, or over 10³×
     /// `baseline` (the mean predictor's loss; nil for none), or whose gradient norm is not
     /// finite, is caught before its update. The weights, Adam's state and the curve go back to
-    /// the last checkpoint (every `steps / ``checkpointsPerRun``` steps; the initial state
-    /// before the first), never keeping the weights that diverged. `policy` then says what
+    /// the last checkpoint (the state after a multiple of `steps / ``checkpointsPerRun``` steps
+    /// whose following loss passed; the initial state before the first), never keeping the
+    /// weights that diverged. `policy` then says what
     /// follows: ``DivergencePolicy/stop`` ends the run there, diverged;
     /// ``DivergencePolicy/backOff(factor:maxRetries:)`` multiplies the rate and trains again
     /// from the checkpoint, at most `maxRetries` times in the run, then ends it diverged.
@@ -62,6 +64,10 @@ extension RecurrentTraining {
                 let norm = GradientNormClipping.clip(network.parameters.gradients, maximumNorm: maximumGradientNorm)
                 if !norm.isFinite { reason = "the gradient norm is \(norm)" }
             }
+            if reason == nil, (step - 1) % interval == 0, step > 1 {
+                checkpoint = (
+                    step - 1, network.parameters.snapshot(), optimizer.state, curve, windowSum, windowCount)
+            }
             if let reason {
                 try network.parameters.restore(checkpoint.parameters)
                 try optimizer.restore(checkpoint.optimizer)
@@ -86,10 +92,6 @@ extension RecurrentTraining {
                 curve.losses.append(windowSum / Double(windowCount))
                 windowSum = 0
                 windowCount = 0
-            }
-            if step % interval == 0 {
-                checkpoint = (
-                    step, network.parameters.snapshot(), optimizer.state, curve, windowSum, windowCount)
             }
             furthest = max(furthest, step)
             progress(furthest)
