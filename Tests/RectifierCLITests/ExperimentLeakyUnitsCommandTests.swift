@@ -9,6 +9,7 @@ import Testing
     @Test(arguments: [
         (["--lengths", "1,50"], "--lengths"), (["--steps", "0"], "--steps"), (["--units", "0"], "--units"),
         (["--variants", "plain,gated"], "--variants"), (["--seeds", "0"], "--seeds"),
+        (["--on-divergence", "ignore"], "--on-divergence"),
     ])
     func badFlagsAreRefused(flags: [String], named: String) {
         let error = failureOfRectifier(["experiment", "leaky-units"] + flags)
@@ -31,6 +32,20 @@ import Testing
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/leaky-units.json"))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         #expect((json["results"] as? [Any])?.count == 2)
+        #expect((json["diverged_runs"] as? [Any])?.count == 2)
+        #expect((json["summary"] as? String)?.contains("training stops there") == true)
+    }
+
+    @Test func onDivergenceBackoffReachesTheRuns() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leaky-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try capturingStandardOutput {
+            try runRectifier(["experiment", "leaky-units", "--out", directory, "--skip-images", "--on-divergence", "backoff"] + Self.tinyRun)
+        }
+        let json = try JSONSerialization.jsonObject(
+            with: try Data(contentsOf: URL(fileURLWithPath: directory + "/leaky-units.json"))) as! [String: Any]
+        #expect((json["summary"] as? String)?.contains("0.5× the rate, at most 5 times") == true)
+        #expect((json["results"] as? [[String: Any]])?.allSatisfy { $0["back_offs"] as? Int == 0 && $0["diverged"] as? Bool == false } == true)
     }
 
     static let tinyRun = [

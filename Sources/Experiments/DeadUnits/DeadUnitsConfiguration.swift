@@ -54,11 +54,15 @@ public struct DeadUnitsRun: Codable, Equatable, Sendable {
     public let slopes: [[Double]]
     /// Why training stopped early, if it did.
     public let divergence: String?
+    /// Whether the run diverged (the verdict then counts every unit dead).
+    public let diverged: Bool
+    /// The epoch (from 1) in which it diverged; nil when it did not.
+    public let divergedAtEpoch: Int?
 
     public init(
         activation: String, learningRate: Double, seed: UInt64, deadFractions: [[Double]],
         initialActivity: [UnitActivity], finalActivity: [UnitActivity], validationAccuracy: Double?,
-        slopes: [[Double]], divergence: String?
+        slopes: [[Double]], divergence: String?, divergedAtEpoch: Int? = nil
     ) {
         self.activation = activation
         self.learningRate = learningRate
@@ -69,6 +73,8 @@ public struct DeadUnitsRun: Codable, Equatable, Sendable {
         self.validationAccuracy = validationAccuracy
         self.slopes = slopes
         self.divergence = divergence
+        diverged = divergence != nil
+        self.divergedAtEpoch = divergedAtEpoch
     }
 
     /// The dead fraction after `epoch` (0: initialisation) averaged over the hidden layers,
@@ -87,7 +93,8 @@ public struct DeadUnitsRun: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case activation, seed, slopes, divergence
+        case activation, seed, slopes, divergence, diverged
+        case divergedAtEpoch = "diverged_at_epoch"
         case learningRate = "learning_rate"
         case deadFractions = "dead_fractions"
         case initialActivity = "initial_activity"

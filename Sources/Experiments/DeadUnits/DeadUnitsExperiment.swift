@@ -27,7 +27,10 @@ public enum DeadUnitsExperiment: GridExperiment {
             experiment: name, title: "Dead units: ReLU against its leaky variants", summary: summary(results.configuration),
             settings: settings(results.configuration), claims: [DeadUnitsVerdict.claim(results)],
             figures: try DeadUnitsFigures.write(results, to: output), tables: DeadUnitsFigures.tables(results),
-            wallSeconds: 0, results: results)
+            wallSeconds: 0,
+            divergedRuns: DivergenceCount.tally(
+                results.runs, setting: { "\($0.activation) · rate \($0.learningRate)" }, diverged: \.diverged),
+            results: results)
     }
 
     /// Trains and measures every run, without writing anything. Runs are ordered by
@@ -92,7 +95,7 @@ public enum DeadUnitsExperiment: GridExperiment {
                 deadFractions: [initial[index].map(\.deadFraction)] + result.records.map { $0.deadUnitFractions.map(\.value) },
                 initialActivity: initial[index], finalActivity: final[index],
                 validationAccuracy: result.divergence == nil ? result.records.last?.validationAccuracy : nil,
-                slopes: slopes[index], divergence: result.divergence)
+                slopes: slopes[index], divergence: result.divergence, divergedAtEpoch: result.divergedAtEpoch)
         }
         return DeadUnitsResults(configuration: configuration, runs: runs)
     }

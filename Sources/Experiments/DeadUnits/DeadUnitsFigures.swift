@@ -79,23 +79,25 @@ enum DeadUnitsFigures {
             for activation in configuration.activations {
                 let runs = results.runs(activation: activation, learningRate: rate)
                 guard !runs.isEmpty else { continue }
-                let dead = SeedStatistics(runs.map { 100 * $0.finalMeanDeadFraction })
-                let inactive = SeedStatistics(runs.map { 100 * $0.finalMeanInactiveFraction })
-                let accuracy = SeedStatistics(runs.map { 100 * ($0.validationAccuracy ?? 0) })
+                let dead = SeedStatistics(runs.map { 100 * ($0.diverged ? 1 : $0.finalMeanDeadFraction) })
+                let finished = runs.filter { !$0.diverged }
+                let inactive = SeedStatistics(finished.map { 100 * $0.finalMeanInactiveFraction })
+                let accuracy = SeedStatistics(finished.map { 100 * ($0.validationAccuracy ?? .nan) })
                 let perLayer = runs[0].finalActivity.indices.map { layer in
-                    String(format: "%.1f", SeedStatistics(runs.map { 100 * $0.finalActivity[layer].deadFraction }).mean)
+                    String(format: "%.1f", SeedStatistics(finished.map { 100 * $0.finalActivity[layer].deadFraction }).mean)
                 }.joined(separator: " / ")
                 rows.append([
                     String(format: "%g", rate), activation,
                     String(format: "%.1f ± %.1f", dead.mean, dead.standardDeviation), perLayer,
                     String(format: "%.1f ± %.1f", inactive.mean, inactive.standardDeviation),
                     String(format: "%.1f ± %.1f", accuracy.mean, accuracy.standardDeviation),
+                    String(runs.count - finished.count),
                 ])
             }
         }
         return [ResultTable(
-            title: "Dead units after \(configuration.epochs) epochs (mean ± sd over \(configuration.seeds.count) seeds)",
-            columns: ["Adam rate", "activation", "dead units (%)", "dead per layer (%)", "inactive units (%)", "validation accuracy (%)"],
+            title: "Dead units after \(configuration.epochs) epochs (mean ± sd over \(configuration.seeds.count) seeds; a diverged run counts as every unit dead, and is left out of the other columns)",
+            columns: ["Adam rate", "activation", "dead units (%)", "dead per layer (%)", "inactive units (%)", "validation accuracy (%)", "diverged runs"],
             rows: rows)]
     }
 }

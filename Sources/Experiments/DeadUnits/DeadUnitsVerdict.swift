@@ -3,22 +3,25 @@ import Foundation
 /// The dead-unit experiment's claim, computed from its numbers.
 ///
 /// Rule: for each learning rate, take each run's dead fraction after its last epoch,
-/// averaged over the hidden layers, and the mean over seeds. The claim is supported when at
-/// every rate leaky ReLU and PReLU have no more dead units than ReLU, and at one rate at least
-/// ReLU has dead units and strictly more than both. If ReLU never loses a unit, the run
-/// cannot support the claim (there is nothing to improve on).
+/// averaged over the hidden layers (a diverged run counts as every unit dead: a network of
+/// NaN passes no gradient), and the mean over seeds. The claim is supported when at every
+/// rate leaky ReLU and PReLU have no more dead units than ReLU, and at one rate at least ReLU
+/// has dead units and strictly more than both. If ReLU never loses a unit, the run cannot
+/// support the claim (there is nothing to improve on).
 public enum DeadUnitsVerdict {
     /// The rule in one paragraph, for the document's summary.
     public static let rule = """
         Verdict rule: claim 6 is supported when, at every learning rate, leaky ReLU and PReLU end \
-        with no more dead units than ReLU (mean over seeds of the layer-averaged fraction), and at \
-        some rate ReLU has dead units and strictly more than both.
+        with no more dead units than ReLU (mean over seeds of the layer-averaged fraction; a diverged \
+        run counts as every unit dead), and at some rate ReLU has dead units and strictly more than both.
         """
 
-    /// The mean over seeds of the final layer-averaged dead fraction of (activation, rate);
-    /// nil without runs.
+    /// The mean over seeds of the final layer-averaged dead fraction of (activation, rate),
+    /// a diverged run counting as 1; nil without runs.
     public static func finalDeadFraction(_ results: DeadUnitsResults, activation: String, learningRate: Double) -> Double? {
-        let finals = results.runs(activation: activation, learningRate: learningRate).map(\.finalMeanDeadFraction)
+        let finals = results.runs(activation: activation, learningRate: learningRate).map {
+            $0.diverged ? 1 : $0.finalMeanDeadFraction
+        }
         return finals.isEmpty ? nil : SeedStatistics(finals).mean
     }
 

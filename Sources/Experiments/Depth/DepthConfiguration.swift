@@ -60,13 +60,17 @@ public struct DepthRun: Codable, Equatable, Sendable {
     public let gradientNormsAfterTraining: [Double]?
     /// Why training stopped early, if it did.
     public let divergence: String?
+    /// Whether the run diverged (it then counts as chance, ln 10, in the verdict).
+    public let diverged: Bool
+    /// The epoch (from 1) in which it diverged; nil when it did not.
+    public let divergedAtEpoch: Int?
     /// Wall time of the run (training and measurements), in seconds.
     public let seconds: Double
 
     public init(
         activation: String, depth: Int, seed: UInt64, trainingLoss: Double?, validationAccuracy: Double?,
         epochLosses: [Double], gradientNormsAtInitialisation: [Double], gradientNormsAfterTraining: [Double]?,
-        divergence: String?, seconds: Double
+        divergence: String?, divergedAtEpoch: Int? = nil, seconds: Double
     ) {
         self.activation = activation
         self.depth = depth
@@ -77,11 +81,14 @@ public struct DepthRun: Codable, Equatable, Sendable {
         self.gradientNormsAtInitialisation = gradientNormsAtInitialisation
         self.gradientNormsAfterTraining = gradientNormsAfterTraining
         self.divergence = divergence
+        diverged = divergence != nil
+        self.divergedAtEpoch = divergedAtEpoch
         self.seconds = seconds
     }
 
     private enum CodingKeys: String, CodingKey {
-        case activation, depth, seed, divergence, seconds
+        case activation, depth, seed, divergence, diverged, seconds
+        case divergedAtEpoch = "diverged_at_epoch"
         case trainingLoss = "training_loss"
         case validationAccuracy = "validation_accuracy"
         case epochLosses = "epoch_losses"

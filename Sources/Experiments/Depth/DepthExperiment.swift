@@ -26,7 +26,9 @@ public enum DepthExperiment: GridExperiment {
             experiment: name, title: "Depth: training deep plain networks", summary: summary(results.configuration),
             settings: settings(results.configuration), claims: DepthVerdict.claims(results),
             figures: try DepthFigures.write(results, to: output), tables: DepthFigures.tables(results),
-            wallSeconds: 0, results: results)
+            wallSeconds: 0,
+            divergedRuns: DivergenceCount.tally(results.runs, setting: { "\($0.activation) · depth \($0.depth)" }, diverged: \.diverged),
+            results: results)
     }
 
     /// Trains and measures every run, without writing anything. Runs are ordered by
@@ -91,7 +93,7 @@ public enum DepthExperiment: GridExperiment {
             validationAccuracy: finished ? result.records.last?.validationAccuracy : nil,
             epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initial,
             gradientNormsAfterTraining: finished ? final.0 : nil, divergence: result.divergence,
-            seconds: ProgressTask.now() - started)
+            divergedAtEpoch: result.divergedAtEpoch, seconds: ProgressTask.now() - started)
     }
 
     /// The gradient norms of the Dense layers only (a PReLU layer's slopes are left out) and

@@ -15,7 +15,8 @@ import Glibc
 /// takes the epochs and the seconds to reach ``Plan/targetError`` (interpolated within the
 /// epoch), and the final validation accuracy.
 ///
-/// Verdicts:
+/// Verdicts (a diverged seed counts as one that never reaches the target, with chance
+/// accuracy; ``EfficiencyResults``):
 /// - ReLU faster than tanh (per optimiser): every ReLU seed reaches the target in fewer
 ///   epochs than every tanh seed (the slowest ReLU seed beats the fastest tanh seed; a
 ///   seed that never reaches it counts as slower than the budget).
@@ -81,7 +82,8 @@ public enum EfficiencyExperiment {
         let trialResults = try runner.run(trials, progress: task)
         task.finish(status: "\(trials.count) runs")
         let results = EfficiencyResults(
-            targetError: plan.targetError, epochs: plan.budget.epochs, trials: trialResults,
+            targetError: plan.targetError, epochs: plan.budget.epochs, chanceAccuracy: data.chanceAccuracy,
+            trials: trialResults,
             activations: activations.map(\.description), optimizers: plan.optimizers.map(\.name))
         let figures = try EfficiencyFigures.write(results, to: context.output)
         var settings = context.commonSettings
@@ -101,10 +103,15 @@ public enum EfficiencyExperiment {
                 while learning; the time to reach \(percent(plan.targetError)) training error is \
                 interpolated within the epoch. Krizhevsky et al. report 6× fewer epochs for ReLU than \
                 tanh on CIFAR-10 with a convolutional network; this is a multilayer perceptron on \
-                Fashion-MNIST, so expect a smaller factor.
+                Fashion-MNIST, so expect a smaller factor. A diverged seed (a training or validation loss \
+                that is NaN or infinite) counts as a failure: it never reaches the target and its final \
+                accuracy is chance.
                 """,
             settings: settings, claims: results.claims(), figures: figures, tables: results.tables(),
-            wallSeconds: ProgressTask.now() - started, results: results)
+            wallSeconds: ProgressTask.now() - started,
+            divergedRuns: DivergenceCount.tally(
+                trialResults, setting: { "\($0.optimizer) · \($0.activation)" }, diverged: \.diverged),
+            results: results)
         try context.output.write(document)
         return results
     }

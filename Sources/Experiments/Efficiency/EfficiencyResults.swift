@@ -5,11 +5,17 @@
 /// Seconds to the target are epochs to the target × the run's median seconds per epoch:
 /// on a shared machine a single slow epoch (another process taking the cores) would
 /// otherwise decide the comparison. The raw per-epoch seconds stay in ``trials``.
+///
+/// A diverged seed counts as a model that learned nothing: it never reaches the target
+/// (even if it crossed it before diverging), and its final validation accuracy is
+/// ``chanceAccuracy`` (training error 1 − chance).
 public struct EfficiencyResults: Codable, Sendable {
     /// The training error whose first crossing is timed (a fraction).
     public let targetError: Double
     /// The budget in epochs.
     public let epochs: Int
+    /// The accuracy of guessing (1/classes), which a diverged seed counts as.
+    public let chanceAccuracy: Double
     public let trials: [TrialResult]
     /// Activation spellings and optimiser names, in report order.
     public let activations: [String]
@@ -33,7 +39,7 @@ public struct EfficiencyResults: Codable, Sendable {
     /// The summary of `activation` under `optimizer`.
     public func summary(activation: String, optimizer: String) -> Summary {
         let runs = trials.matching(activation: activation, optimizer: optimizer)
-        let epochs = runs.map { $0.epochsToReach(trainError: targetError) ?? .infinity }
+        let epochs = runs.map { $0.diverged ? .infinity : $0.epochsToReach(trainError: targetError) ?? .infinity }
         let seconds = zip(epochs, runs).map { $0 * $1.medianEpochSeconds }
         let budgetSeconds = runs.map { Double(self.epochs) * $0.medianEpochSeconds }
         return Summary(
@@ -41,9 +47,9 @@ public struct EfficiencyResults: Codable, Sendable {
             epochsToTarget: SeedStatistics(epochs), secondsToTarget: SeedStatistics(seconds),
             epochsToTargetBounded: epochs.map { $0.isFinite ? $0 : Double(self.epochs) },
             secondsToTargetBounded: zip(seconds, budgetSeconds).map { $0.isFinite ? $0 : $1 },
-            finalTrainError: SeedStatistics(runs.map { $0.records.count == self.epochs ? $0.trainErrors.last! : .nan }),
+            finalTrainError: SeedStatistics(runs.map { $0.diverged ? 1 - chanceAccuracy : $0.trainErrors.last ?? .nan }),
             finalValidationAccuracy: SeedStatistics(
-                runs.map { $0.records.count == self.epochs ? $0.validationAccuracies.last! : .nan }),
+                runs.map { $0.diverged ? chanceAccuracy : $0.validationAccuracies.last ?? .nan }),
             secondsPerEpoch: SeedStatistics(runs.map(\.medianEpochSeconds)),
             diverged: runs.filter { $0.divergence != nil }.count)
     }
@@ -84,5 +90,6 @@ public struct EfficiencyResults: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case targetError = "target_error", epochs, trials, activations, optimizers
+        case chanceAccuracy = "chance_accuracy"
     }
 }

@@ -70,6 +70,10 @@ public struct ExperimentData: Sendable {
         self.description = description
     }
 
+    /// The accuracy of guessing: 1 / the number of classes (labels 0 … the largest training
+    /// label); what a diverged run counts as.
+    public var chanceAccuracy: Double { 1 / Double((training.labels?.max() ?? 0) + 1) }
+
     /// Images as a `count × pixels` feature matrix with integer labels.
     public static func dataset(_ images: LabeledImages) throws -> Dataset<Float> {
         let features = try Matrix<Float>(rows: images.count, columns: images.pixelsPerImage, scalars: images.pixels)

@@ -77,13 +77,16 @@ public struct ExperimentDocument<Results: Codable & Sendable>: Codable, Sendable
     public var tables: [ResultTable]
     /// Seconds the whole experiment took.
     public var wallSeconds: Double
+    /// Runs and diverged runs per setting, for experiments that train (nil for the others,
+    /// and in documents written before the count existed).
+    public var divergedRuns: [DivergenceCount]?
     /// The raw numbers (every seed, every epoch): the experiment's own type.
     public var results: Results
 
     public init(
         experiment: String, title: String, summary: String, settings: [String: String],
         claims: [Claim], figures: [FigureReference], tables: [ResultTable],
-        wallSeconds: Double, results: Results
+        wallSeconds: Double, divergedRuns: [DivergenceCount]? = nil, results: Results
     ) {
         self.experiment = experiment
         self.title = title
@@ -93,12 +96,14 @@ public struct ExperimentDocument<Results: Codable & Sendable>: Codable, Sendable
         self.figures = figures
         self.tables = tables
         self.wallSeconds = wallSeconds
+        self.divergedRuns = divergedRuns
         self.results = results
     }
 
     enum CodingKeys: String, CodingKey {
         case experiment, title, summary, settings, claims, figures, tables
         case wallSeconds = "wall_seconds"
+        case divergedRuns = "diverged_runs"
         case results
     }
 }

@@ -38,8 +38,10 @@ public struct SideBySideRunner {
         return Double(trials.count * budget.epochs * batches)
     }
 
-    /// Trains every trial in order. A run whose loss becomes NaN or infinite is not an
-    /// error: its result keeps the epochs before and says why it stopped.
+    /// Trains every trial in order. A run that diverges (``Networks/DivergenceRule``: a
+    /// training or validation loss that is NaN or ±∞, or, after training, a test loss that
+    /// is) is not an error: its result keeps the epochs before and says why and in which
+    /// epoch it diverged.
     ///
     /// - Parameters:
     ///   - progress: advanced by one unit per batch (see ``workUnits(_:)``); nil for none.
@@ -89,11 +91,12 @@ public struct SideBySideRunner {
                 status: "[\(number)/\(count)] \(trial.label) epoch \(step.epoch)/\(step.epochs) "
                     + "loss \(SeedStatistics.fixed(step.runningLoss, decimals: 3))")
         })
-        var divergence: String?
+        var divergence: String?, divergedAtEpoch: Int?
         do {
             try trainer.train(on: data.training, validation: data.validation, callbacks: callbacks)
         } catch .diverged(let epoch, let batch, let reason, _) {
             divergence = "diverged in epoch \(epoch), batch \(batch): \(reason)"
+            divergedAtEpoch = epoch
             let remaining = budget.epochs * batchesPerEpoch - batchesDone
             progress?.advance(by: Double(remaining), status: "\(trial.label) diverged")
         } catch {
@@ -101,12 +104,17 @@ public struct SideBySideRunner {
         }
         inspect?(trial, trainer.model, .trained)
         var testAccuracy: Double?
-        if divergence == nil, let test = data.test {
-            testAccuracy = (try? trainer.evaluate(test))?.accuracy ?? nil
+        if divergence == nil, let test = data.test, let score = try? trainer.evaluate(test) {
+            if let reason = DivergenceRule.reason(loss: score.loss, baseline: nil, what: "the test loss after training") {
+                divergence = "diverged after epoch \(budget.epochs): \(reason)"
+                divergedAtEpoch = budget.epochs
+            } else {
+                testAccuracy = score.accuracy
+            }
         }
         return TrialResult(
-            trial: trial, hiddenSizes: hiddenSizes, initialization: initialization,
-            records: trainer.history, divergence: divergence, testAccuracy: testAccuracy)
+            trial: trial, hiddenSizes: hiddenSizes, initialization: initialization, records: trainer.history,
+            divergence: divergence, divergedAtEpoch: divergedAtEpoch, testAccuracy: testAccuracy)
     }
 
     private var batchesPerEpoch: Int { (data.training.count + budget.batchSize - 1) / budget.batchSize }

@@ -15,8 +15,14 @@ public struct TrialResult: Codable, Sendable {
     /// The trainer's record of each finished epoch (losses, accuracies, seconds, dead units,
     /// gradient norms, PReLU slopes).
     public let records: [EpochRecord]
-    /// Why training stopped early (NaN or infinite loss), or nil when every epoch ran.
+    /// Why the run diverged (``Networks/DivergenceRule``: a training or validation loss that
+    /// is NaN or ±∞, non-finite parameters, or a non-finite test loss), or nil.
     public let divergence: String?
+    /// Whether the run diverged. A diverged run counts as a failure of its activation in
+    /// every verdict (see the experiment's rule); its records stop at the last good epoch.
+    public let diverged: Bool
+    /// The epoch (from 1) in which the divergence was seen; nil when the run did not diverge.
+    public let divergedAtEpoch: Int?
     /// Test accuracy after the last epoch, when the data has a test set and training finished.
     public let testAccuracy: Double?
 
@@ -68,7 +74,8 @@ public struct TrialResult: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case activation, seed, optimizer, records, divergence, initialization
+        case activation, seed, optimizer, records, divergence, diverged, initialization
+        case divergedAtEpoch = "diverged_at_epoch"
         case hiddenSizes = "hidden_sizes"
         case initializationScale = "initialization_scale"
         case testAccuracy = "test_accuracy"
@@ -76,7 +83,7 @@ public struct TrialResult: Codable, Sendable {
 
     init(
         trial: Trial, hiddenSizes: [Int], initialization: Initialization, records: [EpochRecord],
-        divergence: String?, testAccuracy: Double?
+        divergence: String?, divergedAtEpoch: Int?, testAccuracy: Double?
     ) {
         activation = trial.activation.description
         seed = trial.seed
@@ -86,6 +93,8 @@ public struct TrialResult: Codable, Sendable {
         initializationScale = initialization.scale
         self.records = records
         self.divergence = divergence
+        diverged = divergence != nil
+        self.divergedAtEpoch = divergedAtEpoch
         self.testAccuracy = testAccuracy
     }
 }

@@ -56,10 +56,14 @@ public struct InitialisationRun: Codable, Equatable, Sendable {
     public let reachedTarget: Bool
     /// Why training stopped early, if it did.
     public let divergence: String?
+    /// Whether the run diverged (it then fails the target and counts at chance).
+    public let diverged: Bool
+    /// The epoch (from 1) in which it diverged; nil when it did not.
+    public let divergedAtEpoch: Int?
 
     public init(
         activation: String, scale: Double, scheme: String, seed: UInt64, validationAccuracy: Double,
-        trainingLoss: Double?, reachedTarget: Bool, divergence: String?
+        trainingLoss: Double?, reachedTarget: Bool, divergence: String?, divergedAtEpoch: Int? = nil
     ) {
         self.activation = activation
         self.scale = scale
@@ -69,10 +73,13 @@ public struct InitialisationRun: Codable, Equatable, Sendable {
         self.trainingLoss = trainingLoss
         self.reachedTarget = reachedTarget
         self.divergence = divergence
+        diverged = divergence != nil
+        self.divergedAtEpoch = divergedAtEpoch
     }
 
     private enum CodingKeys: String, CodingKey {
-        case activation, scale, scheme, seed, divergence
+        case activation, scale, scheme, seed, divergence, diverged
+        case divergedAtEpoch = "diverged_at_epoch"
         case validationAccuracy = "validation_accuracy"
         case trainingLoss = "training_loss"
         case reachedTarget = "reached_target"

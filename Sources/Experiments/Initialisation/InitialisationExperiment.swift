@@ -28,7 +28,8 @@ public enum InitialisationExperiment: GridExperiment {
             experiment: name, title: "Initialisation: sensitivity to the scale of the initial weights", summary: summary(results.configuration),
             settings: settings(results.configuration), claims: [InitialisationVerdict.claim(results)],
             figures: try InitialisationFigures.write(results, to: output), tables: InitialisationFigures.tables(results),
-            wallSeconds: 0, results: results)
+            wallSeconds: 0, divergedRuns: DivergenceCount.tally(results.runs, setting: { "\($0.activation) · ×\($0.scale)" }, diverged: \.diverged),
+            results: results)
     }
 
     /// Trains every run of the grid, without writing anything. Runs are ordered by
@@ -72,7 +73,8 @@ public enum InitialisationExperiment: GridExperiment {
                 activation: result.activation, scale: result.initializationScale,
                 scheme: trial.initialization!.schemeFamily, seed: result.seed, validationAccuracy: accuracy,
                 trainingLoss: finished ? result.records.last?.trainLoss : nil,
-                reachedTarget: accuracy >= configuration.targetAccuracy, divergence: result.divergence)
+                reachedTarget: accuracy >= configuration.targetAccuracy, divergence: result.divergence,
+                divergedAtEpoch: result.divergedAtEpoch)
         }
         return InitialisationResults(configuration: configuration, runs: runs)
     }

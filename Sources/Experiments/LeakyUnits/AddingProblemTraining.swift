@@ -9,7 +9,9 @@ enum AddingProblemTraining {
     static let taskName = "adding"
 
     /// Trains with Adam and gradient-norm clipping on fresh batches, then scores held-out
-    /// sequences. `progress(stepsDone)` is called after each step.
+    /// sequences; a training loss or a held-out MSE over 10³× the mean predictor's 1/6 (or not
+    /// finite) marks the run diverged (``RecurrentTraining/train(_:loss:baseline:steps:learningRate:maximumGradientNorm:policy:batch:progress:)``).
+    /// `progress(stepsDone)` is called after each step.
     static func run(
         length: Int, leak: Leak, activation: Activation, seed: Int, options: LeakyUnitsOptions,
         testSet: SequenceRegressionBatch, progress: (Int) -> Void
@@ -23,8 +25,9 @@ enum AddingProblemTraining {
         let distances = RecurrentTraining.reachDistances(length: length)
         let reachUntrained = try reach(network, testSet: testSet, distances: distances)
         let curve = try RecurrentTraining.train(
-            network, loss: .meanSquaredError, steps: options.steps, learningRate: options.learningRate,
-            maximumGradientNorm: options.maximumGradientNorm,
+            network, loss: .meanSquaredError, baseline: AddingProblem.meanPredictionError, steps: options.steps,
+            learningRate: options.learningRate, maximumGradientNorm: options.maximumGradientNorm,
+            policy: options.divergence,
             batch: { _ in
                 let batch = try problem.makeBatch(size: options.batchSize, using: &data)
                 return RecurrentTraining.Batch(
@@ -33,12 +36,18 @@ enum AddingProblemTraining {
             }, progress: progress)
         let finalMSE = try meanSquaredError(network, testSet: testSet)
         let reachTrained = try reach(network, testSet: testSet, distances: distances)
-        return LeakyUnitsRun(
+        var run = LeakyUnitsRun(
             task: taskName, length: length, variant: leak.variantName, activation: activation.description,
             seed: seed, finalMSE: finalMSE, seconds: secondsSince(start), steps: curve.stepsTaken,
             curveSteps: curve.steps, curveMSE: curve.losses, reachDistances: distances,
             reachUntrained: reachUntrained, reachTrained: reachTrained,
-            learnedTimeConstants: RecurrentTraining.learnedTimeConstants(network, leak: leak))
+            learnedTimeConstants: RecurrentTraining.learnedTimeConstants(network, leak: leak),
+            backOffs: curve.backOffs)
+        RecurrentTraining.record(
+            curve, heldOut: DivergenceRule.reason(
+                loss: finalMSE, baseline: AddingProblem.meanPredictionError, what: "the held-out MSE after training"),
+            in: &run)
+        return run
     }
 
     /// The held-out MSE; NaN predictions give NaN.

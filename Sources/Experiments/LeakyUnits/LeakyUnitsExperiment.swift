@@ -9,7 +9,13 @@ import Plotting
 /// same seeds and budget (issue 4).
 ///
 /// Writes `DIR/leaky-units.json` (an ``ExperimentDocument`` whose `results` is one
-/// ``LeakyUnitsRun`` per run, adding problem first), its tables as CSV, and the SVG figures.
+/// ``LeakyUnitsRun`` per run, adding problem first, and whose `diverged_runs` counts the
+/// diverged runs per setting), its tables as CSV, and the SVG figures.
+///
+/// Divergence: ``Networks/DivergenceRule``, handled as ``LeakyUnitsOptions/divergence``
+/// says; a diverged run counts as the mean predictor (MSE 1/6, never
+/// solved) or at chance accuracy in every verdict, table median and plotted median, and is
+/// drawn as a triangle at the top edge of the MSE figure.
 public enum LeakyUnitsExperiment {
     /// The command's name and the JSON's base name.
     public static let name = "leaky-units"
@@ -80,7 +86,7 @@ public enum LeakyUnitsExperiment {
                         let status = "sequential Fashion-MNIST \(leak.variantName) \(activation) seed \(seed)"
                         let run = try SequenceClassifierTraining.run(
                             training: sequential.sets.training, test: sequential.sets.test, leak: leak,
-                            activation: activation, seed: seed, options: sequential.options
+                            activation: activation, seed: seed, options: sequential.options, policy: options.divergence
                         ) { step in
                             progress((doneWork + Double(step) * imageStepWork) / totalWork, status)
                         }
@@ -108,15 +114,29 @@ public enum LeakyUnitsExperiment {
                 to: &document, runs: imageRuns, task: sequential.options, training: sequential.sets.training,
                 test: sequential.sets.test, options: options, output: output)
         }
+        document.divergedRuns = DivergenceCount.tally(runs, setting: setting, diverged: \.diverged)
         document.wallSeconds = secondsSince(start)
         try output.write(document)
         return document
+    }
+
+    /// The adding problem's claims computed from `runs` (any order) as ``run(options:output:images:progress:)``
+    /// computes them, without the BPTT profile's claim: a diverged run counts as the mean
+    /// predictor (1/6) and is never solved.
+    public static func claims(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions) -> [Claim] {
+        LeakyUnitsReport.claims(runs.filter { $0.task == AddingProblemTraining.taskName }, options: options, profile: nil)
     }
 
     /// The multiply–adds of one training step's recurrent GEMMs, `T·B·H·(F + H)`: the
     /// progress bar's unit of work, so steps of different tasks weigh what they cost.
     static func stepWork(length: Int, batchSize: Int, features: Int, units: Int) -> Double {
         Double(length) * Double(batchSize) * Double(units) * Double(features + units)
+    }
+
+    /// A run's setting in `diverged_runs`: "learned · relu · T = 400" (adding problem) or
+    /// "learned · relu · sequential-fashion-mnist".
+    static func setting(_ run: LeakyUnitsRun) -> String {
+        "\(run.variant) · \(run.activation) · " + (run.task == AddingProblemTraining.taskName ? "T = \(run.length)" : run.task)
     }
 
     /// The (variant, activation) pairs in table order.
@@ -139,7 +159,7 @@ public enum LeakyUnitsExperiment {
         try save(
             LeakyUnitsPlots.mseByLength(runs, configurations: configurations(options), lengths: options.lengths),
             "leaky-units-mse.svg",
-            "Held-out MSE after the same training budget, per sequence length. Below the 0.01 line the task is solved; at the 1/6 line the network only predicts the mean.")
+            "Held-out MSE after the same training budget, per sequence length. Below the 0.01 line the task is solved; at the 1/6 line the network only predicts the mean. A triangle at the top edge marks a run that diverged (its error is off the scale; it counts as 1/6 in the median).")
         let variants = options.leaks.map(\.variantName)
         for activation in options.activations {
             try save(

@@ -29,6 +29,9 @@ public struct LeakyUnitsOptions: Sendable {
     /// The sequential Fashion-MNIST task, run with the same leaks, activations and seeds;
     /// nil runs the adding problem only.
     public var sequentialImages: SequentialImagesOptions?
+    /// What a run does when its training loss or gradient norm diverges (both tasks): stop
+    /// there, diverged (the default), or go back to the last checkpoint at a lower rate.
+    public var divergence: DivergencePolicy = .stop
 
     /// The short version (about a minute in release on a 2-core machine): 32 units, 300
     /// steps of 32 sequences, T = 50, 100, 200, 400; sequential Fashion-MNIST as
@@ -71,6 +74,10 @@ public struct LeakyUnitsOptions: Sendable {
         }
         if leaks.isEmpty || activations.isEmpty {
             throw .invalidOption(flag: "configurations", reason: "at least one leak and one activation")
+        }
+        if case let .backOff(factor, maxRetries) = divergence, !(factor > 0 && factor < 1) || maxRetries < 1 {
+            throw .invalidOption(
+                flag: "--on-divergence", reason: "a back-off factor in (0, 1) and at least one retry, not \(factor) and \(maxRetries)")
         }
         try sequentialImages?.validate()
     }

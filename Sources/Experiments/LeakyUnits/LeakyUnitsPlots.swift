@@ -6,22 +6,24 @@ enum LeakyUnitsPlots {
     /// A legend name: "multiscale · relu".
     static func label(_ variant: String, _ activation: String) -> String { "\(variant) · \(activation)" }
 
-    /// Final MSE against T: the median over seeds, the band from the best to the worst seed.
+    /// Final MSE against T: the median over seeds (a diverged seed counting as 1/6, as in the
+    /// verdicts), the band from the best to the worst seed that did not diverge, and a
+    /// triangle at the top edge per diverged run.
     static func mseByLength(_ runs: [LeakyUnitsRun], configurations: [(String, String)], lengths: [Int]) throws
         -> LineChart
     {
         let series = try configurations.map { variant, activation in
-            let cells = lengths.map { length in
-                runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }
-                    .compactMap(\.finalMSE)
-            }
+            let cells = lengths.map { LeakyUnitsReport.cell(runs, variant, activation, $0) }
+            let finished = cells.map { $0.filter { !$0.diverged }.compactMap(\.finalMSE) }
             return try LineSeries(
-                name: label(variant, activation), x: lengths.map(Double.init), y: cells.map(LeakyUnitsStatistics.median),
-                band: .init(lower: cells.map { $0.min() ?? .nan }, upper: cells.map { $0.max() ?? .nan }))
+                name: label(variant, activation), x: lengths.map(Double.init),
+                y: lengths.map { LeakyUnitsReport.medianMSE(runs, variant, activation, $0) },
+                band: .init(lower: finished.map { $0.min() ?? .nan }, upper: finished.map { $0.max() ?? .nan }),
+                divergedAt: cells.flatMap { $0.filter(\.diverged).map { Double($0.length) } })
         }
         return LineChart(
             title: "Adding problem: final MSE by sequence length",
-            subtitle: "median over seeds, band from best to worst seed; same steps and batch for every line",
+            subtitle: "median over seeds (a diverged seed counts as 1/6), band from best to worst seed that did not diverge; same steps and batch for every line",
             xAxis: Axis("sequence length T", scale: .logarithmic),
             yAxis: Axis("held-out MSE", scale: .logarithmic), series: series,
             referenceLines: [
@@ -43,27 +45,30 @@ enum LeakyUnitsPlots {
             let kept = run.reachDistances.indices.filter { run.reachDistances[$0] >= 1 }
             let x = kept.map { Double(run.reachDistances[$0]) }
             series.append(try LineSeries(name: "\(variant), untrained", x: x, y: kept.map { run.reachUntrained[$0] }))
-            series.append(try LineSeries(name: "\(variant), trained", x: x, y: kept.map { run.reachTrained[$0] }))
+            // A diverged run's trained weights may give an exploded reach: not drawn.
+            if !run.diverged {
+                series.append(try LineSeries(name: "\(variant), trained", x: x, y: kept.map { run.reachTrained[$0] }))
+            }
         }
         return LineChart(
             title: "Gradient reach at T = \(length) (\(activation))",
-            subtitle: "‖∂h(T−1)/∂h(T−1−d)‖_F / √units, mean of 4 held-out sequences, seed of the first run",
+            subtitle: "‖∂h(T−1)/∂h(T−1−d)‖_F / √units, mean of 4 held-out sequences, seed of the first run (trained: only if it did not diverge)",
             xAxis: Axis("distance d", unit: "steps", scale: .logarithmic),
             yAxis: Axis("reach", scale: .logarithmic), series: series)
     }
 
-    /// Learned time constants (log₁₀ τ) after training at T = `length`, every seed, against
-    /// their common starting spread.
+    /// Learned time constants (log₁₀ τ) after training at T = `length`, every seed that did
+    /// not diverge, against their common starting spread.
     static func timeConstants(_ runs: [LeakyUnitsRun], length: Int, initial: [Double]) -> Histogram {
         var series = [HistogramSeries(name: "initial", values: initial.map { Double.log10($0) })]
         for activation in Set(runs.map(\.activation)).sorted() {
-            let values = runs.filter { $0.variant == "learned" && $0.activation == activation && $0.length == length }
+            let values = runs.filter { $0.variant == "learned" && $0.activation == activation && $0.length == length && !$0.diverged }
                 .flatMap(\.learnedTimeConstants).map { Double.log10($0) }
             if !values.isEmpty { series.append(HistogramSeries(name: "learned · \(activation)", values: values)) }
         }
         return Histogram(
             title: "Learned time constants at T = \(length)",
-            subtitle: "τ = 1/(1 − α) per unit after training, all seeds; log₁₀ scale",
+            subtitle: "τ = 1/(1 − α) per unit after training, seeds that did not diverge; log₁₀ scale",
             xAxis: Axis("log₁₀ τ", unit: "steps"), series: series, binning: .width(0.25),
             normalization: .fraction)
     }

@@ -13,7 +13,34 @@ enum LeakyUnitsReport {
             + "Every configuration gets the same seeds and budget: \(options.steps) Adam steps of \(options.batchSize) "
             + "fresh sequences, gradient norm clipped to \(Stats.format(options.maximumGradientNorm)). "
             + "Predicting the mean scores MSE 1/6 ≈ 0.167; below 0.01 the task counts as solved. "
-            + "The gradient reach ‖∂h(T−1)/∂h(t)‖ shows why leaks near one help: it decays like α^(T−1−t)."
+            + "The gradient reach ‖∂h(T−1)/∂h(t)‖ shows why leaks near one help: it decays like α^(T−1−t). "
+            + divergenceRule(options)
+    }
+
+    /// How diverged runs are found, handled and counted, in one paragraph.
+    static func divergenceRule(_ options: LeakyUnitsOptions) -> String {
+        let handling: String
+        switch options.divergence {
+        case .stop:
+            handling = "training stops there and keeps the weights of the last checkpoint (every tenth of the budget)"
+        case let .backOff(factor, maxRetries):
+            handling = "training goes back to the last checkpoint (every tenth of the budget) and goes on at \(Stats.format(factor))× the rate, at most \(maxRetries) times, then stops"
+        }
+        return "A run diverges when a training loss, its gradient norm or the held-out error after training is NaN or ±∞, "
+            + "or an MSE exceeds \(Int(DivergenceRule.errorFactor))× the mean predictor's (1/6); \(handling). "
+            + "A diverged run counts as a model that learned nothing: the mean predictor's MSE 1/6 in every median "
+            + "(never solved), chance accuracy on sequential Fashion-MNIST; its own error is never averaged."
+    }
+
+    /// The MSE a run counts with in medians and verdicts: its held-out MSE, or the mean
+    /// predictor's 1/6 when it diverged.
+    static func verdictMSE(_ run: LeakyUnitsRun) -> Double? {
+        run.diverged ? AddingProblem.meanPredictionError : run.finalMSE
+    }
+
+    /// The adding-problem runs of one cell.
+    static func cell(_ runs: [LeakyUnitsRun], _ variant: String, _ activation: String, _ length: Int) -> [LeakyUnitsRun] {
+        runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }
     }
 
     static func settings(options: LeakyUnitsOptions, profile: BPTTProfile?) -> [String: String] {
@@ -43,8 +70,16 @@ enum LeakyUnitsReport {
         }
     }
 
+    /// The median over seeds of ``verdictMSE(_:)``.
     static func medianMSE(_ runs: [LeakyUnitsRun], _ variant: String, _ activation: String, _ length: Int) -> Double {
-        Stats.median(runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }.compactMap(\.finalMSE))
+        Stats.median(cell(runs, variant, activation, length).compactMap(verdictMSE))
+    }
+
+    /// ", 2 of 3 diverged" for a cell with diverged runs, "" otherwise.
+    static func divergedNote(_ runs: [LeakyUnitsRun], _ variant: String, _ activation: String, _ length: Int) -> String {
+        let seeds = cell(runs, variant, activation, length)
+        let diverged = seeds.filter(\.diverged).count
+        return diverged == 0 ? "" : ", \(diverged) of \(seeds.count) diverged"
     }
 
     static func claims(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions, profile: BPTTProfile?) -> [Claim] {
@@ -58,16 +93,19 @@ enum LeakyUnitsReport {
             let plain = medianMSE(runs, "plain", "relu", target)
             claims.append(Claim(
                 claim: "On the adding problem with T = \(target), leaky ReLU units (multi-scale or learned α) reach MSE < 0.01 where α = 0 does not (issue 4's target, same seeds and budget)",
-                measured: "median MSE over \(options.seeds) seeds: \(best.0) \(Stats.format(best.1)), plain \(Stats.format(plain)) (\(options.units) units, \(options.steps) steps)",
+                measured: "median MSE over \(options.seeds) seeds: \(best.0) \(Stats.format(best.1))\(divergedNote(runs, best.0, "relu", target)), plain \(Stats.format(plain))\(divergedNote(runs, "plain", "relu", target)) (\(options.units) units, \(options.steps) steps; a diverged seed counts as 1/6)",
                 supported: best.1 < LeakyUnitsExperiment.successMSE && !(plain < LeakyUnitsExperiment.successMSE)))
             let plainLongest = options.activations.map { medianMSE(runs, "plain", $0.description, longest) }
             let bestLeaky = options.activations.flatMap { activation in
-                leaky.map { medianMSE(runs, $0, activation.description, longest) }
-            }.min()!
+                leaky.map { (variant: $0, activation: activation.description, mse: medianMSE(runs, $0, activation.description, longest)) }
+            }.min { $0.mse < $1.mse }!
+            let diverged = runs.filter { $0.length == longest && $0.diverged }.count
             claims.append(Claim(
                 claim: "Without leaks the gradient vanishes over long sequences (Bengio, Simard & Frasconi 1994): at T = \(longest) a plain recurrent layer does no better than predicting the mean (MSE ≈ 0.167), while a leaky one does",
-                measured: "median MSE at T = \(longest): plain " + zip(options.activations, plainLongest).map { "\($0.description) \(Stats.format($1))" }.joined(separator: ", ") + "; best leaky \(Stats.format(bestLeaky))",
-                supported: plainLongest.allSatisfy { $0 > 0.1 } && bestLeaky < 0.1))
+                measured: "median MSE at T = \(longest): plain " + zip(options.activations, plainLongest).map { "\($0.description) \(Stats.format($1))" }.joined(separator: ", ")
+                    + "; best leaky \(bestLeaky.variant) · \(bestLeaky.activation) \(Stats.format(bestLeaky.mse))"
+                    + (diverged == 0 ? "" : "; \(diverged) run(s) at T = \(longest) diverged, each counted as 1/6"),
+                supported: plainLongest.allSatisfy { $0 > 0.1 } && bestLeaky.mse < 0.1))
             if let plainRun = runs.first(where: { $0.variant == "plain" && $0.activation == "relu" && $0.length == longest }),
                let scaleRun = runs.first(where: { $0.variant == leaky[0] && $0.activation == "relu" && $0.length == longest })
             {
@@ -82,10 +120,11 @@ enum LeakyUnitsReport {
         }
         if let learned = options.leaks.first(where: \.isLearned) {
             let initial = Stats.median(learned.initialAlphas(units: options.units).map { 1 / (1 - $0) })
-            let after = Stats.median(runs.filter { $0.variant == "learned" && $0.length == longest }.flatMap(\.learnedTimeConstants))
+            let after = Stats.median(
+                runs.filter { $0.variant == "learned" && $0.length == longest && !$0.diverged }.flatMap(\.learnedTimeConstants))
             claims.append(Claim(
                 claim: "Learned leaks move to longer time constants when the task needs a long memory (T = \(longest))",
-                measured: "median τ = 1/(1 − α) over units and seeds: \(Stats.format(initial)) at the start, \(Stats.format(after)) after training",
+                measured: "median τ = 1/(1 − α) over units and seeds that did not diverge: \(Stats.format(initial)) at the start, \(Stats.format(after)) after training",
                 supported: after > initial))
         }
         if let profile {
@@ -100,14 +139,16 @@ enum LeakyUnitsReport {
     static func table(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions) -> ResultTable {
         let rows = LeakyUnitsExperiment.configurations(options).map { variant, activation in
             [variant, activation] + options.lengths.map { length in
-                let cell = runs.filter { $0.variant == variant && $0.activation == activation && $0.length == length }
-                let values = cell.compactMap(\.finalMSE)
-                let solved = values.filter { $0 < LeakyUnitsExperiment.successMSE }.count
-                return "\(Stats.format(Stats.median(values))) [\(Stats.format(values.min() ?? .nan))–\(Stats.format(values.max() ?? .nan))] \(solved)/\(values.count)"
+                let seeds = cell(runs, variant, activation, length)
+                let finished = seeds.filter { !$0.diverged }.compactMap(\.finalMSE)
+                let solved = finished.filter { $0 < LeakyUnitsExperiment.successMSE }.count
+                let diverged = seeds.count - finished.count
+                return "\(Stats.format(medianMSE(runs, variant, activation, length))) [\(Stats.format(finished.min() ?? .nan))–\(Stats.format(finished.max() ?? .nan))] \(solved)/\(seeds.count)"
+                    + (diverged == 0 ? "" : ", \(diverged) diverged")
             } + [Stats.format(Stats.median(runs.filter { $0.variant == variant && $0.activation == activation }.map(\.seconds)))]
         }
         return ResultTable(
-            title: "Held-out MSE after training: median [best–worst seed] and seeds solved (MSE < 0.01)",
+            title: "Held-out MSE after training: median [best–worst seed that did not diverge], seeds solved (MSE < 0.01) and diverged (each counted as 1/6 in the median)",
             columns: ["variant", "activation"] + options.lengths.map { "T = \($0)" } + ["median seconds per run"],
             rows: rows)
     }

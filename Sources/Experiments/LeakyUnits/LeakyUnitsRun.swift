@@ -2,7 +2,8 @@
 ///
 /// A run of the adding problem has `final_mse` and `curve_mse`; a run of sequential
 /// Fashion-MNIST has `test_accuracy` and `curve_cross_entropy` instead (the other pair is
-/// absent from its JSON object).
+/// absent from its JSON object). Every run has `back_offs` and `diverged`; a diverged run also
+/// `divergence` (the reason) and `diverged_at_step`.
 public struct LeakyUnitsRun: Codable, Sendable, Hashable {
     /// `adding` or `sequential-fashion-mnist`.
     public var task: String
@@ -37,6 +38,25 @@ public struct LeakyUnitsRun: Codable, Sendable, Hashable {
     public var reachTrained: [Double]
     /// Time constants 1/(1 − α_j) after training (learned α only; empty otherwise).
     public var learnedTimeConstants: [Double]
+    /// Learning-rate back-offs taken (``LeakyUnitsOptions/divergence``); 0 under `stop`.
+    public var backOffs = 0
+    /// Whether the run diverged. A diverged run counts as a failure in every verdict (see
+    /// ``LeakyUnitsExperiment``); its ``finalMSE`` or ``testAccuracy`` is that of the weights
+    /// it kept (the last checkpoint before a training divergence) and is never used as a number.
+    public internal(set) var diverged = false
+    /// Why the run diverged (``DivergenceRule``: a training loss, gradient norm or held-out
+    /// error that is NaN or ±∞, or an MSE over 10³× the mean predictor's), or nil.
+    public internal(set) var divergence: String?
+    /// The step at which the divergence was seen: a training step (counting from 1), or, for a
+    /// held-out error, ``steps``. Nil when the run did not diverge.
+    public internal(set) var divergedAtStep: Int?
+
+    /// Records that the run diverged at `step` for `reason`.
+    mutating func markDiverged(at step: Int, reason: String) {
+        diverged = true
+        divergence = reason
+        divergedAtStep = step
+    }
 
     enum CodingKeys: String, CodingKey {
         case task, length, variant, activation, seed, seconds, steps
@@ -49,5 +69,8 @@ public struct LeakyUnitsRun: Codable, Sendable, Hashable {
         case reachUntrained = "reach_untrained"
         case reachTrained = "reach_trained"
         case learnedTimeConstants = "learned_time_constants"
+        case backOffs = "back_offs"
+        case diverged, divergence
+        case divergedAtStep = "diverged_at_step"
     }
 }

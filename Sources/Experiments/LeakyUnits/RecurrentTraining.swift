@@ -3,8 +3,8 @@ import Datasets
 import Networks
 
 /// What the leaky-units tasks share: the network (leaky recurrent layer read out from its
-/// last state), the training loop (Adam, gradient-norm clipping, a windowed learning
-/// curve), prediction in chunks, and the gradient reach.
+/// last state), the training loop (`RecurrentTrainingLoop.swift`), prediction in chunks, and
+/// the gradient reach.
 enum RecurrentTraining {
     /// Sequences per prediction chunk (bounds the workspace at T = 400).
     static let evaluationChunk = 256
@@ -21,15 +21,6 @@ enum RecurrentTraining {
         var targets: Targets<Float>
     }
 
-    /// What the loop did: steps taken (fewer than asked only if the loss or the gradient norm
-    /// became non-finite), and the training loss averaged over each window of steps, with
-    /// the step each window ends at.
-    struct Curve {
-        var stepsTaken = 0
-        var steps: [Int] = []
-        var losses: [Double] = []
-    }
-
     /// A network of `units` leaky units over `inputSize` features and `outputSize` outputs,
     /// initialised from seed `seed`.
     static func makeNetwork(
@@ -41,42 +32,6 @@ enum RecurrentTraining {
         var weights = SeededGenerator(seed: UInt64(seed))
         network.initialize(generator: &weights)
         return network
-    }
-
-    /// Trains `network` for `steps` Adam steps on `loss`, each on `batch(step)` (step counts
-    /// from 1), clipping the gradient norm to `maximumGradientNorm`; stops early at the first
-    /// non-finite loss or norm, leaving the last finite weights. `progress(step)` follows
-    /// each step.
-    static func train(
-        _ network: RecurrentNetwork<Float>, loss: Loss, steps: Int, learningRate: Double,
-        maximumGradientNorm: Double, batch: (Int) throws -> Batch, progress: (Int) -> Void
-    ) throws -> Curve {
-        let optimizer = Optimizer<Float>(
-            configuration: try OptimizerConfiguration(kind: .adam, learningRate: learningRate),
-            layout: network.parameters.layout)
-        let window = max(1, steps / curvePoints)
-        var curve = Curve()
-        var windowSum = 0.0, windowCount = 0
-        for step in 1...steps {
-            let next = try batch(step)
-            let evaluation = try network.computeGradients(
-                next.inputs, batchSize: next.size, length: next.length, targets: next.targets, loss: loss)
-            guard evaluation.value.isFinite else { break }
-            let norm = GradientNormClipping.clip(network.parameters.gradients, maximumNorm: maximumGradientNorm)
-            guard norm.isFinite else { break }
-            optimizer.step(network.parameters, learningRate: learningRate)
-            curve.stepsTaken = step
-            windowSum += evaluation.value
-            windowCount += 1
-            if windowCount == window || step == steps {
-                curve.steps.append(step)
-                curve.losses.append(windowSum / Double(windowCount))
-                windowSum = 0
-                windowCount = 0
-            }
-            progress(step)
-        }
-        return curve
     }
 
     /// The network's outputs for `count` sequences of `length × featureCount` in `inputs`,

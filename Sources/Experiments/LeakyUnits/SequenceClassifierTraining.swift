@@ -23,11 +23,14 @@ public enum SequenceClassifierTraining {
     ///
     /// The returned run has `testAccuracy` (0…1), the training cross-entropy curve, the
     /// gradient reach before and after training and, for a learned leak, the time constants.
+    /// A training loss, gradient norm or test cross-entropy that is NaN or ±∞ marks it
+    /// diverged; `policy` says whether training stops there or backs off (as the adding
+    /// problem's runs).
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for bad options, or naming
     ///   `--data` when `training` and `test` differ in steps, pixels per step or classes.
     public static func run(
         training: SequentialImages, test: SequentialImages, leak: Leak, activation: Activation, seed: Int,
-        options: SequentialImagesOptions, progress: (Int) -> Void = { _ in }
+        options: SequentialImagesOptions, policy: DivergencePolicy = .stop, progress: (Int) -> Void = { _ in }
     ) throws -> LeakyUnitsRun {
         try options.validate()
         try checkMatch(training, test)
@@ -43,8 +46,8 @@ public enum SequenceClassifierTraining {
         var shuffler = SplitMix64(seed: 0x5EED_1000 &+ UInt64(seed) &* 1_000_003)
         let stepsPerEpoch = options.steps(trainingCount: order.count) / options.epochs
         let curve = try RecurrentTraining.train(
-            network, loss: .softmaxCrossEntropy, steps: options.steps(trainingCount: order.count),
-            learningRate: options.learningRate, maximumGradientNorm: options.maximumGradientNorm,
+            network, loss: .softmaxCrossEntropy, baseline: nil, steps: options.steps(trainingCount: order.count),
+            learningRate: options.learningRate, maximumGradientNorm: options.maximumGradientNorm, policy: policy,
             batch: { step in
                 let position = (step - 1) % stepsPerEpoch
                 if position == 0 { shuffler.shuffle(&order) }
@@ -55,19 +58,30 @@ public enum SequenceClassifierTraining {
                     inputs: batch.inputs, size: batch.size, length: length, targets: .classes(batch.labels.map(Int.init)))
             }, progress: progress)
 
-        return LeakyUnitsRun(
+        let score = try score(network, test: test)
+        var run = LeakyUnitsRun(
             task: taskName, length: length, variant: leak.variantName, activation: activation.description,
-            seed: seed, testAccuracy: try accuracy(network, test: test), seconds: secondsSince(start),
+            seed: seed, testAccuracy: score.accuracy, seconds: secondsSince(start),
             steps: curve.stepsTaken, curveSteps: curve.steps, curveCrossEntropy: curve.losses,
             reachDistances: distances, reachUntrained: reachUntrained,
             reachTrained: try reach(network, test: test, distances: distances),
-            learnedTimeConstants: RecurrentTraining.learnedTimeConstants(network, leak: leak))
+            learnedTimeConstants: RecurrentTraining.learnedTimeConstants(network, leak: leak),
+            backOffs: curve.backOffs)
+        RecurrentTraining.record(
+            curve, heldOut: DivergenceRule.reason(
+                loss: score.crossEntropy, baseline: nil, what: "the test cross-entropy after training"),
+            in: &run)
+        return run
     }
 
     /// The fraction of `test` whose largest output is at its label (ties go to the lower
-    /// class; a NaN output never wins, so NaN everywhere scores as class 0).
-    static func accuracy(_ network: RecurrentNetwork<Float>, test: SequentialImages) throws -> Double {
+    /// class; a NaN output never wins, so NaN everywhere scores as class 0), and the mean
+    /// cross-entropy `logsumexp(f) − f_label` in nats (NaN or ∞ when an output is).
+    static func score(_ network: RecurrentNetwork<Float>, test: SequentialImages) throws
+        -> (accuracy: Double, crossEntropy: Double)
+    {
         var correct = 0
+        var crossEntropy = 0.0
         try RecurrentTraining.forEachPrediction(
             network, inputs: test.images.pixels, count: test.images.count, length: test.length,
             featureCount: test.featureCount
@@ -75,10 +89,15 @@ public enum SequenceClassifierTraining {
             for row in 0..<outputs.rows {
                 var best = 0
                 for column in 1..<outputs.columns where outputs[row, column] > outputs[row, best] { best = column }
-                if best == Int(test.images.labels[first + row]) { correct += 1 }
+                let label = Int(test.images.labels[first + row])
+                if best == label { correct += 1 }
+                let largest = (0..<outputs.columns).map { Double(outputs[row, $0]) }.max()!
+                let sum = (0..<outputs.columns).reduce(0.0) { $0 + Double.exp(Double(outputs[row, $1]) - largest) }
+                crossEntropy += Double.log(sum) + largest - Double(outputs[row, label])
             }
         }
-        return Double(correct) / Double(test.images.count)
+        let count = Double(test.images.count)
+        return (Double(correct) / count, crossEntropy / count)
     }
 
     private static func reach(

@@ -57,7 +57,8 @@ public enum SideBySideComparison {
                 test images. Seconds count training steps only.
                 """,
             settings: settings, claims: [], figures: [], tables: [table],
-            wallSeconds: ProgressTask.now() - started, results: results)
+            wallSeconds: ProgressTask.now() - started,
+            divergedRuns: DivergenceCount.tally(results, setting: \.activation, diverged: \.diverged), results: results)
         try context.output.write(document)
         return (results, table)
     }

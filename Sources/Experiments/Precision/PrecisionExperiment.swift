@@ -77,10 +77,13 @@ public enum PrecisionExperiment {
         var results: [PrecisionResult] = []
         for activation in activations {
             var comparisons: [PrecisionComparison] = []
+            var diverged: [Bool] = []
             for seed in seeds {
                 progress("\(activation) seed \(seed): training \(options.epochs) epochs on \(training.count) images")
                 do {
-                    let model = try train(activation, seed: seed, on: training, epochs: options.epochs)
+                    let (model, divergence) = try train(activation, seed: seed, on: training, epochs: options.epochs)
+                    if let divergence { progress("\(activation) seed \(seed): \(divergence)") }
+                    diverged.append(divergence != nil)
                     comparisons.append(try PrecisionComparison(
                         model: model, calibration: training.features.rows(0..<calibrationCount), test: test,
                         timingSeconds: seed == seeds[0] ? options.timingSeconds : nil))
@@ -92,7 +95,8 @@ public enum PrecisionExperiment {
             }
             for type in PrecisionComparison.NumberType.allCases {
                 results.append(PrecisionResult(
-                    activation: activation, type: type.rawValue, seeds: seeds, measurements: comparisons.map { $0[type] }))
+                    activation: activation, type: type.rawValue, seeds: seeds, measurements: comparisons.map { $0[type] },
+                    diverged: diverged))
             }
         }
         let report = PrecisionReport(results: results)
@@ -110,6 +114,9 @@ public enum PrecisionExperiment {
             ],
             claims: report.claims(), figures: PrecisionReport.figures, tables: [report.table()],
             wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            divergedRuns: results.filter { $0.type == PrecisionComparison.NumberType.float32.rawValue }.map {
+                DivergenceCount(setting: $0.activation, runs: $0.seeds.count, diverged: $0.divergedPerSeed.filter { $0 }.count)
+            },
             results: results)
         try output.write(document)
         return document
@@ -140,9 +147,11 @@ public enum PrecisionExperiment {
             labels: images.labels.map(Int.init))
     }
 
-    /// A 784-256-128-10 model with `activation`, trained in Float32 from seed `seed`.
+    /// A 784-256-128-10 model with `activation`, trained in Float32 from seed `seed`, and why
+    /// it diverged (nil when it did not): a diverged model keeps the weights of its last good
+    /// epoch (the initial ones if the first epoch diverged), which are still compared.
     static func train(_ activation: String, seed: UInt64, on training: Dataset<Float>, epochs: Int) throws
-        -> Sequential<Float>
+        -> (model: Sequential<Float>, divergence: String?)
     {
         var generator = SeededGenerator(seed: seed)
         let architecture = try Architecture.multilayerPerceptron(
@@ -151,7 +160,11 @@ public enum PrecisionExperiment {
         let model = Sequential<Float>(architecture: architecture, initialization: try Initialization(), generator: &generator)
         let configuration = try TrainingConfiguration(
             epochs: epochs, batchSize: 64, optimizer: try OptimizerConfiguration(kind: .adam, learningRate: 0.001))
-        try Trainer(model: model, configuration: configuration, generator: generator).train(on: training)
-        return model
+        do {
+            try Trainer(model: model, configuration: configuration, generator: generator).train(on: training)
+        } catch .diverged(let epoch, let batch, let reason, _) {
+            return (model, "diverged in epoch \(epoch), batch \(batch): \(reason)")
+        }
+        return (model, nil)
     }
 }

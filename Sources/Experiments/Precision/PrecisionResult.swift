@@ -4,7 +4,7 @@
 /// JSON keys (scripts depend on them): `activation`, `type` (`float64`, `float32`, `int8`),
 /// `test_accuracy`, `agreement_with_float64`, `samples_per_second` (batch 1024, 1 thread),
 /// `samples_per_second_batch1`, `model_bytes`, `seeds`, `test_accuracy_per_seed`,
-/// `agreement_with_float64_per_seed`.
+/// `agreement_with_float64_per_seed`, `diverged_per_seed`.
 public struct PrecisionResult: Codable, Sendable, Hashable {
     /// The hidden activation's spelling (`relu`, `leaky:0.01`, `prelu`, …).
     public let activation: String
@@ -24,9 +24,13 @@ public struct PrecisionResult: Codable, Sendable, Hashable {
     public let seeds: [UInt64]
     public let testAccuracyPerSeed: [Double]
     public let agreementWithFloat64PerSeed: [Double]
+    /// Whether each seed's training diverged (its model is then the last good epoch's, still
+    /// compared across number types; a diverged ReLU seed fails claim 4).
+    public let divergedPerSeed: [Bool]
 
     public init(
-        activation: String, type: String, seeds: [UInt64], measurements: [PrecisionComparison.Measurement]
+        activation: String, type: String, seeds: [UInt64], measurements: [PrecisionComparison.Measurement],
+        diverged: [Bool] = []
     ) {
         self.activation = activation
         self.type = type
@@ -38,6 +42,7 @@ public struct PrecisionResult: Codable, Sendable, Hashable {
         samplesPerSecond = measurements.first?.samplesPerSecond ?? 0
         samplesPerSecondBatch1 = measurements.first?.samplesPerSecondBatch1 ?? 0
         modelBytes = measurements.first?.modelBytes ?? 0
+        divergedPerSeed = diverged.isEmpty ? Array(repeating: false, count: measurements.count) : diverged
     }
 
     enum CodingKeys: String, CodingKey {
@@ -49,5 +54,6 @@ public struct PrecisionResult: Codable, Sendable, Hashable {
         case modelBytes = "model_bytes"
         case testAccuracyPerSeed = "test_accuracy_per_seed"
         case agreementWithFloat64PerSeed = "agreement_with_float64_per_seed"
+        case divergedPerSeed = "diverged_per_seed"
     }
 }

@@ -85,6 +85,11 @@ enum HTMLReport {
             }
             html += "</tbody></table>\n"
         }
+        let diverged = (experiment.divergedRuns ?? []).filter { $0.diverged > 0 }
+        if !diverged.isEmpty {
+            html += "<p class=\"diverged\">Diverged runs (each counted as a failure of its setting): "
+                + diverged.map { "\(escape($0.setting)) \($0.diverged) of \($0.runs)" }.joined(separator: "; ") + ".</p>\n"
+        }
         for figure in experiment.figures {
             html += "<figure>\n"
             if let svg = figures[figure.file] {

@@ -8,9 +8,11 @@ import Activations
 /// draws the next epoch's order, and calls the checkpoint hook when due, with a
 /// ``TrainingState`` from which ``restore(_:)`` continues bit for bit.
 ///
-/// Divergence: a batch whose loss is NaN or ±∞ is caught before its update, and
-/// non-finite parameters at the end of an epoch likewise. The model is then put back to
-/// the state of the start of that epoch, and training either stops with
+/// Divergence (``DivergenceRule``): a batch whose loss is NaN or ±∞ (or, for regression,
+/// over 10³× the mean predictor's error) is caught before its update; non-finite parameters
+/// and a validation loss that diverges by the same rule are caught at the end of the epoch.
+/// The model is then put back to the state of the start of that epoch, and training either
+/// stops with
 /// ``TrainingError/diverged(epoch:batch:reason:backOffs:)`` or, with
 /// ``DivergencePolicy/backOff(factor:maxRetries:)``, reruns the epoch at a lower rate.
 ///
@@ -113,12 +115,13 @@ public final class Trainer<Scalar: ActivationScalar> {
         } else if !Self.isPermutation(dataOrder, of: training.count) {
             throw .stateMismatch("the saved data order is not a permutation of the \(training.count) training samples")
         }
+        let baselines = Baselines(training: training, validation: validation)
         var records: [EpochRecord] = []
         while completedEpochs < configuration.epochs {
             let start = state
             let record: EpochRecord
             do {
-                record = try runEpoch(training, validation, callbacks)
+                record = try runEpoch(training, validation, baselines, callbacks)
             } catch .diverged(let epoch, let batch, let reason, _) {
                 try restore(start)
                 if case let .backOff(factor, maxRetries) = configuration.divergence, backOffs < maxRetries {
@@ -148,7 +151,8 @@ public final class Trainer<Scalar: ActivationScalar> {
 
     /// One pass over the data in `dataOrder`, then the epoch's measurements.
     private func runEpoch(
-        _ training: Dataset<Scalar>, _ validation: Dataset<Scalar>?, _ callbacks: TrainingCallbacks<Scalar>
+        _ training: Dataset<Scalar>, _ validation: Dataset<Scalar>?, _ baselines: Baselines,
+        _ callbacks: TrainingCallbacks<Scalar>
     ) throws(TrainingError) -> EpochRecord {
         let epoch = completedEpochs + 1
         let count = training.count, batchSize = configuration.batchSize
@@ -165,8 +169,10 @@ public final class Trainer<Scalar: ActivationScalar> {
             let output = model.forward(input: batch.features(rows: rows))
             let result = configuration.loss.compute(
                 outputs: output, targets: targets, gradient: model.outputGradient(rows: rows))
-            guard result.sum.isFinite else {
-                throw .diverged(epoch: epoch, batch: batchIndex + 1, reason: "the loss is \(result.sum)", backOffs: backOffs)
+            if let reason = DivergenceRule.reason(
+                loss: result.sum / Double(rows), baseline: baselines.training, what: "the loss")
+            {
+                throw .diverged(epoch: epoch, batch: batchIndex + 1, reason: reason, backOffs: backOffs)
             }
             model.backward(computeInputGradient: false)
             learningRate = configuration.optimizer.learningRate * learningRateScale
@@ -191,6 +197,11 @@ public final class Trainer<Scalar: ActivationScalar> {
             throw .diverged(epoch: epoch, batch: batches, reason: "parameter \(name) is NaN or infinite", backOffs: backOffs)
         }
         let validationResult = validation.map { EpochProbe.evaluate(model, $0, loss: configuration.loss) }
+        if let validationResult, let reason = DivergenceRule.reason(
+            loss: validationResult.loss, baseline: baselines.validation, what: "the validation loss after the epoch")
+        {
+            throw .diverged(epoch: epoch, batch: batches, reason: reason, backOffs: backOffs)
+        }
         let probe = EpochProbe.measure(model, training, loss: configuration.loss, size: configuration.probeSize)
         return EpochRecord(
             epoch: epoch, trainLoss: lossSum / Double(count),
@@ -204,6 +215,18 @@ public final class Trainer<Scalar: ActivationScalar> {
     /// - Throws: ``TrainingError/invalidData(_:)`` as ``Sequential/evaluate(_:loss:)``.
     public func evaluate(_ data: Dataset<Scalar>) throws(TrainingError) -> (loss: Double, accuracy: Double?) {
         try model.evaluate(data, loss: configuration.loss)
+    }
+
+    /// The mean predictor's error on the training and validation sets (regression only),
+    /// predicting the training targets' mean.
+    private struct Baselines {
+        var training: Double?, validation: Double?
+
+        init(training: Dataset<Scalar>, validation: Dataset<Scalar>?) {
+            let mean = DivergenceRule.targetMeans(training)
+            self.training = mean.flatMap { DivergenceRule.meanPredictorError(training, mean: $0) }
+            self.validation = mean.flatMap { mean in validation.flatMap { DivergenceRule.meanPredictorError($0, mean: mean) } }
+        }
     }
 
     /// True when `order` holds every index of `0..<count` once.

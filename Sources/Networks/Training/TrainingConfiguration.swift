@@ -1,4 +1,5 @@
-/// What to do when the loss or the parameters become NaN or infinite.
+/// What to do when a run diverges (``DivergenceRule``: a training or validation loss that is
+/// NaN or ±∞, or a regression error over 10³× the mean predictor's; non-finite parameters).
 public enum DivergencePolicy: Hashable, Sendable, Codable {
     /// Stop with ``TrainingError/diverged(epoch:batch:reason:backOffs:)``.
     case stop
@@ -20,7 +21,7 @@ public struct TrainingConfiguration: Hashable, Sendable, Codable {
     public let loss: Loss
     /// Call the checkpoint hook every this many epochs (and always after the last).
     public let checkpointEvery: Int?
-    /// What to do when the loss or parameters become NaN or infinite.
+    /// What to do when the run diverges.
     public let divergence: DivergencePolicy
     /// Samples (the first ones of the training set) on which dead units, gradient norms and
     /// slopes are measured after each epoch.

@@ -6,7 +6,9 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidHyperparameter(name: String, value: String, allowed: String)
     /// The data cannot be trained on (shape, labels, non-finite values).
     case invalidData(String)
-    /// The loss or the parameters became NaN or infinite. Epoch and batch count from 1.
+    /// The run diverged (``DivergenceRule``): a training or validation loss that is NaN or
+    /// ±∞ (or, for regression, over 10³× the mean predictor's), or non-finite parameters.
+    /// Epoch and batch count from 1 (a validation loss is seen after the epoch's last batch).
     /// The model then holds the parameters of the end of epoch `epoch − 1` (the initial
     /// ones for epoch 1), the state the last checkpoint saw.
     case diverged(epoch: Int, batch: Int, reason: String, backOffs: Int)

@@ -12,7 +12,8 @@
 /// Each series gets its own colour, dash pattern and marker shape (``SeriesStyle/automatic(_:)``),
 /// listed in a legend above the plot; `directLabels` also writes each name at the line's end.
 /// NaN, ±∞ and values ≤ 0 on a logarithmic axis leave gaps; a footnote counts the hidden
-/// non-NaN points. Lines are clipped to the plot and thinned to what is visible (collinear
+/// non-NaN points. Runs a series names as diverged (``LineSeries/divergedAt``) are upward
+/// triangles at the top edge, outside the y scale, with a footnote. Lines are clipped to the plot and thinned to what is visible (collinear
 /// points within 0.05 px dropped), so a dense sampling costs little in file size.
 /// Rendering is O(total points · log points).
 public struct LineChart: Chart {
@@ -85,6 +86,8 @@ public struct LineChart: Chart {
                 }
             }
         }
+        let diverged = series.reduce(0) { $0 + $1.divergedAt.count }
+        xs += series.flatMap(\.divergedAt).filter { $0.isFinite && xAxis.accepts($0) }
         for reference in referenceLines {
             switch reference.orientation {
             case .horizontal: if yAxis.accepts(reference.value) { ys.append(reference.value) }
@@ -92,6 +95,7 @@ public struct LineChart: Chart {
             }
         }
         let notes = Footnotes.hidden(infinite: infinite, nonPositiveX: nonPositiveX, nonPositiveY: nonPositiveY)
+            + Footnotes.diverged(diverged)
         return (ResolvedAxis.extent(of: xs, on: xAxis), ResolvedAxis.extent(of: ys, on: yAxis), notes)
     }
 
@@ -153,11 +157,52 @@ public struct LineChart: Chart {
             }
         }
         frame.drawReferenceLines(referenceLines, into: &svg)
-        if !drewSomething { frame.drawNoData(into: &svg) }
+        let drewDiverged = drawDiverged(styles: styles, xMap: xMap, frame: frame, into: &svg)
+        if !drewSomething && !drewDiverged { frame.drawNoData(into: &svg) }
         frame.drawAxes(into: &svg)
         if directLabels {
             drawDirectLabels(lastVisible, styles: styles, frame: frame, into: &svg)
         }
+    }
+
+    /// The diverged runs: per series and distinct x, an upward triangle whose apex touches the
+    /// plot's top edge (series sharing an x side by side), "×n" beside it for n runs > 1.
+    /// Returns whether it drew any.
+    private func drawDiverged(
+        styles: [SeriesStyle], xMap: AxisMap, frame: CartesianFrame, into svg: inout SVGWriter
+    ) -> Bool {
+        var marks: [(series: Int, x: Double, count: Int)] = []
+        for (index, line) in series.enumerated() {
+            var counts: [Double: Int] = [:]
+            for x in line.divergedAt where x.isFinite && xAxis.accepts(x) { counts[x, default: 0] += 1 }
+            marks += counts.keys.sorted().map { (index, $0, counts[$0]!) }
+        }
+        let radius = Theme.markerRadius + 0.8
+        let spacing = 2.6 * radius
+        var drew = false
+        for x in Set(marks.map(\.x)).sorted() {
+            let here = marks.filter { $0.x == x }
+            let center = xMap.pixel(x)
+            guard center >= frame.plot.minX - 0.5, center <= frame.plot.maxX + 0.5 else { continue }
+            for (slot, mark) in here.enumerated() {
+                let px = center + (Double(slot) - Double(here.count - 1) / 2) * spacing
+                let point = Point(x: px, y: frame.plot.minY + 1.3 * radius)
+                svg.group(["class": "diverged-runs", "aria-label": "\(series[mark.series].name): \(mark.count) diverged"]) {
+                    (svg: inout SVGWriter) in
+                    Shapes.marker(
+                        .triangleUp, at: point, radius: radius, color: styles[mark.series].color, into: &svg,
+                        className: "diverged")
+                    if mark.count > 1 {
+                        Shapes.text(
+                            "×\(mark.count)", at: Point(x: px + 1.3 * radius, y: point.y + 0.9 * radius),
+                            size: Theme.footnoteSize, color: styles[mark.series].color, className: "diverged-count",
+                            into: &svg)
+                    }
+                }
+                drew = true
+            }
+        }
+        return drew
     }
 
     /// Splits points into runs of consecutive placeable points.

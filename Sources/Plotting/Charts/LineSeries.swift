@@ -3,6 +3,11 @@
 /// NaN or ±∞ in either coordinate breaks the line there (a gap, not a crash); on a
 /// logarithmic axis so do values ≤ 0. The chart's footnote counts the hidden points that
 /// were not NaN.
+///
+/// Runs that diverged are named explicitly, by the x at which each happened
+/// (``divergedAt``): the caller leaves their values out of `y` and the band, and the chart
+/// draws each as an upward triangle at the top edge of the plot with a footnote, so one
+/// exploded value never stretches the y axis.
 public struct LineSeries: Sendable, Hashable {
     /// A shaded band around the line, e.g. the min–max or ±1 standard deviation over seeds.
     public struct Band: Sendable, Hashable {
@@ -28,11 +33,17 @@ public struct LineSeries: Sendable, Hashable {
     public let band: Band?
     /// The look; nil takes ``SeriesStyle/automatic(_:)`` for the series' position.
     public var style: SeriesStyle?
+    /// One x per run of this series that diverged (repeats count several runs). Each distinct
+    /// x gets an upward triangle at the top edge of the plot, with "×n" beside it for n > 1;
+    /// these take no part in the y axis's range. Non-finite x, or x the x axis cannot place,
+    /// are counted in the footnote but not drawn.
+    public var divergedAt: [Double]
 
     /// - Throws: ``PlotError/lengthMismatch(owner:field:expected:actual:)`` when `y` or the
     ///   band's arrays do not have one value per x.
     public init(
-        name: String, x: [Double], y: [Double], band: Band? = nil, style: SeriesStyle? = nil
+        name: String, x: [Double], y: [Double], band: Band? = nil, style: SeriesStyle? = nil,
+        divergedAt: [Double] = []
     ) throws(PlotError) {
         guard y.count == x.count else {
             throw .lengthMismatch(owner: "series '\(name)'", field: "y", expected: x.count, actual: y.count)
@@ -54,13 +65,15 @@ public struct LineSeries: Sendable, Hashable {
         self.y = y
         self.band = band
         self.style = style
+        self.divergedAt = divergedAt
     }
 
     /// A series over x = 1, 2, …, y.count (epochs, steps).
-    public init(name: String, y: [Double], band: Band? = nil, style: SeriesStyle? = nil)
-        throws(PlotError)
-    {
-        try self.init(name: name, x: y.indices.map { Double($0 + 1) }, y: y, band: band, style: style)
+    public init(
+        name: String, y: [Double], band: Band? = nil, style: SeriesStyle? = nil, divergedAt: [Double] = []
+    ) throws(PlotError) {
+        try self.init(
+            name: name, x: y.indices.map { Double($0 + 1) }, y: y, band: band, style: style, divergedAt: divergedAt)
     }
 }
 

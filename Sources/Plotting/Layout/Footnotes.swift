@@ -16,6 +16,11 @@ enum Footnotes {
         return notes
     }
 
+    /// What the triangles at the top edge mean, for `count` diverged runs (none: no note).
+    static func diverged(_ count: Int) -> [String] {
+        count == 0 ? [] : ["▲ at the top edge: \(Self.count(count, "run")) that diverged (off the scale)"]
+    }
+
     /// "1 point", "3 points".
     static func count(_ n: Int, _ noun: String) -> String {
         "\(n) \(noun)\(n == 1 ? "" : "s")"

@@ -43,6 +43,9 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
     @Flag(help: "Skip sequential Fashion-MNIST (run the adding problem only; needs no --data).")
     var skipImages = false
 
+    @Option(help: "When a run diverges (a NaN, infinite or over 1000× the mean predictor's training loss): stop it there, counted as diverged (default), or go back to its last checkpoint and halve the learning rate (up to 5 times).")
+    var onDivergence: TrainCommand.DivergenceChoice?
+
     func validate() throws {
         if let units, units < 1 { throw ValidationError("--units \(units) is not allowed (≥ 1)") }
         if let variants {
@@ -86,6 +89,7 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         if let units { settings.units = units }
         if skipProfile { settings.profilesStep = false }
         if skipImages { settings.sequentialImages = nil }
+        if let onDivergence { settings.divergence = onDivergence.policy }
         if let variants {
             let chosen = Set(variants.split(separator: ",").map(String.init))
             settings.leaks = settings.leaks.filter { chosen.contains($0.variantName) }
@@ -104,6 +108,9 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         bar.finish(status: "\(document.results.count) runs")
         for claim in document.claims {
             print("\(claim.supported ? "supported" : "not supported"): \(claim.claim) — \(claim.measured)")
+        }
+        for run in document.results where run.diverged {
+            print("diverged: \(run.task) T=\(run.length) \(run.variant) \(run.activation) seed \(run.seed) at step \(run.divergedAtStep ?? run.steps): \(run.divergence ?? "")")
         }
         print("wrote \(output.path(LeakyUnitsExperiment.name + ".json"))")
     }

@@ -30,6 +30,11 @@ struct TrainCommand: ParsableCommand {
 
     enum DivergenceChoice: String, ExpressibleByArgument, CaseIterable {
         case stop, backoff
+
+        /// `backoff`: halve the rate and rerun, up to 5 times.
+        var policy: DivergencePolicy {
+            self == .backoff ? .backOff(factor: 0.5, maxRetries: 5) : .stop
+        }
     }
 
     @Option(help: ArgumentHelp("Hidden activation (default relu): \(HiddenActivation.spellings).", valueName: "name"))
@@ -95,7 +100,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Continue the run saved in this model file.", valueName: "file"))
     var resume: String?
 
-    @Option(help: "On a NaN or infinite loss: stop, or halve the learning rate and rerun the epoch (up to 5 times).")
+    @Option(help: "On divergence (a NaN or infinite training or validation loss): stop, or halve the learning rate and rerun the epoch (up to 5 times).")
     var onDivergence: DivergenceChoice?
 
     @Option(help: ArgumentHelp("Keep a running (Polyak) average of the weights with this α in [0, 1), evaluated beside them.", valueName: "alpha"))
@@ -229,9 +234,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private var divergencePolicy: DivergencePolicy {
-        onDivergence == .backoff ? .backOff(factor: 0.5, maxRetries: 5) : .stop
-    }
+    private var divergencePolicy: DivergencePolicy { (onDivergence ?? .stop).policy }
 
     /// The saved configuration with the flags a resumed run may change: the epoch total,
     /// the checkpoint period and the divergence policy.

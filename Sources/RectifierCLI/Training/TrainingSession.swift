@@ -179,9 +179,15 @@ final class TrainingSession {
         return error.description + "; the last good checkpoint (end of epoch \(trainer.completedEpochs)) is in \(savePath)"
     }
 
-    /// The test figure (raw and averaged weights), the last log line and the summary.
+    /// The test figure (raw and averaged weights), the last log line and the summary; a test
+    /// loss that is NaN or ±∞ ends the run as diverged (exit 1), like a validation loss would.
     private func finish() throws {
         let test = try trainer.model.evaluate(data.test)
+        if let reason = DivergenceRule.reason(loss: test.loss, baseline: nil, what: "the test loss") {
+            throw CommandFailure(
+                "the model diverged on the \(data.test.count) test images after epoch \(trainer.completedEpochs): \(reason)"
+                    + (savePath.map { " (\($0) holds the model as trained)" } ?? ""))
+        }
         var summary: [String: Any] = ["test_accuracy": test.accuracy ?? 0, "test_loss": test.loss, "epochs": settings.configuration.epochs]
         var averagedTest: Double?
         if let average, let averagedModel {
