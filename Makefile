@@ -51,10 +51,12 @@ report-check:
 	scripts/report-check.sh report/index.html docs/report.png
 
 # The whole test suite, on the release build (the same code generation as `make build`).
-# The interop tests run the Python peers from the venv and fail if it is missing.
+# The interop tests run the Python peers from the venv and fail if it is missing. The tests
+# use no @testable import, so the test build reuses the library objects of `swift build`
+# (with testable imports it would compile every module a second time).
 test: deps peer-venv
 	$(SWIFT) build $(RELEASE_FLAGS)
-	$(SWIFT) test $(RELEASE_FLAGS)
+	$(SWIFT) test $(RELEASE_FLAGS) --disable-testable-imports
 
 # The whole suite under AddressSanitizer and ThreadSanitizer (not part of `make test`; slow).
 # Each has its own scratch path so the release build in .build is left alone. Leaks inside
