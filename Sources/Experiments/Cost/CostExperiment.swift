@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Claim 5: rectifiers are computationally cheap to evaluate.
 ///
@@ -60,7 +61,7 @@ public enum CostExperiment {
     /// Runs `plan`, profiling training on `data`.
     @discardableResult
     public static func run(_ context: ExperimentContext, plan: Plan, data: ExperimentData) throws -> CostResults {
-        let started = ProgressTask.now()
+        let started = MonotonicClock.now
         let batches = (data.training.count + 127) / 128
         let task = context.progress.start(
             "cost", totalWork: Double(context.seeds * (kernelOperations.count + trainingActivations.count * batches)))
@@ -95,7 +96,7 @@ public enum CostExperiment {
                 keeps: the output for ReLU and leaky ReLU, the input for the others.
                 """,
             settings: settings, claims: results.claims(), figures: try CostFigures.write(results, to: context.output),
-            tables: results.tables(), wallSeconds: ProgressTask.now() - started, results: results)
+            tables: results.tables(), wallSeconds: MonotonicClock.now - started, results: results)
         try context.output.write(document)
         return results
     }
@@ -115,17 +116,17 @@ public enum CostExperiment {
         let trainer = Trainer(model: model, configuration: configuration, generator: generator)
         // The timers cover the training steps only: they are read at the epoch's last batch,
         // before the epoch's measurements run.
+        let profiler = Profiler()
         var gemm = 0.0, activations = 0.0
         let callbacks = TrainingCallbacks<Float>(progress: { step in
             task.advance(by: 1, status: "training step profile: \(activation) seed \(seed)")
             guard step.batch == step.batchesPerEpoch else { return }
-            gemm = Profiling.seconds(in: .gemm)
-            activations = Profiling.seconds(in: .activations)
+            gemm = profiler.seconds(in: .gemm)
+            activations = profiler.seconds(in: .activations)
         })
-        Profiling.reset()
-        Profiling.isEnabled = true
-        defer { Profiling.isEnabled = false }
-        let records = try trainer.train(on: data.training, callbacks: callbacks)
+        let records = try Execution.current.with(profiler: profiler).run {
+            try trainer.train(on: data.training, callbacks: callbacks)
+        }
         return TrainingStepProfile(
             activation: activation.description, seed: seed, epochSeconds: records[0].seconds,
             gemmSeconds: gemm, activationSeconds: activations, batches: records.isEmpty ? 0 : (data.training.count + 127) / 128)

@@ -3,6 +3,7 @@ import Networks
 
 #if canImport(Glibc)
 import Glibc
+import Runtime
 #endif
 
 /// Claim 1 (Krizhevsky, Sutskever and Hinton 2012: a ReLU network reached 25% training error
@@ -75,7 +76,7 @@ public enum EfficiencyExperiment {
     /// Runs `plan` on `data` and writes the files.
     @discardableResult
     public static func run(_ context: ExperimentContext, plan: Plan, data: ExperimentData) throws -> EfficiencyResults {
-        let started = ProgressTask.now()
+        let started = MonotonicClock.now
         let runner = SideBySideRunner(data: data, budget: plan.budget)
         let trials = Trial.grid(activations: activations, seeds: context.seedList, optimizers: plan.optimizers)
         let task = context.progress.start("efficiency", totalWork: runner.workUnits(trials))
@@ -108,7 +109,7 @@ public enum EfficiencyExperiment {
                 accuracy is chance.
                 """,
             settings: settings, claims: results.claims(), figures: figures, tables: results.tables(),
-            wallSeconds: ProgressTask.now() - started,
+            wallSeconds: MonotonicClock.now - started,
             divergedRuns: DivergenceCount.tally(
                 trialResults, setting: { "\($0.optimizer) · \($0.activation)" }, diverged: \.diverged),
             results: results)

@@ -1,3 +1,5 @@
+import Runtime
+
 /// The settings of a grid experiment: a short version (part of `rectifier run`) and a long one
 /// (`--full`), each naming how many Fashion-MNIST training images it draws.
 public protocol GridConfiguration: Codable, Equatable, Sendable {
@@ -81,11 +83,11 @@ extension GridExperiment {
     public static func run(
         _ context: ExperimentContext, configuration: Configuration, data: ExperimentData
     ) throws(ExperimentError) -> ExperimentDocument<GridResults<Configuration, Run>> {
-        let started = ProgressTask.now()
+        let started = MonotonicClock.now
         let results = try measure(configuration: configuration, data: data, progress: context.progress)
         var document = try describe(results, output: context.output)
         document.settings = context.settings(adding: document.settings, data: data)
-        document.wallSeconds = ProgressTask.now() - started
+        document.wallSeconds = MonotonicClock.now - started
         try context.output.write(document)
         return document
     }

@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 import Plotting
 
 /// `rectifier experiment leaky-units`: the adding problem at several lengths and sequential
@@ -41,7 +42,7 @@ public enum LeakyUnitsExperiment {
             }
             return (options: imageOptions, sets: try imageOptions.images(from: images))
         }
-        let start = ContinuousClock.now
+        let start = MonotonicClock.now
         let runsPerTask = Double(options.seeds * options.leaks.count * options.activations.count)
         func addingStepWork(_ length: Int) -> Double {
             stepWork(length: length, batchSize: options.batchSize, features: AddingProblem.featureCount, units: options.units)
@@ -115,7 +116,7 @@ public enum LeakyUnitsExperiment {
                 test: sequential.sets.test, options: options, output: output)
         }
         document.divergedRuns = DivergenceCount.tally(runs, setting: setting, diverged: \.diverged)
-        document.wallSeconds = secondsSince(start)
+        document.wallSeconds = MonotonicClock.now - start
         try output.write(document)
         return document
     }

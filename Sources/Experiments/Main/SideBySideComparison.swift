@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// The main job's comparison (`rectifier run`): the 784-256-128-10 network trained on
 /// Fashion-MNIST with ReLU, PReLU, softplus, sigmoid and tanh side by side (Adam 1e−3,
@@ -26,7 +27,7 @@ public enum SideBySideComparison {
     public static func run(_ context: ExperimentContext, data: ExperimentData, budget: TrialBudget) throws
         -> (results: [TrialResult], table: ResultTable)
     {
-        let started = ProgressTask.now()
+        let started = MonotonicClock.now
         let runner = SideBySideRunner(data: data, budget: budget)
         let trials = activations.map { Trial(activation: $0, seed: 0, optimizer: .adam()) }
         let task = context.progress.start("fashion-mnist", totalWork: runner.workUnits(trials))
@@ -57,7 +58,7 @@ public enum SideBySideComparison {
                 test images. Seconds count training steps only.
                 """,
             settings: settings, claims: [], figures: [], tables: [table],
-            wallSeconds: ProgressTask.now() - started,
+            wallSeconds: MonotonicClock.now - started,
             divergedRuns: DivergenceCount.tally(results, setting: \.activation, diverged: \.diverged), results: results)
         try context.output.write(document)
         return (results, table)

@@ -2,6 +2,7 @@ import Activations
 import Datasets
 import Networks
 import Quantization
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -33,7 +34,7 @@ public enum PrecisionExperiment {
         public var seeds: Int
         /// The long version: 50 000 training images and 10 epochs instead of 10 000 and 3.
         public var full: Bool
-        /// Training threads (timing always uses one); nil keeps ``Parallelism/threadCount``.
+        /// Training threads (timing always uses one); nil keeps ``Execution/threads``.
         public var threads: Int?
         /// The MNIST-format directory.
         public var dataDirectory: String
@@ -66,12 +67,19 @@ public enum PrecisionExperiment {
         guard options.seeds >= 1 else {
             throw .invalidOption(flag: "--seeds", reason: "\(options.seeds) is not allowed (≥ 1)")
         }
-        if let threads = options.threads {
-            guard threads >= 1 else { throw .invalidOption(flag: "--threads", reason: "\(threads) is not allowed (≥ 1)") }
-            Parallelism.threadCount = threads
+        if let threads = options.threads, threads < 1 {
+            throw .invalidOption(flag: "--threads", reason: "\(threads) is not allowed (≥ 1)")
         }
+        return try Execution.current.with(threads: options.threads ?? Execution.current.threads).run {
+            () throws(ExperimentError) in try measure(options: options, progress: progress)
+        }
+    }
+
+    private static func measure(options: Options, progress: (String) -> Void)
+        throws(ExperimentError) -> ExperimentDocument<[PrecisionResult]>
+    {
         let output = try ExperimentOutput(directory: options.outputDirectory)
-        let started = ContinuousClock.now
+        let started = MonotonicClock.now
         let (training, test) = try loadData(options)
         let seeds = (0..<options.seeds).map(UInt64.init)
         var results: [PrecisionResult] = []
@@ -101,19 +109,18 @@ public enum PrecisionExperiment {
         }
         let report = PrecisionReport(results: results)
         try report.writeFigures(to: output)
-        let elapsed = started.duration(to: .now)
         let document = ExperimentDocument(
             experiment: name, title: "Float64, Float32 and int8 inference of the same networks",
             summary: report.summary(options: options, trainingCount: training.count, testCount: test.count),
             settings: [
                 "seeds": "\(options.seeds) (0…\(options.seeds - 1))", "version": options.full ? "full" : "short",
-                "threads": "\(Parallelism.threadCount) for training, 1 for timing", "data": options.dataDirectory,
+                "threads": "\(Execution.current.threads) for training, 1 for timing", "data": options.dataDirectory,
                 "architecture": "784-" + hiddenSizes.map(String.init).joined(separator: "-") + "-10",
                 "training": "\(training.count) images, \(options.epochs) epochs, Adam 0.001, batch 64",
                 "test": "\(test.count) images", "calibration": "\(calibrationCount) training images, min/max",
             ],
             claims: report.claims(), figures: PrecisionReport.figures, tables: [report.table()],
-            wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            wallSeconds: MonotonicClock.now - started,
             divergedRuns: results.filter { $0.type == PrecisionComparison.NumberType.float32.rawValue }.map {
                 DivergenceCount(setting: $0.activation, runs: $0.seeds.count, diverged: $0.divergedPerSeed.filter { $0 }.count)
             },

@@ -1,6 +1,7 @@
 import Activations
 import ArgumentParser
 import Experiments
+import Runtime
 
 /// `rectifier experiment leaky-units`: α = 0, α fixed near one, multi-scale α and learned α,
 /// with ReLU and tanh, on the adding problem at T = 50, 100, 200, 400 and on sequential
@@ -83,6 +84,10 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Execution(threads: options.threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
