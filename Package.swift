@@ -89,6 +89,7 @@ let package = Package(
         .executableTarget(name: "rectifier", dependencies: ["RectifierCLI"]),
 
         // Reference/ holds the mpmath tables; the tests read them through #filePath.
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(
             name: "ActivationsTests", dependencies: ["Activations", "Runtime"], exclude: ["Reference"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations", "Runtime"]),

@@ -30,6 +30,14 @@ public enum Timing {
         public var minimum: Double
         /// How many calls were timed.
         public var calls: Int
+
+        /// The summary of `durations` (at least one).
+        public init(_ durations: [Double]) {
+            let sorted = durations.sorted(), middle = sorted.count / 2
+            median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            minimum = sorted[0]
+            calls = sorted.count
+        }
     }
 
     /// Calls `body` `warmUps` times untimed, then times it until at least `calls` calls and
@@ -47,9 +55,6 @@ public enum Timing {
             durations.append(elapsed)
             total += elapsed
         }
-        durations.sort()
-        let middle = durations.count / 2
-        let median = durations.count % 2 == 1 ? durations[middle] : (durations[middle - 1] + durations[middle]) / 2
-        return Summary(median: median, minimum: durations[0], calls: durations.count)
+        return Summary(durations)
     }
 }

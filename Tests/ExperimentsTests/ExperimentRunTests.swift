@@ -46,11 +46,13 @@ import Testing
             #expect(results.nanoseconds(operation, "forward").mean > 0)
             #expect(results.nanoseconds(operation, "backward").mean > 0)
         }
-        // The Profiling timers are process-wide: tests training in parallel add to them, so
-        // only their presence is checked here, not that the shares sum to at most 1.
+        // The profiler belongs to the profiled training alone (tests training in parallel do
+        // not add to it), and its timers do not overlap: the shares are parts of the epoch.
+        #expect(!results.steps.isEmpty)
         for step in results.steps {
-            #expect(step.activationShare > 0 && step.activationShare.isFinite)
-            #expect(step.gemmShare > 0 && step.gemmShare.isFinite)
+            #expect(step.activationShare > 0 && step.gemmShare > 0)
+            #expect(step.gemmShare + step.activationShare <= 1)
+            #expect(step.gemmSeconds + step.activationSeconds <= step.epochSeconds)
         }
         let document = try envelope(directory, "cost")
         #expect(document.claims.map(\.supported) == results.claims().map(\.supported))

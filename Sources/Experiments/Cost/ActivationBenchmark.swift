@@ -1,5 +1,4 @@
 import Activations
-import Dispatch
 import Networks
 import Runtime
 

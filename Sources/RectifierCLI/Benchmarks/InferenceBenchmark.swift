@@ -1,6 +1,5 @@
 import Activations
 import Datasets
-import Dispatch
 import Networks
 import Quantization
 import Runtime
