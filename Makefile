@@ -8,7 +8,7 @@ RELEASE_FLAGS = -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=nati
                 -Xswiftc -enforce-exclusivity=unchecked -Xcc -fno-math-errno
 BIN           = .build/release/rectifier
 VENV          = .build/venv
-APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
+APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev libpng-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps peer-venv build run report-check test sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \

@@ -49,7 +49,15 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Networks", dependencies: ["Activations", "CBLAS"]),
-        .target(name: "Datasets", dependencies: ["CZlib"]),
+        // libpng through pkg-config (Debian: libpng-dev), for folders of PNG images.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // CRC-32 by carry-less multiplication (PCLMULQDQ), with a runtime CPU check.
+        .target(name: "CDataKernels"),
+        .target(name: "Datasets", dependencies: ["Activations", "CZlib", "CPNG", "CDataKernels"]),
         .target(name: "Plotting"),
         // The AVX2 tile of the int8 GEMM (vpmaddwd), with a runtime CPU check.
         .target(name: "CQuantKernels"),
