@@ -114,7 +114,7 @@ enum CSVReader {
             }
         }
         guard rowCount > 0 else { throw .badData(path: path, reason: "no data rows after the header") }
-        let targets: Targets
+        let targets: Examples.Targets
         if roles.contains(valueColumn) {
             targets = .values(values)
         } else if let column = roles.firstIndex(of: labelColumn) {

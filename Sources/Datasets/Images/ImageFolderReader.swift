@@ -78,7 +78,7 @@ enum ImageFolderReader {
             }
             return files.count * perImage
         }
-        let targets: Targets = options.featuresOnly ? .none : try classTargets(
+        let targets: Examples.Targets = options.featuresOnly ? .none : try classTargets(
             labels, name: { $0 }, given: options.classNames, path: directory, column: "the class folders")
         return Examples(checked: features, shape: [channels, height, width], targets: targets)
     }

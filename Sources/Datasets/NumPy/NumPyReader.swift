@@ -95,7 +95,7 @@ enum NumPyReader {
         guard (2...4).contains(x.shape.count), x.shape[0] >= 1, x.shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
             throw .badData(path: x.region.name, reason: "shape \(x.shape); expected N×D, N×H×W or N×C×H×W with every size ≥ 1")
         }
-        var targets = Targets.none
+        var targets = Examples.Targets.none
         if let y {
             guard y.shape == [x.shape[0]] || y.shape == [x.shape[0], 1] else {
                 throw .badData(path: y.region.name, reason: "shape \(y.shape) does not match x's \(x.shape[0]) examples; expected (\(x.shape[0]),)")

@@ -104,7 +104,7 @@ public struct DataReader: Sendable {
         guard pixels.dimensions[0] == labelBytes.dimensions[0] else {
             throw .countMismatch(imagesPath: imagesPath, imageCount: pixels.dimensions[0], labelsPath: labelsPath, labelCount: labelBytes.dimensions[0])
         }
-        let targets: Targets = featuresOnly ? .none : try classTargets(
+        let targets: Examples.Targets = featuresOnly ? .none : try classTargets(
             labelBytes.elements.map(Int64.init),
             name: { label in mnistLabelNames.flatMap { $0.indices.contains(Int(label)) ? $0[Int(label)] : nil } ?? String(label) },
             given: given, path: labelsPath, column: "the labels")

@@ -1,21 +1,23 @@
 import Activations
 
-/// What each example is to be mapped to.
-public enum Targets: Sendable, Equatable {
-    /// No targets: features only (inputs to predict on).
-    case none
-    /// One class index per example, each below `names.count`; `names` are the sorted distinct
-    /// labels (integers in numeric order, written in decimal; strings in `String` order).
-    case classes(indices: [Int], names: [String])
-    /// One numeric target per example (regression).
-    case values([Float])
+extension Examples {
+    /// What each example is to be mapped to.
+    public enum Targets: Sendable, Equatable {
+        /// No targets: features only (inputs to predict on).
+        case none
+        /// One class index per example, each below `names.count`; `names` are the sorted distinct
+        /// labels (integers in numeric order, written in decimal; strings in `String` order).
+        case classes(indices: [Int], names: [String])
+        /// One numeric target per example (regression).
+        case values([Float])
 
-    /// The number of examples the targets cover; nil for ``none``.
-    var count: Int? {
-        switch self {
-        case .none: return nil
-        case let .classes(indices, _): return indices.count
-        case let .values(values): return values.count
+        /// The number of examples the targets cover; nil for ``none``.
+        var count: Int? {
+            switch self {
+            case .none: return nil
+            case let .classes(indices, _): return indices.count
+            case let .values(values): return values.count
+            }
         }
     }
 }
@@ -31,7 +33,7 @@ public struct Examples: Sendable {
     /// The shape of one example: `[D]`, `[H, W]` or `[C, H, W]`.
     public let shape: [Int]
     /// One target per example, or none.
-    public let targets: Targets
+    public let targets: Examples.Targets
     /// The CSV column of each feature, in order; nil for arrays and images.
     public let featureNames: [String]?
 
@@ -45,7 +47,7 @@ public struct Examples: Sendable {
     ///   below 1, `features.count` is not a multiple of the shape's size, the targets cover
     ///   another number of examples, or a class index is outside the names.
     public init(
-        features: [Float], shape: [Int], targets: Targets, featureNames: [String]? = nil
+        features: [Float], shape: [Int], targets: Examples.Targets, featureNames: [String]? = nil
     ) throws(DatasetError) {
         guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }),
             let size = checkedProduct(shape), features.count % size == 0
@@ -72,7 +74,7 @@ public struct Examples: Sendable {
         self.init(checked: features, shape: shape, targets: targets, featureNames: featureNames)
     }
 
-    init(checked features: [Float], shape: [Int], targets: Targets, featureNames: [String]? = nil) {
+    init(checked features: [Float], shape: [Int], targets: Examples.Targets, featureNames: [String]? = nil) {
         self.features = features
         self.shape = shape
         self.targets = targets
@@ -97,7 +99,7 @@ public struct Examples: Sendable {
                 }
             }
         }
-        let picked: Targets
+        let picked: Examples.Targets
         switch targets {
         case .none: picked = .none
         case let .classes(labels, names): picked = .classes(indices: indices.map { labels[$0] }, names: names)
@@ -136,7 +138,7 @@ public struct LoadedData: Sendable {
 ///   a label is not one of `given`.
 func classTargets<Key: Hashable & Comparable>(
     _ keys: [Key], name: (Key) -> String, given: [String]?, path: String, column: String
-) throws(DatasetError) -> Targets {
+) throws(DatasetError) -> Examples.Targets {
     let names: [String]
     var index: [Key: Int] = [:]
     if let given {
