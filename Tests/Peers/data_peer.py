@@ -6,16 +6,11 @@ made by `make peer-venv`).
   write-fixtures DIR   data files written by pandas, NumPy and Pillow, and DIR/expected.json:
                        for each file its shape, features (float32 values, as float64 repr),
                        class names and indices, or regression values
-
-  bench-csv FILE ROWS COLUMNS   writes a numeric CSV with pandas (float64 repr, last column an
-                       integer label), then prints one JSON line: the seconds of
-                       pandas.read_csv (C engine) over repeated runs
 """
 
 import json
 import os
 import sys
-import time
 import zipfile
 
 import numpy as np
@@ -131,24 +126,8 @@ def write_fixtures(directory):
     print("ok:", len(expected))
 
 
-def bench_csv(path, rows, columns):
-    rng = np.random.default_rng(0)
-    if not os.path.exists(path):
-        frame = pd.DataFrame(rng.random((rows, columns)), columns=[f"f{i}" for i in range(columns)])
-        frame["label"] = rng.integers(0, 10, rows)
-        frame.to_csv(path, index=False)
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        pd.read_csv(path, engine="c")
-        times.append(time.perf_counter() - start)
-    print(json.dumps({"pandas_read_csv_seconds": min(times), "bytes": os.path.getsize(path), "pandas": pd.__version__}))
-
-
 if __name__ == "__main__":
     if sys.argv[1] == "write-fixtures":
         write_fixtures(sys.argv[2])
-    elif sys.argv[1] == "bench-csv":
-        bench_csv(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:
         sys.exit(f"unknown command {sys.argv[1]}")
