@@ -54,7 +54,15 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "Networks", dependencies: ["Runtime", "Activations", "CBLAS"]),
-        .target(name: "Datasets", dependencies: ["Runtime", "CZlib"]),
+        // libpng through pkg-config (Debian: libpng-dev), for folders of PNG images.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // CRC-32 by carry-less multiplication (PCLMULQDQ), with a runtime CPU check.
+        .target(name: "CDataKernels"),
+        .target(name: "Datasets", dependencies: ["Runtime", "CZlib", "CPNG", "CDataKernels"]),
         .target(name: "Plotting", dependencies: ["Runtime"]),
         // The AVX2 tile of the int8 GEMM (vpmaddwd), with a runtime CPU check.
         .target(name: "CQuantKernels"),

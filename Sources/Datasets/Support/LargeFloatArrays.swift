@@ -36,3 +36,23 @@ private func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
         _ = madvise(address, end - start, MADV_HUGEPAGE)
     #endif
 }
+
+/// A `[Float]` of at most `capacity` elements, of which `fill` writes the first n and returns
+/// n (huge pages as ``makeFloatArray(count:_:)``); an error thrown by `fill` is passed on.
+func makeFloatArray(
+    capacity: Int, _ fill: (UnsafeMutableBufferPointer<Float>) throws(DatasetError) -> Int
+) throws(DatasetError) -> [Float] {
+    guard capacity > 0 else { return [] }
+    var failure: DatasetError?
+    let array = [Float](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+        adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        do throws(DatasetError) {
+            initialized = try fill(buffer)
+        } catch {
+            failure = error
+            initialized = 0
+        }
+    }
+    if let failure { throw failure }
+    return array
+}

@@ -14,6 +14,7 @@ struct BenchCommand: ParsableCommand {
             BenchActivationsCommand.self,
             BenchTrainCommand.self,
             BenchInferenceCommand.self,
+            BenchDataCommand.self,
         ])
 }
 
