@@ -100,7 +100,7 @@ import Testing
         let log = ProgressLog()
         let document = try DepthExperiment.run(
             try ExperimentFixtures.context(directory, log: log), configuration: tinyConfiguration(),
-            data: ExperimentFixtures.subset())
+            inputs: ExperimentFixtures.subset())
         #expect(document.claims.count == 2)
         #expect(zip(log.fractions, log.fractions.dropFirst()).allSatisfy { $0 <= $1 })
         #expect(log.fractions.last == 1 && log.finished)
@@ -117,11 +117,13 @@ import Testing
             try? FileManager.default.removeItem(atPath: again)
         }
         let written = try DepthExperiment.run(
-            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(), data: ExperimentFixtures.subset())
+            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(), inputs: ExperimentFixtures.subset())
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/depth.json"))
-        let read = try JSONDecoder().decode(ExperimentDocument<DepthResults>.self, from: data)
+        let read = try ExperimentJSON.decoder().decode(ExperimentDocument<DepthResults>.self, from: data)
         #expect(read.results == written.results)
-        let rebuilt = try DepthExperiment.describe(read.results, output: try ExperimentOutput(directory: again))
+        let rebuilt = try DepthExperiment.describe(
+            read.results.runs, configuration: read.results.configuration, inputs: ExperimentFixtures.subset(),
+            context: try ExperimentFixtures.context(again))
         #expect(rebuilt.claims == written.claims)
         #expect(rebuilt.tables == written.tables)
         #expect(rebuilt.figures == written.figures)

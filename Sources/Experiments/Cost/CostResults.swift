@@ -1,52 +1,46 @@
 /// One profiled training epoch.
-public struct TrainingStepProfile: Codable, Sendable {
-    public let activation: String
-    public let seed: UInt64
+package struct TrainingStepProfile: Codable, Sendable {
+    package let activation: String
+    package let seed: UInt64
     /// The epoch's training steps, in seconds, and the parts spent in GEMM and in activations.
-    public let epochSeconds: Double, gemmSeconds: Double, activationSeconds: Double
+    package let epochSeconds: Double, gemmSeconds: Double, activationSeconds: Double
     /// Optimiser steps in the epoch.
-    public let batches: Int
+    package let batches: Int
 
     /// The fraction of the epoch spent in activation layers.
-    public var activationShare: Double { activationSeconds / epochSeconds }
+    package var activationShare: Double { activationSeconds / epochSeconds }
     /// The fraction spent in matrix products.
-    public var gemmShare: Double { gemmSeconds / epochSeconds }
-
-    enum CodingKeys: String, CodingKey {
-        case activation, seed, batches
-        case epochSeconds = "epoch_seconds", gemmSeconds = "gemm_seconds"
-        case activationSeconds = "activation_seconds"
-    }
+    package var gemmShare: Double { gemmSeconds / epochSeconds }
 }
 
 /// The cost experiment's raw numbers and what follows from them.
-public struct CostResults: Codable, Sendable {
+package struct CostResults: Codable, Sendable {
     /// Every kernel timing (one row per operation, direction and repetition; `copy` rows give
     /// the memory-bandwidth floor).
-    public let kernels: [ActivationBenchmark.Measurement]
-    public let steps: [TrainingStepProfile]
+    package let kernels: [ActivationBenchmark.Measurement]
+    package let steps: [TrainingStepProfile]
 
     /// ns/element of `operation` in `direction` over the repetitions.
-    public func nanoseconds(_ operation: String, _ direction: String) -> SeedStatistics {
+    package func nanoseconds(_ operation: String, _ direction: String) -> SeedStatistics {
         SeedStatistics(kernels.filter { $0.op == operation && $0.direction == direction }.map(\.nsPerElement))
     }
 
     /// The activation share of a training step for `activation`, over seeds.
-    public func activationShare(_ activation: String) -> SeedStatistics {
+    package func activationShare(_ activation: String) -> SeedStatistics {
         SeedStatistics(steps.filter { $0.activation == activation }.map(\.activationShare))
     }
 
     /// The activations whose training steps were profiled, in order.
-    public var profiledActivations: [String] {
+    package var profiledActivations: [String] {
         steps.reduce(into: [String]()) { if !$0.contains($1.activation) { $0.append($1.activation) } }
     }
 
     /// The kernels timed, in order (without copy).
-    public var kernelOperations: [String] {
+    package var kernelOperations: [String] {
         kernels.reduce(into: [String]()) { if $1.op != "copy", !$0.contains($1.op) { $0.append($1.op) } }
     }
 
-    public func claims() -> [Claim] {
+    package func claims() -> [Claim] {
         let rivals = ["softplus", "sigmoid", "tanh"]
         var claims: [Claim] = []
         let forward = nanoseconds("relu", "forward").mean, backward = nanoseconds("relu", "backward").mean
@@ -75,7 +69,7 @@ public struct CostResults: Codable, Sendable {
         return claims
     }
 
-    public func tables() -> [ResultTable] {
+    package func tables() -> [ResultTable] {
         let copy = nanoseconds("copy", "forward").mean
         let kernelRows = kernelOperations.map { operation -> [String] in
             let f = nanoseconds(operation, "forward"), b = nanoseconds(operation, "backward")

@@ -1,6 +1,6 @@
 extension EfficiencyResults {
     /// The claims with the figures measured and the verdicts (rules in ``EfficiencyExperiment``).
-    public func claims() -> [Claim] {
+    package func claims() -> [Claim] {
         let target = EfficiencyExperiment.percent(targetError)
         var claims: [Claim] = []
         for optimizer in optimizers where activations.contains("relu") && activations.contains("tanh") {
@@ -42,7 +42,7 @@ extension EfficiencyResults {
     }
 
     /// Per optimiser and activation: epochs and seconds to target, final errors, speed.
-    public func tables() -> [ResultTable] {
+    package func tables() -> [ResultTable] {
         let rows = optimizers.flatMap { optimizer in
             activations.map { activation -> [String] in
                 let s = summary(activation: activation, optimizer: optimizer)

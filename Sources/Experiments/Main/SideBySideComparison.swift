@@ -5,25 +5,25 @@ import Networks
 /// Fashion-MNIST with ReLU, PReLU, softplus, sigmoid and tanh side by side (Adam 1e−3,
 /// batch 128, the same seed and sample order), written as `fashion-mnist.json` with a table
 /// of final training loss, validation and test accuracy and seconds.
-public enum SideBySideComparison {
-    public static let name = "fashion-mnist"
-    public static let activations: [HiddenActivation] = [
+package enum SideBySideComparison {
+    package static let name = "fashion-mnist"
+    package static let activations: [HiddenActivation] = [
         .fixed(.relu), .prelu(try! PReLUOptions()), .fixed(.softplus(Softplus())), .fixed(.sigmoid), .fixed(.tanh),
     ]
 
-    /// The short version trains 3 epochs, the long one 10 (issue 3's accuracy target).
-    public static func budget(full: Bool) -> TrialBudget { TrialBudget(epochs: full ? 10 : 3) }
+    /// The short version trains 3 epochs, the long one 10.
+    package static func budget(full: Bool) -> TrialBudget { TrialBudget(epochs: full ? 10 : 3) }
     /// All 60 000 training images less 5 000 held out, and the 10 000 test images.
-    public static let sizes = ExperimentData.Sizes(training: 55_000, validation: 5_000, test: 10_000)
+    package static let sizes = ExperimentData.Sizes(training: 55_000, validation: 5_000, test: 10_000)
 
     /// Trains the five networks (seed 0) and writes the document; returns the results and
     /// the table.
-    public static func run(_ context: ExperimentContext) throws -> (results: [TrialResult], table: ResultTable) {
+    package static func run(_ context: ExperimentContext) throws -> (results: [TrialResult], table: ResultTable) {
         try run(context, data: try context.data(sizes), budget: budget(full: context.full))
     }
 
     /// The same on any data and budget (tests use tiny ones).
-    public static func run(_ context: ExperimentContext, data: ExperimentData, budget: TrialBudget) throws
+    package static func run(_ context: ExperimentContext, data: ExperimentData, budget: TrialBudget) throws
         -> (results: [TrialResult], table: ResultTable)
     {
         let started = ProgressTask.now()
@@ -52,7 +52,7 @@ public enum SideBySideComparison {
         let document = ExperimentDocument(
             experiment: name, title: "Fashion-MNIST: five activations side by side",
             summary: """
-                The network of issue 3 trained with each hidden activation on the same data, seed and \
+                The 784-256-128-10 network trained with each hidden activation on the same data, seed and \
                 sample order; accuracy on the held-out validation images and, once at the end, on the \
                 test images. Seconds count training steps only.
                 """,

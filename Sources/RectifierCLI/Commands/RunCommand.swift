@@ -26,7 +26,7 @@ struct RunCommand: ParsableCommand {
         var failures: [String] = []
         for experiment in ExperimentRegistry.all {
             do {
-                try experiment.run(context)
+                _ = try experiment.run(context)
             } catch {
                 printToStandardError("rectifier: experiment \(experiment.name) failed: \(error)")
                 failures.append(experiment.name)
