@@ -77,8 +77,10 @@ import Testing
     @Test func comparisonTrainsFiveActivationsAndTabulatesThem() throws {
         let directory = SyntheticData.temporaryDirectory("comparison")
         let context = try ExperimentContext(outputDirectory: directory, seeds: 1)
-        let (results, table) = try SideBySideComparison.run(
-            context, data: try SyntheticData.make(count: 256), budget: TrialBudget(hiddenSizes: [16], epochs: 2, batchSize: 32))
+        let document = try SideBySideComparison.run(
+            context, configuration: TrialBudget(hiddenSizes: [16], epochs: 2, batchSize: 32),
+            inputs: try SyntheticData.make(count: 256))
+        let (results, table) = (document.results, document.tables[0])
         #expect(results.map(\.activation) == ["relu", "prelu", "softplus", "sigmoid", "tanh"])
         #expect(table.rows.count == 5)
         #expect(results.allSatisfy { $0.testAccuracy != nil })

@@ -63,7 +63,7 @@ package struct CostResults: Codable, Sendable {
             claims.append(Claim(
                 claim: "Claim 5 (in training): the share of a training step spent in activations is smallest with ReLU "
                     + "(among \(profiled.joined(separator: ", ")))",
-                measured: shares.map { "\($0.0) \(percent($0.1))" }.joined(separator: ", "),
+                measured: shares.map { "\($0.0) \(SeedStatistics.percent($0.1))" }.joined(separator: ", "),
                 supported: shares.allSatisfy { $0.0 == "relu" || relu < $0.1 }))
         }
         return claims
@@ -85,8 +85,8 @@ package struct CostResults: Codable, Sendable {
             let perStep = SeedStatistics(runs.map { $0.epochSeconds / Double(max($0.batches, 1)) * 1000 })
             return [
                 activation, epoch.formatted(digits: 3), perStep.formatted(digits: 3),
-                percent(SeedStatistics(runs.map(\.gemmShare)).mean), percent(activationShare(activation).mean),
-                percent(1 - SeedStatistics(runs.map(\.gemmShare)).mean - activationShare(activation).mean),
+                SeedStatistics.percent(SeedStatistics(runs.map(\.gemmShare)).mean), SeedStatistics.percent(activationShare(activation).mean),
+                SeedStatistics.percent(1 - SeedStatistics(runs.map(\.gemmShare)).mean - activationShare(activation).mean),
             ]
         }
         return [
@@ -102,7 +102,4 @@ package struct CostResults: Codable, Sendable {
     }
 
     private func ns(_ value: Double) -> String { SeedStatistics.format(value, digits: 3) + " ns/element" }
-    private func percent(_ fraction: Double) -> String {
-        fraction.isFinite ? SeedStatistics.fixed(fraction * 100, decimals: 1) + "%" : "n/a"
-    }
 }

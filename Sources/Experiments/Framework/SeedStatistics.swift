@@ -71,6 +71,13 @@ package struct SeedStatistics: Codable, Hashable, Sendable {
         return fixed(value, decimals: decimals)
     }
 
+    /// `fraction` as a percentage with `decimals` places ("12.3%"); "n/a" when it is missing
+    /// or not finite.
+    package static func percent(_ fraction: Double?, decimals: Int = 1) -> String {
+        guard let fraction, fraction.isFinite else { return "n/a" }
+        return fixed(fraction * 100, decimals: decimals) + "%"
+    }
+
     /// `value` rounded to `decimals` places (0…17), without exponent; magnitudes of 10¹⁵
     /// and more (a diverged loss), and non-finite values, as ``format(_:)`` writes them.
     package static func fixed(_ value: Double, decimals: Int) -> String {

@@ -22,7 +22,7 @@ struct RunCommand: ParsableCommand {
         print("rectifier run (\(options.full ? "full" : "short") version): \(context.threads) threads, "
             + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
         let comparison = try SideBySideComparison.run(context)
-        print("\n" + comparison.table.text + "\n")
+        print("\n" + comparison.tables[0].text + "\n")
         var failures: [String] = []
         for experiment in ExperimentRegistry.all {
             do {
