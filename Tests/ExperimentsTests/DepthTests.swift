@@ -109,6 +109,34 @@ import Testing
         }
     }
 
+    /// The trials are independent: measured in two shards (every other trial, as two
+    /// processes would), written as JSON, read back and put in trial order, they describe to
+    /// the same document as one run.
+    @Test func trialsMeasuredInShardsDescribeToTheSameDocument() throws {
+        let directory = ExperimentFixtures.outputDirectory("depth-shards")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = tinyConfiguration(), data = ExperimentFixtures.subset()
+        let trials = try DepthExperiment.trials(configuration, inputs: data)
+        let task = ProgressReporter.silent.start("shards", totalWork: 1)
+        var merged: [(Int, DepthRun)] = []
+        for shard in 0..<2 {
+            let indices = Array(stride(from: shard, to: trials.count, by: 2))
+            let runs = try indices.map {
+                try DepthExperiment.measure(trials[$0], configuration: configuration, inputs: data, progress: task)
+            }
+            let read = try ExperimentJSON.decoder().decode([DepthRun].self, from: ExperimentJSON.encoder().encode(runs))
+            merged += zip(indices, read)
+        }
+        let runs = merged.sorted { $0.0 < $1.0 }.map(\.1)
+        let whole = try DepthExperiment.measure(configuration: configuration, data: data)
+        #expect(runs.map(\.trainingLoss) == whole.runs.map(\.trainingLoss))
+        #expect(runs.map(\.gradientNormsAtInitialisation) == whole.runs.map(\.gradientNormsAtInitialisation))
+        let context = try ExperimentFixtures.context(directory)
+        let sharded = try DepthExperiment.describe(runs, configuration: configuration, inputs: data, context: context)
+        let single = try DepthExperiment.describe(whole.runs, configuration: configuration, inputs: data, context: context)
+        #expect(sharded.claims == single.claims && sharded.tables == single.tables)
+    }
+
     @Test func describeRebuildsTheDocumentFromResultsReadBack() throws {
         let directory = ExperimentFixtures.outputDirectory("depth-describe")
         let again = directory + "-again"
