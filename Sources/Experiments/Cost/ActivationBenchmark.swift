@@ -13,56 +13,48 @@ import Glibc
 /// copy is the faster of `memcpy` and the library's own copy loop (``Activation/identity``,
 /// which streams like the kernels), measured in the same run at the same size and thread
 /// count.
-public struct ActivationBenchmark: Sendable {
+package struct ActivationBenchmark: Sendable {
     /// One measured row: exactly the keys the JSON report promises, plus how copy was done.
-    public struct Measurement: Codable, Equatable, Sendable {
-        public var op: String
+    package struct Measurement: Codable, Equatable, Sendable {
+        package var op: String
         /// `forward` or `backward`.
-        public var direction: String
-        public var elements: Int
-        public var threads: Int
+        package var direction: String
+        package var elements: Int
+        package var threads: Int
         /// Median nanoseconds per element.
-        public var nsPerElement: Double
+        package var nsPerElement: Double
         /// Bytes read and written per second, in 10⁹ (8 per element forward, 12 backward).
-        public var gbPerSecond: Double
+        package var gbPerSecond: Double
         /// ``gbPerSecond`` over the plain copy's.
-        public var ratioToCopy: Double
+        package var ratioToCopy: Double
         /// How the copy was made (`memcpy` or `loop`), on the copy row.
-        public var copyMethod: String?
-
-        enum CodingKeys: String, CodingKey {
-            case op, direction, elements, threads
-            case nsPerElement = "ns_per_element"
-            case gbPerSecond = "gb_per_second"
-            case ratioToCopy = "ratio_to_copy"
-            case copyMethod = "copy_method"
-        }
+        package var copyMethod: String?
     }
 
     /// The members measured, by the names the report uses.
-    public static let operations: [(name: String, activation: Activation)] = [
+    package static let operations: [(name: String, activation: Activation)] = [
         ("relu", .relu), ("leaky_relu", .leakyReLU(LeakyReLU())), ("abs", .abs),
         ("softplus", .softplus(Softplus())), ("sigmoid", .sigmoid), ("tanh", .tanh),
     ]
 
     /// Every name `--ops` accepts: the members above and `prelu`, the Networks PReLU kernel
     /// with ``preluSlopeCount`` learned slopes (the buffer seen as rows of that many units).
-    public static let operationNames = operations.map(\.name) + ["prelu"]
+    package static let operationNames = operations.map(\.name) + ["prelu"]
 
     /// PReLU's slopes per row: one per unit of a 1024-wide layer.
-    public static let preluSlopeCount = 1024
+    package static let preluSlopeCount = 1024
 
     /// Timed calls per measurement.
-    public let runs: Int
+    package let runs: Int
 
     /// A benchmark taking the median of `runs` timed calls (small sizes get more calls).
-    public init(runs: Int) {
+    package init(runs: Int) {
         self.runs = runs
     }
 
     /// Measures every operation at `elements` on `threads` threads.
     /// Complexity: O(runs · elements) per operation.
-    public func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
+    package func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
         Execution.current.with(threads: threads).run { measureOnCurrentThreads(elements: elements, operations: operations) }
     }
 

@@ -54,6 +54,8 @@ public final class ProgressTask {
     public let total: Double
     /// Work done so far.
     public private(set) var completed = 0.0
+    /// The last status reported.
+    public private(set) var status = ""
     private let started = MonotonicClock.now
     private let sink: (ProgressSnapshot) -> Void
     private var finished = false
@@ -80,6 +82,7 @@ public final class ProgressTask {
 
     private func report(status: String, isFinished: Bool) {
         guard !finished || isFinished else { return }
+        self.status = status
         let elapsed = MonotonicClock.now - started
         let left: Double? = completed > 0 && elapsed > 0.5
             ? elapsed * (total - completed) / completed : nil

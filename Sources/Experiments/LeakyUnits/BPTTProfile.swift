@@ -5,20 +5,20 @@ import Runtime
 
 /// Where a BPTT step's time goes: one training step (forward, backward, clipping, Adam) of
 /// the adding problem at hidden 128, batch 64, T = 200, timed with ``Profiling``.
-public struct BPTTProfile: Codable, Sendable, Hashable {
+package struct BPTTProfile: Codable, Sendable, Hashable {
     /// Median seconds per step.
-    public var secondsPerStep: Double
+    package var secondsPerStep: Double
     /// Share of the step spent inside BLAS (GEMMs), 0…1.
-    public var gemmShare: Double
+    package var gemmShare: Double
     /// Share spent in the activation kernels.
-    public var activationShare: Double
-    public var units: Int
-    public var batchSize: Int
-    public var length: Int
-    public var threads: Int
+    package var activationShare: Double
+    package var units: Int
+    package var batchSize: Int
+    package var length: Int
+    package var threads: Int
 
     /// Times `steps` steps after one warm-up step; returns the medians.
-    public static func measure(
+    package static func measure(
         units: Int = 128, batchSize: Int = 64, length: Int = 200, steps: Int = 7
     ) throws -> BPTTProfile {
         let network = try RecurrentNetwork<Float>(
@@ -52,13 +52,5 @@ public struct BPTTProfile: Codable, Sendable, Hashable {
             secondsPerStep: total, gemmShare: LeakyUnitsStatistics.median(gemm) / total,
             activationShare: LeakyUnitsStatistics.median(activations) / total, units: units,
             batchSize: batchSize, length: length, threads: execution.threads)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case units, length, threads
-        case secondsPerStep = "seconds_per_step"
-        case gemmShare = "gemm_share"
-        case activationShare = "activation_share"
-        case batchSize = "batch_size"
     }
 }

@@ -13,9 +13,9 @@ import Runtime
 /// ```
 /// Trained with Adam and gradient-norm clipping through all T steps; the same loop as the
 /// adding problem's.
-public enum SequenceClassifierTraining {
+package enum SequenceClassifierTraining {
     /// The `task` of its runs in `leaky-units.json`.
-    public static let taskName = "sequential-fashion-mnist"
+    package static let taskName = "sequential-fashion-mnist"
 
     /// Trains on every image of `training` for `options.epochs` epochs (each in a fresh
     /// order drawn from `seed`, which also draws the weights), then classifies every image of
@@ -29,7 +29,7 @@ public enum SequenceClassifierTraining {
     /// problem's runs).
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for bad options, or naming
     ///   `--data` when `training` and `test` differ in steps, pixels per step or classes.
-    public static func run(
+    package static func run(
         training: SequentialImages, test: SequentialImages, leak: Leak, activation: Activation, seed: Int,
         options: SequentialImagesOptions, policy: DivergencePolicy = .stop, progress: (Int) -> Void = { _ in }
     ) throws -> LeakyUnitsRun {

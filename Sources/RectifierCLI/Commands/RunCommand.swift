@@ -27,11 +27,11 @@ struct RunCommand: ParsableCommand {
         print("rectifier run (\(options.full ? "full" : "short") version): \(context.threads) threads, "
             + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
         let comparison = try SideBySideComparison.run(context)
-        print("\n" + comparison.table.text + "\n")
+        print("\n" + comparison.tables[0].text + "\n")
         var failures: [String] = []
         for experiment in ExperimentRegistry.all {
             do {
-                try experiment.run(context)
+                _ = try experiment.run(context)
             } catch {
                 printToStandardError("rectifier: experiment \(experiment.name) failed: \(error)")
                 failures.append(experiment.name)
