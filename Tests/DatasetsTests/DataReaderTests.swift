@@ -1,6 +1,7 @@
 import CZlib
 import Datasets
 import Foundation
+import Runtime
 import Testing
 
 /// CSV reading and its errors, the decimal parser, format recognition, splits and

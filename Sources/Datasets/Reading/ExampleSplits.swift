@@ -1,3 +1,5 @@
+import Runtime
+
 extension Examples {
     /// Holds out the fraction `testFraction` of the examples (rounded to the nearest count),
     /// stratified by class as ``LabeledImages/heldOutSplit(validationCount:seed:)`` is:

@@ -3,6 +3,7 @@ import Datasets
 import Dispatch
 import Foundation
 import Interchange
+import Runtime
 
 /// `rectifier bench data --csv FILE --npy FILE --npz FILE [--runs N] [--json FILE]`: reading
 /// speed of the data readers against a plain read of the same bytes.

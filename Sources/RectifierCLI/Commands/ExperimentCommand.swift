@@ -1,6 +1,7 @@
 import Activations
 import ArgumentParser
 import Experiments
+import Runtime
 
 /// `rectifier experiment NAME …`: one subcommand per experiment, each made from the
 /// experiment's own name and help (see docs/EXPERIMENTS.md).
