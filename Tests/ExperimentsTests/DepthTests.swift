@@ -2,6 +2,7 @@ import Activations
 import Experiments
 import Foundation
 import Networks
+import Runtime
 import Testing
 
 @Suite struct DepthTests {

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Networks
+import Runtime
 import Testing
 
 /// The experiments end to end on tiny synthetic data: files written, claims computed from

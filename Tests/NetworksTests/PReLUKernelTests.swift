@@ -1,4 +1,5 @@
 import Networks
+import Runtime
 import Testing
 
 /// The Float PReLU forward pass (16 lanes, non-temporal stores from 16 MiB) equals the scalar

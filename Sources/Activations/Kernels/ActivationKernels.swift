@@ -1,3 +1,5 @@
+import Runtime
+
 /// Forward and backward passes of the family over buffers.
 ///
 /// Every kernel computes what the scalar definitions say: bit for bit for the piecewise-linear
@@ -13,7 +15,7 @@
 ///
 /// Buffers may be the same memory (in place); otherwise they must not overlap. Work is O(n).
 /// Buffers from 2^18 elements (transcendental members, Float) or 16 MiB (piecewise-linear
-/// members) are split across ``Parallelism/threadCount`` threads; smaller ones run on the
+/// members) are split across ``Execution/threads`` threads; smaller ones run on the
 /// caller's thread with no hand-off. Out-of-place outputs of 16 MiB or more are written with
 /// non-temporal stores. Results do not depend on the thread count.
 extension Activation {

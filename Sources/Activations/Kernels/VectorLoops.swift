@@ -1,3 +1,5 @@
+import Runtime
+
 /// A kernel applied lane group by lane group: `y = f(x)`.
 protocol UnaryVectorKernel {
     associatedtype Vector: KernelVector
@@ -44,7 +46,7 @@ enum VectorLoops {
         guard let source = input.baseAddress, let target = output.baseAddress else { return }
         let streaming = UnsafePointer(target) != source
             && input.count * MemoryLayout<K.Vector.Scalar>.stride >= streamingBytes
-        Parallelism.forEachChunk(count: input.count, minimumChunk: minimumChunk) { range in
+        Execution.current.forEachChunk(count: input.count, minimumChunk: minimumChunk) { range in
             mapRange(kernel, source, target, range, streaming: streaming)
         }
     }
@@ -61,7 +63,7 @@ enum VectorLoops {
         else { return }
         let streaming = UnsafePointer(target) != first && UnsafePointer(target) != second
             && saved.count * MemoryLayout<K.Vector.Scalar>.stride >= streamingBytes
-        Parallelism.forEachChunk(count: saved.count, minimumChunk: minimumChunk) { range in
+        Execution.current.forEachChunk(count: saved.count, minimumChunk: minimumChunk) { range in
             zipRange(kernel, first, second, target, range, streaming: streaming)
         }
     }

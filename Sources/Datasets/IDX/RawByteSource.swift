@@ -1,3 +1,5 @@
+import Runtime
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -79,10 +81,6 @@ final class MemoryByteSource: RawByteSource {
         position += count
         return count
     }
-}
-
-private func systemMessage(_ code: Int32) -> String {
-    String(cString: strerror(code))
 }
 
 /// `read(2)`, named so that it does not clash with ``RawByteSource/read(into:)``.

@@ -1,6 +1,7 @@
 import Activations
 import Dispatch
 import Networks
+import Runtime
 
 #if canImport(Glibc)
 import Glibc
@@ -55,10 +56,11 @@ package struct ActivationBenchmark: Sendable {
     /// Measures every operation at `elements` on `threads` threads.
     /// Complexity: O(runs · elements) per operation.
     package func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
-        let previousThreads = Parallelism.threadCount
-        Parallelism.threadCount = threads
-        defer { Parallelism.threadCount = previousThreads }
+        Execution.current.with(threads: threads).run { measureOnCurrentThreads(elements: elements, operations: operations) }
+    }
 
+    private func measureOnCurrentThreads(elements: Int, operations: [String]) -> [Measurement] {
+        let threads = Execution.current.threads
         let buffers = Buffers(count: elements)
         defer { buffers.deallocate() }
         let copy = measureCopy(buffers)
@@ -94,7 +96,7 @@ package struct ActivationBenchmark: Sendable {
     private func measurePReLU(_ buffers: Buffers) -> (forward: Double, backward: Double) {
         let units = Self.preluSlopeCount, rowCount = buffers.count / units
         let slopes = UnsafeMutableBufferPointer<Float>.allocate(capacity: units)
-        let slopeGradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: units * Parallelism.threadCount)
+        let slopeGradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: units * Execution.current.threads)
         defer { slopes.deallocate(); slopeGradients.deallocate() }
         for unit in 0..<units { slopes[unit] = 0.01 + 0.24 * Float(unit) / Float(units) }
         let minimumRows = max(1, (1 << 18) / units)
@@ -102,15 +104,14 @@ package struct ActivationBenchmark: Sendable {
             MatrixBuffer(buffer.baseAddress! + rows.lowerBound * units, rows: rows.count, columns: units)
         }
         let forward = median(elements: buffers.count) {
-            Parallelism.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
+            Execution.current.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
                 PReLU.forward(
                     output: matrix(buffers.y, rows), input: matrix(buffers.x, rows),
                     slopes: slopes.baseAddress!, slopeCount: units)
             }
         }
         let backward = median(elements: buffers.count) {
-            Parallelism.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
-                let chunk = rows.lowerBound * Parallelism.threadCount / max(rowCount, 1)
+            Execution.current.forEachIndexedChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { chunk, rows in
                 PReLU.backward(
                     inputGradient: matrix(buffers.y, rows),
                     slopeGradient: slopeGradients.baseAddress! + chunk * units,
@@ -140,7 +141,7 @@ package struct ActivationBenchmark: Sendable {
         let target = UnsafeMutableRawPointer(buffers.y.baseAddress!)
         let count = buffers.count
         let viaMemcpy = median(elements: count) {
-            Parallelism.forEachChunk(count: count, minimumChunk: 1 << 18) { range in
+            Execution.current.forEachChunk(count: count, minimumChunk: 1 << 18) { range in
                 memcpy(target + range.lowerBound * 4, source + range.lowerBound * 4, range.count * 4)
             }
         }
@@ -154,16 +155,7 @@ package struct ActivationBenchmark: Sendable {
     /// microseconds, get up to 64 times as many calls (at most 2000).
     private func median(elements: Int, _ body: () -> Void) -> Double {
         let calls = max(runs, min(2000, runs * max(1, (1 << 22) / max(elements, 1))))
-        body()
-        var times: [Double] = []
-        for _ in 0..<calls {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-        }
-        times.sort()
-        return times.count % 2 == 1
-            ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        return Timing.measure(calls: calls, body).median
     }
 
     /// Input x in [−8, 8] (seeded), gradient g, and outputs, all touched before timing so no

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Claim 5: rectifiers are computationally cheap to evaluate.
 ///
@@ -141,17 +142,17 @@ package enum CostExperiment: Experiment {
         let trainer = Trainer(model: model, configuration: configuration, generator: generator)
         // The timers cover the training steps only: they are read at the epoch's last batch,
         // before the epoch's measurements run.
+        let profiler = Profiler()
         var gemm = 0.0, activations = 0.0
         let callbacks = TrainingCallbacks<Float>(progress: { step in
             task.advance(by: 1, status: "training step profile: \(activation) seed \(seed)")
             guard step.batch == step.batchesPerEpoch else { return }
-            gemm = Profiling.seconds(in: .gemm)
-            activations = Profiling.seconds(in: .activations)
+            gemm = profiler.seconds(in: .gemm)
+            activations = profiler.seconds(in: .activations)
         })
-        Profiling.reset()
-        Profiling.isEnabled = true
-        defer { Profiling.isEnabled = false }
-        let records = try trainer.train(on: data.training, callbacks: callbacks)
+        let records = try Execution.current.with(profiler: profiler).run {
+            try trainer.train(on: data.training, callbacks: callbacks)
+        }
         return TrainingStepProfile(
             activation: activation.description, seed: seed, epochSeconds: records[0].seconds,
             gemmSeconds: gemm, activationSeconds: activations, batches: records.isEmpty ? 0 : (data.training.count + 127) / 128)

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// `rectifier experiment depth`: claim 2, "it allows deeper networks to be trained
 /// efficiently" (Glorot, Bordes & Bengio 2011).
@@ -86,7 +87,7 @@ package enum DepthExperiment: Experiment {
     }
 
     private static func measure(_ trial: Trial, runner: SideBySideRunner, probeSamples: Int) throws(ExperimentError) -> DepthRun {
-        let started = ProgressTask.now()
+        let started = MonotonicClock.now
         var initial: [Double] = [], final = ([Double](), 0.0)
         var failure: String?
         let result = try runner.run([trial]) { _, model, moment in
@@ -108,7 +109,7 @@ package enum DepthExperiment: Experiment {
             validationAccuracy: finished ? result.records.last?.validationAccuracy : nil,
             epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initial,
             gradientNormsAfterTraining: finished ? final.0 : nil, divergence: result.divergence,
-            divergedAtEpoch: result.divergedAtEpoch, seconds: ProgressTask.now() - started)
+            divergedAtEpoch: result.divergedAtEpoch, seconds: MonotonicClock.now - started)
     }
 
     /// The gradient norms of the Dense layers only (a PReLU layer's slopes are left out) and

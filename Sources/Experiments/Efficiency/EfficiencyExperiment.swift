@@ -3,6 +3,7 @@ import Networks
 
 #if canImport(Glibc)
 import Glibc
+import Runtime
 #endif
 
 /// Claim 1 (Krizhevsky, Sutskever and Hinton 2012: a ReLU network reached 25% training error

@@ -1,3 +1,5 @@
+import Runtime
+
 /// An experiment in four steps: choose the configuration (short or long version), list the
 /// trials, measure each trial on its own, and describe the measurements (claims computed from
 /// the numbers, figures, tables) as one document, `DIR/NAME.json`.
@@ -79,12 +81,12 @@ extension Experiment {
     package static func run(
         _ context: ExperimentContext, configuration: Configuration? = nil, inputs: Inputs? = nil
     ) throws -> ExperimentDocument<Results> {
-        let started = ProgressTask.now()
+        let started = MonotonicClock.now
         let configuration = try configuration ?? self.configuration(context)
         let inputs = try inputs ?? self.inputs(configuration, context: context)
         let measurements = try measureAll(configuration: configuration, inputs: inputs, progress: context.progress)
         var document = try describe(measurements, configuration: configuration, inputs: inputs, context: context)
-        document.wallSeconds = ProgressTask.now() - started
+        document.wallSeconds = MonotonicClock.now - started
         try context.output.write(document)
         return document
     }
@@ -96,15 +98,15 @@ public struct RegisteredExperiment: Sendable {
     public let name: String
     /// The command's help.
     public let abstract: String, discussion: String?
-    /// Runs the experiment (short or long as the context says), writes its files and
-    /// returns the claims.
+    /// Runs the experiment (short or long as the context says, on the context's threads),
+    /// writes its files and returns the claims.
     public let run: @Sendable (ExperimentContext) throws -> [Claim]
 
     package init<E: Experiment>(_ experiment: E.Type) {
         name = E.name
         abstract = E.abstract
         discussion = E.discussion
-        run = { context in try E.run(context).claims }
+        run = { context in try Execution(threads: context.threads).run { try E.run(context).claims } }
     }
 }
 

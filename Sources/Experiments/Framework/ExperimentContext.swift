@@ -1,5 +1,6 @@
 import Activations
 import Datasets
+import Runtime
 
 /// What every experiment is given: where to write, how many seeds, short or long, threads,
 /// where the data is, and where to report progress. One context can serve several
@@ -11,7 +12,8 @@ public final class ExperimentContext {
     public let seeds: Int
     /// Run the long version.
     public let full: Bool
-    /// Threads for BLAS and the kernels (set in ``Parallelism`` when the context is made).
+    /// Threads for BLAS and the kernels: the experiments run under `Execution(threads:)` with
+    /// this count.
     public let threads: Int
     /// The MNIST-format directory (Debian's Fashion-MNIST by default).
     public let dataDirectory: String
@@ -30,11 +32,10 @@ public final class ExperimentContext {
         if let threads, threads < 1 {
             throw .invalidOption(flag: "--threads", reason: "\(threads) is not allowed (≥ 1)")
         }
-        if let threads { Parallelism.threadCount = threads }
         self.output = try ExperimentOutput(directory: outputDirectory)
         self.seeds = seeds
         self.full = full
-        self.threads = Parallelism.threadCount
+        self.threads = threads ?? Execution.current.threads
         self.dataDirectory = dataDirectory ?? FashionMNIST.defaultDirectory
         self.progress = progress
         loadedImages = images

@@ -1,4 +1,5 @@
 import Interchange
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Runtime
 
 /// What a progress display is told: how far a task has come and an estimate of the time left.
 public struct ProgressSnapshot: Sendable {
@@ -58,7 +56,7 @@ public final class ProgressTask {
     public private(set) var completed = 0.0
     /// The last status reported.
     public private(set) var status = ""
-    private let started = ProgressTask.now()
+    private let started = MonotonicClock.now
     private let sink: (ProgressSnapshot) -> Void
     private var finished = false
 
@@ -85,19 +83,12 @@ public final class ProgressTask {
     private func report(status: String, isFinished: Bool) {
         guard !finished || isFinished else { return }
         self.status = status
-        let elapsed = Self.now() - started
+        let elapsed = MonotonicClock.now - started
         let left: Double? = completed > 0 && elapsed > 0.5
             ? elapsed * (total - completed) / completed : nil
         sink(ProgressSnapshot(
             label: label, completed: completed, total: total, status: status,
             elapsedSeconds: elapsed, estimatedSecondsLeft: isFinished ? 0 : left,
             isFinished: isFinished))
-    }
-
-    /// Seconds on the monotonic clock.
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Trains a list of ``Trial``s one after another on the same data, architecture and budget
 /// with the Networks ``Trainer``, and collects each one's per-epoch records.

@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// Where a BPTT step's time goes: one training step (forward, backward, clipping, Adam) of
 /// the adding problem at hidden 128, batch 64, T = 200, timed with ``Profiling``.
@@ -30,25 +31,26 @@ package struct BPTTProfile: Codable, Sendable, Hashable {
         let batch = try AddingProblem(length: length).makeBatch(size: batchSize, seed: 7)
         let targets = Targets<Float>.values(try Matrix(rows: batchSize, columns: 1, scalars: batch.targets))
         var totals: [Double] = [], gemm: [Double] = [], activations: [Double] = []
-        let wasEnabled = Profiling.isEnabled
-        Profiling.isEnabled = true
-        defer { Profiling.isEnabled = wasEnabled }
+        let profiler = Profiler()
+        let execution = Execution.current.with(profiler: profiler)
         for step in 0...steps {
-            Profiling.reset()
-            let start = ContinuousClock.now
-            _ = try network.computeGradients(
-                batch.inputs, batchSize: batchSize, length: length, targets: targets, loss: .meanSquaredError)
+            profiler.reset()
+            let start = MonotonicClock.now
+            _ = try execution.run {
+                try network.computeGradients(
+                    batch.inputs, batchSize: batchSize, length: length, targets: targets, loss: .meanSquaredError)
+            }
             GradientNormClipping.clip(network.parameters.gradients, maximumNorm: 1)
-            optimizer.step(network.parameters, learningRate: 1e-3)
+            execution.run { optimizer.step(network.parameters, learningRate: 1e-3) }
             guard step > 0 else { continue }
-            totals.append(secondsSince(start))
-            gemm.append(Profiling.seconds(in: .gemm))
-            activations.append(Profiling.seconds(in: .activations))
+            totals.append(MonotonicClock.now - start)
+            gemm.append(profiler.seconds(in: .gemm))
+            activations.append(profiler.seconds(in: .activations))
         }
         let total = LeakyUnitsStatistics.median(totals)
         return BPTTProfile(
             secondsPerStep: total, gemmShare: LeakyUnitsStatistics.median(gemm) / total,
             activationShare: LeakyUnitsStatistics.median(activations) / total, units: units,
-            batchSize: batchSize, length: length, threads: Parallelism.threadCount)
+            batchSize: batchSize, length: length, threads: execution.threads)
     }
 }

@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 import Plotting
 
 /// `rectifier experiment leaky-units`: the adding problem at several lengths and sequential

@@ -1,5 +1,6 @@
 import Activations
 import Datasets
+import Runtime
 
 extension LeakyUnitsOptions {
     /// The bytes the adding problem holds at its longest length T, at least, in Float

@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// The words and verdicts of the leaky-units document, computed from the runs.
 enum LeakyUnitsReport {
@@ -50,7 +51,7 @@ enum LeakyUnitsReport {
             "steps": String(options.steps), "optimizer": "adam lr=\(options.learningRate)",
             "gradient_clip_norm": String(options.maximumGradientNorm),
             "test_sequences": String(options.testSequences), "precision": "float32",
-            "threads": String(Parallelism.threadCount),
+            "threads": String(Execution.current.threads),
             "leaks": options.leaks.map(describe).joined(separator: "; "),
             "activations": options.activations.map(\.description).joined(separator: ","),
         ]

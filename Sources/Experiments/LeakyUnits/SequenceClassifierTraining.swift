@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// Trains one leaky recurrent classifier on images read as sequences (sequential
 /// Fashion-MNIST) and scores it on test images: the run of one (leak, activation, seed) cell
@@ -34,7 +35,7 @@ package enum SequenceClassifierTraining {
     ) throws -> LeakyUnitsRun {
         try options.validate()
         try checkMatch(training, test)
-        let start = ContinuousClock.now
+        let start = MonotonicClock.now
         let length = training.length, featureCount = training.featureCount
         let network = try RecurrentTraining.makeNetwork(
             inputSize: featureCount, units: options.units, activation: activation, leak: leak,
@@ -61,7 +62,7 @@ package enum SequenceClassifierTraining {
         let score = try score(network, test: test)
         var run = LeakyUnitsRun(
             task: taskName, length: length, variant: leak.variantName, activation: activation.description,
-            seed: seed, testAccuracy: score.accuracy, seconds: secondsSince(start),
+            seed: seed, testAccuracy: score.accuracy, seconds: MonotonicClock.now - start,
             steps: curve.stepsTaken, curveSteps: curve.steps, curveCrossEntropy: curve.losses,
             reachDistances: distances, reachUntrained: reachUntrained,
             reachTrained: try reach(network, test: test, distances: distances),

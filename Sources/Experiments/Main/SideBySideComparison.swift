@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// The main job's comparison (`rectifier run`, not a subcommand of its own): the
 /// 784-256-128-10 network trained on Fashion-MNIST with ReLU, PReLU, softplus, sigmoid and

@@ -2,6 +2,7 @@ import Activations
 import Interchange
 import Networks
 import Quantization
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -99,14 +100,12 @@ package struct PrecisionComparison: Sendable {
         let scalars = (0..<batch * columns).map { test.features.scalars[$0 % test.features.scalars.count] }
         let features = try Matrix(rows: batch, columns: columns, scalars: scalars)
         let doubles = Matrix<Double>(converting: features)
-        let threads = Parallelism.threadCount
-        Parallelism.threadCount = 1
-        defer { Parallelism.threadCount = threads }
-        let median: Double
-        switch type {
-        case .float64: median = try Timing.medianSeconds(atLeast: seconds) { _ = try wide.predict(doubles) }
-        case .float32: median = try Timing.medianSeconds(atLeast: seconds) { _ = try model.predict(features) }
-        case .int8: median = try Timing.medianSeconds(atLeast: seconds) { _ = try integer.logits(scalars) }
+        let median = try Execution.serial.run { () throws -> Double in
+            switch type {
+            case .float64: try Timing.measure(calls: 5, atLeast: seconds) { _ = try wide.predict(doubles) }.median
+            case .float32: try Timing.measure(calls: 5, atLeast: seconds) { _ = try model.predict(features) }.median
+            case .int8: try Timing.measure(calls: 5, atLeast: seconds) { _ = try integer.logits(scalars) }.median
+            }
         }
         return Double(batch) / median
     }

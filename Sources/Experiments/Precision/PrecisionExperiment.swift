@@ -2,6 +2,7 @@ import Activations
 import Datasets
 import Networks
 import Quantization
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// The parametric ReLU's kernels (He et al. 2015): leaky ReLU whose negative slopes are
 /// learned, one per unit (α_c) or one shared by all units, as PyTorch's `num_parameters`.

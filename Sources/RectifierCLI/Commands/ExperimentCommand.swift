@@ -1,6 +1,7 @@
 import Activations
 import ArgumentParser
 import Experiments
+import Runtime
 
 /// `rectifier experiment NAME …`: one subcommand per experiment, each made from the
 /// experiment's own name and help (see docs/EXPERIMENTS.md).
@@ -152,6 +153,10 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Execution(threads: options.threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }

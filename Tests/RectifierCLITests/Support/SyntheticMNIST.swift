@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 
 /// A small MNIST-format directory written for a test: `train-*` and `t10k-*` files of
 /// 8 × 8 images in ten classes, each class a bright 2 × 4 bar at its own place plus noise,
