@@ -98,8 +98,8 @@ public struct RegisteredExperiment: Sendable {
     public let name: String
     /// The command's help.
     public let abstract: String, discussion: String?
-    /// Runs the experiment (short or long as the context says), writes its files and
-    /// returns the claims.
+    /// Runs the experiment (short or long as the context says, on the context's threads),
+    /// writes its files and returns the claims.
     public let run: @Sendable (ExperimentContext) throws -> [Claim]
 
     package init<E: Experiment>(_ experiment: E.Type) {

@@ -153,6 +153,10 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Execution(threads: options.threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
