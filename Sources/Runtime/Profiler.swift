@@ -32,7 +32,7 @@ public final class Profiler: Sendable {
     }
 
     /// Adds `nanoseconds` to `category`.
-    public func add(_ nanoseconds: UInt64, to category: Category) {
+    package func add(_ nanoseconds: UInt64, to category: Category) {
         switch category {
         case .gemm: gemmNanoseconds.add(nanoseconds, ordering: .relaxed)
         case .activations: activationNanoseconds.add(nanoseconds, ordering: .relaxed)
