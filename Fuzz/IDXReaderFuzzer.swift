@@ -5,8 +5,9 @@
 //
 // which builds Datasets and its dependencies with coverage and AddressSanitizer (SwiftPM,
 // scratch path .build-fuzz), links this file against their objects and zlib, and runs it
-// on the seeds in Fuzz/Seeds/idx (plain and gzip IDX files behind their selector byte), 5 s per input and 1 GB of memory at most. A finding is a crash, an
-// AddressSanitizer report, a timeout or an out-of-memory, saved as crash-*/timeout-*/oom-*.
+// on the seeds in Fuzz/Seeds/idx (plain and gzip IDX files behind their selector byte),
+// 5 s per input and 1 GB of memory at most. A finding is a crash, an AddressSanitizer
+// report, a timeout or an out-of-memory, saved as crash-*/timeout-*/oom-*.
 import CZlib
 import Datasets
 

@@ -41,14 +41,8 @@ enum CSVReader {
         var cursor = text.baseAddress!
         let end = cursor + text.count
         if text.count >= 4, cursor[0] == 0xEF, cursor[1] == 0xBB, cursor[2] == 0xBF { cursor += 3 }
-        var names: [String] = []
-        while true {
-            let (name, next) = field(cursor, end)
-            names.append(name)
-            cursor = next
-            if cursor.pointee != comma { break }
-            cursor += 1
-        }
+        let names: [String]
+        (names, cursor) = fields(cursor, end)
         guard cursor.pointee == newline || cursor.pointee == carriageReturn, cursor < end - 1 || names != [""]
         else {
             throw .badData(path: path, reason: names == [""] ? "the file is empty; expected a header row" : "line 1: the header row is not valid CSV")
@@ -188,21 +182,28 @@ enum CSVReader {
         return (String(decoding: UnsafeBufferPointer(start: start, count: cursor - start), as: UTF8.self), cursor)
     }
 
+    /// The fields of the row at `start`, and the position after the last one.
+    private static func fields(
+        _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>
+    ) -> (texts: [String], end: UnsafePointer<UInt8>) {
+        var texts: [String] = []
+        var cursor = start
+        while true {
+            let (text, next) = field(cursor, end)
+            texts.append(text)
+            cursor = next
+            if cursor.pointee != comma { return (texts, cursor) }
+            cursor += 1
+        }
+    }
+
     /// Why the row starting at `lineStart` failed at `column`: a different number of fields
     /// than the header, or a field that is not a finite number.
     private static func fieldError(
         _ lineStart: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, column: Int, names: [String],
         line: Int, path: String
     ) -> DatasetError {
-        var fields: [String] = []
-        var cursor = lineStart
-        while true {
-            let (text, next) = field(cursor, end)
-            fields.append(text)
-            cursor = next
-            if cursor.pointee != comma { break }
-            cursor += 1
-        }
+        let fields = fields(lineStart, end).texts
         if fields.count != names.count {
             return .badData(path: path, reason: "line \(line) has \(fields.count) fields; the header has \(names.count)")
         }

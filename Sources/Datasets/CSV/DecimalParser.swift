@@ -33,38 +33,27 @@ struct DecimalParser {
         var digitCount = 0
         var exponent = 0
         var sawDigit = false
-        while cursor.pointee == UInt8(ascii: "0") {
-            sawDigit = true
-            cursor += 1
-        }
-        while case let digit = cursor.pointee &- UInt8(ascii: "0"), digit < 10 {
-            if digitCount < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                digitCount += 1
-            } else {
-                exponent += 1
-            }
-            sawDigit = true
-            cursor += 1
-        }
-        if cursor.pointee == UInt8(ascii: ".") {
-            cursor += 1
-            if digitCount == 0 {
-                while cursor.pointee == UInt8(ascii: "0") {
-                    exponent -= 1
-                    sawDigit = true
-                    cursor += 1
-                }
-            }
-            while case let digit = cursor.pointee &- UInt8(ascii: "0"), digit < 10 {
+        var sawPoint = false
+        while true {
+            let digit = cursor.pointee &- UInt8(ascii: "0")
+            if digit < 10 {
                 if digitCount < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                    digitCount += 1
-                    exponent -= 1
+                    // Leading zeros count nowhere but in the exponent after the point.
+                    if digit != 0 || digitCount != 0 {
+                        mantissa = mantissa &* 10 &+ UInt64(digit)
+                        digitCount += 1
+                    }
+                    if sawPoint { exponent -= 1 }
+                } else if !sawPoint {
+                    exponent += 1
                 }
                 sawDigit = true
-                cursor += 1
+            } else if cursor.pointee == UInt8(ascii: "."), !sawPoint {
+                sawPoint = true
+            } else {
+                break
             }
+            cursor += 1
         }
         guard sawDigit else { return nil }
         if cursor.pointee | 0x20 == UInt8(ascii: "e") {

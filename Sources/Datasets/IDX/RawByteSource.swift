@@ -80,7 +80,8 @@ extension FileByteSource {
     }
 
     /// The whole file followed by `padding` (a byte that ends every scan, e.g. a newline), in
-    /// one read, with the memory checked first.
+    /// one read into huge pages (``makeFloatArray(count:_:)`` says why), with the memory
+    /// checked first.
     static func contents(of path: String, padding: UInt8) throws(DatasetError) -> [UInt8] {
         let file = try FileByteSource(path: path)
         guard let size = file.knownSize else {
@@ -89,6 +90,7 @@ extension FileByteSource {
         try requireMemory(size + 1, for: "\(path): reading \(size) bytes")
         var failure: DatasetError?
         let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             do throws(DatasetError) {
                 try file.read(at: 0, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<size])))
             } catch {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Datasets
-import Dispatch
 import Foundation
 import Interchange
 import Runtime
@@ -12,10 +11,13 @@ struct BenchDataCommand: ParsableCommand {
         commandName: "data",
         abstract: "Time reading CSV, .npy and .npz files against a plain read of the same bytes.",
         discussion: """
-            For each file given: the fastest of --runs readings by DataReader (features only; \
+            For each file given: the fastest of --runs readings by DataReader (the CSV's last \
+            column and the .npz's y as class labels; \
             page cache warm after a first untimed reading) and the fastest plain read of the \
             whole file into a fresh buffer of its size (one read(2), the page faults of the \
-            buffer included), in seconds and MB/s of file, and their ratio. bench/compare \
+            buffer included), and their ratio. Times are CPU seconds of the process (user + \
+            system; every reader here runs on one thread), so that other work on a shared \
+            machine does not count; MB/s are of file bytes. bench/compare \
             (task data) writes the files with pandas and NumPy and times pandas.read_csv \
             beside this.
             """)
@@ -63,7 +65,7 @@ struct BenchDataCommand: ParsableCommand {
         print(BenchActivationsCommand.machine)
         var rows: [Measurement] = []
         for case let (path?, format) in [(csv, "csv"), (npy, "npy"), (npz, "npz")] {
-            let reader = DataReader(featuresOnly: true)
+            let reader = DataReader(featuresOnly: format == "npy")
             do {
                 _ = try reader.read(path)
             } catch {
@@ -94,10 +96,16 @@ struct BenchDataCommand: ParsableCommand {
         }
     }
 
+    /// CPU seconds (user + system) of the process spent in `body`.
     private static func seconds(_ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
+        func now() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+        }
+        let start = now()
         try body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return now() - start
     }
 
     /// The whole file read into a fresh buffer of its size; returns the size.
