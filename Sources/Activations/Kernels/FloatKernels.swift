@@ -14,17 +14,9 @@ enum FloatKernels {
         _ output: UnsafeMutableBufferPointer<Float>
     ) {
         switch activation {
-        case .identity:
-            guard input.baseAddress != UnsafePointer(output.baseAddress) else { return }
-            map(Copy<FloatVector>(), input, output)
-        case .relu:
-            map(ReLUForward<FloatVector>(), input, output)
-        case .leakyReLU(let f) where f.negativeSlope == 0:
-            map(ReLUForward<FloatVector>(), input, output)
-        case .leakyReLU(let f):
-            map(LeakyForward(slope: FloatVector(repeating: Float(f.negativeSlope))), input, output)
-        case .abs:
-            map(AbsoluteForward<FloatVector>(), input, output)
+        case .identity, .relu, .leakyReLU, .abs:
+            VectorLoops.piecewiseForward(
+                activation, input, output, as: FloatVector.self, minimumChunk: memoryBoundChunk)
         case .softplus(let f) where f.beta == 1:
             map(SoftplusForward(beta: UnitBeta(), threshold: linearThreshold(f)), input, output)
         case .softplus(let f) where ScaledBeta.accepts(f.beta):
@@ -56,10 +48,9 @@ enum FloatKernels {
         case .tanh:
             zip(TanhBackward(), input, gradientOutput, gradientInput)
         case .identity, .relu, .leakyReLU, .abs:
-            let slopes = PiecewiseSlopes(activation, of: Float.self)
-            zip(
-                SlopeBackward<FloatVector>(negative: slopes.negative, zero: slopes.zero), input,
-                gradientOutput, gradientInput)
+            VectorLoops.piecewiseBackward(
+                activation, saved: input, fromOutput: false, gradientOutput, gradientInput,
+                as: FloatVector.self, minimumChunk: memoryBoundChunk)
         }
     }
 
@@ -68,10 +59,9 @@ enum FloatKernels {
         _ activation: Activation, output: UnsafeBufferPointer<Float>,
         _ gradientOutput: UnsafeBufferPointer<Float>, _ gradientInput: UnsafeMutableBufferPointer<Float>
     ) {
-        let slopes = PiecewiseSlopes(fromOutputOf: activation, of: Float.self)
-        zip(
-            SlopeBackward<FloatVector>(negative: slopes.negative, zero: slopes.zero), output,
-            gradientOutput, gradientInput)
+        VectorLoops.piecewiseBackward(
+            activation, saved: output, fromOutput: true, gradientOutput, gradientInput,
+            as: FloatVector.self, minimumChunk: memoryBoundChunk)
     }
 
     @inline(__always)

@@ -13,6 +13,7 @@ struct BenchCommand: ParsableCommand {
             BenchActivationsCommand.self,
             BenchTrainCommand.self,
             BenchInferenceCommand.self,
+            BenchAccuracyCommand.self,
         ])
 }
 
