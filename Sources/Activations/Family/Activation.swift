@@ -97,7 +97,7 @@ public enum Activation: Hashable, Sendable {
 
     /// The member as a piecewise-linear one (identity, ReLU, leaky ReLU, abs: exact in any
     /// precision), or nil for the transcendental members.
-    public var piecewiseLinear: (any PiecewiseLinearActivation)? {
+    package var piecewiseLinear: (any PiecewiseLinearActivation)? {
         switch self {
         case .identity: return Identity()
         case .relu(let f): return f

@@ -73,7 +73,6 @@ enum DoubleKernels {
 /// A transcendental definition evaluated in Double, lane by lane: f(x), and g · f′(x) with
 /// the product rounded once as in the reference.
 struct InDouble<F: TranscendentalActivation>: UnaryVectorKernel, BinaryVectorKernel {
-    static var isComputeBound: Bool { true }
     let f: F
 
     init(_ f: F) { self.f = f }

@@ -33,7 +33,12 @@ public enum PReLU {
         }
         for row in 0..<input.rows {
             let x = input.base + row * units, y = output.base + row * units
-            for c in 0..<units { y[c] = LeakyReLU.value(x[c], slope: slopes[slopeCount == 1 ? 0 : c]) }
+            if slopeCount == 1 {
+                let slope = slopes[0]
+                for c in 0..<units { y[c] = LeakyReLU.value(x[c], slope: slope) }
+            } else {
+                for c in 0..<units { y[c] = LeakyReLU.value(x[c], slope: slopes[c]) }
+            }
         }
     }
 
@@ -70,9 +75,11 @@ public enum PReLU {
             }
             if let inputGradient {
                 let dx = inputGradient.base + row * units
-                for c in 0..<units {
-                    let slope = slopes[slopeCount == 1 ? 0 : c]
-                    dx[c] = g[c] * LeakyReLU.derivative(x[c], negative: slope, zero: slope)
+                if slopeCount == 1 {
+                    let slope = slopes[0]
+                    for c in 0..<units { dx[c] = g[c] * LeakyReLU.derivative(x[c], negative: slope, zero: slope) }
+                } else {
+                    for c in 0..<units { dx[c] = g[c] * LeakyReLU.derivative(x[c], negative: slopes[c], zero: slopes[c]) }
                 }
             }
         }
