@@ -11,7 +11,7 @@ VENV          = .build/venv
 APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev libpng-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run report-check test sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
+.PHONY: all deps peer-venv build run report-check test exhaustive sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
         kill-trials soak bench-safetensors bench-onnx docs clean
 
 all: build
@@ -57,6 +57,11 @@ report-check:
 test: deps peer-venv
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-testable-imports
+
+# Every Float input through each transcendental Float kernel against its definition's formula
+# in Double: the largest error in ulp per kernel (all 2^32 bit patterns; minutes on two cores).
+exhaustive: build
+	$(BIN) bench accuracy --exhaustive
 
 # The whole suite under AddressSanitizer and ThreadSanitizer (not part of `make test`; slow).
 # Each has its own scratch path so the release build in .build is left alone. Leaks inside

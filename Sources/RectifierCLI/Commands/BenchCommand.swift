@@ -15,6 +15,7 @@ struct BenchCommand: ParsableCommand {
             BenchTrainCommand.self,
             BenchInferenceCommand.self,
             BenchDataCommand.self,
+            BenchAccuracyCommand.self,
         ])
 }
 
