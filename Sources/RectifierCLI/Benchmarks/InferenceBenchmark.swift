@@ -1,6 +1,5 @@
 import Activations
 import Datasets
-import Dispatch
 import Networks
 import Quantization
 
@@ -67,17 +66,17 @@ struct InferenceBenchmark {
         let width = data.pixelsPerImage
         let pixels = Array(data.pixels[0..<batch * width])
         let features = try Matrix(rows: batch, columns: width, scalars: pixels)
-        let float32 = median(calls: calls) { _ = try? model.predict(features) }
+        let float32 = Timings(calls: calls, warmUp: 10) { _ = try? model.predict(features) }.median
         var codes = [UInt8](repeating: 0, count: batch * width)
         var logits = [Float](repeating: 0, count: batch * quantized.outputSize)
         func time(_ network: QuantizedNetwork) -> Double {
             pixels.withUnsafeBufferPointer { source in
                 codes.withUnsafeMutableBufferPointer { codeBuffer in
                     logits.withUnsafeMutableBufferPointer { output in
-                        median(calls: calls) {
+                        Timings(calls: calls, warmUp: 10) {
                             try? network.input.quantize(source, into: codeBuffer)
                             network.logits(codes: UnsafeBufferPointer(codeBuffer), rows: batch, into: output)
-                        }
+                        }.median
                     }
                 }
             }
@@ -89,20 +88,6 @@ struct InferenceBenchmark {
                 precision: precision, batch: batch, threads: threads, secondsPerBatch: seconds,
                 samplesPerSecond: Double(batch) / seconds)
         }
-    }
-
-    /// The median time of `calls` calls after ten untimed warm-up calls.
-    private func median(calls: Int, _ body: () -> Void) -> Double {
-        for _ in 0..<10 { body() }
-        var times: [Double] = []
-        for _ in 0..<calls {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-        }
-        times.sort()
-        return times.count % 2 == 1
-            ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     }
 }
 

@@ -13,6 +13,9 @@ struct BenchCommand: ParsableCommand {
             BenchActivationsCommand.self,
             BenchTrainCommand.self,
             BenchInferenceCommand.self,
+            BenchInt8GEMMCommand.self,
+            BenchSafeTensorsCommand.self,
+            BenchONNXCommand.self,
         ])
 }
 
