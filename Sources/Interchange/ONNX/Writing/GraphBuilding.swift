@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import Activations
 
 /// The pieces both ONNX writers (``ModelWriter`` for floating-point networks,
@@ -100,6 +105,26 @@ extension Onnx_GraphProto {
         default:
             addNode(op, names.node, inputs: [input], output: output)
         }
+    }
+}
+
+extension Onnx_TensorProto {
+    /// An initializer holding `values` as little-endian `raw_data` (bit patterns for floats).
+    static func initializer<Values: Collection>(
+        _ name: String, _ type: DataType, shape: [Int], _ values: Values
+    ) -> Onnx_TensorProto where Values.Element: FixedWidthInteger {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = shape.map(Int64.init)
+        tensor.dataType = Int32(type.rawValue)
+        let width = MemoryLayout<Values.Element>.size
+        tensor.rawData = Data(count: values.count * width)
+        tensor.rawData.withUnsafeMutableBytes { bytes in
+            for (index, value) in values.enumerated() {
+                bytes.storeBytes(of: value.littleEndian, toByteOffset: index * width, as: Values.Element.self)
+            }
+        }
+        return tensor
     }
 }
 

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 import Activations
 import Networks
 import SwiftProtobuf
@@ -72,26 +67,9 @@ struct ModelWriter {
     private static func tensor<Values: Collection<Double>>(
         _ name: String, shape: [Int], values: Values, precision: ONNXModel.Precision
     ) -> Onnx_TensorProto {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32((precision == .float32 ? Onnx_TensorProto.DataType.float : .double).rawValue)
-        if precision == .float32 {
-            tensor.rawData = Data(count: values.count * 4)
-            tensor.rawData.withUnsafeMutableBytes { bytes in
-                for (index, value) in values.enumerated() {
-                    bytes.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: index * 4, as: UInt32.self)
-                }
-            }
-        } else {
-            tensor.rawData = Data(count: values.count * 8)
-            tensor.rawData.withUnsafeMutableBytes { bytes in
-                for (index, value) in values.enumerated() {
-                    bytes.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 8, as: UInt64.self)
-                }
-            }
-        }
-        return tensor
+        precision == .float32
+            ? .initializer(name, .float, shape: shape, values.lazy.map { Float($0).bitPattern })
+            : .initializer(name, .double, shape: shape, values.lazy.map(\.bitPattern))
     }
 }
 

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 import Activations
 import Quantization
 import SwiftProtobuf
@@ -55,12 +50,12 @@ struct QuantizedModelWriter {
                     transposed[input * layer.units + unit] = UInt8(value)
                 }
             }
-            addInitializer(prefix + ".weight", .uint8, shape: [layer.inputs, layer.units], bytes: transposed)
-            addInitializer(prefix + ".input_zero_point", .uint8, shape: [], bytes: [UInt8(layer.input.zeroPoint)])
-            addInitializer(prefix + ".weight_zero_point", .uint8, shape: [], bytes: [128])
-            addInitializer(prefix + ".bias", .int32, shape: [layer.units], bytes: Self.littleEndian(layer.bias.map { UInt32(bitPattern: $0) }))
+            addInitializer(prefix + ".weight", .uint8, shape: [layer.inputs, layer.units], transposed)
+            addInitializer(prefix + ".input_zero_point", .uint8, shape: [], [UInt8(layer.input.zeroPoint)])
+            addInitializer(prefix + ".weight_zero_point", .uint8, shape: [], [UInt8(128)])
+            addInitializer(prefix + ".bias", .int32, shape: [layer.units], layer.bias.map { UInt32(bitPattern: $0) })
             addInitializer(prefix + ".accumulator_scale", .float, shape: [layer.units],
-                           bytes: Self.littleEndian(layer.biasScales.map { Float($0).bitPattern }))
+                           layer.biasScales.map { Float($0).bitPattern })
             graph.addNode("MatMulInteger", prefix + ".matmul",
                           inputs: [current, prefix + ".weight", prefix + ".input_zero_point", prefix + ".weight_zero_point"],
                           output: prefix + ".product")
@@ -94,7 +89,7 @@ struct QuantizedModelWriter {
             // QuantizedDense refuses a non-finite slope, so the member is always made.
             member = (try? .leakyReLU(negativeSlope: slope)) ?? .identity
         case .prelu(let slopes):
-            addInitializer(prefix + ".slopes", .float, shape: [slopes.count], bytes: Self.littleEndian(slopes.map { Float($0).bitPattern }))
+            addInitializer(prefix + ".slopes", .float, shape: [slopes.count], slopes.map { Float($0).bitPattern })
             graph.addNode("PRelu", prefix + ".prelu", inputs: [input, prefix + ".slopes"], output: output)
             return output
         case .table(let table):
@@ -106,7 +101,7 @@ struct QuantizedModelWriter {
             source = prefix + ".pre_values"
         }
         graph.addActivation(member, input: source, output: output, names: .init(layer: prefix, activation: member)) { name, beta in
-            Self.tensor(name, .float, shape: [], bytes: Self.littleEndian([Float(beta).bitPattern]))
+            .initializer(name, .float, shape: [], [Float(beta).bitPattern])
         }
         return output
     }
@@ -115,32 +110,16 @@ struct QuantizedModelWriter {
     private mutating func quantize(
         _ input: String, _ parameters: QuantizationParameters, prefix: String, output: String
     ) -> String {
-        addInitializer(prefix + "_scale", .float, shape: [], bytes: Self.littleEndian([parameters.scale.bitPattern]))
-        addInitializer(prefix + "_zero_point", .uint8, shape: [], bytes: [UInt8(parameters.zeroPoint)])
+        addInitializer(prefix + "_scale", .float, shape: [], [parameters.scale.bitPattern])
+        addInitializer(prefix + "_zero_point", .uint8, shape: [], [UInt8(parameters.zeroPoint)])
         graph.addNode("QuantizeLinear", prefix + ".quantize", inputs: [input, prefix + "_scale", prefix + "_zero_point"], output: output)
         return output
     }
 
-    private static func littleEndian<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * MemoryLayout<T>.size)
-        for value in values {
-            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        return bytes
-    }
-
-    private mutating func addInitializer(_ name: String, _ type: Onnx_TensorProto.DataType, shape: [Int], bytes: [UInt8]) {
-        graph.initializer.append(Self.tensor(name, type, shape: shape, bytes: bytes))
-    }
-
-    private static func tensor(_ name: String, _ type: Onnx_TensorProto.DataType, shape: [Int], bytes: [UInt8]) -> Onnx_TensorProto {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(type.rawValue)
-        tensor.rawData = Data(bytes)
-        return tensor
+    private mutating func addInitializer<Values: Collection>(
+        _ name: String, _ type: Onnx_TensorProto.DataType, shape: [Int], _ values: Values
+    ) where Values.Element: FixedWidthInteger {
+        graph.initializer.append(.initializer(name, type, shape: shape, values))
     }
 }
 
