@@ -16,6 +16,9 @@ struct BenchCommand: ParsableCommand {
             BenchInferenceCommand.self,
             BenchDataCommand.self,
             BenchAccuracyCommand.self,
+            BenchInt8GEMMCommand.self,
+            BenchSafeTensorsCommand.self,
+            BenchONNXCommand.self,
         ])
 }
 

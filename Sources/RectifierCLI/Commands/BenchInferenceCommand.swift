@@ -76,7 +76,7 @@ struct BenchInferenceCommand: ParsableCommand {
         }
         if let saveModel {
             do {
-                try PortableNetwork(network).writeONNX(to: saveModel)
+                try ONNXModel(network).writeONNX(to: saveModel)
             } catch {
                 throw CommandFailure("--save-model: \(error.description)")
             }
