@@ -46,16 +46,17 @@ public struct Shard: Hashable, Sendable, CustomStringConvertible {
                 else {
                     throw .invalidOption(
                         flag: "--shard",
-                        reason: "auto: SLURM_ARRAY_TASK_ID '\(task)', SLURM_ARRAY_TASK_MIN '\(first)' and "
-                            + "SLURM_ARRAY_TASK_COUNT '\(environment["SLURM_ARRAY_TASK_COUNT"] ?? "")' do not name a task of the array")
+                        reason: "auto: SLURM_ARRAY_TASK_ID \(String(reflecting: task)), SLURM_ARRAY_TASK_MIN "
+                            + "\(String(reflecting: first)) and SLURM_ARRAY_TASK_COUNT "
+                            + "\(String(reflecting: environment["SLURM_ARRAY_TASK_COUNT"] ?? "")) do not name a task of the array")
                 }
                 try self.init(index: id - minimum + 1, count: count)
             } else if let task = environment["JOB_COMPLETION_INDEX"] {
                 guard let index = number(task), let count = number(environment["JOB_COMPLETIONS"]), index < Int.max else {
                     throw .invalidOption(
                         flag: "--shard",
-                        reason: "auto: JOB_COMPLETION_INDEX '\(task)' with JOB_COMPLETIONS "
-                            + "'\(environment["JOB_COMPLETIONS"] ?? "")' (set it to the Job's completions) does not name a shard")
+                        reason: "auto: JOB_COMPLETION_INDEX \(String(reflecting: task)) with JOB_COMPLETIONS "
+                            + "\(String(reflecting: environment["JOB_COMPLETIONS"] ?? "")) (set it to the Job's completions) does not name a shard")
                 }
                 try self.init(index: index + 1, count: count)
             } else {
@@ -67,7 +68,7 @@ public struct Shard: Hashable, Sendable, CustomStringConvertible {
         }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, let index = number(parts[0]), let count = number(parts[1]) else {
-            throw .invalidOption(flag: "--shard", reason: "'\(text)' is not allowed (K/N such as 2/4, or auto)")
+            throw .invalidOption(flag: "--shard", reason: "\(String(reflecting: text)) is not allowed (K/N such as 2/4, or auto)")
         }
         try self.init(index: index, count: count)
     }

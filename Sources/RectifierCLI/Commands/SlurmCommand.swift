@@ -46,22 +46,22 @@ struct SlurmCommand: ParsableCommand {
     func validate() throws {
         if name != "run" && ExperimentRegistry.named(name) == nil {
             let names = ExperimentRegistry.all.map(\.name).joined(separator: ", ")
-            throw ValidationError("'\(name)' is not an experiment (\(names)) or run")
+            throw ValidationError("\(String(reflecting: name)) is not an experiment (\(names)) or run")
         }
         if options.shard != nil { throw ValidationError("--shard is set by each array task (auto); leave it out") }
         if !(1...Shard.maximumCount).contains(nodes) {
             throw ValidationError("--nodes \(nodes) is not allowed (1…\(Shard.maximumCount))")
         }
         if let time, time.isEmpty || time.count > 32 || !time.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":" || $0 == "-") }) {
-            throw ValidationError("--time '\(time)' is not allowed (minutes, HH:MM:SS or D-HH:MM:SS)")
+            throw ValidationError("--time \(String(reflecting: time)) is not allowed (minutes, HH:MM:SS or D-HH:MM:SS)")
         }
         if let partition, partition.isEmpty || partition.count > 128
             || !partition.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.,-".contains($0)) })
         {
-            throw ValidationError("--partition '\(partition)' is not allowed (letters, digits, _ . , -)")
+            throw ValidationError("--partition \(String(reflecting: partition)) is not allowed (letters, digits, _ . , -)")
         }
         if options.out.contains(where: { $0.isWhitespace || "'\"\\%$`".contains($0) }) {
-            throw ValidationError("--out '\(options.out)' is not allowed in a job script (no spaces, quotes, %, $ or \\)")
+            throw ValidationError("--out \(String(reflecting: options.out)) is not allowed in a job script (no spaces, quotes, %, $ or \\)")
         }
     }
 
