@@ -178,4 +178,33 @@ import Testing
         } throws: { "\($0)".contains("seeds (2, 3)") }
         #expect(!FileManager.default.fileExists(atPath: base + "/merged/depth.json"))
     }
+
+    /// The side-by-side comparison (five trials) in 2 and 7 slices, two of them empty: the
+    /// merged results equal one run's, wall times aside.
+    @Test func comparisonSlicesIncludingEmptyOnesMergeToOneRun() throws {
+        let base = ExperimentFixtures.outputDirectory("shards-comparison")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let budget = TrialBudget(hiddenSizes: [16], epochs: 2, batchSize: 32)
+        let data = try SyntheticData.make(count: 256)
+        let single = try SideBySideComparison.run(
+            try ExperimentContext(outputDirectory: base + "/single", seeds: 1), configuration: budget, inputs: data)
+        func numbers(_ document: ExperimentDocument<[TrialResult]>) -> [String] {
+            document.results.map { "\($0.activation) \($0.records.map(\.trainLoss)) \($0.records.map(\.validationAccuracy)) \(String(describing: $0.testAccuracy))" }
+        }
+        for count in [2, 7] {
+            var measured: [Int] = []
+            for index in 1...count {
+                measured.append(try SideBySideComparison.runShard(
+                    try ExperimentContext(outputDirectory: "\(base)/\(count)", seeds: 1), shard: try Shard(index: index, count: count),
+                    version: "test", configuration: budget, inputs: data).trials)
+            }
+            #expect(measured.reduce(0, +) == 5 && measured.filter { $0 == 0 }.count == max(0, count - 5))
+            let paths = try ShardFiles.find(in: ["\(base)/\(count)"])[SideBySideComparison.name]!.map(\.path)
+            let merged = try SideBySideComparison.merge(
+                paths, context: try ExperimentContext(outputDirectory: "\(base)/\(count)-merged", seeds: 1), version: "test",
+                configuration: budget, inputs: data)
+            #expect(numbers(merged) == numbers(single), "N = \(count)")
+            #expect(merged.tables[0].rows.map { $0.dropLast() } == single.tables[0].rows.map { $0.dropLast() })
+        }
+    }
 }
