@@ -177,6 +177,23 @@ import Testing
             try merge([base + "/b", base + "/d"], into: base + "/merged")
         } throws: { "\($0)".contains("seeds (2, 3)") }
         #expect(!FileManager.default.fileExists(atPath: base + "/merged/depth.json"))
+        // A whole run, merged by another version of the program or for other settings.
+        let paths = try ShardFiles.find(in: [base + "/a"])[DepthExperiment.name]!.map(\.path)
+        #expect {
+            try DepthExperiment.merge(
+                paths, context: try ExperimentFixtures.context(base + "/merged"), version: "other",
+                configuration: tinyConfiguration(), inputs: ExperimentFixtures.subset())
+        } throws: { "\($0)".contains("versions (test, other)") }
+        var longer = tinyConfiguration()
+        longer.epochs = 3
+        #expect {
+            try DepthExperiment.merge(
+                paths, context: try ExperimentFixtures.context(base + "/merged"), version: "test", configuration: longer,
+                inputs: ExperimentFixtures.subset())
+        } throws: { "\($0)".contains("configurations differ") }
+        #expect(!FileManager.default.fileExists(atPath: base + "/merged/depth.json"))
+        _ = try merge([base + "/a"], into: base + "/merged")
+        #expect(FileManager.default.fileExists(atPath: base + "/merged/depth.json"))
     }
 
     /// The side-by-side comparison (five trials) in 2 and 7 slices, two of them empty: the

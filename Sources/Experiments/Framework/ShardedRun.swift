@@ -40,13 +40,13 @@ extension Experiment {
 
     /// What the shards of one run share, for this context and configuration.
     static func shardRun(
-        _ context: ExperimentContext, configuration: Configuration, trials: [Trial], deal: [[Int]], version: String,
+        _ context: ExperimentContext, configuration: Configuration, trials: [String], deal: [[Int]], version: String,
         arguments: [String]?
     ) -> ShardRun {
         ShardRun(
             version: version, seeds: context.seeds, full: context.full, threads: context.threads,
             data: context.dataDirectory, configuration: String(reflecting: configuration), arguments: arguments,
-            trials: trials.map { String(describing: $0) }, deal: deal)
+            trials: trials, deal: deal)
     }
 
     /// Measures shard `shard` of the trials (see ``Shard/deal(costs:count:name:)``) and writes
@@ -74,7 +74,9 @@ extension Experiment {
             progress: context.progress)
         let file = ShardFile(
             experiment: name, shard: shard.index, shards: shard.count,
-            run: shardRun(context, configuration: configuration, trials: trials, deal: deal, version: version, arguments: arguments),
+            run: shardRun(
+                context, configuration: configuration, trials: trials.map { String(describing: $0) }, deal: deal,
+                version: version, arguments: arguments),
             measurements: zip(mine, measurements).map { ShardMeasurement(trial: $0, measurement: $1) },
             wallSeconds: MonotonicClock.now - started)
         return ShardOutcome(path: try file.write(to: context.output), trials: mine.count, total: trials.count)
@@ -132,15 +134,12 @@ extension Experiment {
                 "\(missing.count) of \(count) trials missing: \(Self.list(missing.map(label))); "
                     + "run shard \(shards.joined(separator: ", ")) again (--shard K/N)")
         }
-        if run.version != version { throw refuse("the shards were measured by rectifier \(run.version), this is \(version)") }
         let configuration = try configuration ?? self.configuration(context)
         let expected = shardRun(
-            context, configuration: configuration, trials: [], deal: run.deal, version: version, arguments: run.arguments)
-        if let field = Self.difference(expected, ShardRun(
-            version: run.version, seeds: run.seeds, full: run.full, threads: run.threads, data: run.data,
-            configuration: run.configuration, arguments: run.arguments, trials: [], deal: run.deal))
-        {
-            throw refuse("the shards' \(field) differ from the merge's (\(paths[0]))")
+            context, configuration: configuration, trials: run.trials, deal: run.deal, version: version,
+            arguments: run.arguments)
+        if let field = Self.difference(run, expected) {
+            throw refuse("the shards' \(field) differ from the merge's (the shards' first)")
         }
         let inputs = try inputs ?? self.inputs(configuration, context: context)
         let trials = try trials(configuration, inputs: inputs).map { String(describing: $0) }
