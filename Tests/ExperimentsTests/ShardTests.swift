@@ -177,6 +177,15 @@ import Testing
             try merge([base + "/b", base + "/d"], into: base + "/merged")
         } throws: { "\($0)".contains("seeds (2, 3)") }
         #expect(!FileManager.default.fileExists(atPath: base + "/merged/depth.json"))
+        // Damaged files: a deal naming a trial that does not exist, no shards, a trial index out of range.
+        for (original, damaged) in [("\"deal\":[[", "\"deal\":[[99,"), ("\"shards\":2", "\"shards\":0"), ("\"trial\":", "\"trial\":-")] {
+            let path = base + "/e/depth.shard-1-of-2.json"
+            try FileManager.default.createDirectory(atPath: base + "/e", withIntermediateDirectories: true)
+            let text = try String(contentsOfFile: base + "/b/depth.shard-1-of-2.json", encoding: .utf8)
+            #expect(text.contains(original))
+            try text.replacingOccurrences(of: original, with: damaged).write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: ExperimentError.self, "\(damaged)") { try merge([base + "/e"], into: base + "/merged") }
+        }
         // A whole run, merged by another version of the program or for other settings.
         let paths = try ShardFiles.find(in: [base + "/a"])[DepthExperiment.name]!.map(\.path)
         #expect {

@@ -109,10 +109,13 @@ extension Experiment {
             }
         }
         let run = first.run, count = run.trials.count
+        guard first.shards >= 1, run.deal.count == first.shards, run.deal.flatMap({ $0 }).sorted() == Array(0..<count) else {
+            throw refuse("\(paths[0]) is damaged: its deal does not give each of its \(count) trials to one of \(first.shards) shards")
+        }
         func label(_ trial: Int) -> String { "#\(trial + 1) \(run.trials[trial])" }
         var byTrial: [Int: (path: String, measurement: Measurement)] = [:], duplicates: [String] = []
         for (path, file) in zip(paths, files) {
-            let dealt = file.shard >= 1 && file.shard <= run.deal.count ? Set(run.deal[file.shard - 1]) : []
+            let dealt = (1...run.deal.count).contains(file.shard) ? Set(run.deal[file.shard - 1]) : []
             for entry in file.measurements {
                 guard dealt.contains(entry.trial) else {
                     throw refuse("\(path) holds trial \(entry.trial + 1), which is not one of shard \(file.shard)/\(file.shards)'s")
