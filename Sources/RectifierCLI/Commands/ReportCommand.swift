@@ -59,7 +59,8 @@ struct ReportCommand: ParsableCommand {
             guard status.st_mode & S_IFMT == S_IFDIR else { throw CommandFailure("--merge \(directory): is a file, not a directory") }
         }
         try CommandFiles.requireWritableDirectory(out, flag: "--out")
-        let found = try ShardFiles.find(in: merge)
+        var seen = Set<String>()
+        let found = try ShardFiles.find(in: merge.filter { seen.insert($0).inserted })
         guard !found.isEmpty else {
             throw CommandFailure("--merge: no shard files (NAME.shard-K-of-N.json) in \(merge.joined(separator: ", "))")
         }
