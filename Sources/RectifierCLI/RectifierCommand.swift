@@ -18,6 +18,7 @@ public struct RectifierCommand: ParsableCommand {
             ExperimentCommand.self,
             RunCommand.self,
             ReportCommand.self,
+            SlurmCommand.self,
         ]
     )
 
