@@ -10,6 +10,7 @@ public struct RectifierCommand: ParsableCommand {
             EvalCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            PredictCommand.self,
             QuantizeCommand.self,
             ExportCommand.self,
             ImportCommand.self,

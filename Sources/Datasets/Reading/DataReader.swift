@@ -40,6 +40,9 @@ public struct DataReader: Sendable {
     /// The names of the labels of an MNIST-format directory, indexed by label (e.g.
     /// ``FashionMNIST/classNames``); nil: the labels in decimal.
     public var mnistLabelNames: [String]?
+    /// Read only the test split of a source that has one: an MNIST-format directory's
+    /// `t10k-*` files become ``LoadedData/examples``, and its `train-*` files need not exist.
+    public var testSplitOnly: Bool = false
 
     public init(
         target: String? = nil, task: Task = .classification, classNames: [String]? = nil,
@@ -55,6 +58,9 @@ public struct DataReader: Sendable {
     public func read(_ path: String) throws(DatasetError) -> LoadedData {
         let format = try Self.format(of: path)
         switch format {
+        case .mnist where testSplitOnly:
+            let test = try readMNIST(path, MNISTFormat.testImagesFile, MNISTFormat.testLabelsFile, given: classNames)
+            return LoadedData(examples: test, test: nil, format: format)
         case .mnist:
             let training = try readMNIST(path, MNISTFormat.trainingImagesFile, MNISTFormat.trainingLabelsFile, given: classNames)
             let test = try readMNIST(path, MNISTFormat.testImagesFile, MNISTFormat.testLabelsFile, given: training.classNames)
@@ -69,7 +75,8 @@ public struct DataReader: Sendable {
         }
     }
 
-    /// The format of `path`: a directory holding `train-images-idx3-ubyte[.gz]` is MNIST, any
+    /// The format of `path`: a directory holding `train-images-idx3-ubyte[.gz]` or
+    /// `t10k-images-idx3-ubyte[.gz]` is MNIST, any
     /// other directory an image folder; a file by its extension (`.csv`, `.npz`, `.npy`), or
     /// else by its first bytes (zip, NumPy magic).
     public static func format(of path: String) throws(DatasetError) -> DataFormat {
@@ -79,7 +86,10 @@ public struct DataReader: Sendable {
             throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
         }
         if status.st_mode & S_IFMT == S_IFDIR {
-            return MNISTFormat.locate(MNISTFormat.trainingImagesFile, in: path) != nil ? .mnist : .imageFolder
+            let isMNIST = [MNISTFormat.trainingImagesFile, MNISTFormat.testImagesFile].contains {
+                MNISTFormat.locate($0, in: path) != nil
+            }
+            return isMNIST ? .mnist : .imageFolder
         }
         let lowered = path.lowercased()
         for format in [DataFormat.csv, .npz, .npy] where lowered.hasSuffix("." + format.rawValue) { return format }

@@ -3,18 +3,29 @@ import Interchange
 import Networks
 import Runtime
 
-/// Something that assigns a class to each row of a batch of images: what `rectifier
-/// evaluate` needs of a model, whatever its file format or precision.
-protocol ImageClassifier {
+/// Something that scores each row of a batch of inputs: what `rectifier evaluate` and
+/// `predict` need of a model, whatever its file format or precision.
+protocol ScoringModel {
     /// Features per sample.
     var inputSize: Int { get }
-    /// Class scores per sample.
+    /// Scores (logits, or the value for regression) per sample.
     var outputSize: Int { get }
-    /// The predicted class of each row of `input` (`n × inputSize`).
-    func predictClasses(_ input: Matrix<Float>) throws -> [Int]
+    /// The `n × outputSize` scores of `input` (`n × inputSize`).
+    func scores(_ input: Matrix<Float>) throws -> Matrix<Float>
 }
 
-extension Sequential: ImageClassifier where Scalar == Float {}
+extension Sequential: ScoringModel where Scalar == Float {
+    func scores(_ input: Matrix<Float>) throws -> Matrix<Float> { try predict(input) }
+}
+
+/// A model read from a file with what it knows of its data.
+struct LoadedModel {
+    let scorer: any ScoringModel
+    /// The saved description, or ``ModelData/assumed(inputSize:outputSize:)`` for files
+    /// without one (ONNX, int8, and model files from before it was saved).
+    let data: ModelData
+    let path: String
+}
 
 /// The model files the commands read, by kind.
 enum ModelLoading {
@@ -27,14 +38,32 @@ enum ModelLoading {
         }
     }
 
-    /// The classifier stored at `path`: a float model file (`ModelFile`) or an ONNX model
-    /// made of the supported operators (`ONNXModel`), run in Float.
+    /// The model stored at `path`: a float model file (`ModelFile`), an int8 one, or an
+    /// ONNX model made of the supported operators (`ONNXModel`), run in Float.
     /// - Throws: ``CommandFailure`` with the reader's one-line message.
-    static func classifier(at path: String) throws -> any ImageClassifier {
+    static func load(at path: String) throws -> LoadedModel {
+        let scorer: any ScoringModel
+        var metadata: [String: String] = [:]
         switch Kind(path: path) {
-        case .onnx: return try onnxModel(at: path)
-        case .safetensors: return try QuantizedClassifier.load(at: path) ?? floatModel(at: path)
+        case .onnx:
+            scorer = try onnxModel(at: path)
+        case .safetensors:
+            if let int8 = try QuantizedClassifier.load(at: path) {
+                scorer = int8
+            } else {
+                let checkpoint: ModelCheckpoint<Float>
+                do {
+                    checkpoint = try ModelFile.load(path)
+                } catch {
+                    throw CommandFailure(error.description)
+                }
+                scorer = checkpoint.model
+                metadata = checkpoint.metadata
+            }
         }
+        let data = try ModelData.saved(in: metadata, file: path, inputSize: scorer.inputSize, outputSize: scorer.outputSize)
+            ?? .assumed(inputSize: scorer.inputSize, outputSize: scorer.outputSize)
+        return LoadedModel(scorer: scorer, data: data, path: path)
     }
 
     /// The Float model of a model file.

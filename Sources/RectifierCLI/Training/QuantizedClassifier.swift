@@ -4,14 +4,14 @@ import Quantization
 
 /// An int8 model file as `rectifier evaluate` runs it: integer-only inference, Float
 /// features in.
-struct QuantizedClassifier: ImageClassifier {
+struct QuantizedClassifier: ScoringModel {
     let network: QuantizedNetwork
 
     var inputSize: Int { network.inputSize }
     var outputSize: Int { network.outputSize }
 
-    func predictClasses(_ input: Matrix<Float>) throws -> [Int] {
-        QuantizedNetwork.predictedClasses(logits: try network.logits(input.scalars), outputs: network.outputSize)
+    func scores(_ input: Matrix<Float>) throws -> Matrix<Float> {
+        try Matrix(rows: input.rows, columns: outputSize, scalars: try network.logits(input.scalars))
     }
 
     /// The int8 model at `path`, or nil when the file is not an int8 model file (e.g. a
