@@ -11,6 +11,7 @@ public struct RectifierCommand: ParsableCommand {
             TrainCommand.self,
             EvaluateCommand.self,
             PredictCommand.self,
+            SummaryCommand.self,
             QuantizeCommand.self,
             ExportCommand.self,
             ImportCommand.self,

@@ -235,4 +235,38 @@ import Testing
         #expect(try Self.failure(["train", "--data", empty]).0 == 1)
         #expect(try Self.failure(["evaluate", model, "--data", empty]).0 == 1)
     }
+
+    @Test func regressionReportsMSEAndR2AndSummaryDescribesTheModel() throws {
+        let files = try DataFiles()
+        // y = 2a − b + 1 on a grid: a linear target a network fits closely.
+        var text = "a,b,y\n"
+        for index in 0..<160 {
+            let a = Float(index % 16) / 4, b = Float(index / 16) / 3
+            text += "\(a),\(b),\(2 * a - b + 1)\n"
+        }
+        let data = try files.write(text, to: "linear.csv")
+        let model = files.file("model.safetensors")
+        try runRectifier(["train", "--data", data, "--task", "regression", "--save", model] + Self.small)
+        #expect(try ModelFile.load(model).architecture.outputSize == 1)
+        #expect(try Self.modelData(model)["task"] as? String == "regression")
+        let report = try Self.json(["evaluate", model, "--data", data, "--json", "--threads", "1"], marker: "\"r2\"")
+        let (mse, rmse, r2) = (try #require(report["mse"] as? Double), try #require(report["rmse"] as? Double), try #require(report["r2"] as? Double))
+        #expect(abs(rmse * rmse - mse) < 1e-9 * max(mse, 1))
+        #expect(r2 > 0.95, "\(report)")
+        #expect(report["test_count"] as? Int == 160)
+        let output = files.file("p.csv")
+        try runRectifier(["predict", model, "--data", data, "-o", output, "--threads", "1"])
+        let rows = try Self.csvRows(output)
+        #expect(rows.first == ["index", "predicted"] && rows.count == 161)
+        #expect(try Self.failure(["predict", model, "--data", data, "--top-k", "1"]).0 == 64)
+        let strings = try files.write("a,y\n1,x\n2,y\n", to: "strings.csv")
+        #expect(try Self.failure(["train", "--data", strings, "--task", "regression"]).0 == 1)
+
+        let lines = try capturingStandardOutput { try runRectifier(["summary", model]) }
+        #expect(lines.contains("\(model): regression, 2 inputs, 1 outputs"), "\(lines)")
+        #expect(lines.contains("input shape: [2]; CSV columns a, b"))
+        #expect(lines.contains { $0.hasPrefix("preprocessing: standardize") })
+        #expect(lines.contains("parameters: \(2 * 16 + 16 + 16 + 1)"))
+        #expect(lines.contains { $0.hasPrefix("0") && $0.contains("dense 2→16") && $0.hasSuffix("48") }, "\(lines)")
+    }
 }

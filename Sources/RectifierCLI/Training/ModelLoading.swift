@@ -25,6 +25,8 @@ struct LoadedModel {
     /// without one (ONNX, int8, and model files from before it was saved).
     let data: ModelData
     let path: String
+    /// The layers; nil for an int8 model.
+    let architecture: Architecture?
 }
 
 /// The model files the commands read, by kind.
@@ -63,7 +65,7 @@ enum ModelLoading {
         }
         let data = try ModelData.saved(in: metadata, file: path, inputSize: scorer.inputSize, outputSize: scorer.outputSize)
             ?? .assumed(inputSize: scorer.inputSize, outputSize: scorer.outputSize)
-        return LoadedModel(scorer: scorer, data: data, path: path)
+        return LoadedModel(scorer: scorer, data: data, path: path, architecture: (scorer as? Sequential<Float>)?.architecture)
     }
 
     /// The Float model of a model file.

@@ -137,7 +137,7 @@ final class TrainingSession {
         if let average, let averagedModel {
             averageAtEpochStart = (average.updateCount, Array(average.values))
             _ = averagedModel.parameters.values.initialize(from: average.average())
-            if let accuracy = try? averagedModel.evaluate(data.validation).accuracy {
+            if let accuracy = try? averagedModel.evaluate(data.validation, loss: settings.configuration.loss).accuracy {
                 extra["average_validation_accuracy"] = accuracy
                 averageValidationAccuracy = accuracy
             }
@@ -149,7 +149,9 @@ final class TrainingSession {
         }
         let dead = record.deadUnitFractions.map { decimal($0.value, 3) }.joined(separator: "/")
         var line = "epoch \(record.epoch)/\(settings.configuration.epochs)  train loss \(decimal(record.trainLoss, 4))"
-            + " acc \(decimal(record.trainAccuracy ?? 0, 4))  validation acc \(decimal(record.validationAccuracy ?? 0, 4))"
+            + (data.model.task == .regression
+                ? "  validation loss \(decimal(record.validationLoss ?? .nan, 4))"
+                : " acc \(decimal(record.trainAccuracy ?? 0, 4))  validation acc \(decimal(record.validationAccuracy ?? 0, 4))")
         if let averaged = extra["average_validation_accuracy"] { line += " (averaged \(decimal(averaged, 4)))" }
         line += "  dead \(dead)  \(decimal(record.seconds, 2)) s"
         if isatty(2) == 1 { printToStandardError("\r\u{1B}[2K", newline: false) }
@@ -183,17 +185,18 @@ final class TrainingSession {
     /// The test figure (raw and averaged weights), the last log line and the summary; a test
     /// loss that is NaN or ±∞ ends the run as diverged (exit 1), like a validation loss would.
     private func finish() throws {
-        let test = try trainer.model.evaluate(data.test)
+        let test = try trainer.model.evaluate(data.test, loss: settings.configuration.loss)
         if let reason = DivergenceRule.reason(loss: test.loss, baseline: nil, what: "the test loss") {
             throw CommandFailure(
                 "the model diverged on the \(data.test.count) test \(data.noun) after epoch \(trainer.completedEpochs): \(reason)"
                     + (savePath.map { " (\($0) holds the model as trained)" } ?? ""))
         }
-        var summary: [String: Any] = ["test_accuracy": test.accuracy ?? 0, "test_loss": test.loss, "epochs": settings.configuration.epochs]
+        var summary: [String: Any] = ["test_loss": test.loss, "epochs": settings.configuration.epochs]
+        if let accuracy = test.accuracy { summary["test_accuracy"] = accuracy }
         var averagedTest: Double?
         if let average, let averagedModel {
             _ = averagedModel.parameters.values.initialize(from: average.average())
-            averagedTest = try averagedModel.evaluate(data.test).accuracy
+            averagedTest = try averagedModel.evaluate(data.test, loss: settings.configuration.loss).accuracy
             summary["average_test_accuracy"] = averagedTest
         }
         let seconds = trainer.history.map(\.seconds)
