@@ -8,8 +8,10 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a model file (.safetensors) as an ONNX model (opset 13, Gemm and activation nodes).",
         discussion: """
-            The ONNX model takes `input` (batch × features) and gives `logits`; --softmax also gives \
-            `probabilities` (float models). An int8 file (rectifier quantize) becomes QuantizeLinear, \
+            The ONNX model takes `input` (batch × features, as read: the model's input scaling \
+            is in the graph as Sub and Div nodes) and gives `logits`; --softmax also gives \
+            `probabilities` (float models). The metadata_props hold the class names (`classes`, \
+            a JSON array) and the model's data description (`data`). An int8 file (rectifier quantize) becomes QuantizeLinear, \
             MatMulInteger and DequantizeLinear nodes that give the same logits in ONNX Runtime.
             """)
 
@@ -39,9 +41,20 @@ struct ExportCommand: ParsableCommand {
         do {
             // Read in Double (exact for F32 files too), written in the precision stored.
             let checkpoint = try ModelFile.load(model, as: Double.self)
-            try ONNXModel(
-                checkpoint.model, precision: checkpoint.storedDType == .float64 ? .float64 : .float32, endsWithSoftmax: softmax
-            ).writeONNX(to: output)
+            var network = try ONNXModel(
+                checkpoint.model, precision: checkpoint.storedDType == .float64 ? .float64 : .float32, endsWithSoftmax: softmax)
+            if let data = try ModelData.saved(
+                in: checkpoint.metadata, file: model, inputSize: checkpoint.model.inputSize, outputSize: checkpoint.model.outputSize)
+            {
+                network.metadata = [ModelData.metadataKey: data.json]
+                if data.task == .classification { network.metadata["classes"] = ModelData.jsonArray(data.classes) }
+                if data.preprocessing.kind != .none {
+                    network.inputScaling = try ONNXModel.InputScaling(
+                        offset: data.preprocessing.offset.map(Double.init), scale: data.preprocessing.scale.map(Double.init),
+                        width: checkpoint.model.inputSize)
+                }
+            }
+            try network.writeONNX(to: output)
         } catch let error as ModelFileError {
             throw CommandFailure(error.description)
         } catch let error as ONNXError {

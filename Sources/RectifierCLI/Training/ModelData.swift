@@ -53,6 +53,12 @@ struct ModelData: Codable, Equatable {
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 
+    /// `items` as a JSON array of strings.
+    static func jsonArray(_ items: [String]) -> String {
+        // Strings always encode.
+        String(decoding: try! JSONEncoder().encode(items), as: UTF8.self)
+    }
+
     /// The description saved in `metadata`, nil when there is none.
     /// - Throws: ``CommandFailure`` naming `file` when it is there but does not fit a model
     ///   of `inputSize` inputs and `outputSize` outputs.

@@ -48,7 +48,12 @@ enum ModelLoading {
         var metadata: [String: String] = [:]
         switch Kind(path: path) {
         case .onnx:
-            scorer = try onnxModel(at: path)
+            let network = try onnxNetwork(at: path)
+            scorer = try model(of: network, file: path) as Sequential<Float>
+            metadata = network.metadata
+            if network.inputScaling != nil, metadata[ModelData.metadataKey] == nil {
+                throw CommandFailure("\(path): the graph scales its input (Sub → Div) but holds no '\(ModelData.metadataKey)' metadata saying how; only models exported by rectifier can be run with their scaling")
+            }
         case .safetensors:
             if let int8 = try QuantizedClassifier.load(at: path) {
                 scorer = int8
@@ -79,13 +84,16 @@ enum ModelLoading {
 
     /// The Float model of an ONNX file.
     static func onnxModel(at path: String) throws -> Sequential<Float> {
-        let network: ONNXModel
+        try model(of: try onnxNetwork(at: path), file: path)
+    }
+
+    /// The ONNX file at `path`, read.
+    static func onnxNetwork(at path: String) throws -> ONNXModel {
         do {
-            network = try ONNXModel(contentsOfONNXFile: path)
+            return try ONNXModel(contentsOfONNXFile: path)
         } catch {
             throw CommandFailure(error.description)
         }
-        return try model(of: network, file: path)
     }
 
     /// The model of `network` (read from `file`), once its memory is known to fit.
