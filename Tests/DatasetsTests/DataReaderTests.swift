@@ -122,6 +122,25 @@ import Testing
         }
     }
 
+    /// For labels 0…K−1 a held-out split of examples chooses exactly the images the images'
+    /// held-out split chooses (what keeps `rectifier train`'s Fashion-MNIST numbers).
+    @Test func heldOutExamplesAreTheImagesHeldOutSplitChooses() throws {
+        let count = 240, side = 2
+        let labels: [UInt8] = (0..<count).map { (index: Int) -> UInt8 in UInt8((index * 7 + index / 13) % 10) }
+        let pixels: [Float] = (0..<count * side * side).map { (index: Int) -> Float in Float(index % 251) / 255 }
+        let images = try LabeledImages(pixels: pixels, labels: labels, rows: side, columns: side, classNames: (0..<10).map(String.init))
+        let examples = try Examples(
+            features: pixels, shape: [side, side], targets: .classes(indices: labels.map(Int.init), names: (0..<10).map(String.init)))
+        for (held, seed) in [(20, UInt64(0)), (1, 3), (239, 9)] {
+            let expected = try images.heldOutSplit(validationCount: held, seed: seed)
+            let (training, heldOut) = examples.split(heldOut: held, seed: seed)
+            #expect(heldOut.features == expected.validation.pixels && training.features == expected.training.pixels, "\(held), \(seed)")
+            let names: [String] = (0..<10).map { String($0) }
+            let expectedTargets = Examples.Targets.classes(indices: expected.validation.labels.map { Int($0) }, names: names)
+            #expect(heldOut.targets == expectedTargets)
+        }
+    }
+
     @Test func splitsAreStratifiedSeededAndDisjoint() throws {
         let labels = (0..<100).map { $0 < 10 ? 0 : $0 < 40 ? 1 : 2 }
         let examples = try Examples(

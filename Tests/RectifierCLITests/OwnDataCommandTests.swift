@@ -15,9 +15,19 @@ import Testing
         return try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    /// The standard output lines of `rectifier ARGUMENTS…` run as its own process (other
+    /// tests capturing this process's output cannot take them).
+    static func outputLines(_ arguments: [String]) throws -> [String] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rectifier-out-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (status, output) = try ToolProcess.run(arguments, directory: directory)
+        try #require(status == 0, "\(arguments) exited with \(status)")
+        return output.split(separator: "\n").map(String.init)
+    }
+
     static func json(_ arguments: [String], marker: String) throws -> [String: Any] {
-        let lines = try capturingStandardOutput { try runRectifier(arguments) }
-        let line = try #require(lines.first { $0.contains(marker) })
+        let line = try #require(try outputLines(arguments).first { $0.contains(marker) })
         return try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
@@ -87,10 +97,8 @@ import Testing
         let text = "label,a,b\n" + rows.map { "\($0.label),\($0.x[0]),\($0.x[1])" }.joined(separator: "\n") + "\n"
         let data = try files.write(text, to: "numbers.csv")
         let model = files.file("model.safetensors")
-        let lines = try capturingStandardOutput {
-            try runRectifier(["train", "--data", data, "--target", "label", "--test-fraction", "0.25", "--train-samples", "60",
-                              "--normalize", "none", "--save", model] + Self.small)
-        }
+        let lines = try Self.outputLines(["train", "--data", data, "--target", "label", "--test-fraction", "0.25", "--train-samples", "60",
+                                          "--normalize", "none", "--save", model] + Self.small)
         // 120 rows: 30 held out for testing, 60 of the other 90 kept, 5 of those (a twelfth) for validation.
         #expect(lines.contains { $0.hasPrefix("train: 2-16-3 relu") && $0.hasSuffix("55 training, 5 validation, 30 test examples") }, "\(lines)")
         let description = try Self.modelData(model)
@@ -262,11 +270,48 @@ import Testing
         let strings = try files.write("a,y\n1,x\n2,y\n", to: "strings.csv")
         #expect(try Self.failure(["train", "--data", strings, "--task", "regression"]).0 == 1)
 
-        let lines = try capturingStandardOutput { try runRectifier(["summary", model]) }
+        let lines = try Self.outputLines(["summary", model])
         #expect(lines.contains("\(model): regression, 2 inputs, 1 outputs"), "\(lines)")
         #expect(lines.contains("input shape: [2]; CSV columns a, b"))
         #expect(lines.contains { $0.hasPrefix("preprocessing: standardize") })
         #expect(lines.contains("parameters: \(2 * 16 + 16 + 16 + 1)"))
         #expect(lines.contains { $0.hasPrefix("0") && $0.contains("dense 2→16") && $0.hasSuffix("48") }, "\(lines)")
+    }
+
+    /// A model file whose data description does not fit it, or is not one, is refused in
+    /// one line by every command that reads it; a test set of another shape is refused too.
+    @Test func aDamagedDataDescriptionOrTestSetOfAnotherShapeIsRefused() throws {
+        let files = try DataFiles()
+        let good = try files.write(DataFiles.csv(DataFiles.clusters(perClass: 10)), to: "good.csv")
+        let model = files.file("model.safetensors")
+        try runRectifier(["train", "--data", good, "--save", model, "--epochs", "1", "--hidden", "4", "--batch-size", "8", "--threads", "1"])
+        let checkpoint = try ModelFile.load(model)
+        let text = try #require(checkpoint.metadata["data"])
+        let damaged: [String] = [
+            "not json",
+            text.replacingOccurrences(of: "\"input_shape\":[2]", with: "\"input_shape\":[9223372036854775807,2]"),
+            text.replacingOccurrences(of: "\"input_shape\":[2]", with: "\"input_shape\":[]"),
+            text.replacingOccurrences(of: "\"input_shape\":[2]", with: "\"input_shape\":[0]"),
+            text.replacingOccurrences(of: "\"classes\":[\"ant\",\"bee\",\"cat\"]", with: "\"classes\":[\"ant\",\"bee\"]"),
+            text.replacingOccurrences(of: "\"classes\":[\"ant\",\"bee\",\"cat\"]", with: "\"classes\":[]"),
+            text.replacingOccurrences(of: "\"kind\":\"standardize\"", with: "\"kind\":\"minmax\""),
+            text.replacingOccurrences(of: "\"scale\":[", with: "\"scale\":[0,"),
+            text.replacingOccurrences(of: "\"scale\":[", with: "\"scale\":[1e39,"),
+        ]
+        for (index, variant) in damaged.enumerated() {
+            #expect(variant != text || index == 0)
+            let path = files.file("damaged-\(index).safetensors")
+            try ModelFile.save(checkpoint.model, metadata: ["data": variant], to: path)
+            for command in [["evaluate", path, "--data", good], ["predict", path, "--data", good], ["summary", path],
+                            ["export", path, "-o", files.file("x.onnx")]] {
+                let (status, message) = try Self.failure(command)
+                #expect(status == 1 && message.contains(path) && message.contains("'data'"), "\(variant): \(message)")
+            }
+        }
+        let wide = try files.write(
+            storedZip([("x.npy", npyFloats((0..<9).map(Float.init), shape: [3, 3])), ("y.npy", npyStrings(["ant", "bee", "cat"]))]),
+            to: "wide.npz")
+        let (status, message) = try Self.failure(["train", "--data", good, "--test-data", wide, "--batch-size", "8"])
+        #expect(status == 1 && message.contains("--test-data"), "\(message)")
     }
 }
