@@ -75,6 +75,39 @@ public struct DataReader: Sendable {
         }
     }
 
+    /// Hands the examples of `path` to `body` at most `batchSize` at a time, with the index of
+    /// each batch's first example. With ``featuresOnly`` a `.npy` file is read one batch at a
+    /// time, so memory stays bounded by the batch whatever the file's size; every other
+    /// source is read whole (``read(_:)``, its examples only) and handed over in batches.
+    /// - Throws: what ``read(_:)`` throws, and what `body` throws.
+    /// - Precondition: `batchSize ≥ 1`.
+    public func forEachBatch(of path: String, batchSize: Int, _ body: (Examples, Int) throws -> Void) throws {
+        precondition(batchSize >= 1, "DataReader.forEachBatch: batch size below 1")
+        if featuresOnly, try Self.format(of: path) == .npy {
+            let array = try NumPyReader.featureArray(path)
+            let shape = Array(array.shape.dropFirst())
+            let width = shape.reduce(1, *)
+            var first = 0
+            while first < array.shape[0] {
+                let rows = min(batchSize, array.shape[0] - first)
+                let values = try array.features(next: rows * width, from: first * width)
+                try body(Examples(checked: values, shape: shape, targets: .none), first)
+                first += rows
+            }
+            try array.region.finish()
+            return
+        }
+        let examples = try read(path).examples
+        let width = examples.featureCount
+        var first = 0
+        while first < examples.count {
+            let rows = min(batchSize, examples.count - first)
+            let values = Array(examples.features[first * width..<(first + rows) * width])
+            try body(Examples(checked: values, shape: examples.shape, targets: .none, featureNames: examples.featureNames), first)
+            first += rows
+        }
+    }
+
     /// The format of `path`: a directory holding `train-images-idx3-ubyte[.gz]` or
     /// `t10k-images-idx3-ubyte[.gz]` is MNIST, any
     /// other directory an image folder; a file by its extension (`.csv`, `.npz`, `.npy`), or

@@ -16,7 +16,9 @@ struct PredictCommand: ParsableCommand {
             classifier, p_<class> for every class (softmax probabilities), or with --top-k K the \
             K most probable classes as top1..topK. --format jsonl writes one JSON object per \
             row with the same keys. The rows are computed and written --batch-size examples at \
-            a time; with -o the file is replaced atomically when all are written.
+            a time (a .npy file is also read that many rows at a time, so memory stays flat \
+            whatever its size; other inputs are read whole); with -o the file is replaced \
+            atomically when all are written.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -70,35 +72,23 @@ struct PredictCommand: ParsableCommand {
                 throw ValidationError("--top-k \(topK) is not allowed: \(model) has \(loaded.data.classes.count) classes")
             }
         }
-        let examples = try loaded.data.reader(featuresOnly: true).read(data).examples
         let writer = PredictionWriter(model: loaded.data, topK: topK, format: format)
         if let output {
             try AtomicFile.write(to: output) { sink in
-                try predict(loaded, examples, writer) { text in try sink.append(text) }
+                try predict(loaded, writer) { text in try sink.append(text) }
             }
         } else {
-            try predict(loaded, examples, writer) { text in print(text, terminator: "") }
+            try predict(loaded, writer) { text in print(text, terminator: "") }
         }
     }
 
-    /// Scores `examples` `batchSize` at a time and hands each batch's text to `emit`.
-    private func predict(
-        _ loaded: LoadedModel, _ examples: Examples, _ writer: PredictionWriter, emit: (String) throws -> Void
-    ) throws {
-        guard examples.featureCount == loaded.data.inputSize else {
-            throw CommandFailure(
-                "\(data): the examples have \(examples.featureCount) values (shape \(examples.shape)); \(model) takes \(loaded.data.inputSize) (shape \(loaded.data.inputShape))")
-        }
+    /// Reads --data, scores it `batchSize` examples at a time and hands each batch's text to
+    /// `emit`.
+    private func predict(_ loaded: LoadedModel, _ writer: PredictionWriter, emit: (String) throws -> Void) throws {
         try emit(writer.header)
-        let width = examples.featureCount
-        var first = 0
-        while first < examples.count {
-            let rows = Swift.min(batchSize, examples.count - first)
-            var values = Array(examples.features[first * width..<(first + rows) * width])
-            try loaded.data.preprocessing.apply(to: &values, featureCount: width)
-            let scores = try loaded.scorer.scores(try Matrix(rows: rows, columns: width, scalars: values))
-            try emit(writer.rows(scores, firstIndex: first))
-            first += rows
+        try loaded.data.reader(featuresOnly: true).forEachBatch(of: data, batchSize: batchSize) { examples, first in
+            let inputs = try loaded.data.inputs(examples, path: data)
+            try emit(writer.rows(try loaded.scorer.scores(inputs), firstIndex: first))
         }
     }
 }
