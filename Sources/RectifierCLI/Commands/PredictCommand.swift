@@ -85,10 +85,11 @@ struct PredictCommand: ParsableCommand {
     /// Reads --data, scores it `batchSize` examples at a time and hands each batch's text to
     /// `emit`.
     private func predict(_ loaded: LoadedModel, _ writer: PredictionWriter, emit: (String) throws -> Void) throws {
-        try emit(writer.header)
+        // The header follows the first batch, so data that cannot be read prints nothing.
         try loaded.data.reader(featuresOnly: true).forEachBatch(of: data, batchSize: batchSize) { examples, first in
             let inputs = try loaded.data.inputs(examples, path: data)
-            try emit(writer.rows(try loaded.scorer.scores(inputs), firstIndex: first))
+            let rows = writer.rows(try loaded.scorer.scores(inputs), firstIndex: first)
+            try emit(first == 0 ? writer.header + rows : rows)
         }
     }
 }

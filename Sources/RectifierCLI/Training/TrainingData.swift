@@ -132,6 +132,10 @@ struct TrainingData {
                 throw ValidationError(error.description)
             }
         }
+        guard training.count >= 2 else {
+            throw ValidationError(
+                "\(options.trainSamples.map { "--train-samples \($0)" } ?? "--data \(path)") leaves \(training.count) training example; at least 2 are needed (one is held out for validation)")
+        }
         let count = validationCount ?? Swift.max(1, (training.count + 6) / 12)
         guard count >= 1, count < training.count else {
             throw ValidationError(
