@@ -237,6 +237,11 @@ import Testing
         #expect(try Self.failure(["predict", model, "--data", good, "-o", good]).0 == 64)
         #expect(try Self.failure(["predict", model, "--data", good, "-o", model]).0 == 64)
         #expect(try Self.failure(["train", "--data", good, "--train-samples", "9223372036854775807"]).0 == 64)
+        #expect(try Self.failure(["train", "--data", good, "--test-data", files.path + "/./good.csv"]).0 == 64)
+        #expect(try Self.failure(["train", "--data", good, "--save", good]).0 == 64)
+        // 30 rows: 6 for testing, 2 for validation, 22 to train on, fewer than the default batch of 128.
+        #expect(try Self.outputLines(["train", "--data", good, "--epochs", "1", "--hidden", "4", "--threads", "1"])
+            .contains { $0.contains("batch 22,") && $0.hasSuffix("22 training, 2 validation, 6 test examples") })
         #expect(try Self.failure(["train", "--data", files.file("absent.csv")]).0 == 1)
         let empty = files.file("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)

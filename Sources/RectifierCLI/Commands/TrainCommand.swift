@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs to train in total (default 10; with --resume, the new total).")
     var epochs: Int?
 
-    @Option(help: "Samples per optimiser step (default 128).")
+    @Option(help: "Samples per optimiser step (default 128, or the training examples when fewer).")
     var batchSize: Int?
 
     @Option(help: "The update rule (default adam).")
@@ -173,6 +173,13 @@ struct TrainCommand: ParsableCommand {
         var options = dataOptions
         options.choices = runSettings.data ?? DataChoices()
         let images = try TrainingData.load(options, validationCount: runSettings.validationCount, seed: runSettings.seed)
+        if resumed == nil, batchSize == nil, images.training.count < runSettings.configuration.batchSize {
+            // The default batch, on a smaller set: one batch of all of it.
+            let saved = runSettings.configuration
+            runSettings.configuration = try TrainingConfiguration(
+                epochs: saved.epochs, batchSize: images.training.count, optimizer: saved.optimizer, loss: saved.loss,
+                checkpointEvery: saved.checkpointEvery, divergence: saved.divergence, probeSize: saved.probeSize)
+        }
         guard runSettings.configuration.batchSize <= images.training.count else {
             throw ValidationError(
                 "--batch-size \(runSettings.configuration.batchSize) is larger than the \(images.training.count) training samples")

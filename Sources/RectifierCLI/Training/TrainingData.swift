@@ -2,6 +2,10 @@ import ArgumentParser
 import Datasets
 import Networks
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The flags that choose what `rectifier train` learns from: the source in any form
 /// ``DataReader`` reads, the test split, a stratified subset, the task and the scaling.
 struct DataOptions: ParsableArguments {
@@ -44,9 +48,15 @@ struct DataOptions: ParsableArguments {
         if let trainSamples, trainSamples < 1 {
             throw ValidationError("--train-samples \(trainSamples) is not allowed (an integer ≥ 1)")
         }
-        if let data, let testData, data == testData {
+        if let data, let testData, data == testData || Self.sameFile(data, testData) {
             throw ValidationError("--test-data \(testData) is --data; give other examples to test on, or --test-fraction")
         }
+    }
+
+    /// Whether two existing paths name one file or directory (device and inode).
+    private static func sameFile(_ first: String, _ second: String) -> Bool {
+        var one = stat(), other = stat()
+        return stat(first, &one) == 0 && stat(second, &other) == 0 && one.st_dev == other.st_dev && one.st_ino == other.st_ino
     }
 
     /// The flags' names and whether each was given, for the run settings' checks.
