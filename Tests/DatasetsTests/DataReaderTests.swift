@@ -141,6 +141,37 @@ import Testing
         }
     }
 
+    /// Batches of a `.npy` (read a batch at a time) and of a CSV (read whole) hold the
+    /// examples of a whole read, in order, numbered by their first example; a non-finite
+    /// value is named by its element number in the file.
+    @Test func batchesHoldTheWholeReadInOrder() throws {
+        let directory = try TemporaryDirectory()
+        let values = (0..<70).map { Float($0) * 0.5 }
+        let npy = try directory.write(npyBytes(values, shape: [7, 2, 5]), to: "x.npy")
+        let csv = try directory.write(Array(("a,b\n" + (0..<7).map { "\($0),\($0 * 2)" }.joined(separator: "\n") + "\n").utf8), to: "x.csv")
+        let reader = DataReader(featuresOnly: true)
+        for (path, shape) in [(npy, [2, 5]), (csv, [2])] {
+            let whole = try reader.read(path).examples
+            var gathered: [Float] = [], firsts: [Int] = []
+            try reader.forEachBatch(of: path, batchSize: 3) { batch, first in
+                #expect(batch.shape == shape && batch.count <= 3)
+                gathered += batch.features
+                firsts.append(first)
+            }
+            #expect(gathered == whole.features && firsts == [0, 3, 6], "\(path)")
+        }
+        var bad = values
+        bad[23] = .nan
+        let badPath = try directory.write(npyBytes(bad, shape: [7, 10]), to: "bad.npy")
+        var batches = 0
+        #expect {
+            try reader.forEachBatch(of: badPath, batchSize: 1) { _, _ in batches += 1 }
+        } throws: { error in
+            "\(error)".contains("element 23 is nan")
+        }
+        #expect(batches == 2)
+    }
+
     @Test func splitsAreStratifiedSeededAndDisjoint() throws {
         let labels = (0..<100).map { $0 < 10 ? 0 : $0 < 40 ? 1 : 2 }
         let examples = try Examples(

@@ -319,4 +319,29 @@ import Testing
         let (status, message) = try Self.failure(["train", "--data", good, "--test-data", wide, "--batch-size", "8"])
         #expect(status == 1 && message.contains("--test-data"), "\(message)")
     }
+
+    /// Class names holding a comma, a quote or a backslash are quoted in CSV (RFC 4180)
+    /// and escaped in JSON lines.
+    @Test func awkwardClassNamesAreQuotedAndEscaped() throws {
+        let files = try DataFiles()
+        let names = ["a,b", "say \"hi\"", "back\\slash"]
+        let quoted = names.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let rows = DataFiles.clusters(perClass: 30)
+        let text = "a,b,label\n" + rows.enumerated().map { index, row in "\(row.x[0]),\(row.x[1]),\(quoted[index % 3])" }.joined(separator: "\n") + "\n"
+        let data = try files.write(text, to: "awkward.csv")
+        let model = files.file("model.safetensors")
+        try runRectifier(["train", "--data", data, "--save", model] + Self.small)
+        // Sorted: "a,b" < "back\\slash" < "say \"hi\"".
+        let sorted = names.sorted()
+        let output = files.file("p.csv")
+        try runRectifier(["predict", model, "--data", data, "-o", output, "--threads", "1"])
+        let header = try #require(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").first)
+        #expect(String(header) == "index,predicted,\"p_a,b\",p_back\\slash,\"p_say \"\"hi\"\"\"")
+        let jsonl = files.file("p.jsonl")
+        try runRectifier(["predict", model, "--data", data, "-o", jsonl, "--format", "jsonl", "--threads", "1"])
+        let first = try #require(try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n").first)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == Set(["index", "predicted"] + sorted.map { "p_" + $0 }))
+        #expect(object["predicted"] as? String == names[0])
+    }
 }
