@@ -160,6 +160,22 @@ import Testing
             }
             #expect(gathered == whole.features && firsts == [0, 3, 6], "\(path)")
         }
+        // A CSV read in blocks of a few bytes: blank rows, CRLF and a last row without a
+        // newline are handed over as in a whole read, and a bad field names its line.
+        let blocks = try directory.write(Array("\u{FEFF}b,a\r\n1,2\r\n\n3,4\n5.5,6\n\n7,8".utf8), to: "blocks.csv")
+        var columns = DataReader(featuresOnly: true)
+        columns.featureNames = ["a", "b"]
+        for size in [1, 5, 9, 100] {
+            var rows: [Float] = []
+            try columns.forEachBatch(of: blocks, batchSize: 2, blockBytes: size) { batch, _ in rows += batch.features }
+            #expect(rows == [2, 1, 4, 3, 6, 5.5, 8, 7], "block \(size)")
+        }
+        let broken = try directory.write(Array("a,b\n1,2\n3,4\n\n5,x\n".utf8), to: "broken.csv")
+        #expect {
+            try reader.forEachBatch(of: broken, batchSize: 1, blockBytes: 4) { _, _ in }
+        } throws: { error in
+            "\(error)".contains("line 5, column 2")
+        }
         var bad = values
         bad[23] = .nan
         let badPath = try directory.write(npyBytes(bad, shape: [7, 10]), to: "bad.npy")

@@ -77,13 +77,31 @@ public struct DataReader: Sendable {
 
     /// Hands the examples of `path` to `body` at most `batchSize` at a time, with the index of
     /// each batch's first example. With ``featuresOnly`` a `.npy` file is read one batch at a
-    /// time, so memory stays bounded by the batch whatever the file's size; every other
-    /// source is read whole (``read(_:)``, its examples only) and handed over in batches.
+    /// time and a CSV file 4 MiB of rows at a time, so memory stays bounded whatever the
+    /// file's size; every other source is read whole (``read(_:)``, its examples only) and
+    /// handed over in batches. `blockBytes` sets the CSV block (at least one row is read).
     /// - Throws: what ``read(_:)`` throws, and what `body` throws.
     /// - Precondition: `batchSize ≥ 1`.
-    public func forEachBatch(of path: String, batchSize: Int, _ body: (Examples, Int) throws -> Void) throws {
+    public func forEachBatch(
+        of path: String, batchSize: Int, blockBytes: Int = 1 << 22, _ body: (Examples, Int) throws -> Void
+    ) throws {
         precondition(batchSize >= 1, "DataReader.forEachBatch: batch size below 1")
-        if featuresOnly, try Self.format(of: path) == .npy {
+        let format = try Self.format(of: path)
+        if featuresOnly, format == .csv {
+            var first = 0
+            try CSVReader.forEachBlock(path, options: self, blockBytes: max(blockBytes, 1)) { examples in
+                let width = examples.featureCount
+                var start = 0
+                while start < examples.count {
+                    let rows = min(batchSize, examples.count - start)
+                    let values = Array(examples.features[start * width..<(start + rows) * width])
+                    try body(Examples(checked: values, shape: examples.shape, targets: .none, featureNames: examples.featureNames), first)
+                    (first, start) = (first + rows, start + rows)
+                }
+            }
+            return
+        }
+        if featuresOnly, format == .npy {
             let array = try NumPyReader.featureArray(path)
             let shape = Array(array.shape.dropFirst())
             let width = shape.reduce(1, *)

@@ -16,7 +16,8 @@ struct PredictCommand: ParsableCommand {
             classifier, p_<class> for every class (softmax probabilities), or with --top-k K the \
             K most probable classes as top1..topK. --format jsonl writes one JSON object per \
             row with the same keys. The rows are computed and written --batch-size examples at \
-            a time (a .npy file is also read that many rows at a time, so memory stays flat \
+            a time (a .npy file is also read that many rows at a time and a CSV file 4 MiB of rows \
+            at a time, so memory stays flat \
             whatever its size; other inputs are read whole); with -o the file is replaced \
             atomically when all are written.
             """)
