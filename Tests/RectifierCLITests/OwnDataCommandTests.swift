@@ -344,4 +344,24 @@ import Testing
         #expect(Set(object.keys) == Set(["index", "predicted"] + sorted.map { "p_" + $0 }))
         #expect(object["predicted"] as? String == names[0])
     }
+
+    /// An int8 model made from a model trained on a CSV calibrates on that CSV, scaled as the
+    /// model says, and keeps its class names and scaling for evaluate and predict.
+    @Test func quantizingAModelOfYourOwnDataKeepsItsClassesAndScaling() throws {
+        let files = try DataFiles()
+        let training = try files.write(DataFiles.csv(DataFiles.clusters(perClass: 40)), to: "train.csv")
+        let evaluation = DataFiles.clusters(perClass: 5, offset: 1000)
+        let evaluationPath = try files.write(DataFiles.csv(evaluation), to: "eval.csv")
+        let model = files.file("model.safetensors"), int8 = files.file("int8.safetensors")
+        try runRectifier(["train", "--data", training, "--save", model] + Self.small)
+        try runRectifier(["quantize", model, "--data", training, "--calibration", "60", "-o", int8])
+        let report = try Self.json(["evaluate", int8, "--data", evaluationPath, "--json", "--threads", "1"], marker: "macro_f1")
+        #expect(report["classes"] as? [String] == ["ant", "bee", "cat"])
+        #expect(report["test_accuracy"] as? Double == 1)
+        let output = files.file("p.csv")
+        try runRectifier(["predict", int8, "--data", evaluationPath, "-o", output, "--threads", "1"])
+        #expect(try Self.csvRows(output).dropFirst().map { $0[1] } == evaluation.map(\.label))
+        #expect(try Self.outputLines(["summary", int8]).contains { $0.hasPrefix("layers: an int8 network") })
+        #expect(try Self.failure(["quantize", model, "--data", training, "--calibration", "1000", "-o", int8]).0 == 64)
+    }
 }

@@ -29,7 +29,7 @@ struct ExportCommand: ParsableCommand {
         files.reads(model, flag: "<model>")
         files.writes(output, flag: "--output")
         try files.check()
-        if let int8 = try QuantizedClassifier.load(at: model) {
+        if let (int8, _) = try QuantizedClassifier.load(at: model) {
             do {
                 try int8.network.writeONNX(to: output)
             } catch {

@@ -55,8 +55,9 @@ enum ModelLoading {
                 throw CommandFailure("\(path): the graph scales its input (Sub → Div) but holds no '\(ModelData.metadataKey)' metadata saying how; only models exported by rectifier can be run with their scaling")
             }
         case .safetensors:
-            if let int8 = try QuantizedClassifier.load(at: path) {
+            if let (int8, int8Metadata) = try QuantizedClassifier.load(at: path) {
                 scorer = int8
+                metadata = int8Metadata
             } else {
                 let checkpoint: ModelCheckpoint<Float>
                 do {
