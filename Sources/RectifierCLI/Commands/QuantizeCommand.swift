@@ -90,13 +90,15 @@ struct QuantizeCommand: ParsableCommand {
     }
 
     /// `calibration` examples drawn at random (seed 0), preprocessed as the model's data
-    /// description says: from the training files of an MNIST-format directory (the model's
-    /// default), or from `--data` in any form `train` reads (the model's columns; labels
-    /// ignored).
+    /// description says: from the training files of an MNIST-format directory (pixels / 255,
+    /// the images' own draw, for models scaled so), or from `--data` in any form `train`
+    /// reads (the model's columns; labels ignored; an MNIST directory's training files).
     private func calibrationFeatures(_ saved: ModelData?) throws -> Matrix<Float> {
         let path = data ?? FashionMNIST.defaultDirectory
-        if let saved, try DataReader.format(of: path) != .mnist {
-            let examples = try saved.reader(featuresOnly: true).read(path).examples
+        if let saved, try DataReader.format(of: path) != .mnist || saved.preprocessing != .scale255 {
+            var reader = saved.reader(featuresOnly: true)
+            reader.testSplitOnly = false
+            let examples = try reader.read(path).examples
             guard calibration <= examples.count else {
                 throw ValidationError("--calibration \(calibration) is not allowed (1…\(examples.count), the examples of \(path))")
             }
