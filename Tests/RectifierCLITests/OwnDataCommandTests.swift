@@ -239,6 +239,10 @@ import Testing
         #expect(try Self.failure(["train", "--data", good, "--train-samples", "9223372036854775807"]).0 == 64)
         #expect(try Self.failure(["train", "--data", good, "--test-data", files.path + "/./good.csv"]).0 == 64)
         #expect(try Self.failure(["train", "--data", good, "--save", good]).0 == 64)
+        let npz = try files.write(storedZip([("x.npy", npyFloats([1, 2, 3, 4], shape: [2, 2])), ("y.npy", npyStrings(["a", "b"]))]), to: "two.npz")
+        #expect(try Self.failure(["train", "--data", npz, "--target", "y"]).1.contains("--target"))
+        let mnist = try SyntheticMNIST(trainingCount: 20, testCount: 10)
+        #expect(try Self.failure(["train", "--data", mnist.path, "--task", "regression"]).1.contains("--task regression"))
         // 30 rows: 6 for testing, 2 for validation, 22 to train on, fewer than the default batch of 128.
         #expect(try Self.outputLines(["train", "--data", good, "--epochs", "1", "--hidden", "4", "--threads", "1"])
             .contains { $0.contains("batch 22,") && $0.hasSuffix("22 training, 2 validation, 6 test examples") })

@@ -115,6 +115,12 @@ struct TrainingData {
         let reader = DataReader(
             target: options.target, task: task, mnistLabelNames: isDefault ? FashionMNIST.classNames : nil)
         let loaded = try reader.read(path)
+        if options.target != nil, loaded.format != .csv {
+            throw ValidationError("--target names a CSV column; --data \(path) is \(loaded.format == .npz ? "an .npz file (its labels are y)" : "not a CSV file")")
+        }
+        if task == .regression, loaded.examples.classNames != nil {
+            throw CommandFailure("--task regression needs numeric targets; \(path) holds class labels (\(loaded.format.rawValue))")
+        }
         var training = loaded.examples
         let test: Examples
         if let testPath = options.testData {
