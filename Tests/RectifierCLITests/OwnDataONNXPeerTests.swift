@@ -101,4 +101,28 @@ import Testing
         }
         try Self.expectSamePredictions(data: files.file("images"), inputsPath: files.file("new"), inputs: pixels, rows: 6, classes: classes, files: files)
     }
+
+    /// The int8 model of the 3-class CSV: its ONNX graph scales raw inputs too, and ONNX
+    /// Runtime's classes are `rectifier predict`'s.
+    @Test func anInt8ModelOfTheThreeClassCSV() throws {
+        let files = try DataFiles()
+        let data = try files.write(DataFiles.csv(DataFiles.clusters(perClass: 40)), to: "train.csv")
+        let rows = DataFiles.clusters(perClass: 6, offset: 500)
+        let inputs = try files.write(DataFiles.csv(rows), to: "new.csv")
+        let model = files.file("model.safetensors"), int8 = files.file("int8.safetensors")
+        let onnx = files.file("int8.onnx"), predictions = files.file("p.csv")
+        try runRectifier(["train", "--data", data, "--save", model] + OwnDataCommandTests.small)
+        try runRectifier(["quantize", model, "--data", data, "--calibration", "90", "-o", int8])
+        try runRectifier(["predict", int8, "--data", inputs, "-o", predictions, "--threads", "1"])
+        try runRectifier(["export", int8, "-o", onnx])
+        let logits = try Self.onnxRuntimeLogits(onnx, inputs: rows.flatMap(\.x), rows: rows.count, in: files)
+        let predicted = try OwnDataCommandTests.csvRows(predictions).dropFirst().map { $0[1] }
+        let classes = ["ant", "bee", "cat"]
+        let fromRuntime = (0..<rows.count).map { row in
+            let scores = logits[row * 3..<row * 3 + 3]
+            return classes[scores.indices.max { scores[$0] < scores[$1] }! - row * 3]
+        }
+        #expect(predicted == fromRuntime)
+        #expect(predicted == rows.map(\.label))
+    }
 }

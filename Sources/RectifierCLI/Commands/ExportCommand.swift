@@ -29,9 +29,11 @@ struct ExportCommand: ParsableCommand {
         files.reads(model, flag: "<model>")
         files.writes(output, flag: "--output")
         try files.check()
-        if let (int8, _) = try QuantizedClassifier.load(at: model) {
+        if let (int8, metadata) = try QuantizedClassifier.load(at: model) {
+            let data = try ModelData.saved(in: metadata, file: model, inputSize: int8.inputSize, outputSize: int8.outputSize)
             do {
-                try int8.network.writeONNX(to: output)
+                let (scaling, properties) = try Self.onnxExtras(data, inputSize: int8.inputSize)
+                try int8.network.writeONNX(to: output, inputScaling: scaling, metadata: properties)
             } catch {
                 throw CommandFailure(error.description)
             }
@@ -43,17 +45,9 @@ struct ExportCommand: ParsableCommand {
             let checkpoint = try ModelFile.load(model, as: Double.self)
             var network = try ONNXModel(
                 checkpoint.model, precision: checkpoint.storedDType == .float64 ? .float64 : .float32, endsWithSoftmax: softmax)
-            if let data = try ModelData.saved(
+            let data = try ModelData.saved(
                 in: checkpoint.metadata, file: model, inputSize: checkpoint.model.inputSize, outputSize: checkpoint.model.outputSize)
-            {
-                network.metadata = [ModelData.metadataKey: data.json]
-                if data.task == .classification { network.metadata["classes"] = ModelData.jsonArray(data.classes) }
-                if data.preprocessing.kind != .none {
-                    network.inputScaling = try ONNXModel.InputScaling(
-                        offset: data.preprocessing.offset.map(Double.init), scale: data.preprocessing.scale.map(Double.init),
-                        width: checkpoint.model.inputSize)
-                }
-            }
+            (network.inputScaling, network.metadata) = try Self.onnxExtras(data, inputSize: checkpoint.model.inputSize)
             try network.writeONNX(to: output)
         } catch let error as ModelFileError {
             throw CommandFailure(error.description)
@@ -61,5 +55,17 @@ struct ExportCommand: ParsableCommand {
             throw CommandFailure(error.description)
         }
         print("wrote \(output)")
+    }
+
+    /// The input scaling (nil for none) and the metadata_props of a model described by
+    /// `data`: the description under `data`, the class names as a JSON array under `classes`.
+    static func onnxExtras(_ data: ModelData?, inputSize: Int) throws(ONNXError) -> (ONNXModel.InputScaling?, [String: String]) {
+        guard let data else { return (nil, [:]) }
+        var metadata = [ModelData.metadataKey: data.json]
+        if data.task == .classification { metadata["classes"] = ModelData.jsonArray(data.classes) }
+        guard data.preprocessing.kind != .none else { return (nil, metadata) }
+        let scaling = try ONNXModel.InputScaling(
+            offset: data.preprocessing.offset.map(Double.init), scale: data.preprocessing.scale.map(Double.init), width: inputSize)
+        return (scaling, metadata)
     }
 }
