@@ -114,6 +114,11 @@ struct TrainingData {
         let task = options.task ?? .classification
         let reader = DataReader(
             target: options.target, task: task, mnistLabelNames: isDefault ? FashionMNIST.classNames : nil)
+        if options.data == nil, MNISTFormat.locate(MNISTFormat.trainingImagesFile, in: path) == nil {
+            // The default set is missing: say how to install it.
+            throw DatasetError.dataSetNotFound(
+                directory: path, missing: [MNISTFormat.trainingImagesFile + "[.gz]", MNISTFormat.trainingLabelsFile + "[.gz]"])
+        }
         let loaded = try reader.read(path)
         if options.target != nil, loaded.format != .csv {
             throw ValidationError("--target names a CSV column; --data \(path) is \(loaded.format == .npz ? "an .npz file (its labels are y)" : "not a CSV file")")
