@@ -233,6 +233,7 @@ import Testing
         let threeColumns = try files.write(npyFloats([1, 2, 3], shape: [1, 3]), to: "three.npy")
         #expect(try Self.failure(["predict", model, "--data", threeColumns]).1.contains("takes 2"))
         #expect(try Self.failure(["predict", model, "--data", good, "--top-k", "4"]).0 == 64)
+        #expect(try Self.failure(["evaluate", model]).1.contains("--data"))
         #expect(try Self.failure(["predict", model, "--data", good, "-o", files.path]).1.contains("is a directory"))
         #expect(try Self.failure(["predict", model, "--data", good, "-o", good]).0 == 64)
         #expect(try Self.failure(["predict", model, "--data", good, "-o", model]).0 == 64)

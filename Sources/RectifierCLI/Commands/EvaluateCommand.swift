@@ -42,6 +42,9 @@ struct EvaluateCommand: ParsableCommand {
 
     private func runWithThreads() throws {
         let loaded = try ModelLoading.load(at: model)
+        if data == nil, loaded.data.classes != FashionMNIST.classNames || loaded.data.inputSize != 784 {
+            throw ValidationError("\(model) was not trained on Fashion-MNIST; give the data to evaluate on with --data PATH")
+        }
         let path = data ?? FashionMNIST.defaultDirectory
         let examples = try loaded.data.reader(featuresOnly: false).read(path).examples
         let result = try Self.evaluate(loaded, on: examples, dataPath: path)
