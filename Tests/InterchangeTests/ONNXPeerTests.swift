@@ -132,7 +132,7 @@ import Testing
         try PeerPython.run(["write-fixtures", directory.path], script: PeerPython.onnxScript)
         let path = directory.file("unsupported-conv.onnx")
         #expect(throws: ONNXError.unsupportedOperator(
-            file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Flatten, Gemm, Identity, LeakyRelu, MatMul, Mul, PRelu, Relu, Reshape, Sigmoid, Softmax, Softplus, Tanh")
+            file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Flatten, Gemm, Identity, LeakyRelu, MatMul, Mul, PRelu, Relu, Reshape, Sigmoid, Softmax, Softplus, Sub, Tanh")
         ) {
             try ONNXModel(contentsOfONNXFile: path)
         }

@@ -22,6 +22,7 @@ enum SupportedOperators {
         "Flatten": ["axis": .int],
         "Reshape": ["allowzero": .int],
         "Mul": [:],
+        "Sub": [:],
         "Div": [:],
         "Constant": ["value": .tensor],
     ]
