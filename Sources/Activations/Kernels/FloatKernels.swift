@@ -27,6 +27,8 @@ enum FloatKernels {
             map(SigmoidLanes(), input, output)
         case .tanh:
             map(TanhLanes(), input, output)
+        case .gelu, .silu, .elu, .selu, .mish:
+            ReferenceKernels.forward(activation, input, output)
         }
     }
 
@@ -45,6 +47,8 @@ enum FloatKernels {
             zip(SigmoidLanes(), input, gradientOutput, gradientInput)
         case .tanh:
             zip(TanhLanes(), input, gradientOutput, gradientInput)
+        case .gelu, .silu, .elu, .selu, .mish:
+            ReferenceKernels.backward(activation, input: input, gradientOutput, gradientInput)
         case .identity, .relu, .leakyReLU, .abs:
             VectorLoops.piecewiseBackward(
                 activation, saved: input, fromOutput: false, gradientOutput, gradientInput,

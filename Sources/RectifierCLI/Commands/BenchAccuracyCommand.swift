@@ -122,6 +122,16 @@ package enum AccuracySweep {
             return derivative ? Sigmoid().derivative(x, evaluatedIn: Double.self) : Sigmoid().value(x, evaluatedIn: Double.self)
         case .tanh:
             return derivative ? Tanh().derivative(x, evaluatedIn: Double.self) : Tanh().value(x, evaluatedIn: Double.self)
+        case .gelu(let f):
+            return derivative ? f.derivative(x, evaluatedIn: Double.self) : f.value(x, evaluatedIn: Double.self)
+        case .silu:
+            return derivative ? SiLU().derivative(x, evaluatedIn: Double.self) : SiLU().value(x, evaluatedIn: Double.self)
+        case .elu(let f):
+            return derivative ? f.derivative(x, evaluatedIn: Double.self) : f.value(x, evaluatedIn: Double.self)
+        case .selu:
+            return derivative ? SELU().derivative(x, evaluatedIn: Double.self) : SELU().value(x, evaluatedIn: Double.self)
+        case .mish:
+            return derivative ? Mish().derivative(x, evaluatedIn: Double.self) : Mish().value(x, evaluatedIn: Double.self)
         case .identity, .relu, .leakyReLU, .abs:
             return derivative ? activation.derivative(Double(x)) : activation.value(Double(x))
         }

@@ -23,11 +23,18 @@ enum ActivationOperators {
         case .softplus: ("Softplus", "softplus")
         case .sigmoid: ("Sigmoid", "sigmoid")
         case .tanh: ("Tanh", "tanh")
+        case .gelu: ("Gelu", "gelu")
+        case .silu: ("Sigmoid", "silu")
+        case .elu: ("Elu", "elu")
+        case .selu: ("Selu", "selu")
+        case .mish: ("Mish", "mish")
         }
     }
 
-    /// Operator → member with its default parameters (the reader's side of the mapping).
-    static let members = Dictionary(uniqueKeysWithValues: Activation.family.map { (of($0).op, $0) })
+    /// Operator → member with its default parameters (the reader's side of the mapping), for
+    /// the members that are one operator without attributes.
+    static let members = Dictionary(
+        uniqueKeysWithValues: [Activation.identity, .relu, .abs, .softplus, .sigmoid, .tanh].map { (of($0).op, $0) })
 }
 
 /// How the nodes and values of one activation are named in a graph.
