@@ -14,7 +14,7 @@ import RealModule
 /// Special values: NaN propagates; elu(+∞) = +∞, elu(−∞) = −α; elu(±0) = ±0 (the left branch
 /// gives α·expm1(−0) = −0); elu′(+∞) = 1, elu′(−∞) = 0.
 public struct ELU: TranscendentalActivation {
-    /// α, the value elu approaches as x → −∞ is −α.
+    /// α > 0: elu approaches −α as x → −∞.
     public let alpha: Double
 
     /// ELU with α = 1.
