@@ -83,6 +83,8 @@ public struct ONNXModel {
                 throw .invalidNetwork(detail: "layers.\(index): leaky ReLU slope \(leaky.negativeSlope) is beyond Float's range, which ONNX's alpha attribute has")
             case .softplus(let softplus) where !Self.fits(softplus.beta, precision):
                 throw .invalidNetwork(detail: "layers.\(index): softplus beta \(softplus.beta) is beyond Float's range")
+            case .elu(let elu) where !Float(elu.alpha).isFinite:
+                throw .invalidNetwork(detail: "layers.\(index): elu alpha \(elu.alpha) is beyond Float's range, which ONNX's alpha attribute has")
             default:
                 break
             }

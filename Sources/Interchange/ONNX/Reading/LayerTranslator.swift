@@ -86,6 +86,18 @@ struct LayerTranslator {
             case "LeakyRelu":
                 let alpha = decimalValue(try attributes.float("alpha", default: 0.01))
                 append(try activation(label, parameter: "alpha") { () throws(ActivationError) in try .leakyReLU(negativeSlope: alpha) })
+            case "Elu":
+                let alpha = decimalValue(try attributes.float("alpha", default: 1))
+                append(try activation(label, parameter: "alpha") { () throws(ActivationError) in try .elu(alpha: alpha) })
+            case "Selu":
+                let alpha = try attributes.float("alpha", default: Float(SELU.alpha))
+                let gamma = try attributes.float("gamma", default: Float(SELU.lambda))
+                guard alpha == Float(SELU.alpha), gamma == Float(SELU.lambda) else {
+                    throw .unsupportedOperator(
+                        file: file, operator: "Selu", node: label,
+                        detail: "Selu is read only with SELU's alpha and gamma (the defaults), got \(alpha) and \(gamma)")
+                }
+                append(.selu)
             case let op where ActivationOperators.members[op] != nil:
                 append(ActivationOperators.members[op]!)
             case "PRelu":

@@ -12,6 +12,8 @@ enum SupportedOperators {
         "Add": [:],
         "Relu": [:],
         "LeakyRelu": ["alpha": .float],
+        "Elu": ["alpha": .float],
+        "Selu": ["alpha": .float, "gamma": .float],
         "PRelu": [:],
         "Softplus": [:],
         "Sigmoid": [:],
