@@ -28,7 +28,10 @@ import Testing
         let measured = Set(rows.map { "\($0.op) \($0.direction) \($0.threads)" })
         var expected: Set = ["copy forward 1", "copy forward 2"]
         for threads in [1, 2] {
-            for op in ["relu", "leaky_relu", "abs", "softplus", "sigmoid", "tanh", "prelu"] {
+            for op in [
+                "relu", "leaky_relu", "abs", "softplus", "sigmoid", "tanh", "prelu", "gelu", "gelu_tanh", "silu",
+                "elu", "selu", "mish",
+            ] {
                 expected.insert("\(op) forward \(threads)")
                 expected.insert("\(op) backward \(threads)")
             }

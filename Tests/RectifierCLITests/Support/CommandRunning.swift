@@ -29,9 +29,16 @@ func failureOfRectifier(_ arguments: [String]) -> (any Error)? {
     }
 }
 
+/// One capture at a time: a capture moves file descriptor 1, which the whole process shares,
+/// so two overlapping captures would send one's lines into the other's file (or back to the
+/// terminal when the other ends first).
+private let captureLock = NSRecursiveLock()
+
 /// The lines `body` printed to standard output. Other tests running at the same time may
 /// print into the same window: callers look for their own line.
 func capturingStandardOutput(_ body: () throws -> Void) throws -> [String] {
+    captureLock.lock()
+    defer { captureLock.unlock() }
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("stdout-\(UUID().uuidString)").path
     defer { unlink(path) }
     fflush(nil)
