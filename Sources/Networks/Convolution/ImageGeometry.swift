@@ -2,7 +2,7 @@
 /// batch): element (c, h, w) of sample n is at `n·count + (c·height + h)·width + w`.
 /// Flattening a batch of them is a no-op on memory: row n of the `(N, count)` matrix is
 /// sample n, as `torch.flatten(x, 1)`.
-public struct ImageShape: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct ImageShape: Hashable, Sendable, CustomStringConvertible {
     public let channels: Int
     public let height: Int
     public let width: Int
