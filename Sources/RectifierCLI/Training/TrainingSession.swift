@@ -34,12 +34,10 @@ final class TrainingSession {
         self.settings = settings
         self.data = data
         self.savePath = savePath
-        let architecture = try Architecture.multilayerPerceptron(
-            inputSize: data.training.featureCount, hiddenSizes: settings.hidden,
-            hiddenActivation: try HiddenActivation(parsing: settings.activation), outputSize: FashionMNIST.classNames.count)
+        let architecture = try Self.architecture(settings, featureCount: data.training.featureCount)
         try TrainingMemory.require(
             architecture: architecture, configuration: settings.configuration, averaging: settings.averageDecay != nil,
-            subject: resumePath.map { "--resume \($0)" } ?? "--hidden \(settings.hidden.map(String.init).joined(separator: ","))")
+            subject: resumePath.map { "--resume \($0)" } ?? Self.layerFlag(settings))
         if let resumed, let resumePath {
             guard resumed.architecture == architecture else {
                 throw CommandFailure("--resume \(resumePath): the saved architecture does not fit the data's \(data.training.featureCount) features and 10 classes")
@@ -100,9 +98,35 @@ final class TrainingSession {
         try finish()
     }
 
+    /// A perceptron of `--hidden` widths, or the `--layers` network over square grey images.
+    private static func architecture(_ settings: TrainingRunSettings, featureCount: Int) throws -> Architecture {
+        let activation = try HiddenActivation(parsing: settings.activation)
+        let classes = FashionMNIST.classNames.count
+        guard let layers = settings.layers else {
+            return try .multilayerPerceptron(
+                inputSize: featureCount, hiddenSizes: settings.hidden, hiddenActivation: activation, outputSize: classes)
+        }
+        let side = Int(Double(featureCount).squareRoot().rounded())
+        guard side * side == featureCount else {
+            throw CommandFailure("--layers needs square images; the data has \(featureCount) values per image")
+        }
+        do {
+            return try .fromLayerSpecification(
+                layers, input: try ImageShape(channels: 1, height: side, width: side), hiddenActivation: activation,
+                outputSize: classes)
+        } catch {
+            throw CommandFailure("--layers \(layers): \(error.description)")
+        }
+    }
+
+    private static func layerFlag(_ settings: TrainingRunSettings) -> String {
+        settings.layers.map { "--layers \($0)" } ?? "--hidden \(settings.hidden.map(String.init).joined(separator: ","))"
+    }
+
     private var header: String {
         let optimizer = settings.configuration.optimizer
-        return "train: \(data.training.featureCount)-\(settings.hidden.map(String.init).joined(separator: "-"))-10 \(settings.activation), "
+        let layers = settings.layers ?? settings.hidden.map(String.init).joined(separator: "-")
+        return "train: \(data.training.featureCount)-\(layers)-10 \(settings.activation), "
             + "\(Self.name(of: optimizer.kind)) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
             + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Execution.current.threads) threads; "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images"
