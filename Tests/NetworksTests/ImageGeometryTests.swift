@@ -61,7 +61,13 @@ import Testing
         #expect(throws: NetworkError.self) { try ImageShape(channels: limit, height: limit, width: limit) }
         // A convolution whose own sizes fit asks for scratch the caller can check.
         let fits = try Convolution2D(input: mnist, outputChannels: 32, kernelSize: 5)
-        #expect(fits.scratchCount(threads: 2) == 2 * (2 * 25 * 576 + 800 + 32))
+        #expect(fits.groupSize == 1)
+        #expect(fits.scratchCount(threads: 2) == 2 * ((2 * 25 + 32) * 576 + 800 + 32))
+        // 64 positions: 8 images side by side in one GEMM.
+        let second = try Convolution2D(
+            input: try ImageShape(channels: 32, height: 12, width: 12), outputChannels: 64, kernelSize: 5)
+        #expect(second.groupSize == 8)
+        #expect(second.scratchCount(threads: 1) == (2 * 800 + 64) * 64 * 8 + 64 * 800 + 64)
     }
 
     @Test func kernelsLargerThanTheImageAreRefused() throws {

@@ -66,11 +66,11 @@ import Testing
             }
         }
         let (one, two) = (run(1), run(2))
-        // Outputs and input gradients are computed per image: the same bits. Parameter
-        // gradients are summed per thread, then added: the same up to rounding.
-        #expect(one.0 == two.0)
-        #expect(one.2 == two.2)
+        // The threads' runs of images group differently (5 images in one GEMM, or 3 and 2),
+        // and parameter gradients are summed per thread: the same up to rounding.
+        #expect(GradientCheck.relativeError(one.0, two.0) <= 1e-14)
         #expect(GradientCheck.relativeError(one.1, two.1) <= 1e-14)
+        #expect(GradientCheck.relativeError(one.2, two.2) <= 1e-14)
     }
 
     static let pools: [(channels: Int, height: Int, width: Int, kernel: Int, stride: Int?)] = [

@@ -71,12 +71,18 @@ public struct Convolution2D: Hashable, Sendable {
     /// twice as many).
     public var multiplyAddsPerImage: Int? { checkedProduct(weightCount, output.planeCount) }
 
+    /// Images whose im2col matrices sit side by side in one GEMM: enough for about 512
+    /// columns (a GEMM of OH·OW = 64 columns ran at a fraction of BLAS's speed), at most 16.
+    public var groupSize: Int { Swift.min(16, Swift.max(1, 512 / output.planeCount)) }
+
     /// The scratch scalars ``Convolution``'s passes need with `threads` threads: per
-    /// thread, two im2col matrices and a partial weight and bias gradient; nil when the
-    /// count overflows `Int`.
+    /// thread, two im2col matrices and an output staging matrix for ``groupSize`` images,
+    /// and a partial weight and bias gradient; nil when the count overflows `Int`.
     public func scratchCount(threads: Int) -> Int? {
-        guard let columns = columnCount, let doubled = checkedProduct(columns, 2) else { return nil }
-        let (perThread, overflow) = doubled.addingReportingOverflow(weightCount + output.channels)
+        guard let group = checkedProduct(2 * patchCount + output.channels, output.planeCount, groupSize) else {
+            return nil
+        }
+        let (perThread, overflow) = group.addingReportingOverflow(weightCount + output.channels)
         return overflow ? nil : checkedProduct(perThread, Swift.max(1, threads))
     }
 }

@@ -7,7 +7,9 @@ import Activations
 /// col2im:  dx[c, h, w] = Σ of every col entry that im2col copied from x[c, h, w]
 /// ```
 ///
-/// col is `(C·K·K) × (OH·OW)` row-major. Each row (c, u, v) is OH runs of OW values; the
+/// col is `(C·K·K) × (OH·OW)` with rows `rowStride` apart (OH·OW for one image; a multiple of
+/// it when several images sit side by side in one matrix, image g in columns g·OH·OW ..<).
+/// Each row (c, u, v) is OH runs of OW values; the
 /// columns j whose source lies inside the image are one contiguous range, computed once
 /// per (u, v), so the inner loops are a plain copy (stride 1) or a strided gather.
 extension Convolution2D {
@@ -25,7 +27,7 @@ extension Convolution2D {
 
     /// Fills `columns` ((C·K·K)·(OH·OW) scalars) from one image `image` (C·H·W scalars).
     @inline(__always)
-    func im2col<T: ActivationScalar>(_ image: UnsafePointer<T>, into columns: UnsafeMutablePointer<T>) {
+    func im2col<T: ActivationScalar>(_ image: UnsafePointer<T>, into columns: UnsafeMutablePointer<T>, rowStride: Int) {
         let (height, width, k) = (input.height, input.width, kernelSize)
         let (outHeight, outWidth) = (output.height, output.width)
         var row = columns
@@ -50,7 +52,7 @@ extension Convolution2D {
                         }
                         (target + across.upperBound).update(repeating: 0, count: outWidth - across.upperBound)
                     }
-                    row += outHeight * outWidth
+                    row += rowStride
                 }
             }
         }
@@ -59,7 +61,7 @@ extension Convolution2D {
     /// Writes the image gradient `image` (C·H·W scalars, overwritten) from the gradient of
     /// its im2col matrix `columns`.
     @inline(__always)
-    func col2im<T: ActivationScalar>(_ columns: UnsafePointer<T>, into image: UnsafeMutablePointer<T>) {
+    func col2im<T: ActivationScalar>(_ columns: UnsafePointer<T>, rowStride: Int, into image: UnsafeMutablePointer<T>) {
         let (height, width, k) = (input.height, input.width, kernelSize)
         let (outHeight, outWidth) = (output.height, output.width)
         image.update(repeating: 0, count: input.count)
@@ -79,7 +81,7 @@ extension Convolution2D {
                             for j in across { target[j * stride] += source[j] }
                         }
                     }
-                    row += outHeight * outWidth
+                    row += rowStride
                 }
             }
         }
