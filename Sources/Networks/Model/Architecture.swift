@@ -87,7 +87,8 @@ public struct Architecture: Hashable, Sendable {
 
     /// The parameters' names, shapes, offsets and decay flags, in buffer order:
     /// `layers.i.weight` `[out, in]` and `layers.i.bias` `[out]` for Dense layer i,
-    /// `layers.i.slopes` `[width]` or `[1]` for PReLU layer i.
+    /// `layers.i.slopes` `[width]` or `[1]` for PReLU layer i, `layers.i.weight`
+    /// `[OC, C, K, K]` (OIHW) and `layers.i.bias` `[OC]` for convolution layer i.
     public var parameterLayout: ParameterLayout {
         var layout = ParameterLayout()
         for (index, layer) in layers.enumerated() {
@@ -95,7 +96,10 @@ public struct Architecture: Hashable, Sendable {
             case let .dense(inputs, outputs):
                 layout.append(name: "layers.\(index).weight", shape: [outputs, inputs], weightDecay: true)
                 layout.append(name: "layers.\(index).bias", shape: [outputs], weightDecay: true)
-            case .activation:
+            case let .convolution(geometry):
+                layout.append(name: "layers.\(index).weight", shape: geometry.weightShape, weightDecay: true)
+                layout.append(name: "layers.\(index).bias", shape: [geometry.output.channels], weightDecay: true)
+            case .activation, .maxPooling, .averagePooling, .globalAveragePooling, .flatten:
                 break
             case let .prelu(options, width):
                 layout.append(
@@ -125,6 +129,10 @@ public struct Architecture: Hashable, Sendable {
                     field: "layers.\(index)",
                     detail: "takes \(layer.inputSize) inputs but layers.\(index - 1) gives \(layers[index - 1].outputSize)")
             }
+            if index > 0, let shape = layer.inputShape, let previous = layers[index - 1].outputShape, shape != previous {
+                throw .invalidArchitecture(
+                    field: "layers.\(index)", detail: "takes \(shape) images but layers.\(index - 1) gives \(previous)")
+            }
         }
         guard checkedParameterCount(layers) != nil else {
             throw .invalidArchitecture(
@@ -145,7 +153,9 @@ public struct Architecture: Hashable, Sendable {
                 let (sum, overflowBias) = weights.addingReportingOverflow(outputs)
                 guard !overflowBias else { return nil }
                 count = sum
-            case .activation:
+            case let .convolution(geometry):
+                count = geometry.weightCount + geometry.output.channels
+            case .activation, .maxPooling, .averagePooling, .globalAveragePooling, .flatten:
                 count = 0
             case let .prelu(options, width):
                 count = options.shared ? 1 : width

@@ -3,8 +3,9 @@ import Runtime
 
 extension Sequential {
     /// The bytes a model of `architecture` holds once made and used for prediction: its
-    /// parameters and their gradients, and the passes' buffers (values and gradients) for
-    /// ``predictionChunk`` rows of every layer; nil when the count overflows `Int`.
+    /// parameters and their gradients, the passes' buffers (values and gradients) for
+    /// ``predictionChunk`` rows of every layer, and the largest convolution scratch on every
+    /// processor; nil when the count overflows `Int`.
     ///
     /// Check it with ``MemoryBudget/require(_:for:)`` before making a model whose sizes come
     /// from a file or the command line.
@@ -12,11 +13,23 @@ extension Sequential {
         let scalar = MemoryLayout<Scalar>.size
         return MemoryBudget.sum(
             MemoryBudget.product(architecture.parameterLayout.count, 2, scalar),
-            architecture.valuesPerSample.flatMap { MemoryBudget.product($0, 2, predictionChunk, scalar) })
+            architecture.valuesPerSample.flatMap { MemoryBudget.product($0, 2, predictionChunk, scalar) },
+            architecture.convolutionScratch.flatMap { MemoryBudget.product($0, scalar) })
     }
 }
 
 extension Architecture {
+    /// The largest convolution scratch (``Convolution2D/scratchCount(threads:)``) with one
+    /// thread per processor, in scalars; 0 without convolutions, nil on overflow.
+    var convolutionScratch: Int? {
+        var largest = 0
+        for case let .convolution(geometry) in layers {
+            guard let count = geometry.scratchCount(threads: Execution.processorCount) else { return nil }
+            largest = Swift.max(largest, count)
+        }
+        return largest
+    }
+
     /// Σ of the layers' output widths: the values one sample's forward pass makes, which
     /// the passes' buffers hold per row (once for values, once for gradients); nil when the
     /// sum overflows `Int`.

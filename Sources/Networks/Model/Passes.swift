@@ -5,7 +5,7 @@ import Runtime
 /// has room for the batch. Data flow of one training step:
 ///
 /// ```
-/// batch (B, in) → Dense (bias rows + GEMM) → activation (in place when it keeps its
+/// batch (B, in) → Dense (bias rows + GEMM) or convolution (im2col + GEMM per image) → activation (in place when it keeps its
 /// output) → … → output (B, out) → loss writes ∂L/∂output → layers backward in reverse,
 /// each writing its parameter gradients into the flat gradient buffer
 /// ```
@@ -33,6 +33,18 @@ extension Sequential {
                 Profiling.stop(start, .activations)
             case let .prelu(slopes, _, count):
                 PReLU.forward(output: output, input: current, slopes: slopes, slopeCount: count)
+            case let .convolution(geometry, weight, _, bias, _):
+                Convolution.forward(
+                    geometry, output: output, input: current, weight: weight, bias: bias,
+                    scratch: workspace.scratch(geometry))
+            case let .maxPooling(geometry):
+                Pooling.maxForward(geometry, output: output, input: current)
+            case let .averagePooling(geometry):
+                Pooling.averageForward(geometry, output: output, input: current)
+            case let .globalAveragePooling(shape):
+                Pooling.globalAverageForward(shape, output: output, input: current)
+            case .flatten:
+                output.buffer.update(fromContentsOf: current.buffer)
             }
             afterLayer?(index, output)
             current = output
@@ -78,6 +90,24 @@ extension Sequential {
                     inputGradient: inputGradient, slopeGradient: slopeGradient,
                     outputGradient: outputGradient, input: layerInput, slopes: slopes,
                     slopeCount: count, accumulate: false)
+            case let .convolution(geometry, weight, weightGradient, _, biasGradient):
+                Convolution.backward(
+                    geometry, inputGradient: inputGradient, weightGradient: weightGradient,
+                    biasGradient: biasGradient, outputGradient: outputGradient, input: layerInput,
+                    weight: weight, scratch: workspace.scratch(geometry))
+            case let .maxPooling(geometry):
+                guard let inputGradient else { continue }
+                Pooling.maxBackward(geometry, inputGradient: inputGradient, outputGradient: outputGradient, input: layerInput)
+            case let .averagePooling(geometry):
+                guard let inputGradient else { continue }
+                Pooling.averageBackward(geometry, inputGradient: inputGradient, outputGradient: outputGradient)
+            case let .globalAveragePooling(shape):
+                guard let inputGradient else { continue }
+                Pooling.globalAverageBackward(shape, inputGradient: inputGradient, outputGradient: outputGradient)
+            case .flatten:
+                // The gradient is already in place unless flatten is the first layer.
+                guard let inputGradient, inputGradient.base != outputGradient.base else { continue }
+                inputGradient.buffer.update(fromContentsOf: outputGradient.buffer)
             }
         }
         return computeInputGradient ? workspace.gradient(0, rows: rows) : nil

@@ -40,6 +40,21 @@ public final class Sequential<Scalar: ActivationScalar> {
                     weightGradient: MatrixBuffer(parameters.gradients(of: weight).baseAddress!, rows: outputs, columns: inputs),
                     bias: parameters.values(of: bias).baseAddress!,
                     biasGradient: parameters.gradients(of: bias).baseAddress!))
+            case let .convolution(geometry):
+                let weight = infos.next()!, bias = infos.next()!
+                bound.append(.convolution(
+                    geometry, weight: parameters.values(of: weight).baseAddress!,
+                    weightGradient: parameters.gradients(of: weight).baseAddress!,
+                    bias: parameters.values(of: bias).baseAddress!,
+                    biasGradient: parameters.gradients(of: bias).baseAddress!))
+            case let .maxPooling(geometry):
+                bound.append(.maxPooling(geometry))
+            case let .averagePooling(geometry):
+                bound.append(.averagePooling(geometry))
+            case let .globalAveragePooling(shape):
+                bound.append(.globalAveragePooling(shape))
+            case .flatten:
+                bound.append(.flatten)
             case let .activation(activation, _):
                 bound.append(.activation(activation))
             case .prelu:
@@ -79,24 +94,36 @@ public final class Sequential<Scalar: ActivationScalar> {
     /// Outputs per sample.
     public var outputSize: Int { architecture.outputSize }
 
-    /// Redraws every Dense weight (see ``Initialization``), zeroes the biases and sets
+    /// Redraws every Dense and convolution weight (see ``Initialization``; a convolution's
+    /// fan-in is C·K·K and its fan-out OC·K·K, as PyTorch's), zeroes the biases and sets
     /// PReLU slopes to their initial value. Layers are drawn in order from `generator`.
     public func initialize(_ initialization: Initialization, generator: inout SeededGenerator) {
         let descriptions = architecture.layers
         for (index, layer) in layers.enumerated() {
-            guard case let .dense(weight, _, bias, _) = layer else { continue }
+            let weights: UnsafeMutableBufferPointer<Scalar>, bias: UnsafeMutableBufferPointer<Scalar>
+            let fanIn: Int, fanOut: Int
+            switch layer {
+            case let .dense(weight, _, biasValues, _):
+                (weights, fanIn, fanOut) = (weight.buffer, weight.columns, weight.rows)
+                bias = UnsafeMutableBufferPointer(start: biasValues, count: weight.rows)
+            case let .convolution(geometry, weight, _, biasValues, _):
+                let area = geometry.kernelSize * geometry.kernelSize
+                (fanIn, fanOut) = (geometry.patchCount, geometry.output.channels * area)
+                weights = UnsafeMutableBufferPointer(start: weight, count: geometry.weightCount)
+                bias = UnsafeMutableBufferPointer(start: biasValues, count: geometry.output.channels)
+            default:
+                continue
+            }
             var slope = 0.0
             if index + 1 < descriptions.count {
                 switch descriptions[index + 1] {
                 case .activation(let f, _): slope = HiddenActivation.fixed(f).negativeSlopeForInitialization
                 case .prelu(let options, _): slope = options.initialSlope
-                case .dense: break
+                default: break
                 }
             }
-            initialization.fill(
-                weight.buffer, fanIn: weight.columns, fanOut: weight.rows, negativeSlope: slope,
-                generator: &generator)
-            bias.update(repeating: 0, count: weight.rows)
+            initialization.fill(weights, fanIn: fanIn, fanOut: fanOut, negativeSlope: slope, generator: &generator)
+            bias.update(repeating: 0)
         }
         resetSlopes()
     }
@@ -117,4 +144,11 @@ enum BoundLayer<Scalar: ActivationScalar> {
         bias: UnsafeMutablePointer<Scalar>, biasGradient: UnsafeMutablePointer<Scalar>)
     case activation(Activation)
     case prelu(slopes: UnsafeMutablePointer<Scalar>, slopeGradient: UnsafeMutablePointer<Scalar>, count: Int)
+    case convolution(
+        Convolution2D, weight: UnsafeMutablePointer<Scalar>, weightGradient: UnsafeMutablePointer<Scalar>,
+        bias: UnsafeMutablePointer<Scalar>, biasGradient: UnsafeMutablePointer<Scalar>)
+    case maxPooling(Pooling2D)
+    case averagePooling(Pooling2D)
+    case globalAveragePooling(ImageShape)
+    case flatten
 }

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// Where each layer boundary's values and gradients live during a forward and backward
 /// pass, decided once per architecture.
@@ -35,8 +36,7 @@ struct WorkspacePlan: Sendable {
             nextGradientSlot += 1
         }
         // Elementwise layers (after the first) write their input gradient in place.
-        for (index, layer) in layers.enumerated().reversed() where index > 0 {
-            if case .dense = layer { continue }
+        for (index, layer) in layers.enumerated().reversed() where index > 0 && layer.isElementwise {
             gradientSlots[index] = gradientSlots[index + 1]
         }
         self.widths = widths
@@ -58,6 +58,7 @@ final class Workspace<Scalar: ActivationScalar> {
     private var valueStorage: [AlignedStorage<Scalar>] = []
     private var gradientStorage: [AlignedStorage<Scalar>?]
     private var inputStorage: AlignedStorage<Scalar>?
+    private var scratchStorage: AlignedStorage<Scalar>?
 
     init(plan: WorkspacePlan) {
         self.plan = plan
@@ -100,6 +101,14 @@ final class Workspace<Scalar: ActivationScalar> {
             gradientStorage[slot] = AlignedStorage(count: capacity * plan.widths[boundary])
         }
         return MatrixBuffer(gradientStorage[slot]!.base, rows: rows, columns: plan.widths[boundary])
+    }
+
+    /// The convolutions' scratch for `geometry` at the current thread count (grown, never
+    /// shrunk; the model's memory check counts it for every processor).
+    func scratch(_ geometry: Convolution2D) -> UnsafeMutableBufferPointer<Scalar> {
+        let count = geometry.scratchCount(threads: Execution.current.threads)!
+        if (scratchStorage?.buffer.count ?? -1) < count { scratchStorage = AlignedStorage(count: count, zeroed: false) }
+        return scratchStorage!.buffer
     }
 
     /// A buffer to hold a copy of the network input (for callers whose input does not

@@ -18,7 +18,7 @@ enum EpochProbe {
                 switch model.architecture.layers[index] {
                 case .activation, .prelu:
                     dead.append(LayerStatistic(layer: "layers.\(index)", value: deadFraction(output)))
-                case .dense:
+                default:
                     break
                 }
             }

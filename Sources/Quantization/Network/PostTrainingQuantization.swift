@@ -127,7 +127,7 @@ struct QuantizationStage {
                 switch layers[index + 1] {
                 case .activation(let activation, _): follower = .activation(activation, index: index + 1)
                 case .prelu: follower = .prelu(index: index + 1)
-                case .dense: break
+                default: break
                 }
             }
             let next = index + (follower.isNone ? 1 : 2)

@@ -19,6 +19,7 @@ struct BenchCommand: ParsableCommand {
             BenchInt8GEMMCommand.self,
             BenchSafeTensorsCommand.self,
             BenchONNXCommand.self,
+            BenchConvolutionCommand.self,
         ])
 }
 

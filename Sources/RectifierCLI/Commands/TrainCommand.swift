@@ -46,6 +46,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Hidden layer widths, comma-separated (default 256,128).", valueName: "widths"))
     var hidden: String?
 
+    @Option(help: ArgumentHelp(
+        "Hidden layers instead of --hidden: conv:CxK[:stride=S,pad=same|valid], maxpool:K, avgpool:K, gap, dense:N, comma-separated (e.g. conv:32x5,maxpool:2,conv:64x5,maxpool:2,dense:1024); the activation follows every conv and dense layer.",
+        valueName: "spec"))
+    var layers: String?
+
     @Option(help: "Epochs to train in total (default 10; with --resume, the new total).")
     var epochs: Int?
 
@@ -131,7 +136,8 @@ struct TrainCommand: ParsableCommand {
         if let validation, validation < 1 { throw ValidationError("--validation \(validation) is not allowed (an integer ≥ 1)") }
         if resume != nil {
             let fixed: [(String, Bool)] = [
-                ("--activation", activation != nil), ("--hidden", hidden != nil), ("--batch-size", batchSize != nil),
+                ("--activation", activation != nil), ("--hidden", hidden != nil), ("--layers", layers != nil),
+                ("--batch-size", batchSize != nil),
                 ("--optimizer", optimizer != nil), ("--lr", lr != nil), ("--momentum", momentum != nil),
                 ("--nesterov", nesterov), ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil),
                 ("--step-every", stepEvery != nil), ("--step-factor", stepFactor != nil),
@@ -199,19 +205,33 @@ struct TrainCommand: ParsableCommand {
 
     /// The run's settings from the flags and their defaults.
     func settings() throws -> TrainingRunSettings {
-        let hiddenSizes = try Self.widths(hidden ?? "256,128")
+        if layers != nil, hidden != nil {
+            throw ValidationError("--layers and --hidden cannot both be given (--hidden is the shorthand for dense layers)")
+        }
+        let hiddenSizes = layers == nil ? try Self.widths(hidden ?? "256,128") : []
         let hiddenActivation: HiddenActivation
         do {
             hiddenActivation = try HiddenActivation(parsing: activation ?? "relu")
         } catch {
             throw ValidationError("--activation: \(error.description)")
         }
-        do {
-            // The sizes alone, for any input size: widths and a parameter count that fit.
-            _ = try Architecture.multilayerPerceptron(
-                inputSize: 1, hiddenSizes: hiddenSizes, hiddenActivation: hiddenActivation, outputSize: 10)
-        } catch {
-            throw ValidationError("--hidden \(hidden ?? ""): \(error.description)")
+        if let layers {
+            do {
+                // The MNIST-format images this command reads are 1×28×28.
+                _ = try Architecture.fromLayerSpecification(
+                    layers, input: try ImageShape(channels: 1, height: 28, width: 28), hiddenActivation: hiddenActivation,
+                    outputSize: 10)
+            } catch {
+                throw ValidationError("--layers \(layers): \(error.description)")
+            }
+        } else {
+            do {
+                // The sizes alone, for any input size: widths and a parameter count that fit.
+                _ = try Architecture.multilayerPerceptron(
+                    inputSize: 1, hiddenSizes: hiddenSizes, hiddenActivation: hiddenActivation, outputSize: 10)
+            } catch {
+                throw ValidationError("--hidden \(hidden ?? ""): \(error.description)")
+            }
         }
         let rule = optimizer ?? .adam
         let kind: OptimizerKind
@@ -237,7 +257,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("\(error)")
         }
         return TrainingRunSettings(
-            activation: hiddenActivation.description, hidden: hiddenSizes, configuration: configuration,
+            activation: hiddenActivation.description, hidden: hiddenSizes, layers: layers, configuration: configuration,
             seed: seed ?? 0, validationCount: validation, averageDecay: averageWeights, data: dataOptions.choices,
             threads: Execution.current.threads)
     }

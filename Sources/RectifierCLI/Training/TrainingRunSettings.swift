@@ -14,6 +14,8 @@ struct TrainingRunSettings: Codable, Equatable {
     /// The hidden activation's spelling.
     var activation: String
     var hidden: [Int]
+    /// The `--layers` specification, when it replaces `hidden`.
+    var layers: String?
     var configuration: TrainingConfiguration
     var seed: UInt64
     /// Held-out training images (nil: a twelfth of the training set).

@@ -34,12 +34,10 @@ final class TrainingSession {
         self.settings = settings
         self.data = data
         self.savePath = savePath
-        let architecture = try Architecture.multilayerPerceptron(
-            inputSize: data.training.featureCount, hiddenSizes: settings.hidden,
-            hiddenActivation: try HiddenActivation(parsing: settings.activation), outputSize: data.model.outputSize)
+        let architecture = try Self.architecture(settings, examples: data.training, outputSize: data.model.outputSize)
         try TrainingMemory.require(
             architecture: architecture, configuration: settings.configuration, averaging: settings.averageDecay != nil,
-            subject: resumePath.map { "--resume \($0)" } ?? "--hidden \(settings.hidden.map(String.init).joined(separator: ","))")
+            subject: resumePath.map { "--resume \($0)" } ?? Self.layerFlag(settings))
         if let resumed, let resumePath {
             guard resumed.architecture == architecture else {
                 throw CommandFailure("--resume \(resumePath): the saved architecture does not fit the data's \(data.training.featureCount) features and \(data.model.outputSize) outputs")
@@ -100,9 +98,42 @@ final class TrainingSession {
         try finish()
     }
 
+    /// A perceptron of `--hidden` widths, or the `--layers` network over the examples' image
+    /// shape (`[C, H, W]`, `[H, W]` as one channel, or a flat `[D]` read as a square grey image).
+    private static func architecture(_ settings: TrainingRunSettings, examples: Examples, outputSize: Int) throws -> Architecture {
+        let activation = try HiddenActivation(parsing: settings.activation)
+        guard let layers = settings.layers else {
+            return try .multilayerPerceptron(
+                inputSize: examples.featureCount, hiddenSizes: settings.hidden, hiddenActivation: activation,
+                outputSize: outputSize)
+        }
+        let shape: ImageShape
+        switch examples.shape.count {
+        case 3: shape = try ImageShape(channels: examples.shape[0], height: examples.shape[1], width: examples.shape[2])
+        case 2: shape = try ImageShape(channels: 1, height: examples.shape[0], width: examples.shape[1])
+        default:
+            let side = Int(Double(examples.featureCount).squareRoot().rounded())
+            guard side * side == examples.featureCount else {
+                throw CommandFailure(
+                    "--layers needs images; the data has \(examples.featureCount) values per example, not a square image")
+            }
+            shape = try ImageShape(channels: 1, height: side, width: side)
+        }
+        do {
+            return try .fromLayerSpecification(layers, input: shape, hiddenActivation: activation, outputSize: outputSize)
+        } catch {
+            throw CommandFailure("--layers \(layers): \(error.description)")
+        }
+    }
+
+    private static func layerFlag(_ settings: TrainingRunSettings) -> String {
+        settings.layers.map { "--layers \($0)" } ?? "--hidden \(settings.hidden.map(String.init).joined(separator: ","))"
+    }
+
     private var header: String {
         let optimizer = settings.configuration.optimizer
-        return "train: \(data.training.featureCount)-\(settings.hidden.map(String.init).joined(separator: "-"))-\(data.model.outputSize) \(settings.activation), "
+        let layers = settings.layers ?? settings.hidden.map(String.init).joined(separator: "-")
+        return "train: \(data.training.featureCount)-\(layers)-\(data.model.outputSize) \(settings.activation), "
             + "\(Self.name(of: optimizer.kind)) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
             + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Execution.current.threads) threads; "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test \(data.noun)"

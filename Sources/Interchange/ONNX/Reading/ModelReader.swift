@@ -59,7 +59,7 @@ enum ModelReader {
         switch layers[1] {
         case .activation(let member, _): activation = .fixed(member)
         case .prelu(let options, _): activation = .prelu(options)
-        case .dense: return plain
+        default: return plain
         }
         let hidden = stride(from: 0, to: layers.count - 1, by: 2).map { layers[$0].outputSize }
         let candidate = try Architecture.multilayerPerceptron(

@@ -63,6 +63,8 @@ struct ModelWriter {
                 graph.addActivation(activation, input: current, output: output, names: .init(layer: prefix)) { [precision = network.precision] name, beta in
                     Self.tensor(name, shape: [], values: [beta], precision: precision)
                 }
+            case .convolution, .maxPooling, .averagePooling, .globalAveragePooling, .flatten:
+                preconditionFailure("ONNXModel refuses image layers")
             }
             current = output
         }

@@ -1,0 +1,37 @@
+import Foundation
+import Interchange
+import Networks
+import RectifierCLI
+import Testing
+
+/// `rectifier train --layers`: a convolutional network trains, saves with PyTorch's names
+/// and resumes; bad specifications are one-line usage errors naming the flag.
+@Suite struct TrainLayersTests {
+    static let small = ["--batch-size", "50", "--threads", "1", "--validation", "100"]
+
+    @Test func aConvolutionalNetworkTrainsSavesAndResumes() throws {
+        let data = try SyntheticMNIST()
+        let path = data.file("cnn.safetensors")
+        try runRectifier(
+            ["train", "--data", data.path, "--layers", "conv:4x3:pad=same,maxpool:2,conv:6x3,gap,dense:8", "--epochs", "1",
+             "--save", path] + Self.small)
+        let first = try ModelFile.load(path)
+        #expect(first.model.parameters.layout.parameters.map(\.shape) == [[4, 1, 3, 3], [4], [6, 4, 3, 3], [6], [8, 6], [8], [10, 8], [10]])
+        try runRectifier(["train", "--data", data.path, "--resume", path, "--epochs", "2", "--save", path, "--threads", "1"])
+        let second = try ModelFile.load(path)
+        #expect(second.trainingState?.completedEpochs == 2)
+        #expect(second.architecture == first.architecture)
+    }
+
+    @Test(arguments: [
+        "", "conv:0x3", "conv:-1x3", "conv:9223372036854775807x3", "conv:4x29", "maxpool:0", "dense:0", "gap,gap",
+        "lstm:4", "conv:4x3:pad=full",
+    ])
+    func badSpecificationsAreUsageErrors(spec: String) {
+        expectUsageError(["train", "--layers", spec] + Self.small, naming: "--layers")
+    }
+
+    @Test func layersAndHiddenTogetherAreRefused() {
+        expectUsageError(["train", "--layers", "dense:8", "--hidden", "8"] + Self.small, naming: "--layers")
+    }
+}
