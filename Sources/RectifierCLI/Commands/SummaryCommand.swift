@@ -54,6 +54,11 @@ struct SummaryCommand: ParsableCommand {
         case let .dense(inputs, outputs): return "dense \(inputs)→\(outputs)"
         case let .activation(activation, _): return "\(activation)"
         case .prelu: return "prelu"
+        case let .convolution(layer): return "conv \(layer.input)→\(layer.output), kernel \(layer.kernelSize), stride \(layer.stride)"
+        case let .maxPooling(layer): return "max pool \(layer.input)→\(layer.output), kernel \(layer.kernelSize)"
+        case let .averagePooling(layer): return "average pool \(layer.input)→\(layer.output), kernel \(layer.kernelSize)"
+        case let .globalAveragePooling(shape): return "global average pool \(shape)"
+        case let .flatten(shape): return "flatten \(shape)"
         }
     }
 

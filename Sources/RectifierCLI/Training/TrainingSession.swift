@@ -34,7 +34,7 @@ final class TrainingSession {
         self.settings = settings
         self.data = data
         self.savePath = savePath
-        let architecture = try Self.architecture(settings, examples: data.training, outputSize: data.model.outputSize)
+        let architecture = try Self.architecture(settings, inputShape: data.model.inputShape, outputSize: data.model.outputSize)
         try TrainingMemory.require(
             architecture: architecture, configuration: settings.configuration, averaging: settings.averageDecay != nil,
             subject: resumePath.map { "--resume \($0)" } ?? Self.layerFlag(settings))
@@ -98,24 +98,25 @@ final class TrainingSession {
         try finish()
     }
 
-    /// A perceptron of `--hidden` widths, or the `--layers` network over the examples' image
+    /// A perceptron of `--hidden` widths, or the `--layers` network over the data's image
     /// shape (`[C, H, W]`, `[H, W]` as one channel, or a flat `[D]` read as a square grey image).
-    private static func architecture(_ settings: TrainingRunSettings, examples: Examples, outputSize: Int) throws -> Architecture {
+    private static func architecture(_ settings: TrainingRunSettings, inputShape: [Int], outputSize: Int) throws -> Architecture {
+        let featureCount = inputShape.reduce(1, *)
         let activation = try HiddenActivation(parsing: settings.activation)
         guard let layers = settings.layers else {
             return try .multilayerPerceptron(
-                inputSize: examples.featureCount, hiddenSizes: settings.hidden, hiddenActivation: activation,
+                inputSize: featureCount, hiddenSizes: settings.hidden, hiddenActivation: activation,
                 outputSize: outputSize)
         }
         let shape: ImageShape
-        switch examples.shape.count {
-        case 3: shape = try ImageShape(channels: examples.shape[0], height: examples.shape[1], width: examples.shape[2])
-        case 2: shape = try ImageShape(channels: 1, height: examples.shape[0], width: examples.shape[1])
+        switch inputShape.count {
+        case 3: shape = try ImageShape(channels: inputShape[0], height: inputShape[1], width: inputShape[2])
+        case 2: shape = try ImageShape(channels: 1, height: inputShape[0], width: inputShape[1])
         default:
-            let side = Int(Double(examples.featureCount).squareRoot().rounded())
-            guard side * side == examples.featureCount else {
+            let side = Int(Double(featureCount).squareRoot().rounded())
+            guard side * side == featureCount else {
                 throw CommandFailure(
-                    "--layers needs images; the data has \(examples.featureCount) values per example, not a square image")
+                    "--layers needs images; the data has \(featureCount) values per example, not a square image")
             }
             shape = try ImageShape(channels: 1, height: side, width: side)
         }
