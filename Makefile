@@ -12,7 +12,7 @@ APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps peer-venv build run report-check test sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
-        kill-trials soak bench-safetensors bench-onnx docs clean
+        fuzz-cli kill-trials soak bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -157,6 +157,21 @@ fuzz-arguments:
 	.build/fuzz/arguments $(FUZZ_LIMIT) -max_len=1024 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/arguments.dict \
 	  .build/fuzz/arguments-corpus Fuzz/Seeds/arguments
+
+# The command-line fuzzer (not part of `make test`): FUZZ_COMMANDS whole commands generated
+# from the tool's grammar, each run in a forked child in a fresh sandbox with a time limit of
+# FUZZ_TIME_LIMIT s; see docs/RELIABILITY.md. The shared checks are compiled in from the
+# tests' support folder. Findings go to .build/fuzz/cli/findings.txt; exit 1 if any.
+FUZZ_COMMANDS   ?= 20000
+FUZZ_SEED       ?= 1
+FUZZ_TIME_LIMIT ?= 20
+fuzz-cli: build
+	mkdir -p .build/fuzz/cli
+	swiftc -O -target-cpu native -parse-as-library Fuzz/CLI/CLIFuzzer.swift \
+	  Tests/RectifierCLITests/Support/CommandSandbox.swift Tests/RectifierCLITests/Support/SyntheticMNIST.swift \
+	  $(call link_modules,.build/release,.build,$(CLI_CLOSURE)) -o .build/fuzz/cli-fuzzer
+	.build/fuzz/cli-fuzzer --commands $(FUZZ_COMMANDS) --seed $(FUZZ_SEED) --time-limit $(FUZZ_TIME_LIMIT) \
+	  --work .build/fuzz/cli --jobs 2
 
 # Reading and writing speed of safetensors files (minimum and median of repeated runs).
 bench-safetensors:

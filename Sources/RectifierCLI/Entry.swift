@@ -10,12 +10,12 @@ extension RectifierCommand {
     /// exit status argument-parser assigns (64 for usage errors, 1 for failures).
     ///
     /// Standard output is line-buffered, so output redirected to a file holds every line
-    /// finished so far (a run stopped at epoch 15 leaves 15 epochs); without `arguments`, the
-    /// process's own are read from `argv` and refused unless they are UTF-8.
-    public static func runFromCommandLine(_ arguments: [String]? = nil) -> Never {
+    /// finished so far (a run stopped at epoch 15 leaves 15 epochs). The arguments (the
+    /// process's own from `argv` unless given, as raw bytes) are refused unless they are UTF-8.
+    public static func runFromCommandLine(_ rawArguments: [[UInt8]]? = nil) -> Never {
         setvbuf(stdout, nil, _IOLBF, 0)
         do {
-            var command = try parseAsRoot(arguments ?? Self.arguments(fromRaw: processArguments))
+            var command = try parseAsRoot(Self.arguments(fromRaw: rawArguments ?? processArguments))
             try command.run()
             Glibc.exit(0)
         } catch {

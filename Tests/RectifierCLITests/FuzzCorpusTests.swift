@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The command-line fuzzer's regression corpus (`Corpus/cli-fuzz-corpus.txt`, written by
+/// `make fuzz-cli`: every command it ever found at fault and a seeded sample covering each
+/// subcommand × value class), replayed on the built executable with the fuzzer's checks: no
+/// signal or hang, exit status 0, 1 or 64 with one `rectifier: ` line on failure, and no
+/// file the command does not write changed (none at all when it fails).
+@Suite(.serialized) struct FuzzCorpusTests {
+    static let corpusPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Corpus/cli-fuzz-corpus.txt").path
+
+    static func corpus() throws -> [FuzzCase] {
+        try String(contentsOfFile: corpusPath, encoding: .utf8).split(separator: "\n").compactMap(FuzzCase.init(line:))
+    }
+
+    @Test func lineFormatKeepsEveryByte() {
+        let odd = FuzzCase(label: "plot|non-utf8", arguments: [Array("plot".utf8), [0x70, 0xFF, 0x5C, 0x09, 0x0A], []])
+        #expect(FuzzCase(line: Substring(odd.line)) == odd)
+        #expect(!odd.line.contains("\n"))
+    }
+
+    @Test func checksFlagWhatTheyShould() {
+        let before = ["model.safetensors": Data([1, 2]), "keep.txt": Data([3])]
+        let save = [Array("train".utf8), Array("--save".utf8), Array("./model.safetensors".utf8)]
+        var after = before
+        after["model.safetensors"] = Data([9])
+        func finding(_ end: CommandEnd, _ error: String = "", _ after: [String: Data]) -> String? {
+            CommandFixtures.finding(end: end, standardError: error, arguments: save, before: before, after: after)
+        }
+        #expect(finding(.exited(0), "", after) == nil)  // the declared output was written
+        #expect(finding(.exited(1), "rectifier: no\n", after) == "changed model.safetensors")  // refused: nothing changes
+        #expect(finding(.exited(1), "rectifier: no\n", before) == nil)
+        #expect(finding(.exited(64), "two\nlines\n", before) == "message")
+        #expect(finding(.exited(2), "rectifier: no\n", before) == "exit status 2")
+        #expect(finding(.signalled(4), "", before) == "signal 4")
+        #expect(finding(.timedOut, "", before) == "hang")
+        after = before
+        after["keep.txt"] = nil
+        #expect(finding(.exited(0), "", after) == "changed keep.txt")
+    }
+
+    @Test func corpusReplaysWithoutFinding() throws {
+        let cases = try Self.corpus()
+        #expect(cases.count >= 100)
+        let executable = try ToolProcess.executable()
+        _ = executable
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-corpus-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let fixtures = work + "/fixtures", sandbox = work + "/sandbox"
+        try CommandFixtures.make(in: fixtures) { arguments in
+            guard let process = try? ToolProcess(arguments.map { Array($0.utf8) }, directory: work, workingDirectory: fixtures)
+            else { return -1 }
+            return process.wait()
+        }
+        let before = CommandFixtures.snapshot(fixtures)
+        for fuzzCase in cases {
+            try? FileManager.default.removeItem(atPath: sandbox)
+            try FileManager.default.copyItem(atPath: fixtures, toPath: sandbox)
+            let process = try ToolProcess(fuzzCase.arguments, directory: work, input: "/dev/null", workingDirectory: sandbox)
+            let end = CommandFixtures.wait(for: process.pid, seconds: 60)
+            let finding = CommandFixtures.finding(
+                end: end, standardError: process.error, arguments: fuzzCase.arguments, before: before,
+                after: CommandFixtures.snapshot(sandbox))
+            #expect(finding == nil, "rectifier \(fuzzCase.shell): \(process.error)")
+        }
+    }
+}
