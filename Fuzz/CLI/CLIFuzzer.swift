@@ -45,6 +45,7 @@ struct Parameter {
     var required: Bool
     var values: [String]
     var valueName: String
+    var defaultValue: String? = nil
 }
 
 /// A leaf command: its path (`experiment leaky-units`) and parameters.
@@ -81,7 +82,8 @@ let goodValues: [String: [String]] = [
     "--validation": ["12", "1"], "--step-every": ["1"], "--step-factor": ["0.5"], "--warmup-steps": ["2", "0"],
     "--input": ["values.txt", "-"], "--variants": ["plain", "learned"], "--activations": ["relu", "tanh"],
     "--activation": ["relu", "leaky:0.1", "prelu", "softplus:beta=2"], "activation": ["relu", "tanh", "elu"],
-    "x": ["1", "-0.5", "0"], "model": ["model.safetensors", "model.onnx", "model-int8.safetensors"],
+    "values": ["1", "-0.5", "0", "1e-3"], "--from": ["-1", "0"], "--to": ["1", "3"], "--samples": ["2", "50"],
+    "--weight-bits": ["8", "7"], "model": ["model.safetensors", "model.onnx", "model-int8.safetensors"],
     "--output": ["out.onnx", "out.safetensors", "out.svg"], "-o": ["out.onnx", "out.safetensors", "out.svg"],
 ]
 
@@ -90,7 +92,7 @@ let quick: [(String, String)] = [
     ("--data", "data"), ("--epochs", "1"), ("--hidden", "8"), ("--threads", "1"), ("--seeds", "1"),
     ("--steps", "2"), ("--units", "2"), ("--lengths", "2,5"), ("--runs", "20"), ("--elements", "64"),
     ("--calibration", "32"), ("--batch-size", "16"), ("--skip-profile", ""), ("--batches", "1"),
-    ("--batch-sizes", "1,8"), ("--points", "50"), ("--out", "out"),
+    ("--samples", "50"), ("--out", "out"),
 ]
 
 /// Flags whose large valid values ask for long work by design (`--epochs 2^63−1` trains until
@@ -119,7 +121,8 @@ func grammar(_ json: [String: Any]) -> [Command] {
             return Parameter(
                 names: kind == "positional" ? [] : names, takesValue: kind != "flag",
                 repeats: argument["isRepeating"] as? Bool ?? false, required: !(argument["isOptional"] as? Bool ?? true),
-                values: argument["allValues"] as? [String] ?? [], valueName: argument["valueName"] as? String ?? "")
+                values: argument["allValues"] as? [String] ?? [], valueName: argument["valueName"] as? String ?? "",
+                defaultValue: argument["defaultValue"] as? String)
         }
         return [Command(path: here, parameters: parameters)]
     }
@@ -134,14 +137,18 @@ func generate(_ command: Command, _ random: inout Generator, crafted: [String]) 
     for (flag, value) in quick where byName[flag] != nil {
         options.append((flag, byName[flag]!.takesValue ? value : nil))
     }
+    for parameter in command.parameters where parameter.required && !parameter.names.isEmpty {
+        options.append((parameter.names[0], good(parameter, command, &random)))
+    }
     var positionals: [(Parameter, [String])] = command.parameters.filter { $0.names.isEmpty }.map { p in
         (p, p.required || random.below(2) == 0 ? [good(p, command, &random)] : [])
     }
     var label = "good"
-    for _ in 0..<(1 + random.below(3)) {
+    for round in 0..<(1 + random.below(3)) {
         let parameter = random.pick(command.parameters.isEmpty ? [Parameter(names: ["--help"], takesValue: false, repeats: false, required: false, values: [], valueName: "")] : command.parameters)
         let flag = parameter.names.isEmpty ? "" : random.pick(parameter.names)
-        var (kind, value) = fuzzedValue(parameter, command, &random, crafted: crafted, others: options.compactMap { $0.1 } + positionals.flatMap { $0.1 })
+        var (kind, value) = round > 0 && random.below(2) == 0 ? ("good", good(parameter, command, &random))
+            : fuzzedValue(parameter, command, &random, crafted: crafted, others: options.compactMap { $0.1 } + positionals.flatMap { $0.1 })
         if workFlags.contains(flag) && isLargeNumber(value) {
             (kind, value) = ("good", good(parameter, command, &random))
         }
@@ -187,20 +194,27 @@ func good(_ parameter: Parameter, _ command: Command, _ random: inout Generator)
     if command.path == ["import"] && key == "model" { return "model.onnx" }
     if let values = goodValues[key] { return random.pick(values) }
     if !parameter.values.isEmpty { return random.pick(parameter.values) }
-    return "1"
+    return parameter.defaultValue ?? "1"
 }
 
+/// Whether `parameter` names a file or directory.
+func isPath(_ parameter: Parameter) -> Bool {
+    ["file", "dir", "model", "file.jsonl", "out", "input", "data", "resume"].contains(parameter.valueName)
+        || parameter.names.contains { CommandFixtures.outputFlags.contains($0) || ["--data", "--input", "--resume", "--model"].contains($0) }
+}
+
+/// A value for `parameter` and its class: paths get mostly path classes and crafted model
+/// files, other arguments mostly numbers; every argument sometimes gets the other kind.
 func fuzzedValue(_ parameter: Parameter, _ command: Command, _ random: inout Generator, crafted: [String], others: [String]) -> (String, String) {
-    switch random.below(8) {
-    case 0, 1: let (kind, values) = random.pick(numberClasses); return (kind, random.pick(values))
-    case 2, 3: let (kind, values) = random.pick(pathClasses); return (kind, random.pick(values))
-    case 4: return ("crafted-model", random.pick(crafted))
-    case 5:
-        let paths = others.filter { $0.contains(".") || $0.contains("/") || $0 == "data" || $0 == "out" }
-        return paths.isEmpty ? ("good", good(parameter, command, &random)) : ("same-path", random.pick(paths))
-    case 6: return ("enum", parameter.values.isEmpty ? good(parameter, command, &random) : random.pick(parameter.values))
-    default: return ("good", good(parameter, command, &random))
-    }
+    let roll = random.below(20), path = isPath(parameter)
+    let paths = others.filter { $0.contains(".") || $0.contains("/") || $0 == "data" || $0 == "out" }
+    if roll < 2 || (roll < 4 && !paths.isEmpty && path) { return paths.isEmpty ? ("good", good(parameter, command, &random)) : ("same-path", random.pick(paths)) }
+    if roll < 5 { return ("enum", parameter.values.isEmpty ? good(parameter, command, &random) : random.pick(parameter.values)) }
+    if roll < 8 { return ("good", good(parameter, command, &random)) }
+    if path ? roll < 10 : roll < 16 { let (kind, values) = random.pick(numberClasses); return (kind, random.pick(values)) }
+    if path && roll >= 16 { return ("crafted-model", random.pick(crafted)) }
+    let (kind, values) = random.pick(pathClasses)
+    return (kind, random.pick(values))
 }
 
 /// Runs `rectifier ARGUMENTS` in a forked child in `directory`; standard error to `errorPath`.
@@ -225,9 +239,35 @@ func copyFixtures(_ fixtures: String, to sandbox: String) {
     try? FileManager.default.copyItem(atPath: fixtures, toPath: sandbox)
 }
 
+/// Puts `sandbox` back to the fixtures (`before`, whose files and folders are `paths`) after
+/// a command left it as `after`: rewrites the files that changed, removes what is new; a
+/// fresh copy if that fails.
+func reset(_ sandbox: String, before: [String: Data], after: [String: Data], paths: Set<String>, fixtures: String) {
+    let manager = FileManager.default
+    var failed = false
+    if let walker = manager.enumerator(atPath: sandbox) {
+        while let name = walker.nextObject() as? String {
+            if paths.contains(name) { continue }
+            walker.skipDescendants()
+            failed = failed || (try? manager.removeItem(atPath: sandbox + "/" + name)) == nil
+        }
+    }
+    for (path, data) in before where after[path] != data {
+        failed = failed || !manager.createFile(atPath: sandbox + "/" + path, contents: data)
+    }
+    if failed { copyFixtures(fixtures, to: sandbox) }
+}
+
 @main
 struct CLIFuzzer {
     static func main() throws {
+        // OpenBLAS starts its thread pool when loaded; a child forked from a process with that
+        // pool can hang in it (the tool, started by exec, never is). The tool keeps OpenBLAS on
+        // one thread anyway, so the fuzzer runs with OpenBLAS's pool off from the start.
+        if getenv("OPENBLAS_NUM_THREADS").map({ String(cString: $0) }) != "1" {
+            setenv("OPENBLAS_NUM_THREADS", "1", 1)
+            execv("/proc/self/exe", CommandLine.unsafeArgv)
+        }
         let options = CommandLine.arguments.dropFirst()
         func option(_ name: String, _ fallback: String) -> String {
             options.firstIndex(of: name).map { options[options.index(after: $0)] } ?? fallback
@@ -255,6 +295,8 @@ struct CLIFuzzer {
             return CommandFixtures.wait(for: pid, seconds: 120) == .exited(0) ? 0 : 1
         }
         let before = CommandFixtures.snapshot(fixtures)
+        let fixturePaths = Set(FileManager.default.enumerator(atPath: fixtures)?.allObjects as? [String] ?? [])
+        for slot in 0..<workers { copyFixtures(fixtures, to: work + "/sandbox-\(slot)") }
         let crafted = before.keys.filter { $0.contains("-cut") || $0.contains("-flip") || $0.contains("-meta-") || $0.contains("-dtype-") || $0.contains("-shape-") || $0.contains("-offsets-") || $0.contains("-no-metadata") }.sorted()
 
         var random = Generator(state: seed)
@@ -264,13 +306,18 @@ struct CLIFuzzer {
         var running: [Int: (pid: pid_t, started: Date, fuzzCase: FuzzCase)] = [:]
         let clock = Date()
         var issued = 0, done = 0
+        FileManager.default.createFile(atPath: work + "/log.txt", contents: nil)
+        let log = FileHandle(forWritingAtPath: work + "/log.txt")
 
         func finish(_ slot: Int, _ end: CommandEnd) {
             guard let job = running.removeValue(forKey: slot) else { return }
             let sandbox = work + "/sandbox-\(slot)"
             let error = (try? String(contentsOfFile: work + "/stderr-\(slot).txt", encoding: .utf8)) ?? ""
             let after = CommandFixtures.snapshot(sandbox)
+            defer { reset(sandbox, before: before, after: after, paths: fixturePaths, fixtures: fixtures) }
             done += 1
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(job.started))
+            log?.write(Data("\(end)\t\(seconds)\t\(job.fuzzCase.line)\t\(error.prefix(200).replacingOccurrences(of: "\n", with: " "))\n".utf8))
             switch end {
             case .exited(let code): outcomes["exit \(code)", default: 0] += 1
             case .signalled: outcomes["signal", default: 0] += 1
@@ -288,7 +335,6 @@ struct CLIFuzzer {
             for slot in 0..<workers where running[slot] == nil && issued < count {
                 let fuzzCase = generate(random.pick(commands), &random, crafted: crafted)
                 let sandbox = work + "/sandbox-\(slot)"
-                copyFixtures(fixtures, to: sandbox)
                 let pid = start(fuzzCase.arguments, in: sandbox, errorPath: work + "/stderr-\(slot).txt")
                 running[slot] = (pid, Date(), fuzzCase)
                 issued += 1

@@ -78,7 +78,7 @@ enum CommandFixtures {
         try? manager.removeItem(atPath: directory)
         try manager.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         try manager.createDirectory(atPath: directory + "/empty-dir", withIntermediateDirectories: true)
-        let data = try SyntheticMNIST(trainingCount: 120, testCount: 40)
+        let data = try SyntheticMNIST(trainingCount: 2100, testCount: 100)
         for name in try manager.contentsOfDirectory(atPath: data.path) {
             try manager.copyItem(atPath: data.file(name), toPath: directory + "/data/" + name)
         }
