@@ -96,8 +96,9 @@ let quick: [(String, String)] = [
 ]
 
 /// Flags whose large valid values ask for long work by design (`--epochs 2^63−1` trains until
-/// stopped): given only values that are invalid or small.
-let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements"]
+/// stopped, `--full` runs for minutes): given only values that are invalid or small, `--full`
+/// never.
+let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements", "--full"]
 
 func isLargeNumber(_ text: String) -> Bool {
     text.split(separator: ",").contains { (Int($0) ?? 0) > 1000 }
@@ -149,6 +150,7 @@ func generate(_ command: Command, _ random: inout Generator, crafted: [String]) 
         let flag = parameter.names.isEmpty ? "" : random.pick(parameter.names)
         var (kind, value) = round > 0 && random.below(2) == 0 ? ("good", good(parameter, command, &random))
             : fuzzedValue(parameter, command, &random, crafted: crafted, others: options.compactMap { $0.1 } + positionals.flatMap { $0.1 })
+        if workFlags.contains(flag) && !parameter.takesValue { continue }
         if workFlags.contains(flag) && isLargeNumber(value) {
             (kind, value) = ("good", good(parameter, command, &random))
         }
@@ -218,7 +220,7 @@ func fuzzedValue(_ parameter: Parameter, _ command: Command, _ random: inout Gen
 }
 
 /// Runs `rectifier ARGUMENTS` in a forked child in `directory`; standard error to `errorPath`.
-func start(_ arguments: [[UInt8]], in directory: String, errorPath: String, outputPath: String = "/dev/null") -> pid_t {
+func start(_ arguments: [[UInt8]], in directory: String, errorPath: String, outputPath: String = "/dev/null", executable: String? = nil) -> pid_t {
     fflush(nil)
     let pid = fork()
     if pid == 0 {
@@ -229,10 +231,29 @@ func start(_ arguments: [[UInt8]], in directory: String, errorPath: String, outp
         dup2(output, 1)
         dup2(error, 2)
         guard chdir(directory) == 0 else { _exit(120) }
-        RectifierCommand.runFromCommandLine(arguments)
+        if let executable {
+            let argv = ([executable] + arguments.map { String(decoding: $0, as: UTF8.self) }).map { strdup($0) } + [nil]
+            execv(executable, argv)
+            _exit(127)
+        }
+        // The command runs on a new thread: the Swift runtime's locks know a thread by an id
+        // cached per thread, and the forking thread's is the parent's, so a lock that thread
+        // waits for in the child is never handed over (a hang the tool, started by exec, never
+        // has). The child's first thread only waits.
+        childArguments = arguments
+        var thread = pthread_t()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        pthread_create(&thread, &attributes, { _ in RectifierCommand.runFromCommandLine(childArguments) }, nil)
+        pthread_join(thread, nil)
+        _exit(121)
     }
     return pid
 }
+
+/// The arguments of the command a child runs (set in the child after the fork).
+nonisolated(unsafe) var childArguments: [[UInt8]] = []
 
 func copyFixtures(_ fixtures: String, to sandbox: String) {
     try? FileManager.default.removeItem(atPath: sandbox)
@@ -272,7 +293,7 @@ struct CLIFuzzer {
         func option(_ name: String, _ fallback: String) -> String {
             options.firstIndex(of: name).map { options[options.index(after: $0)] } ?? fallback
         }
-        let count = Int(option("--commands", "20000")) ?? 20000
+        let generated = Int(option("--commands", "20000")) ?? 20000
         let seed = UInt64(option("--seed", "1")) ?? 1
         let work = option("--work", ".build/fuzz/cli")
         let limit = Double(option("--time-limit", "20")) ?? 20
@@ -299,6 +320,14 @@ struct CLIFuzzer {
         for slot in 0..<workers { copyFixtures(fixtures, to: work + "/sandbox-\(slot)") }
         let crafted = before.keys.filter { $0.contains("-cut") || $0.contains("-flip") || $0.contains("-meta-") || $0.contains("-dtype-") || $0.contains("-shape-") || $0.contains("-offsets-") || $0.contains("-no-metadata") }.sorted()
 
+        // `--replay FILE`: the commands of a corpus or findings file instead of generated ones.
+        let replay = try options.firstIndex(of: "--replay").map { index in
+            try String(contentsOfFile: options[options.index(after: index)], encoding: .utf8).split(separator: "\n").compactMap { line in
+                let fields = line.split(separator: "\t", maxSplits: 1)
+                return FuzzCase(line: fields.count == 2 && !fields[0].contains("|") ? fields[1] : line)
+            }
+        }
+        let count = replay?.count ?? generated
         var random = Generator(state: seed)
         var findings: [(String, FuzzCase)] = []
         var outcomes: [String: Int] = [:]
@@ -333,7 +362,7 @@ struct CLIFuzzer {
 
         while done < count {
             for slot in 0..<workers where running[slot] == nil && issued < count {
-                let fuzzCase = generate(random.pick(commands), &random, crafted: crafted)
+                let fuzzCase = replay?[issued] ?? generate(random.pick(commands), &random, crafted: crafted)
                 let sandbox = work + "/sandbox-\(slot)"
                 let pid = start(fuzzCase.arguments, in: sandbox, errorPath: work + "/stderr-\(slot).txt")
                 running[slot] = (pid, Date(), fuzzCase)
@@ -347,6 +376,10 @@ struct CLIFuzzer {
                 continue
             }
             for (slot, job) in running where Date().timeIntervalSince(job.started) > limit {
+                // The threads' stacks of a hung command, for the finding (when gdb is there).
+                let gdb = start(["-p", "\(job.pid)", "-batch", "-ex", "thread apply all bt"].map { Array($0.utf8) }, in: ".",
+                                errorPath: "/dev/null", outputPath: work + "/hang-\(done).txt", executable: "/usr/bin/gdb")
+                _ = CommandFixtures.wait(for: gdb, seconds: 60)
                 kill(job.pid, SIGKILL)
                 waitpid(job.pid, &status, 0)
                 finish(slot, .timedOut)

@@ -36,6 +36,8 @@ import Glibc
         #expect(finding(.exited(1), "rectifier: no\n", after) == "changed model.safetensors")  // refused: nothing changes
         #expect(finding(.exited(1), "rectifier: no\n", before) == nil)
         #expect(finding(.exited(64), "two\nlines\n", before) == "message")
+        #expect(finding(.exited(1), "train: 10%\rtrain: 100%\nrectifier: diverged\n", before) == nil)
+        #expect(finding(.exited(1), "rectifier: diverged\nand more\n", before) == "message")
         #expect(finding(.exited(2), "rectifier: no\n", before) == "exit status 2")
         #expect(finding(.signalled(4), "", before) == "signal 4")
         #expect(finding(.timedOut, "", before) == "hang")
@@ -47,8 +49,7 @@ import Glibc
     @Test func corpusReplaysWithoutFinding() throws {
         let cases = try Self.corpus()
         #expect(cases.count >= 100)
-        let executable = try ToolProcess.executable()
-        _ = executable
+        _ = try ToolProcess.executable()
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-corpus-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }

@@ -185,8 +185,8 @@ enum CommandFixtures {
     }
 
     /// The finding a command's end shows, or nil: a signal, a hang, an exit status other than
-    /// 0, 1 (failure) or 64 (usage), a failure without exactly one `rectifier: ` line on
-    /// standard error, a pre-existing file changed that the command does not write, or any
+    /// 0, 1 (failure) or 64 (usage), a failure whose standard error does not end with its one
+    /// `rectifier: ` line (progress lines may precede it), a pre-existing file changed that the command does not write, or any
     /// pre-existing file changed by a refused command.
     static func finding(
         end: CommandEnd, standardError: String, arguments: [[UInt8]], before: [String: Data], after: [String: Data]
@@ -196,8 +196,10 @@ enum CommandFixtures {
         case .timedOut: return "hang"
         case .exited(let status) where ![0, 1, 64].contains(status): return "exit status \(status)"
         case .exited(let status):
-            let lines = standardError.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
-            if status != 0, lines.count != 1 || !lines[0].hasPrefix("rectifier: ") { return "message" }
+            // Progress lines may come first; the error is the last line, and the only one so marked.
+            let lines = standardError.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            let marked = lines.filter { $0.hasPrefix("rectifier: ") }.count
+            if status != 0, marked != 1 || lines.last?.hasPrefix("rectifier: ") != true { return "message" }
             let outputs = status == 0 ? declaredOutputs(arguments) : []
             for (path, bytes) in before where after[path] != bytes {
                 let written = outputs.contains { path == $0 || path.hasPrefix($0 + "/") || $0 == "." }
