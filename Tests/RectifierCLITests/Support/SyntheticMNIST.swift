@@ -54,7 +54,7 @@ final class SyntheticMNIST {
     }
 
     /// SplitMix64.
-    private static func next(_ state: inout UInt64) -> UInt64 {
+    static func next(_ state: inout UInt64) -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
