@@ -8,10 +8,10 @@ RELEASE_FLAGS = -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=nati
                 -Xswiftc -enforce-exclusivity=unchecked -Xcc -fno-math-errno
 BIN           = .build/release/rectifier
 VENV          = .build/venv
-APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev dataset-fashion-mnist
+APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev libpng-dev dataset-fashion-mnist
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps peer-venv build run report-check test sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
+.PHONY: all deps peer-venv build run report-check test exhaustive sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
         fuzz-cli kill-trials soak bench-safetensors bench-onnx docs clean
 
 all: build
@@ -58,6 +58,11 @@ test: deps peer-venv
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) test $(RELEASE_FLAGS) --disable-testable-imports
 
+# Every Float input through each transcendental Float kernel against its definition's formula
+# in Double: the largest error in ulp per kernel (all 2^32 bit patterns; minutes on two cores).
+exhaustive: build
+	$(BIN) bench accuracy --exhaustive
+
 # The whole suite under AddressSanitizer and ThreadSanitizer (not part of `make test`; slow).
 # Each has its own scratch path so the release build in .build is left alone. Leaks inside
 # the toolchain's XCTest and Foundation are suppressed (scripts/lsan-suppressions.txt).
@@ -86,7 +91,7 @@ soak:
 	mkdir -p .build/soak
 	python3 scripts/small-dataset.py .build/soak/data 3000 500
 	swiftc -O -target-cpu native -parse-as-library Soak/Soak.swift \
-	  $(call link_modules,.build/release,.build,Datasets $(INTERCHANGE_CLOSURE)) -o .build/soak/soak
+	  $(call link_modules,.build/release,.build,$(DATASETS_CLOSURE) $(INTERCHANGE_CLOSURE)) -o .build/soak/soak
 	.build/soak/soak $(SOAK_MINUTES) .build/soak/data .build/soak
 
 # libFuzzer on the safetensors reader (not part of `make test`); see docs/RELIABILITY.md.
@@ -107,12 +112,15 @@ fuzz-safetensors:
 	  -rss_limit_mb=1024 -dict=Fuzz/safetensors.dict \
 	  .build/fuzz/safetensors-corpus Fuzz/Seeds/safetensors
 
-# libFuzzer on the IDX reader, plain and gzip (not part of `make test`): the Datasets sources
-# and zlib compiled into one program with the harness; see docs/RELIABILITY.md.
+# libFuzzer on the IDX reader, plain and gzip (not part of `make test`): Datasets and its
+# dependencies built with coverage and AddressSanitizer in .build-fuzz (as for fuzz-onnx),
+# linked with the harness; see docs/RELIABILITY.md.
 fuzz-idx:
+	$(SWIFT) build -c release --sanitize=address -Xswiftc -sanitize=fuzzer,address --target Datasets \
+	  --scratch-path .build-fuzz
 	mkdir -p .build/fuzz/idx-corpus
-	swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -I Sources/CZlib \
-	  Fuzz/IDXReaderFuzzer.swift $$(find Sources/Datasets -name '*.swift') -o .build/fuzz/idx-reader
+	swiftc -O -sanitize=fuzzer,address -parse-as-library Fuzz/IDXReaderFuzzer.swift \
+	  $(call link_modules,.build-fuzz/release,.build-fuzz,$(DATASETS_CLOSURE)) -o .build/fuzz/idx-reader
 	.build/fuzz/idx-reader $(FUZZ_LIMIT) -max_len=4096 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/idx.dict \
 	  .build/fuzz/idx-corpus Fuzz/Seeds/idx
@@ -121,13 +129,14 @@ fuzz-idx:
 # objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
 # .build/release; $(2) is its scratch path, holding the checkouts): the Swift modules, the
 # module maps of the C targets, and OpenBLAS.
-INTERCHANGE_CLOSURE = Interchange SwiftProtobuf Activations CActivationKernels RealModule \
+DATASETS_CLOSURE    = Runtime Datasets CDataKernels Activations CActivationKernels RealModule _NumericsShims
+INTERCHANGE_CLOSURE = Runtime Interchange SwiftProtobuf Activations CActivationKernels RealModule \
                       _NumericsShims Networks Quantization CQuantKernels
-CLI_CLOSURE         = RectifierCLI ArgumentParser ArgumentParserToolInfo Experiments Datasets Plotting \
+CLI_CLOSURE         = RectifierCLI ArgumentParser ArgumentParserToolInfo Experiments Datasets CDataKernels Plotting \
                       $(INTERCHANGE_CLOSURE)
 link_modules = -I $(1)/Modules $$(for f in $(1)/*.build/module.modulemap; do echo -Xcc -fmodule-map-file=$$f; done) \
-  -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS -I Sources/CZlib \
-  $$(for m in $(3); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas -lz
+  -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS -I Sources/CZlib -I Sources/CPNG \
+  $$(for m in $$(echo $(3) | tr ' ' '\n' | sort -u); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas -lz -lpng16
 link_interchange = $(call link_modules,$(1),$(2),$(INTERCHANGE_CLOSURE))
 
 # libFuzzer on the ONNX reader (not part of `make test`); see docs/RELIABILITY.md. The reader

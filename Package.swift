@@ -10,6 +10,7 @@ import PackageDescription
 let package = Package(
     name: "Rectifier",
     products: [
+        .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Activations", targets: ["Activations"]),
         .library(name: "Networks", targets: ["Networks"]),
         .library(name: "Datasets", targets: ["Datasets"]),
@@ -26,11 +27,15 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
+        // One of each support piece: the execution context (threads, profiler) and its worker
+        // pool, the clock and timing loop, the seeded generators, atomic files, the memory
+        // budget. The C library and Synchronization only.
+        .target(name: "Runtime"),
         // The family: scalar definitions, vectorised kernels, fast vector exp/log. No BLAS.
         .target(
             name: "Activations",
             dependencies: [
-                "CActivationKernels", .product(name: "RealModule", package: "swift-numerics"),
+                "Runtime", "CActivationKernels", .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         // Inline C helpers for the instructions Swift cannot reach (vpermps, vrcpps,
@@ -48,51 +53,65 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Networks", dependencies: ["Activations", "CBLAS"]),
-        .target(name: "Datasets", dependencies: ["CZlib"]),
-        .target(name: "Plotting"),
+        .target(name: "Networks", dependencies: ["Runtime", "Activations", "CBLAS"]),
+        // libpng through pkg-config (Debian: libpng-dev), for folders of PNG images.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // CRC-32 by carry-less multiplication (PCLMULQDQ), with a runtime CPU check.
+        .target(name: "CDataKernels"),
+        .target(name: "Datasets", dependencies: ["Runtime", "CZlib", "CPNG", "CDataKernels"]),
+        .target(name: "Plotting", dependencies: ["Runtime"]),
         // The AVX2 tile of the int8 GEMM (vpmaddwd), with a runtime CPU check.
         .target(name: "CQuantKernels"),
-        .target(name: "Quantization", dependencies: ["Activations", "Networks", "CQuantKernels"]),
+        .target(name: "Quantization", dependencies: ["Runtime", "Activations", "Networks", "CQuantKernels"]),
         // `swift run -c release quantization-bench`: int8 GEMM against OpenBLAS sgemm.
         .executableTarget(
-            name: "quantization-bench", dependencies: ["Quantization", "Networks", "CBLAS"],
+            name: "quantization-bench", dependencies: ["Runtime", "Quantization", "Networks", "CBLAS"],
             path: "Sources/QuantizationBench"),
         .target(
             name: "Interchange",
             dependencies: [
-                "Networks", "Quantization",
+                "Runtime", "Networks", "Quantization",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         .target(
             name: "Experiments",
             dependencies: [
-                "Activations", "Networks", "Datasets", "Plotting", "Quantization", "Interchange",
+                "Runtime", "Activations", "Networks", "Datasets", "Plotting", "Quantization",
+                "Interchange",
             ]
         ),
         // The command-line tool's commands, as a library so tests can drive them.
         .target(
             name: "RectifierCLI",
             dependencies: [
-                "Activations", "Networks", "Datasets", "Plotting", "Quantization", "Interchange",
-                "Experiments",
+                "Runtime", "Activations", "Networks", "Datasets", "Plotting", "Quantization",
+                "Interchange", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "rectifier", dependencies: ["RectifierCLI"]),
 
         // Reference/ holds the mpmath tables; the tests read them through #filePath.
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(
-            name: "ActivationsTests", dependencies: ["Activations"], exclude: ["Reference"]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+            name: "ActivationsTests", dependencies: ["Activations", "Runtime"], exclude: ["Reference"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations", "Runtime"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib", "Runtime"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Runtime"]),
         .testTarget(
-            name: "QuantizationTests", dependencies: ["Quantization", "Networks", "Activations"]),
-        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Networks", "Quantization"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Networks", "Datasets"]),
+            name: "QuantizationTests",
+            dependencies: ["Quantization", "Networks", "Activations", "Runtime"]),
+        .testTarget(
+            name: "InterchangeTests", dependencies: ["Interchange", "Networks", "Quantization", "Runtime"]),
+        .testTarget(
+            name: "ExperimentsTests", dependencies: ["Experiments", "Networks", "Datasets", "Runtime"]),
         // Corpus/ holds the command-line fuzzer's regression corpus; the tests read it through #filePath.
-        .testTarget(name: "RectifierCLITests", dependencies: ["RectifierCLI", "Experiments"], exclude: ["Corpus"]),
+        .testTarget(
+            name: "RectifierCLITests", dependencies: ["RectifierCLI", "Experiments", "Runtime"], exclude: ["Corpus"]),
     ]
 )

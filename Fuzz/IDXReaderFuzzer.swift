@@ -3,13 +3,13 @@
 //
 //   make fuzz-idx FUZZ_RUNS=1000000
 //
-// which compiles this file with the Datasets sources and zlib into one program,
-//   swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -I Sources/CZlib \
-//     Fuzz/IDXReaderFuzzer.swift $(find Sources/Datasets -name '*.swift') -o FUZZER
-// and runs it on the seeds in Fuzz/Seeds/idx (plain and gzip IDX files behind their
-// selector byte), 5 s per input and 1 GB of memory at most. A finding is a crash, an
-// AddressSanitizer report, a timeout or an out-of-memory, saved as crash-*/timeout-*/oom-*.
+// which builds Datasets and its dependencies with coverage and AddressSanitizer (SwiftPM,
+// scratch path .build-fuzz), links this file against their objects and zlib, and runs it
+// on the seeds in Fuzz/Seeds/idx (plain and gzip IDX files behind their selector byte),
+// 5 s per input and 1 GB of memory at most. A finding is a crash, an AddressSanitizer
+// report, a timeout or an out-of-memory, saved as crash-*/timeout-*/oom-*.
 import CZlib
+import Datasets
 
 /// The first byte selects the dimension count (`1 + selector & 3`) and whether the harness
 /// gzips the rest before reading it (`selector & 4`), so the fuzzer reaches the inflating path

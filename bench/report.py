@@ -211,6 +211,32 @@ def targets(document, elementwise, training, inference, lines):
             lines.append(f"| {goal} | {text} | {'yes' if min(v[0] for v in values) >= 1.0 else 'no'} |")
 
 
+def data_table(runs, lines):
+    """Seconds per file: Rectifier's DataReader, a plain read of the same bytes, pandas.read_csv
+    and numpy.load, and the ratios the targets name."""
+    def median_of(framework, key):
+        values = [key(run["result"]) for run in runs if run["framework"] == framework]
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if values else None
+
+    def row_of(result, fmt):
+        return next((row for row in result.get("rows", []) if row["format"] == fmt), None)
+
+    lines += ["", "| file | MB | Rectifier s | plain read s | peer s | Rectifier ÷ plain read | Rectifier ÷ peer (speed) |",
+              "|---|---|---|---|---|---|---|"]
+    peers = {"csv": ("pandas.read_csv", "pandas_read_csv_seconds"), "npy": ("numpy.load", "numpy_load_npy_seconds"),
+             "npz": ("numpy.load", "numpy_load_npz_seconds")}
+    for fmt, (peer, key) in peers.items():
+        ours = median_of("rectifier", lambda r: (row_of(r, fmt) or {}).get("seconds"))
+        plain = median_of("rectifier", lambda r: (row_of(r, fmt) or {}).get("plain_read_seconds"))
+        size = median_of("rectifier", lambda r: (row_of(r, fmt) or {}).get("bytes"))
+        theirs = median_of("pandas", lambda r: r.get(key))
+        if ours is None:
+            continue
+        lines.append(f"| {fmt} | {size / 1e6:.0f} | {ours:.3f} | {plain:.3f} | {peer} {theirs:.3f} | "
+                     f"{plain / ours:.2f} | {theirs / ours:.2f} |")
+
+
 def markdown(document):
     machine = document["machine"]
     elementwise = elementwise_medians(document.get("elementwise", []))
@@ -244,6 +270,9 @@ def markdown(document):
     if inference:
         lines.append("\n## Inference: the trained ReLU model, samples/s (Float input to logits)")
         inference_table(document, inference, lines)
+    if document.get("data"):
+        lines.append("\n## Data reading, one thread: fastest of 3 readings per process, median over rounds")
+        data_table(document["data"], lines)
     lines.append("\n## Issue-8 targets")
     targets(document, elementwise, training, inference, lines)
     return "\n".join(lines) + "\n"

@@ -22,13 +22,18 @@ from pathlib import Path
 TIMING = re.compile(r"(seconds|ns_per_element|gb_per_second|ratio_to_copy|samples_per_second|copy_method)")
 
 
+def snake(key):
+    """`batchSize` → `batch_size`: runs written before every key was snake_case compare."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower() if re.fullmatch(r"[A-Za-z0-9]+", key) else key
+
+
 def leaves(value, path=""):
     """Yields (path, value) for every number, string, boolean and null in `value`."""
     if isinstance(value, dict):
         for key, item in value.items():
             if TIMING.search(key):
                 continue
-            yield from leaves(item, f"{path}/{key}")
+            yield from leaves(item, f"{path}/{snake(key)}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from leaves(item, f"{path}[{index}]")

@@ -17,17 +17,18 @@
 // with a time limit; the parent checks how it ended and every file (`CommandFixtures.finding`).
 import Foundation
 import RectifierCLI
+import Runtime
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// SplitMix64 (the test data's): the run is a function of the seed.
-struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 { SyntheticMNIST.next(&state) }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
+/// The run is a function of the seed.
+typealias Generator = SplitMix64
+
+extension SplitMix64 {
+    mutating func below(_ n: Int) -> Int { nextIndex(below: n) }
+    mutating func pick<T>(_ values: [T]) -> T { values[nextIndex(below: values.count)] }
 }
 
 /// One argument of a command: its names (empty for a positional), whether it takes a value,
@@ -322,7 +323,7 @@ struct CLIFuzzer {
             }
         }
         let count = replay?.count ?? generated
-        var random = Generator(state: seed)
+        var random = Generator(seed: seed)
         var findings: [(String, FuzzCase)] = []
         var outcomes: [String: Int] = [:]
         var corpus: [String: FuzzCase] = [:]

@@ -1,3 +1,5 @@
+import Runtime
+
 /// Why a data set could not be read, split or generated.
 ///
 /// Every message is one line that names the file, directory or parameter and says what is
@@ -32,6 +34,11 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     case dataSetNotFound(directory: String, missing: [String])
     /// A parameter (a length, a count, a fraction, an index) is outside its allowed range.
     case invalidArgument(name: String, value: String, allowed: String)
+    /// A data file (CSV, NumPy, zip, PNG) or folder holds something the readers refuse; the
+    /// reason names the line and column, the array or the image.
+    case badData(path: String, reason: String)
+    /// Reading the data would need more memory than the machine has available.
+    case insufficientMemory(MemoryError)
 
     public var description: String {
         switch self {
@@ -73,6 +80,10 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "Fashion-MNIST, or pass --data DIR"
         case let .invalidArgument(name, value, allowed):
             return "\(name) = \(value) is not allowed (\(allowed))"
+        case let .badData(path, reason):
+            return "\(path): \(reason)"
+        case let .insufficientMemory(error):
+            return error.description
         }
     }
 }

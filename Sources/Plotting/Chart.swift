@@ -1,3 +1,5 @@
+import Runtime
+
 /// A chart that renders itself as one standalone SVG document.
 ///
 /// Every chart in this module (``LineChart``, ``BarChart``, ``HeatMap``, ``Histogram``,
@@ -18,12 +20,18 @@ public protocol Chart: Sendable {
 }
 
 extension Chart {
-    /// Writes ``svg()`` to `path` atomically: a temporary file in the same directory, then a
-    /// rename, so readers never see a partial file and a failure leaves nothing behind.
+    /// Writes ``svg()`` to `path` atomically (`AtomicFile`: a temporary file in the same
+    /// directory, flushed, renamed, the directory flushed), so readers never see a partial
+    /// file and a failure leaves nothing behind.
     /// - Throws: ``PlotError/cannotWrite(path:reason:)`` when the file cannot be written, or
     ///   any error of ``svg()``.
     public func write(toFile path: String) throws(PlotError) {
-        try AtomicFile.write(svg(), to: path)
+        let text = try svg()
+        do throws(AtomicFileError) {
+            try AtomicFile.write(Array(text.utf8), to: path)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.reason)
+        }
     }
 }
 

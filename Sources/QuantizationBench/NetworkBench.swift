@@ -1,12 +1,16 @@
 import Activations
 import Networks
 import Quantization
+import Runtime
 
 /// The whole 784-256-128-10 ReLU network in int8 (random weights): samples/s on 1 thread at
 /// batch 1 and 1024, from input codes.
 func benchmarkNetwork() throws {
+    try Execution.serial.run { try benchmarkNetworkOnCurrentThreads() }
+}
+
+private func benchmarkNetworkOnCurrentThreads() throws {
     var generator = SeededGenerator(seed: 2)
-    Parallelism.threadCount = 1
     let widths = [784, 256, 128, 10]
     for precision in WeightPrecision.allCases {
         let input = try QuantizationParameters(scale: 1 / 255, zeroPoint: 0)

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 import Testing
 
 /// The vectorised kernels against the scalar definitions on random buffers with special
@@ -96,18 +97,17 @@ import Testing
     }
 
     @Test func resultsDoNotDependOnTheThreadCountOrOnStreaming() {
-        let original = Parallelism.threadCount
-        defer { Parallelism.threadCount = original }
         // Large enough for every member to split, and for out-of-place outputs to stream.
         let x = Samples.mixed(Float.self, count: (1 << 22) + 5, seed: 6)
         let g = Samples.finite(Float.self, count: x.count, seed: 7)
         for f in [Activation.relu, .abs, .softplus(Softplus()), .sigmoid, .tanh, .identity] {
             var results: [[[Float]]] = []
             for threads in [1, 2, 3] {
-                Parallelism.threadCount = threads
-                var inPlace = x
-                f.forward(inPlace: &inPlace)
-                results.append([f.forward(x), inPlace, f.backward(input: x, gradientOutput: g)])
+                results.append(Execution(threads: threads).run {
+                    var inPlace = x
+                    f.forward(inPlace: &inPlace)
+                    return [f.forward(x), inPlace, f.backward(input: x, gradientOutput: g)]
+                })
             }
             for run in results.dropFirst() {
                 for (a, b) in zip(run, results[0]) {

@@ -1,5 +1,6 @@
 import Activations
 import Foundation
+import Runtime
 import Testing
 
 /// `MemoryBudget`: overflow-checked sizes, the check against the memory available, and the

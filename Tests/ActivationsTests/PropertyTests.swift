@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 import Testing
 
 /// Properties the family must have whatever the implementation: derivatives agree with

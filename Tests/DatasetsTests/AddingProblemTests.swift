@@ -1,4 +1,5 @@
 import Datasets
+import Runtime
 import Testing
 
 /// The adding problem: two markers in the right halves, targets their sum, baseline 1/6.

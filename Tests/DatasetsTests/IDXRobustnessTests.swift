@@ -1,4 +1,5 @@
 import Datasets
+import Runtime
 import Testing
 
 /// Garbage in, a typed error out: never a crash, a hang or an unbounded allocation.

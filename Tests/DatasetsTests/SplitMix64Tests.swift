@@ -1,4 +1,5 @@
 import Datasets
+import Runtime
 import Testing
 
 /// The generator: Vigna's reference outputs, ranges, and uniformity.

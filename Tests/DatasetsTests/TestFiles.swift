@@ -1,6 +1,7 @@
 import CZlib
 import Datasets
 import Foundation
+import Runtime
 
 /// The bytes of an IDX file: magic `00 00`, type code, dimension count, big-endian sizes, data.
 func idxBytes(typeCode: UInt8 = 0x08, dimensions: [UInt32], data: [UInt8]) -> [UInt8] {

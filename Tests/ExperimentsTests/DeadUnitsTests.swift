@@ -2,6 +2,7 @@ import Activations
 import Experiments
 import Foundation
 import Networks
+import Runtime
 import Testing
 
 @Suite struct DeadUnitsTests {
@@ -78,7 +79,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let document = try DeadUnitsExperiment.run(
             try ExperimentFixtures.context(directory), configuration: tinyConfiguration(),
-            data: ExperimentFixtures.subset())
+            inputs: ExperimentFixtures.subset())
         #expect(document.figures.count == 2)
         for file in ["dead-units.json", "dead-units-1.csv"] + document.figures.map(\.file) {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")

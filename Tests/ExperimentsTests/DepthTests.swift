@@ -2,6 +2,7 @@ import Activations
 import Experiments
 import Foundation
 import Networks
+import Runtime
 import Testing
 
 @Suite struct DepthTests {
@@ -100,13 +101,41 @@ import Testing
         let log = ProgressLog()
         let document = try DepthExperiment.run(
             try ExperimentFixtures.context(directory, log: log), configuration: tinyConfiguration(),
-            data: ExperimentFixtures.subset())
+            inputs: ExperimentFixtures.subset())
         #expect(document.claims.count == 2)
         #expect(zip(log.fractions, log.fractions.dropFirst()).allSatisfy { $0 <= $1 })
         #expect(log.fractions.last == 1 && log.finished)
         for file in ["depth.json", "depth-1.csv"] + document.figures.map(\.file) {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")
         }
+    }
+
+    /// The trials are independent: measured in two shards (every other trial, as two
+    /// processes would), written as JSON, read back and put in trial order, they describe to
+    /// the same document as one run.
+    @Test func trialsMeasuredInShardsDescribeToTheSameDocument() throws {
+        let directory = ExperimentFixtures.outputDirectory("depth-shards")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = tinyConfiguration(), data = ExperimentFixtures.subset()
+        let trials = try DepthExperiment.trials(configuration, inputs: data)
+        let task = ProgressReporter.silent.start("shards", totalWork: 1)
+        var merged: [(Int, DepthRun)] = []
+        for shard in 0..<2 {
+            let indices = Array(stride(from: shard, to: trials.count, by: 2))
+            let runs = try indices.map {
+                try DepthExperiment.measure(trials[$0], configuration: configuration, inputs: data, progress: task)
+            }
+            let read = try ExperimentJSON.decoder().decode([DepthRun].self, from: ExperimentJSON.encoder().encode(runs))
+            merged += zip(indices, read)
+        }
+        let runs = merged.sorted { $0.0 < $1.0 }.map(\.1)
+        let whole = try DepthExperiment.measure(configuration: configuration, data: data)
+        #expect(runs.map(\.trainingLoss) == whole.runs.map(\.trainingLoss))
+        #expect(runs.map(\.gradientNormsAtInitialisation) == whole.runs.map(\.gradientNormsAtInitialisation))
+        let context = try ExperimentFixtures.context(directory)
+        let sharded = try DepthExperiment.describe(runs, configuration: configuration, inputs: data, context: context)
+        let single = try DepthExperiment.describe(whole.runs, configuration: configuration, inputs: data, context: context)
+        #expect(sharded.claims == single.claims && sharded.tables == single.tables)
     }
 
     @Test func describeRebuildsTheDocumentFromResultsReadBack() throws {
@@ -117,11 +146,13 @@ import Testing
             try? FileManager.default.removeItem(atPath: again)
         }
         let written = try DepthExperiment.run(
-            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(), data: ExperimentFixtures.subset())
+            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(), inputs: ExperimentFixtures.subset())
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/depth.json"))
-        let read = try JSONDecoder().decode(ExperimentDocument<DepthResults>.self, from: data)
+        let read = try ExperimentJSON.decoder().decode(ExperimentDocument<DepthResults>.self, from: data)
         #expect(read.results == written.results)
-        let rebuilt = try DepthExperiment.describe(read.results, output: try ExperimentOutput(directory: again))
+        let rebuilt = try DepthExperiment.describe(
+            read.results.runs, configuration: read.results.configuration, inputs: ExperimentFixtures.subset(),
+            context: try ExperimentFixtures.context(again))
         #expect(rebuilt.claims == written.claims)
         #expect(rebuilt.tables == written.tables)
         #expect(rebuilt.figures == written.figures)

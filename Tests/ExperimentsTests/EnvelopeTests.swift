@@ -25,11 +25,11 @@ import Testing
         let output = try ExperimentOutput(directory: directory)
         let path = try output.write(sample())
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let typed = try JSONDecoder().decode(ExperimentDocument<Numbers>.self, from: data)
+        let typed = try ExperimentJSON.decoder().decode(ExperimentDocument<Numbers>.self, from: data)
         #expect(typed.results == sample().results)
         #expect(typed.claims == sample().claims)
         #expect(typed.tables == sample().tables)
-        let envelope = try JSONDecoder().decode(ExperimentEnvelope.self, from: data)
+        let envelope = try ExperimentJSON.decoder().decode(ExperimentEnvelope.self, from: data)
         #expect(envelope.experiment == "sample")
         #expect(envelope.claims.map(\.supported) == [true, false])
         #expect(envelope.wallSeconds == 1.5)
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func jsonUsesTheDocumentedKeys() throws {
-        let object = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(sample())) as? [String: Any]
+        let object = try JSONSerialization.jsonObject(with: try ExperimentJSON.encoder().encode(sample())) as? [String: Any]
         let keys = Set(object?.keys.map { $0 } ?? [])
         #expect(keys == ["experiment", "title", "summary", "settings", "claims", "figures", "tables", "wall_seconds", "results"])
         let claims = object?["claims"] as? [[String: Any]]

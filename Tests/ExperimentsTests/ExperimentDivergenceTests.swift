@@ -18,9 +18,9 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let plan = EfficiencyExperiment.Plan(
                 sizes: .init(training: 1, validation: 1), budget: TrialBudget(hiddenSizes: [8], epochs: 2, batchSize: 32),
-                targetError: 0.5, optimizers: [optimizer])
+                targetError: 0.5, optimizers: [optimizer], seeds: [0, 1])
             let results = try EfficiencyExperiment.run(
-                try ExperimentContext(outputDirectory: directory, seeds: 2), plan: plan, data: data)
+                try ExperimentContext(outputDirectory: directory, seeds: 2), configuration: plan, inputs: data).results
             let json = try JSONSerialization.jsonObject(
                 with: try Data(contentsOf: URL(fileURLWithPath: directory + "/efficiency.json"))) as! [String: Any]
             return (results, json)

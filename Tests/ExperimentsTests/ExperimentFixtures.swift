@@ -1,5 +1,6 @@
 import Experiments
 import Networks
+import Runtime
 
 /// Small synthetic data for the experiments' tests: `count` samples of `features` values in
 /// [0, 1] whose class (of 10) is the index of the largest of the first ten features, so a
@@ -10,7 +11,7 @@ enum ExperimentFixtures {
         func make(_ count: Int) -> Dataset<Float> {
             var values: [Float] = [], labels: [Int] = []
             for _ in 0..<count {
-                let row = (0..<features).map { _ in Float(generator.nextUniform()) }
+                let row = (0..<features).map { _ in Float(generator.nextDouble()) }
                 values += row
                 labels.append(row.prefix(10).indices.max { row[$0] < row[$1] }!)
             }

@@ -34,7 +34,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let document = try InitialisationExperiment.run(
             try ExperimentFixtures.context(directory), configuration: tinyConfiguration(),
-            data: ExperimentFixtures.subset())
+            inputs: ExperimentFixtures.subset())
         #expect(document.claims.count == 1)
         for file in ["initialisation.json", "initialisation-1.csv"] + document.figures.map(\.file) {
             #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)")

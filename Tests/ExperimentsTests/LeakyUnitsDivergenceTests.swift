@@ -48,7 +48,8 @@ import Testing
     private func run(_ options: LeakyUnitsOptions, _ name: String) throws -> (ExperimentDocument<[LeakyUnitsRun]>, [String: Any], String) {
         let directory = SyntheticData.temporaryDirectory(name)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let document = try LeakyUnitsExperiment.run(options: options, output: try ExperimentOutput(directory: directory)) { _, _ in }
+        let document = try LeakyUnitsExperiment.run(
+            try ExperimentContext(outputDirectory: directory, seeds: options.seeds), configuration: options)
         let json = try JSONSerialization.jsonObject(
             with: try Data(contentsOf: URL(fileURLWithPath: directory + "/leaky-units.json"))) as! [String: Any]
         let svg = try String(contentsOfFile: directory + "/leaky-units-mse.svg", encoding: .utf8)
@@ -126,7 +127,7 @@ import Testing
                 objects.append(object)
             }
         }
-        return try JSONDecoder().decode([LeakyUnitsRun].self, from: JSONSerialization.data(withJSONObject: objects))
+        return try ExperimentJSON.decoder().decode([LeakyUnitsRun].self, from: JSONSerialization.data(withJSONObject: objects))
     }
 
     /// A diverged seed counts as the mean predictor (1/6), never as its own number: the same

@@ -19,11 +19,12 @@ import Testing
         options.sequentialImages = SequentialImagesOptions(
             trainingImages: 40, testImages: 20, units: 8, batchSize: 10, epochs: 1, learningRate: 1e-2,
             maximumGradientNorm: 1)
-        var fractions: [Double] = []
-        let document = try LeakyUnitsExperiment.run(
-            options: options, output: try ExperimentOutput(directory: directory),
-            images: try SequenceFixtures.images(count: 80)
-        ) { fraction, _ in fractions.append(fraction) }
+        let log = ProgressLog()
+        let context = try ExperimentContext(
+            outputDirectory: directory, seeds: 2, progress: ProgressReporter { log.record($0) },
+            images: try SequenceFixtures.images(count: 80))
+        let document = try LeakyUnitsExperiment.run(context, configuration: options)
+        let fractions = log.fractions
         #expect(document.results.count == 2 * 2 * 4 * 2 + 2 * 4 * 2)
         #expect(fractions.last == 1 && zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
 
@@ -70,17 +71,16 @@ import Testing
     @Test func theSequentialTaskWithoutImagesFailsWithATypedError() throws {
         let directory = SyntheticData.temporaryDirectory("leaky-units-no-data")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var calls = 0
+        let log = ProgressLog()
+        let context = try ExperimentContext(
+            outputDirectory: directory, seeds: 1, dataDirectory: directory + "/missing",
+            progress: ProgressReporter { log.record($0) })
         let error = #expect(throws: ExperimentError.self) {
-            try LeakyUnitsExperiment.run(
-                options: .short(seeds: 1), output: try ExperimentOutput(directory: directory)
-            ) { _, _ in calls += 1 }
+            try LeakyUnitsExperiment.run(context, configuration: .short(seeds: 1))
         }
         #expect(error?.description.hasPrefix("--data:") == true)
-        #expect(calls == 0, "refused before training")
-
-        let context = try ExperimentContext(outputDirectory: directory, seeds: 1, dataDirectory: directory + "/missing")
-        #expect(throws: ExperimentError.self) { try LeakyUnitsExperiment.registration.run(context) }
+        #expect(log.fractions.isEmpty, "refused before training")
+        #expect(throws: ExperimentError.self) { try RegisteredExperiment(LeakyUnitsExperiment.self).run(context) }
         #expect(!FileManager.default.fileExists(atPath: directory + "/leaky-units.json"))
     }
 

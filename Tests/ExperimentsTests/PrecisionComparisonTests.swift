@@ -1,15 +1,16 @@
 import Experiments
 import Networks
+import Runtime
 import Testing
 
 @Suite struct PrecisionComparisonTests {
     /// A 32-64-3 ReLU model trained on three Gaussian blobs (features in [0, 1]).
     static func trainedToyModel() throws -> (Sequential<Float>, Dataset<Float>) {
         var generator = SeededGenerator(seed: 4)
-        let centres = (0..<3).map { _ in (0..<32).map { _ in 0.2 + 0.6 * generator.nextUniform() } }
+        let centres = (0..<3).map { _ in (0..<32).map { _ in 0.2 + 0.6 * generator.nextDouble() } }
         var scalars: [Float] = [], labels: [Int] = []
         for _ in 0..<900 {
-            let label = generator.nextInteger(below: 3)
+            let label = generator.nextIndex(below: 3)
             labels.append(label)
             scalars += centres[label].map { Float(min(max($0 + 0.12 * generator.nextNormal(), 0), 1)) }
         }

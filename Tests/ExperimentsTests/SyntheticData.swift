@@ -1,5 +1,6 @@
 import Experiments
 import Networks
+import Runtime
 
 /// Small learnable data for fast runs: `count` samples of `features` values around one of ten
 /// class prototypes, drawn from a fixed seed.
@@ -9,7 +10,7 @@ enum SyntheticData {
         var prototypes = [Float](repeating: 0, count: 10 * features)
         prototypes.withUnsafeMutableBufferPointer { generator.fillUniform($0, lower: 0, upper: 1) }
         func dataset(_ rows: Int) throws -> Dataset<Float> {
-            let labels = (0..<rows).map { _ in generator.nextInteger(below: 10) }
+            let labels = (0..<rows).map { _ in generator.nextIndex(below: 10) }
             var noise = [Float](repeating: 0, count: rows * features)
             noise.withUnsafeMutableBufferPointer { generator.fillUniform($0, lower: -0.6, upper: 0.6) }
             let values = (0..<rows * features).map { index in

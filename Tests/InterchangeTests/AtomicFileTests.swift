@@ -1,5 +1,6 @@
 import Foundation
 import Interchange
+import Runtime
 import Testing
 
 /// Whole-file replacement: the new bytes or the old file, never a part, and no temporary

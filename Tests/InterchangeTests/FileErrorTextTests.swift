@@ -1,5 +1,6 @@
 import Foundation
 import Interchange
+import Runtime
 import Testing
 
 /// Foundation's file errors become the system's one-line reason.

@@ -1,5 +1,6 @@
 import Interchange
 import Networks
+import Runtime
 import Testing
 
 /// F16 and BF16 conversions against an exact oracle: every 16-bit pattern's value from its

@@ -1,6 +1,7 @@
 import Activations
 import Interchange
 import Networks
+import Runtime
 import Testing
 
 /// Model files: a model, its training state and its running average come back bit for bit,
@@ -8,12 +9,12 @@ import Testing
 @Suite struct ModelFileTests {
     /// 12 samples of 5 features in three classes, separable enough to learn.
     static func data<Scalar: ActivationScalar>(_ type: Scalar.Type = Float.self) throws -> Dataset<Scalar> {
-        var generator = Networks.SeededGenerator(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         let labels = (0..<12).map { $0 % 3 }
         var features: [Scalar] = []
         for label in labels {
             for column in 0..<5 {
-                features.append(Scalar(Double(column == label ? 1 : 0) + 0.3 * generator.nextUniform()))
+                features.append(Scalar(Double(column == label ? 1 : 0) + 0.3 * generator.nextDouble()))
             }
         }
         return try Dataset(features: try Matrix(rows: 12, columns: 5, scalars: features), labels: labels)
@@ -22,7 +23,7 @@ import Testing
     static func trainer<Scalar: ActivationScalar>(
         _ activation: String, epochs: Int, as type: Scalar.Type = Float.self
     ) throws -> Trainer<Scalar> {
-        var generator = Networks.SeededGenerator(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         let model = Sequential<Scalar>(
             architecture: try .multilayerPerceptron(
                 inputSize: 5, hiddenSizes: [6, 4], hiddenActivation: try HiddenActivation(parsing: activation),

@@ -1,6 +1,7 @@
 import Activations
 import Interchange
 import Networks
+import Runtime
 import Testing
 
 /// Seeded random mutations of valid models: the reader must either accept (and then the

@@ -1,6 +1,7 @@
 import Activations
 import Interchange
 import Networks
+import Runtime
 import Testing
 
 /// Rectifier models ⇄ `PortableNetwork` ⇄ ONNX bytes: architecture and parameters come back
@@ -12,7 +13,7 @@ import Testing
 
     /// A seeded 6-8-5-3 perceptron whose PReLU slopes differ from their initial value.
     static func model<Scalar: ActivationScalar>(_ activation: HiddenActivation, as: Scalar.Type = Float.self, seed: UInt64 = 5) throws -> Sequential<Scalar> {
-        var generator = Networks.SeededGenerator(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let model = try Sequential<Scalar>(
             architecture: .multilayerPerceptron(inputSize: 6, hiddenSizes: [8, 5], hiddenActivation: activation, outputSize: 3),
             initialization: Initialization(), generator: &generator)

@@ -2,6 +2,7 @@ import Activations
 import Interchange
 import Networks
 import Quantization
+import Runtime
 import Testing
 
 /// A 6-9-7-4 perceptron with seeded weights, quantised on a seeded calibration batch.

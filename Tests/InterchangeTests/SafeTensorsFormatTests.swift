@@ -1,6 +1,7 @@
 import Foundation
 import Interchange
 import Networks
+import Runtime
 import Testing
 
 /// The byte layout, pinned against the reference library's own test vectors, and the

@@ -1,5 +1,6 @@
 import Interchange
 import Networks
+import Runtime
 import Testing
 
 /// Seeded random mutations of valid files: the reader must either accept (and then the

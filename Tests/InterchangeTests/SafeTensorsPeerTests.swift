@@ -1,6 +1,7 @@
 import Foundation
 import Interchange
 import Networks
+import Runtime
 import Testing
 
 /// Interop with the reference Python library (`safetensors` from PyPI, with numpy and

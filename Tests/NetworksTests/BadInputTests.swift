@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 /// Bad hyper-parameters, data and parameters (docs/RELIABILITY.md): each is a typed error

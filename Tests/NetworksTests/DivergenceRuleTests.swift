@@ -1,4 +1,5 @@
 import Networks
+import Runtime
 import Testing
 
 /// The one divergence rule and the trainer's use of it, on constructed inputs whose answer

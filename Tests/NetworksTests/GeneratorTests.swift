@@ -1,5 +1,6 @@
 import Foundation
 import Networks
+import Runtime
 import Testing
 
 @Suite struct GeneratorTests {
@@ -15,13 +16,13 @@ import Testing
     @Test func stateRoundTripContinuesTheSequence() throws {
         var generator = SeededGenerator(seed: 7)
         for _ in 0..<10 { _ = generator.next() }
-        var copy = try SeededGenerator(state: generator.state)
+        var copy = try #require(SeededGenerator(state: generator.state))
         #expect((0..<100).map { _ in generator.next() } == (0..<100).map { _ in copy.next() })
     }
 
     @Test(arguments: [[0, 0, 0, 0], [1, 2, 3]] as [[UInt64]])
     func invalidStatesAreRefused(state: [UInt64]) {
-        #expect(throws: NetworkError.self) { try SeededGenerator(state: state) }
+        #expect(SeededGenerator(state: state) == nil)
     }
 
     @Test func normalsHaveTheRightMoments() {
@@ -42,7 +43,7 @@ import Testing
     @Test func boundedIntegersAreUniform() {
         var generator = SeededGenerator(seed: 4)
         var counts = [Int](repeating: 0, count: 7)
-        for _ in 0..<70_000 { counts[generator.nextInteger(below: 7)] += 1 }
+        for _ in 0..<70_000 { counts[generator.nextIndex(below: 7)] += 1 }
         // Each count is Binomial(70 000, 1/7): standard deviation ≈ 92.6.
         #expect(counts.allSatisfy { abs($0 - 10_000) < 500 })
     }

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Central finite differences in Double, the oracle of the gradient tests.
 enum GradientCheck {
@@ -66,8 +67,8 @@ enum GradientCheck {
     static func awayFromZero(rows: Int, columns: Int, _ generator: inout SeededGenerator) -> Matrix<Double> {
         Matrix(rows: rows, columns: columns) { buffer in
             for index in buffer.indices {
-                let magnitude = 0.1 + 0.9 * generator.nextUniform()
-                buffer[index] = generator.nextUniform() < 0.5 ? -magnitude : magnitude
+                let magnitude = 0.1 + 0.9 * generator.nextDouble()
+                buffer[index] = generator.nextDouble() < 0.5 ? -magnitude : magnitude
             }
         }
     }

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 /// Weight statistics of each scheme on a 1000 → 400 layer (400 000 draws).

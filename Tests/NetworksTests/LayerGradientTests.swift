@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 /// Every layer's backward pass against central finite differences in Double.

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 /// Back-propagation through time against central finite differences in Double, for W, U, b,

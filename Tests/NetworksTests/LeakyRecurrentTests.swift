@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 /// The leaky recurrent layer's forward pass against a plain scalar twin, its leaks, its

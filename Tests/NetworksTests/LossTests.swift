@@ -1,6 +1,7 @@
 import Activations
 import Foundation
 import Networks
+import Runtime
 import Testing
 
 /// Each loss: its gradient against finite differences, its value against the formula
@@ -12,7 +13,7 @@ import Testing
         let classes = columns == 1 ? 2 : columns
         while true {
             let outputs = GradientCheck.randomMatrix(rows: rows, columns: columns, in: -2...2, &generator)
-            let labels = (0..<rows).map { _ in generator.nextInteger(below: classes) }
+            let labels = (0..<rows).map { _ in generator.nextIndex(below: classes) }
             // Binary kinks: |f| = 0 or 1; multi-class hinge kinks: f_j − f_label = −1.
             let nearKink = (0..<rows).contains { row in
                 let values = Array(outputs.row(row))

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 @Suite struct ModelTests {
@@ -77,7 +78,7 @@ import Testing
         let model = try Self.model()
         var generator = SeededGenerator(seed: 24)
         let features = GradientCheck.randomMatrix(rows: 300, columns: 6, in: -1...1, &generator)
-        let labels = (0..<300).map { _ in generator.nextInteger(below: 3) }
+        let labels = (0..<300).map { _ in generator.nextIndex(below: 3) }
         let data = try Dataset(features: features, labels: labels)
         let counts = try model.confusionMatrix(data)
         let predictions = try model.predictClasses(features)

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 /// Whole networks against finite differences, and through every loss.

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 #if canImport(FoundationEssentials)

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 import Testing
 
 /// The recurrent layer with its readout, end to end: gradients of the batch loss against

@@ -1,6 +1,7 @@
 import Activations
 import Foundation
 import Networks
+import Runtime
 import Testing
 
 /// The running average `μ ← α·μ + (1 − α)·v`: the fast kernel against its scalar twin, the
@@ -8,7 +9,7 @@ import Testing
 @Suite struct RunningAverageTests {
     static func buffer<Scalar: ActivationScalar>(_ count: Int, seed: UInt64, as: Scalar.Type) -> [Scalar] {
         var generator = SeededGenerator(seed: seed)
-        return (0..<count).map { _ in Scalar(4 * generator.nextUniform() - 2) }
+        return (0..<count).map { _ in Scalar(4 * generator.nextDouble() - 2) }
     }
 
     /// (count, units) pairs: tails shorter than a lane group, and one large enough to split

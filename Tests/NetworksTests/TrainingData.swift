@@ -1,4 +1,5 @@
 import Networks
+import Runtime
 
 /// Small synthetic problems for the trainer tests.
 enum TrainingData {
@@ -8,7 +9,7 @@ enum TrainingData {
         var labels: [Int] = []
         let features = Matrix<Double>(rows: count, columns: 2) { buffer in
             for row in 0..<count {
-                let (x, y) = (generator.nextInteger(below: 2), generator.nextInteger(below: 2))
+                let (x, y) = (generator.nextIndex(below: 2), generator.nextIndex(below: 2))
                 buffer[2 * row] = Double(2 * x - 1) + noise * generator.nextNormal()
                 buffer[2 * row + 1] = Double(2 * y - 1) + noise * generator.nextNormal()
                 labels.append(x ^ y)
@@ -20,7 +21,7 @@ enum TrainingData {
     /// `classes` Gaussian blobs in `dimensions` dimensions, centres drawn in [−2, 2].
     static func blobs(count: Int, dimensions: Int, classes: Int, seed: UInt64) -> Dataset<Double> {
         var generator = SeededGenerator(seed: seed)
-        let centres = (0..<classes * dimensions).map { _ in 4 * generator.nextUniform() - 2 }
+        let centres = (0..<classes * dimensions).map { _ in 4 * generator.nextDouble() - 2 }
         var labels: [Int] = []
         let features = Matrix<Double>(rows: count, columns: dimensions) { buffer in
             for row in 0..<count {

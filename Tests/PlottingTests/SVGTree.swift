@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

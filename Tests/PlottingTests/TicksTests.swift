@@ -1,5 +1,6 @@
 import Foundation
 import Plotting
+import Runtime
 import Testing
 
 @Suite struct TicksTests {

@@ -2,6 +2,7 @@ import Activations
 import Foundation
 import Networks
 import Quantization
+import Runtime
 import Testing
 
 @Suite struct ActivationTableTests {

@@ -1,5 +1,6 @@
 import Networks
 import Quantization
+import Runtime
 import Testing
 
 @Suite struct FixedPointMultiplierTests {

@@ -1,6 +1,7 @@
 import Activations
 import Networks
 import Quantization
+import Runtime
 import Testing
 
 /// Gaussian blobs: `classes` centres in [−1, 1]^features, samples at a centre plus noise.
@@ -10,11 +11,11 @@ struct ToyBlobs {
 
     init(features: Int = 8, classes: Int = 3, count: Int = 600, noise: Double = 0.35, seed: UInt64) throws {
         var generator = SeededGenerator(seed: seed)
-        let centres = (0..<classes).map { _ in (0..<features).map { _ in 2 * generator.nextUniform() - 1 } }
+        let centres = (0..<classes).map { _ in (0..<features).map { _ in 2 * generator.nextDouble() - 1 } }
         func draw(_ count: Int) throws -> Dataset<Double> {
             var scalars: [Double] = [], labels: [Int] = []
             for _ in 0..<count {
-                let label = generator.nextInteger(below: classes)
+                let label = generator.nextIndex(below: classes)
                 labels.append(label)
                 scalars += centres[label].map { $0 + noise * generator.nextNormal() }
             }

@@ -1,5 +1,7 @@
+import Activations
 import Networks
 import Quantization
+import Runtime
 import Testing
 
 @Suite struct RequantizerTests {
@@ -68,6 +70,34 @@ import Testing
         }
         // round(α·M·acc) + 128: −60 → 68, −6 → 122, −0.45 → 128, 0 → 128, 6 → 134.
         #expect(codes == [68, 122, 128, 128, 128, 134])
+    }
+
+    /// The fused leaky ReLU / PReLU lane is ``LeakyReLU``'s: with M and α·M exact in fixed
+    /// point, every code on every path is clamp(z + round(leaky(acc)·M)), ties upwards, the
+    /// leaky value taken from the definition (a zero slope gives 0, −1 gives |acc|).
+    @Test(arguments: [0.25, 0, -1, 1, -0.5, 3])
+    func leakyLaneIsLeakyReLUs(slope: Double) throws {
+        let scale = 0x1p-12
+        let leaky = try LeakyReLU(negativeSlope: slope)
+        let positive = try FixedPointMultiplier(scale), negative = try FixedPointMultiplier(slope * scale)
+        #expect(negative.realValue == slope * scale)
+        let requantizer = try Requantizer(
+            positive: [positive, positive, positive], negative: [negative, negative, negative],
+            zeroPoint: 100, lowerClamp: 0)
+        var generator = SeededGenerator(seed: 11)
+        let accumulators: [Int32] = [.min, -1 << 20, -409_600, -2049, -2048, -1, 0, 1, 2048, 409_600, .max]
+            + (0..<3001).map { _ in Int32.random(in: -1_000_000...1_000_000, using: &generator) }
+        let expected = accumulators.map { accumulator -> UInt8 in
+            let real = leaky.value(Double(accumulator)) * scale  // exact: a power of two times α
+            return UInt8(Swift.min(Swift.max(100 + (real + 0.5).rounded(.down), 0), 255))
+        }
+        for path in IntegerGEMM.Path.allCases {
+            var codes = [UInt8](repeating: 0, count: accumulators.count)
+            accumulators.withUnsafeBufferPointer { input in
+                codes.withUnsafeMutableBufferPointer { requantizer.requantize(input, into: $0, path: path) }
+            }
+            #expect(codes == expected, "α = \(slope), \(path)")
+        }
     }
 
     @Test func badConfigurationsAreRefused() throws {

@@ -1,5 +1,6 @@
 import Networks
 import Quantization
+import Runtime
 
 extension QuantizedWeights {
     /// Random int8 weights with random positive scales; `extremes` draws only the ends of the

@@ -3,6 +3,7 @@ import Foundation
 import Interchange
 import Networks
 import RectifierCLI
+import Runtime
 import Testing
 
 #if canImport(Glibc)

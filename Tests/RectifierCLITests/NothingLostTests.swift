@@ -1,6 +1,7 @@
 import Foundation
 import Interchange
 import RectifierCLI
+import Runtime
 import Testing
 
 #if canImport(Glibc)

@@ -8,18 +8,12 @@
 /// As a number, abs(x) equals leaky(x) with α = −1 everywhere; the two differ only in
 /// conventions: abs clears the sign of −0 (IEEE `abs`) and takes the derivative at 0 as 0,
 /// where the leaky convention takes the left slope −1.
-public struct Absolute: ElementwiseActivation {
+public struct Absolute: PiecewiseLinearActivation {
     public init() {}
 
     @inlinable
-    public func value<T: ActivationScalar>(_ x: T) -> T {
-        x.magnitude
-    }
+    public func value<T: ActivationScalar>(_ x: T) -> T { x.magnitude }
 
-    @inlinable
-    public func derivative<T: ActivationScalar>(_ x: T) -> T {
-        if x > 0 { return 1 }
-        if x < 0 { return -1 }
-        return x.isNaN ? x : 0
-    }
+    public var slopeBelowZero: Double { -1 }
+    public var slopeAtZero: Double { 0 }
 }

@@ -87,7 +87,7 @@ public enum Activation: Hashable, Sendable {
     @inlinable
     public func derivative<T: ActivationScalar>(fromOutput y: T) -> T {
         switch self {
-        case .identity: return Identity().derivative(y)
+        case .identity: return Identity().derivative(fromOutput: y)
         case .relu(let f): return f.derivative(fromOutput: y)
         case .leakyReLU(let f): return f.derivative(fromOutput: y)
         case .abs, .softplus, .sigmoid, .tanh:
@@ -95,13 +95,20 @@ public enum Activation: Hashable, Sendable {
         }
     }
 
-    /// True for the members that are piecewise linear (exact in any precision).
-    public var isPiecewiseLinear: Bool {
+    /// The member as a piecewise-linear one (identity, ReLU, leaky ReLU, abs: exact in any
+    /// precision), or nil for the transcendental members.
+    package var piecewiseLinear: (any PiecewiseLinearActivation)? {
         switch self {
-        case .identity, .relu, .leakyReLU, .abs: return true
-        case .softplus, .sigmoid, .tanh: return false
+        case .identity: return Identity()
+        case .relu(let f): return f
+        case .leakyReLU(let f): return f
+        case .abs: return Absolute()
+        case .softplus, .sigmoid, .tanh: return nil
         }
     }
+
+    /// True for the members that are piecewise linear (exact in any precision).
+    public var isPiecewiseLinear: Bool { piecewiseLinear != nil }
 
     /// A name for tables and legends, e.g. "leaky ReLU (α=0.01)".
     public var displayName: String {

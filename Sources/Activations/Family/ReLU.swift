@@ -1,7 +1,7 @@
-/// The rectified linear unit, `relu(x) = max(0, x)`.
+/// The rectified linear unit, `relu(x) = max(0, x)`: leaky ReLU with α = 0.
 ///
 /// ```
-/// relu(x)  = x > 0 ? x : 0
+/// relu(x)  = x < 0 ? 0 : x
 /// relu′(x) = x > 0 ? 1 : 0,   relu′(0) = derivativeAtZero (0 by default)
 /// ```
 ///
@@ -12,7 +12,7 @@
 ///
 /// Special values: NaN propagates (value and derivative); relu(−∞) = 0, relu(+∞) = +∞;
 /// relu(−0) = −0 (the x ≥ 0 branch returns x unchanged), relu′(−0) = relu′(+0).
-public struct ReLU: ElementwiseActivation {
+public struct ReLU: PiecewiseLinearActivation {
     /// The value used for the derivative at x = 0, in [0, 1].
     public let derivativeAtZero: Double
 
@@ -34,25 +34,13 @@ public struct ReLU: ElementwiseActivation {
     }
 
     @inlinable
-    public func value<T: ActivationScalar>(_ x: T) -> T {
-        x < 0 ? 0 : x
-    }
+    public func value<T: ActivationScalar>(_ x: T) -> T { LeakyReLU.value(x, slope: 0) }
 
-    @inlinable
-    public func derivative<T: ActivationScalar>(_ x: T) -> T {
-        if x > 0 { return 1 }
-        if x < 0 { return 0 }
-        return x.isNaN ? x : T(derivativeAtZero)
-    }
+    public var slopeBelowZero: Double { 0 }
+    public var slopeAtZero: Double { derivativeAtZero }
 
     /// What the backward pass needs: the output, unless a non-zero derivative at 0 was chosen.
     public var savedForBackward: SavedForBackward {
         derivativeAtZero == 0 ? .output : .input
-    }
-
-    /// relu′ read off the forward output y = relu(x); valid when `savedForBackward == .output`.
-    @inlinable
-    public func derivative<T: ActivationScalar>(fromOutput y: T) -> T {
-        y > 0 ? 1 : (y.isNaN ? y : 0)
     }
 }

@@ -13,12 +13,12 @@ import RealModule
 /// definition and the vector kernels switch at exactly the same inputs.
 ///
 /// The form `max(x, 0) + log1p(exp(−β|x|))/β` never overflows and keeps the tiny positive
-/// value for very negative x: softplus(−100) ≈ 3.7e−44 in Double, not 0. Scalar values are
-/// evaluated in ``ActivationScalar/Wide`` and rounded once, so they are within 1 ulp of the
-/// correctly rounded result.
+/// value for very negative x: softplus(−100) ≈ 3.7e−44 in Double, not 0. β·|x| is rounded
+/// with its error folded back into the exponential, so a β that is not a power of two costs
+/// no accuracy in the tail.
 ///
 /// Special values: NaN propagates; softplus(−∞) = 0, softplus(+∞) = +∞; softplus(±0) = log 2/β.
-public struct Softplus: ElementwiseActivation {
+public struct Softplus: TranscendentalActivation {
     /// β, the sharpness; softplus tends to ReLU as β → ∞.
     public let beta: Double
     /// Above β·x > threshold the function is linear (returns x).
@@ -54,20 +54,23 @@ public struct Softplus: ElementwiseActivation {
     }
 
     @inlinable
-    public func value<T: ActivationScalar>(_ x: T) -> T {
-        if x.isNaN || isLinear(at: x) { return x }
-        let wide = T.Wide(x), beta = T.Wide(beta)
-        let positivePart: T.Wide = wide > 0 ? wide : 0
-        let tail = T.Wide.log(onePlus: T.Wide.exp(-beta * wide.magnitude))
-        return T(positivePart + tail / beta)
+    public func value<T: ActivationScalar, U: BinaryFloatingPoint & Real>(
+        _ x: T, evaluatedIn: U.Type
+    ) -> U {
+        if x.isNaN || isLinear(at: x) { return U(x) }
+        let wide = U(x), beta = U(beta)
+        let tail = U.log(onePlus: Sigmoid.exponential(-beta, times: wide.magnitude))
+        return (wide > 0 ? wide : 0) + tail / beta
     }
 
     @inlinable
-    public func derivative<T: ActivationScalar>(_ x: T) -> T {
-        if x.isNaN { return x }
+    public func derivative<T: ActivationScalar, U: BinaryFloatingPoint & Real>(
+        _ x: T, evaluatedIn: U.Type
+    ) -> U {
+        if x.isNaN { return U(x) }
         if isLinear(at: x) { return 1 }
         // β·x stays in the wide type: rounding it to T first would move sigmoid(β·x) by
         // |β·x|·ulp, up to 40 ulp in the tail for a β that is not a power of two.
-        return T(Sigmoid.logistic(T.Wide(beta) * T.Wide(x)))
+        return Sigmoid.logistic(U(x), beta: U(beta))
     }
 }

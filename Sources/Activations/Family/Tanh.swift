@@ -10,17 +10,20 @@ import RealModule
 /// The derivative is computed from x (not from 1 − tanh², which cancels for large |x|).
 ///
 /// Special values: NaN propagates; tanh(±∞) = ±1; tanh(−0) = −0 (odd); tanh′(±∞) = 0.
-public struct Tanh: ElementwiseActivation {
+public struct Tanh: TranscendentalActivation {
     public init() {}
 
     @inlinable
-    public func value<T: ActivationScalar>(_ x: T) -> T {
-        T(T.Wide.tanh(T.Wide(x)))
+    public func value<T: ActivationScalar, U: BinaryFloatingPoint & Real>(
+        _ x: T, evaluatedIn: U.Type
+    ) -> U {
+        U.tanh(U(x))
     }
 
     @inlinable
-    public func derivative<T: ActivationScalar>(_ x: T) -> T {
-        let e = T.Wide.exp(-2 * T.Wide(x).magnitude)
-        return T(4 * e / ((1 + e) * (1 + e)))
+    public func derivative<T: ActivationScalar, U: BinaryFloatingPoint & Real>(
+        _ x: T, evaluatedIn: U.Type
+    ) -> U {
+        Sigmoid.bellCurve(-2 * U(x).magnitude, factor: 4)
     }
 }

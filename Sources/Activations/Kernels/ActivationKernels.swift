@@ -1,3 +1,5 @@
+import Runtime
+
 /// Forward and backward passes of the family over buffers.
 ///
 /// Every kernel computes what the scalar definitions say: bit for bit for the piecewise-linear
@@ -13,7 +15,7 @@
 ///
 /// Buffers may be the same memory (in place); otherwise they must not overlap. Work is O(n).
 /// Buffers from 2^18 elements (transcendental members, Float) or 16 MiB (piecewise-linear
-/// members) are split across ``Parallelism/threadCount`` threads; smaller ones run on the
+/// members) are split across ``Execution/threads`` threads; smaller ones run on the
 /// caller's thread with no hand-off. Out-of-place outputs of 16 MiB or more are written with
 /// non-temporal stores. Results do not depend on the thread count.
 extension Activation {
@@ -39,14 +41,7 @@ extension Activation {
 
     /// `[f(x) for x in input]`.
     public func forward<T: ActivationScalar>(_ input: [T]) -> [T] {
-        // `[]` when empty: `Array(unsafeUninitializedCapacity: 0)` writes its count, 0, into
-        // the standard library's shared empty-array storage, a benign race that
-        // ThreadSanitizer reports when two threads do it.
-        guard !input.isEmpty else { return [] }
-        return [T](unsafeUninitializedCapacity: input.count) { output, initialized in
-            input.withUnsafeBufferPointer { forward($0, into: output) }
-            initialized = input.count
-        }
+        Self.array(input, input) { x, _, y in forward(x, into: y) }
     }
 
     /// `gradientInput[i] = gradientOutput[i] · f′(input[i])`, valid for every member.
@@ -106,29 +101,27 @@ extension Activation {
     /// `[g · f′ read off y for (y, g) in zip(output, gradientOutput)]`.
     /// - Precondition: ``savedForBackward`` is `.output`; the arrays have the same count.
     public func backward<T: ActivationScalar>(output: [T], gradientOutput: [T]) -> [T] {
-        precondition(output.count == gradientOutput.count, "backward: counts differ")
-        guard !output.isEmpty else { return [] }  // as in forward(_:)
-        return [T](unsafeUninitializedCapacity: output.count) { result, initialized in
-            output.withUnsafeBufferPointer { y in
-                gradientOutput.withUnsafeBufferPointer { g in
-                    backward(output: y, gradientOutput: g, into: result)
-                }
-            }
-            initialized = output.count
-        }
+        Self.array(output, gradientOutput) { backward(output: $0, gradientOutput: $1, into: $2) }
     }
 
     /// `[g · f′(x) for (x, g) in zip(input, gradientOutput)]`.
     public func backward<T: ActivationScalar>(input: [T], gradientOutput: [T]) -> [T] {
-        precondition(input.count == gradientOutput.count, "backward: counts differ")
-        guard !input.isEmpty else { return [] }  // as in forward(_:)
-        return [T](unsafeUninitializedCapacity: input.count) { result, initialized in
-            input.withUnsafeBufferPointer { x in
-                gradientOutput.withUnsafeBufferPointer { g in
-                    backward(input: x, gradientOutput: g, into: result)
-                }
-            }
-            initialized = input.count
+        Self.array(input, gradientOutput) { backward(input: $0, gradientOutput: $1, into: $2) }
+    }
+
+    /// A new array of `a.count` elements written by `body(a, b, result)`.
+    private static func array<T>(
+        _ a: [T], _ b: [T],
+        _ body: (UnsafeBufferPointer<T>, UnsafeBufferPointer<T>, UnsafeMutableBufferPointer<T>) -> Void
+    ) -> [T] {
+        precondition(a.count == b.count, "backward: counts differ")
+        // `[]` when empty: `Array(unsafeUninitializedCapacity: 0)` writes its count, 0, into
+        // the standard library's shared empty-array storage, a benign race that
+        // ThreadSanitizer reports when two threads do it.
+        guard !a.isEmpty else { return [] }
+        return [T](unsafeUninitializedCapacity: a.count) { result, initialized in
+            a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { body(x, $0, result) } }
+            initialized = a.count
         }
     }
 }

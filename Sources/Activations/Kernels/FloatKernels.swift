@@ -14,27 +14,19 @@ enum FloatKernels {
         _ output: UnsafeMutableBufferPointer<Float>
     ) {
         switch activation {
-        case .identity:
-            guard input.baseAddress != UnsafePointer(output.baseAddress) else { return }
-            map(Copy<FloatVector>(), input, output)
-        case .relu:
-            map(ReLUForward<FloatVector>(), input, output)
-        case .leakyReLU(let f) where f.negativeSlope == 0:
-            map(ReLUForward<FloatVector>(), input, output)
-        case .leakyReLU(let f):
-            map(LeakyForward(slope: FloatVector(repeating: Float(f.negativeSlope))), input, output)
-        case .abs:
-            map(AbsoluteForward<FloatVector>(), input, output)
+        case .identity, .relu, .leakyReLU, .abs:
+            VectorLoops.piecewiseForward(
+                activation, input, output, as: FloatVector.self, minimumChunk: memoryBoundChunk)
         case .softplus(let f) where f.beta == 1:
-            map(SoftplusForward(beta: UnitBeta(), threshold: linearThreshold(f)), input, output)
+            map(SoftplusLanes(beta: UnitBeta(), threshold: linearThreshold(f)), input, output)
         case .softplus(let f) where ScaledBeta.accepts(f.beta):
-            map(SoftplusForward(beta: ScaledBeta(f.beta), threshold: linearThreshold(f)), input, output)
+            map(SoftplusLanes(beta: ScaledBeta(f.beta), threshold: linearThreshold(f)), input, output)
         case .softplus:
             ReferenceKernels.forward(activation, input, output)
         case .sigmoid:
-            map(SigmoidForward(), input, output)
+            map(SigmoidLanes(), input, output)
         case .tanh:
-            map(TanhForward(), input, output)
+            map(TanhLanes(), input, output)
         }
     }
 
@@ -44,22 +36,19 @@ enum FloatKernels {
     ) {
         switch activation {
         case .softplus(let f) where f.beta == 1:
-            let kernel = SoftplusBackward(beta: UnitBeta(), threshold: linearThreshold(f))
-            zip(kernel, input, gradientOutput, gradientInput)
+            zip(SoftplusLanes(beta: UnitBeta(), threshold: linearThreshold(f)), input, gradientOutput, gradientInput)
         case .softplus(let f) where ScaledBeta.accepts(f.beta):
-            let kernel = SoftplusBackward(beta: ScaledBeta(f.beta), threshold: linearThreshold(f))
-            zip(kernel, input, gradientOutput, gradientInput)
+            zip(SoftplusLanes(beta: ScaledBeta(f.beta), threshold: linearThreshold(f)), input, gradientOutput, gradientInput)
         case .softplus:
             ReferenceKernels.backward(activation, input: input, gradientOutput, gradientInput)
         case .sigmoid:
-            zip(SigmoidBackward(), input, gradientOutput, gradientInput)
+            zip(SigmoidLanes(), input, gradientOutput, gradientInput)
         case .tanh:
-            zip(TanhBackward(), input, gradientOutput, gradientInput)
+            zip(TanhLanes(), input, gradientOutput, gradientInput)
         case .identity, .relu, .leakyReLU, .abs:
-            let slopes = PiecewiseSlopes(activation, of: Float.self)
-            zip(
-                SlopeBackward<FloatVector>(negative: slopes.negative, zero: slopes.zero), input,
-                gradientOutput, gradientInput)
+            VectorLoops.piecewiseBackward(
+                activation, saved: input, fromOutput: false, gradientOutput, gradientInput,
+                as: FloatVector.self, minimumChunk: memoryBoundChunk)
         }
     }
 
@@ -68,19 +57,16 @@ enum FloatKernels {
         _ activation: Activation, output: UnsafeBufferPointer<Float>,
         _ gradientOutput: UnsafeBufferPointer<Float>, _ gradientInput: UnsafeMutableBufferPointer<Float>
     ) {
-        let slopes = PiecewiseSlopes(fromOutputOf: activation, of: Float.self)
-        zip(
-            SlopeBackward<FloatVector>(negative: slopes.negative, zero: slopes.zero), output,
-            gradientOutput, gradientInput)
+        VectorLoops.piecewiseBackward(
+            activation, saved: output, fromOutput: true, gradientOutput, gradientInput,
+            as: FloatVector.self, minimumChunk: memoryBoundChunk)
     }
 
     @inline(__always)
     private static func map<K: UnaryVectorKernel>(
         _ kernel: K, _ input: UnsafeBufferPointer<Float>, _ output: UnsafeMutableBufferPointer<Float>
     ) where K.Vector == FloatVector {
-        VectorLoops.map(
-            kernel, input, output,
-            minimumChunk: K.isComputeBound ? computeBoundChunk : memoryBoundChunk)
+        VectorLoops.map(kernel, input, output, minimumChunk: computeBoundChunk)
     }
 
     @inline(__always)
@@ -88,29 +74,17 @@ enum FloatKernels {
         _ kernel: K, _ saved: UnsafeBufferPointer<Float>, _ gradient: UnsafeBufferPointer<Float>,
         _ output: UnsafeMutableBufferPointer<Float>
     ) where K.Vector == FloatVector {
-        VectorLoops.zip(
-            kernel, saved, gradient, output,
-            minimumChunk: K.isComputeBound ? computeBoundChunk : memoryBoundChunk)
+        VectorLoops.zip(kernel, saved, gradient, output, minimumChunk: computeBoundChunk)
     }
 }
 
-struct SoftplusForward<B: BetaScaling>: UnaryVectorKernel {
-    static var isComputeBound: Bool { true }
-
+/// A transcendental member's forward (`f(x)`) and backward (`g · f′(x)`) lane groups.
+struct SoftplusLanes<B: BetaScaling>: UnaryVectorKernel, BinaryVectorKernel {
     let beta: B
     let threshold: FloatVector
 
     @inline(__always)
-    func callAsFunction(_ x: FloatVector) -> FloatVector {
-        softplus(x, beta: beta, linearAbove: threshold)
-    }
-}
-
-struct SoftplusBackward<B: BetaScaling>: BinaryVectorKernel {
-    static var isComputeBound: Bool { true }
-
-    let beta: B
-    let threshold: FloatVector
+    func callAsFunction(_ x: FloatVector) -> FloatVector { softplus(x, beta: beta, linearAbove: threshold) }
 
     @inline(__always)
     func callAsFunction(_ x: FloatVector, _ gradient: FloatVector) -> FloatVector {
@@ -118,34 +92,20 @@ struct SoftplusBackward<B: BetaScaling>: BinaryVectorKernel {
     }
 }
 
-struct SigmoidForward: UnaryVectorKernel {
-    static var isComputeBound: Bool { true }
+struct SigmoidLanes: UnaryVectorKernel, BinaryVectorKernel {
 
     @inline(__always)
     func callAsFunction(_ x: FloatVector) -> FloatVector { sigmoid(x, beta: UnitBeta()) }
-}
-
-struct SigmoidBackward: BinaryVectorKernel {
-    static var isComputeBound: Bool { true }
 
     @inline(__always)
-    func callAsFunction(_ x: FloatVector, _ gradient: FloatVector) -> FloatVector {
-        gradient * sigmoidDerivative(x)
-    }
+    func callAsFunction(_ x: FloatVector, _ gradient: FloatVector) -> FloatVector { gradient * sigmoidDerivative(x) }
 }
 
-struct TanhForward: UnaryVectorKernel {
-    static var isComputeBound: Bool { true }
+struct TanhLanes: UnaryVectorKernel, BinaryVectorKernel {
 
     @inline(__always)
     func callAsFunction(_ x: FloatVector) -> FloatVector { tanh(x) }
-}
-
-struct TanhBackward: BinaryVectorKernel {
-    static var isComputeBound: Bool { true }
 
     @inline(__always)
-    func callAsFunction(_ x: FloatVector, _ gradient: FloatVector) -> FloatVector {
-        gradient * tanhDerivative(x)
-    }
+    func callAsFunction(_ x: FloatVector, _ gradient: FloatVector) -> FloatVector { gradient * tanhDerivative(x) }
 }

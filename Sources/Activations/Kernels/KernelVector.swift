@@ -13,11 +13,10 @@ protocol KernelVector: SIMD where Scalar: ActivationScalar {
     /// relu(x) = x < 0 ? 0 : x (so relu(−0) = −0, relu(−∞) = 0, NaN stays NaN): x86's
     /// max(0, x), which returns x unless 0 > x, is exactly that in one instruction.
     var rectified: Self { get }
-    /// leaky(x) = x < 0 ? α·x : x, for α ≠ 0 (α = 0 is ``rectified``, which avoids 0·(−∞)).
+    /// ``LeakyReLU/value(_:slope:)`` lane by lane: x < 0 ? α·x : x, and 0 where α = 0.
     func leaky(slope: Self) -> Self
-    /// The derivative of a piecewise-linear member read off x (an input, or an output for the
-    /// members that allow it): 1 where x > 0, `negative` where x < 0, `zero` at ±0, and x
-    /// itself where x is NaN (see ``PiecewiseSlopes``).
+    /// ``LeakyReLU/derivative(_:negative:zero:)`` lane by lane: 1 where x > 0, `negative`
+    /// where x < 0, `zero` at ±0, and x itself where x is NaN.
     func slope(negative: Scalar, zero: Scalar) -> Self
     /// Stores `value` at a 64-byte aligned `address`, bypassing the caches.
     static func storeNonTemporal(_ value: Self, to address: UnsafeMutablePointer<Scalar>)
@@ -28,7 +27,9 @@ extension SIMD16: KernelVector where Scalar == Float {
     var rectified: Self { rect_max_f16(Self(), self) }
 
     @inline(__always)
-    func leaky(slope: Self) -> Self { replacing(with: self * slope, where: self .< 0) }
+    func leaky(slope: Self) -> Self {
+        replacing(with: (self * slope).replacing(with: 0, where: slope .== 0), where: self .< 0)
+    }
 
     @inline(__always)
     func slope(negative: Float, zero: Float) -> Self {
@@ -59,7 +60,9 @@ extension SIMD8: KernelVector where Scalar == Double {
     var rectified: Self { rect_max_d8(Self(), self) }
 
     @inline(__always)
-    func leaky(slope: Self) -> Self { replacing(with: self * slope, where: self .< 0) }
+    func leaky(slope: Self) -> Self {
+        replacing(with: (self * slope).replacing(with: 0, where: slope .== 0), where: self .< 0)
+    }
 
     @inline(__always)
     func slope(negative: Double, zero: Double) -> Self {

@@ -2,10 +2,11 @@
 /// slope, for the Networks `PReLU` layer:
 ///
 /// ```
-/// output[r][c] = input[r][c] < 0 ? slopes[c] · input[r][c] : input[r][c]
+/// output[r][c] = LeakyReLU.value(input[r][c], slope: slopes[c])
 /// ```
 ///
-/// Sixteen lanes at a time, bit for bit the scalar formula (−0 and NaN pass through). Outputs
+/// Sixteen lanes at a time, bit for bit the leaky lane (−0 and NaN pass through, a zero slope
+/// gives 0). Outputs
 /// of ``VectorLoops/streamingBytes`` or more that are not the input are written with
 /// non-temporal stores, as the other out-of-place kernels: a normal store first reads the line
 /// it writes, 12 bytes of traffic per element instead of 8 (0.53 × memcpy at 2^24 on one
@@ -70,7 +71,7 @@ package enum PerUnitSlopeKernel {
     }
 
     @inline(__always)
-    private static func scalar(_ x: Float, _ slope: Float) -> Float { x < 0 ? slope * x : x }
+    private static func scalar(_ x: Float, _ slope: Float) -> Float { LeakyReLU.value(x, slope: slope) }
 
     @inline(__always)
     private static func lanes(_ pointer: UnsafePointer<Float>) -> FloatVector {

@@ -1,6 +1,46 @@
-/// The piecewise-linear members over lane groups, bit for bit equal to their scalar
-/// definitions (NaN, ±∞, −0 and subnormals included): each lane is computed by the same
-/// comparisons and the same single multiplication as the scalar code.
+/// The piecewise-linear members over lane groups, bit for bit equal to their definitions
+/// (NaN, ±∞, −0 and subnormals included): each lane makes the comparisons and the single
+/// multiplication of ``LeakyReLU/value(_:slope:)`` and ``LeakyReLU/derivative(_:negative:zero:)``.
+/// One dispatch serves Float (``FloatVector``) and Double (``DoubleVector``) lane groups.
+extension VectorLoops {
+    /// `output[i] = f(input[i])` for a piecewise-linear member.
+    static func piecewiseForward<V: KernelVector>(
+        _ activation: Activation, _ input: UnsafeBufferPointer<V.Scalar>,
+        _ output: UnsafeMutableBufferPointer<V.Scalar>, as: V.Type, minimumChunk: Int
+    ) {
+        switch activation {
+        case .identity:
+            guard input.baseAddress != UnsafePointer(output.baseAddress) else { return }
+            map(Copy<V>(), input, output, minimumChunk: minimumChunk)
+        case .relu:
+            map(ReLUForward<V>(), input, output, minimumChunk: minimumChunk)
+        case .leakyReLU(let f) where V.Scalar(f.negativeSlope) == 0:
+            map(ReLUForward<V>(), input, output, minimumChunk: minimumChunk)
+        case .leakyReLU(let f):
+            map(LeakyForward(slope: V(repeating: V.Scalar(f.negativeSlope))), input, output, minimumChunk: minimumChunk)
+        case .abs:
+            map(AbsoluteForward<V>(), input, output, minimumChunk: minimumChunk)
+        case .softplus, .sigmoid, .tanh:
+            preconditionFailure("\(activation) is not piecewise linear")
+        }
+    }
+
+    /// `gradientInput[i] = gradientOutput[i] · f′` read off `saved[i]`, the input or (when
+    /// `fromOutput`) the output of a piecewise-linear member.
+    static func piecewiseBackward<V: KernelVector>(
+        _ activation: Activation, saved: UnsafeBufferPointer<V.Scalar>, fromOutput: Bool,
+        _ gradientOutput: UnsafeBufferPointer<V.Scalar>,
+        _ gradientInput: UnsafeMutableBufferPointer<V.Scalar>, as: V.Type, minimumChunk: Int
+    ) {
+        guard let f = activation.piecewiseLinear else {
+            preconditionFailure("\(activation) is not piecewise linear")
+        }
+        // Read off the output, y = ±0 only where the slope is the one below zero.
+        let negative = V.Scalar(f.slopeBelowZero)
+        let kernel = SlopeBackward<V>(negative: negative, zero: fromOutput ? negative : V.Scalar(f.slopeAtZero))
+        zip(kernel, saved, gradientOutput, gradientInput, minimumChunk: minimumChunk)
+    }
+}
 
 struct Copy<Vector: KernelVector>: UnaryVectorKernel {
     @inline(__always)
@@ -33,42 +73,5 @@ struct SlopeBackward<Vector: KernelVector>: BinaryVectorKernel {
     @inline(__always)
     func callAsFunction(_ x: Vector, _ gradient: Vector) -> Vector {
         gradient * x.slope(negative: negative, zero: zero)
-    }
-}
-
-/// The two numbers that describe a piecewise-linear member's derivative, converted to the
-/// working type as the scalar definitions convert them:
-///
-/// | member | negative | zero |
-/// |---|---|---|
-/// | identity | 1 | 1 |
-/// | ReLU | 0 | relu′(0) |
-/// | leaky ReLU | α | α |
-/// | abs | −1 | 0 |
-struct PiecewiseSlopes<T: ActivationScalar> {
-    let negative: T
-    let zero: T
-
-    /// The derivative read off the input.
-    init(_ activation: Activation, of type: T.Type) {
-        switch activation {
-        case .identity: (negative, zero) = (1, 1)
-        case .relu(let f): (negative, zero) = (0, T(f.derivativeAtZero))
-        case .leakyReLU(let f): (negative, zero) = (T(f.negativeSlope), T(f.negativeSlope))
-        case .abs: (negative, zero) = (-1, 0)
-        case .softplus, .sigmoid, .tanh:
-            preconditionFailure("\(activation) is not piecewise linear")
-        }
-    }
-
-    /// The derivative read off the output (ReLU with relu′(0) = 0, leaky with α ≥ 0, identity).
-    init(fromOutputOf activation: Activation, of type: T.Type) {
-        switch activation {
-        case .identity: (negative, zero) = (1, 1)
-        case .relu: (negative, zero) = (0, 0)
-        case .leakyReLU(let f): (negative, zero) = (T(f.negativeSlope), T(f.negativeSlope))
-        case .abs, .softplus, .sigmoid, .tanh:
-            preconditionFailure("\(activation) needs its input for the backward pass")
-        }
     }
 }

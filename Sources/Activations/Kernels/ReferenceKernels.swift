@@ -1,13 +1,13 @@
 /// Plain scalar loops over the definitions: the oracle the fast kernels are tested against.
-public enum ReferenceKernels {
-    public static func forward<T: ActivationScalar>(
+package enum ReferenceKernels {
+    package static func forward<T: ActivationScalar>(
         _ activation: Activation, _ input: UnsafeBufferPointer<T>,
         _ output: UnsafeMutableBufferPointer<T>
     ) {
         for i in input.indices { output[i] = activation.value(input[i]) }
     }
 
-    public static func backward<T: ActivationScalar>(
+    package static func backward<T: ActivationScalar>(
         _ activation: Activation, input: UnsafeBufferPointer<T>,
         _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
     ) {
@@ -16,7 +16,7 @@ public enum ReferenceKernels {
         }
     }
 
-    public static func backward<T: ActivationScalar>(
+    package static func backward<T: ActivationScalar>(
         _ activation: Activation, output: UnsafeBufferPointer<T>,
         _ gradientOutput: UnsafeBufferPointer<T>, _ gradientInput: UnsafeMutableBufferPointer<T>
     ) {

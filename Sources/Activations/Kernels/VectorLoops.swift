@@ -1,25 +1,15 @@
+import Runtime
+
 /// A kernel applied lane group by lane group: `y = f(x)`.
 protocol UnaryVectorKernel {
     associatedtype Vector: KernelVector
-    /// True when arithmetic, not memory traffic, bounds the kernel (it then splits across
-    /// threads at smaller sizes).
-    static var isComputeBound: Bool { get }
     func callAsFunction(_ x: Vector) -> Vector
 }
 
 /// A kernel of two inputs: `gradientInput = f(saved, gradientOutput)`.
 protocol BinaryVectorKernel {
     associatedtype Vector: KernelVector
-    static var isComputeBound: Bool { get }
     func callAsFunction(_ saved: Vector, _ gradient: Vector) -> Vector
-}
-
-extension UnaryVectorKernel {
-    static var isComputeBound: Bool { false }
-}
-
-extension BinaryVectorKernel {
-    static var isComputeBound: Bool { false }
 }
 
 /// The loops that run a kernel over buffers: whole lane groups, a partial group at the end,
@@ -44,7 +34,7 @@ enum VectorLoops {
         guard let source = input.baseAddress, let target = output.baseAddress else { return }
         let streaming = UnsafePointer(target) != source
             && input.count * MemoryLayout<K.Vector.Scalar>.stride >= streamingBytes
-        Parallelism.forEachChunk(count: input.count, minimumChunk: minimumChunk) { range in
+        Execution.current.forEachChunk(count: input.count, minimumChunk: minimumChunk) { range in
             mapRange(kernel, source, target, range, streaming: streaming)
         }
     }
@@ -61,36 +51,21 @@ enum VectorLoops {
         else { return }
         let streaming = UnsafePointer(target) != first && UnsafePointer(target) != second
             && saved.count * MemoryLayout<K.Vector.Scalar>.stride >= streamingBytes
-        Parallelism.forEachChunk(count: saved.count, minimumChunk: minimumChunk) { range in
+        Execution.current.forEachChunk(count: saved.count, minimumChunk: minimumChunk) { range in
             zipRange(kernel, first, second, target, range, streaming: streaming)
         }
     }
 
     /// Kept out of line: inside the thread-splitting closure the C helpers would not be
-    /// inlined (IRGen marks those call sites noinline), so the loop must live here.
+    /// inlined (IRGen marks those call sites noinline), so the loops must live here. A unary
+    /// kernel runs as a binary one reading its input twice; the loop is inlined here, so the
+    /// second load of the same address folds into the first.
     @inline(never)
     private static func mapRange<K: UnaryVectorKernel>(
         _ kernel: K, _ input: UnsafePointer<K.Vector.Scalar>,
         _ output: UnsafeMutablePointer<K.Vector.Scalar>, _ range: Range<Int>, streaming: Bool
     ) {
-        let width = K.Vector.scalarCount
-        var i = range.lowerBound
-        if streaming {
-            let head = Swift.min(elementsToAlignment(output + i), range.upperBound - i)
-            mapPartial(kernel, input + i, output + i, count: head)
-            i += head
-            while i + width <= range.upperBound {
-                K.Vector.storeNonTemporal(kernel(load(input + i)), to: output + i)
-                i &+= width
-            }
-            nonTemporalStoreFence()
-        } else {
-            while i + width <= range.upperBound {
-                store(kernel(load(input + i)), output + i)
-                i &+= width
-            }
-        }
-        mapPartial(kernel, input + i, output + i, count: range.upperBound - i)
+        run(Unary(kernel: kernel), input, input, output, range, streaming: streaming)
     }
 
     @inline(never)
@@ -99,11 +74,22 @@ enum VectorLoops {
         _ gradient: UnsafePointer<K.Vector.Scalar>,
         _ output: UnsafeMutablePointer<K.Vector.Scalar>, _ range: Range<Int>, streaming: Bool
     ) {
+        run(kernel, saved, gradient, output, range, streaming: streaming)
+    }
+
+    /// Whole lane groups (streamed after a head that aligns the output, or stored normally),
+    /// then the partial group at the end.
+    @inline(__always)
+    private static func run<K: BinaryVectorKernel>(
+        _ kernel: K, _ saved: UnsafePointer<K.Vector.Scalar>,
+        _ gradient: UnsafePointer<K.Vector.Scalar>,
+        _ output: UnsafeMutablePointer<K.Vector.Scalar>, _ range: Range<Int>, streaming: Bool
+    ) {
         let width = K.Vector.scalarCount
         var i = range.lowerBound
         if streaming {
             let head = Swift.min(elementsToAlignment(output + i), range.upperBound - i)
-            zipPartial(kernel, saved + i, gradient + i, output + i, count: head)
+            partial(kernel, saved + i, gradient + i, output + i, count: head)
             i += head
             while i + width <= range.upperBound {
                 let result = kernel(load(saved + i), load(gradient + i))
@@ -117,24 +103,12 @@ enum VectorLoops {
                 i &+= width
             }
         }
-        zipPartial(kernel, saved + i, gradient + i, output + i, count: range.upperBound - i)
+        partial(kernel, saved + i, gradient + i, output + i, count: range.upperBound - i)
     }
 
     /// Fewer than one lane group: gathered into a zero-padded group, computed, scattered.
     @inline(never)
-    private static func mapPartial<K: UnaryVectorKernel>(
-        _ kernel: K, _ input: UnsafePointer<K.Vector.Scalar>,
-        _ output: UnsafeMutablePointer<K.Vector.Scalar>, count: Int
-    ) {
-        guard count > 0 else { return }
-        var x = K.Vector()
-        for lane in 0..<count { x[lane] = input[lane] }
-        let y = kernel(x)
-        for lane in 0..<count { output[lane] = y[lane] }
-    }
-
-    @inline(never)
-    private static func zipPartial<K: BinaryVectorKernel>(
+    private static func partial<K: BinaryVectorKernel>(
         _ kernel: K, _ saved: UnsafePointer<K.Vector.Scalar>,
         _ gradient: UnsafePointer<K.Vector.Scalar>,
         _ output: UnsafeMutablePointer<K.Vector.Scalar>, count: Int
@@ -165,4 +139,12 @@ enum VectorLoops {
     private static func store<V: SIMD>(_ value: V, _ pointer: UnsafeMutablePointer<V.Scalar>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: V.self)
     }
+}
+
+/// A unary kernel seen as a binary one that ignores its second input.
+private struct Unary<K: UnaryVectorKernel>: BinaryVectorKernel {
+    let kernel: K
+
+    @inline(__always)
+    func callAsFunction(_ x: K.Vector, _: K.Vector) -> K.Vector { kernel(x) }
 }

@@ -8,12 +8,14 @@ import CZlib
 final class GzipInflater {
     private let stream: UnsafeMutablePointer<z_stream>
 
+    /// - Parameter windowBits: zlib's window bits: 15 + 32 (the default) reads zlib or gzip
+    ///   streams, −15 raw deflate (zip entries).
     /// - Throws: ``DatasetError/corruptGzip(path:reason:)`` when zlib cannot start (out of memory).
-    init(path: String) throws(DatasetError) {
+    init(path: String, windowBits: Int32 = 15 + 32) throws(DatasetError) {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         let status = inflateInit2_(
-            stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()

@@ -1,3 +1,5 @@
+import Runtime
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +17,7 @@ protocol RawByteSource: AnyObject {
 /// A file opened read-only; closed when the source goes away.
 final class FileByteSource: RawByteSource {
     let knownSize: Int?
-    private let path: String
+    let path: String
     private let descriptor: Int32
 
     /// - Throws: ``DatasetError/missingFile(path:)`` or ``DatasetError/unreadableFile(path:reason:)``
@@ -59,6 +61,49 @@ final class FileByteSource: RawByteSource {
     }
 }
 
+extension FileByteSource {
+    /// Fills `buffer` from the bytes at `offset` (`pread`, repeated until full).
+    /// - Throws: ``DatasetError/truncated(path:expectedBytes:foundBytes:)`` when the file ends
+    ///   first; `.unreadableFile` on an I/O error.
+    func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws(DatasetError) {
+        var done = 0
+        while done < buffer.count {
+            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if count > 0 {
+                done += count
+            } else if count == 0 {
+                throw .truncated(path: path, expectedBytes: offset + buffer.count, foundBytes: offset + done)
+            } else if errno != EINTR {
+                throw .unreadableFile(path: path, reason: systemMessage(errno))
+            }
+        }
+    }
+
+    /// The whole file followed by `padding` (a byte that ends every scan, e.g. a newline), in
+    /// one read into huge pages (``makeFloatArray(count:_:)`` says why), with the memory
+    /// checked first.
+    static func contents(of path: String, padding: UInt8) throws(DatasetError) -> [UInt8] {
+        let file = try FileByteSource(path: path)
+        guard let size = file.knownSize else {
+            throw .unreadableFile(path: path, reason: "not a regular file")
+        }
+        try requireMemory(size + 1, for: "\(path): reading \(size) bytes")
+        var failure: DatasetError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            do throws(DatasetError) {
+                try file.read(at: 0, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<size])))
+            } catch {
+                failure = error
+            }
+            buffer[size] = padding
+            count = size + 1
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+}
+
 /// Bytes already in memory, read front to back.
 final class MemoryByteSource: RawByteSource {
     private let bytes: [UInt8]
@@ -79,10 +124,6 @@ final class MemoryByteSource: RawByteSource {
         position += count
         return count
     }
-}
-
-private func systemMessage(_ code: Int32) -> String {
-    String(cString: strerror(code))
 }
 
 /// `read(2)`, named so that it does not clash with ``RawByteSource/read(into:)``.

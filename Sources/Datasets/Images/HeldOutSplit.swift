@@ -1,3 +1,5 @@
+import Runtime
+
 /// A training set divided into the part a model learns from and a held-out validation part.
 public struct HeldOutSplit: Sendable {
     /// The images to train on.

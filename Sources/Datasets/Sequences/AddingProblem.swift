@@ -1,3 +1,5 @@
+import Runtime
+
 /// The adding problem (Hochreiter & Schmidhuber 1997), a test of long-range memory for
 /// recurrent networks.
 ///

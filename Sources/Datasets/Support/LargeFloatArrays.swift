@@ -23,11 +23,11 @@ func makeFloatArray(
     }
 }
 
-private let hugePageBytes = 2 << 20
+let hugePageBytes = 2 << 20
 
 /// `madvise(MADV_HUGEPAGE)` over the whole 2 MiB pages inside `buffer`; a hint that can be
 /// refused, so its result is not checked.
-private func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     #if os(Linux)
         guard let base = buffer.baseAddress, buffer.count >= 2 * hugePageBytes else { return }
         let start = (Int(bitPattern: base) + hugePageBytes - 1) / hugePageBytes * hugePageBytes
@@ -35,4 +35,24 @@ private func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
         guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
         _ = madvise(address, end - start, MADV_HUGEPAGE)
     #endif
+}
+
+/// A `[Float]` of at most `capacity` elements, of which `fill` writes the first n and returns
+/// n (huge pages as ``makeFloatArray(count:_:)``); an error thrown by `fill` is passed on.
+func makeFloatArray(
+    capacity: Int, _ fill: (UnsafeMutableBufferPointer<Float>) throws(DatasetError) -> Int
+) throws(DatasetError) -> [Float] {
+    guard capacity > 0 else { return [] }
+    var failure: DatasetError?
+    let array = [Float](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+        adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        do throws(DatasetError) {
+            initialized = try fill(buffer)
+        } catch {
+            failure = error
+            initialized = 0
+        }
+    }
+    if let failure { throw failure }
+    return array
 }

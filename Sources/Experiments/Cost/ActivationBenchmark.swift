@@ -1,6 +1,6 @@
 import Activations
-import Dispatch
 import Networks
+import Runtime
 
 #if canImport(Glibc)
 import Glibc
@@ -13,60 +13,53 @@ import Glibc
 /// copy is the faster of `memcpy` and the library's own copy loop (``Activation/identity``,
 /// which streams like the kernels), measured in the same run at the same size and thread
 /// count.
-public struct ActivationBenchmark: Sendable {
+package struct ActivationBenchmark: Sendable {
     /// One measured row: exactly the keys the JSON report promises, plus how copy was done.
-    public struct Measurement: Codable, Equatable, Sendable {
-        public var op: String
+    package struct Measurement: Codable, Equatable, Sendable {
+        package var op: String
         /// `forward` or `backward`.
-        public var direction: String
-        public var elements: Int
-        public var threads: Int
+        package var direction: String
+        package var elements: Int
+        package var threads: Int
         /// Median nanoseconds per element.
-        public var nsPerElement: Double
+        package var nsPerElement: Double
         /// Bytes read and written per second, in 10⁹ (8 per element forward, 12 backward).
-        public var gbPerSecond: Double
+        package var gbPerSecond: Double
         /// ``gbPerSecond`` over the plain copy's.
-        public var ratioToCopy: Double
+        package var ratioToCopy: Double
         /// How the copy was made (`memcpy` or `loop`), on the copy row.
-        public var copyMethod: String?
-
-        enum CodingKeys: String, CodingKey {
-            case op, direction, elements, threads
-            case nsPerElement = "ns_per_element"
-            case gbPerSecond = "gb_per_second"
-            case ratioToCopy = "ratio_to_copy"
-            case copyMethod = "copy_method"
-        }
+        package var copyMethod: String?
     }
 
     /// The members measured, by the names the report uses.
-    public static let operations: [(name: String, activation: Activation)] = [
+    package static let operations: [(name: String, activation: Activation)] = [
         ("relu", .relu), ("leaky_relu", .leakyReLU(LeakyReLU())), ("abs", .abs),
         ("softplus", .softplus(Softplus())), ("sigmoid", .sigmoid), ("tanh", .tanh),
     ]
 
     /// Every name `--ops` accepts: the members above and `prelu`, the Networks PReLU kernel
     /// with ``preluSlopeCount`` learned slopes (the buffer seen as rows of that many units).
-    public static let operationNames = operations.map(\.name) + ["prelu"]
+    package static let operationNames = operations.map(\.name) + ["prelu"]
 
     /// PReLU's slopes per row: one per unit of a 1024-wide layer.
-    public static let preluSlopeCount = 1024
+    package static let preluSlopeCount = 1024
 
     /// Timed calls per measurement.
-    public let runs: Int
+    package let runs: Int
 
     /// A benchmark taking the median of `runs` timed calls (small sizes get more calls).
-    public init(runs: Int) {
+    package init(runs: Int) {
         self.runs = runs
     }
 
     /// Measures every operation at `elements` on `threads` threads.
     /// Complexity: O(runs · elements) per operation.
-    public func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
-        let previousThreads = Parallelism.threadCount
-        Parallelism.threadCount = threads
-        defer { Parallelism.threadCount = previousThreads }
+    package func measure(elements: Int, threads: Int, operations: [String]) -> [Measurement] {
+        Execution.current.with(threads: threads).run { measureOnCurrentThreads(elements: elements, operations: operations) }
+    }
 
+    private func measureOnCurrentThreads(elements: Int, operations: [String]) -> [Measurement] {
+        let threads = Execution.current.threads
         let buffers = Buffers(count: elements)
         defer { buffers.deallocate() }
         let copy = measureCopy(buffers)
@@ -102,7 +95,7 @@ public struct ActivationBenchmark: Sendable {
     private func measurePReLU(_ buffers: Buffers) -> (forward: Double, backward: Double) {
         let units = Self.preluSlopeCount, rowCount = buffers.count / units
         let slopes = UnsafeMutableBufferPointer<Float>.allocate(capacity: units)
-        let slopeGradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: units * Parallelism.threadCount)
+        let slopeGradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: units * Execution.current.threads)
         defer { slopes.deallocate(); slopeGradients.deallocate() }
         for unit in 0..<units { slopes[unit] = 0.01 + 0.24 * Float(unit) / Float(units) }
         let minimumRows = max(1, (1 << 18) / units)
@@ -110,15 +103,14 @@ public struct ActivationBenchmark: Sendable {
             MatrixBuffer(buffer.baseAddress! + rows.lowerBound * units, rows: rows.count, columns: units)
         }
         let forward = median(elements: buffers.count) {
-            Parallelism.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
+            Execution.current.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
                 PReLU.forward(
                     output: matrix(buffers.y, rows), input: matrix(buffers.x, rows),
                     slopes: slopes.baseAddress!, slopeCount: units)
             }
         }
         let backward = median(elements: buffers.count) {
-            Parallelism.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
-                let chunk = rows.lowerBound * Parallelism.threadCount / max(rowCount, 1)
+            Execution.current.forEachIndexedChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { chunk, rows in
                 PReLU.backward(
                     inputGradient: matrix(buffers.y, rows),
                     slopeGradient: slopeGradients.baseAddress! + chunk * units,
@@ -148,7 +140,7 @@ public struct ActivationBenchmark: Sendable {
         let target = UnsafeMutableRawPointer(buffers.y.baseAddress!)
         let count = buffers.count
         let viaMemcpy = median(elements: count) {
-            Parallelism.forEachChunk(count: count, minimumChunk: 1 << 18) { range in
+            Execution.current.forEachChunk(count: count, minimumChunk: 1 << 18) { range in
                 memcpy(target + range.lowerBound * 4, source + range.lowerBound * 4, range.count * 4)
             }
         }
@@ -162,16 +154,7 @@ public struct ActivationBenchmark: Sendable {
     /// microseconds, get up to 64 times as many calls (at most 2000).
     private func median(elements: Int, _ body: () -> Void) -> Double {
         let calls = max(runs, min(2000, runs * max(1, (1 << 22) / max(elements, 1))))
-        body()
-        var times: [Double] = []
-        for _ in 0..<calls {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-        }
-        times.sort()
-        return times.count % 2 == 1
-            ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        return Timing.measure(calls: calls, body).median
     }
 
     /// Input x in [−8, 8] (seeded), gradient g, and outputs, all touched before timing so no

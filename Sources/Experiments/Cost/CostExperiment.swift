@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Claim 5: rectifiers are computationally cheap to evaluate.
 ///
@@ -14,90 +15,116 @@ import Networks
 ///   softplus, sigmoid and tanh (mean over repetitions).
 /// - cheap in training: the activation share of a training step is smallest with ReLU among
 ///   ReLU, softplus, sigmoid and tanh (mean over seeds).
-public enum CostExperiment {
-    /// The registry's entry.
-    public static let registration = RegisteredExperiment(
-        name: "cost", summary: "ns/element of each activation and its share of a training step",
-        run: { context in try run(context) })
+package enum CostExperiment: Experiment {
+    package static let name = "cost"
+    package static let abstract = "ns/element of each activation and its share of a training step (claim 5)."
 
     /// The kernels timed (names of ``ActivationBenchmark/operations``).
-    public static let kernelOperations = ["relu", "leaky_relu", "abs", "softplus", "sigmoid", "tanh"]
+    package static let kernelOperations = ["relu", "leaky_relu", "abs", "softplus", "sigmoid", "tanh"]
     /// The hidden activations whose training steps are profiled.
-    public static let trainingActivations: [HiddenActivation] = [
+    package static let trainingActivations: [HiddenActivation] = [
         .fixed(.relu), .fixed(try! .leakyReLU(negativeSlope: 0.01)), .prelu(try! PReLUOptions()),
         .fixed(.softplus(Softplus())), .fixed(.sigmoid), .fixed(.tanh),
     ]
 
     /// Sizes of one version.
-    public struct Plan: Sendable {
+    package struct Plan: Sendable {
         /// Elements per kernel call.
-        public var elements: Int
+        package var elements: Int
         /// Timed calls per kernel measurement.
-        public var runs: Int
+        package var runs: Int
         /// Training samples for the profiled epoch.
-        public var trainingSamples: Int
+        package var trainingSamples: Int
+        /// One kernel repetition and one profiled epoch per activation for each seed.
+        package var seeds: [UInt64]
+        /// Threads of the kernels.
+        package var threads: Int
 
-        public init(elements: Int, runs: Int, trainingSamples: Int) {
+        package init(elements: Int, runs: Int, trainingSamples: Int, seeds: [UInt64], threads: Int) {
             self.elements = elements
             self.runs = runs
             self.trainingSamples = trainingSamples
-        }
-
-        public static func standard(full: Bool) -> Plan {
-            full ? Plan(elements: 1 << 22, runs: 50, trainingSamples: 55_000)
-                : Plan(elements: 1 << 20, runs: 20, trainingSamples: 6_000)
+            self.seeds = seeds
+            self.threads = threads
         }
     }
 
-    /// Runs the experiment and writes `cost.json`, CSV and plots.
-    @discardableResult
-    public static func run(_ context: ExperimentContext) throws -> CostResults {
-        let plan = Plan.standard(full: context.full)
-        let data = try context.data(.init(training: plan.trainingSamples, validation: 1_000))
-        return try run(context, plan: plan, data: data)
+    /// One kernel timed once, or one profiled training epoch.
+    package enum CostTrial: Sendable {
+        case kernel(operation: String, repetition: Int)
+        case trainingStep(HiddenActivation, seed: UInt64)
     }
 
-    /// Runs `plan`, profiling training on `data`.
-    @discardableResult
-    public static func run(_ context: ExperimentContext, plan: Plan, data: ExperimentData) throws -> CostResults {
-        let started = ProgressTask.now()
-        let batches = (data.training.count + 127) / 128
-        let task = context.progress.start(
-            "cost", totalWork: Double(context.seeds * (kernelOperations.count + trainingActivations.count * batches)))
-        var kernels: [ActivationBenchmark.Measurement] = []
-        let benchmark = ActivationBenchmark(runs: plan.runs)
-        for repetition in 0..<context.seeds {
-            for operation in kernelOperations {
-                kernels += benchmark.measure(elements: plan.elements, threads: context.threads, operations: [operation])
-                    .filter { $0.op != "copy" || operation == kernelOperations[0] }
-                task.advance(by: 1, status: "kernels, repetition \(repetition + 1): \(operation)")
+    /// A trial's rows: kernel timings, or one profiled epoch.
+    package enum CostMeasurement: Codable, Sendable {
+        case kernels([ActivationBenchmark.Measurement])
+        case trainingStep(TrainingStepProfile)
+    }
+
+    package static func configuration(_ context: ExperimentContext) -> Plan {
+        context.full
+            ? Plan(elements: 1 << 22, runs: 50, trainingSamples: 55_000, seeds: context.seedList, threads: context.threads)
+            : Plan(elements: 1 << 20, runs: 20, trainingSamples: 6_000, seeds: context.seedList, threads: context.threads)
+    }
+
+    package static func inputs(_ plan: Plan, context: ExperimentContext) throws -> ExperimentData {
+        try context.data(.init(training: plan.trainingSamples, validation: 1_000))
+    }
+
+    /// Every kernel once per repetition, then one epoch per activation and seed.
+    package static func trials(_ plan: Plan, inputs: ExperimentData) -> [CostTrial] {
+        plan.seeds.indices.flatMap { repetition in
+            kernelOperations.map { CostTrial.kernel(operation: $0, repetition: repetition) }
+        } + trainingActivations.flatMap { activation in plan.seeds.map { CostTrial.trainingStep(activation, seed: $0) } }
+    }
+
+    /// One unit per kernel, one per training batch.
+    package static func work(_ trial: CostTrial, configuration plan: Plan, inputs: ExperimentData) -> Double {
+        guard case .trainingStep = trial else { return 1 }
+        return Double((inputs.training.count + 127) / 128)
+    }
+
+    package static func measure(_ trial: CostTrial, configuration plan: Plan, inputs: ExperimentData, progress: ProgressTask)
+        throws -> CostMeasurement
+    {
+        switch trial {
+        case .kernel(let operation, let repetition):
+            let rows = ActivationBenchmark(runs: plan.runs)
+                .measure(elements: plan.elements, threads: plan.threads, operations: [operation])
+                .filter { $0.op != "copy" || operation == kernelOperations[0] }
+            progress.advance(by: 1, status: "kernels, repetition \(repetition + 1): \(operation)")
+            return .kernels(rows)
+        case .trainingStep(let activation, let seed):
+            return .trainingStep(try profile(activation, seed: seed, data: inputs, task: progress))
+        }
+    }
+
+    package static func describe(
+        _ measurements: [CostMeasurement], configuration plan: Plan, inputs data: ExperimentData, context: ExperimentContext
+    ) throws -> ExperimentDocument<CostResults> {
+        var kernels: [ActivationBenchmark.Measurement] = [], steps: [TrainingStepProfile] = []
+        for measurement in measurements {
+            switch measurement {
+            case .kernels(let rows): kernels += rows
+            case .trainingStep(let step): steps.append(step)
             }
         }
-        var steps: [TrainingStepProfile] = []
-        for activation in trainingActivations {
-            for seed in context.seedList {
-                steps.append(try profile(activation, seed: seed, data: data, task: task))
-            }
-        }
-        task.finish(status: "\(kernels.count) kernel timings, \(steps.count) profiled epochs")
         let results = CostResults(kernels: kernels, steps: steps)
         var settings = context.commonSettings
-        settings["kernel elements"] = "\(plan.elements) Float32 per call, median of ≥ \(plan.runs) calls, \(context.seeds) repetitions"
+        settings["kernel elements"] = "\(plan.elements) Float32 per call, median of ≥ \(plan.runs) calls, \(plan.seeds.count) repetitions"
         settings["training step"] = "784-256-128-10, Adam 1e-3, batch 128, one epoch of \(data.training.count) samples per seed"
         settings["data"] = data.description
-        let document = ExperimentDocument(
-            experiment: "cost", title: "Cost: how cheap each activation is to compute",
+        return ExperimentDocument(
+            experiment: name, title: "Cost: how cheap each activation is to compute",
             summary: """
-                The activation kernels (Float32, \(context.threads) threads) timed forward and backward \
+                The activation kernels (Float32, \(plan.threads) threads) timed forward and backward \
                 in ns/element against a plain copy of the same size, and the share of a training step \
                 of 784-256-128-10 spent in the activation layers (Profiling timers around the \
                 activation and PReLU layers, forward and backward). Backward reads what the layer \
                 keeps: the output for ReLU and leaky ReLU, the input for the others.
                 """,
             settings: settings, claims: results.claims(), figures: try CostFigures.write(results, to: context.output),
-            tables: results.tables(), wallSeconds: ProgressTask.now() - started, results: results)
-        try context.output.write(document)
-        return results
+            tables: results.tables(), wallSeconds: 0, results: results)
     }
 
     /// One epoch of `activation` with the profiling timers on.
@@ -115,17 +142,17 @@ public enum CostExperiment {
         let trainer = Trainer(model: model, configuration: configuration, generator: generator)
         // The timers cover the training steps only: they are read at the epoch's last batch,
         // before the epoch's measurements run.
+        let profiler = Profiler()
         var gemm = 0.0, activations = 0.0
         let callbacks = TrainingCallbacks<Float>(progress: { step in
             task.advance(by: 1, status: "training step profile: \(activation) seed \(seed)")
             guard step.batch == step.batchesPerEpoch else { return }
-            gemm = Profiling.seconds(in: .gemm)
-            activations = Profiling.seconds(in: .activations)
+            gemm = profiler.seconds(in: .gemm)
+            activations = profiler.seconds(in: .activations)
         })
-        Profiling.reset()
-        Profiling.isEnabled = true
-        defer { Profiling.isEnabled = false }
-        let records = try trainer.train(on: data.training, callbacks: callbacks)
+        let records = try Execution.current.with(profiler: profiler).run {
+            try trainer.train(on: data.training, callbacks: callbacks)
+        }
         return TrainingStepProfile(
             activation: activation.description, seed: seed, epochSeconds: records[0].seconds,
             gemmSeconds: gemm, activationSeconds: activations, batches: records.isEmpty ? 0 : (data.training.count + 127) / 128)

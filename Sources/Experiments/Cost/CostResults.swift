@@ -1,52 +1,46 @@
 /// One profiled training epoch.
-public struct TrainingStepProfile: Codable, Sendable {
-    public let activation: String
-    public let seed: UInt64
+package struct TrainingStepProfile: Codable, Sendable {
+    package let activation: String
+    package let seed: UInt64
     /// The epoch's training steps, in seconds, and the parts spent in GEMM and in activations.
-    public let epochSeconds: Double, gemmSeconds: Double, activationSeconds: Double
+    package let epochSeconds: Double, gemmSeconds: Double, activationSeconds: Double
     /// Optimiser steps in the epoch.
-    public let batches: Int
+    package let batches: Int
 
     /// The fraction of the epoch spent in activation layers.
-    public var activationShare: Double { activationSeconds / epochSeconds }
+    package var activationShare: Double { activationSeconds / epochSeconds }
     /// The fraction spent in matrix products.
-    public var gemmShare: Double { gemmSeconds / epochSeconds }
-
-    enum CodingKeys: String, CodingKey {
-        case activation, seed, batches
-        case epochSeconds = "epoch_seconds", gemmSeconds = "gemm_seconds"
-        case activationSeconds = "activation_seconds"
-    }
+    package var gemmShare: Double { gemmSeconds / epochSeconds }
 }
 
 /// The cost experiment's raw numbers and what follows from them.
-public struct CostResults: Codable, Sendable {
+package struct CostResults: Codable, Sendable {
     /// Every kernel timing (one row per operation, direction and repetition; `copy` rows give
     /// the memory-bandwidth floor).
-    public let kernels: [ActivationBenchmark.Measurement]
-    public let steps: [TrainingStepProfile]
+    package let kernels: [ActivationBenchmark.Measurement]
+    package let steps: [TrainingStepProfile]
 
     /// ns/element of `operation` in `direction` over the repetitions.
-    public func nanoseconds(_ operation: String, _ direction: String) -> SeedStatistics {
+    package func nanoseconds(_ operation: String, _ direction: String) -> SeedStatistics {
         SeedStatistics(kernels.filter { $0.op == operation && $0.direction == direction }.map(\.nsPerElement))
     }
 
     /// The activation share of a training step for `activation`, over seeds.
-    public func activationShare(_ activation: String) -> SeedStatistics {
+    package func activationShare(_ activation: String) -> SeedStatistics {
         SeedStatistics(steps.filter { $0.activation == activation }.map(\.activationShare))
     }
 
     /// The activations whose training steps were profiled, in order.
-    public var profiledActivations: [String] {
+    package var profiledActivations: [String] {
         steps.reduce(into: [String]()) { if !$0.contains($1.activation) { $0.append($1.activation) } }
     }
 
     /// The kernels timed, in order (without copy).
-    public var kernelOperations: [String] {
+    package var kernelOperations: [String] {
         kernels.reduce(into: [String]()) { if $1.op != "copy", !$0.contains($1.op) { $0.append($1.op) } }
     }
 
-    public func claims() -> [Claim] {
+    package func claims() -> [Claim] {
         let rivals = ["softplus", "sigmoid", "tanh"]
         var claims: [Claim] = []
         let forward = nanoseconds("relu", "forward").mean, backward = nanoseconds("relu", "backward").mean
@@ -69,13 +63,13 @@ public struct CostResults: Codable, Sendable {
             claims.append(Claim(
                 claim: "Claim 5 (in training): the share of a training step spent in activations is smallest with ReLU "
                     + "(among \(profiled.joined(separator: ", ")))",
-                measured: shares.map { "\($0.0) \(percent($0.1))" }.joined(separator: ", "),
+                measured: shares.map { "\($0.0) \(SeedStatistics.percent($0.1))" }.joined(separator: ", "),
                 supported: shares.allSatisfy { $0.0 == "relu" || relu < $0.1 }))
         }
         return claims
     }
 
-    public func tables() -> [ResultTable] {
+    package func tables() -> [ResultTable] {
         let copy = nanoseconds("copy", "forward").mean
         let kernelRows = kernelOperations.map { operation -> [String] in
             let f = nanoseconds(operation, "forward"), b = nanoseconds(operation, "backward")
@@ -91,8 +85,8 @@ public struct CostResults: Codable, Sendable {
             let perStep = SeedStatistics(runs.map { $0.epochSeconds / Double(max($0.batches, 1)) * 1000 })
             return [
                 activation, epoch.formatted(digits: 3), perStep.formatted(digits: 3),
-                percent(SeedStatistics(runs.map(\.gemmShare)).mean), percent(activationShare(activation).mean),
-                percent(1 - SeedStatistics(runs.map(\.gemmShare)).mean - activationShare(activation).mean),
+                SeedStatistics.percent(SeedStatistics(runs.map(\.gemmShare)).mean), SeedStatistics.percent(activationShare(activation).mean),
+                SeedStatistics.percent(1 - SeedStatistics(runs.map(\.gemmShare)).mean - activationShare(activation).mean),
             ]
         }
         return [
@@ -108,7 +102,4 @@ public struct CostResults: Codable, Sendable {
     }
 
     private func ns(_ value: Double) -> String { SeedStatistics.format(value, digits: 3) + " ns/element" }
-    private func percent(_ fraction: Double) -> String {
-        fraction.isFinite ? SeedStatistics.fixed(fraction * 100, decimals: 1) + "%" : "n/a"
-    }
 }

@@ -1,24 +1,24 @@
 /// The settings of the dead-unit experiment: which rectifiers, at which learning rates, on
 /// which network and data.
-public struct DeadUnitsConfiguration: GridConfiguration {
+package struct DeadUnitsConfiguration: Codable, Equatable, Sendable {
     /// Hidden activations, in ``HiddenActivation`` text form (ReLU, leaky ReLU, PReLU).
-    public var activations: [String]
+    package var activations: [String]
     /// Adam's learning rates; large rates are what kill ReLU units.
-    public var learningRates: [Double]
+    package var learningRates: [Double]
     /// The widths of the hidden layers.
-    public var hiddenSizes: [Int]
+    package var hiddenSizes: [Int]
     /// One run per seed for each (activation, rate).
-    public var seeds: [UInt64]
+    package var seeds: [UInt64]
     /// Training and validation images drawn from Fashion-MNIST's training set.
-    public var trainingSamples: Int, validationSamples: Int
-    public var epochs: Int
-    public var batchSize: Int
+    package var trainingSamples: Int, validationSamples: Int
+    package var epochs: Int
+    package var batchSize: Int
     /// Samples (the first training samples) over which a unit must stay silent to count.
-    public var probeSamples: Int
+    package var probeSamples: Int
 
     /// The short version (part of `rectifier run`): 4 × 128 hidden units, Adam at 1e−3, 1e−2
     /// and 5e−2, 4 epochs on 2048 images, probe of 1024, seeds `0..<seeds`.
-    public static func short(seeds: Int) -> DeadUnitsConfiguration {
+    package static func short(seeds: Int) -> DeadUnitsConfiguration {
         DeadUnitsConfiguration(
             activations: ActivationLineup.rectifiers, learningRates: [1e-3, 1e-2, 5e-2],
             hiddenSizes: [128, 128, 128, 128], seeds: (0..<UInt64(Swift.max(1, seeds))).map { $0 },
@@ -26,7 +26,7 @@ public struct DeadUnitsConfiguration: GridConfiguration {
     }
 
     /// The long version (`--full`): 15 epochs on 20 000 images, probe of 2000.
-    public static func full(seeds: Int) -> DeadUnitsConfiguration {
+    package static func full(seeds: Int) -> DeadUnitsConfiguration {
         var configuration = short(seeds: seeds)
         configuration.trainingSamples = 20_000
         configuration.validationSamples = 5_000
@@ -37,29 +37,29 @@ public struct DeadUnitsConfiguration: GridConfiguration {
 }
 
 /// One training run of the dead-unit experiment.
-public struct DeadUnitsRun: Codable, Equatable, Sendable {
-    public let activation: String
-    public let learningRate: Double
-    public let seed: UInt64
+package struct DeadUnitsRun: Codable, Equatable, Sendable {
+    package let activation: String
+    package let learningRate: Double
+    package let seed: UInt64
     /// `deadFractions[epoch][layer]`: the dead fraction of each hidden layer at
     /// initialisation (epoch 0) and after each completed epoch (the trainer's probe).
-    public let deadFractions: [[Double]]
+    package let deadFractions: [[Double]]
     /// Dead and inactive fractions of each hidden layer at initialisation.
-    public let initialActivity: [UnitActivity]
+    package let initialActivity: [UnitActivity]
     /// The same after training (after the last good epoch of a diverged run).
-    public let finalActivity: [UnitActivity]
+    package let finalActivity: [UnitActivity]
     /// The validation accuracy after training, in [0, 1]; nil when the run diverged.
-    public let validationAccuracy: Double?
+    package let validationAccuracy: Double?
     /// For PReLU: the learned slopes of each PReLU layer after training; empty otherwise.
-    public let slopes: [[Double]]
+    package let slopes: [[Double]]
     /// Why training stopped early, if it did.
-    public let divergence: String?
+    package let divergence: String?
     /// Whether the run diverged (the verdict then counts every unit dead).
-    public let diverged: Bool
+    package let diverged: Bool
     /// The epoch (from 1) in which it diverged; nil when it did not.
-    public let divergedAtEpoch: Int?
+    package let divergedAtEpoch: Int?
 
-    public init(
+    package init(
         activation: String, learningRate: Double, seed: UInt64, deadFractions: [[Double]],
         initialActivity: [UnitActivity], finalActivity: [UnitActivity], validationAccuracy: Double?,
         slopes: [[Double]], divergence: String?, divergedAtEpoch: Int? = nil
@@ -79,36 +79,26 @@ public struct DeadUnitsRun: Codable, Equatable, Sendable {
 
     /// The dead fraction after `epoch` (0: initialisation) averaged over the hidden layers,
     /// each layer weighing the same.
-    public func meanDeadFraction(epoch: Int) -> Double {
+    package func meanDeadFraction(epoch: Int) -> Double {
         let layers = deadFractions[epoch]
         return layers.isEmpty ? 0 : layers.reduce(0, +) / Double(layers.count)
     }
 
     /// The dead fraction after the last completed epoch, averaged over the hidden layers.
-    public var finalMeanDeadFraction: Double { meanDeadFraction(epoch: deadFractions.count - 1) }
+    package var finalMeanDeadFraction: Double { meanDeadFraction(epoch: deadFractions.count - 1) }
 
     /// The inactive fraction after training, averaged over the hidden layers.
-    public var finalMeanInactiveFraction: Double {
+    package var finalMeanInactiveFraction: Double {
         finalActivity.isEmpty ? 0 : finalActivity.map(\.inactiveFraction).reduce(0, +) / Double(finalActivity.count)
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case activation, seed, slopes, divergence, diverged
-        case divergedAtEpoch = "diverged_at_epoch"
-        case learningRate = "learning_rate"
-        case deadFractions = "dead_fractions"
-        case initialActivity = "initial_activity"
-        case finalActivity = "final_activity"
-        case validationAccuracy = "validation_accuracy"
     }
 }
 
 /// The raw numbers of the dead-unit experiment: its settings and every run.
-public typealias DeadUnitsResults = GridResults<DeadUnitsConfiguration, DeadUnitsRun>
+package typealias DeadUnitsResults = GridResults<DeadUnitsConfiguration, DeadUnitsRun>
 
 extension GridResults where Run == DeadUnitsRun {
     /// The runs of one (activation, rate), in seed order.
-    public func runs(activation: String, learningRate: Double) -> [DeadUnitsRun] {
+    package func runs(activation: String, learningRate: Double) -> [DeadUnitsRun] {
         runs.filter { $0.activation == activation && $0.learningRate == learningRate }
     }
 }

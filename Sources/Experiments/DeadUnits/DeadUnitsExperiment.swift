@@ -1,7 +1,7 @@
 import Activations
 import Networks
 
-/// `rectifier experiment dead-units`: claim 6 of issue 6, "the leaky variants give an error
+/// `rectifier experiment dead-units`: claim 6, "the leaky variants give an error
 /// signal for negative inputs: fewer units that never receive a gradient than with plain
 /// ReLU" (Maas, Hannun & Ng 2013; He et al. 2015).
 ///
@@ -10,94 +10,95 @@ import Networks
 /// fixed probe batch at initialisation and after each epoch (the trainer's probe, the same
 /// definition as ``UnitActivity``), the inactive fraction at initialisation and at the end,
 /// and PReLU's learned slopes are kept.
-public enum DeadUnitsExperiment: GridExperiment {
+package enum DeadUnitsExperiment: Experiment {
     /// The name of the command and of its files (`dead-units.json`, `dead-units-*.svg`).
-    public static let name = "dead-units"
+    package static let name = "dead-units"
+    package static let abstract =
+        "Count dead hidden units per layer and epoch for ReLU, leaky ReLU and PReLU at several learning rates."
+    package static let discussion: String? = """
+        Writes DIR/dead-units.json, DIR/dead-units-1.csv, DIR/dead-units-curves.svg (dead \
+        units per epoch) and DIR/dead-units-slopes.svg (learned PReLU slopes). The \
+        short version (27 runs) takes about 6 s of CPU in a release build; --full trains 15 \
+        epochs on 20 000 images.
+        """
 
-    /// The registry's entry.
-    public static let registration = registered(
-        summary: "dead units per layer and epoch for ReLU, leaky ReLU and PReLU at several rates; PReLU slopes")
-
-    /// The document of `results` (see ``GridExperiment/describe(_:output:)``).
-    /// - Throws: ``ExperimentError`` when a figure cannot be written.
-    public static func describe(
-        _ results: DeadUnitsResults, output: ExperimentOutput
-    ) throws(ExperimentError) -> ExperimentDocument<DeadUnitsResults> {
-        ExperimentDocument(
-            experiment: name, title: "Dead units: ReLU against its leaky variants", summary: summary(results.configuration),
-            settings: settings(results.configuration), claims: [DeadUnitsVerdict.claim(results)],
-            figures: try DeadUnitsFigures.write(results, to: output), tables: DeadUnitsFigures.tables(results),
-            wallSeconds: 0,
-            divergedRuns: DivergenceCount.tally(
-                results.runs, setting: { "\($0.activation) · rate \($0.learningRate)" }, diverged: \.diverged),
-            results: results)
+    package static func configuration(_ context: ExperimentContext) -> DeadUnitsConfiguration {
+        context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
     }
 
-    /// Trains and measures every run, without writing anything. Runs are ordered by
-    /// activation, then rate, then seed.
-    /// - Throws: as ``GridExperiment/measure(configuration:data:progress:)``.
-    public static func measure(
-        configuration: DeadUnitsConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
-    ) throws(ExperimentError) -> DeadUnitsResults {
+    package static func inputs(_ configuration: DeadUnitsConfiguration, context: ExperimentContext) throws -> ExperimentData {
+        try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+    }
+
+    /// Every (activation, rate, seed), ordered by activation, then rate, then seed.
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
+    package static func trials(_ configuration: DeadUnitsConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let activations = try ActivationLineup.parse(configuration.activations)
-        let budget = TrialBudget(
-            hiddenSizes: configuration.hiddenSizes, epochs: configuration.epochs,
-            batchSize: configuration.batchSize, probeSize: configuration.probeSamples)
-        var trials: [Trial] = []
-        for activation in activations {
-            for rate in configuration.learningRates {
-                for seed in configuration.seeds {
+        return try ActivationLineup.parse(configuration.activations).flatMap { activation in
+            configuration.learningRates.flatMap { rate in
+                configuration.seeds.map { seed in
                     // Validated above: every rate is finite and > 0.
                     let optimizer = NamedOptimizer(
                         name: "adam", configuration: try! OptimizerConfiguration(kind: .adam, learningRate: rate))
-                    trials.append(Trial(
+                    return Trial(
                         activation: activation, seed: seed, optimizer: optimizer,
-                        initialization: .standard(for: activation)))
+                        initialization: .standard(for: activation))
                 }
             }
         }
-        let probe = data.training.features.rows(0..<Swift.min(configuration.probeSamples, data.training.count))
-        let runner = SideBySideRunner(data: data, budget: budget)
-        // The runner calls `inspect` for each trial in order: once initialised, once trained.
-        var initial: [[UnitActivity]] = [], final: [[UnitActivity]] = [], slopes: [[[Double]]] = []
+    }
+
+    /// Trains one run, measuring its units on a fixed probe batch once initialised and once
+    /// trained. Progress is per run, not per batch: a diverging run's loss can be too large
+    /// for the runner's status line.
+    package static func measure(
+        _ trial: Trial, configuration: DeadUnitsConfiguration, inputs: ExperimentData, progress: ProgressTask
+    ) throws -> DeadUnitsRun {
+        let budget = TrialBudget(
+            hiddenSizes: configuration.hiddenSizes, epochs: configuration.epochs,
+            batchSize: configuration.batchSize, probeSize: configuration.probeSamples)
+        let probe = inputs.training.features.rows(0..<Swift.min(configuration.probeSamples, inputs.training.count))
+        var initial: [UnitActivity] = [], final: [UnitActivity] = [], slopes: [[Double]] = []
         var failure: String?
-        // Progress per run (every run costs the same), not per batch: a diverging run's loss
-        // can be too large for the runner's status line.
-        let task = progress.start(name, totalWork: Double(trials.count))
-        var results: [TrialResult] = []
-        for trial in trials {
-            results += try runner.run([trial]) { _, model, moment in
-                do {
-                    switch moment {
-                    case .initialized:
-                        initial.append(try UnitActivity.measure(model, inputs: probe))
-                    case .trained:
-                        final.append(try UnitActivity.measure(model, inputs: probe))
-                        let store = model.parameters
-                        slopes.append(store.layout.parameters.filter { $0.name.hasSuffix(".slopes") }.map { info in
-                            store.values(of: info).map(Double.init)
-                        })
+        let result = try SideBySideRunner(data: inputs, budget: budget).run([trial]) { _, model, moment in
+            do {
+                switch moment {
+                case .initialized:
+                    initial = try UnitActivity.measure(model, inputs: probe)
+                case .trained:
+                    final = try UnitActivity.measure(model, inputs: probe)
+                    let store = model.parameters
+                    slopes = store.layout.parameters.filter { $0.name.hasSuffix(".slopes") }.map { info in
+                        store.values(of: info).map(Double.init)
                     }
-                } catch {
-                    failure = failure ?? "\(error)"
                 }
+            } catch {
+                failure = failure ?? "\(error)"
             }
-            task.advance(by: 1, status: "\(trial.activation) rate \(trial.optimizer.configuration.learningRate) seed \(trial.seed)")
-        }
-        task.finish(status: "\(trials.count) runs")
-        if let failure { throw .failed(experiment: name, reason: failure) }
-        let runs = results.indices.map { index in
-            let result = results[index]
-            return DeadUnitsRun(
-                activation: result.activation, learningRate: trials[index].optimizer.configuration.learningRate,
-                seed: result.seed,
-                deadFractions: [initial[index].map(\.deadFraction)] + result.records.map { $0.deadUnitFractions.map(\.value) },
-                initialActivity: initial[index], finalActivity: final[index],
-                validationAccuracy: result.divergence == nil ? result.records.last?.validationAccuracy : nil,
-                slopes: slopes[index], divergence: result.divergence, divergedAtEpoch: result.divergedAtEpoch)
-        }
-        return DeadUnitsResults(configuration: configuration, runs: runs)
+        }[0]
+        progress.advance(by: 1, status: "\(trial.activation) rate \(trial.optimizer.configuration.learningRate) seed \(trial.seed)")
+        if let failure { throw ExperimentError.failed(experiment: name, reason: failure) }
+        return DeadUnitsRun(
+            activation: result.activation, learningRate: trial.optimizer.configuration.learningRate,
+            seed: result.seed,
+            deadFractions: [initial.map(\.deadFraction)] + result.records.map { $0.deadUnitFractions.map(\.value) },
+            initialActivity: initial, finalActivity: final,
+            validationAccuracy: result.divergence == nil ? result.records.last?.validationAccuracy : nil,
+            slopes: slopes, divergence: result.divergence, divergedAtEpoch: result.divergedAtEpoch)
+    }
+
+    package static func describe(
+        _ runs: [DeadUnitsRun], configuration: DeadUnitsConfiguration, inputs: ExperimentData, context: ExperimentContext
+    ) throws -> ExperimentDocument<DeadUnitsResults> {
+        let results = DeadUnitsResults(configuration: configuration, runs: runs)
+        return ExperimentDocument(
+            experiment: name, title: "Dead units: ReLU against its leaky variants", summary: summary(configuration),
+            settings: context.settings(adding: settings(configuration), data: inputs),
+            claims: [DeadUnitsVerdict.claim(results)],
+            figures: try DeadUnitsFigures.write(results, to: context.output), tables: DeadUnitsFigures.tables(results),
+            wallSeconds: 0,
+            divergedRuns: DivergenceCount.tally(runs, setting: { "\($0.activation) · rate \($0.learningRate)" }, diverged: \.diverged),
+            results: results)
     }
 
     private static func validate(_ configuration: DeadUnitsConfiguration) throws(ExperimentError) {

@@ -8,9 +8,9 @@ import Foundation
 /// rate leaky ReLU and PReLU have no more dead units than ReLU, and at one rate at least ReLU
 /// has dead units and strictly more than both. If ReLU never loses a unit, the run cannot
 /// support the claim (there is nothing to improve on).
-public enum DeadUnitsVerdict {
+package enum DeadUnitsVerdict {
     /// The rule in one paragraph, for the document's summary.
-    public static let rule = """
+    package static let rule = """
         Verdict rule: claim 6 is supported when, at every learning rate, leaky ReLU and PReLU end \
         with no more dead units than ReLU (mean over seeds of the layer-averaged fraction; a diverged \
         run counts as every unit dead), and at some rate ReLU has dead units and strictly more than both.
@@ -18,7 +18,7 @@ public enum DeadUnitsVerdict {
 
     /// The mean over seeds of the final layer-averaged dead fraction of (activation, rate),
     /// a diverged run counting as 1; nil without runs.
-    public static func finalDeadFraction(_ results: DeadUnitsResults, activation: String, learningRate: Double) -> Double? {
+    package static func finalDeadFraction(_ results: DeadUnitsResults, activation: String, learningRate: Double) -> Double? {
         let finals = results.runs(activation: activation, learningRate: learningRate).map {
             $0.diverged ? 1 : $0.finalMeanDeadFraction
         }
@@ -27,8 +27,8 @@ public enum DeadUnitsVerdict {
 
     /// The claim, from `results` (which must contain `relu`, `leaky:0.01` and `prelu` runs;
     /// otherwise the claim says what is missing and is not supported).
-    public static func claim(_ results: DeadUnitsResults) -> Claim {
-        let text = "Leaky ReLU and PReLU give an error signal for negative inputs: fewer dead units (zero for every input, no gradient) than plain ReLU (issue 6, claim 6; Maas et al. 2013)"
+    package static func claim(_ results: DeadUnitsResults) -> Claim {
+        let text = "Leaky ReLU and PReLU give an error signal for negative inputs: fewer dead units (zero for every input, no gradient) than plain ReLU (claim 6; Maas et al. 2013)"
         var everyRateNoWorse = true, someRateBetter = false
         var parts: [String] = []
         for rate in results.configuration.learningRates {

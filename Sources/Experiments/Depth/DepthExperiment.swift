@@ -1,7 +1,8 @@
 import Activations
 import Networks
+import Runtime
 
-/// `rectifier experiment depth`: claim 2 of issue 6, "it allows deeper networks to be trained
+/// `rectifier experiment depth`: claim 2, "it allows deeper networks to be trained
 /// efficiently" (Glorot, Bordes & Bengio 2011).
 ///
 /// Plain MLPs of each depth and activation are trained side by side (``SideBySideRunner``)
@@ -9,46 +10,35 @@ import Networks
 /// activation (He for the rectifiers and softplus, Glorot for sigmoid and tanh). Each run
 /// records its training loss after the budget and the gradient norm of every Dense layer at
 /// initialisation and after training.
-public enum DepthExperiment: GridExperiment {
+package enum DepthExperiment: Experiment {
     /// The name of the command and of its files (`depth.json`, `depth-*.svg`).
-    public static let name = "depth"
+    package static let name = "depth"
+    package static let abstract =
+        "Train plain MLPs of 2–32 hidden layers per activation: loss after a fixed budget, gradient norm per layer."
+    package static let discussion: String? = """
+        Writes DIR/depth.json, DIR/depth-1.csv, DIR/depth-loss.svg (depth × activation heat \
+        map) and DIR/depth-gradients.svg (per-layer gradient norms). The short version (90 \
+        runs) takes about 20 s of CPU in a release build; --full trains 10 epochs on 20 000 images.
+        """
 
-    /// The registry's entry.
-    public static let registration = registered(
-        summary: "plain MLPs of 2–32 hidden layers per activation: loss after a budget, gradient norm per layer")
-
-    /// The document of `results` (see ``GridExperiment/describe(_:output:)``).
-    /// - Throws: ``ExperimentError`` when a figure cannot be written.
-    public static func describe(
-        _ results: DepthResults, output: ExperimentOutput
-    ) throws(ExperimentError) -> ExperimentDocument<DepthResults> {
-        ExperimentDocument(
-            experiment: name, title: "Depth: training deep plain networks", summary: summary(results.configuration),
-            settings: settings(results.configuration), claims: DepthVerdict.claims(results),
-            figures: try DepthFigures.write(results, to: output), tables: DepthFigures.tables(results),
-            wallSeconds: 0,
-            divergedRuns: DivergenceCount.tally(results.runs, setting: { "\($0.activation) · depth \($0.depth)" }, diverged: \.diverged),
-            results: results)
+    package static func configuration(_ context: ExperimentContext) -> DepthConfiguration {
+        context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
     }
 
-    /// Trains and measures every run, without writing anything. Runs are ordered by
-    /// activation, then depth, then seed. Cost: O(seeds · activations · Σ depth · width² ·
-    /// samples · epochs).
-    /// - Throws: as ``GridExperiment/measure(configuration:data:progress:)``.
-    public static func measure(
-        configuration: DepthConfiguration, data: ExperimentData, progress: ProgressReporter = .silent
-    ) throws(ExperimentError) -> DepthResults {
+    package static func inputs(_ configuration: DepthConfiguration, context: ExperimentContext) throws -> ExperimentData {
+        try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+    }
+
+    /// Every (activation, depth, seed), ordered by activation, then depth, then seed.
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
+    package static func trials(_ configuration: DepthConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let activations = try ActivationLineup.parse(configuration.activations)
-        let budget = TrialBudget(
-            hiddenSizes: [configuration.width], epochs: configuration.epochs, batchSize: configuration.batchSize,
-            probeSize: configuration.probeSamples)
         let optimizer = NamedOptimizer(
             name: "sgd-momentum",
             // Validated above: the rate is > 0 and the momentum in [0, 1).
             configuration: try! OptimizerConfiguration(
                 kind: .sgd(momentum: configuration.momentum, nesterov: false), learningRate: configuration.learningRate))
-        let trials = activations.flatMap { activation in
+        return try ActivationLineup.parse(configuration.activations).flatMap { activation in
             configuration.depths.flatMap { depth in
                 configuration.seeds.map { seed in
                     Trial(
@@ -58,20 +48,46 @@ public enum DepthExperiment: GridExperiment {
                 }
             }
         }
-        let runner = SideBySideRunner(data: data, budget: budget)
-        let costs = trials.map { $0.multiplyAddsPerSample(budget: budget, inputSize: data.training.featureCount) }
-        let task = progress.start(name, totalWork: costs.reduce(0, +))
-        var runs: [DepthRun] = []
-        for (trial, cost) in zip(trials, costs) {
-            runs.append(try measure(trial, runner: runner, probeSamples: configuration.probeSamples))
-            task.advance(by: cost, status: "\(trial.activation) depth \(trial.hiddenSizes!.count) seed \(trial.seed)")
-        }
-        task.finish(status: "\(runs.count) runs")
-        return DepthResults(configuration: configuration, runs: runs)
+    }
+
+    /// Multiply–adds per sample: a run's cost is O(Σ depth · width² · samples · epochs).
+    package static func work(_ trial: Trial, configuration: DepthConfiguration, inputs: ExperimentData) -> Double {
+        trial.multiplyAddsPerSample(budget: budget(configuration), inputSize: inputs.training.featureCount)
+    }
+
+    package static func measure(
+        _ trial: Trial, configuration: DepthConfiguration, inputs: ExperimentData, progress: ProgressTask
+    ) throws -> DepthRun {
+        let run = try measure(
+            trial, runner: SideBySideRunner(data: inputs, budget: budget(configuration)),
+            probeSamples: configuration.probeSamples)
+        progress.advance(
+            by: work(trial, configuration: configuration, inputs: inputs),
+            status: "\(trial.activation) depth \(trial.hiddenSizes!.count) seed \(trial.seed)")
+        return run
+    }
+
+    package static func describe(
+        _ runs: [DepthRun], configuration: DepthConfiguration, inputs: ExperimentData, context: ExperimentContext
+    ) throws -> ExperimentDocument<DepthResults> {
+        let results = DepthResults(configuration: configuration, runs: runs)
+        return ExperimentDocument(
+            experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
+            settings: context.settings(adding: settings(configuration), data: inputs), claims: DepthVerdict.claims(results),
+            figures: try DepthFigures.write(results, to: context.output), tables: DepthFigures.tables(results),
+            wallSeconds: 0,
+            divergedRuns: DivergenceCount.tally(runs, setting: { "\($0.activation) · depth \($0.depth)" }, diverged: \.diverged),
+            results: results)
+    }
+
+    private static func budget(_ configuration: DepthConfiguration) -> TrialBudget {
+        TrialBudget(
+            hiddenSizes: [configuration.width], epochs: configuration.epochs, batchSize: configuration.batchSize,
+            probeSize: configuration.probeSamples)
     }
 
     private static func measure(_ trial: Trial, runner: SideBySideRunner, probeSamples: Int) throws(ExperimentError) -> DepthRun {
-        let started = ProgressTask.now()
+        let started = MonotonicClock.now
         var initial: [Double] = [], final = ([Double](), 0.0)
         var failure: String?
         let result = try runner.run([trial]) { _, model, moment in
@@ -93,7 +109,7 @@ public enum DepthExperiment: GridExperiment {
             validationAccuracy: finished ? result.records.last?.validationAccuracy : nil,
             epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initial,
             gradientNormsAfterTraining: finished ? final.0 : nil, divergence: result.divergence,
-            divergedAtEpoch: result.divergedAtEpoch, seconds: ProgressTask.now() - started)
+            divergedAtEpoch: result.divergedAtEpoch, seconds: MonotonicClock.now - started)
     }
 
     /// The gradient norms of the Dense layers only (a PReLU layer's slopes are left out) and

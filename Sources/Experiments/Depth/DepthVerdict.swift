@@ -11,12 +11,12 @@ import Foundation
 ///   ‖∇ last Dense‖ (geometric mean over seeds). Supported when ReLU's |log₁₀ r| is smaller
 ///   than both sigmoid's and tanh's: its gradient reaches the first layer least attenuated
 ///   (or amplified).
-public enum DepthVerdict {
+package enum DepthVerdict {
     /// The loss of a network that guesses uniformly among ten classes, ln 10.
-    public static let chanceLoss = log(10.0)
+    package static let chanceLoss = log(10.0)
 
     /// The rules in one paragraph, for the document's summary.
-    public static let rule = """
+    package static let rule = """
         Verdict rules: claim 2 (training) is supported when, at the deepest depth, ReLU's mean \
         training loss plus one standard deviation over seeds is below the mean minus one standard \
         deviation of both sigmoid and tanh (a diverged run counts as chance, ln 10); claim 2 \
@@ -26,17 +26,17 @@ public enum DepthVerdict {
 
     /// The two claims, from `results` (which must contain the activations `relu`, `sigmoid`
     /// and `tanh`; otherwise the claims say what is missing and are not supported).
-    public static func claims(_ results: DepthResults) -> [Claim] {
+    package static func claims(_ results: DepthResults) -> [Claim] {
         [trainability(results), gradientFlow(results)]
     }
 
     /// The losses used by the verdict: each seed's training loss, ln 10 for a diverged run.
-    public static func verdictLosses(_ results: DepthResults, activation: String, depth: Int) -> [Double] {
+    package static func verdictLosses(_ results: DepthResults, activation: String, depth: Int) -> [Double] {
         results.runs(activation: activation, depth: depth).map { $0.trainingLoss ?? chanceLoss }
     }
 
     /// The deepest depth whose mean verdict loss is at most half the chance loss, or nil.
-    public static func deepestTrainedDepth(_ results: DepthResults, activation: String) -> Int? {
+    package static func deepestTrainedDepth(_ results: DepthResults, activation: String) -> Int? {
         results.configuration.depths.sorted().last { depth in
             let losses = verdictLosses(results, activation: activation, depth: depth)
             return !losses.isEmpty && SeedStatistics(losses).mean <= chanceLoss / 2
@@ -44,7 +44,7 @@ public enum DepthVerdict {
     }
 
     static func trainability(_ results: DepthResults) -> Claim {
-        let text = "ReLU allows deeper networks to be trained efficiently: lower training loss than sigmoid and tanh at the deepest depth after the same budget (issue 6, claim 2; Glorot, Bordes & Bengio 2011)"
+        let text = "ReLU allows deeper networks to be trained efficiently: lower training loss than sigmoid and tanh at the deepest depth after the same budget (claim 2; Glorot, Bordes & Bengio 2011)"
         guard let depth = results.configuration.depths.max(),
             let relu = spread(results, "relu", depth), let sigmoid = spread(results, "sigmoid", depth),
             let tanh = spread(results, "tanh", depth)
@@ -63,7 +63,7 @@ public enum DepthVerdict {
     }
 
     static func gradientFlow(_ results: DepthResults) -> Claim {
-        let text = "ReLU keeps the gradient from vanishing with depth: at initialisation its first-layer gradient is closest to its last-layer gradient (issue 6, claim 2)"
+        let text = "ReLU keeps the gradient from vanishing with depth: at initialisation its first-layer gradient is closest to its last-layer gradient (claim 2)"
         guard let depth = results.configuration.depths.max(),
             let relu = firstToLastRatio(results, "relu", depth),
             let sigmoid = firstToLastRatio(results, "sigmoid", depth),
@@ -80,7 +80,7 @@ public enum DepthVerdict {
 
     /// The geometric mean over seeds of first/last Dense gradient norm at initialisation;
     /// nil without runs or with a zero norm.
-    public static func firstToLastRatio(_ results: DepthResults, _ activation: String, _ depth: Int) -> Double? {
+    package static func firstToLastRatio(_ results: DepthResults, _ activation: String, _ depth: Int) -> Double? {
         let ratios = results.runs(activation: activation, depth: depth).compactMap { run -> Double? in
             guard let first = run.gradientNormsAtInitialisation.first,
                 let last = run.gradientNormsAtInitialisation.last, first > 0, last > 0

@@ -3,6 +3,7 @@ import Networks
 
 #if canImport(Glibc)
 import Glibc
+import Runtime
 #endif
 
 /// Claim 1 (Krizhevsky, Sutskever and Hinton 2012: a ReLU network reached 25% training error
@@ -23,69 +24,74 @@ import Glibc
 /// - ReLU faster in wall time than tanh and sigmoid (SGD + momentum): the same rule in seconds.
 /// - Among the best (claim 7): ReLU's mean final validation accuracy ranks in the top half
 ///   of the six activations for both optimisers.
-public enum EfficiencyExperiment {
+package enum EfficiencyExperiment: Experiment {
+    package static let name = "efficiency"
+    package static let abstract =
+        "Training error vs epochs and seconds for six activations; ReLU over tanh (claims 1, 7)."
+
     /// The activations compared, in the report's order.
-    public static let activations: [HiddenActivation] = [
+    package static let activations: [HiddenActivation] = [
         .fixed(.relu), .fixed(try! .leakyReLU(negativeSlope: 0.01)), .prelu(try! PReLUOptions()),
         .fixed(.softplus(Softplus())), .fixed(.sigmoid), .fixed(.tanh),
     ]
 
-    /// The registry's entry.
-    public static let registration = RegisteredExperiment(
-        name: "efficiency",
-        summary: "training error vs epochs and seconds; epochs to a target error, ReLU over tanh",
-        run: { context in try run(context) })
-
     /// Budget and data of one version.
-    public struct Plan: Sendable {
-        public var sizes: ExperimentData.Sizes
-        public var budget: TrialBudget
+    package struct Plan: Sendable {
+        package var sizes: ExperimentData.Sizes
+        package var budget: TrialBudget
         /// The training error (a fraction) whose first crossing is timed.
-        public var targetError: Double
-        public var optimizers: [NamedOptimizer]
+        package var targetError: Double
+        package var optimizers: [NamedOptimizer]
+        package var seeds: [UInt64]
 
-        public init(sizes: ExperimentData.Sizes, budget: TrialBudget, targetError: Double, optimizers: [NamedOptimizer]) {
+        package init(
+            sizes: ExperimentData.Sizes, budget: TrialBudget, targetError: Double, optimizers: [NamedOptimizer],
+            seeds: [UInt64]
+        ) {
             self.sizes = sizes
             self.budget = budget
             self.targetError = targetError
             self.optimizers = optimizers
-        }
-
-        /// The short version (`rectifier run`) and the long one (`--full`).
-        public static func standard(full: Bool) -> Plan {
-            full
-                ? Plan(
-                    sizes: .init(training: 55_000, validation: 5_000), budget: TrialBudget(epochs: 20),
-                    targetError: 0.10, optimizers: [.sgdMomentum(learningRate: 0.01), .adam()])
-                : Plan(
-                    sizes: .init(training: 6_000, validation: 2_000), budget: TrialBudget(epochs: 6),
-                    targetError: 0.18, optimizers: [.sgdMomentum(learningRate: 0.01), .adam()])
+            self.seeds = seeds
         }
     }
 
-    /// Runs the experiment in `context` with the standard plan and writes
-    /// `efficiency.json`, its CSV tables and plots.
-    /// - Throws: ``ExperimentError`` (missing data, an unwritable directory).
-    @discardableResult
-    public static func run(_ context: ExperimentContext) throws -> EfficiencyResults {
-        let plan = Plan.standard(full: context.full)
-        return try run(context, plan: plan, data: try context.data(plan.sizes))
+    /// The short version (`rectifier run`) and the long one (`--full`).
+    package static func configuration(_ context: ExperimentContext) -> Plan {
+        context.full
+            ? Plan(
+                sizes: .init(training: 55_000, validation: 5_000), budget: TrialBudget(epochs: 20),
+                targetError: 0.10, optimizers: [.sgdMomentum(learningRate: 0.01), .adam()], seeds: context.seedList)
+            : Plan(
+                sizes: .init(training: 6_000, validation: 2_000), budget: TrialBudget(epochs: 6),
+                targetError: 0.18, optimizers: [.sgdMomentum(learningRate: 0.01), .adam()], seeds: context.seedList)
     }
 
-    /// Runs `plan` on `data` and writes the files.
-    @discardableResult
-    public static func run(_ context: ExperimentContext, plan: Plan, data: ExperimentData) throws -> EfficiencyResults {
-        let started = ProgressTask.now()
-        let runner = SideBySideRunner(data: data, budget: plan.budget)
-        let trials = Trial.grid(activations: activations, seeds: context.seedList, optimizers: plan.optimizers)
-        let task = context.progress.start("efficiency", totalWork: runner.workUnits(trials))
-        let trialResults = try runner.run(trials, progress: task)
-        task.finish(status: "\(trials.count) runs")
+    package static func inputs(_ plan: Plan, context: ExperimentContext) throws -> ExperimentData {
+        try context.data(plan.sizes)
+    }
+
+    package static func trials(_ plan: Plan, inputs: ExperimentData) -> [Trial] {
+        Trial.grid(activations: activations, seeds: plan.seeds, optimizers: plan.optimizers)
+    }
+
+    /// One unit per training batch.
+    package static func work(_ trial: Trial, configuration plan: Plan, inputs: ExperimentData) -> Double {
+        SideBySideRunner(data: inputs, budget: plan.budget).workUnits([trial])
+    }
+
+    package static func measure(_ trial: Trial, configuration plan: Plan, inputs: ExperimentData, progress: ProgressTask) throws
+        -> TrialResult
+    {
+        try SideBySideRunner(data: inputs, budget: plan.budget).run([trial], progress: progress)[0]
+    }
+
+    package static func describe(
+        _ trials: [TrialResult], configuration plan: Plan, inputs data: ExperimentData, context: ExperimentContext
+    ) throws -> ExperimentDocument<EfficiencyResults> {
         let results = EfficiencyResults(
             targetError: plan.targetError, epochs: plan.budget.epochs, chanceAccuracy: data.chanceAccuracy,
-            trials: trialResults,
-            activations: activations.map(\.description), optimizers: plan.optimizers.map(\.name))
-        let figures = try EfficiencyFigures.write(results, to: context.output)
+            trials: trials, activations: activations.map(\.description), optimizers: plan.optimizers.map(\.name))
         var settings = context.commonSettings
         settings["architecture"] = "\(data.training.featureCount)-" + plan.budget.hiddenSizes.map(String.init).joined(separator: "-") + "-10"
         settings["epochs"] = "\(plan.budget.epochs)"
@@ -94,11 +100,11 @@ public enum EfficiencyExperiment {
         settings["target training error"] = percent(plan.targetError)
         settings["optimizers"] = plan.optimizers.map(describe).joined(separator: "; ")
         settings["initialization"] = "He normal (gain for the negative slope), biases 0"
-        let document = ExperimentDocument(
-            experiment: "efficiency", title: "Training efficiency: ReLU against sigmoidal units",
+        return ExperimentDocument(
+            experiment: name, title: "Training efficiency: ReLU against sigmoidal units",
             summary: """
                 Six activations train the same \(settings["architecture"]!) network on the same \
-                \(data.description), \(context.seeds) seeds each, \(plan.budget.epochs) epochs, with \
+                \(data.description), \(plan.seeds.count) seeds each, \(plan.budget.epochs) epochs, with \
                 SGD + momentum (as Krizhevsky et al. 2012) and with Adam. Training error is measured \
                 while learning; the time to reach \(percent(plan.targetError)) training error is \
                 interpolated within the epoch. Krizhevsky et al. report 6× fewer epochs for ReLU than \
@@ -107,13 +113,10 @@ public enum EfficiencyExperiment {
                 that is NaN or infinite) counts as a failure: it never reaches the target and its final \
                 accuracy is chance.
                 """,
-            settings: settings, claims: results.claims(), figures: figures, tables: results.tables(),
-            wallSeconds: ProgressTask.now() - started,
-            divergedRuns: DivergenceCount.tally(
-                trialResults, setting: { "\($0.optimizer) · \($0.activation)" }, diverged: \.diverged),
+            settings: settings, claims: results.claims(), figures: try EfficiencyFigures.write(results, to: context.output),
+            tables: results.tables(), wallSeconds: 0,
+            divergedRuns: DivergenceCount.tally(trials, setting: { "\($0.optimizer) · \($0.activation)" }, diverged: \.diverged),
             results: results)
-        try context.output.write(document)
-        return results
     }
 
     static func percent(_ fraction: Double) -> String {

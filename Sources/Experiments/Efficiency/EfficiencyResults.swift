@@ -9,35 +9,35 @@
 /// A diverged seed counts as a model that learned nothing: it never reaches the target
 /// (even if it crossed it before diverging), and its final validation accuracy is
 /// ``chanceAccuracy`` (training error 1 − chance).
-public struct EfficiencyResults: Codable, Sendable {
+package struct EfficiencyResults: Codable, Sendable {
     /// The training error whose first crossing is timed (a fraction).
-    public let targetError: Double
+    package let targetError: Double
     /// The budget in epochs.
-    public let epochs: Int
+    package let epochs: Int
     /// The accuracy of guessing (1/classes), which a diverged seed counts as.
-    public let chanceAccuracy: Double
-    public let trials: [TrialResult]
+    package let chanceAccuracy: Double
+    package let trials: [TrialResult]
     /// Activation spellings and optimiser names, in report order.
-    public let activations: [String]
-    public let optimizers: [String]
+    package let activations: [String]
+    package let optimizers: [String]
 
     /// One activation under one optimiser, over seeds.
-    public struct Summary: Sendable {
-        public let activation: String, optimizer: String
+    package struct Summary: Sendable {
+        package let activation: String, optimizer: String
         /// Epochs and seconds to the target; a seed that never reached it is missing.
-        public let epochsToTarget: SeedStatistics, secondsToTarget: SeedStatistics
+        package let epochsToTarget: SeedStatistics, secondsToTarget: SeedStatistics
         /// Per-seed epochs to target, with the budget standing in for "never" (a lower bound).
-        public let epochsToTargetBounded: [Double], secondsToTargetBounded: [Double]
-        public let finalTrainError: SeedStatistics
-        public let finalValidationAccuracy: SeedStatistics
+        package let epochsToTargetBounded: [Double], secondsToTargetBounded: [Double]
+        package let finalTrainError: SeedStatistics
+        package let finalValidationAccuracy: SeedStatistics
         /// The runs' median training seconds per epoch.
-        public let secondsPerEpoch: SeedStatistics
+        package let secondsPerEpoch: SeedStatistics
         /// Seeds that diverged.
-        public let diverged: Int
+        package let diverged: Int
     }
 
     /// The summary of `activation` under `optimizer`.
-    public func summary(activation: String, optimizer: String) -> Summary {
+    package func summary(activation: String, optimizer: String) -> Summary {
         let runs = trials.matching(activation: activation, optimizer: optimizer)
         let epochs = runs.map { $0.diverged ? .infinity : $0.epochsToReach(trainError: targetError) ?? .infinity }
         let seconds = zip(epochs, runs).map { $0 * $1.medianEpochSeconds }
@@ -56,7 +56,7 @@ public struct EfficiencyResults: Codable, Sendable {
 
     /// Mean epochs (or seconds) tanh needs over ReLU's mean, counting a seed that never got
     /// there as the whole budget; `isLowerBound` when some tanh seed never got there.
-    public func ratio(of slow: String, over fast: String, optimizer: String, seconds: Bool = false)
+    package func ratio(of slow: String, over fast: String, optimizer: String, seconds: Bool = false)
         -> (ratio: Double, isLowerBound: Bool)
     {
         let slowSummary = summary(activation: slow, optimizer: optimizer)
@@ -70,7 +70,7 @@ public struct EfficiencyResults: Codable, Sendable {
 
     /// True when every seed of `fast` reached the target before every seed of `slow` (a
     /// seed of `slow` that never reached it counts as slower than anything reached).
-    public func separates(_ fast: String, from slow: String, optimizer: String, seconds: Bool = false) -> Bool {
+    package func separates(_ fast: String, from slow: String, optimizer: String, seconds: Bool = false) -> Bool {
         let fastSummary = summary(activation: fast, optimizer: optimizer)
         let slowSummary = summary(activation: slow, optimizer: optimizer)
         let fastStats = seconds ? fastSummary.secondsToTarget : fastSummary.epochsToTarget
@@ -81,15 +81,10 @@ public struct EfficiencyResults: Codable, Sendable {
     }
 
     /// The rank (1 = best) of `activation`'s mean final validation accuracy under `optimizer`.
-    public func accuracyRank(of activation: String, optimizer: String) -> (rank: Int, best: String, bestAccuracy: Double) {
+    package func accuracyRank(of activation: String, optimizer: String) -> (rank: Int, best: String, bestAccuracy: Double) {
         let ranked = activations.map { ($0, summary(activation: $0, optimizer: optimizer).finalValidationAccuracy.mean) }
             .sorted { ($0.1.isNaN ? -1 : $0.1) > ($1.1.isNaN ? -1 : $1.1) }
         let rank = (ranked.firstIndex { $0.0 == activation } ?? ranked.count) + 1
         return (rank, ranked.first?.0 ?? "", ranked.first?.1 ?? .nan)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case targetError = "target_error", epochs, trials, activations, optimizers
-        case chanceAccuracy = "chance_accuracy"
     }
 }

@@ -1,6 +1,6 @@
 extension EfficiencyResults {
     /// The claims with the figures measured and the verdicts (rules in ``EfficiencyExperiment``).
-    public func claims() -> [Claim] {
+    package func claims() -> [Claim] {
         let target = EfficiencyExperiment.percent(targetError)
         var claims: [Claim] = []
         for optimizer in optimizers where activations.contains("relu") && activations.contains("tanh") {
@@ -34,7 +34,7 @@ extension EfficiencyResults {
                     + "accuracy ranks in the top \(half) of \(activations.count), for every optimiser)",
                 measured: ranks.map { optimizer, rank in
                     let relu = summary(activation: "relu", optimizer: optimizer).finalValidationAccuracy
-                    return "\(optimizer): rank \(rank.rank), \(percentText(relu.mean)) (best \(rank.best) \(percentText(rank.bestAccuracy)))"
+                    return "\(optimizer): rank \(rank.rank), \(SeedStatistics.percent(relu.mean)) (best \(rank.best) \(SeedStatistics.percent(rank.bestAccuracy)))"
                 }.joined(separator: "; "),
                 supported: ranks.allSatisfy { $0.1.rank <= half }))
         }
@@ -42,16 +42,16 @@ extension EfficiencyResults {
     }
 
     /// Per optimiser and activation: epochs and seconds to target, final errors, speed.
-    public func tables() -> [ResultTable] {
+    package func tables() -> [ResultTable] {
         let rows = optimizers.flatMap { optimizer in
             activations.map { activation -> [String] in
                 let s = summary(activation: activation, optimizer: optimizer)
                 return [
                     optimizer, activation, epochsText(s.epochsToTarget), s.secondsToTarget.formatted(digits: 3),
                     "\(SeedStatistics.format(ratio(of: activation, over: "relu", optimizer: optimizer).ratio, digits: 2))×",
-                    s.finalTrainError.count > 0 ? percentText(s.finalTrainError.mean) + " ± " + percentText(s.finalTrainError.standardDeviation) : "n/a",
+                    s.finalTrainError.count > 0 ? SeedStatistics.percent(s.finalTrainError.mean) + " ± " + SeedStatistics.percent(s.finalTrainError.standardDeviation) : "n/a",
                     s.finalValidationAccuracy.count > 0
-                        ? percentText(s.finalValidationAccuracy.mean) + " ± " + percentText(s.finalValidationAccuracy.standardDeviation) : "n/a",
+                        ? SeedStatistics.percent(s.finalValidationAccuracy.mean) + " ± " + SeedStatistics.percent(s.finalValidationAccuracy.standardDeviation) : "n/a",
                     SeedStatistics.format(s.secondsPerEpoch.mean, digits: 3),
                     "\(s.diverged)",
                 ]
@@ -68,9 +68,5 @@ extension EfficiencyResults {
 
     private func epochsText(_ statistics: SeedStatistics) -> String {
         statistics.count == 0 ? "never (> \(epochs))" : statistics.formatted(digits: 3)
-    }
-
-    private func percentText(_ fraction: Double) -> String {
-        fraction.isFinite ? SeedStatistics.fixed(fraction * 100, decimals: 1) + "%" : "n/a"
     }
 }

@@ -3,15 +3,15 @@ import Plotting
 
 /// The chart `rectifier plot` draws: activations' values and derivatives from their scalar
 /// definitions, as a ``SmallMultiples`` of one or two line-chart panels.
-public enum ActivationPlot {
+package enum ActivationPlot {
     /// [−4, 4]: wide enough to show every member's saturation or linear growth.
-    public static let defaultRange: ClosedRange<Double> = -4...4
+    package static let defaultRange: ClosedRange<Double> = -4...4
     /// 801 points: a step of 0.01 over the default range.
-    public static let defaultSamples = 801
+    package static let defaultSamples = 801
 
     /// The x values where `activation` is not smooth: 0 for ReLU, leaky ReLU and abs; the
     /// switch to the identity at x = threshold/β for softplus; none for the others.
-    public static func kinks(of activation: Activation) -> [Double] {
+    package static func kinks(of activation: Activation) -> [Double] {
         switch activation {
         case .relu, .leakyReLU, .abs: return [0]
         case .softplus(let softplus): return [softplus.threshold / softplus.beta]
@@ -22,7 +22,7 @@ public enum ActivationPlot {
     /// `samples` evenly spaced points over `range` (both ends included), plus each kink
     /// inside the range together with the doubles just below and above it, so a jump in
     /// the derivative is drawn as a vertical step at the kink. Sorted, without repeats.
-    public static func samplePoints(
+    package static func samplePoints(
         for activations: [Activation], range: ClosedRange<Double>, samples: Int
     ) -> [Double] {
         let count = max(2, samples)
@@ -40,7 +40,7 @@ public enum ActivationPlot {
     /// one series per activation named by its display name.
     /// - Throws: ``PlotError/invalidParameter(name:value:allowed:)`` when `samples` < 2 or
     ///   the range is not finite.
-    public static func chart(
+    package static func chart(
         _ activations: [Activation], range: ClosedRange<Double> = defaultRange,
         samples: Int = defaultSamples, derivatives: Bool = true
     ) throws(PlotError) -> SmallMultiples {

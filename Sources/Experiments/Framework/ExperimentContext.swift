@@ -1,5 +1,6 @@
 import Activations
 import Datasets
+import Runtime
 
 /// What every experiment is given: where to write, how many seeds, short or long, threads,
 /// where the data is, and where to report progress. One context can serve several
@@ -11,7 +12,8 @@ public final class ExperimentContext {
     public let seeds: Int
     /// Run the long version.
     public let full: Bool
-    /// Threads for BLAS and the kernels (set in ``Parallelism`` when the context is made).
+    /// Threads for BLAS and the kernels: the experiments run under `Execution(threads:)` with
+    /// this count.
     public let threads: Int
     /// The MNIST-format directory (Debian's Fashion-MNIST by default).
     public let dataDirectory: String
@@ -19,27 +21,28 @@ public final class ExperimentContext {
     public let progress: ProgressReporter
     private var loadedImages: ImageDataSet?
 
+    /// `images`, when given, stands for the data directory's files (synthetic data in tests).
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for seeds or threads < 1,
     ///   ``ExperimentError/cannotCreateDirectory(path:reason:)``.
     public init(
         outputDirectory: String, seeds: Int = 3, full: Bool = false, threads: Int? = nil,
-        dataDirectory: String? = nil, progress: ProgressReporter = .silent
+        dataDirectory: String? = nil, progress: ProgressReporter = .silent, images: ImageDataSet? = nil
     ) throws(ExperimentError) {
         guard seeds >= 1 else { throw .invalidOption(flag: "--seeds", reason: "\(seeds) is not allowed (≥ 1)") }
         if let threads, threads < 1 {
             throw .invalidOption(flag: "--threads", reason: "\(threads) is not allowed (≥ 1)")
         }
-        if let threads { Parallelism.threadCount = threads }
         self.output = try ExperimentOutput(directory: outputDirectory)
         self.seeds = seeds
         self.full = full
-        self.threads = Parallelism.threadCount
+        self.threads = threads ?? Execution.current.threads
         self.dataDirectory = dataDirectory ?? FashionMNIST.defaultDirectory
         self.progress = progress
+        loadedImages = images
     }
 
     /// The seeds 0 ..< ``seeds``.
-    public var seedList: [UInt64] { (0..<seeds).map(UInt64.init) }
+    package var seedList: [UInt64] { (0..<seeds).map(UInt64.init) }
 
     /// The data files, read on first use and kept.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data` with the
@@ -56,20 +59,20 @@ public final class ExperimentContext {
     }
 
     /// The data cut to `sizes` (see ``ExperimentData/init(_:sizes:)``).
-    public func data(_ sizes: ExperimentData.Sizes) throws(ExperimentError) -> ExperimentData {
+    package func data(_ sizes: ExperimentData.Sizes) throws(ExperimentError) -> ExperimentData {
         try ExperimentData(images(), sizes: sizes)
     }
 
     /// ``commonSettings`` with an experiment's own settings (which win on a clash) and the
     /// description of the data it ran on.
-    public func settings(adding own: [String: String], data: ExperimentData) -> [String: String] {
+    package func settings(adding own: [String: String], data: ExperimentData) -> [String: String] {
         var merged = commonSettings.merging(own) { _, mine in mine }
         merged["data"] = data.description
         return merged
     }
 
     /// The settings every experiment records: seeds, version, threads, data directory.
-    public var commonSettings: [String: String] {
+    package var commonSettings: [String: String] {
         [
             "seeds": "\(seeds) (0…\(seeds - 1))", "version": full ? "full" : "short",
             "threads": "\(threads)", "data": dataDirectory,
@@ -77,20 +80,3 @@ public final class ExperimentContext {
     }
 }
 
-/// One experiment as `rectifier run` and the report know it: its name (the JSON's base
-/// name) and how to run it in a context. Add an experiment by adding a line to
-/// ``ExperimentRegistry/all``.
-public struct RegisteredExperiment: Sendable {
-    /// `rectifier experiment NAME`, `DIR/NAME.json`.
-    public let name: String
-    /// One line for listings.
-    public let summary: String
-    /// Runs the experiment (short or long as the context says) and writes its files.
-    public let run: @Sendable (ExperimentContext) throws -> Void
-
-    public init(name: String, summary: String, run: @escaping @Sendable (ExperimentContext) throws -> Void) {
-        self.name = name
-        self.summary = summary
-        self.run = run
-    }
-}

@@ -5,26 +5,26 @@ import Networks
 /// Fashion-MNIST (or any MNIST-format directory) as the trainer's ``Dataset``s, in the sizes
 /// an experiment asks for: a stratified validation split held out of the training files,
 /// then the first samples of each part (short runs use a few thousand).
-public struct ExperimentData: Sendable {
+package struct ExperimentData: Sendable {
     /// Samples to learn from (`n × 784`, pixels in [0, 1]).
-    public let training: Dataset<Float>
+    package let training: Dataset<Float>
     /// Held-out samples from the training files, for validation accuracy.
-    public let validation: Dataset<Float>
+    package let validation: Dataset<Float>
     /// The test set (only for final figures), or nil when not asked for.
-    public let test: Dataset<Float>?
+    package let test: Dataset<Float>?
     /// A line for the report: "fashion-mnist: 10000 training, 2000 validation".
-    public let description: String
+    package let description: String
 
     /// The sizes of one experiment's data.
-    public struct Sizes: Hashable, Sendable {
+    package struct Sizes: Hashable, Sendable {
         /// Training samples (≥ 1; at most the training files' count less the validation part).
-        public var training: Int
+        package var training: Int
         /// Held-out validation samples (≥ 1).
-        public var validation: Int
+        package var validation: Int
         /// Test samples (0 for none; at most the test files' count).
-        public var test: Int
+        package var test: Int
 
-        public init(training: Int, validation: Int, test: Int = 0) {
+        package init(training: Int, validation: Int, test: Int = 0) {
             self.training = training
             self.validation = validation
             self.test = test
@@ -32,14 +32,14 @@ public struct ExperimentData: Sendable {
     }
 
     /// The validation split's seed: the same images are held out in every experiment.
-    public static let splitSeed: UInt64 = 2017
+    package static let splitSeed: UInt64 = 2017
 
     /// Cuts `images` to `sizes`: holds out `sizes.validation` images stratified by class
     /// (seed ``splitSeed``), keeps the first `sizes.training` of the rest and the first
     /// `sizes.test` test images.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data` when the
     ///   files hold too few images for the sizes.
-    public init(_ images: ImageDataSet, sizes: Sizes) throws(ExperimentError) {
+    package init(_ images: ImageDataSet, sizes: Sizes) throws(ExperimentError) {
         let available = images.training.count
         guard sizes.validation >= 1, sizes.training >= 1, sizes.test >= 0,
             sizes.training + sizes.validation <= available, sizes.test <= images.test.count
@@ -63,7 +63,7 @@ public struct ExperimentData: Sendable {
     }
 
     /// Training, validation and test sets made directly (e.g. synthetic data in tests).
-    public init(training: Dataset<Float>, validation: Dataset<Float>, test: Dataset<Float>? = nil, description: String) {
+    package init(training: Dataset<Float>, validation: Dataset<Float>, test: Dataset<Float>? = nil, description: String) {
         self.training = training
         self.validation = validation
         self.test = test
@@ -72,10 +72,10 @@ public struct ExperimentData: Sendable {
 
     /// The accuracy of guessing: 1 / the number of classes (labels 0 … the largest training
     /// label); what a diverged run counts as.
-    public var chanceAccuracy: Double { 1 / Double((training.labels?.max() ?? 0) + 1) }
+    package var chanceAccuracy: Double { 1 / Double((training.labels?.max() ?? 0) + 1) }
 
     /// Images as a `count × pixels` feature matrix with integer labels.
-    public static func dataset(_ images: LabeledImages) throws -> Dataset<Float> {
+    package static func dataset(_ images: LabeledImages) throws -> Dataset<Float> {
         let features = try Matrix<Float>(rows: images.count, columns: images.pixelsPerImage, scalars: images.pixels)
         return try Dataset(features: features, labels: images.labels.map(Int.init))
     }

@@ -99,13 +99,6 @@ public struct ExperimentDocument<Results: Codable & Sendable>: Codable, Sendable
         self.divergedRuns = divergedRuns
         self.results = results
     }
-
-    enum CodingKeys: String, CodingKey {
-        case experiment, title, summary, settings, claims, figures, tables
-        case wallSeconds = "wall_seconds"
-        case divergedRuns = "diverged_runs"
-        case results
-    }
 }
 
 /// The envelope without the raw numbers, for readers (the report) that do not know each

@@ -1,4 +1,5 @@
 import Interchange
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -46,7 +47,10 @@ public struct ExperimentOutput: Sendable {
     }
 
     /// The path of `fileName` inside the directory.
-    public func path(_ fileName: String) -> String {
+    public func path(_ fileName: String) -> String { Self.path(fileName, in: directory) }
+
+    /// The path of `fileName` inside `directory`, without making it.
+    static func path(_ fileName: String, in directory: String) -> String {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 
@@ -64,11 +68,9 @@ public struct ExperimentOutput: Sendable {
     /// tables as `DIR/EXPERIMENT-k.csv` (k from 1); returns the JSON's path.
     @discardableResult
     public func write<Results>(_ document: ExperimentDocument<Results>) throws(ExperimentError) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
         do {
-            data = try encoder.encode(document)
+            data = try ExperimentJSON.encoder().encode(document)
         } catch {
             throw .cannotWrite(path: path(document.experiment + ".json"), reason: FileErrorText.reason(error))
         }
@@ -78,5 +80,24 @@ public struct ExperimentOutput: Sendable {
             try write(text: table.csv, to: "\(document.experiment)-\(index + 1).csv")
         }
         return path(jsonName)
+    }
+}
+
+/// The JSON coders of every experiment file: keys are the Swift names in snake_case
+/// (`wallSeconds` → `wall_seconds`, `samplesPerSecondBatch1` → `samples_per_second_batch1`;
+/// a run of capitals is one word, `finalMSE` → `final_mse`), sorted and pretty-printed.
+/// Dictionary keys (the settings) are written as they are.
+public enum ExperimentJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Runtime
 
 /// What a progress display is told: how far a task has come and an estimate of the time left.
 public struct ProgressSnapshot: Sendable {
@@ -56,7 +54,9 @@ public final class ProgressTask {
     public let total: Double
     /// Work done so far.
     public private(set) var completed = 0.0
-    private let started = ProgressTask.now()
+    /// The last status reported.
+    public private(set) var status = ""
+    private let started = MonotonicClock.now
     private let sink: (ProgressSnapshot) -> Void
     private var finished = false
 
@@ -82,19 +82,13 @@ public final class ProgressTask {
 
     private func report(status: String, isFinished: Bool) {
         guard !finished || isFinished else { return }
-        let elapsed = Self.now() - started
+        self.status = status
+        let elapsed = MonotonicClock.now - started
         let left: Double? = completed > 0 && elapsed > 0.5
             ? elapsed * (total - completed) / completed : nil
         sink(ProgressSnapshot(
             label: label, completed: completed, total: total, status: status,
             elapsedSeconds: elapsed, estimatedSecondsLeft: isFinished ? 0 : left,
             isFinished: isFinished))
-    }
-
-    /// Seconds on the monotonic clock.
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

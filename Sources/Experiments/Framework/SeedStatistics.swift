@@ -6,20 +6,20 @@
 /// ```
 /// Non-finite values (a run that never reached its target, a diverged run) are left out
 /// and counted in ``missing``, so a figure is never silently NaN.
-public struct SeedStatistics: Codable, Hashable, Sendable {
+package struct SeedStatistics: Codable, Hashable, Sendable {
     /// The number of finite values used.
-    public let count: Int
+    package let count: Int
     /// Values left out because they were NaN or ±∞.
-    public let missing: Int
+    package let missing: Int
     /// The arithmetic mean of the finite values (NaN when there are none).
-    public let mean: Double
+    package let mean: Double
     /// The sample standard deviation (n − 1 in the denominator; 0 for one value, NaN for none).
-    public let standardDeviation: Double
+    package let standardDeviation: Double
     /// The smallest and largest finite value (NaN when there are none).
-    public let minimum: Double, maximum: Double
+    package let minimum: Double, maximum: Double
 
     /// The statistics of `values`. O(n).
-    public init(_ values: [Double]) {
+    package init(_ values: [Double]) {
         let finite = values.filter(\.isFinite)
         count = finite.count
         missing = values.count - finite.count
@@ -41,7 +41,7 @@ public struct SeedStatistics: Codable, Hashable, Sendable {
     /// Statistics at each position of several curves (one per seed): position i uses the
     /// i-th value of every curve long enough to have one. The result is as long as the
     /// longest curve.
-    public static func pointwise(_ curves: [[Double]]) -> [SeedStatistics] {
+    package static func pointwise(_ curves: [[Double]]) -> [SeedStatistics] {
         let length = curves.map(\.count).max() ?? 0
         return (0..<length).map { index in
             SeedStatistics(curves.compactMap { index < $0.count ? $0[index] : nil })
@@ -50,7 +50,7 @@ public struct SeedStatistics: Codable, Hashable, Sendable {
 
     /// "0.123 ± 0.004" (mean ± standard deviation) with `digits` significant digits, or
     /// "n/a" when no value was finite; "(k of n)" is added when some were missing.
-    public func formatted(digits: Int = 3) -> String {
+    package func formatted(digits: Int = 3) -> String {
         guard count > 0 else { return "n/a" }
         var text = Self.format(mean, digits: digits)
         if count > 1 { text += " ± " + Self.format(standardDeviation, digits: 2) }
@@ -59,7 +59,7 @@ public struct SeedStatistics: Codable, Hashable, Sendable {
     }
 
     /// A number with `digits` significant digits in plain notation where reasonable.
-    public static func format(_ value: Double, digits: Int = 3) -> String {
+    package static func format(_ value: Double, digits: Int = 3) -> String {
         guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞") }
         guard value != 0 else { return "0" }
         let magnitude = Int((abs(value)).log10Floor)
@@ -71,9 +71,16 @@ public struct SeedStatistics: Codable, Hashable, Sendable {
         return fixed(value, decimals: decimals)
     }
 
+    /// `fraction` as a percentage with `decimals` places ("12.3%"); "n/a" when it is missing
+    /// or not finite.
+    package static func percent(_ fraction: Double?, decimals: Int = 1) -> String {
+        guard let fraction, fraction.isFinite else { return "n/a" }
+        return fixed(fraction * 100, decimals: decimals) + "%"
+    }
+
     /// `value` rounded to `decimals` places (0…17), without exponent; magnitudes of 10¹⁵
     /// and more (a diverged loss), and non-finite values, as ``format(_:)`` writes them.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite, abs(value) < 1e15 else { return format(value) }
         let decimals = Swift.min(Swift.max(decimals, 0), 17)
         var scale = 1.0

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Trains a list of ``Trial``s one after another on the same data, architecture and budget
 /// with the Networks ``Trainer``, and collects each one's per-epoch records.
@@ -15,25 +16,25 @@ import Networks
 /// let task = context.progress.start("efficiency", totalWork: runner.workUnits(trials))
 /// let results = try runner.run(trials, progress: task)
 /// ```
-public struct SideBySideRunner {
-    public let data: ExperimentData
-    public let budget: TrialBudget
+package struct SideBySideRunner {
+    package let data: ExperimentData
+    package let budget: TrialBudget
 
     /// When ``run(_:progress:inspect:)`` calls its `inspect` hook.
-    public enum Moment: Sendable {
+    package enum Moment: Sendable {
         /// After initialisation, before the first step.
         case initialized
         /// After the last epoch (or the last good epoch of a diverged run).
         case trained
     }
 
-    public init(data: ExperimentData, budget: TrialBudget) {
+    package init(data: ExperimentData, budget: TrialBudget) {
         self.data = data
         self.budget = budget
     }
 
     /// Progress units of `trials`: one per training batch.
-    public func workUnits(_ trials: [Trial]) -> Double {
+    package func workUnits(_ trials: [Trial]) -> Double {
         let batches = (data.training.count + budget.batchSize - 1) / budget.batchSize
         return Double(trials.count * budget.epochs * batches)
     }
@@ -49,7 +50,7 @@ public struct SideBySideRunner {
     ///     gradient norms at initialisation, weight statistics, …).
     /// - Throws: ``ExperimentError/failed(experiment:reason:)`` for a budget the data or
     ///   network cannot take (batch larger than the data, a bad width).
-    public func run(
+    package func run(
         _ trials: [Trial], progress: ProgressTask? = nil,
         inspect: ((Trial, Sequential<Float>, Moment) -> Void)? = nil
     ) throws(ExperimentError) -> [TrialResult] {

@@ -2,18 +2,18 @@ import Activations
 import Networks
 
 /// An optimiser with the short name the report uses ("sgd-momentum", "adam").
-public struct NamedOptimizer: Hashable, Sendable {
+package struct NamedOptimizer: Hashable, Sendable {
     /// The name in tables, file names and JSON.
-    public let name: String
-    public let configuration: OptimizerConfiguration
+    package let name: String
+    package let configuration: OptimizerConfiguration
 
-    public init(name: String, configuration: OptimizerConfiguration) {
+    package init(name: String, configuration: OptimizerConfiguration) {
         self.name = name
         self.configuration = configuration
     }
 
     /// SGD with heavy-ball momentum 0.9 (Krizhevsky et al. 2012), rate 0.05 by default.
-    public static func sgdMomentum(learningRate: Double = 0.05) -> NamedOptimizer {
+    package static func sgdMomentum(learningRate: Double = 0.05) -> NamedOptimizer {
         // The rate and momentum are in range, so the initialiser cannot throw.
         NamedOptimizer(
             name: "sgd-momentum",
@@ -22,7 +22,7 @@ public struct NamedOptimizer: Hashable, Sendable {
     }
 
     /// Adam, rate 1e−3 by default (Kingma and Ba 2015).
-    public static func adam(learningRate: Double = 1e-3) -> NamedOptimizer {
+    package static func adam(learningRate: Double = 1e-3) -> NamedOptimizer {
         NamedOptimizer(
             name: "adam", configuration: try! OptimizerConfiguration(kind: .adam, learningRate: learningRate))
     }
@@ -31,18 +31,18 @@ public struct NamedOptimizer: Hashable, Sendable {
 /// One training run of a side-by-side comparison: which activation, seed and optimiser, and
 /// optionally its own hidden widths or initialisation (for the depth and initialisation
 /// experiments); everything else comes from the shared ``TrialBudget``.
-public struct Trial: Hashable, Sendable {
+package struct Trial: Hashable, Sendable {
     /// The hidden layers' activation (`relu`, `leaky:0.01`, `prelu`, …).
-    public var activation: HiddenActivation
+    package var activation: HiddenActivation
     /// Seeds the run's one generator: initial weights and every epoch's sample order.
-    public var seed: UInt64
-    public var optimizer: NamedOptimizer
+    package var seed: UInt64
+    package var optimizer: NamedOptimizer
     /// Hidden widths; nil takes the budget's.
-    public var hiddenSizes: [Int]?
+    package var hiddenSizes: [Int]?
     /// Weight initialisation; nil takes the budget's.
-    public var initialization: Initialization?
+    package var initialization: Initialization?
 
-    public init(
+    package init(
         activation: HiddenActivation, seed: UInt64, optimizer: NamedOptimizer,
         hiddenSizes: [Int]? = nil, initialization: Initialization? = nil
     ) {
@@ -54,7 +54,7 @@ public struct Trial: Hashable, Sendable {
     }
 
     /// Every combination, optimiser outermost, then activation, then seed.
-    public static func grid(
+    package static func grid(
         activations: [HiddenActivation], seeds: [UInt64], optimizers: [NamedOptimizer]
     ) -> [Trial] {
         optimizers.flatMap { optimizer in
@@ -65,24 +65,24 @@ public struct Trial: Hashable, Sendable {
     }
 
     /// "relu adam seed 0".
-    public var label: String { "\(activation) \(optimizer.name) seed \(seed)" }
+    package var label: String { "\(activation) \(optimizer.name) seed \(seed)" }
 }
 
 /// What every trial of a comparison shares: architecture, epochs, batch size, loss and
 /// initialisation (unless a trial overrides them).
-public struct TrialBudget: Hashable, Sendable {
+package struct TrialBudget: Hashable, Sendable {
     /// Hidden widths of the multilayer perceptron (input and output sizes come from the data).
-    public var hiddenSizes: [Int]
+    package var hiddenSizes: [Int]
     /// Passes over the training set (≥ 1).
-    public var epochs: Int
+    package var epochs: Int
     /// Samples per step (≥ 1, at most the training set's size).
-    public var batchSize: Int
-    public var initialization: Initialization
-    public var loss: Loss
+    package var batchSize: Int
+    package var initialization: Initialization
+    package var loss: Loss
     /// Probe samples for dead units, gradient norms and slopes after each epoch.
-    public var probeSize: Int
+    package var probeSize: Int
 
-    public init(
+    package init(
         hiddenSizes: [Int] = [256, 128], epochs: Int, batchSize: Int = 128,
         initialization: Initialization = try! Initialization(), loss: Loss = .softmaxCrossEntropy,
         probeSize: Int = 500

@@ -2,43 +2,43 @@ import Activations
 import Networks
 
 /// What one trial did: its settings, every epoch's record, and how it ended.
-public struct TrialResult: Codable, Sendable {
+package struct TrialResult: Codable, Sendable {
     /// The hidden activation's spelling (`relu`, `leaky:0.01`, `prelu`).
-    public let activation: String
-    public let seed: UInt64
+    package let activation: String
+    package let seed: UInt64
     /// The optimiser's short name.
-    public let optimizer: String
-    public let hiddenSizes: [Int]
+    package let optimizer: String
+    package let hiddenSizes: [Int]
     /// The initialisation's scheme and scale multiplier.
-    public let initialization: String
-    public let initializationScale: Double
+    package let initialization: String
+    package let initializationScale: Double
     /// The trainer's record of each finished epoch (losses, accuracies, seconds, dead units,
     /// gradient norms, PReLU slopes).
-    public let records: [EpochRecord]
+    package let records: [EpochRecord]
     /// Why the run diverged (``Networks/DivergenceRule``: a training or validation loss that
     /// is NaN or ±∞, non-finite parameters, or a non-finite test loss), or nil.
-    public let divergence: String?
+    package let divergence: String?
     /// Whether the run diverged. A diverged run counts as a failure of its activation in
     /// every verdict (see the experiment's rule); its records stop at the last good epoch.
-    public let diverged: Bool
+    package let diverged: Bool
     /// The epoch (from 1) in which the divergence was seen; nil when the run did not diverge.
-    public let divergedAtEpoch: Int?
+    package let divergedAtEpoch: Int?
     /// Test accuracy after the last epoch, when the data has a test set and training finished.
-    public let testAccuracy: Double?
+    package let testAccuracy: Double?
 
     /// 1 − training accuracy of each epoch (measured while learning, as in Krizhevsky et al.).
-    public var trainErrors: [Double] { records.map { 1 - ($0.trainAccuracy ?? .nan) } }
+    package var trainErrors: [Double] { records.map { 1 - ($0.trainAccuracy ?? .nan) } }
     /// Validation accuracy after each epoch.
-    public var validationAccuracies: [Double] { records.map { $0.validationAccuracy ?? .nan } }
+    package var validationAccuracies: [Double] { records.map { $0.validationAccuracy ?? .nan } }
     /// Training wall time up to the end of each epoch, in seconds (metrics excluded).
-    public var cumulativeSeconds: [Double] {
+    package var cumulativeSeconds: [Double] {
         var total = 0.0
         return records.map { total += $0.seconds; return total }
     }
 
     /// The median training seconds of one epoch (robust to load spikes on a shared machine;
     /// NaN when no epoch finished).
-    public var medianEpochSeconds: Double {
+    package var medianEpochSeconds: Double {
         let sorted = records.map(\.seconds).sorted()
         guard !sorted.isEmpty else { return .nan }
         let middle = sorted.count / 2
@@ -48,13 +48,13 @@ public struct TrialResult: Codable, Sendable {
     /// The first epoch whose training error is ≤ `target`, as a fraction of an epoch found
     /// by linear interpolation between epoch ends (epoch 0 has error 0.9, chance for ten
     /// classes), or nil if never reached.
-    public func epochsToReach(trainError target: Double) -> Double? {
+    package func epochsToReach(trainError target: Double) -> Double? {
         crossing(of: target, along: records.indices.map { Double($0 + 1) })
     }
 
     /// The training seconds at which the error first reaches `target`, interpolated within
     /// the epoch like ``epochsToReach(trainError:)``, or nil if never reached.
-    public func secondsToReach(trainError target: Double) -> Double? {
+    package func secondsToReach(trainError target: Double) -> Double? {
         crossing(of: target, along: cumulativeSeconds)
     }
 
@@ -71,14 +71,6 @@ public struct TrialResult: Codable, Sendable {
             previousPosition = position
         }
         return nil
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case activation, seed, optimizer, records, divergence, diverged, initialization
-        case divergedAtEpoch = "diverged_at_epoch"
-        case hiddenSizes = "hidden_sizes"
-        case initializationScale = "initialization_scale"
-        case testAccuracy = "test_accuracy"
     }
 
     init(
@@ -101,7 +93,7 @@ public struct TrialResult: Codable, Sendable {
 
 extension Array where Element == TrialResult {
     /// The results of one activation and optimiser, in seed order.
-    public func matching(activation: String, optimizer: String) -> [TrialResult] {
+    package func matching(activation: String, optimizer: String) -> [TrialResult] {
         filter { $0.activation == activation && $0.optimizer == optimizer }.sorted { $0.seed < $1.seed }
     }
 }

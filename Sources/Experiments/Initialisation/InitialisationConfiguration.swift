@@ -1,27 +1,27 @@
 /// The settings of the initialisation experiment: a grid of weight scales × activations ×
 /// seeds, each run trained with the same data, network and budget.
-public struct InitialisationConfiguration: GridConfiguration {
+package struct InitialisationConfiguration: Codable, Equatable, Sendable {
     /// Multipliers of each activation's usual standard deviation (He for the rectifiers and
     /// softplus, Glorot for sigmoid and tanh).
-    public var scales: [Double]
+    package var scales: [Double]
     /// Hidden activations, in ``HiddenActivation`` text form.
-    public var activations: [String]
+    package var activations: [String]
     /// The widths of the hidden layers.
-    public var hiddenSizes: [Int]
+    package var hiddenSizes: [Int]
     /// One run per seed for each (activation, scale).
-    public var seeds: [UInt64]
+    package var seeds: [UInt64]
     /// Training and validation images drawn from Fashion-MNIST's training set.
-    public var trainingSamples: Int, validationSamples: Int
-    public var epochs: Int
-    public var batchSize: Int
+    package var trainingSamples: Int, validationSamples: Int
+    package var epochs: Int
+    package var batchSize: Int
     /// SGD with heavy-ball momentum.
-    public var learningRate: Double, momentum: Double
+    package var learningRate: Double, momentum: Double
     /// A run succeeds when its validation accuracy after the budget reaches this, in (0, 1].
-    public var targetAccuracy: Double
+    package var targetAccuracy: Double
 
     /// The short version (part of `rectifier run`): scales ×0.25 … ×4, 4 × 128 hidden units,
     /// 2 epochs on 2048 images, target 70 % validation accuracy, seeds `0..<seeds`.
-    public static func short(seeds: Int) -> InitialisationConfiguration {
+    package static func short(seeds: Int) -> InitialisationConfiguration {
         InitialisationConfiguration(
             scales: [0.25, 0.5, 1, 2, 4], activations: ActivationLineup.all,
             hiddenSizes: [128, 128, 128, 128], seeds: (0..<UInt64(Swift.max(1, seeds))).map { $0 },
@@ -30,7 +30,7 @@ public struct InitialisationConfiguration: GridConfiguration {
     }
 
     /// The long version (`--full`): 10 epochs on 20 000 images, target 82 %.
-    public static func full(seeds: Int) -> InitialisationConfiguration {
+    package static func full(seeds: Int) -> InitialisationConfiguration {
         var configuration = short(seeds: seeds)
         configuration.trainingSamples = 20_000
         configuration.validationSamples = 5_000
@@ -41,27 +41,27 @@ public struct InitialisationConfiguration: GridConfiguration {
 }
 
 /// One training run of the initialisation grid.
-public struct InitialisationRun: Codable, Equatable, Sendable {
-    public let activation: String
+package struct InitialisationRun: Codable, Equatable, Sendable {
+    package let activation: String
     /// The multiplier of the usual standard deviation.
-    public let scale: Double
+    package let scale: Double
     /// "He" or "Glorot".
-    public let scheme: String
-    public let seed: UInt64
+    package let scheme: String
+    package let seed: UInt64
     /// The validation accuracy after the budget, in [0, 1]; 0.1 (chance) for a diverged run.
-    public let validationAccuracy: Double
+    package let validationAccuracy: Double
     /// The mean training loss of the last epoch (measured while learning); nil when diverged.
-    public let trainingLoss: Double?
+    package let trainingLoss: Double?
     /// Whether ``validationAccuracy`` reached the target.
-    public let reachedTarget: Bool
+    package let reachedTarget: Bool
     /// Why training stopped early, if it did.
-    public let divergence: String?
+    package let divergence: String?
     /// Whether the run diverged (it then fails the target and counts at chance).
-    public let diverged: Bool
+    package let diverged: Bool
     /// The epoch (from 1) in which it diverged; nil when it did not.
-    public let divergedAtEpoch: Int?
+    package let divergedAtEpoch: Int?
 
-    public init(
+    package init(
         activation: String, scale: Double, scheme: String, seed: UInt64, validationAccuracy: Double,
         trainingLoss: Double?, reachedTarget: Bool, divergence: String?, divergedAtEpoch: Int? = nil
     ) {
@@ -76,33 +76,25 @@ public struct InitialisationRun: Codable, Equatable, Sendable {
         diverged = divergence != nil
         self.divergedAtEpoch = divergedAtEpoch
     }
-
-    private enum CodingKeys: String, CodingKey {
-        case activation, scale, scheme, seed, divergence, diverged
-        case divergedAtEpoch = "diverged_at_epoch"
-        case validationAccuracy = "validation_accuracy"
-        case trainingLoss = "training_loss"
-        case reachedTarget = "reached_target"
-    }
 }
 
 /// The raw numbers of the initialisation experiment: its settings and every run.
-public typealias InitialisationResults = GridResults<InitialisationConfiguration, InitialisationRun>
+package typealias InitialisationResults = GridResults<InitialisationConfiguration, InitialisationRun>
 
 extension GridResults where Run == InitialisationRun {
     /// The runs of one (activation, scale), in seed order.
-    public func runs(activation: String, scale: Double) -> [InitialisationRun] {
+    package func runs(activation: String, scale: Double) -> [InitialisationRun] {
         runs.filter { $0.activation == activation && $0.scale == scale }
     }
 
     /// The fraction of the activation's runs (all scales and seeds) that reached the target.
-    public func successRate(activation: String) -> Double? {
+    package func successRate(activation: String) -> Double? {
         let mine = runs.filter { $0.activation == activation }
         return mine.isEmpty ? nil : Double(mine.filter(\.reachedTarget).count) / Double(mine.count)
     }
 
     /// The fraction of the (activation, scale) runs that reached the target.
-    public func successRate(activation: String, scale: Double) -> Double? {
+    package func successRate(activation: String, scale: Double) -> Double? {
         let mine = runs(activation: activation, scale: scale)
         return mine.isEmpty ? nil : Double(mine.filter(\.reachedTarget).count) / Double(mine.count)
     }

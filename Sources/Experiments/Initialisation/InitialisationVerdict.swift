@@ -6,16 +6,16 @@ import Foundation
 /// that reach the target; its sensitivity is the range (max − min) over scales of its mean
 /// validation accuracy. The claim is supported when ReLU's success rate is at least sigmoid's
 /// and tanh's and its sensitivity is smaller than both.
-public enum InitialisationVerdict {
+package enum InitialisationVerdict {
     /// The rule in one paragraph, for the document's summary.
-    public static let rule = """
+    package static let rule = """
         Verdict rule: claim 3 is supported when ReLU's success rate over the whole grid is at least \
         sigmoid's and tanh's and the range over scales of its mean validation accuracy is smaller \
         than both of theirs.
         """
 
     /// The range over scales of the mean (over seeds) validation accuracy; nil without runs.
-    public static func sensitivity(_ results: InitialisationResults, activation: String) -> Double? {
+    package static func sensitivity(_ results: InitialisationResults, activation: String) -> Double? {
         let means = results.configuration.scales.compactMap { scale -> Double? in
             let accuracies = results.runs(activation: activation, scale: scale).map(\.validationAccuracy)
             return accuracies.isEmpty ? nil : SeedStatistics(accuracies).mean
@@ -26,8 +26,8 @@ public enum InitialisationVerdict {
 
     /// The claim, from `results` (which must contain relu, sigmoid and tanh runs; otherwise
     /// the claim says what is missing and is not supported).
-    public static func claim(_ results: InitialisationResults) -> Claim {
-        let text = "ReLU is much less sensitive to the random initialisation of the weights than sigmoid and tanh: more runs reach the target over a ×0.25…×4 grid of initial scales, and a smaller spread of final accuracy (issue 6, claim 3)"
+    package static func claim(_ results: InitialisationResults) -> Claim {
+        let text = "ReLU is much less sensitive to the random initialisation of the weights than sigmoid and tanh: more runs reach the target over a ×0.25…×4 grid of initial scales, and a smaller spread of final accuracy (claim 3)"
         let names = ["relu", "sigmoid", "tanh"]
         let rates = names.map { results.successRate(activation: $0) }
         let ranges = names.map { sensitivity(results, activation: $0) }

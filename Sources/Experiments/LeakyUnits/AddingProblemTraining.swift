@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// Trains one leaky recurrent network on the adding problem and measures it: the run of one
 /// (length, leak, activation, seed) cell of the experiment.
@@ -16,7 +17,7 @@ enum AddingProblemTraining {
         length: Int, leak: Leak, activation: Activation, seed: Int, options: LeakyUnitsOptions,
         testSet: SequenceRegressionBatch, progress: (Int) -> Void
     ) throws -> LeakyUnitsRun {
-        let start = ContinuousClock.now
+        let start = MonotonicClock.now
         let problem = try AddingProblem(length: length)
         let network = try RecurrentTraining.makeNetwork(
             inputSize: AddingProblem.featureCount, units: options.units, activation: activation, leak: leak,
@@ -38,7 +39,7 @@ enum AddingProblemTraining {
         let reachTrained = try reach(network, testSet: testSet, distances: distances)
         var run = LeakyUnitsRun(
             task: taskName, length: length, variant: leak.variantName, activation: activation.description,
-            seed: seed, finalMSE: finalMSE, seconds: secondsSince(start), steps: curve.stepsTaken,
+            seed: seed, finalMSE: finalMSE, seconds: MonotonicClock.now - start, steps: curve.stepsTaken,
             curveSteps: curve.steps, curveMSE: curve.losses, reachDistances: distances,
             reachUntrained: reachUntrained, reachTrained: reachTrained,
             learnedTimeConstants: RecurrentTraining.learnedTimeConstants(network, leak: leak),

@@ -1,23 +1,24 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// Where a BPTT step's time goes: one training step (forward, backward, clipping, Adam) of
 /// the adding problem at hidden 128, batch 64, T = 200, timed with ``Profiling``.
-public struct BPTTProfile: Codable, Sendable, Hashable {
+package struct BPTTProfile: Codable, Sendable, Hashable {
     /// Median seconds per step.
-    public var secondsPerStep: Double
+    package var secondsPerStep: Double
     /// Share of the step spent inside BLAS (GEMMs), 0…1.
-    public var gemmShare: Double
+    package var gemmShare: Double
     /// Share spent in the activation kernels.
-    public var activationShare: Double
-    public var units: Int
-    public var batchSize: Int
-    public var length: Int
-    public var threads: Int
+    package var activationShare: Double
+    package var units: Int
+    package var batchSize: Int
+    package var length: Int
+    package var threads: Int
 
     /// Times `steps` steps after one warm-up step; returns the medians.
-    public static func measure(
+    package static func measure(
         units: Int = 128, batchSize: Int = 64, length: Int = 200, steps: Int = 7
     ) throws -> BPTTProfile {
         let network = try RecurrentNetwork<Float>(
@@ -30,33 +31,26 @@ public struct BPTTProfile: Codable, Sendable, Hashable {
         let batch = try AddingProblem(length: length).makeBatch(size: batchSize, seed: 7)
         let targets = Targets<Float>.values(try Matrix(rows: batchSize, columns: 1, scalars: batch.targets))
         var totals: [Double] = [], gemm: [Double] = [], activations: [Double] = []
-        let wasEnabled = Profiling.isEnabled
-        Profiling.isEnabled = true
-        defer { Profiling.isEnabled = wasEnabled }
+        let profiler = Profiler()
+        let execution = Execution.current.with(profiler: profiler)
         for step in 0...steps {
-            Profiling.reset()
-            let start = ContinuousClock.now
-            _ = try network.computeGradients(
-                batch.inputs, batchSize: batchSize, length: length, targets: targets, loss: .meanSquaredError)
+            profiler.reset()
+            let start = MonotonicClock.now
+            _ = try execution.run {
+                try network.computeGradients(
+                    batch.inputs, batchSize: batchSize, length: length, targets: targets, loss: .meanSquaredError)
+            }
             GradientNormClipping.clip(network.parameters.gradients, maximumNorm: 1)
-            optimizer.step(network.parameters, learningRate: 1e-3)
+            execution.run { optimizer.step(network.parameters, learningRate: 1e-3) }
             guard step > 0 else { continue }
-            totals.append(secondsSince(start))
-            gemm.append(Profiling.seconds(in: .gemm))
-            activations.append(Profiling.seconds(in: .activations))
+            totals.append(MonotonicClock.now - start)
+            gemm.append(profiler.seconds(in: .gemm))
+            activations.append(profiler.seconds(in: .activations))
         }
         let total = LeakyUnitsStatistics.median(totals)
         return BPTTProfile(
             secondsPerStep: total, gemmShare: LeakyUnitsStatistics.median(gemm) / total,
             activationShare: LeakyUnitsStatistics.median(activations) / total, units: units,
-            batchSize: batchSize, length: length, threads: Parallelism.threadCount)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case units, length, threads
-        case secondsPerStep = "seconds_per_step"
-        case gemmShare = "gemm_share"
-        case activationShare = "activation_share"
-        case batchSize = "batch_size"
+            batchSize: batchSize, length: length, threads: execution.threads)
     }
 }

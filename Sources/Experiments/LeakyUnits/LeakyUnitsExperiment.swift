@@ -1,12 +1,13 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 import Plotting
 
 /// `rectifier experiment leaky-units`: the adding problem at several lengths and sequential
 /// Fashion-MNIST (T = 28), each solved by a recurrent layer whose units leak with α = 0, α
 /// fixed near one, α on many time scales, or α learned, with ReLU and with tanh, all on the
-/// same seeds and budget (issue 4).
+/// same seeds and budget.
 ///
 /// Writes `DIR/leaky-units.json` (an ``ExperimentDocument`` whose `results` is one
 /// ``LeakyUnitsRun`` per run, adding problem first, and whose `diverged_runs` counts the
@@ -16,115 +17,170 @@ import Plotting
 /// says; a diverged run counts as the mean predictor (MSE 1/6, never
 /// solved) or at chance accuracy in every verdict, table median and plotted median, and is
 /// drawn as a triangle at the top edge of the MSE figure.
-public enum LeakyUnitsExperiment {
+package enum LeakyUnitsExperiment: Experiment {
     /// The command's name and the JSON's base name.
-    public static let name = "leaky-units"
+    package static let name = "leaky-units"
+    package static let abstract =
+        "Leaky recurrent units on the adding problem and sequential Fashion-MNIST; writes DIR/leaky-units.json and plots."
+    package static let discussion: String? = """
+        Trains a recurrent layer h(t) = α⊙h(t−1) + (1−α)⊙σ(W·x + U·h(t−1) + b) with each \
+        leak (plain α = 0, fixed 0.99, multi-scale, learned) and activation (ReLU, tanh) \
+        on the same seeds and budget, and reports the held-out MSE per length against the \
+        mean predictor's 0.167, the gradient reach and the learned time constants. Then \
+        the same leaks and activations classify Fashion-MNIST images read one row of 28 \
+        pixels per step (test accuracy; images from --data). The short version (adding: \
+        32 units, 300 steps; images: 64 units, one epoch of 6000) takes about a minute; \
+        --full uses 128 units, 800 steps, and five epochs of all 60 000 images (about 20 minutes).
+        """
     /// The adding problem counts as solved below this MSE.
-    public static let successMSE = 0.01
+    package static let successMSE = 0.01
 
-    /// Runs every configuration and writes the files; `progress(fraction, status)` is called
-    /// often, with `fraction` in 0…1 (each training step counts as its
-    /// ``stepWork(length:batchSize:features:units:)``). `images` is the Fashion-MNIST data
-    /// of the sequential task (used only when ``LeakyUnitsOptions/sequentialImages`` is set).
-    /// - Throws: ``ExperimentError`` for bad options, files that cannot be written, or
-    ///   (naming `--data`) a sequential task without `images` or with too few of them;
-    ///   library errors if a run cannot be built.
-    public static func run(
-        options: LeakyUnitsOptions, output: ExperimentOutput, images: ImageDataSet? = nil,
-        progress: (Double, String) -> Void
-    ) throws -> ExperimentDocument<[LeakyUnitsRun]> {
+    /// One run of either task, or the timing of one BPTT step.
+    package enum LeakyUnitsTrial: Sendable {
+        case adding(length: Int, leak: Leak, activation: Activation, seed: Int)
+        case sequentialImages(leak: Leak, activation: Activation, seed: Int)
+        case profile
+    }
+
+    /// A run, or the BPTT step's profile.
+    package enum LeakyUnitsMeasurement: Codable, Sendable {
+        case run(LeakyUnitsRun)
+        case profile(BPTTProfile)
+    }
+
+    /// The held-out sequences of each length (the same for every run of a length) and the
+    /// sequential images.
+    package struct Inputs {
+        var testSets: [Int: SequenceRegressionBatch]
+        var images: (training: SequentialImages, test: SequentialImages)?
+    }
+
+    /// The short or long version; `rectifier run` does not time the BPTT step.
+    package static func configuration(_ context: ExperimentContext) -> LeakyUnitsOptions {
+        var options = context.full ? LeakyUnitsOptions.full(seeds: context.seeds) : .short(seeds: context.seeds)
+        options.profilesStep = false
+        return options
+    }
+
+    /// - Throws: ``ExperimentError`` for bad options or (naming `--data`) missing or too few images.
+    package static func inputs(_ options: LeakyUnitsOptions, context: ExperimentContext) throws -> Inputs {
         try options.validate()
-        let sequential = try options.sequentialImages.map { imageOptions throws(ExperimentError) in
-            guard let images else {
-                throw ExperimentError.invalidOption(
-                    flag: "--data", reason: "sequential Fashion-MNIST needs the images, and none were given")
-            }
-            return (options: imageOptions, sets: try imageOptions.images(from: images))
-        }
-        let start = ContinuousClock.now
-        let runsPerTask = Double(options.seeds * options.leaks.count * options.activations.count)
-        func addingStepWork(_ length: Int) -> Double {
-            stepWork(length: length, batchSize: options.batchSize, features: AddingProblem.featureCount, units: options.units)
-        }
-        let imageStepWork = sequential.map { task in
-            stepWork(
-                length: task.sets.training.length, batchSize: task.options.batchSize,
-                features: task.sets.training.featureCount, units: task.options.units)
-        } ?? 0
-        let imageRunWork = sequential.map { task in
-            Double(task.options.steps(trainingCount: task.sets.training.images.count)) * imageStepWork
-        } ?? 0
-        let totalWork = runsPerTask
-            * (options.lengths.map { Double(options.steps) * addingStepWork($0) }.reduce(0, +) + imageRunWork)
-        var doneWork = 0.0
-        var runs: [LeakyUnitsRun] = []
+        let images = try options.sequentialImages.map { task throws(ExperimentError) in try task.images(from: context.images()) }
+        var testSets: [Int: SequenceRegressionBatch] = [:]
         for length in options.lengths {
-            let testSet = try AddingProblem(length: length).makeBatch(
+            testSets[length] = try AddingProblem(length: length).makeBatch(
                 size: options.testSequences, seed: 0x7E57 &+ UInt64(length))
-            for activation in options.activations {
-                for leak in options.leaks {
-                    for seed in 0..<options.seeds {
-                        let status = "T=\(length) \(leak.variantName) \(activation) seed \(seed)"
-                        let run = try AddingProblemTraining.run(
-                            length: length, leak: leak, activation: activation, seed: seed, options: options,
-                            testSet: testSet
-                        ) { step in
-                            progress((doneWork + Double(step) * addingStepWork(length)) / totalWork, status)
-                        }
-                        doneWork += Double(options.steps) * addingStepWork(length)
-                        progress(doneWork / totalWork, status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE ?? .nan))")
-                        runs.append(run)
-                    }
+        }
+        return Inputs(testSets: testSets, images: images)
+    }
+
+    /// The adding problem (length, activation, leak, seed), then sequential Fashion-MNIST
+    /// (activation, leak, seed), then the profile.
+    package static func trials(_ options: LeakyUnitsOptions, inputs: Inputs) -> [LeakyUnitsTrial] {
+        let seeds = 0..<options.seeds
+        let adding = options.lengths.flatMap { length in
+            options.activations.flatMap { activation in
+                options.leaks.flatMap { leak in
+                    seeds.map { LeakyUnitsTrial.adding(length: length, leak: leak, activation: activation, seed: $0) }
                 }
             }
         }
-        let addingRuns = runs
-        if let sequential {
-            for activation in options.activations {
-                for leak in options.leaks {
-                    for seed in 0..<options.seeds {
-                        let status = "sequential Fashion-MNIST \(leak.variantName) \(activation) seed \(seed)"
-                        let run = try SequenceClassifierTraining.run(
-                            training: sequential.sets.training, test: sequential.sets.test, leak: leak,
-                            activation: activation, seed: seed, options: sequential.options, policy: options.divergence
-                        ) { step in
-                            progress((doneWork + Double(step) * imageStepWork) / totalWork, status)
-                        }
-                        doneWork += imageRunWork
-                        progress(
-                            doneWork / totalWork,
-                            status + " accuracy \(LeakyUnitsStatistics.format(100 * (run.testAccuracy ?? .nan)))%")
-                        runs.append(run)
-                    }
-                }
+        let images = inputs.images == nil ? [] : options.activations.flatMap { activation in
+            options.leaks.flatMap { leak in seeds.map { LeakyUnitsTrial.sequentialImages(leak: leak, activation: activation, seed: $0) } }
+        }
+        return adding + images + (options.profilesStep ? [.profile] : [])
+    }
+
+    /// The multiply–adds of the run's recurrent GEMMs (see ``stepWork(length:batchSize:features:units:)``).
+    package static func work(_ trial: LeakyUnitsTrial, configuration options: LeakyUnitsOptions, inputs: Inputs) -> Double {
+        switch trial {
+        case .adding(let length, _, _, _):
+            return Double(options.steps) * addingStepWork(length, options)
+        case .sequentialImages:
+            guard let images = inputs.images, let task = options.sequentialImages else { return 0 }
+            return Double(task.steps(trainingCount: images.training.images.count)) * imageStepWork(images, task)
+        case .profile:
+            return 0
+        }
+    }
+
+    package static func measure(
+        _ trial: LeakyUnitsTrial, configuration options: LeakyUnitsOptions, inputs: Inputs, progress: ProgressTask
+    ) throws -> LeakyUnitsMeasurement {
+        var stepsDone = 0
+        func advance(_ step: Int, _ stepWork: Double, _ status: String) {
+            progress.advance(by: Double(step - stepsDone) * stepWork, status: status)
+            stepsDone = step
+        }
+        switch trial {
+        case .adding(let length, let leak, let activation, let seed):
+            let status = "T=\(length) \(leak.variantName) \(activation) seed \(seed)"
+            let run = try AddingProblemTraining.run(
+                length: length, leak: leak, activation: activation, seed: seed, options: options,
+                testSet: inputs.testSets[length]!
+            ) { advance($0, addingStepWork(length, options), status) }
+            progress.advance(by: 0, status: status + " MSE \(LeakyUnitsStatistics.format(run.finalMSE ?? .nan))")
+            return .run(run)
+        case .sequentialImages(let leak, let activation, let seed):
+            let images = inputs.images!, task = options.sequentialImages!
+            let status = "sequential Fashion-MNIST \(leak.variantName) \(activation) seed \(seed)"
+            let run = try SequenceClassifierTraining.run(
+                training: images.training, test: images.test, leak: leak, activation: activation, seed: seed,
+                options: task, policy: options.divergence
+            ) { advance($0, imageStepWork(images, task), status) }
+            progress.advance(by: 0, status: status + " accuracy \(LeakyUnitsStatistics.format(100 * (run.testAccuracy ?? .nan)))%")
+            return .run(run)
+        case .profile:
+            progress.advance(by: 0, status: "profiling one BPTT step")
+            return .profile(try BPTTProfile.measure())
+        }
+    }
+
+    package static func describe(
+        _ measurements: [LeakyUnitsMeasurement], configuration options: LeakyUnitsOptions, inputs: Inputs,
+        context: ExperimentContext
+    ) throws -> ExperimentDocument<[LeakyUnitsRun]> {
+        var runs: [LeakyUnitsRun] = [], profile: BPTTProfile?
+        for measurement in measurements {
+            switch measurement {
+            case .run(let run): runs.append(run)
+            case .profile(let measured): profile = measured
             }
         }
-        let imageRuns = Array(runs[addingRuns.count...])
-        progress(1, "profiling one BPTT step")
-        let profile = options.profilesStep ? try BPTTProfile.measure() : nil
+        let addingRuns = runs.filter { $0.task == AddingProblemTraining.taskName }
         var document = ExperimentDocument(
             experiment: name, title: "Leaky units on the adding problem",
             summary: LeakyUnitsReport.summary(options: options),
             settings: LeakyUnitsReport.settings(options: options, profile: profile),
             claims: LeakyUnitsReport.claims(addingRuns, options: options, profile: profile),
-            figures: try writeFigures(addingRuns, options: options, output: output),
+            figures: try writeFigures(addingRuns, options: options, output: context.output),
             tables: [LeakyUnitsReport.table(addingRuns, options: options)], wallSeconds: 0, results: runs)
-        if let sequential {
+        if let images = inputs.images, let task = options.sequentialImages {
             try SequentialImagesReport.add(
-                to: &document, runs: imageRuns, task: sequential.options, training: sequential.sets.training,
-                test: sequential.sets.test, options: options, output: output)
+                to: &document, runs: Array(runs[addingRuns.count...]), task: task, training: images.training,
+                test: images.test, options: options, output: context.output)
         }
         document.divergedRuns = DivergenceCount.tally(runs, setting: setting, diverged: \.diverged)
-        document.wallSeconds = secondsSince(start)
-        try output.write(document)
         return document
     }
 
-    /// The adding problem's claims computed from `runs` (any order) as ``run(options:output:images:progress:)``
-    /// computes them, without the BPTT profile's claim: a diverged run counts as the mean
-    /// predictor (1/6) and is never solved.
-    public static func claims(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions) -> [Claim] {
-        LeakyUnitsReport.claims(runs.filter { $0.task == AddingProblemTraining.taskName }, options: options, profile: nil)
+    private static func addingStepWork(_ length: Int, _ options: LeakyUnitsOptions) -> Double {
+        stepWork(length: length, batchSize: options.batchSize, features: AddingProblem.featureCount, units: options.units)
+    }
+
+    private static func imageStepWork(
+        _ images: (training: SequentialImages, test: SequentialImages), _ task: SequentialImagesOptions
+    ) -> Double {
+        stepWork(
+            length: images.training.length, batchSize: task.batchSize, features: images.training.featureCount,
+            units: task.units)
+    }
+
+    /// The adding problem's claims computed from `runs` (any order) as the experiment
+    /// computes them, and the BPTT step's when `profile` is given: a diverged run counts as
+    /// the mean predictor (1/6) and is never solved.
+    package static func claims(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions, profile: BPTTProfile? = nil) -> [Claim] {
+        LeakyUnitsReport.claims(runs.filter { $0.task == AddingProblemTraining.taskName }, options: options, profile: profile)
     }
 
     /// The multiply–adds of one training step's recurrent GEMMs, `T·B·H·(F + H)`: the

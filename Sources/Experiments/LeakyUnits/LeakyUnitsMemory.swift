@@ -1,5 +1,6 @@
 import Activations
 import Datasets
+import Runtime
 
 extension LeakyUnitsOptions {
     /// The bytes the adding problem holds at its longest length T, at least, in Float
@@ -13,7 +14,7 @@ extension LeakyUnitsOptions {
     /// ```
     /// Check it with ``MemoryBudget/require(_:for:)`` before a run whose sizes come from the
     /// command line.
-    public var addingProblemBytes: Int? {
+    package var addingProblemBytes: Int? {
         let features = AddingProblem.featureCount
         let length = lengths.max() ?? 0
         let rows = Swift.max(batchSize, Swift.min(RecurrentTraining.evaluationChunk, testSequences))

@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// The words and verdicts of the leaky-units document, computed from the runs.
 enum LeakyUnitsReport {
@@ -50,7 +51,7 @@ enum LeakyUnitsReport {
             "steps": String(options.steps), "optimizer": "adam lr=\(options.learningRate)",
             "gradient_clip_norm": String(options.maximumGradientNorm),
             "test_sequences": String(options.testSequences), "precision": "float32",
-            "threads": String(Parallelism.threadCount),
+            "threads": String(Execution.current.threads),
             "leaks": options.leaks.map(describe).joined(separator: "; "),
             "activations": options.activations.map(\.description).joined(separator: ","),
         ]
@@ -92,7 +93,7 @@ enum LeakyUnitsReport {
             let best = leaky.map { ($0, medianMSE(runs, $0, "relu", target)) }.min { $0.1 < $1.1 }!
             let plain = medianMSE(runs, "plain", "relu", target)
             claims.append(Claim(
-                claim: "On the adding problem with T = \(target), leaky ReLU units (multi-scale or learned α) reach MSE < 0.01 where α = 0 does not (issue 4's target, same seeds and budget)",
+                claim: "On the adding problem with T = \(target), leaky ReLU units (multi-scale or learned α) reach MSE < 0.01 where α = 0 does not (same seeds and budget)",
                 measured: "median MSE over \(options.seeds) seeds: \(best.0) \(Stats.format(best.1))\(divergedNote(runs, best.0, "relu", target)), plain \(Stats.format(plain))\(divergedNote(runs, "plain", "relu", target)) (\(options.units) units, \(options.steps) steps; a diverged seed counts as 1/6)",
                 supported: best.1 < LeakyUnitsExperiment.successMSE && !(plain < LeakyUnitsExperiment.successMSE)))
             let plainLongest = options.activations.map { medianMSE(runs, "plain", $0.description, longest) }

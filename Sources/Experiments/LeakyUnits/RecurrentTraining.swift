@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// What the leaky-units tasks share: the network (leaky recurrent layer read out from its
 /// last state), the training loop (`RecurrentTrainingLoop.swift`), prediction in chunks, and
@@ -81,10 +82,4 @@ enum RecurrentTraining {
     static func learnedTimeConstants(_ network: RecurrentNetwork<Float>, leak: Leak) -> [Double] {
         leak.isLearned ? network.recurrent.alphas.map { 1 / (1 - Double($0)) } : []
     }
-}
-
-/// Seconds elapsed on the monotonic clock since `start`.
-func secondsSince(_ start: ContinuousClock.Instant) -> Double {
-    let elapsed = (ContinuousClock.now - start).components
-    return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
 }

@@ -1,6 +1,7 @@
 import Activations
 import Datasets
 import Networks
+import Runtime
 
 /// Trains one leaky recurrent classifier on images read as sequences (sequential
 /// Fashion-MNIST) and scores it on test images: the run of one (leak, activation, seed) cell
@@ -12,9 +13,9 @@ import Networks
 /// ```
 /// Trained with Adam and gradient-norm clipping through all T steps; the same loop as the
 /// adding problem's.
-public enum SequenceClassifierTraining {
+package enum SequenceClassifierTraining {
     /// The `task` of its runs in `leaky-units.json`.
-    public static let taskName = "sequential-fashion-mnist"
+    package static let taskName = "sequential-fashion-mnist"
 
     /// Trains on every image of `training` for `options.epochs` epochs (each in a fresh
     /// order drawn from `seed`, which also draws the weights), then classifies every image of
@@ -28,13 +29,13 @@ public enum SequenceClassifierTraining {
     /// problem's runs).
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for bad options, or naming
     ///   `--data` when `training` and `test` differ in steps, pixels per step or classes.
-    public static func run(
+    package static func run(
         training: SequentialImages, test: SequentialImages, leak: Leak, activation: Activation, seed: Int,
         options: SequentialImagesOptions, policy: DivergencePolicy = .stop, progress: (Int) -> Void = { _ in }
     ) throws -> LeakyUnitsRun {
         try options.validate()
         try checkMatch(training, test)
-        let start = ContinuousClock.now
+        let start = MonotonicClock.now
         let length = training.length, featureCount = training.featureCount
         let network = try RecurrentTraining.makeNetwork(
             inputSize: featureCount, units: options.units, activation: activation, leak: leak,
@@ -61,7 +62,7 @@ public enum SequenceClassifierTraining {
         let score = try score(network, test: test)
         var run = LeakyUnitsRun(
             task: taskName, length: length, variant: leak.variantName, activation: activation.description,
-            seed: seed, testAccuracy: score.accuracy, seconds: secondsSince(start),
+            seed: seed, testAccuracy: score.accuracy, seconds: MonotonicClock.now - start,
             steps: curve.stepsTaken, curveSteps: curve.steps, curveCrossEntropy: curve.losses,
             reachDistances: distances, reachUntrained: reachUntrained,
             reachTrained: try reach(network, test: test, distances: distances),

@@ -4,23 +4,23 @@ import Datasets
 /// and the budget every run gets (the same for each leak, activation and seed). Each image
 /// is read one row of pixels per step (28 steps of 28 pixels) and classified from the
 /// recurrent layer's last state.
-public struct SequentialImagesOptions: Sendable, Hashable {
+package struct SequentialImagesOptions: Sendable, Hashable {
     /// The first this many images of the training files; nil for all of them.
-    public var trainingImages: Int?
+    package var trainingImages: Int?
     /// The first this many images of the test files, scored after training; nil for all.
-    public var testImages: Int?
+    package var testImages: Int?
     /// Hidden units of the recurrent layer.
-    public var units: Int
+    package var units: Int
     /// Images per training step.
-    public var batchSize: Int
+    package var batchSize: Int
     /// Passes over the training images, each in a fresh order drawn from the run's seed.
-    public var epochs: Int
+    package var epochs: Int
     /// Adam's rate (β = 0.9, 0.999).
-    public var learningRate: Double
+    package var learningRate: Double
     /// The gradient's Euclidean norm is clipped to this.
-    public var maximumGradientNorm: Double
+    package var maximumGradientNorm: Double
 
-    public init(
+    package init(
         trainingImages: Int?, testImages: Int?, units: Int, batchSize: Int, epochs: Int, learningRate: Double,
         maximumGradientNorm: Double
     ) {
@@ -35,23 +35,23 @@ public struct SequentialImagesOptions: Sendable, Hashable {
 
     /// The short version: 64 units, one epoch of the first 6000 training images in batches
     /// of 32, scored on the first 2000 test images.
-    public static let short = SequentialImagesOptions(
+    package static let short = SequentialImagesOptions(
         trainingImages: 6000, testImages: 2000, units: 64, batchSize: 32, epochs: 1, learningRate: 3e-3,
         maximumGradientNorm: 1)
 
     /// The long version: 128 units, five epochs of all 60 000 training images in batches of
     /// 64, scored on all 10 000 test images.
-    public static let full = SequentialImagesOptions(
+    package static let full = SequentialImagesOptions(
         trainingImages: nil, testImages: nil, units: 128, batchSize: 64, epochs: 5, learningRate: 1e-3,
         maximumGradientNorm: 1)
 
     /// Training steps of one run on `trainingCount` images: `epochs · ⌈trainingCount / batchSize⌉`.
-    public func steps(trainingCount: Int) -> Int {
+    package func steps(trainingCount: Int) -> Int {
         epochs * ((trainingCount + batchSize - 1) / batchSize)
     }
 
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming the bad setting.
-    public func validate() throws(ExperimentError) {
+    package func validate() throws(ExperimentError) {
         for (name, count) in [("training images", trainingImages), ("test images", testImages)] {
             if let count, count < 1 {
                 throw .invalidOption(flag: "sequential images", reason: "\(count) \(name) is not allowed (≥ 1, or all)")
@@ -70,7 +70,7 @@ public struct SequentialImagesOptions: Sendable, Hashable {
     /// The training and test images of `data` this task uses, read one row per step.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data` when the
     ///   files hold fewer images than asked for.
-    public func images(from data: ImageDataSet) throws(ExperimentError) -> (training: SequentialImages, test: SequentialImages) {
+    package func images(from data: ImageDataSet) throws(ExperimentError) -> (training: SequentialImages, test: SequentialImages) {
         func cut(_ images: LabeledImages, _ count: Int?, _ part: String) throws(ExperimentError) -> SequentialImages {
             do {
                 return try SequentialImages(count.map { try images.firstSamples($0) } ?? images)

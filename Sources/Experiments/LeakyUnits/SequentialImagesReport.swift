@@ -4,7 +4,7 @@ import Plotting
 
 /// The sequential Fashion-MNIST part of the leaky-units document: its summary sentence,
 /// settings, table, accuracy figure and claim, computed from the runs.
-enum SequentialImagesReport {
+package enum SequentialImagesReport {
     typealias Stats = LeakyUnitsStatistics
 
     /// The accuracy figure's file.
@@ -91,7 +91,7 @@ enum SequentialImagesReport {
 
     /// Supported when, for every activation, the better of the multi-scale and learned leaks
     /// has a median accuracy at least the plain layer's (a diverged seed at `chance`).
-    static func claim(_ runs: [LeakyUnitsRun], activations: [String], seeds: Int, chance: Double) -> Claim? {
+    package static func claim(_ runs: [LeakyUnitsRun], activations: [String], seeds: Int, chance: Double) -> Claim? {
         let variants = Set(runs.map(\.variant))
         let leaky = ["multiscale", "learned"].filter(variants.contains)
         guard variants.contains("plain"), !leaky.isEmpty else { return nil }

@@ -10,13 +10,13 @@ import Networks
 ///
 /// The same quantity as ``EpochRecord/gradientNorms`` (which the trainer measures after each
 /// epoch on its probe batch), so a norm at initialisation and one after training compare.
-public enum LayerGradientNorms {
+package enum LayerGradientNorms {
     /// The mean loss on the batch and the gradient norm of each layer.
-    public struct Measurement: Equatable, Sendable {
+    package struct Measurement: Equatable, Sendable {
         /// The mean loss L over the batch.
-        public let loss: Double
+        package let loss: Double
         /// One ``LayerStatistic`` per Dense or PReLU layer (`layers.i`), in layer order.
-        public let norms: [LayerStatistic]
+        package let norms: [LayerStatistic]
     }
 
     /// The mean `loss` of `model` on `inputs` (`n × inputSize`) and `targets`, and the
@@ -24,7 +24,7 @@ public enum LayerGradientNorms {
     /// gradients. O(n · parameters).
     /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when the inputs or targets do
     ///   not fit the model or the loss.
-    public static func measure<Scalar: ActivationScalar>(
+    package static func measure<Scalar: ActivationScalar>(
         _ model: Sequential<Scalar>, inputs: Matrix<Scalar>, targets: Targets<Scalar>,
         loss: Loss = .softmaxCrossEntropy
     ) throws(NetworkError) -> Measurement {
@@ -48,7 +48,7 @@ public enum LayerGradientNorms {
 
     /// As ``measure(_:inputs:targets:loss:)`` on the first `samples` samples of `data`.
     /// - Throws: as ``measure(_:inputs:targets:loss:)``.
-    public static func measure<Scalar: ActivationScalar>(
+    package static func measure<Scalar: ActivationScalar>(
         _ model: Sequential<Scalar>, on data: Dataset<Scalar>, samples: Int,
         loss: Loss = .softmaxCrossEntropy
     ) throws(NetworkError) -> Measurement {

@@ -14,15 +14,15 @@ import Networks
 /// ``EpochRecord/deadUnitFractions``. An inactive unit sits on the negative side for every
 /// sample: for ReLU the same as dead, for leaky ReLU and PReLU a unit that still gets the
 /// error signal α·δ and can come back.
-public struct UnitActivity: Codable, Equatable, Sendable {
+package struct UnitActivity: Codable, Equatable, Sendable {
     /// The activation (or PReLU) layer, `layers.i`.
-    public let layer: String
+    package let layer: String
     /// The fraction of units whose output is exactly 0 for every probe sample, in [0, 1].
-    public let deadFraction: Double
+    package let deadFraction: Double
     /// The fraction of units whose pre-activation is ≤ 0 for every probe sample, in [0, 1].
-    public let inactiveFraction: Double
+    package let inactiveFraction: Double
 
-    public init(layer: String, deadFraction: Double, inactiveFraction: Double) {
+    package init(layer: String, deadFraction: Double, inactiveFraction: Double) {
         self.layer = layer
         self.deadFraction = deadFraction
         self.inactiveFraction = inactiveFraction
@@ -31,7 +31,7 @@ public struct UnitActivity: Codable, Equatable, Sendable {
     /// One record per activation or PReLU layer of `model`, in layer order, over the rows of
     /// `inputs` (`n × inputSize`). O(n · parameters).
     /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` when `inputs` does not fit.
-    public static func measure<Scalar: ActivationScalar>(
+    package static func measure<Scalar: ActivationScalar>(
         _ model: Sequential<Scalar>, inputs: Matrix<Scalar>
     ) throws(NetworkError) -> [UnitActivity] {
         let outputs = try model.layerOutputs(inputs)
@@ -45,12 +45,6 @@ public struct UnitActivity: Codable, Equatable, Sendable {
                 inactiveFraction: fractionOfColumns(preActivation) { $0 <= 0 }))
         }
         return records
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case layer
-        case deadFraction = "dead_fraction"
-        case inactiveFraction = "inactive_fraction"
     }
 
     /// The fraction of columns of `matrix` whose every entry satisfies `holds`.

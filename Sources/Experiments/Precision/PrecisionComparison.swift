@@ -2,6 +2,7 @@ import Activations
 import Interchange
 import Networks
 import Quantization
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -10,35 +11,35 @@ import Foundation
 #endif
 
 /// One trained model evaluated in Float64, Float32 and int8 on the same test set.
-public struct PrecisionComparison: Sendable {
+package struct PrecisionComparison: Sendable {
     /// The three ways the model is run.
-    public enum NumberType: String, Codable, Sendable, CaseIterable {
+    package enum NumberType: String, Codable, Sendable, CaseIterable {
         case float64, float32, int8
     }
 
     /// What one number type gave.
-    public struct Measurement: Codable, Sendable {
-        public let type: NumberType
+    package struct Measurement: Codable, Sendable {
+        package let type: NumberType
         /// Fraction of test samples classified correctly, in [0, 1].
-        public let testAccuracy: Double
+        package let testAccuracy: Double
         /// Fraction of test samples whose predicted class equals Float64's, in [0, 1].
-        public let agreementWithFloat64: Double
+        package let agreementWithFloat64: Double
         /// Bytes of the model file in this type: a float model file (`ModelFile`, F64 or
         /// F32, no training state) or an int8 model file (``QuantizedModelFile``).
-        public let modelBytes: Int
+        package let modelBytes: Int
         /// Inference samples/s on 1 thread at batch 1024, and at batch 1; nil when not timed.
-        public let samplesPerSecond: Double?
-        public let samplesPerSecondBatch1: Double?
+        package let samplesPerSecond: Double?
+        package let samplesPerSecondBatch1: Double?
     }
 
-    public let measurements: [Measurement]
+    package let measurements: [Measurement]
 
     /// Quantises `model` (calibrated on `calibration` with min/max) and evaluates the three
     /// forms on `test`; times each at batch 1024 and 1 on one thread when `timing` is given
     /// (at least that many seconds per figure, the median call).
     /// - Throws: ``QuantizationError`` when the model does not quantise; a `NetworkError`
     ///   when the data does not fit the model.
-    public init(
+    package init(
         model: Sequential<Float>, calibration: Matrix<Float>, test: Dataset<Float>, timingSeconds timing: Double?
     ) throws {
         let wide = Sequential<Double>(converting: model)
@@ -72,7 +73,7 @@ public struct PrecisionComparison: Sendable {
     }
 
     /// The measurement of `type`.
-    public subscript(type: NumberType) -> Measurement {
+    package subscript(type: NumberType) -> Measurement {
         measurements.first { $0.type == type }!
     }
 
@@ -99,26 +100,13 @@ public struct PrecisionComparison: Sendable {
         let scalars = (0..<batch * columns).map { test.features.scalars[$0 % test.features.scalars.count] }
         let features = try Matrix(rows: batch, columns: columns, scalars: scalars)
         let doubles = Matrix<Double>(converting: features)
-        let threads = Parallelism.threadCount
-        Parallelism.threadCount = 1
-        defer { Parallelism.threadCount = threads }
-        let median: Double
-        switch type {
-        case .float64: median = try Timing.medianSeconds(atLeast: seconds) { _ = try wide.predict(doubles) }
-        case .float32: median = try Timing.medianSeconds(atLeast: seconds) { _ = try model.predict(features) }
-        case .int8: median = try Timing.medianSeconds(atLeast: seconds) { _ = try integer.logits(scalars) }
+        let median = try Execution.serial.run { () throws -> Double in
+            switch type {
+            case .float64: try Timing.measure(calls: 5, atLeast: seconds) { _ = try wide.predict(doubles) }.median
+            case .float32: try Timing.measure(calls: 5, atLeast: seconds) { _ = try model.predict(features) }.median
+            case .int8: try Timing.measure(calls: 5, atLeast: seconds) { _ = try integer.logits(scalars) }.median
+            }
         }
         return Double(batch) / median
-    }
-}
-
-extension PrecisionComparison.Measurement {
-    enum CodingKeys: String, CodingKey {
-        case type
-        case testAccuracy = "test_accuracy"
-        case agreementWithFloat64 = "agreement_with_float64"
-        case modelBytes = "model_bytes"
-        case samplesPerSecond = "samples_per_second"
-        case samplesPerSecondBatch1 = "samples_per_second_batch1"
     }
 }

@@ -2,6 +2,7 @@ import Activations
 import Datasets
 import Networks
 import Quantization
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -15,136 +16,141 @@ import Foundation
 /// images): test accuracy, agreement of predictions with Float64, bytes of the parameters,
 /// and samples/s at batch 1024 and 1 on one thread. Writes `DIR/precision.json`, a CSV
 /// table and two plots; the claims are computed from the numbers.
-public enum PrecisionExperiment {
+package enum PrecisionExperiment: Experiment {
     /// `precision.json`.
-    public static let name = "precision"
+    package static let name = "precision"
     /// The hidden activations compared (PReLU with learned per-unit slopes).
-    public static let activations = ["relu", "leaky:0.01", "prelu", "softplus", "sigmoid", "tanh"]
+    package static let activations = ["relu", "leaky:0.01", "prelu", "softplus", "sigmoid", "tanh"]
     /// The network: 784-256-128-10.
-    public static let hiddenSizes = [256, 128]
+    package static let hiddenSizes = [256, 128]
     /// Training images used for calibration (the first ones of the training subset).
-    public static let calibrationCount = 2000
+    package static let calibrationCount = 2000
 
-    /// What a run does; the short version fits in about a minute on this machine.
-    public struct Options: Sendable {
-        /// Directory for `precision.json`, the CSV and the plots (made if missing).
-        public var outputDirectory: String
-        /// Seeds per activation (0 ..< seeds), ≥ 1.
-        public var seeds: Int
-        /// The long version: 50 000 training images and 10 epochs instead of 10 000 and 3.
-        public var full: Bool
-        /// Training threads (timing always uses one); nil keeps ``Parallelism/threadCount``.
-        public var threads: Int?
-        /// The MNIST-format directory.
-        public var dataDirectory: String
+    package static let abstract = "Float64 vs Float32 vs int8: accuracy, agreement, size and speed per activation."
+    package static let discussion: String? = """
+        Trains a 784-256-128-10 network per activation (relu, leaky, prelu, softplus, sigmoid, \
+        tanh) and seed on Fashion-MNIST, quantises it to int8 (calibrated on 2000 training \
+        images) and evaluates the three forms. Writes DIR/precision.json, precision-1.csv, \
+        precision-agreement.svg and precision-throughput.svg.
+        """
 
-        public init(
-            outputDirectory: String, seeds: Int = 3, full: Bool = false, threads: Int? = nil,
-            dataDirectory: String = FashionMNIST.defaultDirectory
-        ) {
-            self.outputDirectory = outputDirectory
+    /// What a version does; the short one fits in about a minute on a 2-core machine.
+    package struct Plan: Sendable {
+        /// Seeds per activation.
+        package var seeds: [UInt64]
+        /// Training images (the first of the training files): 10 000 short, 50 000 long.
+        package var trainingCount: Int
+        /// 3 short, 10 long.
+        package var epochs: Int
+        /// Seconds each throughput figure is timed for (first seed only).
+        package var timingSeconds: Double
+
+        package init(seeds: [UInt64], trainingCount: Int, epochs: Int, timingSeconds: Double) {
             self.seeds = seeds
-            self.full = full
-            self.threads = threads
-            self.dataDirectory = dataDirectory
+            self.trainingCount = trainingCount
+            self.epochs = epochs
+            self.timingSeconds = timingSeconds
         }
-
-        var trainingCount: Int { full ? 50_000 : 10_000 }
-        var epochs: Int { full ? 10 : 3 }
-        var timingSeconds: Double { full ? 1 : 0.15 }
     }
 
-    /// Runs the experiment and writes its files; `progress` receives one line per step.
-    /// - Returns: the document written to `DIR/precision.json`.
-    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for seeds or threads < 1 or
-    ///   unreadable data (`--data`); ``ExperimentError/failed(experiment:reason:)`` when a
-    ///   model does not train or quantise; the writing errors of ``ExperimentOutput``.
-    @discardableResult
-    public static func run(options: Options, progress: (String) -> Void = { _ in })
-        throws(ExperimentError) -> ExperimentDocument<[PrecisionResult]>
-    {
-        guard options.seeds >= 1 else {
-            throw .invalidOption(flag: "--seeds", reason: "\(options.seeds) is not allowed (≥ 1)")
+    /// One activation and seed.
+    package struct PrecisionTrial: Sendable {
+        package var activation: String
+        package var seed: UInt64
+    }
+
+    /// One trained model in the three number types, and whether its training diverged.
+    package struct TrialMeasurement: Codable, Sendable {
+        /// In ``PrecisionComparison/NumberType`` order.
+        package var measurements: [PrecisionComparison.Measurement]
+        package var diverged: Bool
+    }
+
+    package static func configuration(_ context: ExperimentContext) -> Plan {
+        Plan(
+            seeds: context.seedList, trainingCount: context.full ? 50_000 : 10_000, epochs: context.full ? 10 : 3,
+            timingSeconds: context.full ? 1 : 0.15)
+    }
+
+    /// The first `trainingCount` training images and every test image.
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data`.
+    package static func inputs(_ plan: Plan, context: ExperimentContext) throws -> (training: Dataset<Float>, test: Dataset<Float>) {
+        let images = try context.images()
+        guard images.training.count >= plan.trainingCount else {
+            throw ExperimentError.invalidOption(
+                flag: "--data",
+                reason: "\(context.dataDirectory) holds \(images.training.count) training images, \(plan.trainingCount) needed")
         }
-        if let threads = options.threads {
-            guard threads >= 1 else { throw .invalidOption(flag: "--threads", reason: "\(threads) is not allowed (≥ 1)") }
-            Parallelism.threadCount = threads
+        do {
+            return (
+                try ExperimentData.dataset(images.training.firstSamples(plan.trainingCount)),
+                try ExperimentData.dataset(images.test))
+        } catch {
+            throw ExperimentError.invalidOption(flag: "--data", reason: "\(error)")
         }
-        let output = try ExperimentOutput(directory: options.outputDirectory)
-        let started = ContinuousClock.now
-        let (training, test) = try loadData(options)
-        let seeds = (0..<options.seeds).map(UInt64.init)
+    }
+
+    package static func trials(_ plan: Plan, inputs: (training: Dataset<Float>, test: Dataset<Float>)) -> [PrecisionTrial] {
+        activations.flatMap { activation in plan.seeds.map { PrecisionTrial(activation: activation, seed: $0) } }
+    }
+
+    package static func measure(
+        _ trial: PrecisionTrial, configuration plan: Plan, inputs: (training: Dataset<Float>, test: Dataset<Float>),
+        progress: ProgressTask
+    ) throws -> TrialMeasurement {
+        let label = "\(trial.activation) seed \(trial.seed)"
+        progress.advance(by: 0, status: "\(label): training \(plan.epochs) epochs on \(inputs.training.count) images")
+        do {
+            let (model, divergence) = try train(trial.activation, seed: trial.seed, on: inputs.training, epochs: plan.epochs)
+            if let divergence { progress.advance(by: 0, status: "\(label): \(divergence)") }
+            let comparison = try PrecisionComparison(
+                model: model, calibration: inputs.training.features.rows(0..<calibrationCount), test: inputs.test,
+                timingSeconds: trial.seed == plan.seeds.first ? plan.timingSeconds : nil)
+            let int8 = comparison[.int8]
+            progress.advance(
+                by: 1,
+                status: "\(label): int8 accuracy \(percent(int8.testAccuracy)), agreement \(percent(int8.agreementWithFloat64))")
+            return TrialMeasurement(
+                measurements: PrecisionComparison.NumberType.allCases.map { comparison[$0] }, diverged: divergence != nil)
+        } catch {
+            throw ExperimentError.failed(experiment: name, reason: "\(label): \(error)")
+        }
+    }
+
+    package static func describe(
+        _ measurements: [TrialMeasurement], configuration plan: Plan,
+        inputs: (training: Dataset<Float>, test: Dataset<Float>), context: ExperimentContext
+    ) throws -> ExperimentDocument<[PrecisionResult]> {
         var results: [PrecisionResult] = []
-        for activation in activations {
-            var comparisons: [PrecisionComparison] = []
-            var diverged: [Bool] = []
-            for seed in seeds {
-                progress("\(activation) seed \(seed): training \(options.epochs) epochs on \(training.count) images")
-                do {
-                    let (model, divergence) = try train(activation, seed: seed, on: training, epochs: options.epochs)
-                    if let divergence { progress("\(activation) seed \(seed): \(divergence)") }
-                    diverged.append(divergence != nil)
-                    comparisons.append(try PrecisionComparison(
-                        model: model, calibration: training.features.rows(0..<calibrationCount), test: test,
-                        timingSeconds: seed == seeds[0] ? options.timingSeconds : nil))
-                } catch {
-                    throw .failed(experiment: name, reason: "\(activation) seed \(seed): \(error)")
-                }
-                let int8 = comparisons.last![.int8]
-                progress("\(activation) seed \(seed): int8 accuracy \(percent(int8.testAccuracy)), agreement \(percent(int8.agreementWithFloat64))")
-            }
-            for type in PrecisionComparison.NumberType.allCases {
+        for (index, activation) in activations.enumerated() {
+            let seeds = measurements[(index * plan.seeds.count)..<((index + 1) * plan.seeds.count)]
+            for (typeIndex, type) in PrecisionComparison.NumberType.allCases.enumerated() {
                 results.append(PrecisionResult(
-                    activation: activation, type: type.rawValue, seeds: seeds, measurements: comparisons.map { $0[type] },
-                    diverged: diverged))
+                    activation: activation, type: type.rawValue, seeds: plan.seeds,
+                    measurements: seeds.map { $0.measurements[typeIndex] }, diverged: seeds.map(\.diverged)))
             }
         }
         let report = PrecisionReport(results: results)
-        try report.writeFigures(to: output)
-        let elapsed = started.duration(to: .now)
-        let document = ExperimentDocument(
+        try report.writeFigures(to: context.output)
+        var settings = context.commonSettings
+        settings["threads"] = "\(context.threads) for training, 1 for timing"
+        settings["architecture"] = "784-" + hiddenSizes.map(String.init).joined(separator: "-") + "-10"
+        settings["training"] = "\(inputs.training.count) images, \(plan.epochs) epochs, Adam 0.001, batch 64"
+        settings["test"] = "\(inputs.test.count) images"
+        settings["calibration"] = "\(calibrationCount) training images, min/max"
+        return ExperimentDocument(
             experiment: name, title: "Float64, Float32 and int8 inference of the same networks",
-            summary: report.summary(options: options, trainingCount: training.count, testCount: test.count),
-            settings: [
-                "seeds": "\(options.seeds) (0…\(options.seeds - 1))", "version": options.full ? "full" : "short",
-                "threads": "\(Parallelism.threadCount) for training, 1 for timing", "data": options.dataDirectory,
-                "architecture": "784-" + hiddenSizes.map(String.init).joined(separator: "-") + "-10",
-                "training": "\(training.count) images, \(options.epochs) epochs, Adam 0.001, batch 64",
-                "test": "\(test.count) images", "calibration": "\(calibrationCount) training images, min/max",
-            ],
-            claims: report.claims(), figures: PrecisionReport.figures, tables: [report.table()],
-            wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            summary: report.summary(plan: plan, trainingCount: inputs.training.count, testCount: inputs.test.count),
+            settings: settings, claims: report.claims(), figures: PrecisionReport.figures, tables: [report.table()],
+            wallSeconds: 0,
             divergedRuns: results.filter { $0.type == PrecisionComparison.NumberType.float32.rawValue }.map {
                 DivergenceCount(setting: $0.activation, runs: $0.seeds.count, diverged: $0.divergedPerSeed.filter { $0 }.count)
             },
             results: results)
-        try output.write(document)
-        return document
     }
 
     static func percent(_ fraction: Double) -> String {
         String(format: "%.2f%%", 100 * fraction)
-    }
-
-    private static func loadData(_ options: Options) throws(ExperimentError) -> (Dataset<Float>, Dataset<Float>) {
-        do {
-            let images = try FashionMNIST.load(directory: options.dataDirectory)
-            guard images.training.count >= options.trainingCount else {
-                throw ExperimentError.invalidOption(
-                    flag: "--data", reason: "\(options.dataDirectory) holds \(images.training.count) training images, \(options.trainingCount) needed")
-            }
-            return (try dataset(images.training.firstSamples(options.trainingCount)), try dataset(images.test))
-        } catch let error as ExperimentError {
-            throw error
-        } catch {
-            throw .invalidOption(flag: "--data", reason: "\(error)")
-        }
-    }
-
-    private static func dataset(_ images: LabeledImages) throws -> Dataset<Float> {
-        try Dataset(
-            features: try Matrix(rows: images.count, columns: images.pixelsPerImage, scalars: images.pixels),
-            labels: images.labels.map(Int.init))
     }
 
     /// A 784-256-128-10 model with `activation`, trained in Float32 from seed `seed`, and why

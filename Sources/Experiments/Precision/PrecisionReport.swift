@@ -7,14 +7,16 @@ import Foundation
 #endif
 
 /// The precision experiment's table, plots and verdicts, computed from its results.
-struct PrecisionReport {
+package struct PrecisionReport {
     let results: [PrecisionResult]
+
+    package init(results: [PrecisionResult]) { self.results = results }
 
     static let agreementFile = "precision-agreement.svg"
     static let throughputFile = "precision-throughput.svg"
     static let types = ["float64", "float32", "int8"]
 
-    /// The targets for ReLU in int8.
+    /// The targets for ReLU in int8 (claim 4).
     static let accuracyDropLimit = 0.005
     static let agreementTarget = 0.99
     static let speedUpTarget = 2.0
@@ -40,13 +42,13 @@ struct PrecisionReport {
         results.first { $0.activation == activation && $0.type == type }
     }
 
-    func summary(options: PrecisionExperiment.Options, trainingCount: Int, testCount: Int) -> String {
+    func summary(plan: PrecisionExperiment.Plan, trainingCount: Int, testCount: Int) -> String {
         "Each activation's 784-256-128-10 network is trained once per seed in Float32 (\(trainingCount) "
-            + "Fashion-MNIST images, \(options.epochs) epochs), then run as Float64 (the same weights widened), "
+            + "Fashion-MNIST images, \(plan.epochs) epochs), then run as Float64 (the same weights widened), "
             + "Float32 and int8 (int8 weights with one scale per unit, int32 biases, uint8 activations "
             + "calibrated by min/max on \(PrecisionExperiment.calibrationCount) training images, integer-only "
             + "inference with the activation fused into the requantisation or a 256-entry table). Accuracy and "
-            + "agreement are on \(testCount) test images, averaged over \(options.seeds) seed(s); samples/s are the "
+            + "agreement are on \(testCount) test images, averaged over \(plan.seeds.count) seed(s); samples/s are the "
             + "first seed's model on one thread (median call); model bytes are the sizes of the float model file "
             + "(safetensors, F64 or F32, no training state) and of the int8 model file. A seed whose training "
             + "diverges (a NaN or infinite loss) keeps the weights of its last good epoch, which are still compared "
@@ -74,7 +76,7 @@ struct PrecisionReport {
     }
 
     /// Claim 4 (ReLU suits 8-bit fixed point) and the int8 speed target, from the ReLU rows.
-    func claims() -> [Claim] {
+    package func claims() -> [Claim] {
         guard let int8 = result("relu", "int8"), let float32 = result("relu", "float32") else { return [] }
         let drop = float32.testAccuracy - int8.testAccuracy
         let others = activations.filter { $0 != "relu" }.compactMap { result($0, "int8") }

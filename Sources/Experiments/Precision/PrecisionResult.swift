@@ -5,30 +5,30 @@
 /// `test_accuracy`, `agreement_with_float64`, `samples_per_second` (batch 1024, 1 thread),
 /// `samples_per_second_batch1`, `model_bytes`, `seeds`, `test_accuracy_per_seed`,
 /// `agreement_with_float64_per_seed`, `diverged_per_seed`.
-public struct PrecisionResult: Codable, Sendable, Hashable {
+package struct PrecisionResult: Codable, Sendable, Hashable {
     /// The hidden activation's spelling (`relu`, `leaky:0.01`, `prelu`, …).
-    public let activation: String
+    package let activation: String
     /// `float64`, `float32` or `int8`.
-    public let type: String
+    package let type: String
     /// Mean test accuracy over the seeds, in [0, 1].
-    public let testAccuracy: Double
+    package let testAccuracy: Double
     /// Mean fraction of test predictions equal to Float64's, in [0, 1].
-    public let agreementWithFloat64: Double
+    package let agreementWithFloat64: Double
     /// Samples/s at batch 1024 on one thread (the first seed's model).
-    public let samplesPerSecond: Double
+    package let samplesPerSecond: Double
     /// Samples/s at batch 1 on one thread (the first seed's model).
-    public let samplesPerSecondBatch1: Double
+    package let samplesPerSecondBatch1: Double
     /// Bytes of the model file in this type (safetensors: F64, F32, or the int8 model file).
-    public let modelBytes: Int
+    package let modelBytes: Int
     /// The seeds averaged.
-    public let seeds: [UInt64]
-    public let testAccuracyPerSeed: [Double]
-    public let agreementWithFloat64PerSeed: [Double]
+    package let seeds: [UInt64]
+    package let testAccuracyPerSeed: [Double]
+    package let agreementWithFloat64PerSeed: [Double]
     /// Whether each seed's training diverged (its model is then the last good epoch's, still
     /// compared across number types; a diverged ReLU seed fails claim 4).
-    public let divergedPerSeed: [Bool]
+    package let divergedPerSeed: [Bool]
 
-    public init(
+    package init(
         activation: String, type: String, seeds: [UInt64], measurements: [PrecisionComparison.Measurement],
         diverged: [Bool] = []
     ) {
@@ -43,17 +43,5 @@ public struct PrecisionResult: Codable, Sendable, Hashable {
         samplesPerSecondBatch1 = measurements.first?.samplesPerSecondBatch1 ?? 0
         modelBytes = measurements.first?.modelBytes ?? 0
         divergedPerSeed = diverged.isEmpty ? Array(repeating: false, count: measurements.count) : diverged
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case activation, type, seeds
-        case testAccuracy = "test_accuracy"
-        case agreementWithFloat64 = "agreement_with_float64"
-        case samplesPerSecond = "samples_per_second"
-        case samplesPerSecondBatch1 = "samples_per_second_batch1"
-        case modelBytes = "model_bytes"
-        case testAccuracyPerSeed = "test_accuracy_per_seed"
-        case agreementWithFloat64PerSeed = "agreement_with_float64_per_seed"
-        case divergedPerSeed = "diverged_per_seed"
     }
 }

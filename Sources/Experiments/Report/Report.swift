@@ -30,18 +30,17 @@ public enum Report {
         } catch {
             throw .failed(experiment: "report", reason: "cannot list \(directory): \(FileErrorText.reason(error))")
         }
-        let output = ExperimentOutputPaths(directory: directory)
-        var experiments: [ExperimentEnvelope] = [], skipped: [String] = [], figures: [String: String] = [:]
+                var experiments: [ExperimentEnvelope] = [], skipped: [String] = [], figures: [String: String] = [:]
         for name in names.sorted() where name.hasSuffix(".json") {
-            guard let data = FileManager.default.contents(atPath: output.path(name)) else {
+            guard let data = FileManager.default.contents(atPath: ExperimentOutput.path(name, in: directory)) else {
                 skipped.append("\(name): unreadable")
                 continue
             }
             do {
-                let envelope = try JSONDecoder().decode(ExperimentEnvelope.self, from: data)
+                let envelope = try ExperimentJSON.decoder().decode(ExperimentEnvelope.self, from: data)
                 experiments.append(envelope)
                 for figure in envelope.figures {
-                    if let svg = FileManager.default.contents(atPath: output.path(figure.file)) {
+                    if let svg = FileManager.default.contents(atPath: ExperimentOutput.path(figure.file, in: directory)) {
                         figures[figure.file] = String(decoding: svg, as: UTF8.self)
                     }
                 }
@@ -71,10 +70,3 @@ public enum Report {
     }
 }
 
-/// File paths inside a directory, without creating it.
-struct ExperimentOutputPaths {
-    let directory: String
-    func path(_ name: String) -> String {
-        directory.hasSuffix("/") ? directory + name : directory + "/" + name
-    }
-}

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Models as safetensors files: the parameters as tensors named as the model names them
 /// (`layers.i.weight` `[out, in]`, `layers.i.bias` `[out]`, `layers.i.slopes` `[width]`),

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// Why a model file could not be written or read. Every message is one line naming the file
 /// and the tensor or metadata key at fault, and what is allowed.

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// Reads one model file, checking each field, and tracks which tensors were used so that
 /// any left over is reported.

@@ -1,3 +1,5 @@
+import Runtime
+
 /// Why an ONNX file could not be read or written, or a ``PortableNetwork`` not made.
 ///
 /// Each case names the file (`file`: the path, or `<memory>` for bytes in memory) and the

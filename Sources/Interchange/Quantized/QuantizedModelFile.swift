@@ -1,6 +1,7 @@
 import Activations
 import Networks
 import Quantization
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,5 +1,6 @@
 import Activations
 import Quantization
+import Runtime
 
 /// Why an int8 model file could not be read or written.
 public enum QuantizedModelFileError: Error, Equatable, Sendable, CustomStringConvertible {

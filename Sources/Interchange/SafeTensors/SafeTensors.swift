@@ -1,3 +1,5 @@
+import Runtime
+
 /// The content of a safetensors file: named tensors and string metadata.
 ///
 /// ```

@@ -1,3 +1,5 @@
+import Runtime
+
 /// Why a safetensors file could not be read or written, or a tensor not made or converted.
 ///
 /// Each case names the file (`file`: the path, or `<memory>` for bytes in memory) and the

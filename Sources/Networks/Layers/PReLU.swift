@@ -1,13 +1,16 @@
 import Activations
+import Runtime
 
 /// The parametric ReLU's kernels (He et al. 2015): leaky ReLU whose negative slopes are
 /// learned, one per unit (α_c) or one shared by all units, as PyTorch's `num_parameters`.
 /// Shapes below: B = batch, C = units, S = slopes (C or 1).
 ///
-/// Conventions are those of ``LeakyReLU`` with α = α_c: the value is `x < 0 ? α_c·x : x`
-/// (so −0 stays −0) and the derivative at 0 is α_c, the left slope, as PyTorch.
+/// Each element is ``LeakyReLU`` with α = α_c, through its lane functions
+/// (``LeakyReLU/value(_:slope:)``, ``LeakyReLU/derivative(_:negative:zero:)``): −0 stays −0,
+/// a zero slope gives 0 (also for −∞), NaN propagates into values and gradients, and the
+/// derivative at 0 is α_c, the left slope, as PyTorch.
 public enum PReLU {
-    /// output (B,C) = input < 0 ? slopes[c]·input : input; slopes (S), S = C or 1.
+    /// output (B,C) = leaky(input) with slope slopes[c]; slopes (S), S = C or 1.
     /// - Precondition: shapes agree; `slopeCount` is C or 1.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
@@ -33,9 +36,9 @@ public enum PReLU {
             let x = input.base + row * units, y = output.base + row * units
             if slopeCount == 1 {
                 let slope = slopes[0]
-                for c in 0..<units { y[c] = x[c] < 0 ? slope * x[c] : x[c] }
+                for c in 0..<units { y[c] = LeakyReLU.value(x[c], slope: slope) }
             } else {
-                for c in 0..<units { y[c] = x[c] < 0 ? slopes[c] * x[c] : x[c] }
+                for c in 0..<units { y[c] = LeakyReLU.value(x[c], slope: slopes[c]) }
             }
         }
     }
@@ -43,7 +46,7 @@ public enum PReLU {
     /// The backward pass of ``forward(output:input:slopes:slopeCount:)``:
     ///
     /// ```
-    /// inputGradient (B,C) = outputGradient · (input > 0 ? 1 : α_c)
+    /// inputGradient (B,C) = outputGradient · leaky′(input) with slope α_c
     /// slopeGradient (S)   = Σ_b outputGradient · min(0, input)   (and Σ over c when S = 1)
     /// ```
     ///
@@ -75,9 +78,9 @@ public enum PReLU {
                 let dx = inputGradient.base + row * units
                 if slopeCount == 1 {
                     let slope = slopes[0]
-                    for c in 0..<units { dx[c] = x[c] > 0 ? g[c] : slope * g[c] }
+                    for c in 0..<units { dx[c] = g[c] * LeakyReLU.derivative(x[c], negative: slope, zero: slope) }
                 } else {
-                    for c in 0..<units { dx[c] = x[c] > 0 ? g[c] : slopes[c] * g[c] }
+                    for c in 0..<units { dx[c] = g[c] * LeakyReLU.derivative(x[c], negative: slopes[c], zero: slopes[c]) }
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Runtime
+
 /// How a network's weights are drawn. Biases start at zero and PReLU slopes at their
 /// initial value; only Dense weights are random.
 ///

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 extension Sequential {
     /// The bytes a model of `architecture` holds once made and used for prediction: its

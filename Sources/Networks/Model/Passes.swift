@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// The forward and backward passes over the workspace: no allocation once the workspace
 /// has room for the batch. Data flow of one training step:

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// A feed-forward network: layers applied in order, parameters in one flat buffer
 /// (``parameters``), buffers for the passes allocated once and reused.

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// Updates a model's flat parameter buffer from its flat gradient buffer, one vectorised
 /// pass per run of parameters that share a weight-decay flag, split across threads.
@@ -70,7 +71,9 @@ public final class Optimizer<Scalar: ActivationScalar> {
     /// Runs `body` over `range` in contiguous chunks, in parallel when large.
     @inline(__always)
     private static func forEachChunk(_ range: Range<Int>, _ body: (Range<Int>) -> Void) {
-        WorkerPool.shared.forEachChunk(of: range, minimumChunk: 1 << 15, body)
+        Execution.current.forEachChunk(count: range.count, minimumChunk: 1 << 15) { chunk in
+            body(chunk.lowerBound + range.lowerBound..<chunk.upperBound + range.lowerBound)
+        }
     }
 
     /// The state buffers by PyTorch name (`momentum_buffer`; `exp_avg`, `exp_avg_sq`), each

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// Which states of a recurrent layer the loss reads, with ∂L/∂(those states).
 public enum StateGradient<Scalar> {

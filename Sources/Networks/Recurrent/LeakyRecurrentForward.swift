@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 extension LeakyRecurrentLayer {
     /// Runs the layer over `inputs`, `batchSize × length × inputSize` batch-major, keeping

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// A ``LeakyRecurrent`` layer with its parameters (views into a ``ParameterStore``) and the
 /// memory its forward and backward passes use.

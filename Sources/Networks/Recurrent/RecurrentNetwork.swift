@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// A leaky recurrent layer read out by a fully connected layer from its last state: the
 /// model of the sequence tasks (the adding problem, sequential images).

@@ -1,5 +1,6 @@
 import Activations
 import CBLAS
+import Runtime
 
 /// The bridge to BLAS: the only file that names a BLAS library. Another BLAS (Accelerate,
 /// MKL, BLIS) slots in by changing ``singleThreadedGEMM`` and the one-time set-up.
@@ -7,7 +8,7 @@ import CBLAS
 /// Threads: OpenBLAS's own thread pool does not speed up the batch-sized products of
 /// training on this machine (784-256-128-10 at batch 128: 0.73 s of GEMM per epoch with its
 /// 2 threads, the same as with 1). So OpenBLAS runs single-threaded and ``gemm`` splits the
-/// rows of C into ``Parallelism/threadCount`` blocks itself, one single-threaded BLAS call
+/// rows of C into ``Execution/threads`` blocks itself, one single-threaded BLAS call
 /// per block, on the spinning workers of ``WorkerPool`` (0.40 s per epoch on 2 threads).
 /// Each element of C is computed by one call whose blocks depend only on the shapes and the
 /// thread count, so the same thread count gives the same bits.
@@ -19,7 +20,7 @@ public enum BLAS {
     /// Row-major general matrix product, `C ← α·op(A)·op(B) + β·C`, where op(A) is
     /// `m × k`, op(B) is `k × n` and C is `m × n`; `op(X) = Xᵀ` when `transposeX` is true.
     /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored. With β = 0, C is
-    /// written without being read. Time is O(m·n·k), split over ``Parallelism/threadCount``
+    /// written without being read. Time is O(m·n·k), split over ``Execution/threads``
     /// threads by rows of C when there are at least ``parallelThreshold`` multiply-adds.
     /// - Precondition: sizes are ≥ 0 and strides fit the stored shapes.
     public static func gemm<T: ActivationScalar>(
@@ -34,17 +35,11 @@ public enum BLAS {
             rowTimesMatrix(transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c)
             return
         }
-        let blocks = Swift.min(Parallelism.threadCount, m / 8)
-        guard blocks > 1, m * n * k >= parallelThreshold else {
-            singleThreadedGEMM(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-            return
-        }
-        // Block boundaries are multiples of 8 rows so vector kernels see whole panels.
-        let rowsPerBlock = ((m + blocks - 1) / blocks + 7) & ~7
-        WorkerPool.shared.run(blocks: blocks) { block in
-            let first = block * rowsPerBlock
-            let rows = Swift.min(m, first + rowsPerBlock) - first
-            guard rows > 0 else { return }
+        // Blocks of at least 8 rows, boundaries on multiples of 8 so vector kernels see
+        // whole panels.
+        let execution = m * n * k >= parallelThreshold ? Execution.current : .serial
+        execution.forEachChunk(count: m, minimumChunk: 8, alignment: 8) { block in
+            let first = block.lowerBound, rows = block.count
             // Row r of op(A) starts at a + r·lda when A is stored as is, at column r otherwise.
             let blockA = transposeA ? a + first : a + first * lda
             singleThreadedGEMM(

@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// Where a training batch is gathered: the features of the batch's samples, row after row,
 /// and their targets, allocated once for the batch size.
@@ -48,7 +49,7 @@ final class BatchBuffers<Scalar: ActivationScalar> {
         let columns = matrix.columns
         matrix.withUnsafeBufferPointer { source in
             let first = order.startIndex
-            WorkerPool.shared.forEachChunk(of: 0..<order.count, minimumChunk: (1 << 15) / Swift.max(1, columns)) { rows in
+            Execution.current.forEachChunk(count: order.count, minimumChunk: (1 << 15) / Swift.max(1, columns)) { rows in
                 for row in rows {
                     (target + row * columns).update(
                         from: source.baseAddress! + Int(order[first + row]) * columns, count: columns)

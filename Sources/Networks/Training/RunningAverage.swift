@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 #if canImport(Glibc)
 import Glibc
@@ -133,7 +134,7 @@ public final class RunningAverage<Scalar: ActivationScalar> {
         let units = decays.count
         if units == 1 {
             let alpha = decays[0]
-            WorkerPool.shared.forEachChunk(of: 0..<mean.count, minimumChunk: 1 << 15) { range in
+            Execution.current.forEachChunk(count: mean.count, minimumChunk: 1 << 15) { range in
                 blendUniform(m, v, alpha, range)
             }
         } else {
@@ -141,7 +142,7 @@ public final class RunningAverage<Scalar: ActivationScalar> {
             let a = decays.baseAddress!
             complements.withUnsafeBufferPointer { complements in
                 let c = complements.baseAddress!
-                WorkerPool.shared.forEachChunk(of: 0..<mean.count / units, minimumChunk: Swift.max(1, (1 << 15) / units)) { rows in
+                Execution.current.forEachChunk(count: mean.count / units, minimumChunk: Swift.max(1, (1 << 15) / units)) { rows in
                     for row in rows { blendRow(m + row * units, v + row * units, a, c, units) }
                 }
             }

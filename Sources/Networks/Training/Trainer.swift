@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// Mini-batch training of a ``Sequential`` model on an in-memory ``Dataset``.
 ///
@@ -77,11 +78,9 @@ public final class Trainer<Scalar: ActivationScalar> {
             let name = model.parameters.layout.parameters.first { $0.range.contains(index) }!.name
             throw .stateMismatch("saved parameter \(name) holds NaN or an infinity")
         }
-        let restoredGenerator: SeededGenerator
-        do {
-            restoredGenerator = try SeededGenerator(state: state.generatorState)
-        } catch {
-            throw .stateMismatch(error.description)
+        guard let restoredGenerator = SeededGenerator(state: state.generatorState) else {
+            throw .stateMismatch(NetworkError.shapeMismatch(
+                what: "generator state", detail: "needs 4 words, not all zero; got \(state.generatorState)").description)
         }
         try optimizer.restore(state.optimizer)
         _ = model.parameters.values.initialize(from: state.parameters)
@@ -160,7 +159,7 @@ public final class Trainer<Scalar: ActivationScalar> {
         // Saturating: an epoch count near Int.max is a run that never ends, not a trap.
         let (product, overflow) = batches.multipliedReportingOverflow(by: configuration.epochs)
         let totalSteps = overflow ? Int.max : product
-        let started = monotonicNanoseconds()
+        let started = MonotonicClock.nanoseconds
         var lossSum = 0.0, correct = 0, seen = 0, learningRate = 0.0
         for batchIndex in 0..<batches {
             let first = batchIndex * batchSize
@@ -183,7 +182,7 @@ public final class Trainer<Scalar: ActivationScalar> {
             correct += result.correct
             seen += rows
             if let progress = callbacks.progress {
-                let elapsed = Double(monotonicNanoseconds() - started) / 1e9
+                let elapsed = Double(MonotonicClock.nanoseconds - started) / 1e9
                 progress(TrainingProgress(
                     epoch: epoch, epochs: configuration.epochs, batch: batchIndex + 1,
                     batchesPerEpoch: batches, runningLoss: lossSum / Double(seen),
@@ -191,7 +190,7 @@ public final class Trainer<Scalar: ActivationScalar> {
                     samplesPerSecond: Double(seen) / Swift.max(elapsed, 1e-9)))
             }
         }
-        let seconds = Double(monotonicNanoseconds() - started) / 1e9
+        let seconds = Double(MonotonicClock.nanoseconds - started) / 1e9
         if let index = model.parameters.firstNonFiniteIndex {
             let name = model.parameters.layout.parameters.first { $0.range.contains(index) }!.name
             throw .diverged(epoch: epoch, batch: batches, reason: "parameter \(name) is NaN or infinite", backOffs: backOffs)

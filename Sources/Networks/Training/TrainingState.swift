@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 /// Everything a resumed run needs to continue bit for bit as if never stopped: the
 /// parameters, the optimiser's state, the generator's state, the counters and the data

@@ -207,10 +207,7 @@ public struct HeatMap: Chart {
             var labelRight = bar.maxX
             for (tick, label) in zip(axis.ticks, axis.labels) {
                 let y = map.pixel(tick)
-                svg.element("line", [
-                    "x1": bar.maxX.svg, "y1": y.svg, "x2": (bar.maxX + 4).svg, "y2": y.svg,
-                    "stroke": Theme.axisLine.description,
-                ])
+                svg.segment(bar.maxX, y, bar.maxX + 4, y, ["stroke": Theme.axisLine.description])
                 Shapes.text(label, at: Point(x: bar.maxX + 7, y: y + 0.36 * Theme.tickLabelSize),
                             size: Theme.tickLabelSize, into: &svg)
                 labelRight = max(labelRight, bar.maxX + 7 + TextMetrics.width(label, fontSize: Theme.tickLabelSize))

@@ -114,32 +114,22 @@ struct CartesianFrame {
             (svg: inout SVGWriter) in
             for tick in y.axis.ticks {
                 let py = y.pixel(tick)
-                svg.element("line", [
-                    "x1": plot.minX.svg, "y1": py.svg, "x2": plot.maxX.svg, "y2": py.svg,
-                ])
+                svg.segment(plot.minX, py, plot.maxX, py)
             }
             if let x {
                 for tick in x.axis.ticks {
                     let px = x.pixel(tick)
-                    svg.element("line", [
-                        "x1": px.svg, "y1": plot.minY.svg, "x2": px.svg, "y2": plot.maxY.svg,
-                    ])
+                    svg.segment(px, plot.minY, px, plot.maxY)
                 }
             }
             // Zero gets a darker line when it lies inside a linear axis: it is where signs change.
             if y.axis.scale == .linear, y.axis.domain.lowerBound < 0, y.axis.domain.upperBound > 0 {
                 let py = y.pixel(0)
-                svg.element("line", [
-                    "x1": plot.minX.svg, "y1": py.svg, "x2": plot.maxX.svg, "y2": py.svg,
-                    "stroke": Theme.zeroLine.description,
-                ])
+                svg.segment(plot.minX, py, plot.maxX, py, ["stroke": Theme.zeroLine.description])
             }
             if let x, x.axis.scale == .linear, x.axis.domain.lowerBound < 0, x.axis.domain.upperBound > 0 {
                 let px = x.pixel(0)
-                svg.element("line", [
-                    "x1": px.svg, "y1": plot.minY.svg, "x2": px.svg, "y2": plot.maxY.svg,
-                    "stroke": Theme.zeroLine.description,
-                ])
+                svg.segment(px, plot.minY, px, plot.maxY, ["stroke": Theme.zeroLine.description])
             }
         }
     }
@@ -154,10 +144,7 @@ struct CartesianFrame {
             for (tick, label) in zip(y.axis.ticks, y.axis.labels) {
                 let py = y.pixel(tick)
                 svg.group(["class": "y-tick"]) { (svg: inout SVGWriter) in
-                    svg.element("line", [
-                        "x1": (plot.minX - Theme.tickLength).svg, "y1": py.svg, "x2": plot.minX.svg,
-                        "y2": py.svg, "stroke": Theme.axisLine.description,
-                    ])
+                    svg.segment(plot.minX - Theme.tickLength, py, plot.minX, py, ["stroke": Theme.axisLine.description])
                     Shapes.text(
                         label, at: Point(x: plot.minX - Theme.tickLength - 3, y: py + 0.36 * Theme.tickLabelSize),
                         size: Theme.tickLabelSize, anchor: "end", into: &svg)
@@ -186,10 +173,7 @@ struct CartesianFrame {
 
     private func drawXTick(at px: Double, label: String, labelTop: Double, into svg: inout SVGWriter) {
         svg.group(["class": "x-tick"]) { (svg: inout SVGWriter) in
-            svg.element("line", [
-                "x1": px.svg, "y1": plot.maxY.svg, "x2": px.svg, "y2": (plot.maxY + Theme.tickLength).svg,
-                "stroke": Theme.axisLine.description,
-            ])
+            svg.segment(px, plot.maxY, px, plot.maxY + Theme.tickLength, ["stroke": Theme.axisLine.description])
             if rotatesCategoryLabels {
                 Shapes.text(
                     label, at: Point(x: px + 3, y: labelTop + Theme.tickLabelSize * 0.6),
@@ -215,8 +199,7 @@ struct CartesianFrame {
                 let (x1, y1, x2, y2) = horizontal
                     ? (plot.minX, position, plot.maxX, position)
                     : (position, plot.minY, position, plot.maxY)
-                svg.element("line", [
-                    "x1": x1.svg, "y1": y1.svg, "x2": x2.svg, "y2": y2.svg,
+                svg.segment(x1, y1, x2, y2, [
                     "stroke": Theme.mutedText.description, "stroke-width": "1.2", "stroke-dasharray": "5 3",
                 ])
                 guard !reference.label.isEmpty else { return }

@@ -69,12 +69,9 @@ struct Legend {
         let width = Theme.legendSampleWidth
         switch entry.sample {
         case .line(let showsMarker):
-            var attributes: Attributes = [
-                "x1": left.svg, "y1": middle.svg, "x2": (left + width).svg, "y2": middle.svg,
-                "stroke": style.color.description, "stroke-width": Theme.lineWidth.svg,
-            ]
+            var attributes: Attributes = ["stroke": style.color.description, "stroke-width": Theme.lineWidth.svg]
             attributes.add("stroke-dasharray", style.dash.svgValue)
-            svg.element("line", attributes)
+            svg.segment(left, middle, left + width, middle, attributes)
             if showsMarker {
                 Shapes.marker(
                     style.marker, at: Point(x: left + width / 2, y: middle),

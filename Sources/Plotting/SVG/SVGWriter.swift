@@ -23,6 +23,13 @@ struct SVGWriter {
         }
     }
 
+    /// A `<line>` from (x1, y1) to (x2, y2), with `attributes` after the coordinates.
+    mutating func segment(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ attributes: Attributes = [:]
+    ) {
+        element("line", ["x1": x1.svg, "y1": y1.svg, "x2": x2.svg, "y2": y2.svg] + attributes)
+    }
+
     /// A `<g>` around whatever `body` writes.
     mutating func group<Failure: Error>(
         _ attributes: Attributes, _ body: (inout SVGWriter) throws(Failure) -> Void
@@ -54,6 +61,12 @@ struct Attributes: ExpressibleByDictionaryLiteral {
 
     init(dictionaryLiteral elements: (String, String)...) {
         pairs = elements
+    }
+
+    static func + (first: Attributes, second: Attributes) -> Attributes {
+        var result = first
+        result.pairs += second.pairs
+        return result
     }
 
     /// Adds the attribute when `value` is not nil.

@@ -15,19 +15,19 @@
 /// most 2^-31), and `rightShift` in 1...62; a factor below 2^-32 becomes multiplier 0 (every
 /// product then rounds to 0 anyway, since |acc| ≤ 2^31). Negative factors are allowed (a PReLU
 /// slope may be negative).
-public struct FixedPointMultiplier: Hashable, Sendable, CustomStringConvertible {
+package struct FixedPointMultiplier: Hashable, Sendable, CustomStringConvertible {
     /// The significand, |multiplier| in [2^30, 2^31), or 0.
-    public let multiplier: Int32
+    package let multiplier: Int32
     /// The power of two divided by, 1...62.
-    public let rightShift: Int
+    package let rightShift: Int
 
     /// The largest factor allowed (exclusive): 2^30.
-    public static let limit: Double = 0x1p30
+    package static let limit: Double = 0x1p30
 
     /// The nearest 31-bit fixed-point form of `real`.
     /// - Throws: ``QuantizationError/multiplierOutOfRange(what:value:)`` when `real` is not
     ///   finite or `|real| ≥ 2^30`.
-    public init(_ real: Double, what: String = "multiplier") throws(QuantizationError) {
+    package init(_ real: Double, what: String = "multiplier") throws(QuantizationError) {
         guard real.isFinite, real.magnitude < Self.limit else {
             throw .multiplierOutOfRange(what: what, value: real)
         }
@@ -54,7 +54,7 @@ public struct FixedPointMultiplier: Hashable, Sendable, CustomStringConvertible 
     /// A multiplier given in integer form.
     /// - Throws: ``QuantizationError/invalidParameter(name:value:allowed:)`` when
     ///   `rightShift` is outside 1...62 or `multiplier` is `Int32.min`.
-    public init(multiplier: Int32, rightShift: Int) throws(QuantizationError) {
+    package init(multiplier: Int32, rightShift: Int) throws(QuantizationError) {
         guard (1...62).contains(rightShift) else {
             throw .invalidParameter(name: "right shift", value: Double(rightShift), allowed: "1...62")
         }
@@ -67,16 +67,16 @@ public struct FixedPointMultiplier: Hashable, Sendable, CustomStringConvertible 
     }
 
     /// `multiplier / 2^rightShift` (exact in Double).
-    public var realValue: Double {
+    package var realValue: Double {
         Double(multiplier) * Double(sign: .plus, exponent: -rightShift, significand: 1)
     }
 
     /// `acc · M` rounded to nearest (ties towards +∞); the scalar reference of every
     /// requantisation in this module. |acc · multiplier| < 2^62, so nothing overflows.
     @inlinable
-    public func apply(_ accumulator: Int32) -> Int64 {
+    package func apply(_ accumulator: Int32) -> Int64 {
         (Int64(accumulator) * Int64(multiplier) + (1 << (rightShift - 1))) >> rightShift
     }
 
-    public var description: String { "\(multiplier) / 2^\(rightShift)" }
+    package var description: String { "\(multiplier) / 2^\(rightShift)" }
 }

@@ -1,5 +1,6 @@
 import Activations
 import CQuantKernels
+import Runtime
 
 /// The 8-bit integer matrix product, uint8 codes times int8 weights into exact int32:
 ///
@@ -17,7 +18,7 @@ import CQuantKernels
 ///
 /// The work is split into row panels of 6 (the register tile is 6 rows × 16 units); each panel
 /// widens its rows once, then streams every weight panel from cache. Row panels are spread over
-/// ``Parallelism/threadCount`` threads when there is enough work.
+/// ``Execution/threads`` threads when there is enough work.
 public enum IntegerGEMM {
     /// Which tile kernel runs.
     public enum Path: String, Sendable, CaseIterable {
@@ -73,7 +74,7 @@ public enum IntegerGEMM {
         let panelBytes = weights.groups * tileRows * 4
         weights.pairStorage.withUnsafeBufferPointer { pairWeights in
             weights.quadStorage.withUnsafeBufferPointer { quadWeights in
-                Parallelism.forEachChunk(count: rowPanels, minimumChunk: minimumPanels, alignment: 1) {
+                Execution.current.forEachChunk(count: rowPanels, minimumChunk: minimumPanels, alignment: 1) {
                     panelRange in
                     withUnsafeTemporaryAllocation(byteCount: panelBytes, alignment: 64) { packedRows in
                         withUnsafeTemporaryAllocation(

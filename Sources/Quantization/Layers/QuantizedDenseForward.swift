@@ -1,4 +1,5 @@
 import Activations
+import Runtime
 
 extension QuantizedDense {
     /// Output codes for `rows` input rows: GEMM, bias, requantisation and activation in one

@@ -1,3 +1,5 @@
+import Runtime
+
 /// A feed-forward network in integers: the input quantised once to uint8 codes, every hidden
 /// layer a ``QuantizedDense`` from codes to codes (GEMM, int32 bias, fixed-point
 /// requantisation with the activation fused), and a last layer whose int32 accumulators are
@@ -66,7 +68,7 @@ public struct QuantizedNetwork: Sendable {
 
     /// Integer-only inference from input codes: `logits` receives `rows × outputSize` Floats.
     /// O(rows · Σ inputs·units); each layer's GEMM spreads large batches over
-    /// ``Activations/Parallelism/threadCount`` threads.
+    /// ``Runtime/Execution/threads`` threads.
     /// - Precondition: `codes.count == rows · inputSize`, `logits.count == rows · outputSize`.
     public func logits(
         codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>,

@@ -1,8 +1,8 @@
 import Activations
 import Datasets
-import Dispatch
 import Networks
 import Quantization
+import Runtime
 
 /// Inference speed of one Float32 model and its int8 twin: samples/s at each batch size, the
 /// median of repeated calls into preallocated outputs.
@@ -83,7 +83,7 @@ struct InferenceBenchmark {
             }
         }
         let int8 = time(quantized), int8W7 = time(quantized7)
-        let threads = Parallelism.threadCount
+        let threads = Execution.current.threads
         return [("float32", float32), ("int8", int8), ("int8-w7", int8W7)].map { precision, seconds in
             Measurement(
                 precision: precision, batch: batch, threads: threads, secondsPerBatch: seconds,
@@ -93,16 +93,7 @@ struct InferenceBenchmark {
 
     /// The median time of `calls` calls after ten untimed warm-up calls.
     private func median(calls: Int, _ body: () -> Void) -> Double {
-        for _ in 0..<10 { body() }
-        var times: [Double] = []
-        for _ in 0..<calls {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-        }
-        times.sort()
-        return times.count % 2 == 1
-            ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        Timing.measure(warmUps: 10, calls: calls, body).median
     }
 }
 

@@ -3,6 +3,7 @@ import Experiments
 import ArgumentParser
 import Foundation
 import Interchange
+import Runtime
 
 /// `rectifier bench …`: the benchmarks, one subcommand each.
 struct BenchCommand: ParsableCommand {
@@ -13,6 +14,8 @@ struct BenchCommand: ParsableCommand {
             BenchActivationsCommand.self,
             BenchTrainCommand.self,
             BenchInferenceCommand.self,
+            BenchDataCommand.self,
+            BenchAccuracyCommand.self,
         ])
 }
 
@@ -41,7 +44,7 @@ struct BenchActivationsCommand: ParsableCommand {
     var elements = "2^24,2^16"
 
     @Option(help: ArgumentHelp(
-        "Thread counts, comma-separated; 'all' is every core (\(Parallelism.threadCount)).",
+        "Thread counts, comma-separated; 'all' is every core (\(Execution.processorCount)).",
         valueName: "counts"))
     var threads = "1,all"
 
@@ -113,7 +116,7 @@ struct BenchActivationsCommand: ParsableCommand {
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
         let flags = lines.first { $0.hasPrefix("flags") }.map(String.init) ?? ""
         let vector = flags.contains(" avx512f") ? "AVX-512" : flags.contains(" avx2") ? "AVX2" : "SSE"
-        return "\(model), \(Parallelism.threadCount) threads available, \(vector)"
+        return "\(model), \(Execution.processorCount) threads available, \(vector)"
     }
 
     /// Reads "16777216,2^16".
@@ -133,7 +136,7 @@ struct BenchActivationsCommand: ParsableCommand {
     /// Reads "1,2,all".
     static func threadCounts(_ text: String) throws -> [Int] {
         try text.split(separator: ",").map { item in
-            if item == "all" { return Parallelism.threadCount }
+            if item == "all" { return Execution.processorCount }
             guard let n = Int(item), (1...maximumThreads).contains(n) else {
                 throw ValidationError("--threads: '\(item)' is not a thread count (1…\(maximumThreads) or 'all')")
             }

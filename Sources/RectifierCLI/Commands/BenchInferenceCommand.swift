@@ -4,6 +4,7 @@ import Datasets
 import Foundation
 import Interchange
 import Networks
+import Runtime
 
 /// `rectifier bench inference`: samples/s of a trained 784-256-128-10 ReLU model on
 /// Fashion-MNIST in Float32 and int8, at batch 1 and 1024 (issue 8).
@@ -50,13 +51,16 @@ struct BenchInferenceCommand: ParsableCommand {
     static let calibrationCount = 2048
 
     func run() throws {
+        try Execution(threads: threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         var files = CommandFiles()
         files.reads(model, flag: "--model")
         files.readsData(data)
         files.writes(json, flag: "--json")
         files.writes(saveModel, flag: "--save-model")
         try files.check()
-        if let threads { Parallelism.threadCount = threads }
         let images = try FashionMNIST.load(directory: data)
         guard images.training.count >= Self.calibrationCount else {
             throw CommandFailure(
@@ -82,7 +86,7 @@ struct BenchInferenceCommand: ParsableCommand {
             scalars: Array(images.training.pixels[0..<Self.calibrationCount * images.training.pixelsPerImage]))
         let benchmark = try InferenceBenchmark(model: network, calibration: calibration)
         let accuracy = try benchmark.accuracy(images.test)
-        print("bench inference: 784-256-128-10 relu, \(Parallelism.threadCount) threads")
+        print("bench inference: 784-256-128-10 relu, \(Execution.current.threads) threads")
         print("test accuracy: float32 \(accuracy.float32), int8 \(accuracy.int8), int8-w7 \(accuracy.int8W7)")
         var rows: [InferenceBenchmark.Measurement] = []
         for batch in try batchSizes() {
@@ -93,7 +97,7 @@ struct BenchInferenceCommand: ParsableCommand {
         }
         if let json {
             let report = Report(
-                threads: Parallelism.threadCount, accuracyFloat32: accuracy.float32,
+                threads: Execution.current.threads, accuracyFloat32: accuracy.float32,
                 accuracyInt8: accuracy.int8, accuracyInt8W7: accuracy.int8W7,
                 int8Bytes: benchmark.quantized.byteCount, rows: rows)
             try report.write(to: json)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Datasets
 import Interchange
 import Networks
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -53,11 +54,14 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Execution(threads: threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         var files = CommandFiles()
         if !synthetic { files.readsData(data) }
         files.writes(json, flag: "--json")
         try files.check()
-        if let threads { Parallelism.threadCount = threads }
         let samples = synthetic
             ? Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
             : try ImageData.dataset(FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training)
@@ -87,22 +91,22 @@ struct BenchTrainCommand: ParsableCommand {
         let trainer = Trainer(model: model, configuration: configuration, generator: generator)
         // Timers cover each epoch's training steps only: reset after the epoch's probe,
         // read at its last batch.
+        let profiler = Profiler()
         var gemmSeconds: [Double] = [], activationSeconds: [Double] = []
         let callbacks = TrainingCallbacks<Float>(
             progress: { progress in
                 guard progress.batch == progress.batchesPerEpoch else { return }
-                gemmSeconds.append(Profiling.seconds(in: .gemm))
-                activationSeconds.append(Profiling.seconds(in: .activations))
+                gemmSeconds.append(profiler.seconds(in: .gemm))
+                activationSeconds.append(profiler.seconds(in: .activations))
             },
-            epochEnded: { _ in Profiling.reset() })
-        Profiling.reset()
-        Profiling.isEnabled = true
-        defer { Profiling.isEnabled = false }
-        let records = try trainer.train(on: data, callbacks: callbacks)
+            epochEnded: { _ in profiler.reset() })
+        let records = try Execution.current.with(profiler: profiler).run {
+            try trainer.train(on: data, callbacks: callbacks)
+        }
         return BenchTrainResult(
             epochSeconds: records.map(\.seconds), gemmSeconds: gemmSeconds,
             activationSeconds: activationSeconds, samples: data.count,
-            threads: Parallelism.threadCount, finalTrainAccuracy: records.last?.trainAccuracy ?? 0,
+            threads: Execution.current.threads, finalTrainAccuracy: records.last?.trainAccuracy ?? 0,
             peakResidentBytes: peakResidentBytes())
     }
 

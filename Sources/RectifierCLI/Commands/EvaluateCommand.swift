@@ -2,6 +2,7 @@ import Activations
 import ArgumentParser
 import Datasets
 import Networks
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -37,7 +38,10 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Parallelism.threadCount = threads }
+        try Execution(threads: threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         let classifier = try ModelLoading.classifier(at: model)
         let test = try ImageData.loadTest(directory: data)
         let result = try Self.evaluate(classifier, on: test, modelPath: model)

@@ -1,42 +1,34 @@
+import Activations
 import ArgumentParser
 import Experiments
+import Runtime
 
-/// `rectifier experiment NAME …`: one subcommand per claim (see docs/EXPERIMENTS.md).
+/// `rectifier experiment NAME …`: one subcommand per experiment, each made from the
+/// experiment's own name and help (see docs/EXPERIMENTS.md).
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Measure one of the classic claims about rectifiers; writes DIR/NAME.json, CSV and plots.",
         subcommands: [
-            ExperimentPrecisionCommand.self,
+            ExperimentSubcommand<PrecisionExperiment>.self,
             ExperimentLeakyUnitsCommand.self,
-            EfficiencyExperimentCommand.self,
-            CostExperimentCommand.self,
-            ExperimentDepthCommand.self,
-            ExperimentInitialisationCommand.self,
-            ExperimentDeadUnitsCommand.self,
+            ExperimentSubcommand<EfficiencyExperiment>.self,
+            ExperimentSubcommand<CostExperiment>.self,
+            ExperimentSubcommand<DepthExperiment>.self,
+            ExperimentSubcommand<InitialisationExperiment>.self,
+            ExperimentSubcommand<DeadUnitsExperiment>.self,
         ])
 }
 
-/// `rectifier experiment efficiency`: claims 1 and 7 (training error against epochs and time).
-struct EfficiencyExperimentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "efficiency",
-        abstract: "Training error vs epochs and seconds for six activations; ReLU over tanh (claims 1, 7).")
+/// `rectifier experiment NAME` for an experiment that takes only the common options.
+struct ExperimentSubcommand<E: Experiment>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: E.name, abstract: E.abstract, discussion: E.discussion ?? "")
+    }
 
     @OptionGroup var options: ExperimentOptions
 
-    func run() throws { try options.run(EfficiencyExperiment.registration) }
-}
-
-/// `rectifier experiment cost`: claim 5 (ns/element, share of a training step).
-struct CostExperimentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cost",
-        abstract: "ns/element of each activation and its share of a training step (claim 5).")
-
-    @OptionGroup var options: ExperimentOptions
-
-    func run() throws { try options.run(CostExperiment.registration) }
+    func run() throws { try options.run(RegisteredExperiment(E.self)) }
 }
 
 /// The options every experiment takes.
@@ -67,26 +59,124 @@ struct ExperimentOptions: ParsableArguments {
         if out.isEmpty { throw ValidationError("--out must name a directory") }
     }
 
-    /// Fails before any work unless `--out` is, or can be made, a directory to write in.
-    func checkOutput() throws {
-        try CommandFiles.requireWritableDirectory(out, flag: "--out")
-    }
-
     /// The context the options describe, reporting progress on the terminal; `--out` is
-    /// checked first, and made when missing.
+    /// checked first (before any work), and made when missing.
     func context() throws -> ExperimentContext {
-        try checkOutput()
+        try CommandFiles.requireWritableDirectory(out, flag: "--out")
         return try ExperimentContext(
             outputDirectory: out, seeds: seeds, full: full, threads: threads, dataDirectory: data,
             progress: TerminalProgress.reporter())
     }
 
-    /// Runs `experiment` in the options' context, then rebuilds DIR/index.html and
-    /// DIR/summary.md from every experiment found in DIR.
+    /// Runs `experiment` in the options' context, prints its verdicts, then rebuilds
+    /// DIR/index.html and DIR/summary.md from every experiment found in DIR.
     func run(_ experiment: RegisteredExperiment) throws {
         let context = try context()
-        try experiment.run(context)
+        try finish(experiment.name, claims: try experiment.run(context), context: context)
+    }
+
+    func finish(_ name: String, claims: [Claim], context: ExperimentContext) throws {
+        for claim in claims {
+            print("\(claim.supported ? "supported" : "not supported"): \(claim.claim) — \(claim.measured)")
+        }
         let report = try Report.write(directory: out)
-        print("wrote \(context.output.path(experiment.name + ".json")) and \(report.html)")
+        print("wrote \(context.output.path(name + ".json")) and \(report.html)")
+    }
+}
+
+/// `rectifier experiment leaky-units`: the common options and the sizes of its runs.
+struct ExperimentLeakyUnitsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: LeakyUnitsExperiment.name, abstract: LeakyUnitsExperiment.abstract,
+        discussion: LeakyUnitsExperiment.discussion ?? "")
+
+    @OptionGroup var options: ExperimentOptions
+
+    @Option(help: "Adding-problem training steps per run (default: 300, or 800 with --full).")
+    var steps: Int?
+
+    @Option(help: "Comma-separated sequence lengths (default: 50,100,200,400).")
+    var lengths: String?
+
+    @Option(help: "Hidden units for the adding problem (default: 32, or 128 with --full).")
+    var units: Int?
+
+    @Option(help: "Comma-separated leaks to run, from plain,fixed,multiscale,learned (default: all).")
+    var variants: String?
+
+    @Option(help: "Comma-separated activations, e.g. relu,tanh (default: relu,tanh).")
+    var activations: String?
+
+    @Flag(help: "Skip timing the BPTT step at hidden 128, batch 64, T = 200.")
+    var skipProfile = false
+
+    @Flag(help: "Skip sequential Fashion-MNIST (run the adding problem only; needs no --data).")
+    var skipImages = false
+
+    @Option(help: "When a run diverges (a NaN, infinite or over 1000× the mean predictor's training loss): stop it there, counted as diverged (default), or go back to its last checkpoint and halve the learning rate (up to 5 times).")
+    var onDivergence: TrainCommand.DivergenceChoice?
+
+    func validate() throws {
+        if let units, units < 1 { throw ValidationError("--units \(units) is not allowed (≥ 1)") }
+        if let variants {
+            let names = Set(LeakyUnitsOptions.standardLeaks.map(\.variantName))
+            let chosen = variants.split(separator: ",").map(String.init)
+            if chosen.isEmpty || !chosen.allSatisfy(names.contains) {
+                throw ValidationError("--variants '\(variants)' is not allowed (comma-separated: plain, fixed, multiscale, learned)")
+            }
+        }
+        if let activations {
+            for text in activations.split(separator: ",") { _ = try parseActivation(String(text)) }
+        }
+        if let steps, steps < 1 { throw ValidationError("--steps \(steps) is not allowed (≥ 1)") }
+        if let lengths, parsedLengths(lengths) == nil {
+            throw ValidationError("--lengths '\(lengths)' is not allowed (comma-separated integers ≥ 2)")
+        }
+    }
+
+    /// Refuses sizes whose adding-problem runs need more memory than the machine has,
+    /// naming the flags that set them.
+    private func requireMemory(_ settings: LeakyUnitsOptions) throws {
+        let flags = [units.map { "--units \($0)" }, lengths.map { "--lengths \($0)" }].compactMap { $0 }
+        do {
+            try MemoryBudget.require(
+                settings.addingProblemBytes, for: flags.isEmpty ? "the adding problem" : flags.joined(separator: " "))
+        } catch {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    private func parsedLengths(_ text: String) -> [Int]? {
+        let values = text.split(separator: ",").map { Int($0.filter { $0 != " " }) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 2 }) else { return nil }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        try Execution(threads: options.threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
+        var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
+        if let steps { settings.steps = steps }
+        if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
+        if let units { settings.units = units }
+        if skipProfile { settings.profilesStep = false }
+        if skipImages { settings.sequentialImages = nil }
+        if let onDivergence { settings.divergence = onDivergence.policy }
+        if let variants {
+            let chosen = Set(variants.split(separator: ",").map(String.init))
+            settings.leaks = settings.leaks.filter { chosen.contains($0.variantName) }
+        }
+        if let activations {
+            settings.activations = try activations.split(separator: ",").map { try parseActivation(String($0)) }
+        }
+        try requireMemory(settings)
+        let context = try options.context()
+        let document = try LeakyUnitsExperiment.run(context, configuration: settings)
+        for run in document.results where run.diverged {
+            print("diverged: \(run.task) T=\(run.length) \(run.variant) \(run.activation) seed \(run.seed) at step \(run.divergedAtStep ?? run.steps): \(run.divergence ?? "")")
+        }
+        try options.finish(LeakyUnitsExperiment.name, claims: document.claims, context: context)
     }
 }

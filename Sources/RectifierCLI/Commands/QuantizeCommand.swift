@@ -4,6 +4,7 @@ import Datasets
 import Interchange
 import Networks
 import Quantization
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,6 +1,7 @@
 import Activations
 import ArgumentParser
 import Experiments
+import Runtime
 
 /// `rectifier run` (what `make run` calls): the side-by-side Fashion-MNIST comparison, then
 /// every registered experiment (short versions; `--full` for the long ones), then the report.
@@ -17,16 +18,20 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: ExperimentOptions
 
     func run() throws {
+        try Execution(threads: options.threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         let started = MonotonicClock.now
         let context = try options.context()
         print("rectifier run (\(options.full ? "full" : "short") version): \(context.threads) threads, "
             + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
         let comparison = try SideBySideComparison.run(context)
-        print("\n" + comparison.table.text + "\n")
+        print("\n" + comparison.tables[0].text + "\n")
         var failures: [String] = []
         for experiment in ExperimentRegistry.all {
             do {
-                try experiment.run(context)
+                _ = try experiment.run(context)
             } catch {
                 printToStandardError("rectifier: experiment \(experiment.name) failed: \(error)")
                 failures.append(experiment.name)

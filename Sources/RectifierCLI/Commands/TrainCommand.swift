@@ -2,6 +2,7 @@ import Activations
 import ArgumentParser
 import Interchange
 import Networks
+import Runtime
 
 /// `rectifier train`: trains a multi-layer perceptron on Fashion-MNIST (or any directory of
 /// MNIST-format files), with a live progress bar, a JSON-lines log, checkpoints and resume.
@@ -143,6 +144,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Execution(threads: threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
         var files = CommandFiles()
         files.reads(resume, flag: "--resume")
         files.readsData(data)
@@ -150,7 +155,6 @@ struct TrainCommand: ParsableCommand {
         files.writes(log, flag: "--log")
         files.allowReplacing("--resume", by: "--save")
         try files.check()
-        if let threads { Parallelism.threadCount = threads }
         let resumed = try resume.map { path in
             do {
                 return try ModelFile.load(path)
@@ -214,7 +218,7 @@ struct TrainCommand: ParsableCommand {
         return TrainingRunSettings(
             activation: hiddenActivation.description, hidden: hiddenSizes, configuration: configuration,
             seed: seed ?? 0, validationCount: validation, averageDecay: averageWeights,
-            threads: Parallelism.threadCount)
+            threads: Execution.current.threads)
     }
 
     private func learningRateSchedule() throws -> LearningRateSchedule {

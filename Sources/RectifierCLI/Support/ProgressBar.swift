@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Runtime
 #endif
 
 /// A progress bar with an estimate of the time left, drawn on stderr.
@@ -109,14 +110,5 @@ public final class ProgressBar {
         var size = winsize()
         if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
         return 100
-    }
-}
-
-/// Seconds from a monotonic clock, for timing and progress.
-public enum MonotonicClock {
-    public static var now: Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

@@ -1,6 +1,7 @@
 import Activations
 import Interchange
 import Networks
+import Runtime
 
 /// Something that assigns a class to each row of a batch of images: what `rectifier
 /// evaluate` needs of a model, whatever its file format or precision.

@@ -1,5 +1,6 @@
 import Interchange
 import Networks
+import Runtime
 
 import Foundation
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// The memory a `rectifier train` run holds at once, checked before the model is made.
 ///

@@ -3,6 +3,7 @@ import ArgumentParser
 import Datasets
 import Interchange
 import Networks
+import Runtime
 
 #if canImport(Glibc)
 import Glibc
@@ -55,8 +56,8 @@ final class TrainingSession {
             } catch {
                 throw CommandFailure("--resume \(resumePath): \(error.description)")
             }
-            if settings.threads != Parallelism.threadCount {
-                printToStandardError("note: the run was saved with \(settings.threads) threads and continues with \(Parallelism.threadCount); only the same count continues bit for bit")
+            if settings.threads != Execution.current.threads {
+                printToStandardError("note: the run was saved with \(settings.threads) threads and continues with \(Execution.current.threads); only the same count continues bit for bit")
             }
         } else {
             var generator = SeededGenerator(seed: settings.seed)
@@ -103,7 +104,7 @@ final class TrainingSession {
         let optimizer = settings.configuration.optimizer
         return "train: \(data.training.featureCount)-\(settings.hidden.map(String.init).joined(separator: "-"))-10 \(settings.activation), "
             + "\(Self.name(of: optimizer.kind)) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
-            + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Parallelism.threadCount) threads; "
+            + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Execution.current.threads) threads; "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images"
     }
 

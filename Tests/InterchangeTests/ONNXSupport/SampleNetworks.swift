@@ -1,6 +1,7 @@
 import Activations
 import Interchange
 import Networks
+import Runtime
 
 /// Every activation the ONNX writer maps, with non-default parameters where it has them.
 let exportedActivations: [Activation] = [

@@ -4,6 +4,7 @@
     import Foundation
 #endif
 import Activations
+import Runtime
 import SwiftProtobuf
 
 /// Builds the ONNX model of a ``PortableNetwork``: opset 13, IR version 7, one input

@@ -5,6 +5,7 @@
 #endif
 import Activations
 import Quantization
+import Runtime
 import SwiftProtobuf
 
 /// Builds the ONNX model of a ``QuantizedNetwork`` from standard ai.onnx operators (opset

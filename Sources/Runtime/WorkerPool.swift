@@ -71,18 +71,6 @@ package final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Splits `range` into at most ``Parallelism/threadCount`` contiguous chunks of at least
-    /// `minimumChunk` elements (boundaries on multiples of 64) and runs `body` on each.
-    package func forEachChunk(of range: Range<Int>, minimumChunk: Int, _ body: (Range<Int>) -> Void) {
-        let blocks = Swift.max(1, Swift.min(Parallelism.threadCount, range.count / Swift.max(1, minimumChunk)))
-        let perBlock = ((range.count + blocks - 1) / blocks + 63) & ~63
-        run(blocks: blocks) { block in
-            let start = range.lowerBound + block * perBlock
-            let end = Swift.min(range.upperBound, start + perBlock)
-            if start < end { body(start..<end) }
-        }
-    }
-
     /// Starts workers until there are `count`; false when the system refuses a thread.
     private func startWorkers(upTo count: Int) -> Bool {
         while workerCount < count {
@@ -127,13 +115,13 @@ package final class WorkerPool: @unchecked Sendable {
 
     /// Spins, then sleeps, until the generation moves past `seen`; returns the new one.
     private func waitForJob(after seen: Int) -> Int {
-        let start = monotonicNanoseconds()
+        let start = MonotonicClock.nanoseconds
         var spins = 0
         while true {
             let current = generation.load(ordering: .acquiring)
             if current != seen { return current }
             spins += 1
-            if spins & 1023 == 0, monotonicNanoseconds() - start > Self.spinNanoseconds { break }
+            if spins & 1023 == 0, MonotonicClock.nanoseconds - start > Self.spinNanoseconds { break }
         }
         pthread_mutex_lock(&mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)
@@ -156,12 +144,4 @@ private final class WorkerContext {
         self.index = index
         self.seen = seen
     }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds.
-@inlinable
-package func monotonicNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
 }

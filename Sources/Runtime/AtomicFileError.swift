@@ -32,18 +32,21 @@ public enum AtomicFileError: Error, Equatable, Sendable, CustomStringConvertible
         }
     }
 
-    public var description: String {
+    public var description: String { "cannot write '\(path)': \(reason)" }
+
+    /// Why, without the path: the description's second half.
+    public var reason: String {
         switch self {
-        case let .notAFilePath(path):
-            "cannot write '\(path)': the path names no file (it is empty or ends with '/')"
-        case let .cannotCreateTemporaryFile(path, directory, code):
-            "cannot write '\(path)': cannot create a file in '\(directory)': \(systemMessage(code))"
-        case let .writeFailed(path, code):
-            "cannot write '\(path)': \(systemMessage(code)); the previous file, if any, is unchanged"
-        case let .syncFailed(path, code):
-            "cannot write '\(path)': flushing to disk failed: \(systemMessage(code)); the previous file, if any, is unchanged"
-        case let .renameFailed(path, code):
-            "cannot write '\(path)': cannot replace it: \(systemMessage(code))"
+        case .notAFilePath:
+            "the path names no file (it is empty or ends with '/')"
+        case let .cannotCreateTemporaryFile(_, directory, code):
+            "cannot create a file in '\(directory)': \(systemMessage(code))"
+        case let .writeFailed(_, code):
+            "\(systemMessage(code)); the previous file, if any, is unchanged"
+        case let .syncFailed(_, code):
+            "flushing to disk failed: \(systemMessage(code)); the previous file, if any, is unchanged"
+        case let .renameFailed(_, code):
+            "cannot replace it: \(systemMessage(code))"
         }
     }
 }

@@ -11,42 +11,30 @@ import Glibc
 /// would have drawn.
 ///
 /// How values are drawn (fixed, so results are reproducible):
-/// - uniform in [0, 1): the top 53 bits of one output, times 2⁻⁵³;
-/// - integers in 0..<n: Lemire's multiply-and-reject method (exactly uniform);
+/// - uniform in [0, 1), integers in 0..<n and shuffles: ``SeededRandom``;
 /// - normals: Box–Muller on two uniforms, u₁ ∈ (0, 1] and u₂ ∈ [0, 1):
 ///   `r = √(−2·ln u₁)`, then `r·cos(2πu₂)` and `r·sin(2πu₂)` are two independent N(0, 1)
 ///   values. ``fillNormal(_:mean:standardDeviation:)`` uses both; ``nextNormal()`` uses the
 ///   cosine only. They are computed in `Double` with the C library's `log`, `cos`, `sin`.
-public struct SeededGenerator: RandomNumberGenerator, Hashable, Sendable {
+public struct SeededGenerator: SeededRandom, Hashable, Sendable {
     private var s0, s1, s2, s3: UInt64
 
     /// A generator whose state is expanded from `seed` by SplitMix64.
     public init(seed: UInt64) {
-        var z = seed
-        func splitMix() -> UInt64 {
-            z &+= 0x9E37_79B9_7F4A_7C15
-            var x = z
-            x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
-            return x ^ (x >> 31)
-        }
-        s0 = splitMix()
-        s1 = splitMix()
-        s2 = splitMix()
-        s3 = splitMix()
+        var expansion = SplitMix64(seed: seed)
+        s0 = expansion.next()
+        s1 = expansion.next()
+        s2 = expansion.next()
+        s3 = expansion.next()
     }
 
     /// The full state, four words; see ``init(state:)``.
     public var state: [UInt64] { [s0, s1, s2, s3] }
 
-    /// A generator continuing from a saved ``state``.
-    /// - Throws: ``NetworkError/shapeMismatch(what:detail:)`` unless `state` has four words,
-    ///   not all zero (the one state xoshiro cannot leave).
-    public init(state: [UInt64]) throws(NetworkError) {
-        guard state.count == 4, state.contains(where: { $0 != 0 }) else {
-            throw .shapeMismatch(
-                what: "generator state", detail: "needs 4 words, not all zero; got \(state)")
-        }
+    /// A generator continuing from a saved ``state``; nil unless `state` has four words,
+    /// not all zero (the one state xoshiro cannot leave).
+    public init?(state: [UInt64]) {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
@@ -64,26 +52,6 @@ public struct SeededGenerator: RandomNumberGenerator, Hashable, Sendable {
     }
 
     private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-
-    /// A uniform `Double` in [0, 1).
-    public mutating func nextUniform() -> Double {
-        Double(next() >> 11) * 0x1p-53
-    }
-
-    /// A uniform integer in `0..<bound`.
-    /// - Precondition: `bound > 0`.
-    public mutating func nextInteger(below bound: Int) -> Int {
-        precondition(bound > 0, "nextInteger: bound must be positive")
-        let range = UInt64(bound)
-        var product = next().multipliedFullWidth(by: range)
-        if product.low < range {
-            let threshold = (0 &- range) % range
-            while product.low < threshold {
-                product = next().multipliedFullWidth(by: range)
-            }
-        }
-        return Int(product.high)
-    }
 
     /// One N(0, 1) value (Box–Muller, cosine branch).
     public mutating func nextNormal() -> Double {
@@ -116,25 +84,21 @@ public struct SeededGenerator: RandomNumberGenerator, Hashable, Sendable {
         _ buffer: UnsafeMutableBufferPointer<T>, lower: Double, upper: Double
     ) {
         for index in buffer.indices {
-            buffer[index] = T(lower + (upper - lower) * nextUniform())
+            buffer[index] = T(lower + (upper - lower) * nextDouble())
         }
     }
 
     /// A uniformly random permutation of `0..<count` (Fisher–Yates, from the last index down).
     public mutating func permutation(count: Int) -> [Int32] {
-        var order = (0..<Int32(count)).map { $0 }
-        var index = count - 1
-        while index > 0 {
-            order.swapAt(index, nextInteger(below: index + 1))
-            index -= 1
-        }
+        var order = Array(0..<Int32(count))
+        shuffle(&order)
         return order
     }
 
     /// √(−2·ln u₁) and 2π·u₂ for one Box–Muller pair.
     private mutating func nextPolarPair() -> (Double, Double) {
         let u1 = Double((next() >> 11) + 1) * 0x1p-53
-        let u2 = nextUniform()
+        let u2 = nextDouble()
         return ((-2 * log(u1)).squareRoot(), 2 * Double.pi * u2)
     }
 }

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads examples from the forms people keep data in, recognised by ``format(of:)``:
+///
+/// - a directory of MNIST-format files (``MNISTFormat``; its test files become ``LoadedData/test``);
+/// - a `.csv` file: a header row, numeric feature columns, the target column named by
+///   ``target`` (default: the last column) holding integers or strings (or numbers, for
+///   regression);
+/// - a `.npz` archive with arrays `x` (N×D, N×H×W or N×C×H×W; uint8, float32 or float64) and
+///   `y` (N integer or string labels, or numbers), or `x_train`/`y_train`/`x_test`/`y_test`
+///   (the layout of Keras' data sets), and a `.npy` array of features;
+/// - a directory with one sub-directory of PNG images per class (torchvision's
+///   `ImageFolder`), grey or RGB, read as `[C, H, W]` with values 0…255.
+///
+/// Classes are the sorted distinct labels (K ≥ 2), or ``classNames`` when given. With
+/// ``featuresOnly`` no targets are read: a CSV's target column, if present, is ignored, and a
+/// folder of PNG files without sub-directories is read too.
+public struct DataReader: Sendable {
+    /// What the target is.
+    public enum Task: String, Sendable, Codable, CaseIterable {
+        /// Class labels: integers or strings.
+        case classification
+        /// Numbers.
+        case regression
+    }
+
+    /// The CSV target column; nil: the last column.
+    public var target: String?
+    public var task: Task
+    /// The classes to map labels to (a model's); nil: the sorted distinct labels read.
+    public var classNames: [String]?
+    /// The CSV feature columns to read, in this order (a model's); nil: every column but the target.
+    public var featureNames: [String]?
+    /// Read inputs only, no targets.
+    public var featuresOnly: Bool
+    /// The names of the labels of an MNIST-format directory, indexed by label (e.g.
+    /// ``FashionMNIST/classNames``); nil: the labels in decimal.
+    public var mnistLabelNames: [String]?
+
+    public init(
+        target: String? = nil, task: Task = .classification, classNames: [String]? = nil,
+        featureNames: [String]? = nil, featuresOnly: Bool = false, mnistLabelNames: [String]? = nil
+    ) {
+        (self.target, self.task, self.classNames, self.featureNames, self.featuresOnly, self.mnistLabelNames) =
+            (target, task, classNames, featureNames, featuresOnly, mnistLabelNames)
+    }
+
+    /// Reads `path` in the format ``format(of:)`` recognises.
+    /// - Throws: ``DatasetError``: `.missingFile`, `.unreadableFile`, `.badData` (one line
+    ///   naming the row and column, array or image), `.insufficientMemory`, and the IDX errors.
+    public func read(_ path: String) throws(DatasetError) -> LoadedData {
+        let format = try Self.format(of: path)
+        switch format {
+        case .mnist:
+            let training = try readMNIST(path, MNISTFormat.trainingImagesFile, MNISTFormat.trainingLabelsFile, given: classNames)
+            let test = try readMNIST(path, MNISTFormat.testImagesFile, MNISTFormat.testLabelsFile, given: training.classNames)
+            return LoadedData(examples: training, test: test, format: format)
+        case .csv:
+            return LoadedData(examples: try CSVReader.read(path, options: self), test: nil, format: format)
+        case .npz, .npy:
+            let (examples, test) = try NumPyReader.read(path, format: format, options: self)
+            return LoadedData(examples: examples, test: test, format: format)
+        case .imageFolder:
+            return LoadedData(examples: try ImageFolderReader.read(path, options: self), test: nil, format: format)
+        }
+    }
+
+    /// The format of `path`: a directory holding `train-images-idx3-ubyte[.gz]` is MNIST, any
+    /// other directory an image folder; a file by its extension (`.csv`, `.npz`, `.npy`), or
+    /// else by its first bytes (zip, NumPy magic).
+    public static func format(of path: String) throws(DatasetError) -> DataFormat {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .missingFile(path: path) }
+            throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
+        }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            return MNISTFormat.locate(MNISTFormat.trainingImagesFile, in: path) != nil ? .mnist : .imageFolder
+        }
+        let lowered = path.lowercased()
+        for format in [DataFormat.csv, .npz, .npy] where lowered.hasSuffix("." + format.rawValue) { return format }
+        let file = try FileByteSource(path: path)
+        var magic = [UInt8](repeating: 0, count: 6)
+        if let size = file.knownSize, size >= 6 {
+            try magic.withMutableBytes { buffer throws(DatasetError) in try file.read(at: 0, into: buffer) }
+        }
+        if magic.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .npz }
+        if magic == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] { return .npy }
+        throw .badData(
+            path: path,
+            reason: "not a data file Rectifier reads (.csv, .npz, .npy, a folder of class folders of PNG images, or an MNIST-format folder)")
+    }
+
+    private func readMNIST(_ directory: String, _ images: String, _ labels: String, given: [String]?) throws(DatasetError) -> Examples {
+        guard let imagesPath = MNISTFormat.locate(images, in: directory), let labelsPath = MNISTFormat.locate(labels, in: directory) else {
+            throw .dataSetNotFound(directory: directory, missing: [images + "[.gz]", labels + "[.gz]"])
+        }
+        let pixels = try IDXReader.readUnsignedBytes(contentsOf: imagesPath, dimensionCount: 3)
+        let labelBytes = try IDXReader.readUnsignedBytes(contentsOf: labelsPath, dimensionCount: 1)
+        guard pixels.dimensions[0] == labelBytes.dimensions[0] else {
+            throw .countMismatch(imagesPath: imagesPath, imageCount: pixels.dimensions[0], labelsPath: labelsPath, labelCount: labelBytes.dimensions[0])
+        }
+        let targets: Examples.Targets = featuresOnly ? .none : try classTargets(
+            labelBytes.elements.map(Int64.init),
+            name: { label in mnistLabelNames.flatMap { $0.indices.contains(Int(label)) ? $0[Int(label)] : nil } ?? String(label) },
+            given: given, path: labelsPath, column: "the labels")
+        let features = makeFloatArray(count: pixels.elements.count) { output in
+            for (index, byte) in pixels.elements.enumerated() { output[index] = Float(byte) }
+        }
+        return Examples(checked: features, shape: Array(pixels.dimensions.dropFirst()), targets: targets)
+    }
+}

@@ -1,0 +1,85 @@
+/// The input scaling a model applies before its first layer, stored with the model:
+/// `x′ = (x − offset[j]) / scale[j]` for feature j (one `offset` and `scale` broadcast to
+/// every feature when they hold one value), in `Float`, subtraction then division, so an ONNX
+/// graph's Sub and Div nodes reproduce it bit for bit.
+public struct Preprocessing: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// The values as read.
+        case none
+        /// Pixels 0…255 to [0, 1]: `x / 255`, correctly rounded.
+        case scale255
+        /// Per feature, the mean and standard deviation of the training split (population,
+        /// as scikit-learn's `StandardScaler`; a constant feature gets scale 1).
+        case standardize
+    }
+
+    public let kind: Kind
+    public let offset: [Float]
+    public let scale: [Float]
+
+    /// The default for a format: images scale by 255, tables and arrays standardise.
+    public static func defaultKind(for format: DataFormat) -> Kind {
+        format == .mnist || format == .imageFolder ? .scale255 : .standardize
+    }
+
+    /// `kind` fitted to `training` (the mean and standard deviation are computed in `Double`).
+    public init(_ kind: Kind, fittedTo training: Examples) {
+        self.kind = kind
+        switch kind {
+        case .none:
+            (offset, scale) = ([0], [1])
+        case .scale255:
+            (offset, scale) = ([0], [255])
+        case .standardize:
+            let width = training.featureCount
+            var sum = [Double](repeating: 0, count: width), squares = sum, mean = sum
+            training.features.withUnsafeBufferPointer { values in
+                for row in 0..<training.count {
+                    for column in 0..<width { sum[column] += Double(values[row * width + column]) }
+                }
+                mean = sum.map { $0 / Double(max(training.count, 1)) }
+                for row in 0..<training.count {
+                    for column in 0..<width {
+                        let deviation = Double(values[row * width + column]) - mean[column]
+                        squares[column] += deviation * deviation
+                    }
+                }
+            }
+            offset = mean.map { Float($0) }
+            scale = squares.map { squares in
+                let deviation = Float((squares / Double(max(training.count, 1))).squareRoot())
+                return deviation > 0 && deviation.isFinite ? deviation : 1
+            }
+        }
+    }
+
+    /// `features` scaled in place.
+    /// - Throws: ``DatasetError/invalidArgument(name:value:allowed:)`` when the stored vectors
+    ///   (one or `featureCount` values, each scale finite and non-zero) do not fit.
+    public func apply(to features: inout [Float], featureCount: Int) throws(DatasetError) {
+        guard offset.count == scale.count, offset.count == 1 || offset.count == featureCount, featureCount >= 1,
+            scale.allSatisfy({ $0.isFinite && $0 != 0 }), offset.allSatisfy(\.isFinite)
+        else {
+            throw .invalidArgument(
+                name: "preprocessing", value: "\(offset.count) offsets, \(scale.count) scales",
+                allowed: "1 or \(featureCount) of each, scales finite and non-zero")
+        }
+        guard kind != .none else { return }
+        let width = offset.count
+        features.withUnsafeMutableBufferPointer { values in
+            offset.withUnsafeBufferPointer { offset in
+                scale.withUnsafeBufferPointer { scale in
+                    if width == 1 {
+                        for index in values.indices { values[index] = (values[index] - offset[0]) / scale[0] }
+                    } else {
+                        for row in stride(from: 0, to: values.count, by: width) {
+                            for column in 0..<width {
+                                values[row + column] = (values[row + column] - offset[column]) / scale[column]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

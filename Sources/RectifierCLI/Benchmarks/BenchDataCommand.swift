@@ -1,0 +1,129 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Interchange
+import Runtime
+
+/// `rectifier bench data --csv FILE --npy FILE --npz FILE [--runs N] [--json FILE]`: reading
+/// speed of the data readers against a plain read of the same bytes.
+struct BenchDataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Time reading CSV, .npy and .npz files against a plain read of the same bytes.",
+        discussion: """
+            For each file given: the fastest of --runs readings by DataReader (the CSV's last \
+            column and the .npz's y as class labels; \
+            page cache warm after a first untimed reading) and the fastest plain read of the \
+            whole file into a fresh buffer of its size (one read(2), the page faults of the \
+            buffer included), and their ratio. Times are CPU seconds of the process (user + \
+            system; every reader here runs on one thread), so that other work on a shared \
+            machine does not count; MB/s are of file bytes. bench/compare \
+            (task data) writes the files with pandas and NumPy and times pandas.read_csv \
+            beside this.
+            """)
+
+    @Option(help: ArgumentHelp("A numeric CSV file with a header row.", valueName: "file"))
+    var csv: String?
+
+    @Option(help: ArgumentHelp("A NumPy .npy array.", valueName: "file"))
+    var npy: String?
+
+    @Option(help: ArgumentHelp("A NumPy .npz archive with x (and y).", valueName: "file"))
+    var npz: String?
+
+    @Option(help: "Timed readings per file (1…100).")
+    var runs = 5
+
+    @Option(help: ArgumentHelp("Also write the results as a JSON array to this file.", valueName: "file"))
+    var json: String?
+
+    struct Measurement: Codable {
+        var format: String
+        var path: String
+        var bytes: Int
+        var seconds: Double
+        var plainReadSeconds: Double
+        var ratioToPlainRead: Double
+
+        enum CodingKeys: String, CodingKey {
+            case format, path, bytes, seconds
+            case plainReadSeconds = "plain_read_seconds"
+            case ratioToPlainRead = "ratio_to_plain_read"
+        }
+    }
+
+    func validate() throws {
+        guard (1...100).contains(runs) else { throw ValidationError("--runs must be from 1 to 100, got \(runs)") }
+        guard csv != nil || npy != nil || npz != nil else { throw ValidationError("give at least one of --csv, --npy, --npz") }
+    }
+
+    func run() throws {
+        var files = CommandFiles()
+        for (path, flag) in [(csv, "--csv"), (npy, "--npy"), (npz, "--npz")] { files.reads(path, flag: flag) }
+        files.writes(json, flag: "--json")
+        try files.check()
+        print(BenchActivationsCommand.machine)
+        var rows: [Measurement] = []
+        for case let (path?, format) in [(csv, "csv"), (npy, "npy"), (npz, "npz")] {
+            let reader = DataReader(featuresOnly: format == "npy")
+            do {
+                _ = try reader.read(path)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+            var readTimes: [Double] = [], plainTimes: [Double] = []
+            var bytes = 0
+            for _ in 0..<runs {
+                plainTimes.append(try Self.seconds { bytes = try Self.plainRead(path) })
+                readTimes.append(try Self.seconds { _ = try reader.read(path) })
+            }
+            let row = Measurement(
+                format: format, path: path, bytes: bytes, seconds: readTimes.min()!, plainReadSeconds: plainTimes.min()!,
+                ratioToPlainRead: plainTimes.min()! / readTimes.min()!)
+            print("\(format): \(decimal(row.seconds, 4)) s (\(decimal(Double(bytes) / row.seconds / 1e6, 0)) MB/s); "
+                + "plain read \(decimal(row.plainReadSeconds, 4)) s (\(decimal(Double(bytes) / row.plainReadSeconds / 1e6, 0)) MB/s); "
+                + "×plain read \(decimal(row.ratioToPlainRead, 2))")
+            rows.append(row)
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do {
+                try AtomicFile.write(Array(try encoder.encode(rows)), to: json)
+            } catch {
+                throw BenchError.cannotWrite(path: json, reason: FileErrorText.reason(error))
+            }
+        }
+    }
+
+    /// CPU seconds (user + system) of the process spent in `body`.
+    private static func seconds(_ body: () throws -> Void) throws -> Double {
+        func now() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+        }
+        let start = now()
+        try body()
+        return now() - start
+    }
+
+    /// The whole file read into a fresh buffer of its size; returns the size.
+    private static func plainRead(_ path: String) throws -> Int {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CommandFailure("\(path): cannot open the file") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw CommandFailure("\(path): cannot read the file") }
+        let size = Int(status.st_size)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 64)
+        defer { buffer.deallocate() }
+        var done = 0
+        while done < size {
+            let count = read(descriptor, buffer + done, size - done)
+            guard count > 0 else { throw CommandFailure("\(path): cannot read the file") }
+            done += count
+        }
+        return size
+    }
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one clock: CLOCK_MONOTONIC, unaffected by changes of the wall-clock time.
+public enum MonotonicClock {
+    /// Nanoseconds since an arbitrary fixed point.
+    @inlinable
+    public static var nanoseconds: UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    /// Seconds since an arbitrary fixed point; differences are durations.
+    public static var now: Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+}
+
+/// The one timing loop of the benchmarks: untimed warm-up calls, then timed calls until
+/// both a count and a total time are reached.
+public enum Timing {
+    /// The median and the minimum of the timed durations, in seconds.
+    public struct Summary: Sendable, Equatable {
+        /// The middle duration; the mean of the two middle ones for an even count.
+        public var median: Double
+        public var minimum: Double
+        /// How many calls were timed.
+        public var calls: Int
+
+        /// The summary of `durations` (at least one).
+        public init(_ durations: [Double]) {
+            let sorted = durations.sorted(), middle = sorted.count / 2
+            median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            minimum = sorted[0]
+            calls = sorted.count
+        }
+    }
+
+    /// Calls `body` `warmUps` times untimed, then times it until at least `calls` calls and
+    /// at least `seconds` seconds in all.
+    public static func measure<Failure: Error>(
+        warmUps: Int = 1, calls: Int, atLeast seconds: Double = 0, _ body: () throws(Failure) -> Void
+    ) throws(Failure) -> Summary {
+        for _ in 0..<warmUps { try body() }
+        var durations: [Double] = []
+        var total = 0.0
+        while durations.count < Swift.max(calls, 1) || total < seconds {
+            let start = MonotonicClock.nanoseconds
+            try body()
+            let elapsed = Double(MonotonicClock.nanoseconds - start) * 1e-9
+            durations.append(elapsed)
+            total += elapsed
+        }
+        return Summary(durations)
+    }
+}

@@ -1,0 +1,220 @@
+import Experiments
+import Foundation
+import Networks
+import Testing
+
+/// Every verdict rule on constructed results whose verdict is known by construction, each
+/// both ways: the numbers are written as the experiment's JSON would hold them and decoded.
+@Suite struct VerdictTests {
+    private func decode<T: Decodable>(_ type: T.Type, _ object: Any, snakeCase: Bool = true) throws -> T {
+        let data = try JSONSerialization.data(withJSONObject: object)
+        return try (snakeCase ? ExperimentJSON.decoder() : JSONDecoder()).decode(type, from: data)
+    }
+
+    // MARK: cost (claim 5)
+
+    /// Kernel times `[name: (forward, backward)]` in ns/element and activation shares of a
+    /// training step `[name: share]`.
+    private func cost(_ kernels: [String: (Double, Double)], shares: [String: Double]) throws -> CostResults {
+        let rows = kernels.flatMap { name, times in
+            [("forward", times.0), ("backward", times.1)].map { direction, ns -> [String: Any] in
+                ["op": name, "direction": direction, "elements": 1024, "threads": 1, "ns_per_element": ns,
+                 "gb_per_second": 1.0, "ratio_to_copy": 1.0]
+            }
+        }
+        let steps = shares.map { name, share -> [String: Any] in
+            ["activation": name, "seed": 0, "epoch_seconds": 1.0, "gemm_seconds": 0.5, "activation_seconds": share,
+             "batches": 10]
+        }
+        return try decode(CostResults.self, ["kernels": rows, "steps": steps])
+    }
+
+    @Test func costNeedsReLUCheaperThanEveryRivalBothWays() throws {
+        let rivals: [String: (Double, Double)] = ["softplus": (2, 2), "sigmoid": (3, 3), "tanh": (4, 4), "copy": (0.5, 0.5)]
+        let shares = ["relu": 0.05, "sigmoid": 0.1, "tanh": 0.2]
+        let cheap = try cost(rivals.merging(["relu": (1, 1)]) { $1 }, shares: shares).claims()
+        #expect(cheap.map(\.supported) == [true, true])
+        // Backward slower than softplus's: the kernel claim fails, the share claim stands.
+        #expect(try cost(rivals.merging(["relu": (1, 2.5)]) { $1 }, shares: shares).claims().map(\.supported) == [false, true])
+        // A tie is not cheaper.
+        #expect(try cost(rivals.merging(["relu": (2, 1)]) { $1 }, shares: shares).claims()[0].supported == false)
+        let costly = try cost(rivals.merging(["relu": (1, 1)]) { $1 }, shares: ["relu": 0.15, "sigmoid": 0.1, "tanh": 0.2])
+        #expect(costly.claims().map(\.supported) == [true, false])
+    }
+
+    // MARK: precision (claim 4, int8 speed and size)
+
+    private func precision(
+        float32Accuracy: Double = 0.88, int8Accuracy: Double = 0.878, agreement: Double = 0.995,
+        diverged: Bool = false, speedUp: Double = 3, int8Bytes: Int = 26
+    ) throws -> [Claim] {
+        func row(_ type: String, accuracy: Double, agreement: Double, samplesPerSecond: Double, bytes: Int) -> [String: Any] {
+            ["activation": "relu", "type": type, "test_accuracy": accuracy, "agreement_with_float64": agreement,
+             "samples_per_second": samplesPerSecond, "samples_per_second_batch1": 1.0, "model_bytes": bytes,
+             "seeds": [0], "test_accuracy_per_seed": [accuracy], "agreement_with_float64_per_seed": [agreement],
+             "diverged_per_seed": [diverged]]
+        }
+        let rows = [
+            row("float64", accuracy: float32Accuracy, agreement: 1, samplesPerSecond: 500, bytes: 200),
+            row("float32", accuracy: float32Accuracy, agreement: 0.999, samplesPerSecond: 1000, bytes: 100),
+            row("int8", accuracy: int8Accuracy, agreement: agreement, samplesPerSecond: 1000 * speedUp, bytes: int8Bytes),
+        ]
+        return PrecisionReport(results: try decode([PrecisionResult].self, rows)).claims()
+    }
+
+    @Test func precisionClaimFourNeedsASmallDropHighAgreementAndNoDivergence() throws {
+        #expect(try precision()[0].supported)
+        #expect(try !precision(int8Accuracy: 0.874)[0].supported, "a drop of 0.6 points")
+        #expect(try !precision(agreement: 0.98)[0].supported)
+        #expect(try !precision(diverged: true)[0].supported)
+    }
+
+    @Test func int8SpeedNeedsTwiceTheSamplesInAQuarterOfTheBytes() throws {
+        #expect(try precision()[1].supported)
+        #expect(try !precision(speedUp: 1.9)[1].supported)
+        #expect(try !precision(int8Bytes: 28)[1].supported)
+    }
+
+    // MARK: efficiency (claim 1 in epochs and in seconds, claim 7)
+
+    /// One trial whose training error after each epoch is `errors`, each epoch taking
+    /// `seconds`, ending at validation accuracy `accuracy`.
+    private func trial(_ activation: String, seed: Int, errors: [Double], seconds: Double, accuracy: Double) -> [String: Any] {
+        let records: [[String: Any]] = errors.enumerated().map { index, error in
+            ["epoch": index + 1, "train_loss": error, "train_accuracy": 1 - error, "validation_accuracy": accuracy,
+             "seconds": seconds, "learning_rate": 0.001, "dead_unit_fractions": [Any](), "gradient_norms": [Any](),
+             "slopes": [Any]()]
+        }
+        return ["activation": activation, "seed": seed, "optimizer": "adam", "hiddenSizes": [8],
+                "initialization": "he", "initializationScale": 1.0, "records": records, "diverged": false]
+    }
+
+    /// ReLU, tanh and sigmoid with two seeds each; `tanhErrors` per seed, ReLU's epochs
+    /// taking `reluSeconds`, and the final validation accuracies.
+    private func efficiency(
+        tanhErrors: [[Double]] = [[0.7, 0.45, 0.3], [0.8, 0.6, 0.4]], reluSeconds: Double = 1,
+        accuracies: [String: Double] = ["relu": 0.85, "tanh": 0.8, "sigmoid": 0.75]
+    ) throws -> [Claim] {
+        let trials = (0..<2).flatMap { seed in
+            [
+                trial("relu", seed: seed, errors: [0.4, 0.3, 0.2], seconds: reluSeconds, accuracy: accuracies["relu"]!),
+                trial("tanh", seed: seed, errors: tanhErrors[seed], seconds: 1, accuracy: accuracies["tanh"]!),
+                trial("sigmoid", seed: seed, errors: [0.8, 0.7, 0.6], seconds: 1, accuracy: accuracies["sigmoid"]!),
+            ]
+        }
+        let object: [String: Any] = [
+            "targetError": 0.5, "epochs": 3, "chanceAccuracy": 0.1, "trials": trials,
+            "activations": ["relu", "tanh", "sigmoid"], "optimizers": ["adam"],
+        ]
+        // The trainer's epoch records keep their own snake_case keys; the rest is read as written.
+        return try decode(EfficiencyResults.self, object, snakeCase: false).claims()
+    }
+
+    @Test func efficiencyNeedsEveryReLUSeedBeforeEveryTanhSeed() throws {
+        #expect(try efficiency()[0].supported)
+        // One tanh seed reaches 50 % within the first epoch, before ReLU's: not separated.
+        #expect(try !efficiency(tanhErrors: [[0.3, 0.2, 0.1], [0.8, 0.6, 0.4]])[0].supported)
+    }
+
+    @Test func wallTimeNeedsReLUFasterInSecondsThanTanhAndSigmoid() throws {
+        #expect(try efficiency()[1].supported)
+        // Fewer epochs, but each ten times as long: slower in seconds, still faster in epochs.
+        let slowEpochs = try efficiency(reluSeconds: 10)
+        #expect(slowEpochs[0].supported && !slowEpochs[1].supported)
+    }
+
+    @Test func claimSevenNeedsReLUInTheTopHalfOfFinalAccuracy() throws {
+        #expect(try efficiency()[2].supported)
+        #expect(try !efficiency(accuracies: ["relu": 0.7, "tanh": 0.8, "sigmoid": 0.75])[2].supported)
+    }
+
+    // MARK: leaky units (adding problem, BPTT profile) and sequential images
+
+    private func leakyRun(
+        _ variant: String, seed: Int, task: String = "adding", mse: Double? = nil, accuracy: Double? = nil,
+        reach: Double = 1, timeConstants: [Double] = []
+    ) -> [String: Any] {
+        var object: [String: Any] = [
+            "task": task, "length": task == "adding" ? 200 : 28, "variant": variant, "activation": "relu",
+            "seed": seed, "seconds": 1.0, "steps": 300, "curve_steps": [300], "reach_distances": [0, 150],
+            "reach_untrained": [1.0, reach], "reach_trained": [1.0, reach],
+            "learned_time_constants": timeConstants, "back_offs": 0, "diverged": false,
+        ]
+        if let mse { object["final_mse"] = mse }
+        if let accuracy { object["test_accuracy"] = accuracy }
+        return object
+    }
+
+    private var leakyOptions: LeakyUnitsOptions {
+        var options = LeakyUnitsOptions.short(seeds: 2)
+        options.lengths = [200]
+        options.leaks = [.none, .learned(initialTimeConstants: 1.5...100)]
+        options.activations = [.relu]
+        return options
+    }
+
+    /// The adding-problem claims for a plain layer of held-out MSE `plain` and reach
+    /// `plainReach` at distance 150, and a learned one of `learned`, `learnedReach` and
+    /// learned time constants `timeConstants`.
+    private func addingClaims(
+        plain: Double = 0.16, learned: Double = 0.005, plainReach: Double = 1e-6, learnedReach: Double = 1e-2,
+        timeConstants: [Double] = [500, 800], profile: BPTTProfile? = nil
+    ) throws -> [String: Bool] {
+        let runs = (0..<2).flatMap { seed in
+            [
+                leakyRun("plain", seed: seed, mse: plain, reach: plainReach),
+                leakyRun("learned", seed: seed, mse: learned, reach: learnedReach, timeConstants: timeConstants),
+            ]
+        }
+        let claims = LeakyUnitsExperiment.claims(try decode([LeakyUnitsRun].self, runs), options: leakyOptions, profile: profile)
+        func verdict(_ text: String) -> Bool? { claims.first { $0.claim.contains(text) }?.supported }
+        return [
+            "target": verdict("reach MSE < 0.01"), "vanishing": verdict("Without leaks"),
+            "reach": verdict("carry the gradient back"), "time constants": verdict("longer time constants"),
+            "bptt": verdict("dominated by GEMMs"),
+        ].compactMapValues { $0 }
+    }
+
+    @Test func withoutLeaksTheLongSequenceIsNotLearned() throws {
+        #expect(try addingClaims()["vanishing"] == true)
+        #expect(try addingClaims(plain: 0.05)["vanishing"] == false, "plain does better than the mean")
+        #expect(try addingClaims(learned: 0.12)["vanishing"] == false, "no leaky layer below 0.1")
+    }
+
+    @Test func leaksCarryTheGradientAtLeastAHundredfold() throws {
+        #expect(try addingClaims()["reach"] == true)
+        #expect(try addingClaims(learnedReach: 1e-5)["reach"] == false, "ratio 10")
+    }
+
+    @Test func learnedLeaksMoveToLongerTimeConstants() throws {
+        #expect(try addingClaims()["time constants"] == true)
+        #expect(try addingClaims(timeConstants: [1.2, 1.5])["time constants"] == false)
+    }
+
+    @Test func aBPTTStepIsDominatedByGEMMsAtHalfItsTime() throws {
+        func profile(_ share: Double) throws -> BPTTProfile {
+            try decode(BPTTProfile.self, [
+                "seconds_per_step": 0.01, "gemm_share": share, "activation_share": 0.1, "units": 128,
+                "batch_size": 64, "length": 200, "threads": 2,
+            ])
+        }
+        #expect(try addingClaims(profile: profile(0.6))["bptt"] == true)
+        #expect(try addingClaims(profile: profile(0.4))["bptt"] == false)
+        #expect(try addingClaims()["bptt"] == nil, "no profile, no claim")
+    }
+
+    @Test func sequentialImagesNeedALeakyLayerAtLeastAsAccurate() throws {
+        func claim(plain: Double, learned: Double) throws -> Claim? {
+            let runs = (0..<3).flatMap { seed in
+                [
+                    leakyRun("plain", seed: seed, task: "sequential-fashion-mnist", accuracy: plain),
+                    leakyRun("learned", seed: seed, task: "sequential-fashion-mnist", accuracy: learned),
+                ]
+            }
+            return SequentialImagesReport.claim(try decode([LeakyUnitsRun].self, runs), activations: ["relu"], seeds: 3, chance: 0.1)
+        }
+        #expect(try claim(plain: 0.7, learned: 0.8)?.supported == true)
+        #expect(try claim(plain: 0.7, learned: 0.7)?.supported == true, "as accurate is enough")
+        #expect(try claim(plain: 0.7, learned: 0.6)?.supported == false)
+    }
+}
