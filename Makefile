@@ -128,7 +128,8 @@ fuzz-idx:
 # Programs outside the package (the ONNX fuzzer and benchmark) are linked against the
 # objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
 # .build/release; $(2) is its scratch path, holding the checkouts): the Swift modules, the
-# module maps of the C targets, and OpenBLAS.
+# module maps of the C targets, and OpenBLAS. A Swift module's objects are those of the
+# sources it lists now (objects of deleted files stay in the build folder).
 DATASETS_CLOSURE    = Runtime Datasets CDataKernels Activations CActivationKernels RealModule _NumericsShims
 INTERCHANGE_CLOSURE = Runtime Interchange SwiftProtobuf Activations CActivationKernels RealModule \
                       _NumericsShims Networks Quantization CQuantKernels
@@ -136,7 +137,9 @@ CLI_CLOSURE         = RectifierCLI ArgumentParser ArgumentParserToolInfo Experim
                       $(INTERCHANGE_CLOSURE)
 link_modules = -I $(1)/Modules $$(for f in $(1)/*.build/module.modulemap; do echo -Xcc -fmodule-map-file=$$f; done) \
   -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS -I Sources/CZlib -I Sources/CPNG \
-  $$(for m in $$(echo $(3) | tr ' ' '\n' | sort -u); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas -lz -lpng16
+  $$(for m in $$(echo $(3) | tr ' ' '\n' | sort -u); do \
+      if [ -f $(1)/$$m.build/sources ]; then for f in $$(sed -e "s/'//g" -e 's|.*/||' $(1)/$$m.build/sources); do echo $(1)/$$m.build/$$f.o; done; \
+      else ls $(1)/$$m.build/*.o 2>/dev/null; fi; done) -lopenblas -lz -lpng16
 link_interchange = $(call link_modules,$(1),$(2),$(INTERCHANGE_CLOSURE))
 
 # libFuzzer on the ONNX reader (not part of `make test`); see docs/RELIABILITY.md. The reader

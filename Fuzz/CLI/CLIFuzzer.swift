@@ -91,9 +91,9 @@ let quick: [(String, String)] = [
 ]
 
 /// Flags whose large valid values ask for long work by design (`--epochs 2^63−1` trains until
-/// stopped, `--full` runs for minutes): given only values that are invalid or small, `--full`
-/// never.
-let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements", "--full"]
+/// stopped, `--full` and `--exhaustive` run for minutes): given only values that are invalid or
+/// small; the flags `--full` and `--exhaustive` never.
+let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements", "--full", "--exhaustive"]
 
 func isLargeNumber(_ text: String) -> Bool {
     text.split(separator: ",").contains { (Int($0) ?? 0) > 1000 }
@@ -330,7 +330,7 @@ struct CLIFuzzer {
         var running: [Int: (pid: pid_t, started: Date, fuzzCase: FuzzCase)] = [:]
         let clock = Date()
         var issued = 0, done = 0
-        FileManager.default.createFile(atPath: work + "/log.txt", contents: nil)
+        _ = FileManager.default.createFile(atPath: work + "/log.txt", contents: nil)
         let log = FileHandle(forWritingAtPath: work + "/log.txt")
 
         func finish(_ slot: Int, _ end: CommandEnd) {
