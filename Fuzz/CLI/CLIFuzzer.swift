@@ -61,7 +61,7 @@ let numberClasses: [(String, [String])] = [
 let pathClasses: [(String, [String])] = [
     ("directory", ["empty-dir", "data", ".", "/", "/tmp"]), ("unwritable", ["/proc/fuzz", "/sys/fuzz", "/proc/self/status", "/dev/full"]),
     ("nonexistent", ["missing.safetensors", "missing/x.json", "no-such-dir"]), ("device", ["/dev/null", "/dev/zero", "-"]),
-    ("data-file", ["data/train-images-idx3-ubyte", "data/t10k-labels-idx1-ubyte", "values.txt", "empty.txt", "train.jsonl"]),
+    ("data-file", ["data/train-images-idx3-ubyte", "data/t10k-labels-idx1-ubyte", "values.txt", "empty.txt", "train.jsonl", "data.csv", "data.npy", "data.npz"]),
 ]
 
 /// Good values by flag (or positional value name); `data` etc. are files of the fixtures.
@@ -80,6 +80,7 @@ let goodValues: [String: [String]] = [
     "values": ["1", "-0.5", "0", "1e-3"], "--from": ["-1", "0"], "--to": ["1", "3"], "--samples": ["2", "50"],
     "--weight-bits": ["8", "7"], "model": ["model.safetensors", "model.onnx", "model-int8.safetensors"],
     "--output": ["out.onnx", "out.safetensors", "out.svg"], "-o": ["out.onnx", "out.safetensors", "out.svg"],
+    "--csv": ["data.csv"], "--npy": ["data.npy"], "--npz": ["data.npz"],
 ]
 
 /// Flags every command gets when it has them, so that commands stay quick.
@@ -313,7 +314,7 @@ struct CLIFuzzer {
         let before = CommandFixtures.snapshot(fixtures)
         let fixturePaths = Set(FileManager.default.enumerator(atPath: fixtures)?.allObjects as? [String] ?? [])
         for slot in 0..<workers { copyFixtures(fixtures, to: work + "/sandbox-\(slot)") }
-        let crafted = before.keys.filter { $0.contains("-cut") || $0.contains("-flip") || $0.contains("-meta-") || $0.contains("-dtype-") || $0.contains("-shape-") || $0.contains("-offsets-") || $0.contains("-no-metadata") }.sorted()
+        let crafted = before.keys.filter { $0.hasPrefix("data-") || $0.contains("-cut") || $0.contains("-flip") || $0.contains("-meta-") || $0.contains("-dtype-") || $0.contains("-shape-") || $0.contains("-offsets-") || $0.contains("-no-metadata") }.sorted()
 
         // `--replay FILE`: the commands of a corpus or findings file instead of generated ones.
         let replay = try options.firstIndex(of: "--replay").map { index in

@@ -65,8 +65,9 @@ enum CommandEnd: Equatable {
 }
 
 /// The files every command starts among, made once in `directory` and copied into a fresh
-/// sandbox per command: a tiny MNIST-format set in `data/`, a trained model, its ONNX and
-/// int8 forms, a log, a list of values and model files crafted to be wrong.
+/// sandbox per command: a small MNIST-format set in `data/`, a trained model, its ONNX and
+/// int8 forms, a log, a list of values, small tables (CSV, .npy, .npz) and model and data
+/// files crafted to be wrong.
 enum CommandFixtures {
     /// The flags whose values a command writes (a directory for `--out`).
     static let outputFlags: Set<String> = ["--save", "--log", "--output", "-o", "--out", "--json", "--save-model"]
@@ -78,6 +79,8 @@ enum CommandFixtures {
         try? manager.removeItem(atPath: directory)
         try manager.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         try manager.createDirectory(atPath: directory + "/empty-dir", withIntermediateDirectories: true)
+        // Large enough for `bench inference`; the experiments refuse it as too small (their
+        // full runs take seconds each and are tested on their own).
         let data = try SyntheticMNIST(trainingCount: 2100, testCount: 100)
         for name in try manager.contentsOfDirectory(atPath: data.path) {
             try manager.copyItem(atPath: data.file(name), toPath: directory + "/data/" + name)
@@ -93,7 +96,7 @@ enum CommandFixtures {
         }
         try Data("1 2.5 -3\nnan inf\n".utf8).write(to: URL(fileURLWithPath: directory + "/values.txt"))
         try Data().write(to: URL(fileURLWithPath: directory + "/empty.txt"))
-        for (name, bytes) in try crafted(directory: directory) {
+        for (name, bytes) in try crafted(directory: directory) + tables() {
             try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name))
         }
     }
@@ -155,6 +158,66 @@ enum CommandFixtures {
             files.append(("model-flip\(position).onnx", copy))
         }
         return files
+    }
+
+    /// A small table in each format `--data` and `bench data` read (`data.csv`, `data.npy`,
+    /// `data.npz`: 40 rows of 4 features, a class label 0–2) and tables wrong in one way each.
+    static func tables() -> [(String, [UInt8])] {
+        let rows = 40, columns = 4
+        let features = (0..<rows * columns).map { Float(($0 * 37) % 11) / 10 }
+        let labels = (0..<rows).map { Float($0 % 3) }
+        var csv = "a,b,c,d,label\n"
+        for row in 0..<rows {
+            csv += features[row * columns..<(row + 1) * columns].map { "\($0)" }.joined(separator: ",") + ",\(Int(labels[row]))\n"
+        }
+        let x = npy(descr: "<f4", shape: "(\(rows), \(columns))", data: features)
+        let y = npy(descr: "<f4", shape: "(\(rows),)", data: labels)
+        return [
+            ("data.csv", Array(csv.utf8)), ("data.npy", x), ("data.npz", zip([("x.npy", x), ("y.npy", y)])),
+            ("data-ragged.csv", Array("a,b,label\n1,2,0\n1,2,3,4\n5\n".utf8)),
+            ("data-header-only.csv", Array("a,b,label\n".utf8)),
+            ("data-values.csv", Array("a,b,label\nnan,inf,0\n1e309,-1e300,9223372036854775807\n0x10,,1\n".utf8)),
+            ("data-wide.csv", Array((((0..<5000).map { "c\($0)" } + ["label"]).joined(separator: ",") + "\n").utf8)),
+            ("data-shape-overflow.npy", npy(descr: "<f4", shape: "(9223372036854775807, 2)", data: [])),
+            ("data-shape-huge.npy", npy(descr: "<f4", shape: "(100000000, 100000000)", data: [])),
+            ("data-shape-negative.npy", npy(descr: "<f4", shape: "(-1, 4)", data: [])),
+            ("data-dtype-c16.npy", npy(descr: "<c16", shape: "(2, 2)", data: [1, 2, 3, 4, 5, 6, 7, 8])),
+            ("data-dtype-object.npy", npy(descr: "|O", shape: "(2,)", data: [1, 2])),
+            ("data-cut.npy", Array(x.prefix(x.count - 7))),
+            ("data-cut.npz", Array(zip([("x.npy", x), ("y.npy", y)]).prefix(300))),
+            ("data-shape-mismatch.npz", zip([("x.npy", x), ("y.npy", npy(descr: "<f4", shape: "(7,)", data: Array(labels.prefix(7))))])),
+        ]
+    }
+
+    /// A `.npy` file (format 1.0) of `data` as float32 under the header `descr`, `shape`.
+    static func npy(descr: String, shape: String, data: [Float]) -> [UInt8] {
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
+        header += String(repeating: " ", count: 63 - (10 + header.utf8.count) % 64) + "\n"
+        let length = header.utf8.count
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
+            + data.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern >> ($0 * 8)) } }
+    }
+
+    /// A zip archive of `entries`, stored (no compression).
+    static func zip(_ entries: [(String, [UInt8])]) -> [UInt8] {
+        func le(_ value: Int, _ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }
+        func crc(_ bytes: [UInt8]) -> Int {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return Int(~crc)
+        }
+        var archive: [UInt8] = [], directory: [UInt8] = []
+        for (name, bytes) in entries {
+            let common = le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(crc(bytes), 4) + le(bytes.count, 4) + le(bytes.count, 4)
+                + le(name.utf8.count, 2) + le(0, 2)
+            directory += le(0x0201_4B50, 4) + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(archive.count, 4) + Array(name.utf8)
+            archive += le(0x0403_4B50, 4) + common + Array(name.utf8) + bytes
+        }
+        return archive + directory + le(0x0605_4B50, 4) + le(0, 4) + le(entries.count, 2) + le(entries.count, 2)
+            + le(directory.count, 4) + le(archive.count, 4) + le(0, 2)
     }
 
     /// Every regular file under `directory` with its bytes, by path relative to it.
