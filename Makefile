@@ -173,7 +173,9 @@ fuzz-arguments:
 # The command-line fuzzer (not part of `make test`): FUZZ_COMMANDS whole commands generated
 # from the tool's grammar, each run in a forked child in a fresh sandbox with a time limit of
 # FUZZ_TIME_LIMIT s; see docs/RELIABILITY.md. The shared checks are compiled in from the
-# tests' support folder. Findings go to .build/fuzz/cli/findings.txt; exit 1 if any.
+# tests' support folder. Findings go to .build/fuzz/cli/findings.txt; exit 1 if any. The
+# regression corpus the tests replay gains one command of each subcommand × value class it
+# lacked and every finding.
 FUZZ_COMMANDS   ?= 20000
 FUZZ_SEED       ?= 1
 FUZZ_TIME_LIMIT ?= 20
@@ -183,7 +185,7 @@ fuzz-cli: build
 	  Tests/RectifierCLITests/Support/CommandSandbox.swift Tests/RectifierCLITests/Support/SyntheticMNIST.swift \
 	  $(call link_modules,.build/release,.build,$(CLI_CLOSURE)) -o .build/fuzz/cli-fuzzer
 	.build/fuzz/cli-fuzzer --commands $(FUZZ_COMMANDS) --seed $(FUZZ_SEED) --time-limit $(FUZZ_TIME_LIMIT) \
-	  --work .build/fuzz/cli --jobs 2
+	  --work .build/fuzz/cli --jobs 2 --corpus Tests/RectifierCLITests/Corpus/cli-fuzz-corpus.txt
 
 # Reading and writing speed of safetensors files (minimum and median of repeated runs).
 bench-safetensors:

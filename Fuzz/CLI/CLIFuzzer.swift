@@ -251,30 +251,6 @@ func start(_ arguments: [[UInt8]], in directory: String, errorPath: String, outp
 /// The arguments of the command a child runs (set in the child after the fork).
 nonisolated(unsafe) var childArguments: [[UInt8]] = []
 
-func copyFixtures(_ fixtures: String, to sandbox: String) {
-    try? FileManager.default.removeItem(atPath: sandbox)
-    try? FileManager.default.copyItem(atPath: fixtures, toPath: sandbox)
-}
-
-/// Puts `sandbox` back to the fixtures (`before`, whose files and folders are `paths`) after
-/// a command left it as `after`: rewrites the files that changed, removes what is new; a
-/// fresh copy if that fails.
-func reset(_ sandbox: String, before: [String: Data], after: [String: Data], paths: Set<String>, fixtures: String) {
-    let manager = FileManager.default
-    var failed = false
-    if let walker = manager.enumerator(atPath: sandbox) {
-        while let name = walker.nextObject() as? String {
-            if paths.contains(name) { continue }
-            walker.skipDescendants()
-            failed = failed || (try? manager.removeItem(atPath: sandbox + "/" + name)) == nil
-        }
-    }
-    for (path, data) in before where after[path] != data {
-        failed = failed || !manager.createFile(atPath: sandbox + "/" + path, contents: data)
-    }
-    if failed { copyFixtures(fixtures, to: sandbox) }
-}
-
 @main
 struct CLIFuzzer {
     static func main() throws {
@@ -313,7 +289,7 @@ struct CLIFuzzer {
         }
         let before = CommandFixtures.snapshot(fixtures)
         let fixturePaths = Set(FileManager.default.enumerator(atPath: fixtures)?.allObjects as? [String] ?? [])
-        for slot in 0..<workers { copyFixtures(fixtures, to: work + "/sandbox-\(slot)") }
+        for slot in 0..<workers { CommandFixtures.copy(fixtures, to: work + "/sandbox-\(slot)") }
         let crafted = before.keys.filter { $0.hasPrefix("data-") || $0.contains("-cut") || $0.contains("-flip") || $0.contains("-meta-") || $0.contains("-dtype-") || $0.contains("-shape-") || $0.contains("-offsets-") || $0.contains("-no-metadata") }.sorted()
 
         // `--replay FILE`: the commands of a corpus or findings file instead of generated ones.
@@ -339,7 +315,7 @@ struct CLIFuzzer {
             let sandbox = work + "/sandbox-\(slot)"
             let error = (try? String(contentsOfFile: work + "/stderr-\(slot).txt", encoding: .utf8)) ?? ""
             let after = CommandFixtures.snapshot(sandbox)
-            defer { reset(sandbox, before: before, after: after, paths: fixturePaths, fixtures: fixtures) }
+            defer { CommandFixtures.reset(sandbox, to: fixtures, before: before, after: after, paths: fixturePaths) }
             done += 1
             let seconds = String(format: "%.2f", Date().timeIntervalSince(job.started))
             log?.write(Data("\(end)\t\(seconds)\t\(job.fuzzCase.line)\t\(error.prefix(200).replacingOccurrences(of: "\n", with: " "))\n".utf8))
@@ -388,7 +364,15 @@ struct CLIFuzzer {
         for (finding, _) in findings { byClass[finding.split(separator: " ").first.map(String.init) ?? finding, default: 0] += 1 }
         let lines = findings.map { "\($0.0)\t\($0.1.line)" }.joined(separator: "\n")
         try Data((lines.isEmpty ? "" : lines + "\n").utf8).write(to: URL(fileURLWithPath: work + "/findings.txt"))
-        let selection = corpus.keys.sorted().map { corpus[$0]!.line } + findings.map { $0.1.line }
+        // The corpus keeps every command it held and gains one of each label it lacked and
+        // every finding.
+        let kept = ((try? String(contentsOfFile: corpusPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        let keptLabels = Set(kept.compactMap { FuzzCase(line: Substring($0))?.label })
+        var selection = kept
+        for line in corpus.keys.sorted().filter({ !keptLabels.contains($0) }).map({ corpus[$0]!.line }) + findings.map({ $0.1.line })
+        where !selection.contains(line) {
+            selection.append(line)
+        }
         try Data((selection.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: corpusPath))
         print(String(format: "%d commands in %.0f s (%d jobs, seed %llu): ", done, seconds, workers, seed)
             + outcomes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))

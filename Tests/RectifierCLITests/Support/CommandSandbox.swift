@@ -220,6 +220,31 @@ enum CommandFixtures {
             + le(directory.count, 4) + le(archive.count, 4) + le(0, 2)
     }
 
+    /// A fresh copy of the fixtures in `sandbox`.
+    static func copy(_ fixtures: String, to sandbox: String) {
+        try? FileManager.default.removeItem(atPath: sandbox)
+        try? FileManager.default.copyItem(atPath: fixtures, toPath: sandbox)
+    }
+
+    /// Puts `sandbox` back to the fixtures (`before`, whose files and folders are `paths`)
+    /// after a command left it as `after`: rewrites the files that changed, removes what is
+    /// new; a fresh copy if that fails.
+    static func reset(_ sandbox: String, to fixtures: String, before: [String: Data], after: [String: Data], paths: Set<String>) {
+        let manager = FileManager.default
+        var failed = false
+        if let walker = manager.enumerator(atPath: sandbox) {
+            while let name = walker.nextObject() as? String {
+                if paths.contains(name) { continue }
+                walker.skipDescendants()
+                failed = failed || (try? manager.removeItem(atPath: sandbox + "/" + name)) == nil
+            }
+        }
+        for (path, data) in before where after[path] != data {
+            failed = failed || !manager.createFile(atPath: sandbox + "/" + path, contents: data)
+        }
+        if failed { copy(fixtures, to: sandbox) }
+    }
+
     /// Every regular file under `directory` with its bytes, by path relative to it.
     static func snapshot(_ directory: String) -> [String: Data] {
         var files: [String: Data] = [:]
@@ -244,7 +269,17 @@ enum CommandFixtures {
                 outputs.append(String(decoding: arguments[index + 1], as: UTF8.self))
             }
         }
-        return outputs.map { NSString(string: $0).standardizingPath }
+        return outputs.map(normalized)
+    }
+
+    /// `path` without `.` and empty components and with `..` applied (`./out//a/../b` is
+    /// `out/b`; `.` when nothing is left), by spelling only.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast() } else { parts.append(part) }
+        }
+        return (path.hasPrefix("/") ? "/" : "") + (parts.isEmpty && !path.hasPrefix("/") ? "." : parts.joined(separator: "/"))
     }
 
     /// The finding a command's end shows, or nil: a signal, a hang, an exit status other than
