@@ -59,7 +59,7 @@ let numberClasses: [(String, [String])] = [
     ("junk", ["abc", "8,,8", "1:2:3", "--", "-", "relu:beta=0", "prelu:init=nan", "softplus:beta=1e300", "--help"]),
 ]
 let pathClasses: [(String, [String])] = [
-    ("directory", ["empty-dir", "data", ".", "/", "/tmp"]), ("unwritable", ["/proc/fuzz", "/sys/fuzz", "/proc/self/status", "/dev/full"]),
+    ("directory", ["empty-dir", "data", "results", ".", "/", "/tmp"]), ("unwritable", ["/proc/fuzz", "/sys/fuzz", "/proc/self/status", "/dev/full"]),
     ("nonexistent", ["missing.safetensors", "missing/x.json", "no-such-dir"]), ("device", ["/dev/null", "/dev/zero", "-"]),
     ("data-file", ["data/train-images-idx3-ubyte", "data/t10k-labels-idx1-ubyte", "values.txt", "empty.txt", "train.jsonl", "data.csv", "data.npy", "data.npz"]),
 ]
@@ -132,6 +132,8 @@ func generate(_ command: Command, _ random: inout Generator, crafted: [String]) 
     var options: [(String, String?)] = []  // flag (or "" for a positional) and value
     let byName = Dictionary(command.parameters.flatMap { p in p.names.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
     for (flag, value) in quick where byName[flag] != nil {
+        // `report` reads the experiment results its `--out` holds.
+        let value = command.path == ["report"] && flag == "--out" ? "results" : value
         options.append((flag, byName[flag]!.takesValue ? value : nil))
     }
     for parameter in command.parameters where parameter.required && !parameter.names.isEmpty {
@@ -190,6 +192,7 @@ func bytes(_ text: String) -> [UInt8] {
 func good(_ parameter: Parameter, _ command: Command, _ random: inout Generator) -> String {
     let key = parameter.names.first ?? parameter.valueName
     if command.path == ["import"] && key == "model" { return "model.onnx" }
+    if command.path == ["report"] && key == "--out" { return random.pick(["results", "results-bad"]) }
     if let values = goodValues[key] { return random.pick(values) }
     if !parameter.values.isEmpty { return random.pick(parameter.values) }
     return parameter.defaultValue ?? "1"

@@ -66,8 +66,8 @@ enum CommandEnd: Equatable {
 
 /// The files every command starts among, made once in `directory` and copied into a fresh
 /// sandbox per command: a small MNIST-format set in `data/`, a trained model, its ONNX and
-/// int8 forms, a log, a list of values, small tables (CSV, .npy, .npz) and model and data
-/// files crafted to be wrong.
+/// int8 forms, a log, a list of values, small tables (CSV, .npy, .npz), the results of a
+/// short experiment for `report` and model, data and result files crafted to be wrong.
 enum CommandFixtures {
     /// The flags whose values a command writes (a directory for `--out`).
     static let outputFlags: Set<String> = ["--save", "--log", "--output", "-o", "--out", "--json", "--save-model"]
@@ -90,13 +90,20 @@ enum CommandFixtures {
              "--save", "model.safetensors", "--log", "train.jsonl"],
             ["export", "model.safetensors", "-o", "model.onnx"],
             ["quantize", "model.safetensors", "--data", "data", "--calibration", "32", "-o", "model-int8.safetensors"],
+            ["experiment", "leaky-units", "--steps", "2", "--units", "2", "--lengths", "2,5", "--seeds", "1", "--threads", "1",
+             "--skip-profile", "--skip-images", "--out", "results"],
         ]
         for step in steps where run(step) != 0 {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: step.joined(separator: " ")])
         }
         try Data("1 2.5 -3\nnan inf\n".utf8).write(to: URL(fileURLWithPath: directory + "/values.txt"))
         try Data().write(to: URL(fileURLWithPath: directory + "/empty.txt"))
-        for (name, bytes) in try crafted(directory: directory) + tables() {
+        // Experiment results damaged for `report`: cut short, and nested beyond any parser's depth.
+        let result = [UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + "/results/leaky-units.json")))
+        try manager.createDirectory(atPath: directory + "/results-bad", withIntermediateDirectories: true)
+        let damaged = [("results-bad/leaky-units.json", Array(result.prefix(result.count / 2))),
+                       ("results-bad/cost.json", Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8))]
+        for (name, bytes) in try crafted(directory: directory) + tables() + damaged {
             try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name))
         }
     }
