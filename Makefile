@@ -125,7 +125,7 @@ fuzz-idx:
 	  -rss_limit_mb=1024 -dict=Fuzz/idx.dict \
 	  .build/fuzz/idx-corpus Fuzz/Seeds/idx
 
-# Programs outside the package (the ONNX fuzzer and benchmark) are linked against the
+# Programs outside the package (the ONNX fuzzer, the soak) are linked against the
 # objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
 # .build/release; $(2) is its scratch path, holding the checkouts): the Swift modules, the
 # module maps of the C targets, and OpenBLAS. A Swift module's objects are those of the
@@ -187,21 +187,13 @@ fuzz-cli: build
 	.build/fuzz/cli-fuzzer --commands $(FUZZ_COMMANDS) --seed $(FUZZ_SEED) --time-limit $(FUZZ_TIME_LIMIT) \
 	  --work .build/fuzz/cli --jobs 2 --corpus Tests/RectifierCLITests/Corpus/cli-fuzz-corpus.txt
 
-# Reading and writing speed of safetensors files (minimum and median of repeated runs).
-bench-safetensors:
-	mkdir -p .build/bench
-	swiftc -O -wmo -target-cpu native -Xcc -march=native -enforce-exclusivity=unchecked -parse-as-library \
-	  Benchmarks/SafeTensorsReadBenchmark.swift Benchmarks/BenchmarkTiming.swift Sources/Interchange/SafeTensors/*.swift \
-	  Sources/Interchange/Files/*.swift -o .build/bench/safetensors-read
-	.build/bench/safetensors-read
+# Reading and writing speed of safetensors files, and ONNX export and import speed for the
+# 784-256-128-10 model (minimum and median of repeated runs; `rectifier bench --help`).
+bench-safetensors: build
+	$(BIN) bench safetensors
 
-# ONNX export and import speed for the 784-256-128-10 model (target: under 0.2 s each way).
-bench-onnx:
-	$(SWIFT) build $(RELEASE_FLAGS) --target Interchange
-	mkdir -p .build/bench
-	swiftc -O -target-cpu native -parse-as-library Benchmarks/ONNXBenchmark.swift Benchmarks/BenchmarkTiming.swift \
-	  $(call link_interchange,.build/release,.build) -o .build/bench/onnx
-	.build/bench/onnx
+bench-onnx: build
+	$(BIN) bench onnx
 
 docs:
 	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \

@@ -67,10 +67,6 @@ let package = Package(
         // The AVX2 tile of the int8 GEMM (vpmaddwd), with a runtime CPU check.
         .target(name: "CQuantKernels"),
         .target(name: "Quantization", dependencies: ["Runtime", "Activations", "Networks", "CQuantKernels"]),
-        // `swift run -c release quantization-bench`: int8 GEMM against OpenBLAS sgemm.
-        .executableTarget(
-            name: "quantization-bench", dependencies: ["Runtime", "Quantization", "Networks", "CBLAS"],
-            path: "Sources/QuantizationBench"),
         .target(
             name: "Interchange",
             dependencies: [

@@ -11,24 +11,22 @@
 import Interchange
 import Networks
 
-/// Each input must be refused with an `ONNXError` or accepted whole: then the network
-/// survives a write and a re-read unchanged, and a small one evaluates, becomes a
-/// Rectifier model and predicts.
+/// Each input must be refused with an `ONNXError` or accepted whole: then the model
+/// survives a write and a re-read unchanged, and a small one computes its reference outputs
+/// in Double and predicts as a Float model.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzONNXReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    guard let network = try? PortableNetwork(onnx: bytes) else { return 0 }
-    guard let reread = try? PortableNetwork(onnx: network.onnxBytes()), reread == network else {
+    guard let network = try? ONNXModel(onnx: bytes) else { return 0 }
+    guard let reread = try? ONNXModel(onnx: network.onnxBytes()), reread == network else {
         fatalError("an accepted model does not survive a write and a re-read")
     }
-    if network.inputSize <= 4096 {
-        let outputs = try? network.evaluate([Double](repeating: 0.5, count: 2 * network.inputSize), batchSize: 2)
-        precondition(outputs?.count == 2 * network.outputSize)
-        guard let model = try? Sequential<Float>(network) else {
-            fatalError("an accepted model does not map to a Rectifier model")
-        }
-        let input = Matrix<Float>(rows: 2, columns: network.inputSize)
-        precondition((try? model.predict(input))?.scalars.count == 2 * network.outputSize)
+    let model = network.model
+    if model.inputSize <= 4096 {
+        let outputs = try? network.outputs(Matrix<Double>(rows: 2, columns: model.inputSize))
+        precondition(outputs?.scalars.count == 2 * model.outputSize)
+        let input = Matrix<Float>(rows: 2, columns: model.inputSize)
+        precondition((try? Sequential<Float>(converting: model).predict(input))?.scalars.count == 2 * model.outputSize)
     }
     return 0
 }

@@ -21,9 +21,9 @@ import Testing
                 mutateONNX(&bytes, using: &generator)
             }
             do {
-                let network = try PortableNetwork(onnx: bytes)
+                let network = try ONNXModel(onnx: bytes)
                 accepted += 1
-                #expect(try PortableNetwork(onnx: network.onnxBytes()) == network)
+                #expect(try ONNXModel(onnx: network.onnxBytes()) == network)
             } catch {
                 rejected += 1
                 #expect(!error.description.isEmpty && !error.description.contains("\n"))

@@ -1,11 +1,12 @@
 import Activations
+import Foundation
 import Interchange
 import Networks
 import Runtime
 import Testing
 
-/// Rectifier models ⇄ `PortableNetwork` ⇄ ONNX bytes: architecture and parameters come back
-/// unchanged, and the model computes what the portable network's reference computes.
+/// Rectifier models ⇄ `ONNXModel` ⇄ ONNX bytes: architecture and parameters come back
+/// unchanged, and the Float model computes what the Double reference computes.
 @Suite struct ONNXModelMappingTests {
     static let hiddenActivations: [HiddenActivation] = exportedActivations.map { .fixed($0) } + [
         .prelu(try! PReLUOptions()), .prelu(try! PReLUOptions(shared: true)),
@@ -31,54 +32,55 @@ import Testing
     @Test(arguments: hiddenActivations)
     func modelsSurviveExportAndImport(activation: HiddenActivation) throws {
         let float = try Self.model(activation)
-        let read = try Sequential<Float>(try PortableNetwork(onnx: try PortableNetwork(float).onnxBytes()))
+        let read = Sequential<Float>(converting: try ONNXModel(onnx: try ONNXModel(float).onnxBytes()).model)
         #expect(read.architecture == float.architecture, "\(activation)")
         #expect(read.architecture.hiddenSizes == [8, 5])
         #expect(read.parameters.snapshot() == float.parameters.snapshot(), "\(activation)")
 
         let double = try Self.model(activation, as: Double.self)
-        let portable = try PortableNetwork(double)
+        let portable = try ONNXModel(double)
         #expect(portable.precision == .float64)
-        let readDouble = try Sequential<Double>(try PortableNetwork(onnx: portable.onnxBytes()))
+        let readDouble = try ONNXModel(onnx: portable.onnxBytes()).model
         #expect(readDouble.parameters.snapshot() == double.parameters.snapshot(), "\(activation)")
     }
 
     @Test(arguments: hiddenActivations)
     func modelsComputeWhatTheReferenceComputes(activation: HiddenActivation) throws {
         let model = try Self.model(activation)
-        let portable = try PortableNetwork(model)
+        let portable = try ONNXModel(model)
         let input: Matrix<Float> = try Self.batch(32, 6)
         let outputs = try model.predict(input).scalars.map(Double.init)
-        let reference = try portable.evaluate(input.scalars.map(Double.init), batchSize: 32)
+        let reference = try portable.outputs(Matrix(converting: input)).scalars
         let difference = zip(outputs, reference).map { abs($0 - $1) }.max() ?? .infinity
         #expect(difference <= 1e-5, "\(activation): \(difference)")
     }
 
+    /// A layer list that is no perceptron keeps its layers, and computes by hand's formulas.
     @Test func otherLayerListsKeepTheirLayers() throws {
-        let network = try PortableNetwork(inputSize: 3, layers: [
-            .activation(.tanh),
-            .dense(try .init(inputs: 3, outputs: 2, weights: [1, 2, 3, 4, 5, 6], bias: [0, 1])),
-            .activation(.relu), .prelu(slopes: [0.5, 0.25]),
-            .dense(try .init(inputs: 2, outputs: 1, weights: [1, -1], bias: [0.5])),
-        ], precision: .float64)
-        let architecture = try network.architecture()
-        #expect(architecture.hiddenSizes == nil)
-        #expect(architecture.layers == [
+        let layers: [LayerDescription] = [
             .activation(.tanh, width: 3), .dense(inputs: 3, outputs: 2), .activation(.relu, width: 2),
             .prelu(try PReLUOptions(), width: 2), .dense(inputs: 2, outputs: 1),
+        ]
+        let model = try doubleModel(layers, [
+            "layers.1.weight": [1, 2, 3, 4, 5, 6], "layers.1.bias": [0, 1], "layers.3.slopes": [0.5, 0.25],
+            "layers.4.weight": [1, -1], "layers.4.bias": [0.5],
         ])
-        let model = try Sequential<Double>(network)
-        #expect(try PortableNetwork(model) == network)
-        let output = try model.predict(Matrix([[1, -2, 0.5]])).scalars
-        let reference = try network.evaluate([1, -2, 0.5], batchSize: 1)
-        #expect(abs(output[0] - reference[0]) <= 1e-15 * abs(reference[0]))
+        let network = try ONNXModel(model)
+        let read = try ONNXModel(onnx: network.onnxBytes())
+        #expect(read == network)
+        #expect(read.model.architecture.hiddenSizes == nil)
+        #expect(read.layers == layers)
+        // tanh, then W·t + b, ReLU (the slopes meet no negative value), then h₀ − h₁ + 0.5.
+        let t = [1.0, -2, 0.5].map { Foundation.tanh($0) }
+        let h = [t[0] + 2 * t[1] + 3 * t[2], 4 * t[0] + 5 * t[1] + 6 * t[2] + 1].map { max($0, 0) }
+        let output = try read.reference([1, -2, 0.5], rows: 1)
+        #expect(abs(output[0] - (h[0] - h[1] + 0.5)) <= 1e-14)
     }
 
     @Test func float64NetworksRoundIntoFloatModels() throws {
         let network = try sampleNetwork(.sigmoid, precision: .float64)
-        let model = try Sequential<Float>(network)
-        guard case .dense(let dense) = network.layers[0] else { return }
-        #expect(try model.parameters.tensor(named: "layers.0.weight") == dense.weights.map { Float($0) })
-        #expect(try PortableNetwork(model).precision == .float32)
+        let model = Sequential<Float>(converting: network.model)
+        #expect(try model.parameters.tensor(named: "layers.0.weight") == network.tensor("layers.0.weight").map { Float($0) })
+        #expect(try ONNXModel(model).precision == .float32)
     }
 }

@@ -33,11 +33,11 @@ import Testing
     @Test func exportedModelsGiveRectifiersOutputsInOnnxRuntime() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var cases: [(name: String, model: Sequential<Float>, network: PortableNetwork)] = []
+        var cases: [(name: String, model: Sequential<Float>, network: ONNXModel)] = []
         for (index, activation) in ONNXModelMappingTests.hiddenActivations.enumerated() {
             let model = try ONNXModelMappingTests.model(activation, seed: UInt64(index))
             for softmax in [false, true] {
-                cases.append(("\(activation)\(softmax ? "+softmax" : "")", model, try PortableNetwork(model, endsWithSoftmax: softmax)))
+                cases.append(("\(activation)\(softmax ? "+softmax" : "")", model, try ONNXModel(model, endsWithSoftmax: softmax)))
             }
         }
         let paths = try cases.enumerated().map { index, entry in
@@ -53,7 +53,7 @@ import Testing
             let difference = Self.maximumDifference(logits, runtime["logits"] ?? [])
             #expect(difference <= Self.tolerance, "\(entry.name): logits differ by \(difference)")
             if entry.network.endsWithSoftmax {
-                let probabilities = try entry.network.evaluate(batch, batchSize: Self.rows)
+                let probabilities = try entry.network.reference(batch, rows: Self.rows)
                 let difference = Self.maximumDifference(probabilities, runtime["probabilities"] ?? [])
                 #expect(difference <= Self.tolerance, "\(entry.name): probabilities differ by \(difference)")
             } else {
@@ -78,7 +78,7 @@ import Testing
         }
         let outputs = try Self.runtimeOutputs(paths, batch: batch, rows: Self.rows, in: directory)
         for (network, runtime) in zip(networks, outputs) {
-            let difference = Self.maximumDifference(try network.evaluate(batch, batchSize: Self.rows), runtime["probabilities"] ?? [])
+            let difference = Self.maximumDifference(try network.reference(batch, rows: Self.rows), runtime["probabilities"] ?? [])
             #expect(difference <= 1e-12, "\(network.layers[1]): float64 probabilities differ by \(difference)")
         }
         let others = try [Activation.leakyReLU(negativeSlope: 0.1), try .softplus(beta: 3), .softplus].enumerated().map { index, activation in
@@ -97,23 +97,24 @@ import Testing
         defer { directory.remove() }
         try PeerPython.run(["write-fixtures", directory.path], script: PeerPython.onnxScript)
         for name in ["gemm-leaky-softmax", "flatten-matmul-prelu", "reshape-mixed", "double"] {
-            let network = try PortableNetwork(contentsOfONNXFile: directory.file(name + ".onnx"))
+            let network = try ONNXModel(contentsOfONNXFile: directory.file(name + ".onnx"))
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.file(name + ".json"))))
             let fixture = try #require(object as? [String: Any])
             let rows = try #require(fixture["rows"] as? Int)
             let input = try #require(fixture["input"] as? [Double])
             let expected = try #require(fixture["output"] as? [Double])
-            #expect(network.outputSize == fixture["output_width"] as? Int)
+            #expect(network.model.outputSize == fixture["output_width"] as? Int)
+            let width = network.model.inputSize
             var outputs: [Double]
             if network.precision == .float64 {
-                outputs = try Sequential<Double>(network).predict(Matrix(rows: rows, columns: network.inputSize, scalars: input)).scalars
+                outputs = try network.model.predict(Matrix(rows: rows, columns: width, scalars: input)).scalars
             } else {
-                let model = try Sequential<Float>(network)
-                outputs = try model.predict(Matrix(rows: rows, columns: network.inputSize, scalars: input.map { Float($0) })).scalars.map(Double.init)
+                let model = Sequential<Float>(converting: network.model)
+                outputs = try model.predict(Matrix(rows: rows, columns: width, scalars: input.map { Float($0) })).scalars.map(Double.init)
             }
             if network.endsWithSoftmax {
                 // A final softmax is not part of a Rectifier model: it gives the logits.
-                let width = network.outputSize
+                let width = network.model.outputSize
                 outputs = (0..<rows).flatMap { row in
                     let logits = outputs[(row * width)..<((row + 1) * width)]
                     let exponentials = logits.map { Foundation.exp($0 - logits.max()!) }
@@ -133,10 +134,10 @@ import Testing
         #expect(throws: ONNXError.unsupportedOperator(
             file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Flatten, Gemm, Identity, LeakyRelu, MatMul, Mul, PRelu, Relu, Reshape, Sigmoid, Softmax, Softplus, Tanh")
         ) {
-            try PortableNetwork(contentsOfONNXFile: path)
+            try ONNXModel(contentsOfONNXFile: path)
         }
         do {
-            _ = try PortableNetwork(contentsOfONNXFile: directory.file("unsupported-residual.onnx"))
+            _ = try ONNXModel(contentsOfONNXFile: directory.file("unsupported-residual.onnx"))
             Issue.record("a residual graph was accepted")
         } catch {
             #expect(error.description.contains("not a feed-forward chain: node 'skip' combines 2 computed values"), "\(error)")

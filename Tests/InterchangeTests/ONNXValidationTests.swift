@@ -1,4 +1,5 @@
 import Interchange
+import Networks
 import Testing
 
 /// Each way a model can be malformed or unsupported gives its own one-line ``ONNXError``.
@@ -199,7 +200,7 @@ import Testing
             B.node("Mul", ["x", "b1"], ["s"], name: "scale"), B.node("Softplus", ["s"], ["p"]), B.node("Div", ["p", "b2"], ["y"]),
         ]
         let same = B.chain(nodes, initializers: [B.tensor("b1", [], floats: [2]), B.tensor("b2", [1], floats: [2])])
-        #expect(try PortableNetwork(onnx: same).layers == [.activation(try .softplus(beta: 2))])
+        #expect(try ONNXModel(onnx: same).activations == [try .softplus(beta: 2)])
         let different = B.chain(nodes, initializers: [B.tensor("b1", [], floats: [2]), B.tensor("b2", [], floats: [3])])
         expectError(different, "same β > 0 (got 2.0 and 3.0)") { if case .unsupportedOperator = $0 { true } else { false } }
     }
@@ -213,7 +214,7 @@ import Testing
         func prelus(_ count: Int) -> [ProtoMessage] {
             (0..<count).map { B.node("PRelu", [$0 == 0 ? "x" : "p\($0 - 1)", "s"], [$0 == count - 1 ? "y" : "p\($0)"]) }
         }
-        #expect(try PortableNetwork(onnx: B.chain(prelus(2), initializers: [slopes], inputs: width)).layers.count == 2)
+        #expect(try ONNXModel(onnx: B.chain(prelus(2), initializers: [slopes], inputs: width)).layers.count == 2)
         expectError(B.chain(prelus(100), initializers: [slopes], inputs: width), "more parameter values than the file's size allows") {
             if case .invalidGraph = $0 { true } else { false }
         }
@@ -227,24 +228,30 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         #expect(throws: ONNXError.cannotOpen(file: directory.file("none.onnx"), errno: 2)) {
-            try PortableNetwork(contentsOfONNXFile: directory.file("none.onnx"))
+            try ONNXModel(contentsOfONNXFile: directory.file("none.onnx"))
         }
         #expect(throws: ONNXError.notRegularFile(file: directory.path)) {
-            try PortableNetwork(contentsOfONNXFile: directory.path)
+            try ONNXModel(contentsOfONNXFile: directory.path)
         }
         try writeBytes([0x08], to: directory.file("bad.onnx"))
-        #expect(throws: ONNXError.self) { try PortableNetwork(contentsOfONNXFile: directory.file("bad.onnx")) }
+        #expect(throws: ONNXError.self) { try ONNXModel(contentsOfONNXFile: directory.file("bad.onnx")) }
     }
 
     @Test func invalidNetworksAreRefusedWhenMade() throws {
-        let dense = try PortableNetwork.Dense(inputs: 2, outputs: 1, weights: [1, 2], bias: [0])
-        #expect(throws: ONNXError.self) { try PortableNetwork.Dense(inputs: 2, outputs: 1, weights: [1], bias: [0]) }
-        #expect(throws: ONNXError.self) { try PortableNetwork.Dense(inputs: 2, outputs: 1, weights: [1, .nan], bias: [0]) }
-        #expect(throws: ONNXError.self) { try PortableNetwork(inputSize: 3, layers: [.dense(dense)]) }
-        #expect(throws: ONNXError.self) { try PortableNetwork(inputSize: 2, layers: []) }
-        #expect(throws: ONNXError.self) { try PortableNetwork(inputSize: 2, layers: [.dense(dense), .prelu(slopes: [1, 2])]) }
-        let huge = try PortableNetwork.Dense(inputs: 2, outputs: 1, weights: [1e300, 2], bias: [0])
-        #expect(throws: ONNXError.self) { try PortableNetwork(inputSize: 2, layers: [.dense(huge)], precision: .float32) }
-        #expect(try PortableNetwork(inputSize: 2, layers: [.dense(huge)], precision: .float64).outputSize == 1)
+        func dense(_ weights: [Double]) throws -> Sequential<Double> {
+            try doubleModel([.dense(inputs: 2, outputs: 1)], ["layers.0.weight": weights, "layers.0.bias": [0]])
+        }
+        for bad in [Double.nan, -.infinity] {
+            let model = try dense([1, 2])
+            model.parameters.values[1] = bad
+            #expect(throws: ONNXError.self) { try ONNXModel(model) }
+        }
+        #expect(throws: ONNXError.self) { try ONNXModel(try dense([1e300, 2]), precision: .float32) }
+        #expect(try ONNXModel(try dense([1e300, 2]), precision: .float64).model.outputSize == 1)
+        let leaky = try doubleModel([.activation(try .leakyReLU(negativeSlope: 1e39), width: 2)], [:])
+        #expect(throws: ONNXError.self) { try ONNXModel(leaky, precision: .float64) }
+        let softplus = try doubleModel([.activation(try .softplus(beta: 1e39), width: 2)], [:])
+        #expect(throws: ONNXError.self) { try ONNXModel(softplus, precision: .float32) }
+        #expect(try ONNXModel(softplus, precision: .float64).precision == .float64)
     }
 }

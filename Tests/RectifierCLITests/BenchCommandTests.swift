@@ -54,4 +54,42 @@ import Testing
     func badOptionsAreUsageErrors(_ options: [String]) {
         expectUsageError(["bench", "activations"] + options)
     }
+
+    /// The format and int8 benchmarks: 0, −1 and sizes beyond the bound are one-line usage
+    /// errors naming the flag; the bounds themselves parse.
+    @Test(arguments: [
+        (["int8-gemm", "--rows", "0"], "--rows"), (["int8-gemm", "--rows", "-1"], "--rows"),
+        (["int8-gemm", "--rows", "16385"], "--rows"), (["int8-gemm", "--rows", "9223372036854775807"], "--rows"),
+        (["int8-gemm", "--rows", "9223372036854775808"], "rows"), (["int8-gemm", "--runs", "0"], "--runs"),
+        (["int8-gemm", "--runs", "-1"], "--runs"), (["int8-gemm", "--runs", "100001"], "--runs"),
+        (["int8-gemm", "--threads", "0"], "--threads"), (["int8-gemm", "--threads", "1,-1"], "--threads"),
+        (["int8-gemm", "--threads", "1,4096"], "--threads"), (["safetensors", "--runs", "0"], "--runs"),
+        (["safetensors", "--runs", "-1"], "--runs"), (["safetensors", "--runs", "24"], "--runs"),
+        (["safetensors", "--runs", "1000001"], "--runs"), (["onnx", "--runs", "0"], "--runs"),
+        (["onnx", "--runs", "-1"], "--runs"), (["onnx", "--runs", "9223372036854775807"], "--runs"),
+    ])
+    func formatAndInt8BenchmarksRefuseBadSizes(_ options: [String], _ flag: String) {
+        expectUsageError(["bench"] + options, naming: flag)
+    }
+
+    @Test func formatAndInt8BenchmarksAcceptTheirBounds() throws {
+        for arguments in [
+            ["int8-gemm", "--rows", "1", "--runs", "1", "--threads", "1"], ["int8-gemm", "--rows", "16384", "--runs", "100000"],
+            ["safetensors", "--runs", "25"], ["safetensors", "--runs", "1000000"], ["onnx", "--runs", "1"], ["onnx"],
+        ] {
+            _ = try RectifierCommand.parseAsRoot(["bench"] + arguments)
+        }
+    }
+
+    /// The file benchmarks run end to end and leave no file behind.
+    @Test func fileBenchmarksRun() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("rectifier-bench-") })
+        for arguments in [["bench", "onnx", "--runs", "1"], ["bench", "safetensors", "--runs", "25"]] {
+            var command = try RectifierCommand.parseAsRoot(arguments)
+            try command.run()
+        }
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("rectifier-bench-") })
+        #expect(after.subtracting(before).isEmpty)
+    }
 }

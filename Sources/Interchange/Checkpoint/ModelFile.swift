@@ -28,21 +28,21 @@ import Runtime
 /// ```
 public enum ModelFile {
     /// The metadata key holding the format name, ``formatName``.
-    public static let formatKey = "rectifier.format"
+    package static let formatKey = "rectifier.format"
     /// The value of ``formatKey``.
-    public static let formatName = "model"
+    package static let formatName = "model"
     /// The metadata key holding ``Architecture/jsonString``.
-    public static let architectureKey = "rectifier.architecture"
+    package static let architectureKey = "rectifier.architecture"
     /// The metadata key holding the training counters (JSON).
-    public static let trainingKey = "rectifier.training"
+    package static let trainingKey = "rectifier.training"
     /// The metadata key holding the running average's decay and update count (JSON).
-    public static let averageKey = "rectifier.average"
+    package static let averageKey = "rectifier.average"
     /// The tensor holding the next epoch's data order.
-    public static let dataOrderTensor = "training.data_order"
+    package static let dataOrderTensor = "training.data_order"
     /// The prefix of the optimiser's buffers: `optimizer.<buffer>.<parameter>`.
-    public static let optimizerPrefix = "optimizer."
+    package static let optimizerPrefix = "optimizer."
     /// The prefix of the running average's tensors: `average.<parameter>`.
-    public static let averagePrefix = "average."
+    package static let averagePrefix = "average."
 
     /// Writes `model` (and, when given, the training state and the running average) to
     /// `path`, atomically: `path` holds its previous content or the whole new file.

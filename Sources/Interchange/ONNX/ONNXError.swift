@@ -1,6 +1,6 @@
 import Runtime
 
-/// Why an ONNX file could not be read or written, or a ``PortableNetwork`` not made.
+/// Why an ONNX file could not be read or written, or an ``ONNXModel`` not made.
 ///
 /// Each case names the file (`file`: the path, or `<memory>` for bytes in memory) and the
 /// node, value or tensor at fault; `description` is one line saying what is allowed. Nodes
@@ -21,7 +21,7 @@ public enum ONNXError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes are not a serialized `ModelProto`; `detail` is the decoder's reason.
     case malformedProtobuf(file: String, detail: String)
     /// The model imports no ai.onnx operator set, imports it twice, or imports a version
-    /// outside ``PortableNetwork/supportedOpsets``.
+    /// outside ``ONNXModel/supportedOpsets``.
     case unsupportedOpset(file: String, version: Int64?, detail: String)
     /// The model has no graph, no input or output, or a name used twice.
     case invalidGraph(file: String, detail: String)
@@ -46,7 +46,7 @@ public enum ONNXError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedAttribute(file: String, node: String, attribute: String, detail: String)
     /// An attribute with a value outside what is supported (e.g. Gemm's `transA = 1`).
     case invalidAttribute(file: String, node: String, attribute: String, detail: String)
-    /// A ``PortableNetwork`` that cannot be made: a width, a parameter count, a value.
+    /// An ``ONNXModel`` that cannot be made: a parameter or activation value.
     case invalidNetwork(detail: String)
 
     public var description: String {

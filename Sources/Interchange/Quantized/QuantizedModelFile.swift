@@ -28,13 +28,13 @@ import Foundation
 /// accumulator steps (`s_in · s_j`); the tables are rebuilt from the activation's definition.
 public enum QuantizedModelFile {
     /// The value of `rectifier.format`.
-    public static let format = "int8"
+    package static let format = "int8"
 
     /// The file's content for `network`; `architecture` (the float model's) names the layers
     /// and is stored in the metadata.
     /// - Throws: ``QuantizedModelFileError/invalid(file:field:detail:)`` when the
     ///   architecture's Dense layers are not the network's.
-    public static func contents(
+    package static func contents(
         _ network: QuantizedNetwork, architecture: Architecture? = nil, metadata extra: [String: String] = [:]
     ) throws(QuantizedModelFileError) -> SafeTensors {
         let names = try layerNames(count: network.layers.count, architecture: architecture, file: "<memory>")
@@ -116,7 +116,7 @@ public enum QuantizedModelFile {
     }
 
     /// Reads the content of an int8 model file (see ``load(_:)``).
-    public static func load(contents file: SafeTensors) throws(QuantizedModelFileError)
+    package static func load(contents file: SafeTensors) throws(QuantizedModelFileError)
         -> (network: QuantizedNetwork, architecture: Architecture?)
     {
         let source = file.source

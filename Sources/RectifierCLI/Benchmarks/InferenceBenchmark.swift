@@ -67,17 +67,17 @@ struct InferenceBenchmark {
         let width = data.pixelsPerImage
         let pixels = Array(data.pixels[0..<batch * width])
         let features = try Matrix(rows: batch, columns: width, scalars: pixels)
-        let float32 = median(calls: calls) { _ = try? model.predict(features) }
+        let float32 = Timing.measure(warmUps: 10, calls: calls) { _ = try? model.predict(features) }.median
         var codes = [UInt8](repeating: 0, count: batch * width)
         var logits = [Float](repeating: 0, count: batch * quantized.outputSize)
         func time(_ network: QuantizedNetwork) -> Double {
             pixels.withUnsafeBufferPointer { source in
                 codes.withUnsafeMutableBufferPointer { codeBuffer in
                     logits.withUnsafeMutableBufferPointer { output in
-                        median(calls: calls) {
+                        Timing.measure(warmUps: 10, calls: calls) {
                             try? network.input.quantize(source, into: codeBuffer)
                             network.logits(codes: UnsafeBufferPointer(codeBuffer), rows: batch, into: output)
-                        }
+                        }.median
                     }
                 }
             }
@@ -89,11 +89,6 @@ struct InferenceBenchmark {
                 precision: precision, batch: batch, threads: threads, secondsPerBatch: seconds,
                 samplesPerSecond: Double(batch) / seconds)
         }
-    }
-
-    /// The median time of `calls` calls after ten untimed warm-up calls.
-    private func median(calls: Int, _ body: () -> Void) -> Double {
-        Timing.measure(warmUps: 10, calls: calls, body).median
     }
 }
 

@@ -16,6 +16,9 @@ struct BenchCommand: ParsableCommand {
             BenchInferenceCommand.self,
             BenchDataCommand.self,
             BenchAccuracyCommand.self,
+            BenchInt8GEMMCommand.self,
+            BenchSafeTensorsCommand.self,
+            BenchONNXCommand.self,
         ])
 }
 
@@ -155,10 +158,12 @@ struct BenchActivationsCommand: ParsableCommand {
         }
     }
 
-    /// Writes the JSON array atomically (``AtomicFile``).
+    /// Writes the JSON array atomically (``AtomicFile``), keys in snake_case as the cost
+    /// experiment writes the same rows.
     static func write(_ rows: [ActivationBenchmark.Measurement], to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         do {
             try AtomicFile.write(Array(try encoder.encode(rows)), to: path)
         } catch {

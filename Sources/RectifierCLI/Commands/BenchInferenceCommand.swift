@@ -7,7 +7,7 @@ import Networks
 import Runtime
 
 /// `rectifier bench inference`: samples/s of a trained 784-256-128-10 ReLU model on
-/// Fashion-MNIST in Float32 and int8, at batch 1 and 1024 (issue 8).
+/// Fashion-MNIST in Float32 and int8, at batch 1 and 1024.
 struct BenchInferenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inference",
@@ -76,7 +76,7 @@ struct BenchInferenceCommand: ParsableCommand {
         }
         if let saveModel {
             do {
-                try PortableNetwork(network).writeONNX(to: saveModel)
+                try ONNXModel(network).writeONNX(to: saveModel)
             } catch {
                 throw CommandFailure("--save-model: \(error.description)")
             }

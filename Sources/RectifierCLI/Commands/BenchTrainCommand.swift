@@ -11,7 +11,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// `rectifier bench train`: the training-speed benchmark of issue 3 (784-256-128-10, ReLU,
+/// `rectifier bench train`: the training-speed benchmark (784-256-128-10, ReLU,
 /// Adam 1e−3, batch 128, Float32, 60 000 samples).
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

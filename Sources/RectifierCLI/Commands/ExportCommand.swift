@@ -39,11 +39,9 @@ struct ExportCommand: ParsableCommand {
         do {
             // Read in Double (exact for F32 files too), written in the precision stored.
             let checkpoint = try ModelFile.load(model, as: Double.self)
-            let wide = try PortableNetwork(checkpoint.model, endsWithSoftmax: softmax)
-            let network = try PortableNetwork(
-                inputSize: wide.inputSize, layers: wide.layers,
-                precision: checkpoint.storedDType == .float64 ? .float64 : .float32, endsWithSoftmax: softmax)
-            try network.writeONNX(to: output)
+            try ONNXModel(
+                checkpoint.model, precision: checkpoint.storedDType == .float64 ? .float64 : .float32, endsWithSoftmax: softmax
+            ).writeONNX(to: output)
         } catch let error as ModelFileError {
             throw CommandFailure(error.description)
         } catch let error as ONNXError {

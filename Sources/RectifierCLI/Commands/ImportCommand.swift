@@ -21,11 +21,11 @@ struct ImportCommand: ParsableCommand {
         files.writes(output, flag: "--output")
         try files.check()
         do {
-            let network = try PortableNetwork(contentsOfONNXFile: model)
+            let network = try ONNXModel(contentsOfONNXFile: model)
             let metadata = ["source": model]
             switch network.precision {
             case .float64:
-                try ModelFile.save(try ModelLoading.model(of: network, file: model) as Sequential<Double>, metadata: metadata, to: output)
+                try ModelFile.save(network.model, metadata: metadata, to: output)
             case .float32:
                 try ModelFile.save(try ModelLoading.model(of: network, file: model) as Sequential<Float>, metadata: metadata, to: output)
             }

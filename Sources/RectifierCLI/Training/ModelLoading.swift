@@ -28,7 +28,7 @@ enum ModelLoading {
     }
 
     /// The classifier stored at `path`: a float model file (`ModelFile`) or an ONNX model
-    /// made of the supported operators (`PortableNetwork`), run in Float.
+    /// made of the supported operators (`ONNXModel`), run in Float.
     /// - Throws: ``CommandFailure`` with the reader's one-line message.
     static func classifier(at path: String) throws -> any ImageClassifier {
         switch Kind(path: path) {
@@ -48,9 +48,9 @@ enum ModelLoading {
 
     /// The Float model of an ONNX file.
     static func onnxModel(at path: String) throws -> Sequential<Float> {
-        let network: PortableNetwork
+        let network: ONNXModel
         do {
-            network = try PortableNetwork(contentsOfONNXFile: path)
+            network = try ONNXModel(contentsOfONNXFile: path)
         } catch {
             throw CommandFailure(error.description)
         }
@@ -59,15 +59,13 @@ enum ModelLoading {
 
     /// The model of `network` (read from `file`), once its memory is known to fit.
     /// - Throws: ``CommandFailure`` naming the file.
-    static func model<Scalar: ActivationScalar>(of network: PortableNetwork, file: String) throws -> Sequential<Scalar> {
+    static func model<Scalar: ActivationScalar>(of network: ONNXModel, file: String) throws -> Sequential<Scalar> {
         do {
             try MemoryBudget.require(
-                Sequential<Scalar>.requiredBytes(for: try network.architecture()), for: "\(file): the model")
-            return try Sequential<Scalar>(network)
-        } catch let error as MemoryError {
-            throw CommandFailure(error.description)
+                Sequential<Scalar>.requiredBytes(for: network.model.architecture), for: "\(file): the model")
         } catch {
-            throw CommandFailure("\(file): \(error)")
+            throw CommandFailure(error.description)
         }
+        return Sequential<Scalar>(converting: network.model)
     }
 }

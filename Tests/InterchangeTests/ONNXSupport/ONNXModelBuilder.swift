@@ -127,7 +127,7 @@ enum ONNXBuild {
 /// The error reading `bytes` gives, or nil if they read.
 func onnxError(_ bytes: [UInt8]) -> ONNXError? {
     do {
-        _ = try PortableNetwork(onnx: bytes, source: "test.onnx")
+        _ = try ONNXModel(onnx: bytes, source: "test.onnx")
         return nil
     } catch {
         return error

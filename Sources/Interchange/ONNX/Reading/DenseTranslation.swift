@@ -62,17 +62,17 @@ extension LayerTranslator {
         guard let open = openDense else { return }
         openDense = nil
         let round: (Double) -> Double = precision == .float32 ? { Double(Float($0)) } : { $0 }
-        do {
-            layers.append(.dense(try PortableNetwork.Dense(
-                inputs: open.inputs, outputs: open.outputs, weights: open.weights.map(round), bias: open.bias.map(round))))
-        } catch {
+        let parameters = (open.weights + open.bias).map(round)
+        guard parameters.allSatisfy(\.isFinite) else {
             throw .invalidGraph(file: file, detail: "node \(open.label): alpha, beta or an added bias takes a parameter beyond the finite range")
         }
+        layers.append(.dense(inputs: open.inputs, outputs: open.outputs))
+        values += parameters
     }
 
     /// Mul by β, Softplus, Div by the same β: PyTorch's `softplus(x, beta)`, as the writer
     /// exports it. Consumes the three nodes from `position`.
-    mutating func scaledSoftplus(_ chain: [Int], at position: Int) throws(ONNXError) -> PortableNetwork.Layer {
+    mutating func scaledSoftplus(_ chain: [Int], at position: Int) throws(ONNXError) -> Activation {
         let label = context.label(chain[position])
         let ops = chain[position..<min(position + 3, chain.count)].map { context.graph.node[$0].opType }
         guard ops == ["Mul", "Softplus", "Div"] else {

@@ -1,4 +1,5 @@
 import Activations
+import Networks
 
 /// Turns the chain's nodes into layers, tracking the shape of the running value: the batch
 /// dimension, then `features` (several dimensions until a `Flatten` or `Reshape` makes them
@@ -20,9 +21,11 @@ struct LayerTranslator {
     }
 
     let context: GraphContext
-    let precision: PortableNetwork.Precision
+    let precision: ONNXModel.Precision
     var features: [Int]
-    var layers: [PortableNetwork.Layer] = []
+    var layers: [LayerDescription] = []
+    /// The parameter values of `layers`, in ``Networks/Architecture/parameterLayout`` order.
+    var values: [Double] = []
     var endsWithSoftmax = false
     var openDense: OpenDense?
     /// The chain position of the latest Gemm, MatMul or bias Add, which a following `Add`
@@ -30,7 +33,7 @@ struct LayerTranslator {
     var denseNode: Int?
     private var valueBudget: Int
 
-    init(context: GraphContext, precision: PortableNetwork.Precision, features: [Int], byteCount: Int) {
+    init(context: GraphContext, precision: ONNXModel.Precision, features: [Int], byteCount: Int) {
         self.context = context
         self.precision = precision
         self.features = features
@@ -65,23 +68,25 @@ struct LayerTranslator {
                 try addBias(node, index: index, follows: denseNode == position - 1)
                 denseNode = position
             case "Mul":
-                layers.append(try scaledSoftplus(chain, at: position))
+                append(try scaledSoftplus(chain, at: position))
                 consumed = 3
             case "Div":
                 throw .unsupportedOperator(
                     file: file, operator: "Div", node: label,
                     detail: "Div is read only in Mul → Softplus → Div, a softplus with β ≠ 1")
-            case "Relu": layers.append(.activation(.relu))
-            case "Sigmoid": layers.append(.activation(.sigmoid))
-            case "Tanh": layers.append(.activation(.tanh))
-            case "Abs": layers.append(.activation(.abs))
-            case "Identity": layers.append(.activation(.identity))
-            case "Softplus": layers.append(.activation(.softplus))
             case "LeakyRelu":
                 let alpha = decimalValue(try attributes.float("alpha", default: 0.01))
-                layers.append(try activation(label, parameter: "alpha") { () throws(ActivationError) in try .leakyReLU(negativeSlope: alpha) })
+                append(try activation(label, parameter: "alpha") { () throws(ActivationError) in try .leakyReLU(negativeSlope: alpha) })
+            case let op where ActivationOperators.members[op] != nil:
+                append(ActivationOperators.members[op]!)
             case "PRelu":
-                layers.append(.prelu(slopes: try preluSlopes(node, index: index)))
+                let slopes = try preluSlopes(node, index: index)
+                do {
+                    layers.append(.prelu(try PReLUOptions(shared: slopes.count == 1 && width > 1), width: width))
+                } catch {
+                    throw .invalidGraph(file: file, detail: error.description)
+                }
+                values += slopes
             case "Softmax":
                 try softmax(attributes, label: label, isLast: position == chain.count - 1)
             case "Flatten":
@@ -133,11 +138,16 @@ struct LayerTranslator {
         }
     }
 
+    /// Appends `activation` over the running width.
+    mutating func append(_ activation: Activation) {
+        layers.append(.activation(activation, width: width))
+    }
+
     /// A member of the family made from a file's parameters; its own check, should it
     /// fail, names the node.
-    func activation(_ label: String, parameter: String, _ make: () throws(ActivationError) -> Activation) throws(ONNXError) -> PortableNetwork.Layer {
+    func activation(_ label: String, parameter: String, _ make: () throws(ActivationError) -> Activation) throws(ONNXError) -> Activation {
         do {
-            return .activation(try make())
+            return try make()
         } catch {
             throw .invalidAttribute(file: file, node: label, attribute: parameter, detail: error.description)
         }

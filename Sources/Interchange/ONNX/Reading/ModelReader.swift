@@ -1,13 +1,14 @@
+import Networks
 import SwiftProtobuf
 
-/// Reads a serialized `ModelProto` into a ``PortableNetwork``, checking in this order: the
+/// Reads a serialized `ModelProto` into an ``ONNXModel``, checking in this order: the
 /// protobuf, the ai.onnx opset, that every operator is supported, the constants, the chain
 /// structure, the input's type and shape, then each node's attributes, shapes and values.
 enum ModelReader {
     /// Protobuf messages are limited to 2 GiB.
     static let byteLimit = Int(Int32.max)
 
-    static func read(_ bytes: [UInt8], file: String) throws(ONNXError) -> PortableNetwork {
+    static func read(_ bytes: [UInt8], file: String) throws(ONNXError) -> ONNXModel {
         guard bytes.count <= byteLimit else { throw .fileTooLarge(file: file, byteCount: bytes.count) }
         let model: Onnx_ModelProto
         do {
@@ -35,28 +36,47 @@ enum ModelReader {
         var translator = LayerTranslator(
             context: context, precision: precision, features: features, byteCount: bytes.count)
         try translator.translate(chain.nodes)
+        let network: Sequential<Double>
         do {
-            return try PortableNetwork(
-                inputSize: features.reduce(1, *), layers: translator.layers, precision: precision,
-                endsWithSoftmax: translator.endsWithSoftmax)
+            network = Sequential<Double>(architecture: try architecture(translator.layers))
         } catch {
             throw .invalidGraph(file: file, detail: error.description)
         }
+        _ = network.parameters.values.update(fromContentsOf: translator.values)
+        return ONNXModel(checked: network, precision: precision, endsWithSoftmax: translator.endsWithSoftmax)
+    }
+
+    /// A multi-layer perceptron (with its summary of hidden sizes and activation) when the
+    /// layers are Dense, then one activation or PReLU, alternating, ending with a Dense;
+    /// otherwise the plain layer list.
+    private static func architecture(_ layers: [LayerDescription]) throws(NetworkError) -> Architecture {
+        let plain = try Architecture(layers: layers)
+        guard layers.count >= 3, layers.count % 2 == 1 else { return plain }
+        let activation: HiddenActivation
+        switch layers[1] {
+        case .activation(let member, _): activation = .fixed(member)
+        case .prelu(let options, _): activation = .prelu(options)
+        case .dense: return plain
+        }
+        let hidden = stride(from: 0, to: layers.count - 1, by: 2).map { layers[$0].outputSize }
+        let candidate = try Architecture.multilayerPerceptron(
+            inputSize: plain.inputSize, hiddenSizes: hidden, hiddenActivation: activation, outputSize: plain.outputSize)
+        return candidate.layers == layers ? candidate : plain
     }
 
     /// Exactly one ai.onnx entry in `opset_import`, with a version in
-    /// ``PortableNetwork/supportedOpsets``. Other domains may be imported if no node uses them.
+    /// ``ONNXModel/supportedOpsets``. Other domains may be imported if no node uses them.
     private static func checkOpset(_ model: Onnx_ModelProto, file: String) throws(ONNXError) {
         let standard = model.opsetImport.filter { SupportedOperators.isStandardDomain($0.domain) }
         guard standard.count == 1 else {
             throw .unsupportedOpset(
                 file: file, version: nil,
                 detail: standard.isEmpty
-                    ? "the model imports no ai.onnx operator set (opset_import); opset \(PortableNetwork.supportedOpsets.lowerBound) or newer is needed"
+                    ? "the model imports no ai.onnx operator set (opset_import); opset \(ONNXModel.supportedOpsets.lowerBound) or newer is needed"
                     : "the model imports the ai.onnx operator set \(standard.count) times; it must be once")
         }
         let version = standard[0].version
-        let range = PortableNetwork.supportedOpsets
+        let range = ONNXModel.supportedOpsets
         guard range.contains(version) else {
             throw .unsupportedOpset(
                 file: file, version: version,
@@ -66,12 +86,12 @@ enum ModelReader {
 
     /// The input's element type and its feature dimensions (all but the batch, each a
     /// number ≥ 1, at most 2³¹ − 1 features in all).
-    private static func inputForm(_ input: Onnx_ValueInfoProto, file: String) throws(ONNXError) -> (PortableNetwork.Precision, [Int]) {
+    private static func inputForm(_ input: Onnx_ValueInfoProto, file: String) throws(ONNXError) -> (ONNXModel.Precision, [Int]) {
         let label = "input \(quoted(input.name))"
         guard case .tensorType(let tensor)? = input.type.value else {
             throw .invalidGraph(file: file, detail: "\(label) is not a tensor")
         }
-        let precision: PortableNetwork.Precision
+        let precision: ONNXModel.Precision
         switch tensor.elemType {
         case Int32(Onnx_TensorProto.DataType.float.rawValue): precision = .float32
         case Int32(Onnx_TensorProto.DataType.double.rawValue): precision = .float64

@@ -35,7 +35,7 @@ enum SupportedOperators {
     }
 }
 
-extension PortableNetwork {
+extension ONNXModel {
     /// The ai.onnx operator-set versions the reader accepts: 13 (the first with today's
     /// Softmax) to 28 (the newest the pinned `onnx` package knows).
     public static let supportedOpsets: ClosedRange<Int64> = 13...28

@@ -39,7 +39,7 @@ extension Onnx_TensorProto {
     /// - Throws: ``ONNXError/unsupportedDataType(file:name:dataType:expected:)`` when the
     ///   data type is not the precision's; ``ONNXError/invalidTensor(file:name:detail:)``
     ///   when the stored count disagrees with the shape; ``ONNXError/nonFiniteValue(file:name:index:)``.
-    func floatingValues(_ precision: PortableNetwork.Precision, file: String) throws(ONNXError) -> (shape: [Int], values: [Double]) {
+    func floatingValues(_ precision: ONNXModel.Precision, file: String) throws(ONNXError) -> (shape: [Int], values: [Double]) {
         let expected: DataType = precision == .float32 ? .float : .double
         guard dataType == Int32(expected.rawValue) else {
             throw .unsupportedDataType(file: file, name: name, dataType: dataType, expected: "\(dataTypeName(Int32(expected.rawValue))), the model's precision")

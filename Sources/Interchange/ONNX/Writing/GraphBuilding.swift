@@ -1,5 +1,53 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import Activations
+
 /// The pieces both ONNX writers (``ModelWriter`` for floating-point networks,
-/// ``QuantizedModelWriter`` for int8 ones) build their graphs from.
+/// ``QuantizedModelWriter`` for int8 ones) build their graphs from, and the one mapping
+/// between the family and ONNX operators that they and the reader share.
+
+/// Each member of the family as one ai.onnx operator: its name, and the short name the
+/// int8 writer gives its nodes. LeakyRelu's `alpha` (a 32-bit float attribute) is the only
+/// parameter an operator carries; softplus with β ≠ 1 is `Mul(x, β) → Softplus → Div(·, β)`,
+/// since ONNX's Softplus has neither β nor a threshold (it is `log(1 + exp(x))` everywhere).
+enum ActivationOperators {
+    static func of(_ activation: Activation) -> (op: String, short: String) {
+        switch activation {
+        case .identity: ("Identity", "identity")
+        case .relu: ("Relu", "relu")
+        case .leakyReLU: ("LeakyRelu", "leaky")
+        case .abs: ("Abs", "abs")
+        case .softplus: ("Softplus", "softplus")
+        case .sigmoid: ("Sigmoid", "sigmoid")
+        case .tanh: ("Tanh", "tanh")
+        }
+    }
+
+    /// Operator → member with its default parameters (the reader's side of the mapping).
+    static let members = Dictionary(uniqueKeysWithValues: Activation.family.map { (of($0).op, $0) })
+}
+
+/// How the nodes and values of one activation are named in a graph.
+struct ActivationNodeNames {
+    var node: String, beta: String, scale: String, scaled: String, softplus: String, unscale: String
+
+    /// The float writer's names, under `layer` (`layers.i`).
+    init(layer: String) {
+        (node, beta, scale, scaled, softplus, unscale) =
+            (layer, layer + ".beta", layer + ".scale", layer + ".scaled", layer + ".softplus", layer + ".unscale")
+    }
+
+    /// The int8 writer's names, under `layer`, the node named by the operator.
+    init(layer: String, activation: Activation) {
+        (node, beta, scale, scaled, softplus, unscale) = (
+            layer + "." + ActivationOperators.of(activation).short, layer + ".beta", layer + ".beta_scale",
+            layer + ".scaled", layer + ".softplus_scaled", layer + ".beta_unscale"
+        )
+    }
+}
 
 extension Onnx_ModelProto {
     /// The ai.onnx operator set the writers target: 13, loaded by every runtime from 2021 on.
@@ -34,6 +82,49 @@ extension Onnx_GraphProto {
         node.output = [output]
         node.attribute = attributes
         self.node.append(node)
+    }
+}
+
+extension Onnx_GraphProto {
+    /// Appends the nodes of `activation` from `input` to `output` (see
+    /// ``ActivationOperators``); for softplus with β ≠ 1, `beta(name, β)` is the
+    /// initializer β in the writer's element type.
+    mutating func addActivation(
+        _ activation: Activation, input: String, output: String, names: ActivationNodeNames,
+        beta: (String, Double) -> Onnx_TensorProto
+    ) {
+        let op = ActivationOperators.of(activation).op
+        switch activation {
+        case .leakyReLU(let leaky):
+            addNode(op, names.node, inputs: [input], output: output, attributes: [.float("alpha", Float(leaky.negativeSlope))])
+        case .softplus(let softplus) where softplus.beta != 1:
+            initializer.append(beta(names.beta, softplus.beta))
+            addNode("Mul", names.scale, inputs: [input, names.beta], output: names.scaled)
+            addNode(op, names.node, inputs: [names.scaled], output: names.softplus)
+            addNode("Div", names.unscale, inputs: [names.softplus, names.beta], output: output)
+        default:
+            addNode(op, names.node, inputs: [input], output: output)
+        }
+    }
+}
+
+extension Onnx_TensorProto {
+    /// An initializer holding `values` as little-endian `raw_data` (bit patterns for floats).
+    static func initializer<Values: Collection>(
+        _ name: String, _ type: DataType, shape: [Int], _ values: Values
+    ) -> Onnx_TensorProto where Values.Element: FixedWidthInteger {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = shape.map(Int64.init)
+        tensor.dataType = Int32(type.rawValue)
+        let width = MemoryLayout<Values.Element>.size
+        tensor.rawData = Data(count: values.count * width)
+        tensor.rawData.withUnsafeMutableBytes { bytes in
+            for (index, value) in values.enumerated() {
+                bytes.storeBytes(of: value.littleEndian, toByteOffset: index * width, as: Values.Element.self)
+            }
+        }
+        return tensor
     }
 }
 

@@ -1,26 +1,22 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 import Activations
+import Networks
 import Runtime
 import SwiftProtobuf
 
-/// Builds the ONNX model of a ``PortableNetwork``: opset 13, IR version 7, one input
+/// Builds the ONNX model of an ``ONNXModel``: opset 13, IR version 7, one input
 /// `input` `[batch, inputSize]` (`batch` symbolic), one node per layer, parameters as
 /// initializers named as Rectifier's parameters (`layers.i.weight` `[out, in]`,
 /// `layers.i.bias`, `layers.i.slopes`, `layers.i.beta`), output `logits` and, when the
 /// network ends with a softmax, `probabilities`.
 struct ModelWriter {
-    private let network: PortableNetwork
+    private let network: ONNXModel
     private var graph = Onnx_GraphProto()
 
-    private init(_ network: PortableNetwork) {
+    private init(_ network: ONNXModel) {
         self.network = network
     }
 
-    static func model(_ network: PortableNetwork) -> Onnx_ModelProto {
+    static func model(_ network: ONNXModel) -> Onnx_ModelProto {
         var writer = ModelWriter(network)
         writer.buildGraph()
         return .rectifier(writer.graph)
@@ -32,82 +28,54 @@ struct ModelWriter {
 
     private mutating func buildGraph() {
         graph.name = "rectifier"
-        graph.input = [.matrix("input", width: network.inputSize, elementType: elementType)]
+        let model = network.model
+        graph.input = [.matrix("input", width: model.inputSize, elementType: elementType)]
         var current = "input"
-        for (index, layer) in network.layers.enumerated() {
+        var parameters = model.parameters.layout.parameters.makeIterator()
+        for (index, layer) in model.architecture.layers.enumerated() {
             let prefix = "layers.\(index)"
-            let output = index == network.layers.count - 1 ? "logits" : prefix + ".output"
+            let output = index == model.architecture.layers.count - 1 ? "logits" : prefix + ".output"
             switch layer {
-            case .dense(let dense):
-                addInitializer(prefix + ".weight", shape: [dense.outputs, dense.inputs], values: dense.weights)
-                addInitializer(prefix + ".bias", shape: [dense.outputs], values: dense.bias)
+            case .dense:
+                for info in [parameters.next()!, parameters.next()!] { addInitializer(info) }
                 graph.addNode("Gemm", prefix, inputs: [current, prefix + ".weight", prefix + ".bias"], output: output,
                               attributes: [.integer("transB", 1)])
-            case .prelu(let slopes):
-                addInitializer(prefix + ".slopes", shape: [slopes.count], values: slopes)
+            case .prelu:
+                addInitializer(parameters.next()!)
                 graph.addNode("PRelu", prefix, inputs: [current, prefix + ".slopes"], output: output)
-            case .activation(let activation):
-                addActivation(activation, prefix: prefix, input: current, output: output)
+            case .activation(let activation, _):
+                graph.addActivation(activation, input: current, output: output, names: .init(layer: prefix)) { [precision = network.precision] name, beta in
+                    Self.tensor(name, shape: [], values: [beta], precision: precision)
+                }
             }
             current = output
         }
-        graph.output = [.matrix("logits", width: network.outputSize, elementType: elementType)]
+        graph.output = [.matrix("logits", width: model.outputSize, elementType: elementType)]
         if network.endsWithSoftmax {
             graph.addNode("Softmax", "softmax", inputs: ["logits"], output: "probabilities", attributes: [.integer("axis", 1)])
-            graph.output.append(.matrix("probabilities", width: network.outputSize, elementType: elementType))
+            graph.output.append(.matrix("probabilities", width: model.outputSize, elementType: elementType))
         }
     }
 
-    /// One node per member; softplus with β ≠ 1 as `Mul(x, β) → Softplus → Div(·, β)`,
-    /// since ONNX's Softplus has no β. ONNX's softplus has no threshold either: it is
-    /// `log(1 + exp(x))` everywhere.
-    private mutating func addActivation(_ activation: Activation, prefix: String, input: String, output: String) {
-        switch activation {
-        case .identity: graph.addNode("Identity", prefix, inputs: [input], output: output)
-        case .relu: graph.addNode("Relu", prefix, inputs: [input], output: output)
-        case .abs: graph.addNode("Abs", prefix, inputs: [input], output: output)
-        case .sigmoid: graph.addNode("Sigmoid", prefix, inputs: [input], output: output)
-        case .tanh: graph.addNode("Tanh", prefix, inputs: [input], output: output)
-        case .leakyReLU(let leaky):
-            graph.addNode("LeakyRelu", prefix, inputs: [input], output: output,
-                          attributes: [.float("alpha", Float(leaky.negativeSlope))])
-        case .softplus(let softplus) where softplus.beta == 1:
-            graph.addNode("Softplus", prefix, inputs: [input], output: output)
-        case .softplus(let softplus):
-            addInitializer(prefix + ".beta", shape: [], values: [softplus.beta])
-            graph.addNode("Mul", prefix + ".scale", inputs: [input, prefix + ".beta"], output: prefix + ".scaled")
-            graph.addNode("Softplus", prefix, inputs: [prefix + ".scaled"], output: prefix + ".softplus")
-            graph.addNode("Div", prefix + ".unscale", inputs: [prefix + ".softplus", prefix + ".beta"], output: output)
-        }
+    /// A parameter tensor of the model, under its own name and shape.
+    private mutating func addInitializer(_ info: ParameterInfo) {
+        let values = network.model.parameters.values
+        graph.initializer.append(
+            Self.tensor(info.name, shape: info.shape, values: info.range.lazy.map { values[$0] }, precision: network.precision))
     }
 
     /// Values as little-endian `raw_data`, rounded to nearest for `FLOAT`.
-    private mutating func addInitializer(_ name: String, shape: [Int], values: [Double]) {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(elementType.rawValue)
-        if network.precision == .float32 {
-            tensor.rawData = Data(count: values.count * 4)
-            tensor.rawData.withUnsafeMutableBytes { bytes in
-                for (index, value) in values.enumerated() {
-                    bytes.storeBytes(of: Float(value).bitPattern.littleEndian, toByteOffset: index * 4, as: UInt32.self)
-                }
-            }
-        } else {
-            tensor.rawData = Data(count: values.count * 8)
-            tensor.rawData.withUnsafeMutableBytes { bytes in
-                for (index, value) in values.enumerated() {
-                    bytes.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 8, as: UInt64.self)
-                }
-            }
-        }
-        graph.initializer.append(tensor)
+    private static func tensor<Values: Collection<Double>>(
+        _ name: String, shape: [Int], values: Values, precision: ONNXModel.Precision
+    ) -> Onnx_TensorProto {
+        precision == .float32
+            ? .initializer(name, .float, shape: shape, values.lazy.map { Float($0).bitPattern })
+            : .initializer(name, .double, shape: shape, values.lazy.map(\.bitPattern))
     }
 }
 
-extension PortableNetwork {
-    /// The network as ONNX bytes (see ``writeONNX(to:)``); the same network always gives
+extension ONNXModel {
+    /// The model as ONNX bytes (see ``writeONNX(to:)``); the same network always gives
     /// the same bytes.
     ///
     /// - Complexity: O(parameter count).
@@ -116,7 +84,7 @@ extension PortableNetwork {
         try! ModelWriter.model(self).serializedBytes()
     }
 
-    /// Writes the network as an ONNX model, atomically (temp file + rename).
+    /// Writes the model as an ONNX model, atomically (temp file + rename).
     ///
     /// The model uses ai.onnx opset 13 (IR version 7), so any runtime from 2021 on loads
     /// it: input `input` `[batch, inputSize]`, output `logits` `[batch, outputSize]` and,

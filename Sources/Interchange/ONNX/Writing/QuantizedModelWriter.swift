@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 import Activations
 import Quantization
 import Runtime
@@ -56,12 +51,12 @@ struct QuantizedModelWriter {
                     transposed[input * layer.units + unit] = UInt8(value)
                 }
             }
-            addInitializer(prefix + ".weight", .uint8, shape: [layer.inputs, layer.units], bytes: transposed)
-            addInitializer(prefix + ".input_zero_point", .uint8, shape: [], bytes: [UInt8(layer.input.zeroPoint)])
-            addInitializer(prefix + ".weight_zero_point", .uint8, shape: [], bytes: [128])
-            addInitializer(prefix + ".bias", .int32, shape: [layer.units], bytes: littleEndian(layer.bias.map { UInt32(bitPattern: $0) }))
+            addInitializer(prefix + ".weight", .uint8, shape: [layer.inputs, layer.units], transposed)
+            addInitializer(prefix + ".input_zero_point", .uint8, shape: [], [UInt8(layer.input.zeroPoint)])
+            addInitializer(prefix + ".weight_zero_point", .uint8, shape: [], [UInt8(128)])
+            addInitializer(prefix + ".bias", .int32, shape: [layer.units], layer.bias.map { UInt32(bitPattern: $0) })
             addInitializer(prefix + ".accumulator_scale", .float, shape: [layer.units],
-                           bytes: littleEndian(layer.biasScales.map { Float($0).bitPattern }))
+                           layer.biasScales.map { Float($0).bitPattern })
             graph.addNode("MatMulInteger", prefix + ".matmul",
                           inputs: [current, prefix + ".weight", prefix + ".input_zero_point", prefix + ".weight_zero_point"],
                           output: prefix + ".product")
@@ -84,74 +79,48 @@ struct QuantizedModelWriter {
     /// The activation on real values; returns the name of its output.
     private mutating func addActivation(_ activation: QuantizedActivation, prefix: String, input: String) -> String {
         let output = prefix + ".activation"
+        var member: Activation
+        var source = input
         switch activation {
         case .identity:
             return input
         case .relu:
-            graph.addNode("Relu", prefix + ".relu", inputs: [input], output: output)
+            member = .relu
         case .leakyReLU(let slope):
-            graph.addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
-                          attributes: [.float("alpha", Float(slope))])
+            // QuantizedDense refuses a non-finite slope, so the member is always made.
+            member = (try? .leakyReLU(negativeSlope: slope)) ?? .identity
         case .prelu(let slopes):
-            addInitializer(prefix + ".slopes", .float, shape: [slopes.count], bytes: littleEndian(slopes.map { Float($0).bitPattern }))
+            addInitializer(prefix + ".slopes", .float, shape: [slopes.count], slopes.map { Float($0).bitPattern })
             graph.addNode("PRelu", prefix + ".prelu", inputs: [input, prefix + ".slopes"], output: output)
+            return output
         case .table(let table):
             let codes = quantize(input, table.input, prefix: prefix + ".pre_activation", output: prefix + ".pre_codes")
             graph.addNode("DequantizeLinear", prefix + ".dequantize",
                           inputs: [codes, prefix + ".pre_activation_scale", prefix + ".pre_activation_zero_point"],
                           output: prefix + ".pre_values")
-            addFunction(table.activation, prefix: prefix, input: prefix + ".pre_values", output: output)
+            member = table.activation
+            source = prefix + ".pre_values"
+        }
+        graph.addActivation(member, input: source, output: output, names: .init(layer: prefix, activation: member)) { name, beta in
+            .initializer(name, .float, shape: [], [Float(beta).bitPattern])
         }
         return output
-    }
-
-    /// A member of the family as its ONNX operator; softplus β ≠ 1 as Mul → Softplus → Div.
-    private mutating func addFunction(_ activation: Activation, prefix: String, input: String, output: String) {
-        switch activation {
-        case .sigmoid: graph.addNode("Sigmoid", prefix + ".sigmoid", inputs: [input], output: output)
-        case .tanh: graph.addNode("Tanh", prefix + ".tanh", inputs: [input], output: output)
-        case .abs: graph.addNode("Abs", prefix + ".abs", inputs: [input], output: output)
-        case .softplus(let softplus) where softplus.beta == 1:
-            graph.addNode("Softplus", prefix + ".softplus", inputs: [input], output: output)
-        case .softplus(let softplus):
-            addInitializer(prefix + ".beta", .float, shape: [], bytes: littleEndian([Float(softplus.beta).bitPattern]))
-            graph.addNode("Mul", prefix + ".beta_scale", inputs: [input, prefix + ".beta"], output: prefix + ".scaled")
-            graph.addNode("Softplus", prefix + ".softplus", inputs: [prefix + ".scaled"], output: prefix + ".softplus_scaled")
-            graph.addNode("Div", prefix + ".beta_unscale", inputs: [prefix + ".softplus_scaled", prefix + ".beta"], output: output)
-        case .identity: graph.addNode("Identity", prefix + ".identity", inputs: [input], output: output)
-        case .relu: graph.addNode("Relu", prefix + ".relu", inputs: [input], output: output)
-        case .leakyReLU(let leaky):
-            graph.addNode("LeakyRelu", prefix + ".leaky", inputs: [input], output: output,
-                          attributes: [.float("alpha", Float(leaky.negativeSlope))])
-        }
     }
 
     /// QuantizeLinear of `input` with `parameters` (initializers `prefix_scale`, `prefix_zero_point`).
     private mutating func quantize(
         _ input: String, _ parameters: QuantizationParameters, prefix: String, output: String
     ) -> String {
-        addInitializer(prefix + "_scale", .float, shape: [], bytes: littleEndian([parameters.scale.bitPattern]))
-        addInitializer(prefix + "_zero_point", .uint8, shape: [], bytes: [UInt8(parameters.zeroPoint)])
+        addInitializer(prefix + "_scale", .float, shape: [], [parameters.scale.bitPattern])
+        addInitializer(prefix + "_zero_point", .uint8, shape: [], [UInt8(parameters.zeroPoint)])
         graph.addNode("QuantizeLinear", prefix + ".quantize", inputs: [input, prefix + "_scale", prefix + "_zero_point"], output: output)
         return output
     }
 
-    private func littleEndian<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * MemoryLayout<T>.size)
-        for value in values {
-            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        return bytes
-    }
-
-    private mutating func addInitializer(_ name: String, _ type: Onnx_TensorProto.DataType, shape: [Int], bytes: [UInt8]) {
-        var tensor = Onnx_TensorProto()
-        tensor.name = name
-        tensor.dims = shape.map(Int64.init)
-        tensor.dataType = Int32(type.rawValue)
-        tensor.rawData = Data(bytes)
-        graph.initializer.append(tensor)
+    private mutating func addInitializer<Values: Collection>(
+        _ name: String, _ type: Onnx_TensorProto.DataType, shape: [Int], _ values: Values
+    ) where Values.Element: FixedWidthInteger {
+        graph.initializer.append(.initializer(name, type, shape: shape, values))
     }
 }
 
