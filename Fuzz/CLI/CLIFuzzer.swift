@@ -70,7 +70,7 @@ let goodValues: [String: [String]] = [
     "--threads": ["1", "2"], "--seeds": ["1", "2"], "--out": ["out", "out/sub"], "--save": ["out.safetensors", "model.safetensors"],
     "--log": ["out.jsonl", "train.jsonl"], "--resume": ["model.safetensors"], "--json": ["out.json"],
     "--model": ["model.onnx"], "--save-model": ["out.onnx"], "--lr": ["0.01", "1e-3", "100"], "--calibration": ["32", "1"],
-    "--percentile": ["99.9", "100"], "--runs": ["20"], "--elements": ["64", "1000"], "--points": ["2", "50"],
+    "--percentile": ["99.9", "100"], "--runs": ["25"], "--rows": ["16", "1"], "--elements": ["64", "1000"], "--points": ["2", "50"],
     "--range": ["-2:2", "0:1"], "--lo": ["-1"], "--hi": ["1"], "--steps": ["2", "5"], "--lengths": ["2,5", "5"],
     "--units": ["2", "4"], "--seed": ["1", "7"], "--momentum": ["0.5", "0"], "--weight-decay": ["0.001", "0"],
     "--average-weights": ["0.9", "0"], "--save-every": ["1"], "--batch-sizes": ["1,8", "4"], "--batches": ["1", "2"],
@@ -86,7 +86,7 @@ let goodValues: [String: [String]] = [
 /// Flags every command gets when it has them, so that commands stay quick.
 let quick: [(String, String)] = [
     ("--data", "data"), ("--epochs", "1"), ("--hidden", "8"), ("--threads", "1"), ("--seeds", "1"),
-    ("--steps", "2"), ("--units", "2"), ("--lengths", "2,5"), ("--runs", "20"), ("--elements", "64"),
+    ("--steps", "2"), ("--units", "2"), ("--lengths", "2,5"), ("--runs", "25"), ("--elements", "64"), ("--rows", "16"),
     ("--calibration", "32"), ("--batch-size", "16"), ("--skip-profile", ""), ("--batches", "1"),
     ("--samples", "50"), ("--out", "out"),
 ]
@@ -94,7 +94,7 @@ let quick: [(String, String)] = [
 /// Flags whose large valid values ask for long work by design (`--epochs 2^63−1` trains until
 /// stopped, `--full` and `--exhaustive` run for minutes): given only values that are invalid or
 /// small; the flags `--full` and `--exhaustive` never.
-let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements", "--full", "--exhaustive"]
+let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements", "--rows", "--full", "--exhaustive"]
 
 func isLargeNumber(_ text: String) -> Bool {
     text.split(separator: ",").contains { (Int($0) ?? 0) > 1000 }
