@@ -12,7 +12,7 @@ APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev libpng-dev dataset-fashion
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps peer-venv build run report-check test exhaustive sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
-        fuzz-cli kill-trials soak bench-safetensors bench-onnx docs clean
+        fuzz-cli kill-trials slurm-check soak bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -81,6 +81,13 @@ sanitize-thread: deps peer-venv
 KILL_TRIALS ?= 50
 kill-trials: build peer-venv
 	scripts/kill-trials.sh $(KILL_TRIALS) $(BIN)
+
+# `rectifier run` on a real Slurm (not part of `make test`; needs root or sudo for the
+# daemons): installs slurm-wlm and munge when missing, starts a single-node cluster on this
+# machine, runs the job array of 4 shards and the merge, compares with a local run and stops
+# the daemons (scripts/slurm-check.sh; docs/SCALING.md).
+slurm-check: build
+	scripts/slurm-check.sh $(BIN)
 
 # The soak (not in CI): read/train/save/load/evaluate cycles in one process for
 # SOAK_MINUTES, passing when resident memory grows ≤ 1% after warm-up (Soak/Soak.swift).

@@ -4,7 +4,8 @@
 Also a small table for the piecewise-linear members (relu, leaky ReLU, abs), which are exact
 but for the rounding of the leaky product.
 
-For softplus (β = 1 and β = 2, threshold 20), sigmoid and tanh, in Float32 and Float64, each
+For softplus (β = 1 and β = 2, threshold 20), sigmoid, tanh, gelu (erf and tanh forms), silu,
+elu (α = 1 and α = 0.5), selu and mish, in Float32 and Float64, each
 line holds an input x and the correctly rounded value f(x) and derivative f'(x), all three as
 exact bit patterns in hex. The values come from mpmath at 50 significant digits and are rounded
 once, to nearest-even, to the target format (subnormals included), so a test can count the
@@ -15,6 +16,7 @@ edges where results leave the normal range, in the tails, plus ±0, ±inf, NaN a
 inputs. The generator is seeded: running this script again writes the same files.
 
     python3 scripts/make_reference.py            # writes Tests/ActivationsTests/Reference/*.txt
+    python3 scripts/make_reference.py gelu mish  # only these tables
 
 Needs mpmath and numpy.
 """
@@ -149,6 +151,86 @@ def tanh(fmt):
     return value, derivative
 
 
+def smooth(f, fprime, limits, identity_beyond=None):
+    """A member defined by mpmath functions of the exact input. `limits`: f(−∞), f′(−∞) and
+    f′(+∞) (f(+∞) = +∞). Beyond ±`identity_beyond` the member is x (derivative 1) or rounds
+    to 0 in both formats (|f| and |f′| below e^-900), which spares mpmath huge exponentials."""
+    def value(x):
+        if np.isnan(x):
+            return mp.nan
+        if np.isinf(x):
+            return mp.inf if x > 0 else limits[0]
+        if identity_beyond and abs(x) > identity_beyond:
+            return exact(x) if x > 0 else mp.mpf(0)
+        return f(exact(x))
+
+    def derivative(x):
+        if np.isnan(x):
+            return mp.nan
+        if np.isinf(x):
+            return mp.mpf(limits[2]) if x > 0 else limits[1]
+        if identity_beyond and abs(x) > identity_beyond:
+            return mp.mpf(1 if x > 0 else 0)
+        return fprime(exact(x))
+
+    return value, derivative
+
+
+def normal_cdf(x):
+    return mp.erfc(-x / mp.sqrt(2)) / 2
+
+
+def normal_pdf(x):
+    return mp.exp(-x * x / 2) / mp.sqrt(2 * mp.pi)
+
+
+def gelu(fmt):
+    return smooth(lambda x: x * normal_cdf(x), lambda x: normal_cdf(x) + x * normal_pdf(x),
+                  (mp.mpf(0), mp.mpf(0), 1), 1000)
+
+
+GELU_K = 2 * mp.sqrt(2 / mp.pi)
+GELU_C = mp.mpf("0.044715")
+
+
+def gelu_tanh(fmt):
+    def t(x):
+        return GELU_K * x * (1 + GELU_C * x * x)
+
+    def derivative(x):
+        s, r = sigmoid_value(t(x)), sigmoid_value(-t(x))
+        return s + x * GELU_K * (1 + 3 * GELU_C * x * x) * s * r
+
+    return smooth(lambda x: x * sigmoid_value(t(x)), derivative, (mp.mpf(0), mp.mpf(0), 1), 1000)
+
+
+def silu(fmt):
+    return smooth(lambda x: x * sigmoid_value(x),
+                  lambda x: sigmoid_value(x) + x * sigmoid_value(x) * sigmoid_value(-x),
+                  (mp.mpf(0), mp.mpf(0), 1), 1000)
+
+
+def elu(alpha, scale):
+    def make(fmt):
+        a, s = mp.mpf(alpha), mp.mpf(scale)
+        return smooth(lambda x: s * x if x > 0 else s * a * mp.expm1(x),
+                      lambda x: s if x > 0 else s * a * mp.exp(x),
+                      (-s * a, mp.mpf(0), s))
+    return make
+
+
+SELU_LAMBDA = "1.0507009873554804934193349852946"
+SELU_ALPHA = "1.6732632423543772848170429916717"
+
+
+def mish(fmt):
+    def derivative(x):
+        sp = mp.log1p(mp.exp(x))
+        return mp.tanh(sp) + x * mp.sech(sp) ** 2 * sigmoid_value(x)
+
+    return smooth(lambda x: x * mp.tanh(mp.log1p(mp.exp(x))), derivative, (mp.mpf(0), mp.mpf(0), 1), 1000)
+
+
 def neighbourhood(fmt, centre, steps):
     """`centre` and the `steps` representable numbers on either side of it."""
     c = fmt.dtype(centre)
@@ -183,7 +265,7 @@ def log_uniform(fmt, rng, low_exponent, high_exponent, count, signs=(1, -1)):
 
 def points_for(name, fmt, rng):
     """The inputs for one function, ordered and without duplicate bit patterns."""
-    wanted = POINTS // 4 if name == "softplus-beta2" else POINTS
+    wanted = POINTS // 4 if name in ("softplus-beta2", "elu-alpha0.5") else POINTS
     float_like = fmt is FLOAT
     beta = 2 if name == "softplus-beta2" else 1
     normal_edge = float(np.log(np.finfo(fmt.dtype).tiny)) / beta    # e^(βx) leaves the normal range
@@ -205,6 +287,12 @@ def points_for(name, fmt, rng):
         p += random_points(fmt, rng, threshold - 1, threshold + 1, wanted // 20)
         p += neighbourhood(fmt, threshold, 200)
         p += random_points(fmt, rng, -18 / beta, 1, wanted // 10)  # where log1p(e^βx) is hardest
+    if name.startswith("gelu"):                               # Φ(x) from 1 to underflow
+        p += random_points(fmt, rng, -15 if float_like else -40, 8, wanted // 5)
+    if name in ("gelu", "gelu-tanh", "silu", "mish"):         # the zero of the derivative
+        for centre in {"gelu": -0.7517916, "gelu-tanh": -0.7522, "silu": -1.2784645, "mish": -1.1923771}[name], :
+            p += neighbourhood(fmt, centre, 200)
+            p += random_points(fmt, rng, centre - 0.05, centre + 0.05, wanted // 40)
     if name == "tanh":
         one = 9.1 if float_like else 19.1                   # where tanh rounds to 1
         p += random_points(fmt, rng, -one - 1, one + 1, wanted // 10)
@@ -227,6 +315,13 @@ FUNCTIONS = {
     "softplus-beta2": lambda fmt: softplus(2, 20, fmt),
     "sigmoid": sigmoid,
     "tanh": tanh,
+    "gelu": gelu,
+    "gelu-tanh": gelu_tanh,
+    "silu": silu,
+    "elu": elu(1, 1),
+    "elu-alpha0.5": elu("0.5", 1),
+    "selu": elu(SELU_ALPHA, SELU_LAMBDA),
+    "mish": mish,
 }
 
 DESCRIPTIONS = {
@@ -234,6 +329,13 @@ DESCRIPTIONS = {
     "softplus-beta2": "softplus, beta = 2, threshold = 20",
     "sigmoid": "sigmoid",
     "tanh": "tanh",
+    "gelu": "gelu, x·Φ(x)",
+    "gelu-tanh": "gelu, tanh form, 2z = 2·sqrt(2/pi)·x·(1 + 0.044715·x²) exactly",
+    "silu": "silu",
+    "elu": "elu, alpha = 1",
+    "elu-alpha0.5": "elu, alpha = 0.5",
+    "selu": "selu, lambda = %s, alpha = %s" % (SELU_LAMBDA, SELU_ALPHA),
+    "mish": "mish",
 }
 
 
@@ -287,10 +389,13 @@ def write_table(name, fmt, rng):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    chosen = sys.argv[1:]
     for index, name in enumerate(FUNCTIONS):
+        if chosen and name not in chosen:
+            continue
         for fmt in (FLOAT, DOUBLE):
             write_table(name, fmt, np.random.default_rng(SEED + index * 2 + (fmt is DOUBLE)))
-    for fmt in (FLOAT, DOUBLE):
+    for fmt in (FLOAT, DOUBLE) if not chosen else ():
         write_piecewise_linear(fmt, np.random.default_rng(SEED - 1 - (fmt is DOUBLE)))
     return 0
 

@@ -97,8 +97,9 @@ let quickFor: [String: [String: String]] = ["report": ["--out": "results"], "ben
 
 /// Flags whose large valid values ask for long work by design (`--epochs 2^63−1` trains until
 /// stopped, `--full` and `--exhaustive` run for minutes): given only values that are invalid or
-/// small; the flags `--full` and `--exhaustive` never.
-let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements", "--rows", "--full", "--exhaustive"]
+/// small; the flags `--full`, `--exhaustive` and `slurm --submit` (which hands jobs to a
+/// real Slurm) never.
+let workFlags: Set<String> = ["--epochs", "--steps", "--runs", "--elements", "--rows", "--full", "--exhaustive", "--submit"]
 
 func isLargeNumber(_ text: String) -> Bool {
     text.split(separator: ",").contains { (Int($0) ?? 0) > 1000 }

@@ -10,6 +10,8 @@ public struct RectifierCommand: ParsableCommand {
             EvalCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            PredictCommand.self,
+            SummaryCommand.self,
             QuantizeCommand.self,
             ExportCommand.self,
             ImportCommand.self,
@@ -18,6 +20,7 @@ public struct RectifierCommand: ParsableCommand {
             ExperimentCommand.self,
             RunCommand.self,
             ReportCommand.self,
+            SlurmCommand.self,
         ]
     )
 

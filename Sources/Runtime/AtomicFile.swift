@@ -95,16 +95,77 @@ public enum AtomicFile {
         guard fchmod(descriptor, mode_t(permissions)) == 0 else {
             throw .writeFailed(path: path, errno: errno)
         }
-        var written = 0
-        while written < buffer.count {
-            let count = writeSome(descriptor, buffer.baseAddress! + written, buffer.count - written)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .writeFailed(path: path, errno: errno)
-            }
-            written += count
-        }
+        try Sink(descriptor: descriptor, path: path).append(buffer)
         guard fsync(descriptor) == 0 else { throw .syncFailed(path: path, errno: errno) }
+    }
+
+    /// Where ``write(to:permissions:streaming:)`` sends the bytes: the temporary file.
+    public struct Sink {
+        let descriptor: Int32
+        let path: String
+
+        /// Appends the bytes of `buffer`.
+        /// - Throws: ``AtomicFileError/writeFailed(path:errno:)``.
+        public func append(_ buffer: UnsafeRawBufferPointer) throws(AtomicFileError) {
+            var written = 0
+            while written < buffer.count {
+                let count = writeSome(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw .writeFailed(path: path, errno: errno)
+                }
+                written += count
+            }
+        }
+
+        /// Appends the UTF-8 bytes of `text`.
+        public func append(_ text: String) throws(AtomicFileError) {
+            var text = text
+            let result = text.withUTF8 { bytes in
+                Result { () throws(AtomicFileError) in try append(UnsafeRawBufferPointer(bytes)) }
+            }
+            try result.get()
+        }
+    }
+
+    /// Writes to `path` what `produce` appends to the ``Sink`` it is given, replacing any
+    /// file there as ``write(_:to:permissions:)`` does, without holding the whole content in
+    /// memory. When `produce` throws, the temporary file is removed, the target is left as it
+    /// was, and the error is rethrown.
+    /// - Throws: ``AtomicFileError``, or what `produce` throws.
+    public static func write(
+        to path: String, permissions: UInt32 = 0o644, streaming produce: (Sink) throws -> Void
+    ) throws {
+        guard !path.isEmpty, !path.hasSuffix("/") else { throw AtomicFileError.notAFilePath(path: path) }
+        let directory = directoryName(of: path)
+        var template = Array(temporaryName(for: path).utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw AtomicFileError.cannotCreateTemporaryFile(path: path, directory: directory, errno: errno)
+        }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do {
+            try fill(descriptor, with: UnsafeRawBufferPointer(start: nil, count: 0), permissions: permissions, path: path)
+            try produce(Sink(descriptor: descriptor, path: path))
+            guard fsync(descriptor) == 0 else { throw AtomicFileError.syncFailed(path: path, errno: errno) }
+        } catch {
+            close(descriptor)
+            unlink(temporaryPath)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            let code = errno
+            unlink(temporaryPath)
+            throw AtomicFileError.syncFailed(path: path, errno: code)
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let code = errno
+            unlink(temporaryPath)
+            throw AtomicFileError.renameFailed(path: path, errno: code)
+        }
+        try syncDirectory(directory, path: path)
+        removeOrphanedTemporaryFiles(of: path, in: directory)
     }
 
     /// Flushes the directory entry; file systems that cannot sync a directory (`EINVAL`)

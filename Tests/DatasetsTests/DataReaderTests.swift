@@ -122,6 +122,72 @@ import Testing
         }
     }
 
+    /// For labels 0…K−1 a held-out split of examples chooses exactly the images the images'
+    /// held-out split chooses (what keeps `rectifier train`'s Fashion-MNIST numbers).
+    @Test func heldOutExamplesAreTheImagesHeldOutSplitChooses() throws {
+        let count = 240, side = 2
+        let labels: [UInt8] = (0..<count).map { (index: Int) -> UInt8 in UInt8((index * 7 + index / 13) % 10) }
+        let pixels: [Float] = (0..<count * side * side).map { (index: Int) -> Float in Float(index % 251) / 255 }
+        let images = try LabeledImages(pixels: pixels, labels: labels, rows: side, columns: side, classNames: (0..<10).map(String.init))
+        let examples = try Examples(
+            features: pixels, shape: [side, side], targets: .classes(indices: labels.map(Int.init), names: (0..<10).map(String.init)))
+        for (held, seed) in [(20, UInt64(0)), (1, 3), (239, 9)] {
+            let expected = try images.heldOutSplit(validationCount: held, seed: seed)
+            let (training, heldOut) = examples.split(heldOut: held, seed: seed)
+            #expect(heldOut.features == expected.validation.pixels && training.features == expected.training.pixels, "\(held), \(seed)")
+            let names: [String] = (0..<10).map { String($0) }
+            let expectedTargets = Examples.Targets.classes(indices: expected.validation.labels.map { Int($0) }, names: names)
+            #expect(heldOut.targets == expectedTargets)
+        }
+    }
+
+    /// Batches of a `.npy` (read a batch at a time) and of a CSV (read whole) hold the
+    /// examples of a whole read, in order, numbered by their first example; a non-finite
+    /// value is named by its element number in the file.
+    @Test func batchesHoldTheWholeReadInOrder() throws {
+        let directory = try TemporaryDirectory()
+        let values = (0..<70).map { Float($0) * 0.5 }
+        let npy = try directory.write(npyBytes(values, shape: [7, 2, 5]), to: "x.npy")
+        let csv = try directory.write(Array(("a,b\n" + (0..<7).map { "\($0),\($0 * 2)" }.joined(separator: "\n") + "\n").utf8), to: "x.csv")
+        let reader = DataReader(featuresOnly: true)
+        for (path, shape) in [(npy, [2, 5]), (csv, [2])] {
+            let whole = try reader.read(path).examples
+            var gathered: [Float] = [], firsts: [Int] = []
+            try reader.forEachBatch(of: path, batchSize: 3) { batch, first in
+                #expect(batch.shape == shape && batch.count <= 3)
+                gathered += batch.features
+                firsts.append(first)
+            }
+            #expect(gathered == whole.features && firsts == [0, 3, 6], "\(path)")
+        }
+        // A CSV read in blocks of a few bytes: blank rows, CRLF and a last row without a
+        // newline are handed over as in a whole read, and a bad field names its line.
+        let blocks = try directory.write(Array("\u{FEFF}b,a\r\n1,2\r\n\n3,4\n5.5,6\n\n7,8".utf8), to: "blocks.csv")
+        var columns = DataReader(featuresOnly: true)
+        columns.featureNames = ["a", "b"]
+        for size in [1, 5, 9, 100] {
+            var rows: [Float] = []
+            try columns.forEachBatch(of: blocks, batchSize: 2, blockBytes: size) { batch, _ in rows += batch.features }
+            #expect(rows == [2, 1, 4, 3, 6, 5.5, 8, 7], "block \(size)")
+        }
+        let broken = try directory.write(Array("a,b\n1,2\n3,4\n\n5,x\n".utf8), to: "broken.csv")
+        #expect {
+            try reader.forEachBatch(of: broken, batchSize: 1, blockBytes: 4) { _, _ in }
+        } throws: { error in
+            "\(error)".contains("line 5, column 2")
+        }
+        var bad = values
+        bad[23] = .nan
+        let badPath = try directory.write(npyBytes(bad, shape: [7, 10]), to: "bad.npy")
+        var batches = 0
+        #expect {
+            try reader.forEachBatch(of: badPath, batchSize: 1) { _, _ in batches += 1 }
+        } throws: { error in
+            "\(error)".contains("element 23 is nan")
+        }
+        #expect(batches == 2)
+    }
+
     @Test func splitsAreStratifiedSeededAndDisjoint() throws {
         let labels = (0..<100).map { $0 < 10 ? 0 : $0 < 40 ? 1 : 2 }
         let examples = try Examples(

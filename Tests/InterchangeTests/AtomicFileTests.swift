@@ -23,6 +23,28 @@ import Testing
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o644)
     }
 
+    /// The streaming write appends chunk by chunk; a producer that throws leaves the old
+    /// file and no temporary file.
+    @Test func streamingWritesReplaceOnlyWhenTheProducerFinishes() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("rows.csv")
+        try AtomicFile.write(to: path) { sink in
+            for row in 0..<1000 { try sink.append("\(row)\n") }
+        }
+        let expected = (0..<1000).map { "\($0)\n" }.joined()
+        #expect(try readBytes(path) == Array(expected.utf8))
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try AtomicFile.write(to: path) { sink in
+                try sink.append("partial")
+                throw Stop()
+            }
+        }
+        #expect(try readBytes(path) == Array(expected.utf8))
+        #expect(try directory.contents() == ["rows.csv"])
+    }
+
     /// A writer killed mid-write leaves `.NAME.tmp-PID-…`; the next write of the same target
     /// removes it once that process is gone, and leaves a live writer's file alone.
     @Test func orphanedTemporaryFilesOfDeadWritersAreRemoved() throws {

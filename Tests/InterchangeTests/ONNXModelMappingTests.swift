@@ -55,6 +55,26 @@ import Testing
         #expect(difference <= 1e-5, "\(activation): \(difference)")
     }
 
+    /// The input scaling (Sub → Div) and metadata come back as written, the reference applies
+    /// the scaling before the first layer, and a Sub anywhere else is refused by name.
+    @Test func inputScalingAndMetadataSurviveExportAndImport() throws {
+        let model = try Self.model(.fixed(.relu))
+        var portable = try ONNXModel(model)
+        portable.inputScaling = try ONNXModel.InputScaling(
+            offset: [0.5, -1, 2, 0, 0.25, 3], scale: [2, 4, 0.5, 1, 8, 255], width: 6)
+        portable.metadata = ["classes": "[\"a\",\"b\",\"c\"]"]
+        let read = try ONNXModel(onnx: portable.onnxBytes())
+        #expect(read == portable)
+        let input: Matrix<Double> = try Self.batch(4, 6, as: Double.self)
+        let scaled = try Matrix(rows: 4, columns: 6, scalars: input.scalars.enumerated().map { index, value in
+            (value - portable.inputScaling!.offset[index % 6]) / portable.inputScaling!.scale[index % 6]
+        })
+        #expect(try read.outputs(input) == ONNXModel(model).outputs(scaled))
+        #expect(throws: ONNXError.self) { try ONNXModel.InputScaling(offset: [0, 1], scale: [1, 1], width: 6) }
+        #expect(throws: ONNXError.self) { try ONNXModel.InputScaling(offset: [0], scale: [0], width: 6) }
+        #expect(throws: ONNXError.self) { try ONNXModel.InputScaling(offset: [.nan], scale: [1], width: 6) }
+    }
+
     /// A layer list that is no perceptron keeps its layers, and computes by hand's formulas.
     @Test func otherLayerListsKeepTheirLayers() throws {
         let layers: [LayerDescription] = [

@@ -34,7 +34,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var cases: [(name: String, model: Sequential<Float>, network: ONNXModel)] = []
-        for (index, activation) in ONNXModelMappingTests.hiddenActivations.enumerated() {
+        let activations = ONNXModelMappingTests.hiddenActivations + writtenOutActivations.map { .fixed($0) }
+        for (index, activation) in activations.enumerated() {
             let model = try ONNXModelMappingTests.model(activation, seed: UInt64(index))
             for softmax in [false, true] {
                 cases.append(("\(activation)\(softmax ? "+softmax" : "")", model, try ONNXModel(model, endsWithSoftmax: softmax)))
@@ -132,7 +133,7 @@ import Testing
         try PeerPython.run(["write-fixtures", directory.path], script: PeerPython.onnxScript)
         let path = directory.file("unsupported-conv.onnx")
         #expect(throws: ONNXError.unsupportedOperator(
-            file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Flatten, Gemm, Identity, LeakyRelu, MatMul, Mul, PRelu, Relu, Reshape, Sigmoid, Softmax, Softplus, Tanh")
+            file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Elu, Flatten, Gemm, Identity, LeakyRelu, MatMul, Mul, PRelu, Relu, Reshape, Selu, Sigmoid, Softmax, Softplus, Sub, Tanh")
         ) {
             try ONNXModel(contentsOfONNXFile: path)
         }

@@ -14,7 +14,10 @@ import Testing
 @Suite(.serialized) struct QuantizedONNXPeerTests {
     static let rows = 400
 
-    @Test(arguments: ["relu", "leaky:0.05", "prelu", "prelu:shared", "softplus", "sigmoid", "tanh", "abs"])
+    @Test(arguments: [
+        "relu", "leaky:0.05", "prelu", "prelu:shared", "softplus", "sigmoid", "tanh", "abs",
+        "gelu", "gelu:tanh", "silu", "elu", "selu", "mish",
+    ])
     func onnxRuntimeRunsTheInt8ModelWithOurPredictions(_ activation: String) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -27,6 +27,7 @@ import Testing
     @Test(arguments: [
         "identity", "relu", "leaky:0.01", "leaky:0.3", "leaky:-0.5", "abs", "softplus",
         "softplus:beta=2.0", "sigmoid", "tanh", "relu:derivative_at_zero=0.5",
+        "gelu", "gelu:tanh", "silu", "elu", "elu:alpha=0.5", "selu", "mish",
     ])
     func activationLayer(spelling: String) throws {
         let activation = try Activation(parsing: spelling)

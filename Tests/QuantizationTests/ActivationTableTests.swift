@@ -13,11 +13,16 @@ import Testing
         case .tanh: return x > 0 ? 1 - 2 / (Foundation.exp(2 * x) + 1) : 2 / (Foundation.exp(-2 * x) + 1) - 1
         case .softplus: return x > 30 ? x + Foundation.exp(-x) : Foundation.log(1 + Foundation.exp(x))
         case .abs: return x.magnitude
+        case .silu: return x / (1 + Foundation.exp(-x))
+        case .mish: return x * Foundation.tanh(Foundation.log(1 + Foundation.exp(x)))
+        case .elu: return x > 0 ? x : Foundation.exp(x) - 1
+        case .selu: return 1.0507009873554804934 * (x > 0 ? x : 1.6732632423543772848 * (Foundation.exp(x) - 1))
+        case .gelu: return x * Foundation.erfc(-x / Foundation.sqrt(2)) / 2
         default: fatalError("not tabulated in this test")
         }
     }
 
-    @Test(arguments: [Activation.sigmoid, .tanh, .softplus, .abs])
+    @Test(arguments: [Activation.sigmoid, .tanh, .softplus, .abs, .gelu, .silu, .elu, .selu, .mish])
     func entriesAreTheRoundedDefinition(_ activation: Activation) throws {
         var generator = SeededGenerator(seed: 8)
         for _ in 0..<40 {

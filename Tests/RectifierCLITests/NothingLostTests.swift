@@ -125,7 +125,7 @@ import Glibc
             prefix: "training diverged at epoch 1", keeping: [log])
         try Self.expectRefused(
             ["train", "--data", data.file("nothing-here"), "--log", log] + Self.small, status: 1,
-            prefix: "no MNIST-format data set in", keeping: [log])
+            prefix: "\(data.file("nothing-here")): no such file", keeping: [log])
         try runRectifier(["train", "--data", data.path, "--log", log] + Self.small)
         let lines = try TrainCommandTests.jsonLines(log)
         #expect(lines.count == 2 && lines[0]["epoch"] as? Int == 1 && lines[1]["test_accuracy"] is Double)

@@ -106,12 +106,22 @@ import Runtime
     }
 
     @Test func callsContinueUntilTheTimeIsReached() {
+        // Each call's own time, measured inside it (never more than the loop's time of it,
+        // which adds the clock reads): robust to the thread being descheduled mid-call.
+        var inside: [Double] = []
         let summary = Timing.measure(warmUps: 0, calls: 1, atLeast: 0.02) {
             let start = MonotonicClock.now
             while MonotonicClock.now - start < 0.001 {}
+            inside.append(MonotonicClock.now - start)
         }
-        #expect(summary.calls >= 2 && summary.calls <= 20)
+        #expect(summary.calls == inside.count)
         #expect(summary.minimum >= 0.001)
+        // Enough calls to reach the time, and no call after it was reached.
+        #expect(inside.reduce(0, +) >= 0.019)
+        #expect(inside.dropLast().reduce(0, +) < 0.02)
+        // Without a time, the count alone decides.
+        var count = 0
+        #expect(Timing.measure(warmUps: 0, calls: 3, atLeast: 0) { count += 1 }.calls == 3 && count == 3)
     }
 
     @Test func theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {

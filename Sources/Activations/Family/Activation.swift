@@ -10,7 +10,7 @@
 ///
 /// The text form (``init(parsing:)`` and ``description``) is the one spelling used
 /// everywhere: `identity`, `relu`, `leaky:α`, `abs`, `softplus[:beta=B,threshold=T]`,
-/// `sigmoid`, `tanh`.
+/// `sigmoid`, `tanh`, `gelu`, `gelu:tanh`, `silu`, `elu[:alpha=A]`, `selu`, `mish`.
 public enum Activation: Hashable, Sendable {
     case identity
     case relu(ReLU)
@@ -19,11 +19,26 @@ public enum Activation: Hashable, Sendable {
     case softplus(Softplus)
     case sigmoid
     case tanh
+    case gelu(GELU)
+    case silu
+    case elu(ELU)
+    case selu
+    case mish
 
     /// ReLU with the default derivative at 0 (zero).
     public static var relu: Activation { .relu(ReLU()) }
     /// Softplus with PyTorch's defaults (β = 1, threshold = 20).
     public static var softplus: Activation { .softplus(Softplus()) }
+    /// GELU with the error function (not the tanh approximation).
+    public static var gelu: Activation { .gelu(GELU()) }
+    /// ELU with α = 1.
+    public static var elu: Activation { .elu(ELU()) }
+
+    /// ELU with saturation −α for negative inputs.
+    /// - Throws: ``ActivationError`` when α is not a finite number > 0.
+    public static func elu(alpha: Double) throws(ActivationError) -> Activation {
+        .elu(try ELU(alpha: alpha))
+    }
 
     /// Leaky ReLU with slope α for negative inputs (the leaky regime is 0 < α < 1).
     /// - Throws: ``ActivationError`` when α is NaN or infinite.
@@ -42,6 +57,7 @@ public enum Activation: Hashable, Sendable {
     /// Every member with its default parameters, in the order tables and plots use.
     public static let family: [Activation] = [
         .identity, .relu, .leakyReLU(LeakyReLU()), .abs, .softplus, .sigmoid, .tanh,
+        .gelu, .gelu(GELU(approximation: .tanh)), .silu, .elu, .selu, .mish,
     ]
 
     /// f(x), from the member's scalar definition.
@@ -55,6 +71,11 @@ public enum Activation: Hashable, Sendable {
         case .softplus(let f): return f.value(x)
         case .sigmoid: return Sigmoid().value(x)
         case .tanh: return Tanh().value(x)
+        case .gelu(let f): return f.value(x)
+        case .silu: return SiLU().value(x)
+        case .elu(let f): return f.value(x)
+        case .selu: return SELU().value(x)
+        case .mish: return Mish().value(x)
         }
     }
 
@@ -69,6 +90,11 @@ public enum Activation: Hashable, Sendable {
         case .softplus(let f): return f.derivative(x)
         case .sigmoid: return Sigmoid().derivative(x)
         case .tanh: return Tanh().derivative(x)
+        case .gelu(let f): return f.derivative(x)
+        case .silu: return SiLU().derivative(x)
+        case .elu(let f): return f.derivative(x)
+        case .selu: return SELU().derivative(x)
+        case .mish: return Mish().derivative(x)
         }
     }
 
@@ -78,7 +104,7 @@ public enum Activation: Hashable, Sendable {
         case .identity: return .output
         case .relu(let f): return f.savedForBackward
         case .leakyReLU(let f): return f.savedForBackward
-        case .abs, .softplus, .sigmoid, .tanh: return .input
+        case .abs, .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish: return .input
         }
     }
 
@@ -90,7 +116,7 @@ public enum Activation: Hashable, Sendable {
         case .identity: return Identity().derivative(fromOutput: y)
         case .relu(let f): return f.derivative(fromOutput: y)
         case .leakyReLU(let f): return f.derivative(fromOutput: y)
-        case .abs, .softplus, .sigmoid, .tanh:
+        case .abs, .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish:
             preconditionFailure("\(self) needs its input for the backward pass")
         }
     }
@@ -103,7 +129,7 @@ public enum Activation: Hashable, Sendable {
         case .relu(let f): return f
         case .leakyReLU(let f): return f
         case .abs: return Absolute()
-        case .softplus, .sigmoid, .tanh: return nil
+        case .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish: return nil
         }
     }
 
@@ -122,6 +148,11 @@ public enum Activation: Hashable, Sendable {
             return f == Softplus() ? "softplus" : "softplus (β=\(f.beta), threshold=\(f.threshold))"
         case .sigmoid: return "sigmoid"
         case .tanh: return "tanh"
+        case .gelu(let f): return f.approximation == .tanh ? "GELU (tanh)" : "GELU"
+        case .silu: return "SiLU"
+        case .elu(let f): return f.alpha == 1 ? "ELU" : "ELU (α=\(f.alpha))"
+        case .selu: return "SELU"
+        case .mish: return "Mish"
         }
     }
 }

@@ -9,10 +9,15 @@
 /// | `softplus`, `softplus:beta=B,threshold=T` | ``Softplus`` (either key may be left out) |
 /// | `sigmoid` | ``Sigmoid`` |
 /// | `tanh` | ``Tanh`` |
+/// | `gelu`, `gelu:tanh` | ``GELU`` (erf form; PyTorch's tanh approximation) |
+/// | `silu` | ``SiLU`` |
+/// | `elu`, `elu:alpha=A` | ``ELU`` (A finite, > 0; default 1) |
+/// | `selu` | ``SELU`` |
+/// | `mish` | ``Mish`` |
 extension Activation: LosslessStringConvertible, CustomStringConvertible {
     /// A one-line list of the accepted spellings, for error messages and `--help`.
     public static let spellings =
-        "identity, relu, leaky:α, abs, softplus[:beta=B,threshold=T], sigmoid, tanh"
+        "identity, relu, leaky:α, abs, softplus[:beta=B,threshold=T], sigmoid, tanh, gelu, gelu:tanh, silu, elu[:alpha=A], selu, mish"
 
     /// Parses the text form.
     /// - Throws: ``ActivationError/unknownActivation(_:)`` for an unknown name,
@@ -67,6 +72,28 @@ extension Activation: LosslessStringConvertible, CustomStringConvertible {
                 expected: "softplus or softplus:beta=B,threshold=T")
             self = .softplus(
                 try Softplus(beta: values["beta"] ?? 1, threshold: values["threshold"] ?? 20))
+        case "gelu":
+            switch parameters {
+            case nil: self = .gelu
+            case "tanh", "approximate=tanh": self = .gelu(GELU(approximation: .tanh))
+            case "none", "approximate=none": self = .gelu
+            case let text?:
+                throw .malformedParameters(
+                    activation: "gelu", text: String(text), expected: "gelu or gelu:tanh")
+            }
+        case "silu":
+            try Self.expectNoParameters(parameters, for: "silu")
+            self = .silu
+        case "elu":
+            let values = try Self.keyedNumbers(
+                parameters, for: "elu", keys: ["alpha"], expected: "elu or elu:alpha=A with A > 0")
+            self = .elu(try values["alpha"].map { v throws(ActivationError) in try ELU(alpha: v) } ?? ELU())
+        case "selu":
+            try Self.expectNoParameters(parameters, for: "selu")
+            self = .selu
+        case "mish":
+            try Self.expectNoParameters(parameters, for: "mish")
+            self = .mish
         default:
             throw .unknownActivation(String(name))
         }
@@ -93,6 +120,11 @@ extension Activation: LosslessStringConvertible, CustomStringConvertible {
             return options.isEmpty ? "softplus" : "softplus:" + options.joined(separator: ",")
         case .sigmoid: return "sigmoid"
         case .tanh: return "tanh"
+        case .gelu(let f): return f.approximation == .tanh ? "gelu:tanh" : "gelu"
+        case .silu: return "silu"
+        case .elu(let f): return f.alpha == 1 ? "elu" : "elu:alpha=\(f.alpha)"
+        case .selu: return "selu"
+        case .mish: return "mish"
         }
     }
 

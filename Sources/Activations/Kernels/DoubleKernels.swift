@@ -3,10 +3,13 @@ import RealModule
 /// The Double kernels behind ``Activation``'s forward and backward passes.
 ///
 /// The piecewise-linear members run on ``DoubleVector`` lane groups, bit for bit equal to the
-/// definitions. The transcendental members evaluate their definition's formula in Double
+/// definitions. Softplus, sigmoid and tanh evaluate their definition's formula in Double
 /// lane by lane (``TranscendentalActivation/value(_:evaluatedIn:)``: libm's exp and log1p
 /// with exact splits and compensated quotients), at most 2 ulp from the correctly rounded
-/// result; Double is the type for checks, not for speed.
+/// result. GELU, SiLU, ELU, SELU and Mish evaluate it in the definition's wide type
+/// (Float80), within 1 ulp: in Double their tails lost up to 10^3 ulp (the constants k and
+/// c of gelu:tanh rounded to Double, and exponentials that are subnormal where the result
+/// is not). Double is the type for checks, not for speed.
 enum DoubleKernels {
     /// The same byte sizes as ``FloatKernels/memoryBoundChunk``.
     static let memoryBoundChunk = 1 << 20
@@ -21,6 +24,11 @@ enum DoubleKernels {
         case .softplus(let f): map(InDouble(f), input, output)
         case .sigmoid: map(InDouble(Sigmoid()), input, output)
         case .tanh: map(InDouble(Tanh()), input, output)
+        case .gelu(let f): map(InWide(f), input, output)
+        case .silu: map(InWide(SiLU()), input, output)
+        case .elu(let f): map(InWide(f), input, output)
+        case .selu: map(InWide(SELU()), input, output)
+        case .mish: map(InWide(Mish()), input, output)
         case .identity, .relu, .leakyReLU, .abs:
             VectorLoops.piecewiseForward(
                 activation, input, output, as: DoubleVector.self, minimumChunk: memoryBoundChunk)
@@ -36,6 +44,11 @@ enum DoubleKernels {
         case .softplus(let f): zip(InDouble(f), input, gradientOutput, gradientInput)
         case .sigmoid: zip(InDouble(Sigmoid()), input, gradientOutput, gradientInput)
         case .tanh: zip(InDouble(Tanh()), input, gradientOutput, gradientInput)
+        case .gelu(let f): zip(InWide(f), input, gradientOutput, gradientInput)
+        case .silu: zip(InWide(SiLU()), input, gradientOutput, gradientInput)
+        case .elu(let f): zip(InWide(f), input, gradientOutput, gradientInput)
+        case .selu: zip(InWide(SELU()), input, gradientOutput, gradientInput)
+        case .mish: zip(InWide(Mish()), input, gradientOutput, gradientInput)
         case .identity, .relu, .leakyReLU, .abs:
             VectorLoops.piecewiseBackward(
                 activation, saved: input, fromOutput: false, gradientOutput, gradientInput,
@@ -54,19 +67,41 @@ enum DoubleKernels {
             as: DoubleVector.self, minimumChunk: memoryBoundChunk)
     }
 
-    private static func map<F>(
-        _ kernel: InDouble<F>, _ input: UnsafeBufferPointer<Double>,
+    private static func map<K: UnaryVectorKernel>(
+        _ kernel: K, _ input: UnsafeBufferPointer<Double>,
         _ output: UnsafeMutableBufferPointer<Double>
-    ) {
+    ) where K.Vector == DoubleVector {
         VectorLoops.map(kernel, input, output, minimumChunk: computeBoundChunk)
     }
 
-    private static func zip<F>(
-        _ kernel: InDouble<F>, _ input: UnsafeBufferPointer<Double>,
+    private static func zip<K: BinaryVectorKernel>(
+        _ kernel: K, _ input: UnsafeBufferPointer<Double>,
         _ gradientOutput: UnsafeBufferPointer<Double>,
         _ gradientInput: UnsafeMutableBufferPointer<Double>
-    ) {
+    ) where K.Vector == DoubleVector {
         VectorLoops.zip(kernel, input, gradientOutput, gradientInput, minimumChunk: computeBoundChunk)
+    }
+}
+
+/// A transcendental definition evaluated in its wide type and rounded once, lane by lane:
+/// f(x), and g · f′(x) (Double in Float80; Float in Double for GELU's erf form).
+struct InWide<F: TranscendentalActivation, V: KernelVector>: UnaryVectorKernel, BinaryVectorKernel {
+    let f: F
+
+    init(_ f: F, _ vector: V.Type = DoubleVector.self) { self.f = f }
+
+    @inline(__always)
+    func callAsFunction(_ x: V) -> V {
+        var y = x
+        for lane in x.indices { y[lane] = f.value(x[lane]) }
+        return y
+    }
+
+    @inline(__always)
+    func callAsFunction(_ x: V, _ gradient: V) -> V {
+        var derivative = x
+        for lane in x.indices { derivative[lane] = f.derivative(x[lane]) }
+        return gradient * derivative
     }
 }
 

@@ -27,6 +27,18 @@ enum FloatKernels {
             map(SigmoidLanes(), input, output)
         case .tanh:
             map(TanhLanes(), input, output)
+        case .gelu(let f) where f.approximation == .tanh:
+            map(GELUTanhLanes(), input, output)
+        case .gelu(let f):
+            map(InWide(f, FloatVector.self), input, output)
+        case .silu:
+            map(SiLULanes(), input, output)
+        case .elu(let f):
+            map(ExponentialLinearLanes(scale: 1, negativeScale: f.alpha), input, output)
+        case .selu:
+            map(ExponentialLinearLanes(scale: SELU.lambda, negativeScale: SELU.lambda * SELU.alpha), input, output)
+        case .mish:
+            map(MishLanes(), input, output)
         }
     }
 
@@ -45,6 +57,18 @@ enum FloatKernels {
             zip(SigmoidLanes(), input, gradientOutput, gradientInput)
         case .tanh:
             zip(TanhLanes(), input, gradientOutput, gradientInput)
+        case .gelu(let f) where f.approximation == .tanh:
+            zip(GELUTanhLanes(), input, gradientOutput, gradientInput)
+        case .gelu(let f):
+            zip(InWide(f, FloatVector.self), input, gradientOutput, gradientInput)
+        case .silu:
+            zip(SiLULanes(), input, gradientOutput, gradientInput)
+        case .elu(let f):
+            zip(ExponentialLinearLanes(scale: 1, negativeScale: f.alpha), input, gradientOutput, gradientInput)
+        case .selu:
+            zip(ExponentialLinearLanes(scale: SELU.lambda, negativeScale: SELU.lambda * SELU.alpha), input, gradientOutput, gradientInput)
+        case .mish:
+            zip(MishLanes(), input, gradientOutput, gradientInput)
         case .identity, .relu, .leakyReLU, .abs:
             VectorLoops.piecewiseBackward(
                 activation, saved: input, fromOutput: false, gradientOutput, gradientInput,

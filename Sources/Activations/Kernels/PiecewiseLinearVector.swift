@@ -20,7 +20,7 @@ extension VectorLoops {
             map(LeakyForward(slope: V(repeating: V.Scalar(f.negativeSlope))), input, output, minimumChunk: minimumChunk)
         case .abs:
             map(AbsoluteForward<V>(), input, output, minimumChunk: minimumChunk)
-        case .softplus, .sigmoid, .tanh:
+        case .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish:
             preconditionFailure("\(activation) is not piecewise linear")
         }
     }

@@ -23,6 +23,58 @@ enum CSVReader {
         return try outcome.get()
     }
 
+    /// Hands `body` the examples of `path` a block of about `blockBytes` of whole rows at a
+    /// time (the header read once, line numbers in messages counted over the whole file), so
+    /// memory stays bounded by the block; a file no larger than one block is read as
+    /// ``read(_:options:)`` reads it. For inputs to predict on: each block's labels would
+    /// make their own classes. A quoted field holding a line break may not span blocks.
+    static func forEachBlock(
+        _ path: String, options: DataReader, blockBytes: Int, _ body: (Examples) throws -> Void
+    ) throws {
+        let file = try FileByteSource(path: path)
+        guard let size = file.knownSize, size > blockBytes else { return try body(read(path, options: options)) }
+        func bytes(_ start: Int, _ count: Int) throws -> [UInt8] {
+            try requireMemory(count, for: "\(path): \(count) bytes")
+            var buffer = [UInt8](repeating: 0, count: count)
+            try buffer.withUnsafeMutableBytes { target in try file.read(at: start, into: target) }
+            return buffer
+        }
+        var header: [UInt8] = []
+        var length = min(size, 1 << 16)
+        while header.isEmpty {
+            let prefix = try bytes(0, length)
+            if let end = prefix.firstIndex(of: newline) {
+                header = Array(prefix[...end])
+            } else if length == size {
+                return try body(read(path, options: options))
+            } else {
+                length = min(size, length * 2)
+            }
+        }
+        var position = header.count, line = 2, handed = false
+        while position < size {
+            var count = min(blockBytes, size - position)
+            var block = try bytes(position, count)
+            while position + count < size, !block.contains(newline) {
+                count = min(size - position, count * 2)
+                block = try bytes(position, count)
+            }
+            if position + count < size, let last = block.lastIndex(of: newline) { block.removeSubrange((last + 1)...) }
+            let lines = block.reduce(0) { $0 + ($1 == newline ? 1 : 0) }
+            if block.contains(where: { $0 != newline && $0 != carriageReturn }) {
+                let text = header + block + [newline]
+                let outcome: Result<Examples, DatasetError> = text.withUnsafeBufferPointer { text in
+                    Result { () throws(DatasetError) in try parse(text, path: path, options: options, firstLine: line) }
+                }
+                try body(try outcome.get())
+                handed = true
+            }
+            line += lines
+            position += block.count
+        }
+        if !handed { throw DatasetError.badData(path: path, reason: "no data rows after the header") }
+    }
+
     private static let newline = UInt8(ascii: "\n")
     private static let comma = UInt8(ascii: ",")
     private static let quote = UInt8(ascii: "\"")
@@ -36,7 +88,7 @@ enum CSVReader {
 
     /// Parses `text`, whose last byte is a newline that the file may lack.
     private static func parse(
-        _ text: UnsafeBufferPointer<UInt8>, path: String, options: DataReader
+        _ text: UnsafeBufferPointer<UInt8>, path: String, options: DataReader, firstLine: Int = 2
     ) throws(DatasetError) -> Examples {
         var cursor = text.baseAddress!
         let end = cursor + text.count
@@ -68,7 +120,7 @@ enum CSVReader {
         var rowCount = 0
         let features = try roles.withUnsafeBufferPointer { roles throws(DatasetError) in
             try makeFloatArray(capacity: capacity ?? 0) { output throws(DatasetError) in
-                var line = 2
+                var line = firstLine
                 while cursor < end {
                     if cursor.pointee == newline || (cursor.pointee == carriageReturn && cursor[1] == newline) {
                         cursor += cursor.pointee == newline ? 1 : 2

@@ -124,13 +124,20 @@ struct NPYArray {
     /// The data as `Float`: `float32` read straight into the array, `float64` rounded,
     /// `uint8` exact. Non-finite values are refused.
     func features() throws(DatasetError) -> [Float] {
-        let count = elementCount
+        let values = try features(next: elementCount, from: 0)
+        try region.finish()
+        return values
+    }
+
+    /// The next `count` elements as ``features()`` reads them; `first` is the number of the
+    /// first, for messages.
+    func features(next count: Int, from first: Int) throws(DatasetError) -> [Float] {
         guard [(UInt8(ascii: "f"), 4), (UInt8(ascii: "f"), 8), (UInt8(ascii: "u"), 1)].contains(where: { $0 == (kind, itemSize) })
         else { throw .badData(path: region.name, reason: "dtype \(dtype) is not supported for features; expected uint8, float32 or float64") }
-        try requireMemory(MemoryBudget.product(count, 4), for: "\(region.name): \(shape) as float32")
+        try requireMemory(MemoryBudget.product(count, 4), for: "\(region.name): \(count) values as float32")
         let chunk = 1 << 20
-        var scratch = [UInt8](repeating: 0, count: itemSize == 4 ? 0 : chunk * itemSize)
-        let values = try makeFloatArray(capacity: count) { output throws(DatasetError) in
+        var scratch = [UInt8](repeating: 0, count: itemSize == 4 ? 0 : min(chunk, count) * itemSize)
+        return try makeFloatArray(capacity: count) { output throws(DatasetError) in
             var done = 0
             while done < count {
                 let n = min(chunk, count - done)
@@ -149,14 +156,12 @@ struct NPYArray {
                     }
                 }
                 if let bad = firstNonFinite(UnsafeBufferPointer(destination)) {
-                    throw .badData(path: region.name, reason: "element \(done + bad) is \(destination[bad]); features must be finite")
+                    throw .badData(path: region.name, reason: "element \(first + done + bad) is \(destination[bad]); features must be finite")
                 }
                 done += n
             }
             return count
         }
-        try region.finish()
-        return values
     }
 
     /// Labels as read: integers (also integral floats), strings, or other numbers.

@@ -91,10 +91,23 @@ enum NumPyReader {
     }
 
     /// Examples from `x` and, unless features only, `y`.
-    private static func examples(x: NPYArray, y: NPYArray?, options: DataReader) throws(DatasetError) -> Examples {
+    /// The features array of a `.npy` file, its header read and its shape checked; the data
+    /// is left for the caller to read.
+    static func featureArray(_ path: String) throws(DatasetError) -> NPYArray {
+        let file = try FileByteSource(path: path)
+        let array = try NPYArray(ByteRegion(name: path, file: file, start: 0, length: file.knownSize ?? 0, expectedCRC: nil))
+        try checkFeatureShape(array)
+        return array
+    }
+
+    private static func checkFeatureShape(_ x: NPYArray) throws(DatasetError) {
         guard (2...4).contains(x.shape.count), x.shape[0] >= 1, x.shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
             throw .badData(path: x.region.name, reason: "shape \(x.shape); expected N×D, N×H×W or N×C×H×W with every size ≥ 1")
         }
+    }
+
+    private static func examples(x: NPYArray, y: NPYArray?, options: DataReader) throws(DatasetError) -> Examples {
+        try checkFeatureShape(x)
         var targets = Examples.Targets.none
         if let y {
             guard y.shape == [x.shape[0]] || y.shape == [x.shape[0], 1] else {

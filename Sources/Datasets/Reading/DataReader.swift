@@ -40,6 +40,9 @@ public struct DataReader: Sendable {
     /// The names of the labels of an MNIST-format directory, indexed by label (e.g.
     /// ``FashionMNIST/classNames``); nil: the labels in decimal.
     public var mnistLabelNames: [String]?
+    /// Read only the test split of a source that has one: an MNIST-format directory's
+    /// `t10k-*` files become ``LoadedData/examples``, and its `train-*` files need not exist.
+    public var testSplitOnly: Bool = false
 
     public init(
         target: String? = nil, task: Task = .classification, classNames: [String]? = nil,
@@ -55,6 +58,9 @@ public struct DataReader: Sendable {
     public func read(_ path: String) throws(DatasetError) -> LoadedData {
         let format = try Self.format(of: path)
         switch format {
+        case .mnist where testSplitOnly:
+            let test = try readMNIST(path, MNISTFormat.testImagesFile, MNISTFormat.testLabelsFile, given: classNames)
+            return LoadedData(examples: test, test: nil, format: format)
         case .mnist:
             let training = try readMNIST(path, MNISTFormat.trainingImagesFile, MNISTFormat.trainingLabelsFile, given: classNames)
             let test = try readMNIST(path, MNISTFormat.testImagesFile, MNISTFormat.testLabelsFile, given: training.classNames)
@@ -69,7 +75,59 @@ public struct DataReader: Sendable {
         }
     }
 
-    /// The format of `path`: a directory holding `train-images-idx3-ubyte[.gz]` is MNIST, any
+    /// Hands the examples of `path` to `body` at most `batchSize` at a time, with the index of
+    /// each batch's first example. With ``featuresOnly`` a `.npy` file is read one batch at a
+    /// time and a CSV file 4 MiB of rows at a time, so memory stays bounded whatever the
+    /// file's size; every other source is read whole (``read(_:)``, its examples only) and
+    /// handed over in batches. `blockBytes` sets the CSV block (at least one row is read).
+    /// - Throws: what ``read(_:)`` throws, and what `body` throws.
+    /// - Precondition: `batchSize ≥ 1`.
+    public func forEachBatch(
+        of path: String, batchSize: Int, blockBytes: Int = 1 << 22, _ body: (Examples, Int) throws -> Void
+    ) throws {
+        precondition(batchSize >= 1, "DataReader.forEachBatch: batch size below 1")
+        let format = try Self.format(of: path)
+        if featuresOnly, format == .csv {
+            var first = 0
+            try CSVReader.forEachBlock(path, options: self, blockBytes: max(blockBytes, 1)) { examples in
+                let width = examples.featureCount
+                var start = 0
+                while start < examples.count {
+                    let rows = min(batchSize, examples.count - start)
+                    let values = Array(examples.features[start * width..<(start + rows) * width])
+                    try body(Examples(checked: values, shape: examples.shape, targets: .none, featureNames: examples.featureNames), first)
+                    (first, start) = (first + rows, start + rows)
+                }
+            }
+            return
+        }
+        if featuresOnly, format == .npy {
+            let array = try NumPyReader.featureArray(path)
+            let shape = Array(array.shape.dropFirst())
+            let width = shape.reduce(1, *)
+            var first = 0
+            while first < array.shape[0] {
+                let rows = min(batchSize, array.shape[0] - first)
+                let values = try array.features(next: rows * width, from: first * width)
+                try body(Examples(checked: values, shape: shape, targets: .none), first)
+                first += rows
+            }
+            try array.region.finish()
+            return
+        }
+        let examples = try read(path).examples
+        let width = examples.featureCount
+        var first = 0
+        while first < examples.count {
+            let rows = min(batchSize, examples.count - first)
+            let values = Array(examples.features[first * width..<(first + rows) * width])
+            try body(Examples(checked: values, shape: examples.shape, targets: .none, featureNames: examples.featureNames), first)
+            first += rows
+        }
+    }
+
+    /// The format of `path`: a directory holding `train-images-idx3-ubyte[.gz]` or
+    /// `t10k-images-idx3-ubyte[.gz]` is MNIST, any
     /// other directory an image folder; a file by its extension (`.csv`, `.npz`, `.npy`), or
     /// else by its first bytes (zip, NumPy magic).
     public static func format(of path: String) throws(DatasetError) -> DataFormat {
@@ -79,7 +137,10 @@ public struct DataReader: Sendable {
             throw .unreadableFile(path: path, reason: String(cString: strerror(errno)))
         }
         if status.st_mode & S_IFMT == S_IFDIR {
-            return MNISTFormat.locate(MNISTFormat.trainingImagesFile, in: path) != nil ? .mnist : .imageFolder
+            let isMNIST = [MNISTFormat.trainingImagesFile, MNISTFormat.testImagesFile].contains {
+                MNISTFormat.locate($0, in: path) != nil
+            }
+            return isMNIST ? .mnist : .imageFolder
         }
         let lowered = path.lowercased()
         for format in [DataFormat.csv, .npz, .npy] where lowered.hasSuffix("." + format.rawValue) { return format }

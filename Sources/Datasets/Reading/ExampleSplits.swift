@@ -15,7 +15,17 @@ extension Examples {
                 name: "--test-fraction", value: String(testFraction),
                 allowed: "a number in (0, 1) leaving at least one of the \(count) examples on each side")
         }
-        let held = chosen(testCount, seed: seed)
+        let (training, test) = split(heldOut: testCount, seed: seed)
+        return (training, test)
+    }
+
+    /// Holds out `heldOutCount` examples, chosen as ``split(testFraction:seed:)`` chooses
+    /// them (for labels 0…K−1 the same examples as
+    /// ``LabeledImages/heldOutSplit(validationCount:seed:)``).
+    /// - Precondition: `1 ≤ heldOutCount < count`.
+    public func split(heldOut heldOutCount: Int, seed: UInt64) -> (training: Examples, heldOut: Examples) {
+        precondition(heldOutCount >= 1 && heldOutCount < count, "Examples.split: held-out count outside 1..<count")
+        let held = chosen(heldOutCount, seed: seed)
         return (gathering(held.indices.filter { !held[$0] }), gathering(held.indices.filter { held[$0] }))
     }
 

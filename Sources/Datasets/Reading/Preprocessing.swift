@@ -22,6 +22,22 @@ public struct Preprocessing: Codable, Equatable, Sendable {
         format == .mnist || format == .imageFolder ? .scale255 : .standardize
     }
 
+    /// Pixels 0…255 to [0, 1], whatever the width.
+    public static let scale255 = Preprocessing(kind: .scale255, offset: [0], scale: [255])
+    /// The values as read.
+    public static let none = Preprocessing(kind: .none, offset: [0], scale: [1])
+
+    private init(kind: Kind, offset: [Float], scale: [Float]) {
+        (self.kind, self.offset, self.scale) = (kind, offset, scale)
+    }
+
+    /// Whether the stored vectors fit `featureCount` features: one or `featureCount` values
+    /// each, offsets finite, scales finite and non-zero.
+    public func fits(featureCount: Int) -> Bool {
+        offset.count == scale.count && (offset.count == 1 || offset.count == featureCount) && featureCount >= 1
+            && scale.allSatisfy({ $0.isFinite && $0 != 0 }) && offset.allSatisfy(\.isFinite)
+    }
+
     /// `kind` fitted to `training` (the mean and standard deviation are computed in `Double`).
     public init(_ kind: Kind, fittedTo training: Examples) {
         self.kind = kind
@@ -57,9 +73,7 @@ public struct Preprocessing: Codable, Equatable, Sendable {
     /// - Throws: ``DatasetError/invalidArgument(name:value:allowed:)`` when the stored vectors
     ///   (one or `featureCount` values, each scale finite and non-zero) do not fit.
     public func apply(to features: inout [Float], featureCount: Int) throws(DatasetError) {
-        guard offset.count == scale.count, offset.count == 1 || offset.count == featureCount, featureCount >= 1,
-            scale.allSatisfy({ $0.isFinite && $0 != 0 }), offset.allSatisfy(\.isFinite)
-        else {
+        guard fits(featureCount: featureCount) else {
             throw .invalidArgument(
                 name: "preprocessing", value: "\(offset.count) offsets, \(scale.count) scales",
                 allowed: "1 or \(featureCount) of each, scales finite and non-zero")

@@ -35,6 +35,8 @@ package struct ActivationBenchmark: Sendable {
     package static let operations: [(name: String, activation: Activation)] = [
         ("relu", .relu), ("leaky_relu", .leakyReLU(LeakyReLU())), ("abs", .abs),
         ("softplus", .softplus(Softplus())), ("sigmoid", .sigmoid), ("tanh", .tanh),
+        ("gelu", .gelu), ("gelu_tanh", .gelu(GELU(approximation: .tanh))), ("silu", .silu),
+        ("elu", .elu), ("selu", .selu), ("mish", .mish),
     ]
 
     /// Every name `--ops` accepts: the members above and `prelu`, the Networks PReLU kernel

@@ -9,13 +9,14 @@ package enum ActivationPlot {
     /// 801 points: a step of 0.01 over the default range.
     package static let defaultSamples = 801
 
-    /// The x values where `activation` is not smooth: 0 for ReLU, leaky ReLU and abs; the
-    /// switch to the identity at x = threshold/β for softplus; none for the others.
+    /// The x values where `activation` is not smooth: 0 for ReLU, leaky ReLU and abs, and for
+    /// ELU and SELU (whose derivative jumps there unless α = 1); the switch to the identity at
+    /// x = threshold/β for softplus; none for the others.
     package static func kinks(of activation: Activation) -> [Double] {
         switch activation {
-        case .relu, .leakyReLU, .abs: return [0]
+        case .relu, .leakyReLU, .abs, .elu, .selu: return [0]
         case .softplus(let softplus): return [softplus.threshold / softplus.beta]
-        case .identity, .sigmoid, .tanh: return []
+        case .identity, .sigmoid, .tanh, .gelu, .silu, .mish: return []
         }
     }
 

@@ -60,17 +60,8 @@ extension Experiment {
         configuration: Configuration, inputs: Inputs, progress: ProgressReporter = .silent
     ) throws -> [Measurement] {
         let trials = try trials(configuration, inputs: inputs)
-        let task = progress.start(
-            name, totalWork: trials.map { work($0, configuration: configuration, inputs: inputs) }.reduce(0, +))
-        var measurements: [Measurement] = []
-        for trial in trials {
-            let before = task.completed
-            measurements.append(try measure(trial, configuration: configuration, inputs: inputs, progress: task))
-            let left = before + work(trial, configuration: configuration, inputs: inputs) - task.completed
-            if left > 0 { task.advance(by: left, status: task.status) }
-        }
-        task.finish(status: "\(trials.count) runs")
-        return measurements
+        return try measure(
+            Array(trials.indices), of: trials, label: name, configuration: configuration, inputs: inputs, progress: progress)
     }
 
     /// Runs `configuration` (the context's version when nil) on `inputs` (read as the
@@ -101,12 +92,24 @@ public struct RegisteredExperiment: Sendable {
     /// Runs the experiment (short or long as the context says, on the context's threads),
     /// writes its files and returns the claims.
     public let run: @Sendable (ExperimentContext) throws -> [Claim]
+    /// Measures one shard of the trials (short or long as the context says) and writes
+    /// `DIR/NAME.shard-K-of-N.json`, recording the program's version (the last argument).
+    public let runShard: @Sendable (ExperimentContext, Shard, String) throws -> ShardOutcome
+    /// Merges the shard files (paths) of one run of the version the context says into the
+    /// context's directory, as the program of the given version, and returns the claims.
+    public let merge: @Sendable ([String], ExperimentContext, String) throws -> [Claim]
 
     package init<E: Experiment>(_ experiment: E.Type) {
         name = E.name
         abstract = E.abstract
         discussion = E.discussion
         run = { context in try Execution(threads: context.threads).run { try E.run(context).claims } }
+        runShard = { context, shard, version in
+            try Execution(threads: context.threads).run { try E.runShard(context, shard: shard, version: version) }
+        }
+        merge = { paths, context, version in
+            try Execution(threads: context.threads).run { try E.merge(paths, context: context, version: version).claims }
+        }
     }
 }
 
@@ -123,9 +126,17 @@ public enum ExperimentRegistry {
         RegisteredExperiment(LeakyUnitsExperiment.self),
     ]
 
+    /// The side-by-side Fashion-MNIST comparison `rectifier run` starts with.
+    public static let comparison = RegisteredExperiment(SideBySideComparison.self)
+
     /// The experiment called `name`, or nil.
     public static func named(_ name: String) -> RegisteredExperiment? {
         all.first { $0.name == name }
+    }
+
+    /// The experiment or the comparison called `name` (what a merge takes), or nil.
+    public static func any(named name: String) -> RegisteredExperiment? {
+        name == comparison.name ? comparison : named(name)
     }
 }
 

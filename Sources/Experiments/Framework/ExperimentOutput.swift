@@ -50,7 +50,7 @@ public struct ExperimentOutput: Sendable {
     public func path(_ fileName: String) -> String { Self.path(fileName, in: directory) }
 
     /// The path of `fileName` inside `directory`, without making it.
-    static func path(_ fileName: String, in directory: String) -> String {
+    public static func path(_ fileName: String, in directory: String) -> String {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 

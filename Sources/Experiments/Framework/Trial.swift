@@ -68,6 +68,20 @@ package struct Trial: Hashable, Sendable {
     package var label: String { "\(activation) \(optimizer.name) seed \(seed)" }
 }
 
+extension Trial: CustomStringConvertible {
+    /// The label with the trial's own rate, widths and initialisation: "relu sgd-momentum rate
+    /// 0.01 widths 4×128 he-normal ×0.5 seed 0" (what a merge names a missing trial by).
+    package var description: String {
+        var parts = ["\(activation)", optimizer.name, "rate \(optimizer.configuration.learningRate)"]
+        if let hiddenSizes, let first = hiddenSizes.first {
+            parts.append(hiddenSizes.allSatisfy { $0 == first } ? "widths \(hiddenSizes.count)×\(first)"
+                : "widths " + hiddenSizes.map(String.init).joined(separator: "-"))
+        }
+        if let initialization { parts.append("\(initialization.scheme.rawValue) ×\(initialization.scale)") }
+        return (parts + ["seed \(seed)"]).joined(separator: " ")
+    }
+}
+
 /// What every trial of a comparison shares: architecture, epochs, batch size, loss and
 /// initialisation (unless a trial overrides them).
 package struct TrialBudget: Hashable, Sendable {

@@ -54,9 +54,10 @@ package enum PrecisionExperiment: Experiment {
     }
 
     /// One activation and seed.
-    package struct PrecisionTrial: Sendable {
+    package struct PrecisionTrial: Sendable, CustomStringConvertible {
         package var activation: String
         package var seed: UInt64
+        package var description: String { "\(activation) seed \(seed)" }
     }
 
     /// One trained model in the three number types, and whether its training diverged.

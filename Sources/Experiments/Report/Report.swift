@@ -21,7 +21,8 @@ public enum Report {
         public var figures: [String: String]
     }
 
-    /// Reads every `*.json` in `directory` and the figures they list.
+    /// Reads every `*.json` in `directory` (but shard files, `NAME.shard-K-of-N.json`) and the
+    /// figures they list.
     /// - Throws: ``ExperimentError/failed(experiment:reason:)`` when the directory cannot be listed.
     public static func read(directory: String) throws(ExperimentError) -> Contents {
         let names: [String]
@@ -31,7 +32,7 @@ public enum Report {
             throw .failed(experiment: "report", reason: "cannot list \(directory): \(FileErrorText.reason(error))")
         }
                 var experiments: [ExperimentEnvelope] = [], skipped: [String] = [], figures: [String: String] = [:]
-        for name in names.sorted() where name.hasSuffix(".json") {
+        for name in names.sorted() where name.hasSuffix(".json") && !Shard.isShardFile(name) {
             guard let data = FileManager.default.contents(atPath: ExperimentOutput.path(name, in: directory)) else {
                 skipped.append("\(name): unreadable")
                 continue

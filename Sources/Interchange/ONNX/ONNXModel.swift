@@ -35,6 +35,30 @@ public struct ONNXModel {
     /// Whether a softmax over the logits closes the graph: the ONNX file then has two
     /// outputs, `logits` and `probabilities`.
     public let endsWithSoftmax: Bool
+    /// The input scaling the graph applies before the first layer, `Sub` then `Div`; nil:
+    /// none.
+    public var inputScaling: InputScaling?
+    /// The model's `metadata_props`: text keys and values (e.g. the class names).
+    public var metadata: [String: String] = [:]
+
+    /// `x′ = (x − offset[j]) / scale[j]` for feature j, one value broadcast to every feature
+    /// when a vector holds one, computed in the graph's precision.
+    public struct InputScaling: Equatable, Sendable {
+        public let offset: [Double]
+        public let scale: [Double]
+
+        /// - Throws: ``ONNXError/invalidNetwork(detail:)`` unless both hold 1 or `width`
+        ///   values, the offsets are finite and the scales finite and non-zero.
+        public init(offset: [Double], scale: [Double], width: Int) throws(ONNXError) {
+            guard offset.count == scale.count, offset.count == 1 || offset.count == width,
+                offset.allSatisfy(\.isFinite), scale.allSatisfy({ $0.isFinite && $0 != 0 })
+            else {
+                throw .invalidNetwork(
+                    detail: "input scaling: \(offset.count) offsets and \(scale.count) scales; 1 or \(width) of each, finite, scales non-zero")
+            }
+            (self.offset, self.scale) = (offset, scale)
+        }
+    }
 
     /// A copy of `model` (widened to `Double`, exactly) to be written in `precision`,
     /// `Scalar`'s own by default.
@@ -59,6 +83,8 @@ public struct ONNXModel {
                 throw .invalidNetwork(detail: "layers.\(index): leaky ReLU slope \(leaky.negativeSlope) is beyond Float's range, which ONNX's alpha attribute has")
             case .softplus(let softplus) where !Self.fits(softplus.beta, precision):
                 throw .invalidNetwork(detail: "layers.\(index): softplus beta \(softplus.beta) is beyond Float's range")
+            case .elu(let elu) where !Float(elu.alpha).isFinite:
+                throw .invalidNetwork(detail: "layers.\(index): elu alpha \(elu.alpha) is beyond Float's range, which ONNX's alpha attribute has")
             default:
                 break
             }
@@ -77,12 +103,22 @@ public struct ONNXModel {
     }
 
     /// What the ONNX graph gives for `input` (`n × inputSize`), computed in `Double` by
-    /// ``model``: the probabilities when ``endsWithSoftmax``, the logits otherwise. A row's
+    /// ``inputScaling`` and ``model``: the probabilities when ``endsWithSoftmax``, the logits otherwise. A row's
     /// softmax is `exp(x_j − m) / Σ_k exp(x_k − m)` with `m` the row's largest logit.
     /// - Throws: ``Networks/NetworkError/shapeMismatch(what:detail:)`` for a column count
     ///   other than the model's input size.
     public func outputs(_ input: Matrix<Double>) throws(NetworkError) -> Matrix<Double> {
-        var outputs = try model.predict(input)
+        var scaled = input
+        if let inputScaling {
+            let width = input.columns
+            scaled.withUnsafeMutableBufferPointer { values in
+                for index in values.indices {
+                    let column = inputScaling.offset.count == 1 ? 0 : index % width
+                    values[index] = (values[index] - inputScaling.offset[column]) / inputScaling.scale[column]
+                }
+            }
+        }
+        var outputs = try model.predict(scaled)
         guard endsWithSoftmax else { return outputs }
         let width = outputs.columns
         outputs.withUnsafeMutableBufferPointer { values in
@@ -99,10 +135,11 @@ public struct ONNXModel {
 }
 
 extension ONNXModel: Equatable {
-    /// The same layers, parameter values, precision and softmax (a perceptron's summary,
+    /// The same layers, parameter values, precision, softmax, input scaling and metadata (a perceptron's summary,
     /// which an ONNX file does not hold, aside).
     public static func == (left: ONNXModel, right: ONNXModel) -> Bool {
         left.precision == right.precision && left.endsWithSoftmax == right.endsWithSoftmax
+            && left.inputScaling == right.inputScaling && left.metadata == right.metadata
             && left.model.architecture.layers == right.model.architecture.layers
             && left.model.parameters.snapshot() == right.model.parameters.snapshot()
     }

@@ -88,7 +88,7 @@ final class TensorReader {
             }
             let preActivation: QuantizationParameters
             switch function {
-            case .abs, .softplus, .sigmoid, .tanh: preActivation = try parameters(name + ".pre_activation")
+            case .abs, .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish: preActivation = try parameters(name + ".pre_activation")
             case .identity, .relu, .leakyReLU: preActivation = output
             }
             activation = QuantizedActivation(function, preActivation: preActivation, output: output)

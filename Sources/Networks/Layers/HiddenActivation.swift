@@ -110,11 +110,14 @@ public enum HiddenActivation: Hashable, Sendable, LosslessStringConvertible {
     }
 
     /// The negative slope He initialisation assumes for the layer feeding this activation:
-    /// α for leaky ReLU and PReLU (its initial slope), −1 for abs, 0 otherwise.
+    /// α for leaky ReLU and PReLU (its initial slope), −1 for abs, 1 for SELU (gain
+    /// √(2/(1 + 1)) = 1: LeCun normal, N(0, 1/fanIn), which SELU's self-normalisation
+    /// needs), 0 otherwise (gain √2, He's rectifier gain, also for GELU, SiLU, ELU and Mish).
     public var negativeSlopeForInitialization: Double {
         switch self {
         case .fixed(.leakyReLU(let leaky)): return leaky.negativeSlope
         case .fixed(.abs): return -1
+        case .fixed(.selu): return 1
         case .fixed: return 0
         case .prelu(let options): return options.initialSlope
         }

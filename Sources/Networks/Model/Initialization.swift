@@ -15,7 +15,7 @@ import Runtime
 /// ```
 ///
 /// α is the negative slope of the activation after the layer (0 for ReLU, α for leaky
-/// ReLU, the initial slope for PReLU, −1 for abs, 0 for the rest and for the output
+/// ReLU, the initial slope for PReLU, −1 for abs, 1 for SELU (LeCun normal), 0 for the rest and for the output
 /// layer) unless ``negativeSlope`` overrides it. The layers are drawn in order, each
 /// weight row after row, from the one ``SeededGenerator`` of the run.
 public struct Initialization: Hashable, Sendable, Codable {

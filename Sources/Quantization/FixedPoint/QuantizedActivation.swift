@@ -29,7 +29,7 @@ public enum QuantizedActivation: Hashable, Sendable {
         case .identity: self = .identity
         case .relu: self = .relu
         case .leakyReLU(let leaky): self = .leakyReLU(negativeSlope: leaky.negativeSlope)
-        case .abs, .softplus, .sigmoid, .tanh:
+        case .abs, .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish:
             self = .table(ActivationTable(activation, input: preActivation, output: output))
         }
     }

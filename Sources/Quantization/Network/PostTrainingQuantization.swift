@@ -154,7 +154,7 @@ struct QuantizationStage {
             let output = try observers.parameters(after: index)
             let preActivation: QuantizationParameters
             switch activation {
-            case .abs, .softplus, .sigmoid, .tanh: preActivation = try observers.parameters(after: dense)
+            case .abs, .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish: preActivation = try observers.parameters(after: dense)
             case .identity, .relu, .leakyReLU: preActivation = output
             }
             return .codes(

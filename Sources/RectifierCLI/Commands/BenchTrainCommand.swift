@@ -64,7 +64,7 @@ struct BenchTrainCommand: ParsableCommand {
         try files.check()
         let samples = synthetic
             ? Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
-            : try ImageData.dataset(FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training)
+            : try TrainingData.dataset(FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training)
         var result = try Self.benchmark(
             on: samples, epochs: epochs, hiddenActivation: try HiddenActivation(parsing: activation))
         result.data = synthetic ? "synthetic" : (data ?? FashionMNIST.defaultDirectory)

@@ -1,30 +1,28 @@
-import Activations
 import ArgumentParser
 import Datasets
 import Networks
 import Runtime
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// `rectifier evaluate MODEL [--data DIR] [--json]`: test accuracy and confusion matrix.
+/// `rectifier evaluate MODEL [--data INPUT] [--json]`: the model's figures on labelled data.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Test accuracy and confusion matrix of a model file (.safetensors, float or int8, or .onnx).",
+        abstract: "Accuracy, loss, per-class figures and confusion matrix (or MSE, RMSE, R²) of a model file (.safetensors, float or int8, or .onnx).",
         discussion: """
-            Runs the model on the test set of Fashion-MNIST (or of --data DIR). Rows of the \
-            confusion matrix are true classes, columns predicted ones. --json prints one object \
-            with test_accuracy, confusion_matrix, class_names, test_count and model.
+            Runs the model on --data (default: the test set of Debian's Fashion-MNIST): the test \
+            files of an MNIST-format directory, a .csv file (the columns the model was trained \
+            on, by name, and its target column), an .npz file with x and y, or a folder of class \
+            folders of PNG images. The model file's class names, input shape and input scaling \
+            are applied. Rows of the confusion matrix are true classes, columns predicted ones. \
+            --json prints one object with test_accuracy, loss, confusion_matrix, class_names, \
+            classes, per_class (class, precision, recall, f1, support), macro_f1, test_count and \
+            model; for a regression model mse, rmse, r2, test_count and model.
             """)
 
     @Argument(help: ArgumentHelp("A model file: .safetensors (rectifier train --save) or .onnx.", valueName: "model"))
     var model: String
 
-    @Option(help: ArgumentHelp("Directory with the MNIST-format files (default: Debian's Fashion-MNIST).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The labelled data to evaluate on (default: Debian's Fashion-MNIST test set).", valueName: "path"))
     var data: String?
 
     @Flag(help: "Print a JSON object instead of the table.")
@@ -35,6 +33,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         try requireThreadCount(threads)
+        if data?.isEmpty == true { throw ValidationError("--data needs a value") }
     }
 
     func run() throws {
@@ -42,62 +41,29 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     private func runWithThreads() throws {
-        let classifier = try ModelLoading.classifier(at: model)
-        let test = try ImageData.loadTest(directory: data)
-        let result = try Self.evaluate(classifier, on: test, modelPath: model)
+        let loaded = try ModelLoading.load(at: model)
+        if data == nil, loaded.data.classes != FashionMNIST.classNames || loaded.data.inputSize != 784 {
+            throw ValidationError("\(model) was not trained on Fashion-MNIST; give the data to evaluate on with --data PATH")
+        }
+        let path = data ?? FashionMNIST.defaultDirectory
+        let examples = try loaded.data.reader(featuresOnly: false).read(path).examples
+        let result = try Self.evaluate(loaded, on: examples, dataPath: path)
         print(json ? result.json : result.table)
     }
 
-    /// Accuracy and confusion matrix of `classifier` on `test`.
-    /// - Throws: ``CommandFailure`` when the model does not fit the data.
-    static func evaluate(_ classifier: any ImageClassifier, on test: Dataset<Float>, modelPath: String) throws -> EvaluationResult {
-        guard classifier.inputSize == test.featureCount else {
-            throw CommandFailure("\(modelPath): the model takes \(classifier.inputSize) inputs, the images have \(test.featureCount) pixels")
+    /// The figures of `model` on `examples` (read from `dataPath`).
+    /// - Throws: ``CommandFailure`` when the data does not fit the model.
+    static func evaluate(_ model: LoadedModel, on examples: Examples, dataPath: String) throws -> EvaluationReport {
+        let inputs = try model.data.inputs(examples, path: dataPath)
+        let scores = try model.scorer.scores(inputs)
+        switch examples.targets {
+        case let .classes(labels, _):
+            return .classification(ClassificationFigures(
+                model: model.path, scores: scores, labels: labels, classNames: model.data.classes))
+        case let .values(values):
+            return .regression(RegressionFigures(model: model.path, predictions: scores.scalars, targets: values))
+        case .none:
+            throw CommandFailure("\(dataPath): no targets to evaluate against")
         }
-        let classes = FashionMNIST.classNames.count
-        guard classifier.outputSize == classes else {
-            throw CommandFailure("\(modelPath): the model gives \(classifier.outputSize) outputs, the data has \(classes) classes")
-        }
-        let predictions = try classifier.predictClasses(test.features)
-        var matrix = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
-        for (label, predicted) in zip(test.labels ?? [], predictions) { matrix[label][predicted] += 1 }
-        let correct = (0..<classes).reduce(0) { $0 + matrix[$1][$1] }
-        return EvaluationResult(
-            model: modelPath, testAccuracy: Double(correct) / Double(test.count), confusionMatrix: matrix,
-            classNames: FashionMNIST.classNames, testCount: test.count)
-    }
-}
-
-/// What `evaluate` reports.
-struct EvaluationResult: Encodable {
-    let model: String
-    let testAccuracy: Double
-    /// `[true class][predicted class]` counts.
-    let confusionMatrix: [[Int]]
-    let classNames: [String]
-    let testCount: Int
-
-    private enum CodingKeys: String, CodingKey {
-        case model, testAccuracy = "test_accuracy", confusionMatrix = "confusion_matrix"
-        case classNames = "class_names", testCount = "test_count"
-    }
-
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings, integers and a finite accuracy always encode.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
-
-    var table: String {
-        let width = Swift.max(6, confusionMatrix.joined().map { String($0).count }.max() ?? 1)
-        let nameWidth = classNames.map(\.count).max() ?? 1
-        func pad(_ text: String, _ count: Int) -> String { String(repeating: " ", count: Swift.max(0, count - text.count)) + text }
-        var lines = ["\(model): test accuracy \(decimal(testAccuracy, 4)) (\(Int((testAccuracy * Double(testCount)).rounded())) of \(testCount))", ""]
-        lines.append(pad("true \\ predicted", nameWidth) + (0..<classNames.count).map { pad(String($0), width + 1) }.joined())
-        for (index, row) in confusionMatrix.enumerated() {
-            lines.append(pad("\(index) \(classNames[index])", nameWidth) + row.map { pad(String($0), width + 1) }.joined())
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -3,6 +3,12 @@ import ArgumentParser
 import Experiments
 import Runtime
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// `rectifier experiment NAME …`: one subcommand per experiment, each made from the
 /// experiment's own name and help (see docs/EXPERIMENTS.md).
 struct ExperimentCommand: ParsableCommand {
@@ -48,6 +54,11 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Directory with the MNIST-format files (default: Debian's Fashion-MNIST).")
     var data: String?
 
+    @Option(help: ArgumentHelp(
+        "Measure only the K-th of N slices of the trials and write DIR/NAME.shard-K-of-N.json (K/N, or auto: from a Slurm job array or a Kubernetes Indexed Job); `rectifier report --merge` puts the slices together.",
+        valueName: "K/N|auto"))
+    var shard: String?
+
     /// The most seeds `--seeds` accepts (each seed is a whole set of training runs).
     static let maximumSeeds = 1000
 
@@ -57,6 +68,17 @@ struct ExperimentOptions: ParsableArguments {
         }
         try requireThreadCount(threads)
         if out.isEmpty { throw ValidationError("--out must name a directory") }
+        _ = try parsedShard()
+    }
+
+    /// The `--shard` slice, or nil.
+    func parsedShard() throws -> Shard? {
+        guard let shard else { return nil }
+        do {
+            return try Shard(parsing: shard, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The context the options describe, reporting progress on the terminal; `--out` is
@@ -70,9 +92,18 @@ struct ExperimentOptions: ParsableArguments {
 
     /// Runs `experiment` in the options' context, prints its verdicts, then rebuilds
     /// DIR/index.html and DIR/summary.md from every experiment found in DIR.
+    /// With `--shard`, measures the slice and writes its file instead.
     func run(_ experiment: RegisteredExperiment) throws {
         let context = try context()
+        if let shard = try parsedShard() {
+            reportShard(try experiment.runShard(context, shard, rectifierVersion), shard: shard)
+            return
+        }
         try finish(experiment.name, claims: try experiment.run(context), context: context)
+    }
+
+    func reportShard(_ outcome: ShardOutcome, shard: Shard) {
+        print("wrote \(outcome.path): shard \(shard), \(outcome.trials) of \(outcome.total) trials")
     }
 
     func finish(_ name: String, claims: [Claim], context: ExperimentContext) throws {
@@ -156,7 +187,8 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         try Execution(threads: options.threads).run { try runWithThreads() }
     }
 
-    private func runWithThreads() throws {
+    /// The experiment's settings as the options give them.
+    func settings() throws -> LeakyUnitsOptions {
         var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
@@ -171,8 +203,44 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
         if let activations {
             settings.activations = try activations.split(separator: ",").map { try parseActivation(String($0)) }
         }
+        return settings
+    }
+
+    /// The options of this command alone (not the common ones), as a shard file records them.
+    var ownArguments: [String] {
+        var arguments: [String] = []
+        if let steps { arguments += ["--steps", "\(steps)"] }
+        if let lengths { arguments += ["--lengths", lengths] }
+        if let units { arguments += ["--units", "\(units)"] }
+        if let variants { arguments += ["--variants", variants] }
+        if let activations { arguments += ["--activations", activations] }
+        if skipProfile { arguments.append("--skip-profile") }
+        if skipImages { arguments.append("--skip-images") }
+        if let onDivergence { arguments += ["--on-divergence", onDivergence.rawValue] }
+        return arguments
+    }
+
+    /// Merges shards this command measured (with `arguments` as its own options) into
+    /// `context`'s directory.
+    static func merge(_ paths: [String], context: ExperimentContext, arguments: [String]) throws -> [Claim] {
+        let command = try parse(arguments + ["--seeds", "\(context.seeds)"] + (context.full ? ["--full"] : []))
+        return try Execution(threads: context.threads).run {
+            try LeakyUnitsExperiment.merge(paths, context: context, version: rectifierVersion, configuration: command.settings())
+                .claims
+        }
+    }
+
+    private func runWithThreads() throws {
+        let settings = try settings()
         try requireMemory(settings)
         let context = try options.context()
+        if let shard = try options.parsedShard() {
+            options.reportShard(
+                try LeakyUnitsExperiment.runShard(
+                    context, shard: shard, version: rectifierVersion, configuration: settings, arguments: ownArguments),
+                shard: shard)
+            return
+        }
         let document = try LeakyUnitsExperiment.run(context, configuration: settings)
         for run in document.results where run.diverged {
             print("diverged: \(run.task) T=\(run.length) \(run.variant) \(run.activation) seed \(run.seed) at step \(run.divergedAtStep ?? run.steps): \(run.divergence ?? "")")

@@ -22,7 +22,9 @@ struct ImportCommand: ParsableCommand {
         try files.check()
         do {
             let network = try ONNXModel(contentsOfONNXFile: model)
-            let metadata = ["source": model]
+            var metadata = ["source": model]
+            // The data description travels back; the graph's Sub → Div is what it describes.
+            if let data = network.metadata[ModelData.metadataKey] { metadata[ModelData.metadataKey] = data }
             switch network.precision {
             case .float64:
                 try ModelFile.save(network.model, metadata: metadata, to: output)

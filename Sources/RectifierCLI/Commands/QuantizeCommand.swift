@@ -23,9 +23,11 @@ struct QuantizeCommand: ParsableCommand {
         abstract: "Quantise a float model file to int8 (int8 weights, int32 biases, uint8 activations).",
         discussion: """
             Calibrates every activation range on N training images drawn at random (seed 0) from \
-            Fashion-MNIST (or --data DIR), by min/max or --percentile P, and writes an int8 \
-            safetensors file (rectifier.format = int8) that `rectifier evaluate` runs with \
-            integer-only inference.
+            Fashion-MNIST (or --data: an MNIST-format directory, or for a model trained on its \
+            own data any form train reads, scaled as the model says), by min/max or \
+            --percentile P, and writes an int8 safetensors file (rectifier.format = int8, with \
+            the float model's class names and scaling) that `rectifier evaluate` and `predict` \
+            run with integer-only inference.
             """)
 
     @Argument(help: ArgumentHelp("A float model file (.safetensors, from rectifier train --save).", valueName: "model"))
@@ -43,7 +45,7 @@ struct QuantizeCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The int8 model file to write.", valueName: "file"))
     var output: String
 
-    @Option(help: ArgumentHelp("Directory with the MNIST-format files (default: Debian's Fashion-MNIST).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The data to calibrate on (default: Debian's Fashion-MNIST).", valueName: "path"))
     var data: String?
 
     func validate() throws {
@@ -60,23 +62,24 @@ struct QuantizeCommand: ParsableCommand {
         files.readsData(data)
         files.writes(output, flag: "--output")
         try files.check()
-        let float = try ModelLoading.floatModel(at: model)
-        let images = try FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training
-        guard calibration <= images.count else {
-            throw ValidationError("--calibration \(calibration) is not allowed (1…\(images.count), the training images)")
+        let checkpoint: ModelCheckpoint<Float>
+        do {
+            checkpoint = try ModelFile.load(model)
+        } catch {
+            throw CommandFailure(error.description)
         }
+        let float = checkpoint.model
+        let saved = try ModelData.saved(in: checkpoint.metadata, file: model, inputSize: float.inputSize, outputSize: float.outputSize)
         try requireCalibrationMemory(float.architecture)
-        let sample = try images.randomSamples(calibration, seed: 0)
-        let features = try Matrix<Float>(rows: sample.count, columns: sample.pixelsPerImage, scalars: sample.pixels)
+        let features = try calibrationFeatures(saved)
         let options = try QuantizationOptions(
             calibration: percentile.map { .percentile($0) } ?? .minMax,
             weightPrecision: weightBits == 8 ? .bits8 : .bits7)
         do {
             let network = try QuantizedNetwork.quantize(float, calibration: features, options: options)
-            try QuantizedModelFile.save(
-                network, architecture: float.architecture,
-                metadata: ["rectifier.calibration": "\(options.calibration) on \(calibration) training images"],
-                to: output)
+            var metadata = ["rectifier.calibration": "\(options.calibration) on \(calibration) training images"]
+            if let saved { metadata[ModelData.metadataKey] = saved.json }
+            try QuantizedModelFile.save(network, architecture: float.architecture, metadata: metadata, to: output)
         } catch let error as QuantizationError {
             throw CommandFailure("\(model): \(error.description)")
         } catch let error as QuantizedModelFileError {
@@ -84,6 +87,29 @@ struct QuantizeCommand: ParsableCommand {
         }
         let floatBytes = Self.fileSize(model), int8Bytes = Self.fileSize(output)
         print("wrote \(output): \(int8Bytes) bytes, \(String(format: "%.3f", Double(int8Bytes) / Double(max(floatBytes, 1))))× \(model) (\(floatBytes) bytes)")
+    }
+
+    /// `calibration` examples drawn at random (seed 0), preprocessed as the model's data
+    /// description says: from the training files of an MNIST-format directory (pixels / 255,
+    /// the images' own draw, for models scaled so), or from `--data` in any form `train`
+    /// reads (the model's columns; labels ignored; an MNIST directory's training files).
+    private func calibrationFeatures(_ saved: ModelData?) throws -> Matrix<Float> {
+        let path = data ?? FashionMNIST.defaultDirectory
+        if let saved, try DataReader.format(of: path) != .mnist || saved.preprocessing != .scale255 {
+            var reader = saved.reader(featuresOnly: true)
+            reader.testSplitOnly = false
+            let examples = try reader.read(path).examples
+            guard calibration <= examples.count else {
+                throw ValidationError("--calibration \(calibration) is not allowed (1…\(examples.count), the examples of \(path))")
+            }
+            return try saved.inputs(try examples.subset(calibration, seed: 0), path: path)
+        }
+        let images = try FashionMNIST.load(directory: path).training
+        guard calibration <= images.count else {
+            throw ValidationError("--calibration \(calibration) is not allowed (1…\(images.count), the training images)")
+        }
+        let sample = try images.randomSamples(calibration, seed: 0)
+        return try Matrix<Float>(rows: sample.count, columns: sample.pixelsPerImage, scalars: sample.pixels)
     }
 
     /// The calibration images as Float, and with `--percentile` every value each layer

@@ -24,6 +24,9 @@ struct RunCommand: ParsableCommand {
     private func runWithThreads() throws {
         let started = MonotonicClock.now
         let context = try options.context()
+        if let shard = try options.parsedShard() {
+            return try runShard(shard, context: context)
+        }
         print("rectifier run (\(options.full ? "full" : "short") version): \(context.threads) threads, "
             + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
         let comparison = try SideBySideComparison.run(context)
@@ -48,6 +51,25 @@ struct RunCommand: ParsableCommand {
         if !failures.isEmpty {
             throw RunFailure(experiments: failures)
         }
+    }
+}
+
+extension RunCommand {
+    /// Measures slice `shard` of the comparison and of every experiment, writing one
+    /// `DIR/NAME.shard-K-of-N.json` each.
+    private func runShard(_ shard: Shard, context: ExperimentContext) throws {
+        print("rectifier run (\(options.full ? "full" : "short") version), shard \(shard): \(context.threads) threads, "
+            + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
+        var failures: [String] = []
+        for experiment in [ExperimentRegistry.comparison] + ExperimentRegistry.all {
+            do {
+                options.reportShard(try experiment.runShard(context, shard, rectifierVersion), shard: shard)
+            } catch {
+                printToStandardError("rectifier: experiment \(experiment.name) failed: \(error)")
+                failures.append(experiment.name)
+            }
+        }
+        if !failures.isEmpty { throw RunFailure(experiments: failures) }
     }
 }
 

@@ -4,15 +4,17 @@ import Interchange
 import Networks
 import Runtime
 
-/// `rectifier train`: trains a multi-layer perceptron on Fashion-MNIST (or any directory of
-/// MNIST-format files), with a live progress bar, a JSON-lines log, checkpoints and resume.
+/// `rectifier train`: trains a multi-layer perceptron on Fashion-MNIST or the user's data
+/// (MNIST-format files, CSV, NumPy, PNG class folders), with a live progress bar, a JSON-lines log, checkpoints and resume.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a feed-forward network on Fashion-MNIST (or any MNIST-format directory).",
+        abstract: "Train a feed-forward network on Fashion-MNIST or your own data (MNIST files, CSV, .npz, PNG folders).",
         discussion: """
-            Holds out a validation split of the training set (a twelfth, stratified by class) \
-            and touches the test set only for the final figure. With --save, the model file \
+            The classes are the sorted distinct labels (any number ≥ 2); the model file keeps \
+            their names, the input shape and the input scaling, which evaluate and predict \
+            apply. Holds out a validation split of the training set (a twelfth, stratified by \
+            class) and touches the test set only for the final figure. With --save, the model file \
             (safetensors) also carries the optimiser state, the generator state and the data \
             order, so --resume FILE continues the run (with --save FILE, in place: the file is \
             replaced atomically); with the same thread count the result is bit-identical to a \
@@ -47,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs to train in total (default 10; with --resume, the new total).")
     var epochs: Int?
 
-    @Option(help: "Samples per optimiser step (default 128).")
+    @Option(help: "Samples per optimiser step (default 128, or the training examples when fewer).")
     var batchSize: Int?
 
     @Option(help: "The update rule (default adam).")
@@ -92,8 +94,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads for BLAS and the kernels (default: all processors).")
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Directory with the MNIST-format files (default: Debian's Fashion-MNIST).", valueName: "dir"))
-    var data: String?
+    @OptionGroup(title: "Data")
+    var dataOptions: DataOptions
 
     @Option(help: "Training images held out for validation (default: a twelfth).")
     var validation: Int?
@@ -112,6 +114,7 @@ struct TrainCommand: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (an integer ≥ 1)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize) is not allowed (an integer ≥ 1)") }
         try requireThreadCount(threads)
+        try dataOptions.check()
         if let saveEvery {
             if saveEvery < 1 { throw ValidationError("--save-every \(saveEvery) is not allowed (an integer ≥ 1)") }
             if save == nil { throw ValidationError("--save-every needs --save FILE") }
@@ -134,7 +137,7 @@ struct TrainCommand: ParsableCommand {
                 ("--step-every", stepEvery != nil), ("--step-factor", stepFactor != nil),
                 ("--warmup-steps", warmupSteps != nil), ("--seed", seed != nil), ("--validation", validation != nil),
                 ("--average-weights", averageWeights != nil),
-            ]
+            ] + dataOptions.given.filter { $0.0 != "--test-data" }
             if let flag = fixed.first(where: { $0.1 })?.0 {
                 throw ValidationError("\(flag) cannot be given with --resume: the checkpoint fixes it")
             }
@@ -150,7 +153,8 @@ struct TrainCommand: ParsableCommand {
     private func runWithThreads() throws {
         var files = CommandFiles()
         files.reads(resume, flag: "--resume")
-        files.readsData(data)
+        files.readsData(dataOptions.data)
+        if let testData = dataOptions.testData { files.readsData(testData, flag: "--test-data") }
         files.writes(save, flag: "--save")
         files.writes(log, flag: "--log")
         files.allowReplacing("--resume", by: "--save")
@@ -166,10 +170,26 @@ struct TrainCommand: ParsableCommand {
         if resumed != nil {
             runSettings.configuration = try resumedConfiguration(runSettings.configuration)
         }
-        let images = try ImageData.load(directory: data, validationCount: runSettings.validationCount, seed: runSettings.seed)
+        var options = dataOptions
+        options.choices = runSettings.data ?? DataChoices()
+        let images = try TrainingData.load(options, validationCount: runSettings.validationCount, seed: runSettings.seed)
+        if resumed == nil, batchSize == nil, images.training.count < runSettings.configuration.batchSize {
+            // The default batch, on a smaller set: one batch of all of it.
+            let saved = runSettings.configuration
+            runSettings.configuration = try TrainingConfiguration(
+                epochs: saved.epochs, batchSize: images.training.count, optimizer: saved.optimizer, loss: saved.loss,
+                checkpointEvery: saved.checkpointEvery, divergence: saved.divergence, probeSize: saved.probeSize)
+        }
         guard runSettings.configuration.batchSize <= images.training.count else {
             throw ValidationError(
                 "--batch-size \(runSettings.configuration.batchSize) is larger than the \(images.training.count) training samples")
+        }
+        if let resumed, let resume,
+            let saved = try ModelData.saved(
+                in: resumed.metadata, file: resume, inputSize: resumed.model.inputSize, outputSize: resumed.model.outputSize),
+            saved != images.model
+        {
+            throw CommandFailure("--resume \(resume): the model was trained on other data (classes, columns or scaling differ from --data)")
         }
         let session = try TrainingSession(
             settings: runSettings, data: images, resumed: resumed, savePath: save,
@@ -211,13 +231,14 @@ struct TrainCommand: ParsableCommand {
                 optimizer: try OptimizerConfiguration(
                     kind: kind, learningRate: lr ?? (rule == .sgd ? 0.1 : 1e-3), weightDecay: weightDecay ?? 0,
                     schedule: try learningRateSchedule()),
+                loss: dataOptions.task == .regression ? .meanSquaredError : .softmaxCrossEntropy,
                 checkpointEvery: saveEvery, divergence: divergencePolicy)
         } catch {
             throw ValidationError("\(error)")
         }
         return TrainingRunSettings(
             activation: hiddenActivation.description, hidden: hiddenSizes, configuration: configuration,
-            seed: seed ?? 0, validationCount: validation, averageDecay: averageWeights,
+            seed: seed ?? 0, validationCount: validation, averageDecay: averageWeights, data: dataOptions.choices,
             threads: Execution.current.threads)
     }
 

@@ -36,16 +36,21 @@ struct CommandFiles {
         if let path { inputs.append(Named(flag: flag, path: path)) }
     }
 
-    /// Adds the MNIST-format files of `directory` (the default data set when nil) that a
-    /// command reading it would read.
-    mutating func readsData(_ directory: String?, flag: String = "--data") {
-        let directory = directory ?? FashionMNIST.defaultDirectory
+    /// Adds the files a command reading the data at `path` would read: the MNIST-format
+    /// files of a directory (the default data set when nil), or the file itself.
+    mutating func readsData(_ path: String?, flag: String = "--data") {
+        let path = path ?? FashionMNIST.defaultDirectory
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            inputs.append(Named(flag: flag, path: path))
+            return
+        }
         let names = [
             MNISTFormat.trainingImagesFile, MNISTFormat.trainingLabelsFile, MNISTFormat.testImagesFile,
             MNISTFormat.testLabelsFile,
         ]
         for name in names {
-            if let path = MNISTFormat.locate(name, in: directory) { inputs.append(Named(flag: flag, path: path)) }
+            if let path = MNISTFormat.locate(name, in: path) { inputs.append(Named(flag: flag, path: path)) }
         }
     }
 

@@ -3,18 +3,31 @@ import Interchange
 import Networks
 import Runtime
 
-/// Something that assigns a class to each row of a batch of images: what `rectifier
-/// evaluate` needs of a model, whatever its file format or precision.
-protocol ImageClassifier {
+/// Something that scores each row of a batch of inputs: what `rectifier evaluate` and
+/// `predict` need of a model, whatever its file format or precision.
+protocol ScoringModel {
     /// Features per sample.
     var inputSize: Int { get }
-    /// Class scores per sample.
+    /// Scores (logits, or the value for regression) per sample.
     var outputSize: Int { get }
-    /// The predicted class of each row of `input` (`n × inputSize`).
-    func predictClasses(_ input: Matrix<Float>) throws -> [Int]
+    /// The `n × outputSize` scores of `input` (`n × inputSize`).
+    func scores(_ input: Matrix<Float>) throws -> Matrix<Float>
 }
 
-extension Sequential: ImageClassifier where Scalar == Float {}
+extension Sequential: ScoringModel where Scalar == Float {
+    func scores(_ input: Matrix<Float>) throws -> Matrix<Float> { try predict(input) }
+}
+
+/// A model read from a file with what it knows of its data.
+struct LoadedModel {
+    let scorer: any ScoringModel
+    /// The saved description, or ``ModelData/assumed(inputSize:outputSize:)`` for files
+    /// without one (ONNX, int8, and model files from before it was saved).
+    let data: ModelData
+    let path: String
+    /// The layers; nil for an int8 model.
+    let architecture: Architecture?
+}
 
 /// The model files the commands read, by kind.
 enum ModelLoading {
@@ -27,14 +40,38 @@ enum ModelLoading {
         }
     }
 
-    /// The classifier stored at `path`: a float model file (`ModelFile`) or an ONNX model
-    /// made of the supported operators (`ONNXModel`), run in Float.
+    /// The model stored at `path`: a float model file (`ModelFile`), an int8 one, or an
+    /// ONNX model made of the supported operators (`ONNXModel`), run in Float.
     /// - Throws: ``CommandFailure`` with the reader's one-line message.
-    static func classifier(at path: String) throws -> any ImageClassifier {
+    static func load(at path: String) throws -> LoadedModel {
+        let scorer: any ScoringModel
+        var metadata: [String: String] = [:]
         switch Kind(path: path) {
-        case .onnx: return try onnxModel(at: path)
-        case .safetensors: return try QuantizedClassifier.load(at: path) ?? floatModel(at: path)
+        case .onnx:
+            let network = try onnxNetwork(at: path)
+            scorer = try model(of: network, file: path) as Sequential<Float>
+            metadata = network.metadata
+            if network.inputScaling != nil, metadata[ModelData.metadataKey] == nil {
+                throw CommandFailure("\(path): the graph scales its input (Sub → Div) but holds no '\(ModelData.metadataKey)' metadata saying how; only models exported by rectifier can be run with their scaling")
+            }
+        case .safetensors:
+            if let (int8, int8Metadata) = try QuantizedClassifier.load(at: path) {
+                scorer = int8
+                metadata = int8Metadata
+            } else {
+                let checkpoint: ModelCheckpoint<Float>
+                do {
+                    checkpoint = try ModelFile.load(path)
+                } catch {
+                    throw CommandFailure(error.description)
+                }
+                scorer = checkpoint.model
+                metadata = checkpoint.metadata
+            }
         }
+        let data = try ModelData.saved(in: metadata, file: path, inputSize: scorer.inputSize, outputSize: scorer.outputSize)
+            ?? .assumed(inputSize: scorer.inputSize, outputSize: scorer.outputSize)
+        return LoadedModel(scorer: scorer, data: data, path: path, architecture: (scorer as? Sequential<Float>)?.architecture)
     }
 
     /// The Float model of a model file.
@@ -48,13 +85,16 @@ enum ModelLoading {
 
     /// The Float model of an ONNX file.
     static func onnxModel(at path: String) throws -> Sequential<Float> {
-        let network: ONNXModel
+        try model(of: try onnxNetwork(at: path), file: path)
+    }
+
+    /// The ONNX file at `path`, read.
+    static func onnxNetwork(at path: String) throws -> ONNXModel {
         do {
-            network = try ONNXModel(contentsOfONNXFile: path)
+            return try ONNXModel(contentsOfONNXFile: path)
         } catch {
             throw CommandFailure(error.description)
         }
-        return try model(of: network, file: path)
     }
 
     /// The model of `network` (read from `file`), once its memory is known to fit.

@@ -1,25 +1,37 @@
 import Interchange
 import Networks
 import Quantization
+import Runtime
 
 /// An int8 model file as `rectifier evaluate` runs it: integer-only inference, Float
 /// features in.
-struct QuantizedClassifier: ImageClassifier {
+struct QuantizedClassifier: ScoringModel {
     let network: QuantizedNetwork
 
     var inputSize: Int { network.inputSize }
     var outputSize: Int { network.outputSize }
 
-    func predictClasses(_ input: Matrix<Float>) throws -> [Int] {
-        QuantizedNetwork.predictedClasses(logits: try network.logits(input.scalars), outputs: network.outputSize)
+    func scores(_ input: Matrix<Float>) throws -> Matrix<Float> {
+        try Matrix(rows: input.rows, columns: outputSize, scalars: try network.logits(input.scalars))
     }
 
-    /// The int8 model at `path`, or nil when the file is not an int8 model file (e.g. a
+    /// The int8 model at `path` with its file's metadata, or nil when the file is not an int8 model file (e.g. a
     /// float one, which ``ModelLoading`` reads instead).
     /// - Throws: ``CommandFailure`` with the reader's message for a damaged int8 file.
-    static func load(at path: String) throws -> QuantizedClassifier? {
+    static func load(at path: String) throws -> (QuantizedClassifier, metadata: [String: String])? {
         do {
-            return QuantizedClassifier(network: try QuantizedModelFile.load(path).network)
+            try MemoryBudget.requireToRead(path)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        let file: SafeTensors
+        do {
+            file = try SafeTensors(contentsOf: path)
+        } catch {
+            throw CommandFailure(QuantizedModelFileError.safeTensors(error).description)
+        }
+        do {
+            return (QuantizedClassifier(network: try QuantizedModelFile.load(contents: file).network), file.metadata)
         } catch .notInt8 {
             return nil
         } catch {

@@ -20,6 +20,8 @@ struct TrainingRunSettings: Codable, Equatable {
     var validationCount: Int?
     /// α of the running average of the weights (nil: none).
     var averageDecay: Double?
+    /// The data flags (nil in files saved before they existed: the defaults).
+    var data: DataChoices?
     /// The thread count of the run, for the bit-identity note on resume.
     var threads: Int
 

@@ -13,7 +13,7 @@ import Glibc
 /// of the weights, the progress bar, the log, the checkpoints and the final summary.
 final class TrainingSession {
     private let settings: TrainingRunSettings
-    private let data: ImageData
+    private let data: TrainingData
     private let trainer: Trainer<Float>
     private let average: RunningAverage<Float>?
     /// The average's state when the current epoch started: an epoch rerun after a
@@ -28,7 +28,7 @@ final class TrainingSession {
     private var averageValidationAccuracy: Double?
 
     init(
-        settings: TrainingRunSettings, data: ImageData, resumed: ModelCheckpoint<Float>?, savePath: String?,
+        settings: TrainingRunSettings, data: TrainingData, resumed: ModelCheckpoint<Float>?, savePath: String?,
         logPath: String?, resumePath: String?
     ) throws {
         self.settings = settings
@@ -36,13 +36,13 @@ final class TrainingSession {
         self.savePath = savePath
         let architecture = try Architecture.multilayerPerceptron(
             inputSize: data.training.featureCount, hiddenSizes: settings.hidden,
-            hiddenActivation: try HiddenActivation(parsing: settings.activation), outputSize: FashionMNIST.classNames.count)
+            hiddenActivation: try HiddenActivation(parsing: settings.activation), outputSize: data.model.outputSize)
         try TrainingMemory.require(
             architecture: architecture, configuration: settings.configuration, averaging: settings.averageDecay != nil,
             subject: resumePath.map { "--resume \($0)" } ?? "--hidden \(settings.hidden.map(String.init).joined(separator: ","))")
         if let resumed, let resumePath {
             guard resumed.architecture == architecture else {
-                throw CommandFailure("--resume \(resumePath): the saved architecture does not fit the data's \(data.training.featureCount) features and 10 classes")
+                throw CommandFailure("--resume \(resumePath): the saved architecture does not fit the data's \(data.training.featureCount) features and \(data.model.outputSize) outputs")
             }
             guard let state = resumed.trainingState else {
                 throw CommandFailure("--resume \(resumePath): the file holds no training state (it was not saved by `rectifier train --save`)")
@@ -102,10 +102,10 @@ final class TrainingSession {
 
     private var header: String {
         let optimizer = settings.configuration.optimizer
-        return "train: \(data.training.featureCount)-\(settings.hidden.map(String.init).joined(separator: "-"))-10 \(settings.activation), "
+        return "train: \(data.training.featureCount)-\(settings.hidden.map(String.init).joined(separator: "-"))-\(data.model.outputSize) \(settings.activation), "
             + "\(Self.name(of: optimizer.kind)) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
             + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Execution.current.threads) threads; "
-            + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test images"
+            + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test \(data.noun)"
     }
 
     private static func name(of kind: OptimizerKind) -> String {
@@ -137,7 +137,7 @@ final class TrainingSession {
         if let average, let averagedModel {
             averageAtEpochStart = (average.updateCount, Array(average.values))
             _ = averagedModel.parameters.values.initialize(from: average.average())
-            if let accuracy = try? averagedModel.evaluate(data.validation).accuracy {
+            if let accuracy = try? averagedModel.evaluate(data.validation, loss: settings.configuration.loss).accuracy {
                 extra["average_validation_accuracy"] = accuracy
                 averageValidationAccuracy = accuracy
             }
@@ -149,7 +149,9 @@ final class TrainingSession {
         }
         let dead = record.deadUnitFractions.map { decimal($0.value, 3) }.joined(separator: "/")
         var line = "epoch \(record.epoch)/\(settings.configuration.epochs)  train loss \(decimal(record.trainLoss, 4))"
-            + " acc \(decimal(record.trainAccuracy ?? 0, 4))  validation acc \(decimal(record.validationAccuracy ?? 0, 4))"
+            + (data.model.task == .regression
+                ? "  validation loss \(decimal(record.validationLoss ?? .nan, 4))"
+                : " acc \(decimal(record.trainAccuracy ?? 0, 4))  validation acc \(decimal(record.validationAccuracy ?? 0, 4))")
         if let averaged = extra["average_validation_accuracy"] { line += " (averaged \(decimal(averaged, 4)))" }
         line += "  dead \(dead)  \(decimal(record.seconds, 2)) s"
         if isatty(2) == 1 { printToStandardError("\r\u{1B}[2K", newline: false) }
@@ -163,7 +165,7 @@ final class TrainingSession {
         }
         try ModelFile.save(
             trainer.model, trainingState: state, averagedParameters: averaged,
-            metadata: [TrainingRunSettings.metadataKey: settings.json], to: savePath)
+            metadata: [TrainingRunSettings.metadataKey: settings.json, ModelData.metadataKey: data.model.json], to: savePath)
     }
 
     /// The one-line message for a stopped run; after divergence the last good state (the end
@@ -183,24 +185,28 @@ final class TrainingSession {
     /// The test figure (raw and averaged weights), the last log line and the summary; a test
     /// loss that is NaN or ±∞ ends the run as diverged (exit 1), like a validation loss would.
     private func finish() throws {
-        let test = try trainer.model.evaluate(data.test)
+        let test = try trainer.model.evaluate(data.test, loss: settings.configuration.loss)
         if let reason = DivergenceRule.reason(loss: test.loss, baseline: nil, what: "the test loss") {
             throw CommandFailure(
-                "the model diverged on the \(data.test.count) test images after epoch \(trainer.completedEpochs): \(reason)"
+                "the model diverged on the \(data.test.count) test \(data.noun) after epoch \(trainer.completedEpochs): \(reason)"
                     + (savePath.map { " (\($0) holds the model as trained)" } ?? ""))
         }
-        var summary: [String: Any] = ["test_accuracy": test.accuracy ?? 0, "test_loss": test.loss, "epochs": settings.configuration.epochs]
+        var summary: [String: Any] = ["test_loss": test.loss, "epochs": settings.configuration.epochs]
+        if let accuracy = test.accuracy { summary["test_accuracy"] = accuracy }
         var averagedTest: Double?
         if let average, let averagedModel {
             _ = averagedModel.parameters.values.initialize(from: average.average())
-            averagedTest = try averagedModel.evaluate(data.test).accuracy
+            averagedTest = try averagedModel.evaluate(data.test, loss: settings.configuration.loss).accuracy
             summary["average_test_accuracy"] = averagedTest
         }
         let seconds = trainer.history.map(\.seconds)
         let perEpoch = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
         summary["seconds_per_epoch"] = perEpoch
         try log?.write(summary)
-        var lines = ["test accuracy \(decimal(test.accuracy ?? 0, 4)) (loss \(decimal(test.loss, 4))) on \(data.test.count) test images"]
+        var lines = [
+            test.accuracy.map { "test accuracy \(decimal($0, 4)) (loss \(decimal(test.loss, 4))) on \(data.test.count) test \(data.noun)" }
+                ?? "test MSE \(decimal(test.loss, 4)) on \(data.test.count) test \(data.noun)"
+        ]
         if let averagedTest {
             lines[0] += "; averaged weights (α = \(settings.averageDecay ?? 0)) \(decimal(averagedTest, 4))"
             if let averageValidationAccuracy { lines[0] += " (validation \(decimal(averageValidationAccuracy, 4)))" }

@@ -3,11 +3,16 @@ import Interchange
 import Networks
 import Runtime
 
-/// Every activation the ONNX writer maps, with non-default parameters where it has them.
+/// Every activation the ONNX writer maps and the reader reads back, with non-default
+/// parameters where it has them.
 let exportedActivations: [Activation] = [
     .identity, .relu, try! .leakyReLU(negativeSlope: 0.01), try! .leakyReLU(negativeSlope: 0.2), .abs,
-    .softplus, try! .softplus(beta: 2.5), .sigmoid, .tanh,
+    .softplus, try! .softplus(beta: 2.5), .sigmoid, .tanh, .elu, try! .elu(alpha: 0.5), .selu,
 ]
+
+/// The members opset 13 has no operator for, written out as their formulas (x is read twice,
+/// which the chain reader does not take back).
+let writtenOutActivations: [Activation] = [.gelu, .gelu(GELU(approximation: .tanh)), .silu, .mish]
 
 /// A model of `layers` (in `Double`) with the given parameter tensors, by name.
 func doubleModel(_ layers: [LayerDescription], _ tensors: [String: [Double]]) throws -> Sequential<Double> {

@@ -27,6 +27,8 @@ struct LayerTranslator {
     /// The parameter values of `layers`, in ``Networks/Architecture/parameterLayout`` order.
     var values: [Double] = []
     var endsWithSoftmax = false
+    /// A leading `Sub` → `Div` by constants.
+    var inputScaling: ONNXModel.InputScaling?
     var openDense: OpenDense?
     /// The chain position of the latest Gemm, MatMul or bias Add, which a following `Add`
     /// may add to.
@@ -70,13 +72,32 @@ struct LayerTranslator {
             case "Mul":
                 append(try scaledSoftplus(chain, at: position))
                 consumed = 3
+            case "Sub" where position == 0:
+                inputScaling = try scaling(chain)
+                consumed = 2
+            case "Sub":
+                throw .unsupportedOperator(
+                    file: file, operator: "Sub", node: label,
+                    detail: "Sub is read only as the input scaling, Sub → Div by constants before the first layer")
             case "Div":
                 throw .unsupportedOperator(
                     file: file, operator: "Div", node: label,
-                    detail: "Div is read only in Mul → Softplus → Div, a softplus with β ≠ 1")
+                    detail: "Div is read only in Mul → Softplus → Div, a softplus with β ≠ 1, and in the input scaling Sub → Div")
             case "LeakyRelu":
                 let alpha = decimalValue(try attributes.float("alpha", default: 0.01))
                 append(try activation(label, parameter: "alpha") { () throws(ActivationError) in try .leakyReLU(negativeSlope: alpha) })
+            case "Elu":
+                let alpha = decimalValue(try attributes.float("alpha", default: 1))
+                append(try activation(label, parameter: "alpha") { () throws(ActivationError) in try .elu(alpha: alpha) })
+            case "Selu":
+                let alpha = try attributes.float("alpha", default: Float(SELU.alpha))
+                let gamma = try attributes.float("gamma", default: Float(SELU.lambda))
+                guard alpha == Float(SELU.alpha), gamma == Float(SELU.lambda) else {
+                    throw .unsupportedOperator(
+                        file: file, operator: "Selu", node: label,
+                        detail: "Selu is read only with SELU's alpha and gamma (the defaults), got \(alpha) and \(gamma)")
+                }
+                append(.selu)
             case let op where ActivationOperators.members[op] != nil:
                 append(ActivationOperators.members[op]!)
             case "PRelu":
@@ -100,6 +121,32 @@ struct LayerTranslator {
             position += consumed
         }
         try closeDense()
+    }
+
+    /// The input scaling of a chain starting `Sub(input, offset) → Div(·, scale)`, each
+    /// constant one value or one per feature.
+    private mutating func scaling(_ chain: [Int]) throws(ONNXError) -> ONNXModel.InputScaling {
+        let graph = context.graph
+        let sub = graph.node[chain[0]]
+        guard chain.count > 1, graph.node[chain[1]].opType == "Div", sub.input.count == 2,
+            graph.node[chain[1]].input.count == 2, context.isConstant(sub.input[1]),
+            context.isConstant(graph.node[chain[1]].input[1]), !context.isConstant(graph.node[chain[1]].input[0])
+        else {
+            throw .unsupportedOperator(
+                file: file, operator: "Sub", node: context.label(chain[0]),
+                detail: "Sub is read only as the input scaling, Sub(input, constant) → Div(·, constant)")
+        }
+        let offset = try floatingConstant(sub.input[1], node: chain[0]).values
+        let scale = try floatingConstant(graph.node[chain[1]].input[1], node: chain[1]).values
+        guard offset.count == 1 || features.count == 1 else {
+            throw .shapeMismatch(
+                file: file, node: context.label(chain[0]), detail: "a per-feature input scaling needs a flat [batch, features] input")
+        }
+        do {
+            return try ONNXModel.InputScaling(offset: offset, scale: scale, width: width)
+        } catch {
+            throw .shapeMismatch(file: file, node: context.label(chain[0]), detail: "\(error)")
+        }
     }
 
     /// The constant `name` that node `index` reads, as values of the model's precision,

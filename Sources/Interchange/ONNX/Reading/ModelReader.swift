@@ -43,7 +43,10 @@ enum ModelReader {
             throw .invalidGraph(file: file, detail: error.description)
         }
         _ = network.parameters.values.update(fromContentsOf: translator.values)
-        return ONNXModel(checked: network, precision: precision, endsWithSoftmax: translator.endsWithSoftmax)
+        var read = ONNXModel(checked: network, precision: precision, endsWithSoftmax: translator.endsWithSoftmax)
+        read.inputScaling = translator.inputScaling
+        read.metadata = Dictionary(model.metadataProps.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        return read
     }
 
     /// A multi-layer perceptron (with its summary of hidden sizes and activation) when the

@@ -12,6 +12,8 @@ enum SupportedOperators {
         "Add": [:],
         "Relu": [:],
         "LeakyRelu": ["alpha": .float],
+        "Elu": ["alpha": .float],
+        "Selu": ["alpha": .float, "gamma": .float],
         "PRelu": [:],
         "Softplus": [:],
         "Sigmoid": [:],
@@ -22,6 +24,7 @@ enum SupportedOperators {
         "Flatten": ["axis": .int],
         "Reshape": ["allowzero": .int],
         "Mul": [:],
+        "Sub": [:],
         "Div": [:],
         "Constant": ["value": .tensor],
     ]

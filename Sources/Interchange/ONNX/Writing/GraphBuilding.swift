@@ -9,10 +9,12 @@ import Activations
 /// ``QuantizedModelWriter`` for int8 ones) build their graphs from, and the one mapping
 /// between the family and ONNX operators that they and the reader share.
 
-/// Each member of the family as one ai.onnx operator: its name, and the short name the
-/// int8 writer gives its nodes. LeakyRelu's `alpha` (a 32-bit float attribute) is the only
-/// parameter an operator carries; softplus with β ≠ 1 is `Mul(x, β) → Softplus → Div(·, β)`,
-/// since ONNX's Softplus has neither β nor a threshold (it is `log(1 + exp(x))` everywhere).
+/// Each member of the family as ai.onnx operators: the main operator's name, and the short
+/// name the int8 writer gives its nodes. LeakyRelu's and Elu's `alpha` and Selu's `alpha`
+/// and `gamma` are 32-bit float attributes; softplus with β ≠ 1 is
+/// `Mul(x, β) → Softplus → Div(·, β)`, since ONNX's Softplus has neither β nor a threshold
+/// (it is `log(1 + exp(x))` everywhere). Opset 13 has no Gelu, SiLU or Mish operator, so
+/// those are written as their formulas (see ``Onnx_GraphProto/addActivation``).
 enum ActivationOperators {
     static func of(_ activation: Activation) -> (op: String, short: String) {
         switch activation {
@@ -23,11 +25,18 @@ enum ActivationOperators {
         case .softplus: ("Softplus", "softplus")
         case .sigmoid: ("Sigmoid", "sigmoid")
         case .tanh: ("Tanh", "tanh")
+        case .gelu(let f): f.approximation == .tanh ? ("Tanh", "gelu_tanh") : ("Erf", "gelu")
+        case .silu: ("Sigmoid", "silu")
+        case .elu: ("Elu", "elu")
+        case .selu: ("Selu", "selu")
+        case .mish: ("Tanh", "mish")
         }
     }
 
-    /// Operator → member with its default parameters (the reader's side of the mapping).
-    static let members = Dictionary(uniqueKeysWithValues: Activation.family.map { (of($0).op, $0) })
+    /// Operator → member with its default parameters (the reader's side of the mapping), for
+    /// the members that are one operator without attributes.
+    static let members = Dictionary(
+        uniqueKeysWithValues: [Activation.identity, .relu, .abs, .softplus, .sigmoid, .tanh].map { (of($0).op, $0) })
 }
 
 /// How the nodes and values of one activation are named in a graph.
@@ -87,16 +96,55 @@ extension Onnx_GraphProto {
 
 extension Onnx_GraphProto {
     /// Appends the nodes of `activation` from `input` to `output` (see
-    /// ``ActivationOperators``); for softplus with β ≠ 1, `beta(name, β)` is the
-    /// initializer β in the writer's element type.
+    /// ``ActivationOperators``); `beta(name, c)` is a scalar initializer c in the writer's
+    /// element type (softplus's β, the constants of the written-out formulas):
+    ///
+    /// ```
+    /// silu:      Mul(x, Sigmoid(x))
+    /// mish:      Mul(x, Tanh(Softplus(x)))
+    /// gelu:      Mul(Mul(x, Add(Erf(Mul(x, √½)), 1)), ½)
+    /// gelu:tanh: Mul(Mul(x, Add(Tanh(Mul(Add(x, Mul(Mul(Mul(x, x), x), c)), √(2/π))), 1)), ½)
+    /// ```
     mutating func addActivation(
         _ activation: Activation, input: String, output: String, names: ActivationNodeNames,
         beta: (String, Double) -> Onnx_TensorProto
     ) {
         let op = ActivationOperators.of(activation).op
+        var step = 0
+        /// The next node of a written-out formula: `op(inputs)`, named `node.k`, output `node.k`
+        /// (or `output` for the last).
+        func next(_ op: String, _ inputs: [String], last: Bool = false) -> String {
+            step += 1
+            let name = names.node + ".\(step)"
+            addNode(op, name, inputs: inputs, output: last ? output : name)
+            return last ? output : name
+        }
+        func constant(_ suffix: String, _ value: Double) -> String {
+            initializer.append(beta(names.node + "." + suffix, value))
+            return names.node + "." + suffix
+        }
         switch activation {
         case .leakyReLU(let leaky):
             addNode(op, names.node, inputs: [input], output: output, attributes: [.float("alpha", Float(leaky.negativeSlope))])
+        case .elu(let elu):
+            addNode(op, names.node, inputs: [input], output: output, attributes: [.float("alpha", Float(elu.alpha))])
+        case .selu:
+            addNode(
+                op, names.node, inputs: [input], output: output,
+                attributes: [.float("alpha", Float(SELU.alpha)), .float("gamma", Float(SELU.lambda))])
+        case .silu:
+            _ = next("Mul", [input, next("Sigmoid", [input])], last: true)
+        case .mish:
+            _ = next("Mul", [input, next("Tanh", [next("Softplus", [input])])], last: true)
+        case .gelu(let gelu) where gelu.approximation == .none:
+            let phi = next("Add", [next("Erf", [next("Mul", [input, constant("sqrt_half", 0.5.squareRoot())])]), constant("one", 1)])
+            _ = next("Mul", [next("Mul", [input, phi]), constant("half", 0.5)], last: true)
+        case .gelu:
+            let cube = next("Mul", [next("Mul", [input, input]), input])
+            let inner = next("Add", [input, next("Mul", [cube, constant("c", 0.044715)])])
+            let z = next("Mul", [inner, constant("k", (2 / Double.pi).squareRoot())])
+            let phi = next("Add", [next("Tanh", [z]), constant("one", 1)])
+            _ = next("Mul", [next("Mul", [input, phi]), constant("half", 0.5)], last: true)
         case .softplus(let softplus) where softplus.beta != 1:
             initializer.append(beta(names.beta, softplus.beta))
             addNode("Mul", names.scale, inputs: [input, names.beta], output: names.scaled)

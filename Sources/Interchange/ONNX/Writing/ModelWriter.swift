@@ -4,10 +4,11 @@ import Runtime
 import SwiftProtobuf
 
 /// Builds the ONNX model of an ``ONNXModel``: opset 13, IR version 7, one input
-/// `input` `[batch, inputSize]` (`batch` symbolic), one node per layer, parameters as
+/// `input` `[batch, inputSize]` (`batch` symbolic), the input scaling as `Sub` and `Div`
+/// nodes (constants `input.offset`, `input.scale`) when there is one, one node per layer, parameters as
 /// initializers named as Rectifier's parameters (`layers.i.weight` `[out, in]`,
 /// `layers.i.bias`, `layers.i.slopes`, `layers.i.beta`), output `logits` and, when the
-/// network ends with a softmax, `probabilities`.
+/// network ends with a softmax, `probabilities`; ``ONNXModel/metadata`` as `metadata_props`.
 struct ModelWriter {
     private let network: ONNXModel
     private var graph = Onnx_GraphProto()
@@ -19,7 +20,14 @@ struct ModelWriter {
     static func model(_ network: ONNXModel) -> Onnx_ModelProto {
         var writer = ModelWriter(network)
         writer.buildGraph()
-        return .rectifier(writer.graph)
+        var model = Onnx_ModelProto.rectifier(writer.graph)
+        model.metadataProps = network.metadata.keys.sorted().map { key in
+            var entry = Onnx_StringStringEntryProto()
+            entry.key = key
+            entry.value = network.metadata[key]!
+            return entry
+        }
+        return model
     }
 
     private var elementType: Onnx_TensorProto.DataType {
@@ -31,6 +39,14 @@ struct ModelWriter {
         let model = network.model
         graph.input = [.matrix("input", width: model.inputSize, elementType: elementType)]
         var current = "input"
+        if let scaling = network.inputScaling {
+            let shape = scaling.offset.count == 1 ? [] : [scaling.offset.count]
+            graph.initializer.append(Self.tensor("input.offset", shape: shape, values: scaling.offset, precision: network.precision))
+            graph.initializer.append(Self.tensor("input.scale", shape: shape, values: scaling.scale, precision: network.precision))
+            graph.addNode("Sub", "input.centre", inputs: ["input", "input.offset"], output: "input.centred")
+            graph.addNode("Div", "input.rescale", inputs: ["input.centred", "input.scale"], output: "input.scaled")
+            current = "input.scaled"
+        }
         var parameters = model.parameters.layout.parameters.makeIterator()
         for (index, layer) in model.architecture.layers.enumerated() {
             let prefix = "layers.\(index)"

@@ -22,22 +22,42 @@ import SwiftProtobuf
 /// roundings disagree, which is rare; the logits then differ by a step of the last layer.
 struct QuantizedModelWriter {
     private let network: QuantizedNetwork
+    private let inputScaling: ONNXModel.InputScaling?
     private var graph = Onnx_GraphProto()
 
-    static func model(_ network: QuantizedNetwork) -> Onnx_ModelProto {
-        var writer = QuantizedModelWriter(network: network)
+    static func model(
+        _ network: QuantizedNetwork, inputScaling: ONNXModel.InputScaling? = nil, metadata: [String: String] = [:]
+    ) -> Onnx_ModelProto {
+        var writer = QuantizedModelWriter(network: network, inputScaling: inputScaling)
         writer.buildGraph()
-        return .rectifier(writer.graph)
+        var model = Onnx_ModelProto.rectifier(writer.graph)
+        model.metadataProps = metadata.keys.sorted().map { key in
+            var entry = Onnx_StringStringEntryProto()
+            entry.key = key
+            entry.value = metadata[key]!
+            return entry
+        }
+        return model
     }
 
-    private init(network: QuantizedNetwork) {
+    private init(network: QuantizedNetwork, inputScaling: ONNXModel.InputScaling?) {
         self.network = network
+        self.inputScaling = inputScaling
     }
 
     private mutating func buildGraph() {
         graph.name = "rectifier-int8"
         graph.input = [.matrix("input", width: network.inputSize, elementType: .float)]
-        var current = quantize("input", network.input, prefix: "input", output: "input.codes")
+        var scaled = "input"
+        if let inputScaling {
+            let shape = inputScaling.offset.count == 1 ? [] : [inputScaling.offset.count]
+            addInitializer("input.offset", .float, shape: shape, inputScaling.offset.map { Float($0).bitPattern })
+            addInitializer("input.scale", .float, shape: shape, inputScaling.scale.map { Float($0).bitPattern })
+            graph.addNode("Sub", "input.centre", inputs: ["input", "input.offset"], output: "input.centred")
+            graph.addNode("Div", "input.rescale", inputs: ["input.centred", "input.scale"], output: "input.scaled")
+            scaled = "input.scaled"
+        }
+        var current = quantize(scaled, network.input, prefix: "input", output: "input.codes")
         for (index, layer) in network.layers.enumerated() {
             let prefix = "layers.\(index)"
             let weights = layer.weights
@@ -129,16 +149,18 @@ extension QuantizedNetwork {
     /// the activations' operators, opset 13; see the layout in the type's documentation):
     /// input `input` `[batch, inputSize]` FLOAT, output `logits` `[batch, outputSize]` FLOAT.
     /// The same network always gives the same bytes. O(parameter count).
-    public func onnxBytes() -> [UInt8] {
+    public func onnxBytes(inputScaling: ONNXModel.InputScaling? = nil, metadata: [String: String] = [:]) -> [UInt8] {
         // Cannot fail: the subset has no required fields and no `Any`.
-        try! QuantizedModelWriter.model(self).serializedBytes()
+        try! QuantizedModelWriter.model(self, inputScaling: inputScaling, metadata: metadata).serializedBytes()
     }
 
-    /// Writes ``onnxBytes()`` atomically (temp file + rename).
+    /// Writes ``onnxBytes(inputScaling:metadata:)`` atomically (temp file + rename).
     /// - Throws: ``ONNXError/writeFailed(_:)``; the previous file, if any, is left as it was.
-    public func writeONNX(to path: String) throws(ONNXError) {
+    public func writeONNX(
+        to path: String, inputScaling: ONNXModel.InputScaling? = nil, metadata: [String: String] = [:]
+    ) throws(ONNXError) {
         do {
-            try AtomicFile.write(onnxBytes(), to: path)
+            try AtomicFile.write(onnxBytes(inputScaling: inputScaling, metadata: metadata), to: path)
         } catch {
             throw .writeFailed(error)
         }

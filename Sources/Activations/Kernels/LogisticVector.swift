@@ -1,0 +1,109 @@
+/// sigmoid(t) and sigmoid′(t) = sigmoid(t)·sigmoid(−t), both times 2^8, over sixteen Float
+/// lanes: the shared piece of the SiLU and gelu:tanh kernels, whose results x·sigmoid(t)
+/// stay normal a little beyond where sigmoid(t) alone turns subnormal (and would be flushed).
+///
+/// ```
+/// e = exp(−|t| − sign(t)·tLo),   d = 1 + e
+/// 2^8·sigmoid(t)  = 2^8·(t ≥ 0 ? 1 : e) / d
+/// 2^8·sigmoid′(t) = 2^8·e / d²
+/// ```
+/// `tLo` is a low part of the argument (|tLo| ≤ 2^-20·|t|), folded into the reduced
+/// argument of the exponential. Each result carries e's 0.51 ulp and two or three roundings.
+@inline(__always)
+func scaledLogistic(_ t: FloatVector, low tLo: FloatVector? = nil)
+    -> (sigmoid: FloatVector, derivative: FloatVector)
+{
+    let correction = tLo.map { FloatVector(bits: $0.bits ^ (t.bits & FloatVectorBits(repeating: Int32.min))).negated }
+    let scaled = ExpPieces(t.negativeMagnitude, exponentOffset: 8, correction: correction).exponential
+    let e = scaled * FloatVector(repeating: 0x1p-8)
+    let d = 1 + e
+    let sigmoid = scaled.replacing(with: 256, where: t .>= 0) / d
+    return (sigmoid, scaled / (d * d))
+}
+
+/// Where |x| ≥ 2^14 (and at ±∞) SiLU, gelu:tanh and Mish are x or −0 (value) and 1 or 0
+/// (derivative) to all Float digits; the formulas would meet ∞·0 there.
+@inline(__always)
+func saturated(_ x: FloatVector) -> SIMDMask<FloatVectorBits> {
+    x.magnitude .>= 0x1p14
+}
+
+extension SIMD16 where Scalar == Float {
+    /// −x (flips the sign bit).
+    @inline(__always)
+    var negated: FloatVector {
+        FloatVector(bits: bits ^ FloatVectorBits(repeating: Int32.min))
+    }
+
+    /// x for x > 0, −0 otherwise: the value of SiLU, gelu:tanh and Mish where saturated.
+    @inline(__always)
+    var saturatedValue: FloatVector {
+        FloatVector(repeating: -0.0).replacing(with: self, where: self .> 0)
+    }
+
+    /// 1 for x > 0, 0 otherwise: their derivative where saturated.
+    @inline(__always)
+    var saturatedDerivative: FloatVector {
+        FloatVector(repeating: 0).replacing(with: 1, where: self .> 0)
+    }
+}
+
+/// silu(x) = x·sigmoid(x), silu′(x) = sigmoid(x) + x·sigmoid′(x).
+struct SiLULanes: UnaryVectorKernel, BinaryVectorKernel {
+    @inline(__always)
+    func callAsFunction(_ x: FloatVector) -> FloatVector {
+        let (sigmoid, _) = scaledLogistic(x)
+        return ((x * sigmoid) * FloatVector(repeating: 0x1p-8))
+            .replacing(with: x.saturatedValue, where: saturated(x))
+    }
+
+    @inline(__always)
+    func callAsFunction(_ x: FloatVector, _ gradient: FloatVector) -> FloatVector {
+        let (sigmoid, derivative) = scaledLogistic(x)
+        let slope = (fma(x, derivative, sigmoid) * FloatVector(repeating: 0x1p-8))
+            .replacing(with: x.saturatedDerivative, where: saturated(x))
+        return gradient * slope
+    }
+}
+
+/// gelu:tanh(x) = x·sigmoid(2z), 2z = k·x·(1 + c·x²) carried as t + tLo (k and c as
+/// Float pairs, products split by FMA), and its derivative
+/// sigmoid(2z) + x·k·(1 + 3c·x²)·sigmoid′(2z).
+struct GELUTanhLanes: UnaryVectorKernel, BinaryVectorKernel {
+    @inline(__always)
+    func callAsFunction(_ x: FloatVector) -> FloatVector {
+        let (t, tLo) = Self.argument(x)
+        let (sigmoid, _) = scaledLogistic(t, low: tLo)
+        return ((x * sigmoid) * FloatVector(repeating: 0x1p-8))
+            .replacing(with: x.saturatedValue, where: saturated(x))
+    }
+
+    @inline(__always)
+    func callAsFunction(_ x: FloatVector, _ gradient: FloatVector) -> FloatVector {
+        let (t, tLo) = Self.argument(x)
+        let (sigmoid, derivative) = scaledLogistic(t, low: tLo)
+        let c3 = FloatVector(repeating: 3 * 0x1.6e4e26p-5)
+        let slope = FloatVector(repeating: 0x1.988454p+0) * fma(c3 * x, x, FloatVector(repeating: 1))
+        return gradient
+            * (fma(x * slope, derivative, sigmoid) * FloatVector(repeating: 0x1p-8))
+                .replacing(with: x.saturatedDerivative, where: saturated(x))
+    }
+
+    /// t + tLo = (kHi + kLo)·x·(1 + (cHi + cLo)·x²), each product's rounding error kept.
+    @inline(__always)
+    static func argument(_ x: FloatVector) -> (FloatVector, FloatVector) {
+        let kHi = FloatVector(repeating: 0x1.988454p+0), kLo = FloatVector(repeating: -0x1.857936p-25)
+        let cHi = FloatVector(repeating: 0x1.6e4e26p-5), cLo = FloatVector(repeating: 0x1.a9003ep-30)
+        let h = x * x
+        let l = fma(x, x, -h)
+        let q = cHi * h
+        let qLo = fma(cHi, h, -q) + fma(cHi, l, cLo * h)
+        let w = 1 + q
+        let qPart = w - 1
+        let wLo = ((1 - (w - qPart)) + (q - qPart)) + qLo
+        let g = kHi * w
+        let gLo = fma(kHi, w, -g) + fma(kHi, wLo, kLo * w)
+        let t = g * x
+        return (t, fma(g, x, -t) + gLo * x)
+    }
+}

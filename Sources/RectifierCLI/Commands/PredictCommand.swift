@@ -1,0 +1,96 @@
+import ArgumentParser
+import Datasets
+import Networks
+import Runtime
+
+/// `rectifier predict MODEL --data INPUT [-o FILE] [--top-k K] [--format csv|jsonl]`.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Write a model's predictions for new inputs as CSV or JSON lines.",
+        discussion: """
+            Reads --data in any form train takes (a .csv file needs the model's feature columns, \
+            by name, in any order; a target column, if present, is ignored; a .npy file holds the \
+            features only; a folder of PNG images may have no class folders), applies the \
+            model's input scaling, and writes one row per example: index,predicted and, for a \
+            classifier, p_<class> for every class (softmax probabilities), or with --top-k K the \
+            K most probable classes as top1..topK. --format jsonl writes one JSON object per \
+            row with the same keys. The rows are computed and written --batch-size examples at \
+            a time (a .npy file is also read that many rows at a time and a CSV file 4 MiB of rows \
+            at a time, so memory stays flat \
+            whatever its size; other inputs are read whole); with -o the file is replaced \
+            atomically when all are written.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, jsonl
+    }
+
+    @Argument(help: ArgumentHelp("A model file: .safetensors (rectifier train --save) or .onnx.", valueName: "model"))
+    var model: String
+
+    @Option(help: ArgumentHelp("The inputs to predict for.", valueName: "path"))
+    var data: String
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the predictions to this file (default: standard output).", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write the K most probable classes instead of every probability.", valueName: "k"))
+    var topK: Int?
+
+    @Option(help: "csv (default) or jsonl.")
+    var format: Format = .csv
+
+    @Option(help: "Examples computed and written at a time (default 1024).")
+    var batchSize: Int = 1024
+
+    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
+    var threads: Int?
+
+    func validate() throws {
+        try requireThreadCount(threads)
+        if data.isEmpty { throw ValidationError("--data needs a value") }
+        if let topK, topK < 1 { throw ValidationError("--top-k \(topK) is not allowed (an integer ≥ 1)") }
+        if !(1...(1 << 20)).contains(batchSize) {
+            throw ValidationError("--batch-size \(batchSize) is not allowed (an integer from 1 to \(1 << 20))")
+        }
+    }
+
+    func run() throws {
+        try Execution(threads: threads).run { try runWithThreads() }
+    }
+
+    private func runWithThreads() throws {
+        var files = CommandFiles()
+        files.reads(model, flag: "<model>")
+        files.readsData(data)
+        files.writes(output, flag: "--output")
+        try files.check()
+        let loaded = try ModelLoading.load(at: model)
+        if let topK {
+            guard loaded.data.task == .classification else { throw ValidationError("--top-k applies to classifiers; \(model) is a regression model") }
+            guard topK <= loaded.data.classes.count else {
+                throw ValidationError("--top-k \(topK) is not allowed: \(model) has \(loaded.data.classes.count) classes")
+            }
+        }
+        let writer = PredictionWriter(model: loaded.data, topK: topK, format: format)
+        if let output {
+            try AtomicFile.write(to: output) { sink in
+                try predict(loaded, writer) { text in try sink.append(text) }
+            }
+        } else {
+            try predict(loaded, writer) { text in print(text, terminator: "") }
+        }
+    }
+
+    /// Reads --data, scores it `batchSize` examples at a time and hands each batch's text to
+    /// `emit`.
+    private func predict(_ loaded: LoadedModel, _ writer: PredictionWriter, emit: (String) throws -> Void) throws {
+        // The header follows the first batch, so data that cannot be read prints nothing.
+        try loaded.data.reader(featuresOnly: true).forEachBatch(of: data, batchSize: batchSize) { examples, first in
+            let inputs = try loaded.data.inputs(examples, path: data)
+            let rows = writer.rows(try loaded.scorer.scores(inputs), firstIndex: first)
+            try emit(first == 0 ? writer.header + rows : rows)
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Networks
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What `evaluate` reports, by task.
+enum EvaluationReport {
+    case classification(ClassificationFigures)
+    case regression(RegressionFigures)
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, integers and finite numbers (others are null) always encode.
+        switch self {
+        case let .classification(figures): return String(decoding: try! encoder.encode(figures), as: UTF8.self)
+        case let .regression(figures): return String(decoding: try! encoder.encode(figures), as: UTF8.self)
+        }
+    }
+
+    var table: String {
+        switch self {
+        case let .classification(figures): return figures.table
+        case let .regression(figures): return figures.table
+        }
+    }
+}
+
+/// A number for JSON: nil (null) when NaN or ±∞, which JSON cannot hold.
+private func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+
+/// Accuracy, mean softmax cross-entropy, confusion matrix and per-class precision, recall
+/// and F1 (0 where undefined, as scikit-learn's `zero_division=0`), with their macro mean.
+struct ClassificationFigures: Encodable {
+    struct PerClass: Encodable {
+        let `class`: String
+        let precision: Double
+        let recall: Double
+        let f1: Double
+        let support: Int
+    }
+
+    let model: String
+    let testAccuracy: Double
+    let loss: Double?
+    /// `[true class][predicted class]` counts.
+    let confusionMatrix: [[Int]]
+    let classNames: [String]
+    let perClass: [PerClass]
+    let macroF1: Double
+    let testCount: Int
+
+    private enum CodingKeys: String, CodingKey {
+        case model, testAccuracy = "test_accuracy", loss, confusionMatrix = "confusion_matrix"
+        case classNames = "class_names", classes, perClass = "per_class", macroF1 = "macro_f1", testCount = "test_count"
+    }
+
+    /// The figures of `scores` (`n × K` logits) against `labels` (class indices below K).
+    init(model: String, scores: Matrix<Float>, labels: [Int], classNames: [String]) {
+        let classes = classNames.count
+        var matrix = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
+        var lossSum = 0.0
+        for (row, label) in labels.enumerated() {
+            let logits = scores.row(row)
+            var best = 0, largest = -Double.infinity
+            for (index, value) in logits.enumerated() where Double(value) > largest || index == 0 {
+                (best, largest) = (index, Double(value))
+            }
+            // −log softmax(z)[label] = log Σ exp(z − max) − (z[label] − max).
+            let sum = logits.reduce(0.0) { $0 + exp(Double($1) - largest) }
+            lossSum += log(sum) - (Double(logits[logits.startIndex + label]) - largest)
+            matrix[label][best] += 1
+        }
+        let count = labels.count
+        let correct = (0..<classes).reduce(0) { $0 + matrix[$1][$1] }
+        perClass = (0..<classes).map { index in
+            let truePositives = Double(matrix[index][index])
+            let predicted = Double((0..<classes).reduce(0) { $0 + matrix[$1][index] })
+            let support = matrix[index].reduce(0, +)
+            let precision = predicted > 0 ? truePositives / predicted : 0
+            let recall = support > 0 ? truePositives / Double(support) : 0
+            let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+            return PerClass(class: classNames[index], precision: precision, recall: recall, f1: f1, support: support)
+        }
+        self.model = model
+        testAccuracy = count == 0 ? 0 : Double(correct) / Double(count)
+        loss = count == 0 ? nil : finite(lossSum / Double(count))
+        confusionMatrix = matrix
+        self.classNames = classNames
+        macroF1 = classes == 0 ? 0 : perClass.reduce(0) { $0 + $1.f1 } / Double(classes)
+        testCount = count
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(testAccuracy, forKey: .testAccuracy)
+        try container.encode(loss, forKey: .loss)
+        try container.encode(confusionMatrix, forKey: .confusionMatrix)
+        try container.encode(classNames, forKey: .classNames)
+        try container.encode(classNames, forKey: .classes)
+        try container.encode(perClass, forKey: .perClass)
+        try container.encode(macroF1, forKey: .macroF1)
+        try container.encode(testCount, forKey: .testCount)
+    }
+
+    var table: String {
+        let width = Swift.max(6, confusionMatrix.joined().map { String($0).count }.max() ?? 1)
+        let nameWidth = Swift.max(16, (classNames.indices.map { "\($0) \(classNames[$0])".count }.max() ?? 1))
+        func pad(_ text: String, _ count: Int) -> String { String(repeating: " ", count: Swift.max(0, count - text.count)) + text }
+        let correct = (0..<classNames.count).reduce(0) { $0 + confusionMatrix[$1][$1] }
+        var lines = [
+            "\(model): test accuracy \(decimal(testAccuracy, 4)) (\(correct) of \(testCount)), loss \(loss.map { decimal($0, 4) } ?? "not finite"), macro F1 \(decimal(macroF1, 4))",
+            "",
+        ]
+        lines.append(pad("true \\ predicted", nameWidth) + (0..<classNames.count).map { pad(String($0), width + 1) }.joined())
+        for (index, row) in confusionMatrix.enumerated() {
+            lines.append(pad("\(index) \(classNames[index])", nameWidth) + row.map { pad(String($0), width + 1) }.joined())
+        }
+        lines.append("")
+        lines.append(pad("class", nameWidth) + ["precision", "recall", "f1", "support"].map { pad($0, 10) }.joined())
+        for (index, figures) in perClass.enumerated() {
+            lines.append(
+                pad("\(index) \(figures.class)", nameWidth)
+                    + [decimal(figures.precision, 4), decimal(figures.recall, 4), decimal(figures.f1, 4), String(figures.support)]
+                    .map { pad($0, 10) }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Mean squared error, its root and the coefficient of determination R² = 1 − SS_res/SS_tot
+/// (null when the targets are constant), computed in `Double`.
+struct RegressionFigures: Encodable {
+    let model: String
+    let mse: Double?
+    let rmse: Double?
+    let r2: Double?
+    let testCount: Int
+
+    private enum CodingKeys: String, CodingKey {
+        case model, mse, rmse, r2, testCount = "test_count"
+    }
+
+    init(model: String, predictions: [Float], targets: [Float]) {
+        let count = Double(Swift.max(targets.count, 1))
+        let mean = targets.reduce(0.0) { $0 + Double($1) } / count
+        var residual = 0.0, total = 0.0
+        for (predicted, target) in zip(predictions, targets) {
+            residual += (Double(predicted) - Double(target)) * (Double(predicted) - Double(target))
+            total += (Double(target) - mean) * (Double(target) - mean)
+        }
+        self.model = model
+        mse = finite(residual / count)
+        rmse = finite((residual / count).squareRoot())
+        r2 = total > 0 ? finite(1 - residual / total) : nil
+        testCount = targets.count
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(mse, forKey: .mse)
+        try container.encode(rmse, forKey: .rmse)
+        try container.encode(r2, forKey: .r2)
+        try container.encode(testCount, forKey: .testCount)
+    }
+
+    var table: String {
+        func text(_ value: Double?) -> String { value.map { decimal($0, 4) } ?? "undefined" }
+        return "\(model): test MSE \(text(mse)), RMSE \(text(rmse)), R² \(text(r2)) on \(testCount) examples"
+    }
+}
