@@ -84,7 +84,7 @@ import Glibc
     }
 
     /// Every third command of the corpus (in file order, which groups them by subcommand, so
-    /// every subcommand is replayed), about 50 s on two shared cores; all of them with
+    /// every subcommand is replayed), under 80 s in a debug build on two shared cores; all of them with
     /// `RECTIFIER_FUZZ_CORPUS=all` in the environment.
     static func replayed(_ cases: [FuzzCase]) -> [FuzzCase] {
         if ProcessInfo.processInfo.environment["RECTIFIER_FUZZ_CORPUS"] == "all" { return cases }
