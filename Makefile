@@ -12,7 +12,7 @@ APT_PACKAGES  = pkg-config libopenblas-dev zlib1g-dev libpng-dev dataset-fashion
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps peer-venv build run report-check test exhaustive sanitize sanitize-address sanitize-thread fuzz fuzz-idx fuzz-safetensors fuzz-onnx fuzz-arguments \
-        kill-trials slurm-check soak bench-safetensors bench-onnx docs clean
+        fuzz-cli kill-trials slurm-check soak bench-safetensors bench-onnx docs clean
 
 all: build
 
@@ -135,15 +135,18 @@ fuzz-idx:
 # Programs outside the package (the ONNX fuzzer, the soak) are linked against the
 # objects SwiftPM built for Interchange and its dependencies in $(1) (a build folder such as
 # .build/release; $(2) is its scratch path, holding the checkouts): the Swift modules, the
-# module maps of the C targets, and OpenBLAS.
-DATASETS_CLOSURE    = Datasets CDataKernels Activations CActivationKernels RealModule _NumericsShims
-INTERCHANGE_CLOSURE = Interchange SwiftProtobuf Activations CActivationKernels RealModule \
+# module maps of the C targets, and OpenBLAS. A Swift module's objects are those of the
+# sources it lists now (objects of deleted files stay in the build folder).
+DATASETS_CLOSURE    = Runtime Datasets CDataKernels Activations CActivationKernels RealModule _NumericsShims
+INTERCHANGE_CLOSURE = Runtime Interchange SwiftProtobuf Activations CActivationKernels RealModule \
                       _NumericsShims Networks Quantization CQuantKernels
 CLI_CLOSURE         = RectifierCLI ArgumentParser ArgumentParserToolInfo Experiments Datasets CDataKernels Plotting \
                       $(INTERCHANGE_CLOSURE)
 link_modules = -I $(1)/Modules $$(for f in $(1)/*.build/module.modulemap; do echo -Xcc -fmodule-map-file=$$f; done) \
   -Xcc -I$(2)/checkouts/swift-numerics/Sources/_NumericsShims/include -Xcc -ISources/CBLAS -I Sources/CZlib -I Sources/CPNG \
-  $$(for m in $$(echo $(3) | tr ' ' '\n' | sort -u); do ls $(1)/$$m.build/*.o 2>/dev/null; done) -lopenblas -lz -lpng16
+  $$(for m in $$(echo $(3) | tr ' ' '\n' | sort -u); do \
+      if [ -f $(1)/$$m.build/sources ]; then for f in $$(sed -e "s/'//g" -e 's|.*/||' $(1)/$$m.build/sources); do echo $(1)/$$m.build/$$f.o; done; \
+      else ls $(1)/$$m.build/*.o 2>/dev/null; fi; done) -lopenblas -lz -lpng16
 link_interchange = $(call link_modules,$(1),$(2),$(INTERCHANGE_CLOSURE))
 
 # libFuzzer on the ONNX reader (not part of `make test`); see docs/RELIABILITY.md. The reader
@@ -173,6 +176,23 @@ fuzz-arguments:
 	.build/fuzz/arguments $(FUZZ_LIMIT) -max_len=1024 -timeout=5 \
 	  -rss_limit_mb=1024 -dict=Fuzz/arguments.dict \
 	  .build/fuzz/arguments-corpus Fuzz/Seeds/arguments
+
+# The command-line fuzzer (not part of `make test`): FUZZ_COMMANDS whole commands generated
+# from the tool's grammar, each run in a forked child in a fresh sandbox with a time limit of
+# FUZZ_TIME_LIMIT s; see docs/RELIABILITY.md. The shared checks are compiled in from the
+# tests' support folder. Findings go to .build/fuzz/cli/findings.txt; exit 1 if any. The
+# regression corpus the tests replay gains one command of each subcommand × value class it
+# lacked and every finding.
+FUZZ_COMMANDS   ?= 20000
+FUZZ_SEED       ?= 1
+FUZZ_TIME_LIMIT ?= 20
+fuzz-cli: build
+	mkdir -p .build/fuzz/cli
+	swiftc -O -target-cpu native -parse-as-library Fuzz/CLI/CLIFuzzer.swift \
+	  Tests/RectifierCLITests/Support/CommandSandbox.swift Tests/RectifierCLITests/Support/SyntheticMNIST.swift \
+	  $(call link_modules,.build/release,.build,$(CLI_CLOSURE)) -o .build/fuzz/cli-fuzzer
+	.build/fuzz/cli-fuzzer --commands $(FUZZ_COMMANDS) --seed $(FUZZ_SEED) --time-limit $(FUZZ_TIME_LIMIT) \
+	  --work .build/fuzz/cli --jobs 2 --corpus Tests/RectifierCLITests/Corpus/cli-fuzz-corpus.txt
 
 # Reading and writing speed of safetensors files, and ONNX export and import speed for the
 # 784-256-128-10 model (minimum and median of repeated runs; `rectifier bench --help`).

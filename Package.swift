@@ -106,6 +106,8 @@ let package = Package(
             name: "InterchangeTests", dependencies: ["Interchange", "Networks", "Quantization", "Runtime"]),
         .testTarget(
             name: "ExperimentsTests", dependencies: ["Experiments", "Networks", "Datasets", "Runtime"]),
-        .testTarget(name: "RectifierCLITests", dependencies: ["RectifierCLI", "Experiments", "Runtime"]),
+        // Corpus/ holds the command-line fuzzer's regression corpus; the tests read it through #filePath.
+        .testTarget(
+            name: "RectifierCLITests", dependencies: ["RectifierCLI", "Experiments", "Runtime"], exclude: ["Corpus"]),
     ]
 )

@@ -10,19 +10,19 @@ extension RectifierCommand {
     /// exit status argument-parser assigns (64 for usage errors, 1 for failures).
     ///
     /// Standard output is line-buffered, so output redirected to a file holds every line
-    /// finished so far (a run stopped at epoch 15 leaves 15 epochs); without `arguments`, the
-    /// process's own are read from `argv` and refused unless they are UTF-8.
+    /// finished so far (a run stopped at epoch 15 leaves 15 epochs). The arguments (the
+    /// process's own from `argv` unless given, as raw bytes) are refused unless they are UTF-8.
     ///
     /// Blocks up to 32 MiB come from the heap and up to 64 MiB of freed heap stays mapped,
     /// so the buffers a batch loop allocates and frees again (`predict`, training) reuse
     /// pages instead of faulting fresh zeroed ones in every batch: measured on 200 000 rows
     /// of `predict`, system time 0.57 s → 0.03 s, the same peak RSS.
-    public static func runFromCommandLine(_ arguments: [String]? = nil) -> Never {
+    public static func runFromCommandLine(_ rawArguments: [[UInt8]]? = nil) -> Never {
         setvbuf(stdout, nil, _IOLBF, 0)
         _ = mallopt(-3 /* M_MMAP_THRESHOLD */, 32 << 20)
         _ = mallopt(-1 /* M_TRIM_THRESHOLD */, 64 << 20)
         do {
-            var command = try parseAsRoot(arguments ?? Self.arguments(fromRaw: processArguments))
+            var command = try parseAsRoot(Self.arguments(fromRaw: rawArguments ?? processArguments))
             try command.run()
             Glibc.exit(0)
         } catch {

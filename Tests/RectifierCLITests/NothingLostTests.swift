@@ -164,6 +164,18 @@ import Glibc
             prefix: "--out \(empty): no experiment JSON found in \(empty); run `rectifier experiment NAME --out \(empty)` first",
             keeping: [])
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
+        // A damaged result is named: cut short, or nested too deep, or a name with a line break.
+        let damaged = data.file("damaged")
+        try FileManager.default.createDirectory(atPath: damaged, withIntermediateDirectories: false)
+        try Data("{\"experiment\": \"cost\", \"runs\": [".utf8).write(to: URL(fileURLWithPath: damaged + "/cost.json"))
+        try Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
+            .write(to: URL(fileURLWithPath: damaged + "/depth.json"))
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: damaged + "/a\nb.json"))
+        try Self.expectRefused(
+            ["report", "--out", damaged], status: 1,
+            prefix: "--out \(damaged): no experiment JSON found in \(damaged) (skipped a\\nb.json: not an experiment document; "
+                + "cost.json: not an experiment document; depth.json: not an experiment document); run",
+            keeping: [damaged + "/cost.json", damaged + "/depth.json", damaged + "/a\nb.json"])
         try Self.expectRefused(
             ["report", "--out", data.file("absent")], status: 1, prefix: "--out \(data.file("absent")): No such file or directory",
             keeping: [])

@@ -41,8 +41,11 @@ struct ReportCommand: ParsableCommand {
         guard status.st_mode & S_IFMT == S_IFDIR else { throw CommandFailure("--out \(out): is a file, not a directory") }
         let contents = try Report.read(directory: out)
         guard !contents.experiments.isEmpty else {
+            // Damaged results are named, so the user is not told to rerun what is only broken.
+            let skipped = contents.skipped.isEmpty ? "" : " (skipped \(contents.skipped.joined(separator: "; ")))"
             throw CommandFailure(
-                "--out \(out): no experiment JSON found in \(out); run `rectifier experiment NAME --out \(out)` first")
+                "--out \(out): no experiment JSON found in \(out)\(skipped.debugDescription.dropFirst().dropLast()); "
+                    + "run `rectifier experiment NAME --out \(out)` first")
         }
         let paths = try Report.write(directory: out)
         print("wrote \(paths.html) and \(paths.markdown) from \(contents.experiments.count) experiments")

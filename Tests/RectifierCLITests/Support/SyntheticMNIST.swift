@@ -12,9 +12,9 @@ final class SyntheticMNIST {
         path = FileManager.default.temporaryDirectory
             .appendingPathComponent("rectifier-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        var state = seed
-        try write(count: trainingCount, prefix: "train", state: &state)
-        try write(count: testCount, prefix: "t10k", state: &state)
+        var random = SplitMix64(seed: seed)
+        try write(count: trainingCount, prefix: "train", random: &random)
+        try write(count: testCount, prefix: "t10k", random: &random)
     }
 
     deinit {
@@ -23,7 +23,7 @@ final class SyntheticMNIST {
 
     func file(_ name: String) -> String { path + "/" + name }
 
-    private func write(count: Int, prefix: String, state: inout UInt64) throws {
+    private func write(count: Int, prefix: String, random: inout SplitMix64) throws {
         let side = Self.side
         var pixels: [UInt8] = []
         var labels: [UInt8] = []
@@ -34,7 +34,7 @@ final class SyntheticMNIST {
             for row in 0..<side {
                 for column in 0..<side {
                     let inBar = row >= top && row < top + 2 && column >= left && column < left + 4
-                    let noise = Int(Self.next(&state) % 60)
+                    let noise = Int(random.next() % 60)
                     pixels.append(UInt8(inBar ? 190 + noise : noise))
                 }
             }
@@ -52,14 +52,5 @@ final class SyntheticMNIST {
             bytes += [UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)]
         }
         return bytes + data
-    }
-
-    /// SplitMix64.
-    private static func next(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

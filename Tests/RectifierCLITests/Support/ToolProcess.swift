@@ -23,8 +23,8 @@ struct ToolProcess {
 
     /// Starts `rectifier` with `arguments`, each given as raw bytes (so they need not be
     /// UTF-8), standard output and error to files in `directory`, standard input from the
-    /// file `input` when given.
-    init(_ arguments: [[UInt8]], directory: String, input: String? = nil) throws {
+    /// file `input` when given, in `workingDirectory` when given.
+    init(_ arguments: [[UInt8]], directory: String, input: String? = nil, workingDirectory: String? = nil) throws {
         outputPath = directory + "/stdout.txt"
         errorPath = directory + "/stderr.txt"
         let executable = try Self.executable()
@@ -34,6 +34,7 @@ struct ToolProcess {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if let input { posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0) }
+        if let workingDirectory { _ = spawnActionsAddChdir(&actions, workingDirectory) }
         let strings = ([Array(executable.utf8)] + arguments).map { bytes -> UnsafeMutablePointer<CChar>? in
             let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
             for (index, byte) in bytes.enumerated() { pointer[index] = CChar(bitPattern: byte) }
@@ -67,3 +68,8 @@ struct ToolProcess {
     var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
     var error: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
 }
+
+/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29), which the Glibc module does not
+/// export (it is declared only under `_GNU_SOURCE`).
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+private func spawnActionsAddChdir(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
