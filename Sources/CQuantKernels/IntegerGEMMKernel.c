@@ -1,6 +1,7 @@
-// The AVX2 tiles of the 8-bit integer GEMM. Compiled for AVX2 by function attribute, so the
-// target builds for any x86-64 (and for any other CPU, where only the CPU check remains);
-// the caller checks cq_cpu_has_avx2() first.
+// The AVX2 and AVX-512 VNNI tiles of the 8-bit integer GEMM. Compiled for their instruction
+// sets by function attribute, so the target builds for any x86-64 (and for any other CPU,
+// where only the CPU checks remain); the caller checks cq_cpu_has_avx2() or
+// cq_cpu_has_avx512_vnni() first.
 #include "CQuantKernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -25,6 +26,17 @@ int cq_cpu_has_avx2_fma(void) {
     unsigned eax, ebx, ecx, edx;
     if (!cq_cpu_has_avx2() || !__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
     return (ecx >> 12) & 1u;
+}
+
+int cq_cpu_has_avx512_vnni(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!cq_cpu_has_avx2() || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned f = 1u << 16, bw = 1u << 30, vl = 1u << 31, vnni = 1u << 11;
+    if ((ebx & (f | bw | vl)) != (f | bw | vl) || !(ecx & vnni)) return 0;
+    // The OS must also save the opmask and upper ZMM state (XCR0 bits 5, 6 and 7).
+    unsigned xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return (xcr0_low & 0xE6u) == 0xE6u;
 }
 
 // One value of cq_quantize_f32_avx2, for the tail: the same operations in scalar form.
@@ -346,6 +358,106 @@ void cq_gemv_quads_avx2(
     CQ_GEMV_BODY(int8_t, 4, broadcast_quad, dot4_ones)
 }
 
+#define CQ_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+// Four u8 codes of row `row`, broadcast to all sixteen 32-bit lanes.
+CQ_VNNI static inline __m512i broadcast_quad512(const uint8_t *quads, int row) {
+    int32_t four;
+    memcpy(&four, quads + 4 * row, sizeof four);
+    return _mm512_set1_epi32(four);
+}
+
+CQ_VNNI
+void cq_gemm_row_panel_u8s8_vnni(
+    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t quads, ptrdiff_t panels)
+{
+    const ptrdiff_t stride = panels * CQ_TILE_COLUMNS;
+    const ptrdiff_t panel_values = quads * 4 * CQ_TILE_COLUMNS;
+    ptrdiff_t panel = 0;
+    // Two panels (32 units) per step: twelve accumulators, six rows × two panels.
+    for (; panel + 2 <= panels; panel += 2) {
+        const int8_t *w = packed_weights + panel * panel_values;
+        const uint8_t *a = packed_rows;
+        __m512i c[12];
+        for (int i = 0; i < 12; i++) c[i] = _mm512_setzero_si512();
+        for (ptrdiff_t t = 0; t < quads; t++) {
+            const __m512i w0 = _mm512_loadu_si512((const void *)w);
+            const __m512i w1 = _mm512_loadu_si512((const void *)(w + panel_values));
+            for (int r = 0; r < CQ_TILE_ROWS; r++) {
+                const __m512i x = broadcast_quad512(a, r);
+                c[2 * r] = _mm512_dpbusd_epi32(c[2 * r], x, w0);
+                c[2 * r + 1] = _mm512_dpbusd_epi32(c[2 * r + 1], x, w1);
+            }
+            w += 4 * CQ_TILE_COLUMNS;
+            a += 4 * CQ_TILE_ROWS;
+        }
+        int32_t *out = tile_out + panel * CQ_TILE_COLUMNS;
+        for (int r = 0; r < CQ_TILE_ROWS; r++) {
+            _mm512_storeu_si512((void *)(out + r * stride), c[2 * r]);
+            _mm512_storeu_si512((void *)(out + r * stride + CQ_TILE_COLUMNS), c[2 * r + 1]);
+        }
+    }
+    if (panel < panels) {
+        const int8_t *w = packed_weights + panel * panel_values;
+        const uint8_t *a = packed_rows;
+        __m512i c[6];
+        for (int i = 0; i < 6; i++) c[i] = _mm512_setzero_si512();
+        for (ptrdiff_t t = 0; t < quads; t++) {
+            const __m512i w0 = _mm512_loadu_si512((const void *)w);
+            for (int r = 0; r < CQ_TILE_ROWS; r++)
+                c[r] = _mm512_dpbusd_epi32(c[r], broadcast_quad512(a, r), w0);
+            w += 4 * CQ_TILE_COLUMNS;
+            a += 4 * CQ_TILE_ROWS;
+        }
+        int32_t *out = tile_out + panel * CQ_TILE_COLUMNS;
+        for (int r = 0; r < CQ_TILE_ROWS; r++) _mm512_storeu_si512((void *)(out + r * stride), c[r]);
+    }
+}
+
+// Panels [panel, panel + WIDTH) of one row; even and odd quads go to separate accumulators so
+// that 2·WIDTH dependency chains hide vpdpbusd's latency. WIDTH is a constant in each
+// instance, so the accumulators stay in registers.
+#define CQ_GEMV_VNNI_PANELS(WIDTH)                                                              \
+    {                                                                                           \
+        const int8_t *w = packed_weights + panel * panel_values;                                \
+        __m512i even[WIDTH], odd[WIDTH];                                                        \
+        for (int i = 0; i < WIDTH; i++) even[i] = odd[i] = _mm512_setzero_si512();              \
+        ptrdiff_t t = 0;                                                                        \
+        for (; t + 2 <= quads; t += 2) {                                                        \
+            const __m512i x0 = broadcast_quad512(row, (int)t);                                  \
+            const __m512i x1 = broadcast_quad512(row, (int)t + 1);                              \
+            const int8_t *g = w + t * 4 * CQ_TILE_COLUMNS;                                      \
+            for (int i = 0; i < WIDTH; i++) {                                                   \
+                even[i] = _mm512_dpbusd_epi32(                                                  \
+                    even[i], x0, _mm512_loadu_si512((const void *)(g + i * panel_values)));     \
+                odd[i] = _mm512_dpbusd_epi32(odd[i], x1, _mm512_loadu_si512(                    \
+                    (const void *)(g + i * panel_values + 4 * CQ_TILE_COLUMNS)));               \
+            }                                                                                   \
+        }                                                                                       \
+        if (t < quads) {                                                                        \
+            const __m512i x0 = broadcast_quad512(row, (int)t);                                  \
+            const int8_t *g = w + t * 4 * CQ_TILE_COLUMNS;                                      \
+            for (int i = 0; i < WIDTH; i++)                                                     \
+                even[i] = _mm512_dpbusd_epi32(                                                  \
+                    even[i], x0, _mm512_loadu_si512((const void *)(g + i * panel_values)));     \
+        }                                                                                       \
+        for (int i = 0; i < WIDTH; i++)                                                         \
+            _mm512_storeu_si512((void *)(out + (panel + i) * CQ_TILE_COLUMNS),                  \
+                                _mm512_add_epi32(even[i], odd[i]));                             \
+    }
+
+CQ_VNNI
+void cq_gemv_quads_vnni(
+    const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
+    ptrdiff_t panels)
+{
+    const ptrdiff_t panel_values = quads * 4 * CQ_TILE_COLUMNS;
+    ptrdiff_t panel = 0;
+    for (; panel + 4 <= panels; panel += 4) CQ_GEMV_VNNI_PANELS(4)
+    for (; panel < panels; panel++) CQ_GEMV_VNNI_PANELS(1)
+}
+
 #else
 
 int cq_cpu_has_avx2(void) { return 0; }
@@ -359,6 +471,24 @@ void cq_requantize_row_avx2(
 }
 
 int cq_cpu_has_avx2_fma(void) { return 0; }
+
+int cq_cpu_has_avx512_vnni(void) { return 0; }
+
+void cq_gemm_row_panel_u8s8_vnni(
+    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t quads, ptrdiff_t panels)
+{
+    (void)packed_rows; (void)packed_weights; (void)tile_out; (void)quads; (void)panels;
+    __builtin_trap();
+}
+
+void cq_gemv_quads_vnni(
+    const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
+    ptrdiff_t panels)
+{
+    (void)row; (void)packed_weights; (void)out; (void)quads; (void)panels;
+    __builtin_trap();
+}
 
 int cq_quantize_f32_avx2(
     const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point)

@@ -4,7 +4,8 @@ import Runtime
 import Testing
 
 @Suite struct IntegerGEMMTests {
-    /// Both paths and every layout the weights fit against the scalar reference on one case.
+    /// Every path and both layouts against the scalar reference on one case (quads with
+    /// |w| > 64 included: VNNI where the CPU has it, the portable kernel otherwise).
     func check(rows: Int, a: [UInt8], weights: QuantizedWeights) {
         var reference = [Int32](repeating: 0, count: rows * weights.outputs)
         a.withUnsafeBufferPointer { input in
@@ -13,9 +14,9 @@ import Testing
             }
         }
         let fitsQuads = weights.values.allSatisfy { Int($0).magnitude <= PackedWeights.quadLimit }
-        #expect(PackedWeights(weights).layout == (fitsQuads ? .quads : .pairs))
-        let layouts: [PackedWeights.Layout] = fitsQuads ? [.pairs, .quads] : [.pairs]
-        for layout in layouts {
+        #expect(PackedWeights(weights).layout == (fitsQuads || IntegerGEMM.isVNNIAvailable ? .quads : .pairs))
+        #expect(PackedWeights(weights).fitsSaturatingQuads == fitsQuads)
+        for layout in [PackedWeights.Layout.pairs, .quads] {
             let packed = PackedWeights(weights, layout: layout)
             for path in IntegerGEMM.Path.allCases {
                 var fast = [Int32](repeating: -7, count: rows * weights.outputs)
@@ -29,6 +30,17 @@ import Testing
                     "\(layout) \(path): \(rows)×\(weights.inputs)×\(weights.outputs)")
             }
         }
+    }
+
+    /// The CPU checks against the kernel's own report in /proc/cpuinfo (Linux x86-64 only).
+    @Test func cpuChecksAgreeWithTheOperatingSystem() throws {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return }
+        let flags = Set(line.split(separator: " ").map(String.init))
+        #expect(IntegerGEMM.isAVX2Available == flags.contains("avx2"))
+        let vnni = ["avx512f", "avx512bw", "avx512vl", "avx512_vnni"].allSatisfy(flags.contains)
+        #expect(IntegerGEMM.isVNNIAvailable == vnni)
     }
 
     @Test func fastPathsEqualTheReferenceOnRandomShapes() throws {

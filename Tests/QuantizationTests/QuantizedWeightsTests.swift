@@ -40,7 +40,9 @@ import Testing
         }
         #expect(PackedWeights(quantized).layout == .quads)
         let full = try QuantizedWeights(quantizing: weights, outputs: 40, inputs: 30)
-        #expect(PackedWeights(full).layout == .pairs)
+        // ±127 weights would saturate `vpmaddubsw`: quads only where VNNI's `vpdpbusd` runs them.
+        #expect(!PackedWeights(full).fitsSaturatingQuads)
+        #expect(PackedWeights(full).layout == (IntegerGEMM.isVNNIAvailable ? .quads : .pairs))
     }
 
     @Test func aRowOfZerosGetsScaleOne() throws {

@@ -21,6 +21,10 @@ int cq_cpu_has_avx2(void);
 /// 1 when this CPU also has FMA3 (every AVX2 CPU made so far does), 0 otherwise.
 int cq_cpu_has_avx2_fma(void);
 
+/// 1 when this CPU and its operating system run AVX-512 code with the F, BW, VL and VNNI
+/// extensions (Intel Ice Lake and later, AMD Zen 4 and later), 0 otherwise.
+int cq_cpu_has_avx512_vnni(void);
+
 /// Float values to uint8 codes by the reciprocal, eight lanes at a time:
 ///
 ///     r = roundTiesToEven(x[i] · inverse),   out[i] = clamp(r + zero_point, 0, 255)
@@ -94,6 +98,21 @@ void cq_gemv_pairs_avx2(
 
 /// The same for the quad layout, `row` being the row's codes, [quads][4] uint8 (|w| ≤ 64).
 void cq_gemv_quads_avx2(
+    const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
+    ptrdiff_t panels);
+
+/// The quad-layout product for ANY int8 weights, with AVX-512 VNNI's `vpdpbusd`, which adds
+/// four u8·s8 products straight into each int32 lane (no 16-bit intermediate, so nothing
+/// saturates: |four products| ≤ 4·255·128 < 2^31). Same layouts and result as
+/// cq_gemm_row_panel_u8s8_avx2, two column panels per step. Must only be called when
+/// cq_cpu_has_avx512_vnni() returns 1.
+void cq_gemm_row_panel_u8s8_vnni(
+    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
+    ptrdiff_t quads, ptrdiff_t panels);
+
+/// One row times every column panel in the quad layout, any int8 weights, `vpdpbusd`.
+/// Must only be called when cq_cpu_has_avx512_vnni() returns 1.
+void cq_gemv_quads_vnni(
     const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
     ptrdiff_t panels);
 

@@ -117,7 +117,7 @@ package struct Requantizer: Sendable {
         constants.withUnsafeBufferPointer { constants in
             let k = constants.baseAddress!
             func run(_ table: UnsafePointer<UInt8>?) {
-                if path == .avx2 && IntegerGEMM.isAVX2Available {
+                if path.usesAVX2 {
                     var parameters = cq_requantizer(
                         lower: k, upper: k + units, positive_multiplier: k + 2 * units,
                         positive_shift: k + 3 * units, negative_multiplier: k + 4 * units,

@@ -8,13 +8,19 @@ import Runtime
 /// C[r][j] = Σ_k A[r][k] · W[j][k]      A: rows × inputs (uint8), W: outputs × inputs (int8)
 /// ```
 ///
-/// Any int8 weights are widened to int16 and multiplied in pairs with `vpmaddwd`
-/// (`_mm256_madd_epi16`), whose pair sums of 8-bit products cannot saturate. AVX2's faster
-/// `vpmaddubsw` saturates when a pair sums past 32767 (255·127·2 = 64770), so it is used only
-/// for weights with |w| ≤ 64 (7-bit weights, ``WeightPrecision/bits7``), where it cannot
-/// (see ``PackedWeights``). The sums wrap modulo 2^32 like every int32 add, so all paths give
-/// identical integers for any input; ``QuantizedWeights/maximumInputs`` keeps the true sums
-/// inside int32.
+/// Three kernels, chosen once from the CPU's features, all exact:
+/// - AVX-512 VNNI (`vpdpbusd`, Intel Ice Lake and later, AMD Zen 4 and later): four u8·s8
+///   products added straight into each int32 lane, for any int8 weights; 64 multiply-adds
+///   per instruction.
+/// - AVX2: any int8 weights widened to int16 and multiplied in pairs with `vpmaddwd`
+///   (`_mm256_madd_epi16`), whose pair sums of 8-bit products cannot saturate. AVX2's faster
+///   `vpmaddubsw` saturates when a pair sums past 32767 (255·127·2 = 64770), so it is used
+///   only for weights with |w| ≤ 64 (7-bit weights, ``WeightPrecision/bits7``), where it
+///   cannot (see ``PackedWeights``).
+/// - Portable Swift SIMD for any CPU.
+///
+/// The sums wrap modulo 2^32 like every int32 add, so all paths give identical integers for
+/// any input; ``QuantizedWeights/maximumInputs`` keeps the true sums inside int32.
 ///
 /// The work is split into row panels of 6 (the register tile is 6 rows × 16 units); each panel
 /// widens its rows once, then streams every weight panel from cache. Row panels are spread over
@@ -22,18 +28,32 @@ import Runtime
 public enum IntegerGEMM {
     /// Which tile kernel runs.
     public enum Path: String, Sendable, CaseIterable {
+        /// The C kernels with AVX-512 VNNI (`vpdpbusd`) for the quad layout and AVX2 for the
+        /// rest; on a CPU without VNNI it is ``avx2``.
+        case avx512vnni
         /// The C kernels with AVX2 intrinsics (`vpmaddwd`, `vpmaddubsw`); on a CPU without AVX2
         /// it falls back to ``portable``.
         case avx2
         /// Plain Swift SIMD, for any CPU.
         case portable
 
-        /// AVX2 when this CPU has it, otherwise portable.
-        public static var automatic: Path { isAVX2Available ? .avx2 : .portable }
+        /// The fastest path this CPU runs: AVX-512 VNNI, else AVX2, else portable.
+        public static var automatic: Path {
+            isVNNIAvailable ? .avx512vnni : isAVX2Available ? .avx2 : .portable
+        }
+
+        /// Whether this path runs the AVX2 C kernels (quantisation, requantisation, pairs).
+        var usesAVX2: Bool { self != .portable && isAVX2Available }
+
+        /// Whether this path runs the VNNI kernels for the quad layout.
+        var usesVNNI: Bool { self == .avx512vnni && isVNNIAvailable }
     }
 
     /// Whether this CPU (and its operating system) runs AVX2 code.
     public static let isAVX2Available: Bool = cq_cpu_has_avx2() != 0
+
+    /// Whether this CPU (and its operating system) runs AVX-512 F/BW/VL code with VNNI.
+    public static let isVNNIAvailable: Bool = cq_cpu_has_avx512_vnni() != 0
 
     /// Rows per register tile.
     static let tileRows = Int(CQ_TILE_ROWS)
@@ -65,11 +85,11 @@ public enum IntegerGEMM {
     ) {
         precondition(a.count == rows * weights.inputs, "IntegerGEMM: input count is not rows × inputs")
         guard rows > 0 else { return }
-        let usesAVX2 = path == .avx2 && isAVX2Available
         let rowPanels = (rows + tileRows - 1) / tileRows
         let macsPerPanel = tileRows * weights.groups * weights.groupWidth * weights.paddedOutputs
         let minimumPanels = Swift.max(1, (1 << 20) / Swift.max(macsPerPanel, 1))
         let input = UncheckedSendable(a)
+        let kernel = Kernel(path, layout: weights.layout, saturationFree: weights.fitsSaturatingQuads)
         // Both layouts hold 4 bytes per row and group: two int16 or four uint8.
         let panelBytes = weights.groups * tileRows * 4
         weights.pairStorage.withUnsafeBufferPointer { pairWeights in
@@ -87,7 +107,7 @@ public enum IntegerGEMM {
                                     input.value, firstRow: firstRow, rowCount: rowCount,
                                     weights: weights, pairWeights: pairWeights,
                                     quadWeights: quadWeights, packedRows: packedRows,
-                                    tile: tile, usesAVX2: usesAVX2)
+                                    tile: tile, kernel: kernel)
                                 epilogue(firstRow, rowCount, UnsafePointer(tile.baseAddress!))
                             }
                         }
@@ -97,20 +117,47 @@ public enum IntegerGEMM {
         }
     }
 
+    /// The kernel one multiplication runs, from the path asked for, the CPU and the layout.
+    enum Kernel {
+        case vnni, avx2, portable
+
+        init(_ path: Path, layout: PackedWeights.Layout, saturationFree: Bool) {
+            if layout == .quads && path.usesVNNI {
+                self = .vnni
+            } else if path.usesAVX2 && (layout == .pairs || saturationFree) {
+                self = .avx2
+            } else {
+                // Includes quads with |w| > 64 on a CPU without VNNI: `vpmaddubsw` would saturate.
+                self = .portable
+            }
+        }
+
+        /// Up to this many rows, one-row kernels beat the 6-row tile, which computes 6 rows
+        /// whatever the count (784×256, AMD EPYC Zen 4: one row 4.4 µs (pairs) / 2.2 µs
+        /// (quads, AVX2), the tile 15 / 12.5 µs; VNNI: one row 0.9 µs, the tile 2.1 µs).
+        func rowsForOneRowKernel(_ layout: PackedWeights.Layout) -> Int {
+            switch self {
+            case .portable: 0
+            case .vnni: 2
+            case .avx2: layout == .pairs ? 3 : 5
+            }
+        }
+    }
+
     /// Packs one row panel and multiplies it by every weight panel into `tile`.
     private static func multiplyPanel(
         _ a: UnsafeBufferPointer<UInt8>, firstRow: Int, rowCount: Int, weights: PackedWeights,
         pairWeights: UnsafeBufferPointer<Int16>, quadWeights: UnsafeBufferPointer<Int8>,
         packedRows: UnsafeMutableRawBufferPointer, tile: UnsafeMutableBufferPointer<Int32>,
-        usesAVX2: Bool
+        kernel: Kernel
     ) {
         let rows = a.baseAddress! + firstRow * weights.inputs
         let stride = weights.paddedOutputs
-        if usesAVX2 && rowCount <= rowsForOneRowKernel(weights.layout) {
+        if rowCount <= kernel.rowsForOneRowKernel(weights.layout) {
             for row in 0..<rowCount {
                 multiplyOneRow(
                     rows + row * weights.inputs, weights: weights, pairWeights: pairWeights,
-                    quadWeights: quadWeights, scratch: packedRows,
+                    quadWeights: quadWeights, scratch: packedRows, vnni: kernel == .vnni,
                     into: tile.baseAddress! + row * stride)
             }
             return
@@ -119,7 +166,7 @@ public enum IntegerGEMM {
         case .pairs:
             let packed = packedRows.bindMemory(to: Int16.self)
             packPairs(rows, rowCount: rowCount, inputs: weights.inputs, into: packed)
-            if usesAVX2 {
+            if kernel == .avx2 {
                 cq_gemm_row_panel_avx2(
                     packed.baseAddress, pairWeights.baseAddress, tile.baseAddress,
                     weights.groups, weights.panels)
@@ -131,11 +178,16 @@ public enum IntegerGEMM {
         case .quads:
             let packed = packedRows.bindMemory(to: UInt8.self)
             packQuads(rows, rowCount: rowCount, inputs: weights.inputs, into: packed)
-            if usesAVX2 {
+            switch kernel {
+            case .vnni:
+                cq_gemm_row_panel_u8s8_vnni(
+                    packed.baseAddress, quadWeights.baseAddress, tile.baseAddress,
+                    weights.groups, weights.panels)
+            case .avx2:
                 cq_gemm_row_panel_u8s8_avx2(
                     packed.baseAddress, quadWeights.baseAddress, tile.baseAddress,
                     weights.groups, weights.panels)
-            } else {
+            case .portable:
                 PortableTile.multiplyQuads(
                     packedRows: UnsafeBufferPointer(packed), packedWeights: quadWeights,
                     tile: tile, quads: weights.groups, panels: weights.panels)
@@ -143,19 +195,12 @@ public enum IntegerGEMM {
         }
     }
 
-    /// Up to this many rows, one-row kernels beat the 6-row tile, which computes 6 rows
-    /// whatever the count (784×256 here: one row 4.4 µs (pairs) / 2.2 µs (quads), the tile
-    /// 15 / 12.5 µs).
-    private static func rowsForOneRowKernel(_ layout: PackedWeights.Layout) -> Int {
-        layout == .pairs ? 3 : 5
-    }
-
-    /// One row through the one-row AVX2 kernel: `out[j] = Σ_k row[k]·W[j][k]` for all
-    /// padded outputs. `scratch` receives the row widened (pairs) or zero-padded (quads).
+    /// One row through a one-row C kernel: `out[j] = Σ_k row[k]·W[j][k]` for all padded
+    /// outputs. `scratch` receives the row widened (pairs) or zero-padded (quads).
     private static func multiplyOneRow(
         _ row: UnsafePointer<UInt8>, weights: PackedWeights,
         pairWeights: UnsafeBufferPointer<Int16>, quadWeights: UnsafeBufferPointer<Int8>,
-        scratch: UnsafeMutableRawBufferPointer, into out: UnsafeMutablePointer<Int32>
+        scratch: UnsafeMutableRawBufferPointer, vnni: Bool, into out: UnsafeMutablePointer<Int32>
     ) {
         let inputs = weights.inputs
         switch weights.layout {
@@ -169,8 +214,13 @@ public enum IntegerGEMM {
             let padded = scratch.bindMemory(to: UInt8.self)
             padded.baseAddress!.update(from: row, count: inputs)
             for k in inputs..<weights.groups * 4 { padded[k] = 0 }
-            cq_gemv_quads_avx2(
-                padded.baseAddress, quadWeights.baseAddress, out, weights.groups, weights.panels)
+            if vnni {
+                cq_gemv_quads_vnni(
+                    padded.baseAddress, quadWeights.baseAddress, out, weights.groups, weights.panels)
+            } else {
+                cq_gemv_quads_avx2(
+                    padded.baseAddress, quadWeights.baseAddress, out, weights.groups, weights.panels)
+            }
         }
     }
 

@@ -1,26 +1,29 @@
 import CQuantKernels
 
 /// Int8 weights laid out once for the GEMM tile, in panels of 16 output units. Two layouts,
-/// chosen by the weights themselves, both exact:
+/// chosen by the weights and the CPU, both exact:
 ///
 /// ```
 /// pairs (any int8):   storage[panel][pair][column][0…1] = Int16(W[16·panel + column][2·pair + i])
-/// quads (|w| ≤ 64):   storage[panel][quad][column][0…3] = W[16·panel + column][4·quad + i]
+/// quads (any int8):   storage[panel][quad][column][0…3] = W[16·panel + column][4·quad + i]
 /// ```
 ///
-/// *Pairs* widen to int16 for `vpmaddwd` (16 multiply-adds per instruction, never saturates).
-/// *Quads* keep int8 for `vpmaddubsw`, which adds two u8·s8 products in int16 with saturation:
+/// *Quads* keep int8. With AVX-512 VNNI, `vpdpbusd` adds four u8·s8 products straight into
+/// int32, exact for any weights, so every layer is packed this way on such a CPU. On AVX2
+/// alone the quad kernel is `vpmaddubsw`, which adds two products in int16 with saturation:
 /// with |w| ≤ 64 the pair is at most 2·255·64 = 32640 < 2^15, so it cannot saturate, and the
-/// kernel does 32 multiply-adds per two instructions, about 1.25× faster here. Weights
-/// quantised with ``WeightPrecision/bits7`` (ONNX Runtime's `reduce_range`) always qualify.
-/// Missing units and inputs are padded with zeros. The pair layout doubles the resident
-/// weights (784×256: 401 KB, in L2 here); the stored model stays int8.
+/// kernel does 32 multiply-adds per two instructions, about 1.25× faster than pairs. Weights
+/// quantised with ``WeightPrecision/bits7`` (ONNX Runtime's `reduce_range`) always qualify;
+/// wider weights take *pairs*, widened to int16 for `vpmaddwd` (16 multiply-adds per
+/// instruction, never saturates). Missing units and inputs are padded with zeros. The pair
+/// layout doubles the resident weights (784×256: 401 KB, in L2 here); the stored model stays
+/// int8.
 public struct PackedWeights: Sendable {
     /// How the weights are laid out, and so which tile kernel multiplies them.
     public enum Layout: Sendable, Hashable {
         /// int16 pairs, `vpmaddwd`.
         case pairs
-        /// int8 quads, `vpmaddubsw` (only when every |w| ≤ 64).
+        /// int8 quads: `vpdpbusd` (AVX-512 VNNI), or `vpmaddubsw` when every |w| ≤ 64.
         case quads
     }
 
@@ -30,6 +33,8 @@ public struct PackedWeights: Sendable {
     public let inputs: Int
     /// The layout chosen for these weights.
     public let layout: Layout
+    /// Whether every |w| ≤ 64, so that the AVX2 quad kernel (`vpmaddubsw`) cannot saturate.
+    public let fitsSaturatingQuads: Bool
     /// Inner-dimension groups: `⌈inputs / 2⌉` pairs or `⌈inputs / 4⌉` quads.
     let groups: Int
     /// `⌈outputs / 16⌉`.
@@ -39,18 +44,24 @@ public struct PackedWeights: Sendable {
     /// The quad layout's values (empty for pairs).
     let quadStorage: [Int8]
 
-    /// The largest |w| the quad layout accepts.
+    /// The largest |w| for which `vpmaddubsw` cannot saturate.
     public static let quadLimit = 64
 
-    /// Packs; O(outputs · inputs), done once per layer.
+    /// Packs in the layout of the fastest exact kernel on this CPU: quads with AVX-512 VNNI or
+    /// when every |w| ≤ 64, pairs otherwise; O(outputs · inputs), done once per layer.
     public init(_ weights: QuantizedWeights) {
-        let fitsQuads = weights.values.allSatisfy { Int($0).magnitude <= Self.quadLimit }
-        self.init(weights, layout: fitsQuads ? .quads : .pairs)
+        let fits = Self.fitsSaturatingQuads(weights)
+        self.init(weights, layout: fits || IntegerGEMM.isVNNIAvailable ? .quads : .pairs)
     }
 
-    /// Packs in a given layout.
-    /// - Precondition: `.quads` only for weights with every |w| ≤ 64.
+    private static func fitsSaturatingQuads(_ weights: QuantizedWeights) -> Bool {
+        weights.values.allSatisfy { Int($0).magnitude <= quadLimit }
+    }
+
+    /// Packs in a given layout. Quads with some |w| > 64 run on the VNNI kernel, or on the
+    /// portable one where the CPU lacks VNNI (never on `vpmaddubsw`).
     public init(_ weights: QuantizedWeights, layout: Layout) {
+        fitsSaturatingQuads = Self.fitsSaturatingQuads(weights)
         let columns = Int(CQ_TILE_COLUMNS)
         let width = layout == .pairs ? 2 : 4
         outputs = weights.outputs
@@ -70,7 +81,6 @@ public struct PackedWeights: Sendable {
                 if layout == .pairs {
                     pairs[index] = Int16(value)
                 } else {
-                    precondition(Int(value).magnitude <= Self.quadLimit, "PackedWeights: |w| > 64 in quads")
                     quads[index] = value
                 }
             }

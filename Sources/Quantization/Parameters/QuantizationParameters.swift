@@ -93,7 +93,7 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
     /// true quotient. Values they cannot confirm (a tie, or a product that rounded across a
     /// half: about 1 in 10^4 for arbitrary data, none for 8-bit pixels at scale 1/255) are
     /// redone with the division, looking again only at the blocks of 256 that hold one.
-    /// Beyond 1024 steps the code saturates either way. `path` `.avx2` runs the same arithmetic
+    /// Beyond 1024 steps the code saturates either way. `path` `.avx2` or `.avx512vnni` runs the same arithmetic
     /// in the C kernel `cq_quantize_f32_avx2` where the CPU has AVX2 and FMA.
     /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` naming the first NaN.
     /// - Precondition: the buffers have the same count.
@@ -103,7 +103,7 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
     ) throws(QuantizationError) {
         precondition(input.count == output.count, "quantize: input and output counts differ")
         let inverse = 1 / scale
-        let usesAVX2 = path == .avx2 && Self.isAVX2FMAAvailable
+        let usesAVX2 = path != .portable && Self.isAVX2FMAAvailable
         for start in stride(from: 0, to: input.count, by: 256) {
             let block = start..<Swift.min(start + 256, input.count)
             let inDoubt =
