@@ -39,35 +39,13 @@ public enum AtomicFile {
     public static func write(
         _ buffer: UnsafeRawBufferPointer, to path: String, permissions: UInt32 = 0o644
     ) throws(AtomicFileError) {
-        guard !path.isEmpty, !path.hasSuffix("/") else { throw .notAFilePath(path: path) }
-        let directory = directoryName(of: path)
-        var template = Array(temporaryName(for: path).utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw .cannotCreateTemporaryFile(path: path, directory: directory, errno: errno)
-        }
-        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        let temporaryPath = String(
-            decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        do throws(AtomicFileError) {
-            try fill(descriptor, with: buffer, permissions: permissions, path: path)
-        } catch {
-            close(descriptor)
-            unlink(temporaryPath)
+        do {
+            try write(to: path, permissions: permissions) { try $0.append(buffer) }
+        } catch let error as AtomicFileError {
             throw error
+        } catch {
+            preconditionFailure("AtomicFile: only AtomicFileError can come from appending a buffer")
         }
-        guard close(descriptor) == 0 else {
-            let code = errno
-            unlink(temporaryPath)
-            throw .syncFailed(path: path, errno: code)
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let code = errno
-            unlink(temporaryPath)
-            throw .renameFailed(path: path, errno: code)
-        }
-        try syncDirectory(directory, path: path)
-        removeOrphanedTemporaryFiles(of: path, in: directory)
     }
 
     /// Unlinks the temporary files of `path` left by writers that have died; best effort
@@ -86,17 +64,6 @@ public enum AtomicFile {
             else { continue }
             unlink(directory == "/" ? "/\(name)" : "\(directory)/\(name)")
         }
-    }
-
-    private static func fill(
-        _ descriptor: Int32, with buffer: UnsafeRawBufferPointer, permissions: UInt32,
-        path: String
-    ) throws(AtomicFileError) {
-        guard fchmod(descriptor, mode_t(permissions)) == 0 else {
-            throw .writeFailed(path: path, errno: errno)
-        }
-        try Sink(descriptor: descriptor, path: path).append(buffer)
-        guard fsync(descriptor) == 0 else { throw .syncFailed(path: path, errno: errno) }
     }
 
     /// Where ``write(to:permissions:streaming:)`` sends the bytes: the temporary file.
@@ -146,7 +113,9 @@ public enum AtomicFile {
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do {
-            try fill(descriptor, with: UnsafeRawBufferPointer(start: nil, count: 0), permissions: permissions, path: path)
+            guard fchmod(descriptor, mode_t(permissions)) == 0 else {
+                throw AtomicFileError.writeFailed(path: path, errno: errno)
+            }
             try produce(Sink(descriptor: descriptor, path: path))
             guard fsync(descriptor) == 0 else { throw AtomicFileError.syncFailed(path: path, errno: errno) }
         } catch {
