@@ -159,6 +159,25 @@ import Testing
                 firsts.append(first)
             }
             #expect(gathered == whole.features && firsts == [0, 3, 6], "\(path)")
+            // The scaling applied while reading equals the scaling of the whole read, bit for
+            // bit; it is asked for once, with the examples' shape, before the first batch.
+            let standardize = Preprocessing(.standardize, fittedTo: whole)
+            var expected = whole.features
+            try standardize.apply(to: &expected, featureCount: whole.featureCount)
+            var scaled: [Float] = [], asked: [[Int]] = []
+            try reader.forEachBatch(of: path, batchSize: 2) { shape, _ in
+                asked.append(shape)
+                return standardize
+            } _: { batch, _ in scaled += batch.features }
+            #expect(scaled == expected && asked == [shape], "\(path)")
+            #expect(expected != whole.features)
+            #expect {
+                try reader.forEachBatch(of: path, batchSize: 2) { _, _ in
+                    Preprocessing(.standardize, fittedTo: try Examples(features: [1, 2, 3], shape: [3], targets: .none))
+                } _: { _, _ in Issue.record("a batch of a misfit width") }
+            } throws: { error in
+                "\(error)".contains("1 or \(whole.featureCount) of each")
+            }
         }
         // A CSV read in blocks of a few bytes: blank rows, CRLF and a last row without a
         // newline are handed over as in a whole read, and a bad field names its line.

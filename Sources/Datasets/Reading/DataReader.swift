@@ -109,7 +109,7 @@ public struct DataReader: Sendable {
                 try assembler!.append(examples.count, body) { destination, first, count, preprocessing in
                     examples.features.withUnsafeBufferPointer { source in
                         preprocessing.transform(
-                            source.baseAddress! + first * source.count / examples.count, count: count * examples.featureCount,
+                            source.baseAddress! + first * examples.featureCount, count: count * examples.featureCount,
                             into: destination, featureCount: examples.featureCount) { $0 }
                     }
                 }
