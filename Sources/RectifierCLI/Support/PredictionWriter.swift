@@ -81,16 +81,21 @@ struct PredictionWriter {
         bytes += format == .jsonl ? [UInt8(ascii: "}"), UInt8(ascii: "\n")] : [UInt8(ascii: "\n")]
     }
 
-    /// The `count` highest of `scores` into ``order`` (NaN lowest; the lower index first on ties).
+    /// The `count` highest of `scores` into ``order`` (NaN lowest; the lower index first on
+    /// ties), by `count` passes of selection.
     private mutating func rank(_ scores: UnsafeBufferPointer<Float>, count: Int) {
         order.removeAll(keepingCapacity: true)
-        func key(_ index: Int) -> Float { scores[index].isNaN ? -.infinity : scores[index] }
+        var previous = Float.infinity, previousIndex = -1
         for _ in 0..<count {
-            var best = -1
-            for index in scores.indices where !order.contains(index) {
-                if best < 0 || key(index) > key(best) { best = index }
+            // The best below (previous, previousIndex) in the order (score descending, index ascending).
+            var best = -1, bestScore = -Float.infinity
+            for index in scores.indices {
+                let score = scores[index].isNaN ? -.infinity : scores[index]
+                let below = score < previous || (score == previous && index > previousIndex)
+                if below && (best < 0 || score > bestScore) { (best, bestScore) = (index, score) }
             }
             order.append(best)
+            (previous, previousIndex) = (bestScore, best)
         }
     }
 
