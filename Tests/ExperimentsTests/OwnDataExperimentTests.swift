@@ -50,6 +50,18 @@ import Testing
             let text = "\(error)"
             return text.contains("three.csv holds examples of shape [5]") && text.contains("needs grey images") && !text.contains("\n")
         }
+        // An MNIST-format set (here images in memory) too small for the sizes is refused, as
+        // the experiments were measured on the sizes they ask for.
+        let pixels = [Float](repeating: 0.5, count: 6 * 4)
+        let images = try LabeledImages(pixels: pixels, labels: [0, 1, 0, 1, 0, 1], rows: 2, columns: 2, classNames: ["a", "b"])
+        let small = try ExperimentContext(
+            outputDirectory: directory + "/out3", seeds: 1, images: ImageDataSet(training: images, test: images, directory: "tiny"))
+        #expect {
+            _ = try small.data(.init(training: 5, validation: 2))
+        } throws: { error in
+            "\(error)".contains("tiny holds 6 training and 6 test images; this experiment needs 5 + 2 and 0")
+        }
+        #expect(try small.data(.init(training: 4, validation: 2)).training.count == 4)
         let single = directory + "/single.csv"
         try "a,b\n1,x\n2,x\n".write(toFile: single, atomically: true, encoding: .utf8)
         let one = try ExperimentContext(outputDirectory: directory + "/out2", seeds: 1, dataDirectory: single)

@@ -46,6 +46,10 @@ package struct ExperimentData: Sendable {
         package let name: String
         /// "images" or "examples".
         package let noun: String
+        /// Whether an experiment asking for more examples than the source holds takes what it
+        /// has (your own data) rather than refusing (MNIST-format sets, the ones the sizes are
+        /// chosen for: a cut-down Fashion-MNIST would be another experiment).
+        package let takesWhatItHas: Bool
 
         /// Images already scaled to [0, 1] (an MNIST-format directory, or synthetic images).
         package init(_ images: ImageDataSet) throws(ExperimentError) {
@@ -58,7 +62,7 @@ package struct ExperimentData: Sendable {
                     throw .invalidOption(flag: "--data", reason: "\(images.directory): \(error)")
                 }
             }
-            (training, test, noun) = (try examples(images.training), try examples(images.test), "images")
+            (training, test, noun, takesWhatItHas) = (try examples(images.training), try examples(images.test), "images", false)
             name = Self.lastComponent(images.directory)
         }
 
@@ -85,6 +89,7 @@ package struct ExperimentData: Sendable {
                 }
                 (self.training, self.test) = (try scaled(training), try scaled(test))
                 noun = loaded.format == .mnist || loaded.format == .imageFolder ? "images" : "examples"
+                takesWhatItHas = loaded.format != .mnist
             } catch {
                 throw .invalidOption(flag: "--data", reason: "\(error)")
             }
@@ -121,16 +126,19 @@ package struct ExperimentData: Sendable {
     /// Cuts `source` to `sizes`: holds out `sizes.validation` training examples stratified by
     /// class (seed ``splitSeed``; for Fashion-MNIST the images
     /// ``LabeledImages/heldOutSplit(validationCount:seed:)`` holds out), keeps the first
-    /// `sizes.training` of the rest and the first `sizes.test` test examples. A source with
-    /// fewer examples than asked for gives what it has: a twelfth of its training part (at
-    /// least one) held out, and the rest.
+    /// `sizes.training` of the rest and the first `sizes.test` test examples. A source that
+    /// ``Source/takesWhatItHas`` and holds fewer examples than asked for gives what it has:
+    /// a twelfth of its training part (at least one) held out, and the rest.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data` when the
-    ///   training part holds fewer than two examples.
+    ///   source holds too few examples.
     package init(_ source: Source, sizes: Sizes) throws(ExperimentError) {
         let available = source.training.count
-        guard available >= 2, sizes.training >= 1, sizes.validation >= 1, sizes.test >= 0 else {
+        let fits = sizes.training + sizes.validation <= available && sizes.test <= source.test.count
+        guard available >= 2, sizes.training >= 1, sizes.validation >= 1, sizes.test >= 0, fits || source.takesWhatItHas else {
             throw .invalidOption(
-                flag: "--data", reason: "\(source.name) holds \(available) training \(source.noun); an experiment needs at least 2")
+                flag: "--data",
+                reason: "\(source.name) holds \(available) training and \(source.test.count) test \(source.noun); "
+                    + "this experiment needs \(sizes.training) + \(sizes.validation) and \(sizes.test)")
         }
         let validationCount = sizes.training + sizes.validation <= available ? sizes.validation : min(sizes.validation, max(1, available / 12))
         let trainingCount = min(sizes.training, available - validationCount)
