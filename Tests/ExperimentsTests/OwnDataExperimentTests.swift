@@ -28,7 +28,7 @@ import Testing
         let path = try csv(in: directory)
         let context = try ExperimentContext(outputDirectory: directory + "/out", seeds: 1, dataDirectory: path)
         let plan = EfficiencyExperiment.Plan(
-            sizes: .init(training: 6_000, validation: 2_000), budget: TrialBudget(hiddenSizes: [8], epochs: 2, batchSize: 16),
+            sizes: .init(training: 6_000, validation: 2_000), budget: TrialBudget(hiddenSizes: [8], epochs: 2, batchSize: 128),
             targetError: 0.5, optimizers: [.adam(learningRate: 3e-3)], seeds: [0])
         let data = try EfficiencyExperiment.inputs(plan, context: context)
         // 90 rows: a stratified fifth (18) is the test part; of the 72 left a twelfth (6) is
@@ -39,6 +39,7 @@ import Testing
         #expect(abs(data.chanceAccuracy - 1.0 / 3) < 1e-12)
         let column = (0..<66).map { Double(data.training.features[$0, 0]) }
         #expect(abs(column.reduce(0, +) / 66) < 0.2, "standardised on the training part")
+        // Batches of 128, more than the 66 rows: one batch of the whole set.
         let results = try EfficiencyExperiment.run(context, configuration: plan, inputs: data).results
         #expect(results.trials.count == EfficiencyExperiment.activations.count)
         #expect(results.trials.allSatisfy { $0.validationAccuracies.count == 2 })
