@@ -207,6 +207,42 @@ import Testing
         #expect(batches == 2)
     }
 
+    /// An MNIST-format directory's images file read a batch at a time (gzipped or not, no
+    /// labels needed): the test file with `testSplitOnly`, else the training file, scaled on
+    /// the way; a file cut short or with bytes after its data is refused after the batches
+    /// before it.
+    @Test func mnistBatchesAreReadAPartAtATime() throws {
+        let directory = try TemporaryDirectory()
+        let training = SmallDataSet(count: 7, rows: 3, columns: 2, classCount: 3, seed: 4)
+        let test = SmallDataSet(count: 5, rows: 3, columns: 2, classCount: 3, seed: 5)
+        try directory.write(gzipped(training.imagesFile), to: "train-images-idx3-ubyte.gz")
+        try directory.write(test.imagesFile, to: "t10k-images-idx3-ubyte")
+        var reader = DataReader(featuresOnly: true)
+        for (testOnly, expected) in [(false, training.images), (true, test.images)] {
+            reader.testSplitOnly = testOnly
+            var values: [Float] = [], firsts: [Int] = []
+            try reader.forEachBatch(of: directory.path, batchSize: 3) { shape, _ in
+                #expect(shape == [3, 2])
+                return .scale255
+            } _: { batch, first in
+                values += batch.features
+                firsts.append(first)
+            }
+            #expect(values == expected.map { Float($0) / 255 } && firsts == Array(stride(from: 0, to: expected.count / 6, by: 3)))
+        }
+        try directory.write(Array(test.imagesFile.dropLast(7)), to: "t10k-images-idx3-ubyte")
+        var batches = 0
+        #expect(throws: DatasetError.truncated(path: directory.path + "/t10k-images-idx3-ubyte", expectedBytes: 16 + 30, foundBytes: 16 + 23)) {
+            try reader.forEachBatch(of: directory.path, batchSize: 3) { _, _ in batches += 1 }
+        }
+        #expect(batches == 0, "the whole file's size is checked before any batch")
+        try directory.write(gzipped(test.imagesFile + [1]), to: "t10k-images-idx3-ubyte")
+        #expect(throws: DatasetError.trailingData(path: directory.path + "/t10k-images-idx3-ubyte", expectedBytes: 16 + 30)) {
+            try reader.forEachBatch(of: directory.path, batchSize: 3) { _, _ in batches += 1 }
+        }
+        #expect(batches == 1, "a gzipped file's size is known only at its end")
+    }
+
     @Test func splitsAreStratifiedSeededAndDisjoint() throws {
         let labels = (0..<100).map { $0 < 10 ? 0 : $0 < 40 ? 1 : 2 }
         let examples = try Examples(

@@ -84,7 +84,9 @@ public struct DataReader: Sendable {
     /// Memory stays flat whatever the size of the source: a `.npy` array or an `.npz`
     /// archive's `x` (stored, or inflated on the way) is read a batch at a time, a CSV file
     /// `blockBytes` of rows at a time (at least one row), a folder of PNG images one image at
-    /// a time; only an MNIST-format directory is read whole. One batch buffer is reused: a
+    /// a time, an MNIST-format directory's images file (the test file with ``testSplitOnly``,
+    /// else the training file; no labels needed) a batch at a time, inflated on the way when
+    /// gzipped. One batch buffer is reused: a
     /// `body` that keeps the examples past its return costs a copy of them.
     /// - Throws: what ``read(_:)`` throws, what `preprocessing` and `body` throw, and
     ///   ``DatasetError/invalidArgument(name:value:allowed:)`` when the preprocessing does not
@@ -101,7 +103,8 @@ public struct DataReader: Sendable {
         func batches(shape: [Int], featureNames: [String]?) throws -> Batches {
             try Batches(shape: shape, featureNames: featureNames, batchSize: batchSize, preprocessing: preprocessing(shape, featureNames))
         }
-        switch try Self.format(of: path) {
+        let format = try Self.format(of: path)
+        switch format {
         case .csv:
             var assembler: Batches?
             try CSVReader.forEachBlock(path, options: options, blockBytes: max(blockBytes, 1)) { examples in
@@ -115,7 +118,7 @@ public struct DataReader: Sendable {
                 }
             }
             try assembler?.finish(body)
-        case let format where format == .npy || format == .npz:
+        case .npy, .npz:
             let array = try NumPyReader.featureArray(path, format: format)
             var assembler = try batches(shape: Array(array.shape.dropFirst()), featureNames: nil)
             let width = assembler.featureCount
@@ -132,13 +135,19 @@ public struct DataReader: Sendable {
                 for index in 0..<count { try decoder.decode(first + index, into: destination + index * width, preprocessing: preprocessing) }
             }
             try assembler.finish(body)
-        default:
-            let examples = try options.read(path).examples
-            var assembler = try batches(shape: examples.shape, featureNames: examples.featureNames)
+        case .mnist:
+            let name = testSplitOnly ? MNISTFormat.testImagesFile : MNISTFormat.trainingImagesFile
+            guard let file = MNISTFormat.locate(name, in: path) else { throw DatasetError.dataSetNotFound(directory: path, missing: [name + "[.gz]"]) }
+            var rows = try IDXReader.Rows(contentsOf: file, dimensionCount: 3)
+            var assembler = try batches(shape: Array(rows.dimensions.dropFirst()), featureNames: nil)
             let width = assembler.featureCount
-            try assembler.append(examples.count, body) { destination, first, count, preprocessing in
-                examples.features.withUnsafeBufferPointer { source in
-                    preprocessing.transform(source.baseAddress! + first * width, count: count * width, into: destination, featureCount: width) { $0 }
+            var pixels = [UInt8](repeating: 0, count: batchSize * width)
+            try assembler.append(rows.dimensions[0], body) { destination, _, count, preprocessing in
+                try pixels.withMutableBytes { bytes throws(DatasetError) in
+                    try rows.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * width]))
+                }
+                pixels.withUnsafeBufferPointer { source in
+                    preprocessing.transform(source.baseAddress, count: count * width, into: destination, featureCount: width) { Float($0) }
                 }
             }
             try assembler.finish(body)

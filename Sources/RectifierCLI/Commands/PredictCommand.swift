@@ -16,10 +16,10 @@ struct PredictCommand: ParsableCommand {
             classifier, p_<class> for every class (softmax probabilities), or with --top-k K the \
             K most probable classes as top1..topK. --format jsonl writes one JSON object per \
             row with the same keys. The rows are computed and written --batch-size examples at \
-            a time, and the inputs are read as they are needed (a .npy or .npz array that many rows \
-            at a time, a CSV file 4 MiB of rows at a time, a folder of PNG images one image at a \
-            time), so memory stays flat whatever their size (an MNIST-format folder is read \
-            whole); with -o the file is replaced atomically when all are written.
+            a time, and the inputs are read as they are needed (a .npy or .npz array or an \
+            MNIST-format folder's test images that many rows at a time, a CSV file 4 MiB of rows \
+            at a time, a folder of PNG images one image at a time), so memory stays flat \
+            whatever their size; with -o the file is replaced atomically when all are written.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
