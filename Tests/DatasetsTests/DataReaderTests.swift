@@ -159,6 +159,25 @@ import Testing
                 firsts.append(first)
             }
             #expect(gathered == whole.features && firsts == [0, 3, 6], "\(path)")
+            // The scaling applied while reading equals the scaling of the whole read, bit for
+            // bit; it is asked for once, with the examples' shape, before the first batch.
+            let standardize = Preprocessing(.standardize, fittedTo: whole)
+            var expected = whole.features
+            try standardize.apply(to: &expected, featureCount: whole.featureCount)
+            var scaled: [Float] = [], asked: [[Int]] = []
+            try reader.forEachBatch(of: path, batchSize: 2) { shape, _ in
+                asked.append(shape)
+                return standardize
+            } _: { batch, _ in scaled += batch.features }
+            #expect(scaled == expected && asked == [shape], "\(path)")
+            #expect(expected != whole.features)
+            #expect {
+                try reader.forEachBatch(of: path, batchSize: 2) { _, _ in
+                    Preprocessing(.standardize, fittedTo: try Examples(features: [1, 2, 3], shape: [3], targets: .none))
+                } _: { _, _ in Issue.record("a batch of a misfit width") }
+            } throws: { error in
+                "\(error)".contains("1 or \(whole.featureCount) of each")
+            }
         }
         // A CSV read in blocks of a few bytes: blank rows, CRLF and a last row without a
         // newline are handed over as in a whole read, and a bad field names its line.
@@ -186,6 +205,42 @@ import Testing
             "\(error)".contains("element 23 is nan")
         }
         #expect(batches == 2)
+    }
+
+    /// An MNIST-format directory's images file read a batch at a time (gzipped or not, no
+    /// labels needed): the test file with `testSplitOnly`, else the training file, scaled on
+    /// the way; a file cut short or with bytes after its data is refused after the batches
+    /// before it.
+    @Test func mnistBatchesAreReadAPartAtATime() throws {
+        let directory = try TemporaryDirectory()
+        let training = SmallDataSet(count: 7, rows: 3, columns: 2, classCount: 3, seed: 4)
+        let test = SmallDataSet(count: 5, rows: 3, columns: 2, classCount: 3, seed: 5)
+        try directory.write(gzipped(training.imagesFile), to: "train-images-idx3-ubyte.gz")
+        try directory.write(test.imagesFile, to: "t10k-images-idx3-ubyte")
+        var reader = DataReader(featuresOnly: true)
+        for (testOnly, expected) in [(false, training.images), (true, test.images)] {
+            reader.testSplitOnly = testOnly
+            var values: [Float] = [], firsts: [Int] = []
+            try reader.forEachBatch(of: directory.path, batchSize: 3) { shape, _ in
+                #expect(shape == [3, 2])
+                return .scale255
+            } _: { batch, first in
+                values += batch.features
+                firsts.append(first)
+            }
+            #expect(values == expected.map { Float($0) / 255 } && firsts == Array(stride(from: 0, to: expected.count / 6, by: 3)))
+        }
+        try directory.write(Array(test.imagesFile.dropLast(7)), to: "t10k-images-idx3-ubyte")
+        var batches = 0
+        #expect(throws: DatasetError.truncated(path: directory.path + "/t10k-images-idx3-ubyte", expectedBytes: 16 + 30, foundBytes: 16 + 23)) {
+            try reader.forEachBatch(of: directory.path, batchSize: 3) { _, _ in batches += 1 }
+        }
+        #expect(batches == 0, "the whole file's size is checked before any batch")
+        try directory.write(gzipped(test.imagesFile + [1]), to: "t10k-images-idx3-ubyte")
+        #expect(throws: DatasetError.trailingData(path: directory.path + "/t10k-images-idx3-ubyte", expectedBytes: 16 + 30)) {
+            try reader.forEachBatch(of: directory.path, batchSize: 3) { _, _ in batches += 1 }
+        }
+        #expect(batches == 1, "a gzipped file's size is known only at its end")
     }
 
     @Test func splitsAreStratifiedSeededAndDisjoint() throws {

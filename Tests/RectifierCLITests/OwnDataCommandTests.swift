@@ -123,6 +123,22 @@ import Testing
         try runRectifier(["predict", model, "--data", inputs, "-o", output, "--threads", "1"])
         let predicted = try Self.csvRows(output).dropFirst().map { $0[1] }
         #expect(predicted == rows.map(\.label))
+        // The archive's x read 7 rows at a time (a last batch of 6), and as JSON lines with
+        // the top two: the same rows, numbered on across the batches.
+        let whole = try String(contentsOfFile: output, encoding: .utf8)
+        let batched = files.file("batched.csv")
+        try runRectifier(["predict", model, "--data", data, "-o", batched, "--batch-size", "7", "--threads", "1"])
+        #expect(try String(contentsOfFile: batched, encoding: .utf8) == whole)
+        let lines = files.file("top.jsonl")
+        try runRectifier(["predict", model, "--data", data, "-o", lines, "--batch-size", "7", "--top-k", "2", "--format", "jsonl", "--threads", "1"])
+        let objects = try String(contentsOfFile: lines, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+        #expect(objects.map { $0["index"] as? Int } == Array(0..<rows.count))
+        #expect(objects.map { $0["predicted"] as? String } == predicted && objects.allSatisfy { $0["top1"] as? String == $0["predicted"] as? String })
+        #expect(objects.allSatisfy { object in
+            ["east", "north", "south"].contains(object["top2"] as? String ?? "") && object["top2"] as? String != object["top1"] as? String
+        })
     }
 
     /// Class k of `classes` lights row k of a 4 × 4 image.
@@ -153,6 +169,10 @@ import Testing
         try runRectifier(["predict", model, "--data", files.file("new"), "-o", output, "--threads", "1"])
         // Sorted names: circle-0, circle-1, line-0, line-1, square-0, square-1.
         #expect(try Self.csvRows(output).dropFirst().map { $0[1] } == ["circle", "circle", "line", "line", "square", "square"])
+        // Decoded an image at a time into batches of 4: the same rows.
+        let batched = files.file("batched.csv")
+        try runRectifier(["predict", model, "--data", files.file("new"), "-o", batched, "--batch-size", "4", "--threads", "1"])
+        #expect(try String(contentsOfFile: batched, encoding: .utf8) == String(contentsOfFile: output, encoding: .utf8))
     }
 
     @Test func evaluateNeedsOnlyTheTestFilesOfAnMNISTDirectory() throws {
@@ -222,7 +242,7 @@ import Testing
         }
         let x = npyFloats([1, 2, 3, 4, 5, 6], shape: [3, 2])
         let mismatched = try files.write(storedZip([("x.npy", x), ("y.npy", npyStrings(["a", "b"]))]), to: "bad.npz")
-        #expect(try Self.failure(["train", "--data", mismatched]).1.contains("y"))
+        #expect(try Self.failure(["train", "--data", mismatched]).1.contains("y: shape [2] does not match x's 3 examples"))
         try files.write(greyPNG(width: 4, height: 4, pixels: Array(repeating: 1, count: 16)), to: "sizes/a/1.png")
         try files.write(greyPNG(width: 2, height: 2, pixels: [1, 2, 3, 4]), to: "sizes/b/1.png")
         #expect(try Self.failure(["train", "--data", files.file("sizes")]).1.contains("all must match"))

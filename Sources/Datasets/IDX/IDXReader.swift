@@ -77,6 +77,51 @@ public enum IDXReader {
     private static func parse(
         _ stream: DecodedByteStream, dimensionCount: Int, maximumDataBytes: Int
     ) throws(DatasetError) -> IDXArray {
+        let (sizes, headerBytes) = try header(stream, dimensionCount: dimensionCount, maximumDataBytes: maximumDataBytes)
+        let elements = try readData(stream, count: sizes.reduce(1, *), headerBytes: headerBytes)
+        return IDXArray(dimensions: sizes, elements: elements)
+    }
+
+    /// An IDX file of unsigned bytes, its header read and checked, its data left to read
+    /// front to back a part at a time (``read(into:)``), so memory stays at one part.
+    struct Rows {
+        let dimensions: [Int]
+        private let stream: DecodedByteStream
+        private let headerBytes: Int
+        private var done = 0
+
+        init(contentsOf path: String, dimensionCount: Int) throws(DatasetError) {
+            try checkDimensionCount(dimensionCount)
+            stream = try DecodedByteStream(path: path, source: try FileByteSource(path: path))
+            (dimensions, headerBytes) = try header(stream, dimensionCount: dimensionCount, maximumDataBytes: Int.max)
+        }
+
+        /// Fills `buffer` with the next data bytes; after the last, checks nothing follows.
+        /// - Throws: `.truncated` when the data ends early, `.trailingData` after it.
+        mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(DatasetError) {
+            let count = dimensions.reduce(1, *)
+            var found = 0
+            while found < buffer.count {
+                let step = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[found...]))
+                guard step > 0 else {
+                    throw .truncated(path: stream.path, expectedBytes: headerBytes + count, foundBytes: headerBytes + done + found)
+                }
+                found += step
+            }
+            done += found
+            if done == count {
+                var extra: UInt8 = 0
+                let more = try withUnsafeMutableBytes(of: &extra) { byte throws(DatasetError) in try stream.read(into: byte) }
+                guard more == 0 else { throw .trailingData(path: stream.path, expectedBytes: headerBytes + count) }
+            }
+        }
+    }
+
+    /// Reads and checks the magic, type, dimension count and sizes: the sizes and the header's
+    /// length.
+    private static func header(
+        _ stream: DecodedByteStream, dimensionCount: Int, maximumDataBytes: Int
+    ) throws(DatasetError) -> (sizes: [Int], headerBytes: Int) {
         let path = stream.path
         let headerBytes = 4 + 4 * dimensionCount
         var header = [UInt8](repeating: 0, count: headerBytes)
@@ -108,8 +153,7 @@ public enum IDXReader {
             }
             if exactSize > totalBytes { throw .trailingData(path: path, expectedBytes: totalBytes) }
         }
-        let elements = try readData(stream, count: dataBytes, headerBytes: headerBytes)
-        return IDXArray(dimensions: sizes.map { Int($0) }, elements: elements)
+        return (sizes.map { Int($0) }, headerBytes)
     }
 
     /// The product of the sizes, refused when a size is zero or the product overflows or

@@ -1,63 +1,5 @@
 import Runtime
 
-/// Bytes read front to back from a part of a file or from memory, with the CRC-32 of
-/// everything read checked against `expectedCRC` by ``finish()``.
-final class ByteRegion {
-    /// The file, or `archive: entry`, for messages.
-    let name: String
-    let length: Int
-    private(set) var position = 0
-    private let file: FileByteSource?
-    private let memory: [UInt8]
-    private let start: Int
-    private let expectedCRC: UInt32?
-    private var crc: UInt32 = 0
-
-    init(name: String, file: FileByteSource, start: Int, length: Int, expectedCRC: UInt32?) {
-        (self.name, self.file, self.memory, self.start, self.length, self.expectedCRC) =
-            (name, file, [], start, length, expectedCRC)
-    }
-
-    init(name: String, memory: [UInt8], expectedCRC: UInt32?) {
-        (self.name, self.file, self.memory, self.start, self.length, self.expectedCRC) =
-            (name, nil, memory, 0, memory.count, expectedCRC)
-    }
-
-    var remaining: Int { length - position }
-
-    /// Fills `buffer` with the next bytes.
-    /// - Throws: ``DatasetError/badData(path:reason:)`` when fewer remain.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(DatasetError) {
-        guard buffer.count <= remaining else {
-            throw .badData(path: name, reason: "cut short: \(length) bytes where \(position + buffer.count) are needed")
-        }
-        if let file {
-            try file.read(at: start + position, into: buffer)
-        } else {
-            memory.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<position + buffer.count])) }
-        }
-        if expectedCRC != nil { crc = crc32(crc, UnsafeRawBufferPointer(buffer)) }
-        position += buffer.count
-    }
-
-    func readBytes(_ count: Int) throws(DatasetError) -> [UInt8] {
-        try requireMemory(count, for: "\(name): \(count) bytes")
-        var bytes = [UInt8](repeating: 0, count: count)
-        try bytes.withMutableBytes { buffer throws(DatasetError) in try read(into: buffer) }
-        return bytes
-    }
-
-    /// Checks that everything was read and the CRC-32 matches.
-    func finish() throws(DatasetError) {
-        guard remaining == 0 else { throw .badData(path: name, reason: "\(remaining) bytes after the array's data") }
-        if let expectedCRC, expectedCRC != crc {
-            throw .badData(path: name, reason: "CRC-32 mismatch (stored \(hex(expectedCRC)), computed \(hex(crc))): the archive is corrupt")
-        }
-    }
-
-    private func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16) }
-}
-
 /// One NumPy array file (`.npy`, format versions 1–3): the header, then the data row-major.
 ///
 /// Read: little-endian (or byte-order-free) `float32`, `float64`, integers, `bool`, and
@@ -124,43 +66,59 @@ struct NPYArray {
     /// The data as `Float`: `float32` read straight into the array, `float64` rounded,
     /// `uint8` exact. Non-finite values are refused.
     func features() throws(DatasetError) -> [Float] {
-        let values = try features(next: elementCount, from: 0)
+        try requireMemory(MemoryBudget.product(elementCount, 4), for: "\(region.name): \(elementCount) values as float32")
+        let values = try makeFloatArray(capacity: elementCount) { output throws(DatasetError) in
+            try read(elementCount, into: output.baseAddress, preprocessing: .none, featureCount: 1, first: 0)
+            return elementCount
+        }
         try region.finish()
         return values
     }
 
-    /// The next `count` elements as ``features()`` reads them; `first` is the number of the
-    /// first, for messages.
-    func features(next count: Int, from first: Int) throws(DatasetError) -> [Float] {
+    /// The next `count` elements as ``features()`` reads them, scaled by `preprocessing` in
+    /// the same pass, into `destination`; `first` is the number of the first, for messages,
+    /// and the first must begin an example of `featureCount` values.
+    /// - Throws: ``DatasetError/badData(path:reason:)`` for another dtype, a non-finite
+    ///   value, or data cut short.
+    /// - Precondition: `preprocessing.fits(featureCount:)`.
+    func read(
+        _ count: Int, into destination: UnsafeMutablePointer<Float>?, preprocessing: Preprocessing, featureCount: Int, first: Int
+    ) throws(DatasetError) {
         guard [(UInt8(ascii: "f"), 4), (UInt8(ascii: "f"), 8), (UInt8(ascii: "u"), 1)].contains(where: { $0 == (kind, itemSize) })
         else { throw .badData(path: region.name, reason: "dtype \(dtype) is not supported for features; expected uint8, float32 or float64") }
-        try requireMemory(MemoryBudget.product(count, 4), for: "\(region.name): \(count) values as float32")
-        let chunk = 1 << 20
-        var scratch = [UInt8](repeating: 0, count: itemSize == 4 ? 0 : min(chunk, count) * itemSize)
-        return try makeFloatArray(capacity: count) { output throws(DatasetError) in
-            var done = 0
-            while done < count {
-                let n = min(chunk, count - done)
-                let destination = UnsafeMutableBufferPointer(rebasing: output[done..<done + n])
-                if itemSize == 4 {
-                    try region.read(into: UnsafeMutableRawBufferPointer(destination))
-                } else {
-                    try scratch.withMutableBytes { bytes throws(DatasetError) in
-                        let source = UnsafeMutableRawBufferPointer(rebasing: bytes[0..<n * itemSize])
-                        try region.read(into: source)
-                        if itemSize == 8 {
-                            for (index, value) in source.bindMemory(to: Double.self).enumerated() { destination[index] = Float(value) }
-                        } else {
-                            for (index, value) in source.enumerated() { destination[index] = Float(value) }
-                        }
-                    }
-                }
-                if let bad = firstNonFinite(UnsafeBufferPointer(destination)) {
-                    throw .badData(path: region.name, reason: "element \(first + done + bad) is \(destination[bad]); features must be finite")
-                }
-                done += n
+        guard count > 0, let destination else { return }
+        if itemSize == 4 {
+            try region.read(into: UnsafeMutableRawBufferPointer(start: destination, count: count * 4))
+            if let bad = firstNonFinite(UnsafeBufferPointer(start: destination, count: count)) {
+                throw .badData(path: region.name, reason: "element \(first + bad) is \(destination[bad]); features must be finite")
             }
-            return count
+            if preprocessing.kind != .none {
+                preprocessing.transform(destination, count: count, into: destination, featureCount: featureCount) { $0 }
+            }
+            return
+        }
+        // Whole examples of the source type at a time through a scratch buffer of about 1 MiB.
+        let chunk = max(1, (1 << 20) / (featureCount * itemSize)) * featureCount
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: min(chunk, count) * itemSize, alignment: 16)
+        defer { scratch.deallocate() }
+        var done = 0
+        while done < count {
+            let n = min(chunk, count - done)
+            let source = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<n * itemSize])
+            try region.read(into: source)
+            let output = destination + done
+            if itemSize == 8 {
+                let doubles = source.bindMemory(to: Double.self)
+                Preprocessing.none.transform(UnsafePointer(doubles.baseAddress), count: n, into: output, featureCount: featureCount) { Float($0) }
+                if let bad = firstNonFinite(UnsafeBufferPointer(start: output, count: n)) {
+                    throw .badData(path: region.name, reason: "element \(first + done + bad) is \(output[bad]); features must be finite")
+                }
+                preprocessing.transform(output, count: n, into: output, featureCount: featureCount) { $0 }
+            } else {
+                let bytes = source.bindMemory(to: UInt8.self)
+                preprocessing.transform(UnsafePointer(bytes.baseAddress), count: n, into: output, featureCount: featureCount) { Float($0) }
+            }
+            done += n
         }
     }
 

@@ -2,31 +2,59 @@
 ///
 /// A stored `.npz` entry (what `numpy.savez` writes) is read straight from the file into the
 /// destination in 1 Mi-element chunks, each CRC-checked while it is in cache; a deflated one
-/// (`numpy.savez_compressed`) is inflated by zlib into memory first, then read the same way.
+/// (`numpy.savez_compressed`) is inflated by zlib on the way, 64 KiB of input at a time.
 enum NumPyReader {
     static func read(_ path: String, format: DataFormat, options: DataReader) throws(DatasetError) -> (Examples, Examples?) {
-        if format == .npy {
-            let file = try FileByteSource(path: path)
-            let region = ByteRegion(name: path, file: file, start: 0, length: file.knownSize ?? 0, expectedCRC: nil)
-            return (try examples(x: NPYArray(region), y: nil, options: options), nil)
-        }
-        let archive = try ZipArchive(path: path)
-        let names = Set(archive.entries.map(\.name))
-        let (xName, yName) = names.contains("x.npy") || !names.contains("x_train.npy") ? ("x", "y") : ("x_train", "y_train")
-        func array(_ name: String) throws(DatasetError) -> NPYArray? {
-            guard let entry = archive.entries.first(where: { $0.name == name + ".npy" }) else { return nil }
-            return try NPYArray(region(entry, in: archive, name: "\(path): \(name)"))
-        }
-        guard let x = try array(xName) else {
-            throw .badData(path: path, reason: "no array '\(xName)' (arrays: \(archive.entries.map { $0.name.replacingSuffix(".npy") }.sorted().joined(separator: ", ")))")
-        }
-        let y = options.featuresOnly ? nil : try array(yName)
-        guard options.featuresOnly || y != nil else { throw .badData(path: path, reason: "no array '\(yName)' of labels beside '\(xName)'") }
+        if format == .npy { return (try examples(x: featureArray(path, format: format), y: nil, options: options), nil) }
+        let archive = try Archive(path: path)
+        let x = try archive.features()
+        let y = options.featuresOnly ? nil : try archive.array(archive.yName)
+        guard options.featuresOnly || y != nil else { throw .badData(path: path, reason: "no array '\(archive.yName)' of labels beside '\(archive.xName)'") }
         let examples = try examples(x: x, y: y, options: options)
-        guard xName == "x_train", let testX = try array("x_test") else { return (examples, nil) }
+        guard archive.xName == "x_train", let testX = try archive.array("x_test") else { return (examples, nil) }
         var testOptions = options
         testOptions.classNames = examples.classNames ?? options.classNames
-        return (examples, try self.examples(x: testX, y: options.featuresOnly ? nil : try array("y_test"), options: testOptions))
+        return (examples, try self.examples(x: testX, y: options.featuresOnly ? nil : try archive.array("y_test"), options: testOptions))
+    }
+
+    /// The features array of a `.npy` file, or of a `.npz` archive (`x`, else `x_train`), its
+    /// header read and its shape checked; the data is left for the caller to read.
+    static func featureArray(_ path: String, format: DataFormat) throws(DatasetError) -> NPYArray {
+        let array: NPYArray
+        if format == .npy {
+            let file = try FileByteSource(path: path)
+            array = try NPYArray(ByteRegion(name: path, file: file, start: 0, length: file.knownSize ?? 0, expectedCRC: nil))
+        } else {
+            array = try Archive(path: path).features()
+        }
+        try checkFeatureShape(array)
+        return array
+    }
+
+    /// An `.npz` archive's arrays: `x` and `y`, or Keras' `x_train`, `y_train`, `x_test`, `y_test`.
+    private struct Archive {
+        let path: String
+        let archive: ZipArchive
+        let xName: String, yName: String
+
+        init(path: String) throws(DatasetError) {
+            self.path = path
+            archive = try ZipArchive(path: path)
+            let names = Set(archive.entries.map(\.name))
+            (xName, yName) = names.contains("x.npy") || !names.contains("x_train.npy") ? ("x", "y") : ("x_train", "y_train")
+        }
+
+        func array(_ name: String) throws(DatasetError) -> NPYArray? {
+            guard let entry = archive.entries.first(where: { $0.name == name + ".npy" }) else { return nil }
+            return try NPYArray(NumPyReader.region(entry, in: archive, name: "\(path): \(name)"))
+        }
+
+        func features() throws(DatasetError) -> NPYArray {
+            guard let x = try array(xName) else {
+                throw .badData(path: path, reason: "no array '\(xName)' (arrays: \(archive.entries.map { $0.name.replacingSuffix(".npy") }.sorted().joined(separator: ", ")))")
+            }
+            return x
+        }
     }
 
     private static func region(_ entry: ZipArchive.Entry, in archive: ZipArchive, name: String) throws(DatasetError) -> ByteRegion {
@@ -42,62 +70,11 @@ enum NumPyReader {
             guard entry.size / 1032 <= entry.compressedSize else {
                 throw .badData(path: name, reason: "declares \(entry.size) bytes from \(entry.compressedSize) compressed")
             }
-            return ByteRegion(name: name, memory: try inflate(archive.file, start: start, entry: entry, name: name), expectedCRC: entry.crc)
+            return try ByteRegion(
+                name: name, file: archive.file, start: start, compressedLength: entry.compressedSize, length: entry.size, expectedCRC: entry.crc)
         default:
             throw .badData(path: name, reason: "compression method \(entry.method) is not supported (stored or deflated only)")
         }
-    }
-
-    private static func inflate(_ file: FileByteSource, start: Int, entry: ZipArchive.Entry, name: String) throws(DatasetError) -> [UInt8] {
-        try requireMemory(entry.size, for: "\(name): \(entry.size) bytes inflated")
-        let inflater = try GzipInflater(path: name, windowBits: -15)
-        var output = [UInt8](repeating: 0, count: entry.size)
-        var input = [UInt8](repeating: 0, count: min(entry.compressedSize, 1 << 20))
-        var consumed = 0, produced = 0
-        while entry.size > 0 {
-            let count = min(input.count, entry.compressedSize - consumed)
-            try input.withMutableBytes { buffer throws(DatasetError) in
-                try file.read(at: start + consumed, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
-            }
-            var offset = 0, status: Int32 = 0, progressed = true
-            repeat {
-                let step = input.withUnsafeBytes { source in
-                    output.withUnsafeMutableBytes { destination in
-                        inflater.inflate(
-                            input: UnsafeRawBufferPointer(rebasing: source[offset..<count]),
-                            output: UnsafeMutableRawBufferPointer(rebasing: destination[produced...]))
-                    }
-                }
-                offset += step.consumed
-                produced += step.produced
-                status = step.status
-                progressed = step.consumed > 0 || step.produced > 0
-            } while status == 0 && progressed && offset < count
-            if status == 1 { break }  // Z_STREAM_END
-            guard status == 0 || status == -5 else {  // Z_OK, Z_BUF_ERROR: no progress possible yet
-                throw .badData(path: name, reason: "corrupt deflate data (\(inflater.explain(status)))")
-            }
-            consumed += offset
-            guard consumed < entry.compressedSize, progressed else {
-                throw .badData(path: name, reason: produced == entry.size
-                    ? "inflates to more than the \(entry.size) bytes the archive declares"
-                    : "the deflate data ends early (\(produced) of \(entry.size) bytes)")
-            }
-        }
-        guard produced == entry.size else {
-            throw .badData(path: name, reason: "inflates to \(produced) bytes; the archive declares \(entry.size)")
-        }
-        return output
-    }
-
-    /// Examples from `x` and, unless features only, `y`.
-    /// The features array of a `.npy` file, its header read and its shape checked; the data
-    /// is left for the caller to read.
-    static func featureArray(_ path: String) throws(DatasetError) -> NPYArray {
-        let file = try FileByteSource(path: path)
-        let array = try NPYArray(ByteRegion(name: path, file: file, start: 0, length: file.knownSize ?? 0, expectedCRC: nil))
-        try checkFeatureShape(array)
-        return array
     }
 
     private static func checkFeatureShape(_ x: NPYArray) throws(DatasetError) {
@@ -106,6 +83,7 @@ enum NumPyReader {
         }
     }
 
+    /// Examples from `x` and, unless features only, `y`.
     private static func examples(x: NPYArray, y: NPYArray?, options: DataReader) throws(DatasetError) -> Examples {
         try checkFeatureShape(x)
         var targets = Examples.Targets.none

@@ -75,54 +75,82 @@ public struct DataReader: Sendable {
         }
     }
 
-    /// Hands the examples of `path` to `body` at most `batchSize` at a time, with the index of
-    /// each batch's first example. With ``featuresOnly`` a `.npy` file is read one batch at a
-    /// time and a CSV file 4 MiB of rows at a time, so memory stays bounded whatever the
-    /// file's size; every other source is read whole (``read(_:)``, its examples only) and
-    /// handed over in batches. `blockBytes` sets the CSV block (at least one row is read).
-    /// - Throws: what ``read(_:)`` throws, and what `body` throws.
+    /// Hands the features of `path` to `body` `batchSize` examples at a time (the last batch
+    /// may hold fewer), with the index of each batch's first example, as ``featuresOnly``
+    /// reads them (no targets). `preprocessing` is asked once, before any batch, with the
+    /// shape of one example and the CSV columns, and its scaling is applied while the values
+    /// are converted to `Float`.
+    ///
+    /// Memory stays flat whatever the size of the source: a `.npy` array or an `.npz`
+    /// archive's `x` (stored, or inflated on the way) is read a batch at a time, a CSV file
+    /// `blockBytes` of rows at a time (at least one row), a folder of PNG images one image at
+    /// a time, an MNIST-format directory's images file (the test file with ``testSplitOnly``,
+    /// else the training file; no labels needed) a batch at a time, inflated on the way when
+    /// gzipped. One batch buffer is reused: a
+    /// `body` that keeps the examples past its return costs a copy of them.
+    /// - Throws: what ``read(_:)`` throws, what `preprocessing` and `body` throw, and
+    ///   ``DatasetError/invalidArgument(name:value:allowed:)`` when the preprocessing does not
+    ///   fit the examples' width.
     /// - Precondition: `batchSize ≥ 1`.
     public func forEachBatch(
-        of path: String, batchSize: Int, blockBytes: Int = 1 << 22, _ body: (Examples, Int) throws -> Void
+        of path: String, batchSize: Int, blockBytes: Int = 1 << 22,
+        preprocessing: (_ shape: [Int], _ featureNames: [String]?) throws -> Preprocessing = { _, _ in .none },
+        _ body: (Examples, Int) throws -> Void
     ) throws {
         precondition(batchSize >= 1, "DataReader.forEachBatch: batch size below 1")
+        var options = self
+        options.featuresOnly = true
+        func batches(shape: [Int], featureNames: [String]?) throws -> Batches {
+            try Batches(shape: shape, featureNames: featureNames, batchSize: batchSize, preprocessing: preprocessing(shape, featureNames))
+        }
         let format = try Self.format(of: path)
-        if featuresOnly, format == .csv {
-            var first = 0
-            try CSVReader.forEachBlock(path, options: self, blockBytes: max(blockBytes, 1)) { examples in
-                let width = examples.featureCount
-                var start = 0
-                while start < examples.count {
-                    let rows = min(batchSize, examples.count - start)
-                    let values = Array(examples.features[start * width..<(start + rows) * width])
-                    try body(Examples(checked: values, shape: examples.shape, targets: .none, featureNames: examples.featureNames), first)
-                    (first, start) = (first + rows, start + rows)
+        switch format {
+        case .csv:
+            var assembler: Batches?
+            try CSVReader.forEachBlock(path, options: options, blockBytes: max(blockBytes, 1)) { examples in
+                if assembler == nil { assembler = try batches(shape: examples.shape, featureNames: examples.featureNames) }
+                try assembler!.append(examples.count, body) { destination, first, count, preprocessing in
+                    examples.features.withUnsafeBufferPointer { source in
+                        preprocessing.transform(
+                            source.baseAddress! + first * examples.featureCount, count: count * examples.featureCount,
+                            into: destination, featureCount: examples.featureCount) { $0 }
+                    }
                 }
             }
-            return
-        }
-        if featuresOnly, format == .npy {
-            let array = try NumPyReader.featureArray(path)
-            let shape = Array(array.shape.dropFirst())
-            let width = shape.reduce(1, *)
-            var first = 0
-            while first < array.shape[0] {
-                let rows = min(batchSize, array.shape[0] - first)
-                let values = try array.features(next: rows * width, from: first * width)
-                try body(Examples(checked: values, shape: shape, targets: .none), first)
-                first += rows
+            try assembler?.finish(body)
+        case .npy, .npz:
+            let array = try NumPyReader.featureArray(path, format: format)
+            var assembler = try batches(shape: Array(array.shape.dropFirst()), featureNames: nil)
+            let width = assembler.featureCount
+            try assembler.append(array.shape[0], body) { destination, first, count, preprocessing in
+                try array.read(count * width, into: destination, preprocessing: preprocessing, featureCount: width, first: first * width)
             }
+            try assembler.finish(body)
             try array.region.finish()
-            return
-        }
-        let examples = try read(path).examples
-        let width = examples.featureCount
-        var first = 0
-        while first < examples.count {
-            let rows = min(batchSize, examples.count - first)
-            let values = Array(examples.features[first * width..<(first + rows) * width])
-            try body(Examples(checked: values, shape: examples.shape, targets: .none, featureNames: examples.featureNames), first)
-            first += rows
+        case .imageFolder:
+            var decoder = ImageFolderReader.Decoder(try ImageFolderReader.Listing(path, featuresOnly: true))
+            var assembler = try batches(shape: decoder.listing.shape, featureNames: nil)
+            let width = assembler.featureCount
+            try assembler.append(decoder.listing.files.count, body) { destination, first, count, preprocessing in
+                for index in 0..<count { try decoder.decode(first + index, into: destination + index * width, preprocessing: preprocessing) }
+            }
+            try assembler.finish(body)
+        case .mnist:
+            let name = testSplitOnly ? MNISTFormat.testImagesFile : MNISTFormat.trainingImagesFile
+            guard let file = MNISTFormat.locate(name, in: path) else { throw DatasetError.dataSetNotFound(directory: path, missing: [name + "[.gz]"]) }
+            var rows = try IDXReader.Rows(contentsOf: file, dimensionCount: 3)
+            var assembler = try batches(shape: Array(rows.dimensions.dropFirst()), featureNames: nil)
+            let width = assembler.featureCount
+            var pixels = [UInt8](repeating: 0, count: batchSize * width)
+            try assembler.append(rows.dimensions[0], body) { destination, _, count, preprocessing in
+                try pixels.withMutableBytes { bytes throws(DatasetError) in
+                    try rows.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<count * width]))
+                }
+                pixels.withUnsafeBufferPointer { source in
+                    preprocessing.transform(source.baseAddress, count: count * width, into: destination, featureCount: width) { Float($0) }
+                }
+            }
+            try assembler.finish(body)
         }
     }
 

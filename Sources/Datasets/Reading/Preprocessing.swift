@@ -73,23 +73,43 @@ public struct Preprocessing: Codable, Equatable, Sendable {
     /// - Throws: ``DatasetError/invalidArgument(name:value:allowed:)`` when the stored vectors
     ///   (one or `featureCount` values, each scale finite and non-zero) do not fit.
     public func apply(to features: inout [Float], featureCount: Int) throws(DatasetError) {
+        try check(featureCount: featureCount)
+        guard kind != .none else { return }
+        features.withUnsafeMutableBufferPointer { values in
+            transform(UnsafePointer(values.baseAddress), count: values.count, into: values.baseAddress, featureCount: featureCount) { $0 }
+        }
+    }
+
+    /// Refuses vectors that do not fit `featureCount` features.
+    func check(featureCount: Int) throws(DatasetError) {
         guard fits(featureCount: featureCount) else {
             throw .invalidArgument(
                 name: "preprocessing", value: "\(offset.count) offsets, \(scale.count) scales",
                 allowed: "1 or \(featureCount) of each, scales finite and non-zero")
         }
-        guard kind != .none else { return }
-        let width = offset.count
-        features.withUnsafeMutableBufferPointer { values in
+    }
+
+    /// `count` values of `source` converted to `Float` and scaled into `destination` in one
+    /// pass (`destination` may be `source` when both are `Float`). `source` starts at the
+    /// first feature of an example.
+    /// - Precondition: ``fits(featureCount:)``.
+    @inline(__always)
+    func transform<Source>(
+        _ source: UnsafePointer<Source>?, count: Int, into destination: UnsafeMutablePointer<Float>?, featureCount width: Int,
+        _ convert: (Source) -> Float
+    ) {
+        guard count > 0, let source, let destination else { return }
+        if kind == .none {
+            for index in 0..<count { destination[index] = convert(source[index]) }
+        } else if offset.count == 1 {
+            let (offset, scale) = (self.offset[0], self.scale[0])
+            for index in 0..<count { destination[index] = (convert(source[index]) - offset) / scale }
+        } else {
             offset.withUnsafeBufferPointer { offset in
                 scale.withUnsafeBufferPointer { scale in
-                    if width == 1 {
-                        for index in values.indices { values[index] = (values[index] - offset[0]) / scale[0] }
-                    } else {
-                        for row in stride(from: 0, to: values.count, by: width) {
-                            for column in 0..<width {
-                                values[row + column] = (values[row + column] - offset[column]) / scale[column]
-                            }
+                    for row in stride(from: 0, to: count, by: width) {
+                        for column in 0..<min(width, count - row) {
+                            destination[row + column] = (convert(source[row + column]) - offset[column]) / scale[column]
                         }
                     }
                 }

@@ -15,11 +15,13 @@ public final class ExperimentContext {
     /// Threads for BLAS and the kernels: the experiments run under `Execution(threads:)` with
     /// this count.
     public let threads: Int
-    /// The MNIST-format directory (Debian's Fashion-MNIST by default).
+    /// The data: an MNIST-format directory (Debian's Fashion-MNIST by default), a `.csv`,
+    /// `.npz` or `.npy` file, or a folder of PNG class folders (see ``DataReader``).
     public let dataDirectory: String
     /// Where progress goes.
     public let progress: ProgressReporter
     private var loadedImages: ImageDataSet?
+    private var loadedSource: ExperimentData.Source?
 
     /// `images`, when given, stands for the data directory's files (synthetic data in tests).
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for seeds or threads < 1,
@@ -44,23 +46,45 @@ public final class ExperimentContext {
     /// The seeds 0 ..< ``seeds``.
     package var seedList: [UInt64] { (0..<seeds).map(UInt64.init) }
 
-    /// The data files, read on first use and kept.
+    /// The data as grey images (an MNIST-format directory as it is; other sources as
+    /// ``ExperimentData/Source/images()`` allows), read on first use and kept.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data` with the
-    ///   reader's message (a missing directory suggests `make deps`).
+    ///   reader's message (a missing directory suggests `make deps`), or saying that the
+    ///   data are not images.
     public func images() throws(ExperimentError) -> ImageDataSet {
         if let loadedImages { return loadedImages }
-        do {
-            let loaded = try FashionMNIST.load(directory: dataDirectory)
-            loadedImages = loaded
-            return loaded
-        } catch {
-            throw .invalidOption(flag: "--data", reason: error.description)
+        let loaded: ImageDataSet
+        if isMNIST {
+            do {
+                loaded = try FashionMNIST.load(directory: dataDirectory)
+            } catch {
+                throw .invalidOption(flag: "--data", reason: error.description)
+            }
+        } else {
+            loaded = try source().images()
         }
+        loadedImages = loaded
+        return loaded
+    }
+
+    /// The data in any form `rectifier train` reads, read on first use and kept.
+    /// - Throws: as ``images()``, and the reader's message for other sources.
+    package func source() throws(ExperimentError) -> ExperimentData.Source {
+        if let loadedSource { return loadedSource }
+        let loaded = loadedImages != nil || isMNIST ? try ExperimentData.Source(images()) : try ExperimentData.Source(path: dataDirectory)
+        loadedSource = loaded
+        return loaded
+    }
+
+    /// Whether ``dataDirectory`` is read as MNIST-format files: it holds them, or it cannot
+    /// be read at all (the Fashion-MNIST reader's message says how to install it).
+    private var isMNIST: Bool {
+        (try? DataReader.format(of: dataDirectory)).map { $0 == .mnist } ?? true
     }
 
     /// The data cut to `sizes` (see ``ExperimentData/init(_:sizes:)``).
     package func data(_ sizes: ExperimentData.Sizes) throws(ExperimentError) -> ExperimentData {
-        try ExperimentData(images(), sizes: sizes)
+        try ExperimentData(source(), sizes: sizes)
     }
 
     /// ``commonSettings`` with an experiment's own settings (which win on a clash) and the

@@ -28,8 +28,11 @@ package struct SideBySideRunner {
         case trained
     }
 
+    /// A batch larger than the training set (your own small data) becomes the whole set.
     package init(data: ExperimentData, budget: TrialBudget) {
         self.data = data
+        var budget = budget
+        budget.batchSize = min(budget.batchSize, max(1, data.training.count))
         self.budget = budget
     }
 

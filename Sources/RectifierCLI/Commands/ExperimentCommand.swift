@@ -51,7 +51,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Threads for BLAS and the kernels (default: all processors).")
     var threads: Int?
 
-    @Option(help: "Directory with the MNIST-format files (default: Debian's Fashion-MNIST).")
+    @Option(help: "The data, in any form train reads: a directory of MNIST-format files (default: Debian's Fashion-MNIST), a .csv, .npz or .npy file, or a folder of PNG class folders.")
     var data: String?
 
     @Option(help: ArgumentHelp(

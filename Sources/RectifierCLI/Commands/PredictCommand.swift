@@ -16,10 +16,10 @@ struct PredictCommand: ParsableCommand {
             classifier, p_<class> for every class (softmax probabilities), or with --top-k K the \
             K most probable classes as top1..topK. --format jsonl writes one JSON object per \
             row with the same keys. The rows are computed and written --batch-size examples at \
-            a time (a .npy file is also read that many rows at a time and a CSV file 4 MiB of rows \
-            at a time, so memory stays flat \
-            whatever its size; other inputs are read whole); with -o the file is replaced \
-            atomically when all are written.
+            a time, and the inputs are read as they are needed (a .npy or .npz array or an \
+            MNIST-format folder's test images that many rows at a time, a CSV file 4 MiB of rows \
+            at a time, a folder of PNG images one image at a time), so memory stays flat \
+            whatever their size; with -o the file is replaced atomically when all are written.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -73,24 +73,30 @@ struct PredictCommand: ParsableCommand {
                 throw ValidationError("--top-k \(topK) is not allowed: \(model) has \(loaded.data.classes.count) classes")
             }
         }
-        let writer = PredictionWriter(model: loaded.data, topK: topK, format: format)
+        var writer = PredictionWriter(model: loaded.data, topK: topK, format: format)
         if let output {
             try AtomicFile.write(to: output) { sink in
-                try predict(loaded, writer) { text in try sink.append(text) }
+                try predict(loaded, &writer) { bytes in try sink.append(bytes) }
             }
         } else {
-            try predict(loaded, writer) { text in print(text, terminator: "") }
+            try predict(loaded, &writer) { bytes in print(String(decoding: bytes, as: UTF8.self), terminator: "") }
         }
     }
 
     /// Reads --data, scores it `batchSize` examples at a time and hands each batch's text to
-    /// `emit`.
-    private func predict(_ loaded: LoadedModel, _ writer: PredictionWriter, emit: (String) throws -> Void) throws {
+    /// `emit`: the inputs are scaled as they are read into one reused batch buffer, and the
+    /// text is built in one reused byte buffer.
+    private func predict(_ loaded: LoadedModel, _ writer: inout PredictionWriter, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let model = loaded.data
         // The header follows the first batch, so data that cannot be read prints nothing.
-        try loaded.data.reader(featuresOnly: true).forEachBatch(of: data, batchSize: batchSize) { examples, first in
-            let inputs = try loaded.data.inputs(examples, path: data)
-            let rows = writer.rows(try loaded.scorer.scores(inputs), firstIndex: first)
-            try emit(first == 0 ? writer.header + rows : rows)
+        try model.reader(featuresOnly: true).forEachBatch(of: data, batchSize: batchSize) { shape, _ in
+            try model.checkWidth(of: shape, path: data)
+            return model.preprocessing
+        } _: { examples, first in
+            let inputs = try Matrix(rows: examples.count, columns: model.inputSize, scalars: examples.features)
+            writer.write(try loaded.scorer.scores(inputs), firstIndex: first)
+            if first == 0 { try writer.header.withUnsafeBytes(emit) }
+            try writer.bytes.withUnsafeBytes(emit)
         }
     }
 }

@@ -95,13 +95,19 @@ struct ModelData: Codable, Equatable {
     /// `examples` preprocessed as a `count × inputSize` matrix.
     /// - Throws: ``CommandFailure`` naming `path` when the examples have another width.
     func inputs(_ examples: Examples, path: String) throws -> Matrix<Float> {
-        guard examples.featureCount == inputSize else {
-            throw CommandFailure(
-                "\(path): the examples have \(examples.featureCount) values (shape \(examples.shape)); the model takes \(inputSize) (shape \(inputShape))")
-        }
+        try checkWidth(of: examples.shape, path: path)
         var values = examples.features
         try preprocessing.apply(to: &values, featureCount: inputSize)
         return try Matrix(rows: examples.count, columns: inputSize, scalars: values)
+    }
+
+    /// Refuses examples of `shape` (read from `path`) unless they have ``inputSize`` values.
+    func checkWidth(of shape: [Int], path: String) throws {
+        let count = checkedShapeProduct(shape)
+        guard count == inputSize else {
+            throw CommandFailure(
+                "\(path): the examples have \(count.map(String.init) ?? "too many") values (shape \(shape)); the model takes \(inputSize) (shape \(inputShape))")
+        }
     }
 }
 
