@@ -31,6 +31,9 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     package var seeds: [UInt64]
     /// Candidate rates per optimiser kind (each ≥ 5, log-spaced, centred on the shared rate).
     package var sgdRates: [Double], adamRates: [Double]
+    /// Each activation starts from its usual initialisation (Glorot for sigmoid and tanh, He
+    /// otherwise), as the depth and initialisation experiments train, instead of the budget's.
+    package var standardInitialization: Bool
 
     /// The first tuning seed: far above any `--seeds` a run uses, so no measuring seed is reused.
     package static let firstSeed: UInt64 = 1_000_000
@@ -38,13 +41,14 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     package init(
         budget: TrialBudget, sizes: ExperimentData.Sizes, seeds: [UInt64],
         sgdRates: [Double] = logSpaced(from: 1e-3, to: 1e-1, count: 5),
-        adamRates: [Double] = logSpaced(from: 1e-4, to: 1e-2, count: 5)
+        adamRates: [Double] = logSpaced(from: 1e-4, to: 1e-2, count: 5), standardInitialization: Bool = false
     ) {
         self.budget = budget
         self.sizes = sizes
         self.seeds = seeds
         self.sgdRates = sgdRates
         self.adamRates = adamRates
+        self.standardInitialization = standardInitialization
     }
 
     /// The tuning every experiment on the 784-256-128-10 network shares: 4 000 training and
@@ -127,10 +131,14 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     ) throws -> TunedRate {
         let runner = SideBySideRunner(data: data, budget: budget)
         let candidates = rates(for: optimizer)
-        let task = progress.start("tuning \(activation) \(optimizer.name)", totalWork: runner.workUnits(
-            candidates.flatMap { rate in seeds.map { Trial(activation: activation, seed: $0, optimizer: optimizer.at(rate)) } }))
+        let initialization = standardInitialization ? Initialization.standard(for: activation) : nil
+        let trials = { (rate: Double) in
+            seeds.map { Trial(activation: activation, seed: $0, optimizer: optimizer.at(rate), initialization: initialization) }
+        }
+        let task = progress.start(
+            "tuning \(activation) \(optimizer.name)", totalWork: runner.workUnits(candidates.flatMap(trials)))
         let (rate, scores) = try Self.choose(rates: candidates) { rate in
-            let trials = seeds.map { Trial(activation: activation, seed: $0, optimizer: optimizer.at(rate)) }
+            let trials = trials(rate)
             let accuracies = try runner.run(trials, progress: task).map {
                 $0.diverged ? data.chanceAccuracy : $0.validationAccuracies.last ?? data.chanceAccuracy
             }
