@@ -51,7 +51,7 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
         self.standardInitialization = standardInitialization
     }
 
-    /// The tuning every experiment on the 784-256-128-10 network shares: 4 000 training and
+    /// The tuning every experiment on the 784-256-128-10 network shares: 2 000 training and
     /// 2 000 validation images, 2 epochs, one tuning seed (short); 10 000 / 5 000, 3 epochs,
     /// two seeds (`--full`).
     package static func standard(full: Bool) -> LearningRateTuning {
@@ -60,7 +60,7 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
                 budget: TrialBudget(epochs: 3, probeSize: 1), sizes: .init(training: 10_000, validation: 5_000),
                 seeds: [firstSeed, firstSeed + 1])
             : LearningRateTuning(
-                budget: TrialBudget(epochs: 2, probeSize: 1), sizes: .init(training: 4_000, validation: 2_000),
+                budget: TrialBudget(epochs: 2, probeSize: 1), sizes: .init(training: 2_000, validation: 2_000),
                 seeds: [firstSeed])
     }
 
@@ -151,7 +151,7 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// "rates 0.001…0.1 (SGD + momentum, 5), 0.0001…0.01 (Adam, 5), log-spaced; each trains
-    /// 2 epochs on 4000 training images and is scored by validation accuracy on 2000 held-out
+    /// 2 epochs on 2000 training images and is scored by validation accuracy on 2000 held-out
     /// images; tuning seed 1000000".
     package var description: String {
         let range = { (rates: [Double]) -> String in
