@@ -60,6 +60,15 @@ import Testing
         let perSeed = try String(contentsOfFile: directory + "/efficiency-2.csv", encoding: .utf8)
         #expect(perSeed.split(separator: "\n").count == 1 + results.trials.count)
 
+        // The short version's shape: the leaderboard under Adam only, SGD tunes claim 1's subjects.
+        let short = EfficiencyExperiment.Plan(
+            sizes: plan.sizes, budget: plan.budget, targetError: 0.5, optimizers: optimizers, seeds: [0, 1], tuned: tuned,
+            leaderboardOptimizers: ["adam"])
+        let shortTrials = EfficiencyExperiment.trials(short, inputs: data)
+        #expect(shortTrials.filter { $0.optimizer.name == "adam-tuned" }.count == EfficiencyExperiment.leaderboard.count * 2)
+        #expect(shortTrials.filter { $0.optimizer.name == "sgd-momentum-tuned" }.map(\.activation.description).sorted()
+            == ["relu", "relu", "sigmoid", "sigmoid", "tanh", "tanh"])
+
         // Fewer than three seeds: the figures, and no verdict.
         let few = try ExperimentContext(outputDirectory: SyntheticData.temporaryDirectory("efficiency-few"), seeds: 2)
         let fewPlan = EfficiencyExperiment.Plan(

@@ -59,12 +59,16 @@ package enum EfficiencyExperiment: Experiment {
         package var tuned: TunedRates
         /// How ``tuned`` was found.
         package var tuning: LearningRateTuning
+        /// The optimisers whose tuned runs hold every ``leaderboard`` activation; under the
+        /// others only ``claimSubjects`` run at their tuned rates.
+        package var leaderboardOptimizers: [String]
 
         package init(
             sizes: ExperimentData.Sizes, budget: TrialBudget, targetError: Double, optimizers: [NamedOptimizer],
             seeds: [UInt64], tuned: TunedRates = TunedRates(rates: []),
-            tuning: LearningRateTuning = .standard(full: false)
+            tuning: LearningRateTuning = .standard(full: false), leaderboardOptimizers: [String]? = nil
         ) {
+            self.leaderboardOptimizers = leaderboardOptimizers ?? optimizers.map(\.name)
             self.sizes = sizes
             self.budget = budget
             self.targetError = targetError
@@ -77,27 +81,41 @@ package enum EfficiencyExperiment: Experiment {
 
     /// The short version (`rectifier run`) and the long one (`--full`), with the rates tuned
     /// (or taken from the context when another experiment of the run tuned them).
+    /// The short version's leaderboard is Adam's (SGD + momentum tunes only the claim-1
+    /// subjects, to keep `rectifier run` short); the long one has both.
     package static func configuration(_ context: ExperimentContext) throws -> Plan {
         let optimizers: [NamedOptimizer] = [.sgdMomentum(learningRate: 0.01), .adam()]
+        let board = context.full ? optimizers : [optimizers[1]]
         let tuning = LearningRateTuning.standard(full: context.full)
-        let tuned = try tuning.tune(leaderboard, optimizers: optimizers, context: context)
+        let tuned = try tuning.tune(leaderboard, optimizers: board, context: context).rates
+            + tuning.tune(claimSubjects, optimizers: optimizers.filter { !board.contains($0) }, context: context).rates
         return context.full
             ? Plan(
                 sizes: .init(training: 55_000, validation: 5_000, test: 10_000), budget: TrialBudget(epochs: 20),
-                targetError: 0.10, optimizers: optimizers, seeds: context.seedList, tuned: tuned, tuning: tuning)
+                targetError: 0.10, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
+                tuning: tuning, leaderboardOptimizers: board.map(\.name))
             : Plan(
                 sizes: .init(training: 6_000, validation: 2_000, test: 10_000), budget: TrialBudget(epochs: 6),
-                targetError: 0.18, optimizers: optimizers, seeds: context.seedList, tuned: tuned, tuning: tuning)
+                targetError: 0.18, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
+                tuning: tuning, leaderboardOptimizers: board.map(\.name))
     }
+
+    /// The activations claim 1 compares (at the tuned rates under every optimiser).
+    package static let claimSubjects: [HiddenActivation] = [.fixed(.relu), .fixed(.sigmoid), .fixed(.tanh)]
 
     package static func inputs(_ plan: Plan, context: ExperimentContext) throws -> ExperimentData {
         try context.data(plan.sizes)
     }
 
-    /// The six at the shared rates, then every leaderboard activation at its tuned rates.
+    /// The six at the shared rates, then at the tuned rates every leaderboard activation under
+    /// the leaderboard's optimisers and the claim-1 subjects under the others.
     package static func trials(_ plan: Plan, inputs: ExperimentData) -> [Trial] {
         Trial.grid(activations: activations, seeds: plan.seeds, optimizers: plan.optimizers)
-            + plan.tuned.trials(activations: leaderboard, seeds: plan.seeds, optimizers: plan.optimizers)
+            + plan.optimizers.flatMap { optimizer in
+                plan.tuned.trials(
+                    activations: plan.leaderboardOptimizers.contains(optimizer.name) ? leaderboard : claimSubjects,
+                    seeds: plan.seeds, optimizers: [optimizer])
+            }
     }
 
     /// One unit per training batch.
