@@ -243,6 +243,18 @@ import Testing
         #expect(tuned.first { $0.activation.description == "tanh" }?.optimizer.configuration.learningRate == 0.1)
         #expect(DepthExperiment.tuning(configuration).budget.hiddenSizes == [8, 8, 8])
         #expect(DepthExperiment.tuning(configuration).standardInitialization)
+        // A tuned rate equal to the shared one trains nothing twice; its shared runs stand in.
+        configuration.tunedRates = TunedRates(rates: ["relu": 0.01, "tanh": 0.1].map {
+            TunedRate(
+                activation: $0.key, optimizer: "sgd-momentum", tunedLearningRate: $0.value, sharedLearningRate: 0.01,
+                grid: [0.01, 0.1], validationAccuracies: [0.5, 0.5])
+        })
+        let fewer = try DepthExperiment.trials(configuration, inputs: ExperimentFixtures.subset())
+        #expect(fewer.filter(\.optimizer.isTuned).map(\.activation.description) == ["tanh", "tanh"])
+        let results = DepthResults(
+            configuration: configuration,
+            runs: [run("relu", depth: 3, seed: 0, loss: 0.5, norms: [1, 1]), run("relu", depth: 3, seed: 1, loss: 0.6, norms: [1, 1])])
+        #expect(results.runs(activation: "relu", depth: 3, tuned: true).map(\.trainingLoss) == [0.5, 0.6])
     }
 
     @Test func missingActivationsAreNotSupported() {

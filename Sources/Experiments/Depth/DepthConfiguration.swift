@@ -97,12 +97,15 @@ package struct DepthRun: Codable, Equatable, Sendable {
 /// The raw numbers of the depth experiment: its settings and every run.
 package typealias DepthResults = GridResults<DepthConfiguration, DepthRun>
 
-extension GridResults where Run == DepthRun {
+extension GridResults where Configuration == DepthConfiguration, Run == DepthRun {
     /// The runs of one (activation, depth) at the shared rate, or at the tuned rate when
-    /// `tuned`, in seed order.
+    /// `tuned` (the shared-rate runs when the tuned rate is the shared one: those are not
+    /// trained twice), in seed order.
     package func runs(activation: String, depth: Int, tuned: Bool = false) -> [DepthRun] {
-        runs.filter {
-            $0.activation == activation && $0.depth == depth && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == tuned
+        let tunedIsShared = configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") == configuration.learningRate
+        return runs.filter {
+            $0.activation == activation && $0.depth == depth
+                && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == (tuned && !tunedIsShared)
         }
     }
 }

@@ -55,7 +55,7 @@ package enum DepthExperiment: Experiment {
 
     /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,
     /// then seed; then, with tuned rates, every (activation, seed) of the deepest depth at the
-    /// activation's tuned rate.
+    /// activation's tuned rate when it differs from the shared one.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DepthConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
@@ -70,9 +70,11 @@ package enum DepthExperiment: Experiment {
             configuration.depths.flatMap { depth in configuration.seeds.map { trial(activation, depth, $0, shared) } }
         }
         guard let tunedRates = configuration.tunedRates, let deepest = configuration.depths.max() else { return atShared }
+        // An activation whose tuned rate is the shared one is not trained twice.
         return atShared + activations.flatMap { activation in
             tunedRates.tuned(shared, for: activation).map { tuned in
-                configuration.seeds.map { trial(activation, deepest, $0, tuned) }
+                tuned.configuration.learningRate == configuration.learningRate
+                    ? [] : configuration.seeds.map { trial(activation, deepest, $0, tuned) }
             } ?? []
         }
     }

@@ -91,10 +91,12 @@ package typealias InitialisationResults = GridResults<InitialisationConfiguratio
 extension GridResults where Configuration == InitialisationConfiguration, Run == InitialisationRun {
     /// The runs of one (activation, scale) at the shared rate, or at the tuned rate when
     /// `tuned`, in seed order.
+    /// (The shared-rate runs stand for the tuned ones when the tuned rate is the shared one.)
     package func runs(activation: String, scale: Double, tuned: Bool = false) -> [InitialisationRun] {
-        runs.filter {
+        let tunedIsShared = configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") == configuration.learningRate
+        return runs.filter {
             $0.activation == activation && $0.scale == scale
-                && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == tuned
+                && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == (tuned && !tunedIsShared)
         }
     }
 

@@ -70,8 +70,10 @@ package enum InitialisationExperiment: Experiment {
         }
         let atShared = activations.flatMap { grid($0, shared) }
         guard let tunedRates = configuration.tunedRates else { return atShared }
+        // An activation whose tuned rate is the shared one is not trained twice.
         return atShared + activations.flatMap { activation in
-            tunedRates.tuned(shared, for: activation).map { grid(activation, $0) } ?? []
+            tunedRates.tuned(shared, for: activation)
+                .map { $0.configuration.learningRate == configuration.learningRate ? [] : grid(activation, $0) } ?? []
         }
     }
 
