@@ -42,6 +42,6 @@ import Testing
         let keys = Set(object?.keys.map { $0 } ?? [])
         #expect(keys == ["experiment", "title", "summary", "settings", "claims", "figures", "tables", "wall_seconds", "results"])
         let claims = object?["claims"] as? [[String: Any]]
-        #expect(Set(claims?.first?.keys.map { $0 } ?? []) == ["claim", "measured", "supported"])
+        #expect(Set(claims?.first?.keys.map { $0 } ?? []) == ["claim", "measured", "verdict", "supported"])
     }
 }

@@ -28,7 +28,7 @@ import Testing
         #expect(data.chanceAccuracy == 0.1)
         let (wild, wildJSON) = try run(.sgdMomentum(learningRate: 1e39), "efficiency-diverged")
         #expect(wild.trials.allSatisfy { $0.diverged && $0.divergedAtEpoch == 1 && $0.testAccuracy == nil })
-        for activation in wild.activations {
+        for activation in wild.activations(for: "sgd-momentum") {
             let summary = wild.summary(activation: activation, optimizer: "sgd-momentum")
             #expect(summary.diverged == 2 && summary.epochsToTarget.count == 0)
             #expect(summary.finalValidationAccuracy.mean == 0.1 && summary.finalValidationAccuracy.missing == 0)

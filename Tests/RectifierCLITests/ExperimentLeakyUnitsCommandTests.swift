@@ -23,12 +23,15 @@ import Testing
     @Test func aTinyRunWritesItsDocument() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leaky-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try capturingStandardOutput {
+        let output = try capturingStandardOutput {
             try runRectifier([
                 "experiment", "leaky-units", "--out", directory, "--seeds", "1", "--lengths", "4",
                 "--steps", "2", "--units", "4", "--variants", "plain,learned", "--activations", "relu", "--skip-profile", "--skip-images",
             ])
-        }
+        }.joined(separator: "\n")
+        // The command ends with the claim table; one seed gives no verdict.
+        #expect(output.contains("Claims: ✓ supported") && output.contains("– too few seeds for a verdict  leaky-units"), "\(output)")
+        #expect(!output.contains("✓ supported  "))
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/leaky-units.json"))
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         #expect((json["results"] as? [Any])?.count == 2)

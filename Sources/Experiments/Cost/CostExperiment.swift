@@ -6,15 +6,17 @@ import Runtime
 ///
 /// Two measurements:
 /// - each activation's kernel forward and backward in ns/element (Float32, the median of
-///   timed calls, ``ActivationBenchmark``), repeated once per seed;
+///   timed calls, ``ActivationBenchmark``), repeated ``Plan/repetitions`` times (≥ 5);
 /// - the share of a training step (784-256-128-10, Adam, batch 128) spent in activation
-///   layers, from the Networks ``Profiling`` timers, one epoch per activation and seed.
+///   layers, from the Networks ``Profiling`` timers, one epoch per activation and repetition
+///   (seeds 0 ..< repetitions).
 ///
-/// Verdicts:
-/// - cheap to evaluate: ReLU's median forward and backward times are each below those of
-///   softplus, sigmoid and tanh (mean over repetitions).
-/// - cheap in training: the activation share of a training step is smallest with ReLU among
-///   ReLU, softplus, sigmoid and tanh (mean over seeds).
+/// Verdicts (timing verdicts, ``Verdict/timing(_:repetitions:)``: inconclusive with fewer
+/// than 5 repetitions or when a figure's repetitions spread over 25 % of their mean):
+/// - cheap to evaluate: ReLU's forward and backward times are each below those of softplus,
+///   sigmoid and tanh with the spreads (mean ± sd over repetitions) apart.
+/// - cheap in training: the activation share of a training step is below that of softplus,
+///   sigmoid and tanh with the spreads apart.
 package enum CostExperiment: Experiment {
     package static let name = "cost"
     package static let abstract = "ns/element of each activation and its share of a training step (claim 5)."
@@ -35,18 +37,22 @@ package enum CostExperiment: Experiment {
         package var runs: Int
         /// Training samples for the profiled epoch.
         package var trainingSamples: Int
-        /// One kernel repetition and one profiled epoch per activation for each seed.
-        package var seeds: [UInt64]
+        /// Kernel repetitions and profiled epochs per activation (seeds 0 ..< repetitions).
+        package var repetitions: Int
         /// Threads of the kernels.
         package var threads: Int
 
-        package init(elements: Int, runs: Int, trainingSamples: Int, seeds: [UInt64], threads: Int) {
+        /// `repetitions` is at least ``Verdict/minimumTimings`` unless given.
+        package init(elements: Int, runs: Int, trainingSamples: Int, seeds: [UInt64], threads: Int, repetitions: Int? = nil) {
             self.elements = elements
             self.runs = runs
             self.trainingSamples = trainingSamples
-            self.seeds = seeds
+            self.repetitions = repetitions ?? Swift.max(seeds.count, Verdict.minimumTimings)
             self.threads = threads
         }
+
+        /// The profiled epochs' seeds.
+        package var seeds: [UInt64] { (0..<UInt64(repetitions)).map { $0 } }
     }
 
     /// One kernel timed once, or one profiled training epoch.
@@ -73,7 +79,7 @@ package enum CostExperiment: Experiment {
 
     /// Every kernel once per repetition, then one epoch per activation and seed.
     package static func trials(_ plan: Plan, inputs: ExperimentData) -> [CostTrial] {
-        plan.seeds.indices.flatMap { repetition in
+        (0..<plan.repetitions).flatMap { repetition in
             kernelOperations.map { CostTrial.kernel(operation: $0, repetition: repetition) }
         } + trainingActivations.flatMap { activation in plan.seeds.map { CostTrial.trainingStep(activation, seed: $0) } }
     }
@@ -111,8 +117,8 @@ package enum CostExperiment: Experiment {
         }
         let results = CostResults(kernels: kernels, steps: steps)
         var settings = context.commonSettings
-        settings["kernel elements"] = "\(plan.elements) Float32 per call, median of ≥ \(plan.runs) calls, \(plan.seeds.count) repetitions"
-        settings["training step"] = "784-256-128-10, Adam 1e-3, batch 128, one epoch of \(data.training.count) samples per seed"
+        settings["kernel elements"] = "\(plan.elements) Float32 per call, median of ≥ \(plan.runs) calls, \(plan.repetitions) repetitions"
+        settings["training step"] = "784-256-128-10, Adam 1e-3, batch 128, one epoch of \(data.training.count) samples per repetition"
         settings["data"] = data.description
         return ExperimentDocument(
             experiment: name, title: "Cost: how cheap each activation is to compute",

@@ -43,12 +43,37 @@ enum EfficiencyFigures {
         figures.append(FigureReference(
             file: "efficiency-time-to-target.svg",
             caption: "Epochs (left) and seconds (right) each activation needs to first reach \(target) training "
-                + "error, per optimiser; shorter is better. Seeds that never reach it are left out of the mean."))
+                + "error, per optimiser at the shared and at the tuned rates; shorter is better. Seeds that never reach "
+                + "it are left out of the mean."))
+        let tuned = results.optimizers.filter { $0.hasSuffix(NamedOptimizer.tunedSuffix) }
+        if !tuned.isEmpty {
+            let board = SmallMultiples(
+                title: "Leaderboard: test accuracy at each activation's tuned rate",
+                subtitle: "Mean of \(seeds) seeds, best first; error bars ± one standard deviation",
+                panels: try tuned.map { .bar(try leaderboard(results, optimizer: $0)) }, columns: 1,
+                panelSize: ChartSize(width: 960, height: 360))
+            try write(board, "efficiency-leaderboard.svg", output)
+            figures.append(FigureReference(
+                file: "efficiency-leaderboard.svg",
+                caption: "Claim 7: every activation's test accuracy after training at its own tuned rate, one panel per "
+                    + "optimiser, best on the left; ReLU is among the best when its error bar reaches the best one's."))
+        }
         return figures
     }
 
+    private static func leaderboard(_ results: EfficiencyResults, optimizer: String) throws -> BarChart {
+        let board = results.leaderboard(optimizer: optimizer)
+        return BarChart(
+            title: optimizer, categories: board.map(\.activation), categoryAxisLabel: "activation",
+            valueAxis: Axis("test accuracy", unit: "%"),
+            series: [try BarSeries(
+                name: "test accuracy", values: board.map { $0.accuracy.mean * 100 },
+                errors: .symmetric(board.map { $0.accuracy.count > 1 ? $0.accuracy.standardDeviation * 100 : 0 }))],
+            valueLabels: .significantDigits(3))
+    }
+
     private static func curves(_ results: EfficiencyResults, optimizer: String, bySeconds: Bool) throws -> [LineSeries] {
-        try results.activations.map { activation in
+        try results.activations(for: optimizer).map { activation in
             let runs = results.trials.matching(activation: activation, optimizer: optimizer)
             let errors = SeedStatistics.pointwise(runs.map { $0.trainErrors.map { $0 * 100 } })
             let x = bySeconds
@@ -62,7 +87,7 @@ enum EfficiencyFigures {
 
     private static func timeBars(_ results: EfficiencyResults, seconds: Bool) throws -> BarChart {
         let series = try results.optimizers.map { optimizer in
-            let statistics = results.activations.map {
+            let statistics = results.activations(for: results.optimizers[0]).map {
                 let summary = results.summary(activation: $0, optimizer: optimizer)
                 return seconds ? summary.secondsToTarget : summary.epochsToTarget
             }
@@ -71,7 +96,7 @@ enum EfficiencyFigures {
                 errors: .interval(lower: statistics.map(\.minimum), upper: statistics.map(\.maximum)))
         }
         return BarChart(
-            title: seconds ? "seconds" : "epochs", categories: results.activations,
+            title: seconds ? "seconds" : "epochs", categories: results.activations(for: results.optimizers[0]),
             categoryAxisLabel: "activation",
             valueAxis: seconds ? Axis("time to target", unit: "s", includesZero: true)
                 : Axis("epochs to target", includesZero: true),

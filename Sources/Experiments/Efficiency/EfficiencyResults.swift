@@ -7,8 +7,8 @@
 /// otherwise decide the comparison. The raw per-epoch seconds stay in ``trials``.
 ///
 /// A diverged seed counts as a model that learned nothing: it never reaches the target
-/// (even if it crossed it before diverging), and its final validation accuracy is
-/// ``chanceAccuracy`` (training error 1 − chance).
+/// (even if it crossed it before diverging), and its final validation and test accuracies
+/// are ``chanceAccuracy`` (training error 1 − chance).
 package struct EfficiencyResults: Codable, Sendable {
     /// The training error whose first crossing is timed (a fraction).
     package let targetError: Double
@@ -17,9 +17,38 @@ package struct EfficiencyResults: Codable, Sendable {
     /// The accuracy of guessing (1/classes), which a diverged seed counts as.
     package let chanceAccuracy: Double
     package let trials: [TrialResult]
-    /// Activation spellings and optimiser names, in report order.
+    /// Activation spellings and optimiser names (`adam`, `adam-tuned`, …), in report order.
     package let activations: [String]
     package let optimizers: [String]
+    /// Each activation's tuned rate per optimiser (nil in documents written before tuning).
+    package let tunedRates: TunedRates?
+
+    package init(
+        targetError: Double, epochs: Int, chanceAccuracy: Double, trials: [TrialResult], activations: [String],
+        optimizers: [String], tunedRates: TunedRates?
+    ) {
+        self.targetError = targetError
+        self.epochs = epochs
+        self.chanceAccuracy = chanceAccuracy
+        self.trials = trials
+        self.activations = activations
+        self.optimizers = optimizers
+        self.tunedRates = tunedRates
+    }
+
+    /// The activations with runs under `optimizer`, in report order.
+    package func activations(for optimizer: String) -> [String] {
+        activations.filter { activation in trials.contains { $0.activation == activation && $0.optimizer == optimizer } }
+    }
+
+    /// The rate `activation` trained at under `optimizer` (`adam` or `adam-tuned`), or nil.
+    package func learningRate(activation: String, optimizer: String) -> Double? {
+        guard let tunedRates else { return nil }
+        if optimizer.hasSuffix(NamedOptimizer.tunedSuffix) {
+            return tunedRates.rate(activation: activation, optimizer: String(optimizer.dropLast(NamedOptimizer.tunedSuffix.count)))
+        }
+        return tunedRates.rates.first { $0.optimizer == optimizer }?.sharedLearningRate
+    }
 
     /// One activation under one optimiser, over seeds.
     package struct Summary: Sendable {
@@ -30,6 +59,11 @@ package struct EfficiencyResults: Codable, Sendable {
         package let epochsToTargetBounded: [Double], secondsToTargetBounded: [Double]
         package let finalTrainError: SeedStatistics
         package let finalValidationAccuracy: SeedStatistics
+        /// Test accuracy after the last epoch (a diverged seed counts as chance; runs without
+        /// a test set are missing).
+        package let testAccuracy: SeedStatistics
+        /// Each run's epoch times (the repetitions a timing verdict rests on).
+        package let epochSeconds: [SeedStatistics]
         /// The runs' median training seconds per epoch.
         package let secondsPerEpoch: SeedStatistics
         /// Seeds that diverged.
@@ -50,6 +84,8 @@ package struct EfficiencyResults: Codable, Sendable {
             finalTrainError: SeedStatistics(runs.map { $0.diverged ? 1 - chanceAccuracy : $0.trainErrors.last ?? .nan }),
             finalValidationAccuracy: SeedStatistics(
                 runs.map { $0.diverged ? chanceAccuracy : $0.validationAccuracies.last ?? .nan }),
+            testAccuracy: SeedStatistics(runs.map { $0.diverged ? chanceAccuracy : $0.testAccuracy ?? .nan }),
+            epochSeconds: runs.map { SeedStatistics($0.records.map(\.seconds)) },
             secondsPerEpoch: SeedStatistics(runs.map(\.medianEpochSeconds)),
             diverged: runs.filter { $0.divergence != nil }.count)
     }
@@ -68,23 +104,10 @@ package struct EfficiencyResults: Codable, Sendable {
         return (mean(slowValues) / mean(fastValues), missing > 0)
     }
 
-    /// True when every seed of `fast` reached the target before every seed of `slow` (a
-    /// seed of `slow` that never reached it counts as slower than anything reached).
-    package func separates(_ fast: String, from slow: String, optimizer: String, seconds: Bool = false) -> Bool {
-        let fastSummary = summary(activation: fast, optimizer: optimizer)
-        let slowSummary = summary(activation: slow, optimizer: optimizer)
-        let fastStats = seconds ? fastSummary.secondsToTarget : fastSummary.epochsToTarget
-        let slowStats = seconds ? slowSummary.secondsToTarget : slowSummary.epochsToTarget
-        guard fastStats.count > 0, fastStats.missing == 0 else { return false }
-        guard slowStats.count > 0 else { return true }
-        return fastStats.maximum < slowStats.minimum
-    }
-
-    /// The rank (1 = best) of `activation`'s mean final validation accuracy under `optimizer`.
-    package func accuracyRank(of activation: String, optimizer: String) -> (rank: Int, best: String, bestAccuracy: Double) {
-        let ranked = activations.map { ($0, summary(activation: $0, optimizer: optimizer).finalValidationAccuracy.mean) }
-            .sorted { ($0.1.isNaN ? -1 : $0.1) > ($1.1.isNaN ? -1 : $1.1) }
-        let rank = (ranked.firstIndex { $0.0 == activation } ?? ranked.count) + 1
-        return (rank, ranked.first?.0 ?? "", ranked.first?.1 ?? .nan)
+    /// The activations under `optimizer` ranked by mean test accuracy, best first (an
+    /// activation without a finite test accuracy ranks last).
+    package func leaderboard(optimizer: String) -> [(activation: String, accuracy: SeedStatistics)] {
+        activations(for: optimizer).map { ($0, summary(activation: $0, optimizer: optimizer).testAccuracy) }
+            .sorted { ($0.1.mean.isNaN ? -1 : $0.1.mean) > ($1.1.mean.isNaN ? -1 : $1.1.mean) }
     }
 }

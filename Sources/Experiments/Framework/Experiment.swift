@@ -78,6 +78,7 @@ extension Experiment {
         let measurements = try measureAll(configuration: configuration, inputs: inputs, progress: context.progress)
         var document = try describe(measurements, configuration: configuration, inputs: inputs, context: context)
         document.wallSeconds = MonotonicClock.now - started
+        document.claims = Claim.judged(document.claims, seeds: context.seeds)
         try context.output.write(document)
         return document
     }

@@ -20,6 +20,8 @@ public final class ExperimentContext {
     /// Where progress goes.
     public let progress: ProgressReporter
     private var loadedImages: ImageDataSet?
+    /// Every learning-rate tuning done in this context, so experiments of one run share them.
+    var tunedRates: [TuningKey: TunedRate] = [:]
 
     /// `images`, when given, stands for the data directory's files (synthetic data in tests).
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for seeds or threads < 1,

@@ -5,20 +5,53 @@ import Foundation
 #endif
 
 /// One claim an experiment tests, with the figure this run measured and the verdict computed
-/// from the numbers (never written in advance).
+/// from the numbers (never written in advance). Encodes as `{claim, measured, verdict,
+/// supported}`; a document without `verdict` reads `supported` as supported / not supported.
 public struct Claim: Codable, Hashable, Sendable {
-    /// The claim in words, with its source: "ReLU reaches the target error faster than tanh
-    /// (Krizhevsky et al. 2012: 6×)".
+    /// The claim in words, with its source and the rule's margin: "ReLU reaches the target
+    /// error faster than tanh (Krizhevsky et al. 2012: 6×)".
     public var claim: String
     /// What this run measured, in words and numbers: "4.1× fewer epochs (mean of 3 seeds)".
     public var measured: String
-    /// Whether the measured figure supports the claim, by the rule the experiment states.
-    public var supported: Bool
+    /// Supported, not supported or inconclusive by the rule the experiment states.
+    public var verdict: Verdict
 
-    public init(claim: String, measured: String, supported: Bool) {
+    /// Whether the verdict is `supported`.
+    public var supported: Bool { verdict == .supported }
+
+    public init(claim: String, measured: String, verdict: Verdict) {
         self.claim = claim
         self.measured = measured
-        self.supported = supported
+        self.verdict = verdict
+    }
+
+    public init(claim: String, measured: String, supported: Bool) {
+        self.init(claim: claim, measured: measured, verdict: Verdict(supported))
+    }
+
+    private enum CodingKeys: String, CodingKey { case claim, measured, verdict, supported }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        claim = try container.decode(String.self, forKey: .claim)
+        measured = try container.decode(String.self, forKey: .measured)
+        verdict = try container.decodeIfPresent(Verdict.self, forKey: .verdict)
+            ?? Verdict(try container.decode(Bool.self, forKey: .supported))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(claim, forKey: .claim)
+        try container.encode(measured, forKey: .measured)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encode(supported, forKey: .supported)
+    }
+
+    /// `claims` with every verdict replaced by "too few seeds for a verdict" when `seeds` is
+    /// under ``Verdict/minimumSeeds`` (the measured figures stay).
+    public static func judged(_ claims: [Claim], seeds: Int) -> [Claim] {
+        guard seeds < Verdict.minimumSeeds else { return claims }
+        return claims.map { var claim = $0; claim.verdict = .tooFewSeeds; return claim }
     }
 }
 

@@ -150,6 +150,7 @@ extension Experiment {
         var document = try describe(
             (0..<count).map { byTrial[$0]!.measurement }, configuration: configuration, inputs: inputs, context: context)
         document.wallSeconds = files.map(\.wallSeconds).reduce(0, +)
+        document.claims = Claim.judged(document.claims, seeds: context.seeds)
         try context.output.write(document)
         return document
     }

@@ -7,7 +7,7 @@ import Foundation
 /// `index.html`: one page, no script, no network, and well-formed XML (so any XML reader can
 /// check it). A headline table of every claim, then one
 /// section per experiment with its claims, figures (inline SVG), tables and settings.
-/// Verdicts are written as words with a mark (✓ supported / ✗ not supported), so they read
+/// Verdicts are written as words with a mark (✓ supported / ✗ not supported / ? inconclusive / – too few seeds for a verdict), so they read
 /// without colour.
 enum HTMLReport {
     static func render(_ contents: Report.Contents) -> String {
@@ -26,9 +26,13 @@ enum HTMLReport {
 
             """
         let claimCount = contents.experiments.reduce(0) { $0 + $1.claims.count }
-        let supported = contents.experiments.reduce(0) { $0 + $1.claims.filter(\.supported).count }
+        let verdicts = contents.experiments.flatMap { $0.claims.map(\.verdict) }
+        let counts = [Verdict.supported, .notSupported, .inconclusive, .tooFewSeeds].compactMap { (verdict: Verdict) -> String? in
+            let count = verdicts.filter { $0 == verdict }.count
+            return count > 0 || verdict == .supported || verdict == .notSupported ? "\(count) \(verdict.rawValue)" : nil
+        }
         html += "<p class=\"lead\">\(contents.experiments.count) experiments, \(claimCount) claims: "
-            + "\(supported) supported and \(claimCount - supported) not supported by this run. "
+            + counts.joined(separator: ", ") + " by this run. "
             + "Each verdict is computed from the numbers by the rule the experiment states.</p>\n"
         html += headline(contents.experiments)
         if !contents.experiments.isEmpty {
@@ -60,16 +64,20 @@ enum HTMLReport {
             for claim in experiment.claims {
                 html += "<tr><td><a href=\"#\(anchor(experiment.experiment))\">\(escape(experiment.experiment))</a></td>"
                     + "<td>\(escape(claim.claim))</td><td>\(escape(claim.measured))</td>"
-                    + verdictCell(claim.supported) + "</tr>\n"
+                    + verdictCell(claim.verdict) + "</tr>\n"
             }
         }
         return html + "</tbody>\n</table>\n"
     }
 
-    private static func verdictCell(_ supported: Bool) -> String {
-        supported
-            ? "<td class=\"verdict supported\"><span aria-hidden=\"true\">✓</span> supported</td>"
-            : "<td class=\"verdict refuted\"><span aria-hidden=\"true\">✗</span> not supported</td>"
+    private static func verdictCell(_ verdict: Verdict) -> String {
+        let style: String
+        switch verdict {
+        case .supported: style = "supported"
+        case .notSupported: style = "refuted"
+        case .inconclusive, .tooFewSeeds: style = "open"
+        }
+        return "<td class=\"verdict \(style)\"><span aria-hidden=\"true\">\(verdict.mark)</span> \(verdict.rawValue)</td>"
     }
 
     private static func section(_ experiment: ExperimentEnvelope, figures: [String: String]) -> String {
@@ -81,7 +89,7 @@ enum HTMLReport {
                 + "<th scope=\"col\">Measured</th><th scope=\"col\">Verdict</th></tr></thead><tbody>\n"
             for claim in experiment.claims {
                 html += "<tr><td>\(escape(claim.claim))</td><td>\(escape(claim.measured))</td>"
-                    + verdictCell(claim.supported) + "</tr>\n"
+                    + verdictCell(claim.verdict) + "</tr>\n"
             }
             html += "</tbody></table>\n"
         }
@@ -157,7 +165,7 @@ enum HTMLReport {
         th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
         thead th{background:#f2f2f2}
         .verdict{white-space:nowrap;font-weight:600}
-        .supported{background:#e6f4ea}.refuted{background:#fde8e8}
+        .supported{background:#e6f4ea}.refuted{background:#fde8e8}.open{background:#f4f1e0}
         figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}
         figcaption{font-size:.9rem;color:#333;max-width:80ch}
         .scroll{overflow-x:auto}

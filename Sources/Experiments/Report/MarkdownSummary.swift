@@ -15,7 +15,7 @@ enum MarkdownSummary {
         for experiment in contents.experiments {
             for claim in experiment.claims {
                 text += "| \(cell(experiment.experiment)) | \(cell(claim.claim)) | \(cell(claim.measured)) | "
-                    + (claim.supported ? "✓ supported" : "✗ not supported") + " |\n"
+                    + claim.verdict.mark + " " + claim.verdict.rawValue + " |\n"
             }
         }
         for experiment in contents.experiments {

@@ -43,8 +43,8 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: "Directory for NAME.json, the CSV files, the plots and index.html.")
     var out = "report"
 
-    @Option(help: "Seeds per configuration (≥ 1; the claims need ≥ 3 for a spread).")
-    var seeds = 3
+    @Option(help: "Seeds per configuration (default 3, or 5 with --full; fewer than 3 give no verdict).")
+    var seeds: Int?
 
     @Flag(help: "Run the long version (more epochs, more data) instead of the short one.")
     var full = false
@@ -60,11 +60,14 @@ struct ExperimentOptions: ParsableArguments {
         valueName: "K/N|auto"))
     var shard: String?
 
+    /// `--seeds`, or its default: 3 for the short versions, 5 for the long ones.
+    var seedCount: Int { seeds ?? (full ? 5 : 3) }
+
     /// The most seeds `--seeds` accepts (each seed is a whole set of training runs).
     static let maximumSeeds = 1000
 
     func validate() throws {
-        if !(1...Self.maximumSeeds).contains(seeds) {
+        if let seeds, !(1...Self.maximumSeeds).contains(seeds) {
             throw ValidationError("--seeds \(seeds) is not allowed (1…\(Self.maximumSeeds))")
         }
         try requireThreadCount(threads)
@@ -87,7 +90,7 @@ struct ExperimentOptions: ParsableArguments {
     func context() throws -> ExperimentContext {
         try CommandFiles.requireWritableDirectory(out, flag: "--out")
         return try ExperimentContext(
-            outputDirectory: out, seeds: seeds, full: full, threads: threads, dataDirectory: data,
+            outputDirectory: out, seeds: seedCount, full: full, threads: threads, dataDirectory: data,
             progress: TerminalProgress.reporter())
     }
 
@@ -108,11 +111,9 @@ struct ExperimentOptions: ParsableArguments {
     }
 
     func finish(_ name: String, claims: [Claim], context: ExperimentContext) throws {
-        for claim in claims {
-            print("\(claim.supported ? "supported" : "not supported"): \(claim.claim) — \(claim.measured)")
-        }
         let report = try Report.write(directory: out)
-        print("wrote \(context.output.path(name + ".json")) and \(report.html)")
+        print("wrote \(context.output.path(name + ".json")) and \(report.html)\n")
+        print(ClaimTable.text(claims.map { (name, $0) }))
     }
 }
 
@@ -190,7 +191,7 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
 
     /// The experiment's settings as the options give them.
     func settings() throws -> LeakyUnitsOptions {
-        var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seeds) : .short(seeds: options.seeds)
+        var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seedCount) : .short(seeds: options.seedCount)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
         if let units { settings.units = units }

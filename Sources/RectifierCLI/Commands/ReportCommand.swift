@@ -83,9 +83,7 @@ struct ReportCommand: ParsableCommand {
                 } else {
                     try experiment.merge(paths, context, rectifierVersion)
                 }
-                for claim in claims {
-                    print("\(claim.supported ? "supported" : "not supported"): \(claim.claim) — \(claim.measured)")
-                }
+                if !claims.isEmpty { print(ClaimTable.text(claims.map { (name, $0) })) }
                 print("merged \(shards.count) shard files of \(name) into \(ExperimentOutput.path(name + ".json", in: out))")
             } catch {
                 printToStandardError("rectifier: \(error)")

@@ -28,7 +28,7 @@ struct RunCommand: ParsableCommand {
             return try runShard(shard, context: context)
         }
         print("rectifier run (\(options.full ? "full" : "short") version): \(context.threads) threads, "
-            + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
+            + "\(options.seedCount) seeds, data \(context.dataDirectory), output \(options.out)/")
         let comparison = try SideBySideComparison.run(context)
         print("\n" + comparison.tables[0].text + "\n")
         var failures: [String] = []
@@ -42,12 +42,8 @@ struct RunCommand: ParsableCommand {
         }
         let paths = try Report.write(directory: options.out)
         let contents = try Report.read(directory: options.out)
-        for experiment in contents.experiments {
-            for claim in experiment.claims {
-                print("\(claim.supported ? "✓" : "✗") [\(experiment.experiment)] \(claim.claim)\n    \(claim.measured)")
-            }
-        }
-        print("\nwrote \(paths.html) and \(paths.markdown) in \(ProgressBar.clock(MonotonicClock.now - started))")
+        print("\nwrote \(paths.html) and \(paths.markdown) in \(ProgressBar.clock(MonotonicClock.now - started))\n")
+        print(ClaimTable.text(contents.experiments.flatMap { experiment in experiment.claims.map { (experiment.experiment, $0) } }))
         if !failures.isEmpty {
             throw RunFailure(experiments: failures)
         }
@@ -59,7 +55,7 @@ extension RunCommand {
     /// `DIR/NAME.shard-K-of-N.json` each.
     private func runShard(_ shard: Shard, context: ExperimentContext) throws {
         print("rectifier run (\(options.full ? "full" : "short") version), shard \(shard): \(context.threads) threads, "
-            + "\(options.seeds) seeds, data \(context.dataDirectory), output \(options.out)/")
+            + "\(options.seedCount) seeds, data \(context.dataDirectory), output \(options.out)/")
         var failures: [String] = []
         for experiment in [ExperimentRegistry.comparison] + ExperimentRegistry.all {
             do {

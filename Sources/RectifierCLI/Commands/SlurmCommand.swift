@@ -124,7 +124,7 @@ struct SlurmScripts {
             (["--job-name=\(job)"] + extra + header).map { "#SBATCH \($0)\n" }.joined()
         }
         var arguments = (name == "run" ? ["run"] : ["experiment", name])
-            + ["--out", out, "--seeds", "\(options.seeds)", "--threads", "\(threads)"]
+            + ["--out", out, "--seeds", "\(options.seedCount)", "--threads", "\(threads)"]
         if options.full { arguments.append("--full") }
         if let data = options.data { arguments += ["--data", Self.absolute(data)] }
         shardsFile = "rectifier-\(name)-shards.sbatch"
