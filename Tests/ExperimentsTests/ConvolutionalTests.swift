@@ -3,84 +3,91 @@ import Foundation
 import Networks
 import Testing
 
-/// The convolutional experiment: its three-state rules on constructed inputs whose verdict
-/// is known, both ways; the rate choice; and one run end to end on small square images.
+/// The convolutional experiment: each claim on constructed results whose verdict is known by
+/// construction, all three ways; and one run end to end on small square images.
 @Suite struct ConvolutionalVerdictTests {
-    private func bounds(_ values: [Double], budget: Double = 10) -> [ThreeWayVerdict.Bound] {
-        values.map { ThreeWayVerdict.Bound($0, budget: budget) }
-    }
-
-    @Test func fasterIsSupportedOnlyWhenEveryPairingShowsTheMargin() {
-        // Slowest fast seed 2.2 × 1.1 = 2.42 ≤ fastest slow seed 3.
-        #expect(ThreeWayVerdict.faster(bounds([2, 2.1, 2.2]), than: bounds([3, 3.1, 3.5]), margin: 0.1) == .supported)
-        // Exactly at the margin counts: 2 × 1.1 = 2.2.
-        #expect(ThreeWayVerdict.faster(bounds([2, 2, 2]), than: bounds([2.2, 2.3, 2.4]), margin: 0.1) == .supported)
-    }
-
-    @Test func fasterIsNotSupportedWhenNoPairingShowsTheMargin() {
-        // The slowest slow seed 3.2 < 1.1 × the fastest fast seed 3 = 3.3: tanh level or faster.
-        #expect(ThreeWayVerdict.faster(bounds([3, 3, 3.1]), than: bounds([2, 2.5, 3.2]), margin: 0.1) == .notSupported)
-        // Slow faster on every seed.
-        #expect(ThreeWayVerdict.faster(bounds([5, 6]), than: bounds([1, 2]), margin: 0.1) == .notSupported)
-    }
-
-    @Test func overlappingSeedsAreInconclusive() {
-        #expect(ThreeWayVerdict.faster(bounds([2, 2.5, 4]), than: bounds([3, 4.5, 5]), margin: 0.1) == .inconclusive)
-        #expect(ThreeWayVerdict.faster([], than: bounds([3]), margin: 0.1) == .inconclusive)
-        #expect(ThreeWayVerdict.faster(bounds([3]), than: [], margin: 0.1) == .inconclusive)
-    }
-
-    @Test func aSeedThatNeverGotThereIsALowerBound() {
-        // Slow never got there in a budget of 10: it took ≥ 10 ≥ 1.1 × 4.
-        #expect(ThreeWayVerdict.faster(bounds([3, 4]), than: bounds([.infinity, 9.5]), margin: 0.1) == .supported)
-        // Slow never got there but fast needed 9.5: ≥ 10 is not ≥ 10.45, and could be: open.
-        #expect(ThreeWayVerdict.faster(bounds([9.5]), than: bounds([.infinity]), margin: 0.1) == .inconclusive)
-        // Neither got there: nothing is known.
-        #expect(ThreeWayVerdict.faster(bounds([.infinity]), than: bounds([.infinity]), margin: 0.1) == .inconclusive)
-        // Fast never got there, slow in 2: slow faster on every seed.
-        #expect(ThreeWayVerdict.faster(bounds([.infinity]), than: bounds([2]), margin: 0.1) == .notSupported)
-    }
-
-    @Test func amongBestComparesEverySeedWithTheFieldsMedianLessTheMargin() {
-        let field: [[Double]] = [[0.80, 0.82], [0.85, 0.87], [0.90, 0.90]]  // means 0.81, 0.86, 0.90: median 0.86
-        #expect(ThreeWayVerdict.amongBest([0.856, 0.87], field: field, margin: 0.005) == .supported)
-        #expect(ThreeWayVerdict.amongBest([0.80, 0.854], field: field, margin: 0.005) == .notSupported)
-        #expect(ThreeWayVerdict.amongBest([0.85, 0.87], field: field, margin: 0.005) == .inconclusive)
-        #expect(ThreeWayVerdict.amongBest([0.9], field: [], margin: 0.005) == .inconclusive)
-        #expect(ThreeWayVerdict.median([4, 1, 3, 2]) == 2.5)
-        #expect(ThreeWayVerdict.median([]).isNaN)
-    }
-
-    @Test func fewerThanThreeSeedsGiveNoVerdict() {
-        #expect(ThreeWayVerdict.supported.requiring(seeds: 2) == .inconclusive)
-        #expect(ThreeWayVerdict.notSupported.requiring(seeds: 3) == .notSupported)
-        let claim = ThreeWayVerdict.inconclusive.claim("c", measured: "m", seeds: 1)
-        #expect(!claim.supported && claim.measured.hasPrefix("too few seeds for a verdict"))
-        #expect(ThreeWayVerdict.supported.claim("c", measured: "m", seeds: 3).supported)
-        #expect(ThreeWayVerdict.inconclusive.claim("c", measured: "m", seeds: 3).measured.hasPrefix("inconclusive"))
-    }
-
-    @Test func tuningPicksTheBestValidationAccuracyAndTheSmallerRateOnATie() {
-        let scores = [(0.001, 0.5), (0.01, 0.7), (0.1, 0.7), (1.0, Double.nan)].map {
-            RateTuning.Score(learningRate: $0.0, validationAccuracy: $0.1, diverged: 0)
+    /// One seed's run: training error `errors` after each epoch, `seconds` per epoch (one for
+    /// all, or one each), test accuracy `accuracy`.
+    private func run(_ activation: String, seed: Int, errors: [Double], seconds: [Double], accuracy: Double) -> [String: Any] {
+        let records: [[String: Any]] = errors.enumerated().map { index, error in
+            ["epoch": index + 1, "train_loss": error, "train_accuracy": 1 - error, "validation_accuracy": accuracy,
+             "seconds": seconds.count == 1 ? seconds[0] : seconds[index], "learning_rate": 0.01,
+             "dead_unit_fractions": [Any](), "gradient_norms": [Any](), "slopes": [Any]()]
         }
-        #expect(RateTuning.choose(scores) == 0.01)
-        #expect(RateTuning.choose(Array(scores.prefix(1))) == 0.001)
-        #expect(RateTuning.choose([]) == nil)
-        let grid = RateTuning.halfDecades(from: -3, count: 5)
-        #expect(grid[0] == 0.001 && grid[2] == 0.01 && grid[4] == 0.1)
-        #expect(abs(grid[1] / grid[0] - 10.0.squareRoot()) < 1e-12 && abs(grid[3] - 0.1 / 10.0.squareRoot()) < 1e-15)
-        #expect(RateTuning(rates: grid, seedCount: 2, epochs: 1).seeds == [1_000_000, 1_000_001])
+        return ["activation": activation, "seed": seed, "optimizer": "sgd-momentum", "hiddenSizes": [Int](),
+                "initialization": "he-normal", "initializationScale": 1.0, "records": records, "diverged": false,
+                "testAccuracy": accuracy]
+    }
+
+    /// ReLU, tanh and sigmoid, three seeds each over 5 epochs, targets 50 % and 25 %:
+    /// `tanhErrors` per seed, ReLU's epoch seconds, each activation's test accuracy per seed.
+    private func claims(
+        tanhErrors: [[Double]] = [[0.7, 0.45, 0.3, 0.2, 0.15], [0.8, 0.6, 0.4, 0.3, 0.2], [0.75, 0.5, 0.35, 0.3, 0.2]],
+        reluSeconds: [Double] = [1],
+        accuracies: [String: [Double]] = ["relu": [0.85, 0.85, 0.85], "tanh": [0.8, 0.8, 0.8], "sigmoid": [0.75, 0.75, 0.75]]
+    ) throws -> [Claim] {
+        let errors = ["relu": Array(repeating: [0.4, 0.3, 0.2, 0.15, 0.1], count: 3), "tanh": tanhErrors,
+                      "sigmoid": Array(repeating: [0.8, 0.7, 0.6, 0.55, 0.52], count: 3)]
+        let activations = ["relu", "tanh", "sigmoid"].map { name -> [String: Any] in
+            ["tuning": ["activation": name, "optimizer": "sgd-momentum", "tunedLearningRate": 0.01, "sharedLearningRate": 0.05,
+                        "grid": [0.001, 0.01, 0.1], "validationAccuracies": [0.5, 0.8, 0.1]],
+             "runs": (0..<3).map { seed in
+                 run(name, seed: seed, errors: errors[name]![seed], seconds: name == "relu" ? reluSeconds : [1],
+                     accuracy: accuracies[name]![seed])
+             }]
+        }
+        let object: [String: Any] = [
+            "targets": [0.5, 0.25], "epochs": 5, "chanceAccuracy": 0.1, "layers": "conv:4x3,dense:8", "activations": activations,
+        ]
+        // The trainer's epoch records keep their own snake_case keys; the rest is read as written.
+        let data = try JSONSerialization.data(withJSONObject: object)
+        return try JSONDecoder().decode(ConvolutionalResults.self, from: data).claims()
+    }
+
+    @Test func epochsRuleAtEachTargetAllThreeWays() throws {
+        // ReLU 0.8 epochs to 50 % on every seed, tanh 1.8–2.5: ≥ 1.1× with the spreads apart.
+        let claims = try claims()
+        #expect(claims.count == 4 && claims[0].verdict == .supported && claims[0].measured.contains("paper: 6×"))
+        // 25 %: ReLU 2.5 epochs, tanh 3.5 to 4.5: supported too; the second claim is the harder target.
+        #expect(claims[1].verdict == .supported && claims[1].claim.contains("25 %"))
+        // One tanh seed faster than ReLU, the others slower: the spreads overlap.
+        let mixed = [[0.1, 0.1, 0.1, 0.1, 0.1], [0.8, 0.6, 0.4, 0.3, 0.2], [0.8, 0.6, 0.4, 0.3, 0.2]]
+        #expect(try self.claims(tanhErrors: mixed)[0].verdict == .inconclusive)
+        // tanh faster on every seed: not supported.
+        #expect(try self.claims(tanhErrors: Array(repeating: [0.3, 0.2, 0.1, 0.1, 0.1], count: 3))[0].verdict == .notSupported)
+    }
+
+    @Test func wallTimeNeedsFewerSecondsAndSteadyEpochTimes() throws {
+        #expect(try claims()[2].verdict == .supported)
+        // Fewer epochs, each ten times as long: faster in epochs, slower in seconds.
+        let slow = try claims(reluSeconds: [10])
+        #expect(slow[0].verdict == .supported && slow[2].verdict == .notSupported)
+        // Epoch times that jump (a loaded machine): inconclusive, and the text says why.
+        let loaded = try claims(reluSeconds: [1, 3, 1, 3, 1])[2]
+        #expect(loaded.verdict == .inconclusive && loaded.measured.contains("load"))
+        // sigmoid never reaches 50 %: its ratio is a lower bound.
+        #expect(try claims()[2].measured.contains("sigmoid needs ≥ "))
+    }
+
+    @Test func amongTheBestAllThreeWays() throws {
+        #expect(try claims()[3].verdict == .supported)
+        let last = ["relu": [0.7, 0.7, 0.7], "tanh": [0.8, 0.8, 0.8], "sigmoid": [0.75, 0.75, 0.75]]
+        #expect(try claims(accuracies: last)[3].verdict == .notSupported)
+        let second = ["relu": [0.77, 0.77, 0.77], "tanh": [0.8, 0.8, 0.8], "sigmoid": [0.75, 0.75, 0.75]]
+        #expect(try claims(accuracies: second)[3].verdict == .inconclusive)
     }
 }
 
 @Suite(.serialized) struct ConvolutionalRunTests {
-    @Test func runsTunesAndJudgesFromItsOwnNumbers() throws {
+    @Test func tunesEachActivationThenMeasuresItsSeedsAtTheTunedRate() throws {
         let directory = SyntheticData.temporaryDirectory("convolutional")
         let context = try ExperimentContext(outputDirectory: directory, seeds: 3)
+        let layers = "conv:4x3:pad=same,maxpool:2,dense:8"
         let plan = ConvolutionalExperiment.Plan(
-            layers: "conv:4x3:pad=same,maxpool:2,dense:8", sizes: .init(training: 1, validation: 1), epochs: 3,
-            batchSize: 32, tuning: RateTuning(rates: RateTuning.halfDecades(from: -3, count: 5), seedCount: 1, epochs: 1),
+            layers: layers, sizes: .init(training: 1, validation: 1), epochs: 3, batchSize: 32,
+            tuning: LearningRateTuning(
+                budget: TrialBudget(hiddenSizes: [], epochs: 1, batchSize: 32, probeSize: 1, layers: layers),
+                sizes: .init(training: 1, validation: 1), seeds: [LearningRateTuning.firstSeed]),
             activations: try ["relu", "tanh", "sigmoid"].map { try HiddenActivation(parsing: $0) }, seeds: [0, 1, 2],
             targets: [0.5, 0.3])
         let document = try ConvolutionalExperiment.run(
@@ -88,28 +95,29 @@ import Testing
         let results = document.results
         #expect(results.activations.map(\.activation) == ["relu", "tanh", "sigmoid"])
         for entry in results.activations {
-            #expect(entry.tuning.map(\.learningRate) == plan.tuning.rates)
-            #expect(entry.tunedLearningRate == RateTuning.choose(entry.tuning))
+            #expect(entry.tuning.grid == plan.tuning.sgdRates && entry.tuning.grid.count >= 5)
             #expect(entry.runs.map(\.seed) == [0, 1, 2])
+            #expect(entry.runs.allSatisfy { $0.records.allSatisfy { $0.learningRate == entry.tuning.tunedLearningRate } })
             #expect(entry.runs.allSatisfy { $0.records.count == 3 || $0.diverged })
         }
-        // Claims: two targets against tanh, wall time, among the best; each verdict restated
-        // from the raw records by its rule.
+        // The tuned rate is the grid's best by the tuning rule.
+        let relu = results.activations[0].tuning
+        #expect(relu.tunedLearningRate == LearningRateTuning.choose(rates: relu.grid) { relu.validationAccuracies[relu.grid.firstIndex(of: $0)!] }.rate)
         #expect(document.claims.count == 4)
-        func epochs(_ activation: String, _ target: Double) -> [ThreeWayVerdict.Bound] {
-            results.run(activation)!.runs.map {
-                ThreeWayVerdict.Bound($0.diverged ? .infinity : $0.epochsToReach(trainError: target) ?? .infinity, budget: 3)
-            }
-        }
-        for (index, target) in plan.targets.enumerated() {
-            let rule = ThreeWayVerdict.faster(epochs("relu", target), than: epochs("tanh", target), margin: 0.1)
-            #expect(document.claims[index].supported == (rule == .supported))
-        }
         let json = try String(contentsOfFile: directory + "/convolutional.json", encoding: .utf8)
         #expect(json.contains("\"tuned_learning_rate\""))
         for figure in ["convolutional-figure1.svg", "convolutional-family.svg"] {
             #expect(try String(contentsOfFile: directory + "/" + figure, encoding: .utf8).hasPrefix("<svg"))
         }
-        #expect(document.figures.count == 2 && document.tables.count == 2)
+        #expect(document.figures.count == 2 && document.tables.count == 3)
+    }
+
+    @Test func imagesThatAreNotSquareAreRefusedInOneLine() throws {
+        let context = try ExperimentContext(outputDirectory: SyntheticData.temporaryDirectory("convolutional-flat"), seeds: 1)
+        var plan = ConvolutionalExperiment.configuration(context)
+        plan.activations = [.fixed(.relu)]
+        #expect(throws: ExperimentError.self) {
+            try ConvolutionalExperiment.run(context, configuration: plan, inputs: try SyntheticData.make(count: 64, features: 24))
+        }
     }
 }

@@ -13,7 +13,7 @@ enum ConvolutionalFigures {
             ReferenceLine(.horizontal, at: $0 * 100, label: ConvolutionalResults.percent($0))
         }
         var figures: [FigureReference] = []
-        let pair = ["relu", "tanh"].filter { results.run($0) != nil }
+        let pair = ["relu", "tanh"].filter { !results.runs($0).isEmpty }
         if !pair.isEmpty {
             let styles = [SeriesStyle(color: .black, dash: .solid), SeriesStyle(color: .black, dash: .dashed, marker: .square)]
             let series = try zip(pair, styles).map { try curve(results, $0, style: $1, band: false) }
@@ -33,8 +33,7 @@ enum ConvolutionalFigures {
         let family = try results.activations.map { try curve(results, $0.activation, style: nil, band: true) }
         let tuning = try results.activations.map { entry in
             try LineSeries(
-                name: entry.activation, x: entry.tuning.map(\.learningRate),
-                y: entry.tuning.map { $0.validationAccuracy * 100 })
+                name: entry.activation, x: entry.tuning.grid, y: entry.tuning.validationAccuracies.map { $0 * 100 })
         }
         let grid = SmallMultiples(
             title: "The family on the four-layer network",
@@ -62,7 +61,7 @@ enum ConvolutionalFigures {
     private static func curve(_ results: ConvolutionalResults, _ activation: String, style: SeriesStyle?, band: Bool)
         throws -> LineSeries
     {
-        let runs = (results.run(activation)?.runs ?? []).filter { !$0.diverged }
+        let runs = results.runs(activation).filter { !$0.diverged }
         let errors = SeedStatistics.pointwise(runs.map { $0.trainErrors.map { $0 * 100 } })
         let chance = (1 - results.chanceAccuracy) * 100
         let x = (0...errors.count).map(Double.init)

@@ -1,26 +1,24 @@
 /// One activation of the convolutional experiment: its rate tuning and its measuring runs.
 package struct ConvolutionalRun: Codable, Sendable {
-    /// The activation's spelling.
-    package let activation: String
-    /// The rate every measuring seed trained at (``RateTuning``).
-    package let tunedLearningRate: Double
-    /// Each candidate rate's tuning score, ascending by rate.
-    package let tuning: [RateTuning.Score]
-    /// The measuring seeds' runs, in seed order.
+    /// The grid's scores and the chosen rate (`tuned_learning_rate`).
+    package let tuning: TunedRate
+    /// The measuring seeds' runs at the tuned rate, in seed order.
     package let runs: [TrialResult]
 
-    package init(activation: String, tunedLearningRate: Double, tuning: [RateTuning.Score], runs: [TrialResult]) {
-        self.activation = activation
-        self.tunedLearningRate = tunedLearningRate
+    package init(tuning: TunedRate, runs: [TrialResult]) {
         self.tuning = tuning
         self.runs = runs
     }
+
+    /// The activation's spelling.
+    package var activation: String { tuning.activation }
 }
 
 /// The raw numbers of the convolutional experiment and what the claims read from them.
 ///
 /// As in the efficiency experiment, the seconds to a target are epochs to it × the run's
-/// median seconds per epoch, and a diverged seed never reaches a target and ends at chance.
+/// median seconds per epoch, a seed that never reaches a target counts as the whole budget
+/// (a lower bound), and a diverged seed never reaches a target and ends at chance.
 package struct ConvolutionalResults: Codable, Sendable {
     /// The training errors whose first crossing is timed (fractions): the paper's 25 %, then
     /// the harder one.
@@ -34,59 +32,60 @@ package struct ConvolutionalResults: Codable, Sendable {
     /// One entry per activation, in report order.
     package let activations: [ConvolutionalRun]
 
-    /// The speed-up a claim needs: at least 10 % fewer epochs (or seconds).
-    package static let speedMargin = 0.10
-    /// How far below the middle of the field "among the best" may be: half a point.
-    package static let accuracyMargin = 0.005
-    /// Krizhevsky et al.'s Figure 1: tanh took 6× the epochs of ReLU to 25 % training error.
-    package static let paperRatio = 6.0
+    package init(targets: [Double], epochs: Int, chanceAccuracy: Double, layers: String, activations: [ConvolutionalRun]) {
+        self.targets = targets
+        self.epochs = epochs
+        self.chanceAccuracy = chanceAccuracy
+        self.layers = layers
+        self.activations = activations
+    }
 
-    /// The entry of `activation`, or nil.
-    package func run(_ activation: String) -> ConvolutionalRun? {
-        activations.first { $0.activation == activation }
+    /// The speed-up a claim needs: the other activation takes ≥ 1.1× ReLU's epochs (or seconds).
+    package static let speedMargin = 0.10
+
+    /// The runs of `activation` (none when it was not measured).
+    package func runs(_ activation: String) -> [TrialResult] {
+        activations.first { $0.activation == activation }?.runs ?? []
     }
 
     /// Epochs (or seconds) each seed took to `target`; infinity for a seed that never got
     /// there or diverged.
     package func timesToTarget(_ activation: String, target: Double, seconds: Bool = false) -> [Double] {
-        (run(activation)?.runs ?? []).map { result in
+        runs(activation).map { result in
             let epochs = result.diverged ? .infinity : result.epochsToReach(trainError: target) ?? .infinity
             return seconds ? epochs * result.medianEpochSeconds : epochs
         }
     }
 
-    /// ``timesToTarget(_:target:seconds:)`` as bounds: a seed that never got there took at
-    /// least the budget.
-    package func bounds(_ activation: String, target: Double, seconds: Bool = false) -> [ThreeWayVerdict.Bound] {
-        let results = run(activation)?.runs ?? []
-        return zip(timesToTarget(activation, target: target, seconds: seconds), results).map { time, result in
-            ThreeWayVerdict.Bound(time, budget: Double(epochs) * (seconds ? result.medianEpochSeconds : 1))
+    /// ``timesToTarget(_:target:seconds:)`` with the budget standing in for "never" (a lower bound).
+    package func boundedTimes(_ activation: String, target: Double, seconds: Bool = false) -> [Double] {
+        zip(timesToTarget(activation, target: target, seconds: seconds), runs(activation)).map { time, run in
+            time.isFinite ? time : Double(epochs) * (seconds ? run.medianEpochSeconds : 1)
         }
     }
 
-    /// Mean time of `slow` over mean time of `fast` (a seed that never got there counted as
-    /// the budget), and which way the figure is a bound: "≥" when only `slow` has such
-    /// seeds, "≤" when only `fast` has, "" when neither; nil when both have.
-    package func ratio(of slow: String, over fast: String, target: Double, seconds: Bool = false)
-        -> (ratio: Double, qualifier: String)?
-    {
-        let slowBounds = bounds(slow, target: target, seconds: seconds)
-        let fastBounds = bounds(fast, target: target, seconds: seconds)
-        let slowOpen = slowBounds.contains { !$0.upper.isFinite }, fastOpen = fastBounds.contains { !$0.upper.isFinite }
-        guard !(slowOpen && fastOpen), !slowBounds.isEmpty, !fastBounds.isEmpty else { return nil }
-        let mean = { (bounds: [ThreeWayVerdict.Bound]) in bounds.map(\.lower).reduce(0, +) / Double(bounds.count) }
-        return (mean(slowBounds) / mean(fastBounds), slowOpen ? "≥ " : fastOpen ? "≤ " : "")
+    /// Mean bounded time of `slow` over `fast`'s, "≥ " when some `slow` seed never got there.
+    package func ratioText(of slow: String, over fast: String = "relu", target: Double, seconds: Bool = false) -> String {
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(Swift.max(values.count, 1)) }
+        let ratio = mean(boundedTimes(slow, target: target, seconds: seconds))
+            / mean(boundedTimes(fast, target: target, seconds: seconds))
+        let open = timesToTarget(slow, target: target).contains { !$0.isFinite }
+        return (open ? "≥ " : "") + SeedStatistics.format(ratio, digits: 2) + "×"
     }
 
-    /// Each seed's final validation accuracy (chance for a diverged seed).
-    package func finalAccuracies(_ activation: String) -> [Double] {
-        (run(activation)?.runs ?? []).map { $0.diverged ? chanceAccuracy : $0.validationAccuracies.last ?? chanceAccuracy }
+    /// Each seed's final validation accuracy, test accuracy or training error (chance for a
+    /// diverged seed).
+    package func finalFigure(_ activation: String, _ figure: FinalFigure) -> [Double] {
+        runs(activation).map { run in
+            switch figure {
+            case .validationAccuracy: run.diverged ? chanceAccuracy : run.validationAccuracies.last ?? .nan
+            case .testAccuracy: run.diverged ? chanceAccuracy : run.testAccuracy ?? .nan
+            case .trainError: run.diverged ? 1 - chanceAccuracy : run.trainErrors.last ?? .nan
+            }
+        }
     }
 
-    /// Each seed's final training error (1 − chance for a diverged seed).
-    package func finalTrainErrors(_ activation: String) -> [Double] {
-        (run(activation)?.runs ?? []).map { $0.diverged ? 1 - chanceAccuracy : $0.trainErrors.last ?? 1 - chanceAccuracy }
-    }
+    package enum FinalFigure { case validationAccuracy, testAccuracy, trainError }
 
     /// The measuring seeds (the fewest of any activation).
     package var seedCount: Int { activations.map(\.runs.count).min() ?? 0 }
