@@ -30,7 +30,7 @@ package enum ConvolutionalExperiment: Experiment {
         with each activation at its own rate, tuned on separate seeds, and times 25 % and a harder \
         training error. Writes DIR/convolutional.json, its CSV tables, convolutional-figure1.svg (the paper's \
         figure from this run) and convolutional-family.svg. The short version (relu, tanh, silu on 1 024 \
-        images, batch 32) takes about a minute on two cores; --full trains all eleven activations on 5 000 images.
+        images, batch 32) takes about 60 s of CPU; --full trains all eleven activations on 5 000 images.
         """
 
     /// What one version trains.

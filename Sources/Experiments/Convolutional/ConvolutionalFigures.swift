@@ -19,11 +19,11 @@ enum ConvolutionalFigures {
             let series = try zip(pair, styles).map { try curve(results, $0, style: $1, band: false) }
             let chart = LineChart(
                 title: "Figure 1 redrawn: the four-layer network on Fashion-MNIST",
-                subtitle: "tanh needs \(results.ratioText(of: "tanh", target: paperTarget)) the epochs of ReLU to "
-                    + "\(ConvolutionalResults.percent(paperTarget)) training error (Krizhevsky et al. 2012 on CIFAR-10: 6×); "
-                    + "mean of \(seeds) seeds, each at its tuned rate; \(machine)",
+                subtitle: "tanh/ReLU epochs to \(ConvolutionalResults.percent(paperTarget)): "
+                    + "\(results.ratioText(of: "tanh", target: paperTarget)) here, 6× in the paper (CIFAR-10) · mean of "
+                    + "\(seeds) seeds at tuned rates · \(machine)",
                 xAxis: Axis("epoch", includesZero: true), yAxis: Axis("training error", unit: "%", range: 0...75),
-                series: series, referenceLines: targetLines, size: ChartSize(width: 640, height: 420))
+                series: series, referenceLines: targetLines, size: ChartSize(width: 760, height: 440))
             try output.write(text: try chart.svg(), to: "convolutional-figure1.svg")
             figures.append(FigureReference(
                 file: "convolutional-figure1.svg",
