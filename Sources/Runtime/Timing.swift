@@ -30,9 +30,12 @@ public enum Timing {
         public var minimum: Double
         /// How many calls were timed.
         public var calls: Int
+        /// Every timed duration, in call order (their spread shows the machine's load).
+        public var durations: [Double]
 
         /// The summary of `durations` (at least one).
         public init(_ durations: [Double]) {
+            self.durations = durations
             let sorted = durations.sorted(), middle = sorted.count / 2
             median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
             minimum = sorted[0]

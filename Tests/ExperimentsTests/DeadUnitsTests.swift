@@ -86,28 +86,39 @@ import Testing
         }
     }
 
-    /// Results whose final dead fractions are `dead[activation][rate index]`.
-    private func results(_ dead: [String: [Double]]) -> DeadUnitsResults {
+    /// Results whose final dead fractions are `dead[activation][rate index]`, for one seed,
+    /// or for three seeds at that value − `spread`, at it, and + `spread` (at least 0).
+    private func results(_ dead: [String: [Double]], spread: Double? = nil) -> DeadUnitsResults {
         var configuration = tinyConfiguration()
         configuration.learningRates = [0.001, 0.05]
         var runs: [DeadUnitsRun] = []
+        let offsets: [Double] = spread.map { [-$0, 0, $0] } ?? [0]
         for (activation, fractions) in dead {
-            for (rate, fraction) in zip(configuration.learningRates, fractions) {
-                let layer = UnitActivity(layer: "layers.1", deadFraction: fraction, inactiveFraction: fraction)
-                runs.append(DeadUnitsRun(
-                    activation: activation, learningRate: rate, seed: 0, deadFractions: [[0], [fraction]],
-                    initialActivity: [], finalActivity: [layer], validationAccuracy: nil, slopes: [], divergence: nil))
+            for (rate, center) in zip(configuration.learningRates, fractions) {
+                for (seed, offset) in offsets.enumerated() {
+                    let fraction = max(0, center + offset)
+                    let layer = UnitActivity(layer: "layers.1", deadFraction: fraction, inactiveFraction: fraction)
+                    runs.append(DeadUnitsRun(
+                        activation: activation, learningRate: rate, seed: UInt64(seed), deadFractions: [[0], [fraction]],
+                        initialActivity: [], finalActivity: [layer], validationAccuracy: nil, slopes: [], divergence: nil))
+                }
             }
         }
         return DeadUnitsResults(configuration: configuration, runs: runs)
     }
 
     @Test func verdictNeedsFewerDeadUnitsAtSomeRateAndNoMoreAtAny() {
-        #expect(DeadUnitsVerdict.claim(results(["relu": [0, 0.3], "leaky:0.01": [0, 0], "prelu": [0, 0.1]])).supported)
+        #expect(DeadUnitsVerdict.claim(results(["relu": [0, 0.3], "leaky:0.01": [0, 0], "prelu": [0, 0.1]])).verdict == .supported)
         // Nothing to improve on: ReLU lost no unit.
-        #expect(!DeadUnitsVerdict.claim(results(["relu": [0, 0], "leaky:0.01": [0, 0], "prelu": [0, 0]])).supported)
+        #expect(DeadUnitsVerdict.claim(results(["relu": [0, 0], "leaky:0.01": [0, 0], "prelu": [0, 0]])).verdict == .notSupported)
         // PReLU worse at one rate.
-        #expect(!DeadUnitsVerdict.claim(results(["relu": [0.01, 0.3], "leaky:0.01": [0, 0], "prelu": [0.02, 0.1]])).supported)
-        #expect(!DeadUnitsVerdict.claim(results(["relu": [0, 0.3]])).supported)
+        #expect(DeadUnitsVerdict.claim(results(["relu": [0.01, 0.3], "leaky:0.01": [0, 0], "prelu": [0.02, 0.1]])).verdict == .notSupported)
+        // Fewer on average, but the seeds' spreads overlap: inconclusive.
+        let close = results(["relu": [0, 0.3], "leaky:0.01": [0, 0.25], "prelu": [0, 0.25]], spread: 0.1)
+        #expect(DeadUnitsVerdict.claim(close).verdict == .inconclusive)
+        // The same gap with tight seeds: supported.
+        let tight = results(["relu": [0, 0.3], "leaky:0.01": [0, 0.25], "prelu": [0, 0.25]], spread: 0.01)
+        #expect(DeadUnitsVerdict.claim(tight).verdict == .supported)
+        #expect(DeadUnitsVerdict.claim(results(["relu": [0, 0.3]])).verdict == .inconclusive)
     }
 }

@@ -146,7 +146,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: again)
         }
         let written = try DepthExperiment.run(
-            try ExperimentFixtures.context(directory), configuration: tinyConfiguration(), inputs: ExperimentFixtures.subset())
+            try ExperimentFixtures.context(directory, seeds: 3), configuration: tinyConfiguration(), inputs: ExperimentFixtures.subset())
         let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/depth.json"))
         let read = try ExperimentJSON.decoder().decode(ExperimentDocument<DepthResults>.self, from: data)
         #expect(read.results == written.results)
@@ -185,29 +185,71 @@ import Testing
 
     @Test func trainabilityNeedsTheSeedSpreadsToSeparate() {
         let separated = results(relu: [0.5, 0.6, 0.55], sigmoid: [2.3, 2.3, 2.3], tanh: [1.2, 1.3, 1.25], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
-        #expect(DepthVerdict.claims(separated)[0].supported)
+        #expect(DepthVerdict.claims(separated)[0].verdict == .supported)
         let overlapping = results(relu: [0.5, 1.3, 0.9], sigmoid: [2.3, 2.3, 2.3], tanh: [1.0, 1.2, 1.1], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
-        #expect(!DepthVerdict.claims(overlapping)[0].supported)
+        #expect(DepthVerdict.claims(overlapping)[0].verdict == .inconclusive)
         // Diverged ReLU runs count as chance, so ReLU cannot beat an untrained sigmoid.
         let diverged = results(relu: [nil, nil, nil], sigmoid: [2.3, 2.3, 2.3], tanh: [1.2, 1.3, 1.25], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
-        #expect(!DepthVerdict.claims(diverged)[0].supported)
+        #expect(DepthVerdict.claims(diverged)[0].verdict == .notSupported)
         #expect(DepthVerdict.verdictLosses(diverged, activation: "relu", depth: 32) == [log(10), log(10), log(10)])
     }
 
     @Test func gradientFlowComparesTheLogDistanceFromOne() {
         let losses: [Double?] = [1, 1, 1]
         let vanishingSigmoid = results(relu: losses, sigmoid: losses, tanh: losses, ratios: ["relu": 3, "sigmoid": 1e-6, "tanh": 0.1])
-        #expect(DepthVerdict.claims(vanishingSigmoid)[1].supported)
+        #expect(DepthVerdict.claims(vanishingSigmoid)[1].verdict == .supported)
         #expect(abs(DepthVerdict.firstToLastRatio(vanishingSigmoid, "relu", 32)! - 3) < 1e-12)
         let reluWorse = results(relu: losses, sigmoid: losses, tanh: losses, ratios: ["relu": 0.01, "sigmoid": 1e-6, "tanh": 0.5])
-        #expect(!DepthVerdict.claims(reluWorse)[1].supported)
+        #expect(DepthVerdict.claims(reluWorse)[1].verdict == .notSupported)
+    }
+
+    /// ReLU diverges at the shared rate and trains at its tuned one: the two readings are
+    /// judged apart, each naming its rates.
+    @Test func trainabilityIsJudgedAtTheSharedAndTheTunedRates() {
+        var both = results(relu: [nil, nil, nil], sigmoid: [2.3, 2.3, 2.3], tanh: [1.2, 1.3, 1.25], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
+        var configuration = both.configuration
+        configuration.tunedRates = TunedRates(rates: ["relu": 0.001, "sigmoid": 0.1, "tanh": 0.0316].map {
+            TunedRate(
+                activation: $0.key, optimizer: "sgd-momentum", tunedLearningRate: $0.value, sharedLearningRate: 0.01,
+                grid: [0.001, 0.0316, 0.1], validationAccuracies: [0.5, 0.5, 0.5])
+        })
+        var runs = both.runs
+        for (name, losses) in [("relu", [0.4, 0.5, 0.45]), ("sigmoid", [2.3, 2.3, 2.3]), ("tanh", [1.2, 1.3, 1.25])] {
+            for (seed, loss) in losses.enumerated() {
+                var tuned = run(name, depth: 32, seed: UInt64(seed), loss: loss, norms: [1, 1])
+                tuned.optimizer = "sgd-momentum-tuned"
+                runs.append(tuned)
+            }
+        }
+        both = DepthResults(configuration: configuration, runs: runs)
+        let claims = DepthVerdict.claims(both)
+        #expect(claims.count == 3)
+        #expect(claims[0].verdict == .notSupported && claims[0].claim.contains("shared rate 0.01"))
+        #expect(claims[1].verdict == .supported && claims[1].claim.contains("relu 0.001, sigmoid 0.1, tanh 0.0316"))
+        #expect(both.runs(activation: "relu", depth: 32).count == 3 && both.runs(activation: "relu", depth: 32, tuned: true).count == 3)
+    }
+
+    @Test func tunedRatesAddTheDeepestRunsAtThoseRates() throws {
+        var configuration = tinyConfiguration()
+        configuration.tunedRates = TunedRates(rates: ["relu": 0.001, "tanh": 0.1].map {
+            TunedRate(
+                activation: $0.key, optimizer: "sgd-momentum", tunedLearningRate: $0.value, sharedLearningRate: 0.01,
+                grid: [0.001, 0.1], validationAccuracies: [0.5, 0.5])
+        })
+        let trials = try DepthExperiment.trials(configuration, inputs: ExperimentFixtures.subset())
+        let tuned = trials.filter(\.optimizer.isTuned)
+        #expect(trials.count == 2 * 2 * 2 + 2 * 2 && tuned.count == 4)
+        #expect(tuned.allSatisfy { $0.hiddenSizes?.count == 3 })
+        #expect(tuned.first { $0.activation.description == "tanh" }?.optimizer.configuration.learningRate == 0.1)
+        #expect(DepthExperiment.tuning(configuration).budget.hiddenSizes == [8, 8, 8])
+        #expect(DepthExperiment.tuning(configuration).standardInitialization)
     }
 
     @Test func missingActivationsAreNotSupported() {
         var configuration = tinyConfiguration()
         configuration.activations = ["relu"]
         let onlyRelu = DepthResults(configuration: configuration, runs: [run("relu", depth: 3, seed: 0, loss: 0.1, norms: [1, 1])])
-        #expect(DepthVerdict.claims(onlyRelu).allSatisfy { !$0.supported && $0.measured.hasPrefix("not measured") })
+        #expect(DepthVerdict.claims(onlyRelu).allSatisfy { $0.verdict == .inconclusive && $0.measured.hasPrefix("not measured") })
     }
 
     @Test func impossibleConfigurationsAreTypedErrors() {

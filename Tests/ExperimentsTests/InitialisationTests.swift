@@ -65,12 +65,27 @@ import Testing
     }
 
     @Test func verdictNeedsMoreSuccessesAndASmallerRange() {
-        #expect(InitialisationVerdict.claim(results(["relu": [0.8, 0.78], "sigmoid": [0.1, 0.75], "tanh": [0.72, 0.5]])).supported)
+        #expect(InitialisationVerdict.claim(results(["relu": [0.8, 0.78], "sigmoid": [0.1, 0.75], "tanh": [0.72, 0.5]])).verdict == .supported)
         // Same success rate, but ReLU's accuracy moves more with the scale than tanh's.
-        #expect(!InitialisationVerdict.claim(results(["relu": [0.8, 0.7], "sigmoid": [0.1, 0.75], "tanh": [0.75, 0.72]])).supported)
+        #expect(InitialisationVerdict.claim(results(["relu": [0.8, 0.7], "sigmoid": [0.1, 0.75], "tanh": [0.75, 0.72]])).verdict == .notSupported)
         // Fewer successes than tanh.
-        #expect(!InitialisationVerdict.claim(results(["relu": [0.8, 0.69], "sigmoid": [0.1, 0.75], "tanh": [0.75, 0.71]])).supported)
-        #expect(!InitialisationVerdict.claim(results(["relu": [0.8, 0.8]])).supported)
+        #expect(InitialisationVerdict.claim(results(["relu": [0.8, 0.69], "sigmoid": [0.1, 0.75], "tanh": [0.75, 0.71]])).verdict == .notSupported)
+        // As many successes as tanh and a smaller range: "more runs" is not shown, inconclusive.
+        #expect(InitialisationVerdict.claim(results(["relu": [0.8, 0.79], "sigmoid": [0.1, 0.75], "tanh": [0.9, 0.72]])).verdict == .inconclusive)
+        #expect(InitialisationVerdict.claim(results(["relu": [0.8, 0.8]])).verdict == .inconclusive)
+    }
+
+    @Test func tunedRatesAddTheGridAtThoseRatesAndASecondClaim() throws {
+        var configuration = tinyConfiguration()
+        configuration.tunedRates = TunedRates(rates: configuration.activations.map {
+            TunedRate(
+                activation: $0, optimizer: "sgd-momentum", tunedLearningRate: 0.0316, sharedLearningRate: 0.01,
+                grid: [0.01, 0.0316], validationAccuracies: [0.5, 0.6])
+        })
+        let trials = try InitialisationExperiment.trials(configuration, inputs: ExperimentFixtures.subset())
+        #expect(trials.filter(\.optimizer.isTuned).count * 2 == trials.count)
+        #expect(trials.filter(\.optimizer.isTuned).allSatisfy { $0.optimizer.configuration.learningRate == 0.0316 })
+        #expect(InitialisationExperiment.tuning(configuration).standardInitialization)
     }
 
     @Test func impossibleConfigurationsAreTypedErrors() {

@@ -19,6 +19,9 @@ package struct DepthConfiguration: Codable, Equatable, Sendable {
     package var learningRate: Double, momentum: Double
     /// Samples (the first training samples) on which the gradient norms are measured.
     package var probeSamples: Int
+    /// Each activation's SGD rate tuned at the deepest depth (``DepthExperiment/tuning(_:)``);
+    /// the deepest networks are trained at it too. Nil: the shared rate only.
+    package var tunedRates: TunedRates?
 
     /// The short version (part of `rectifier run`): depths 2…32, width 128, 2 epochs on
     /// 2048 images, seeds `0..<seeds`.
@@ -58,6 +61,9 @@ package struct DepthRun: Codable, Equatable, Sendable {
     package let gradientNormsAtInitialisation: [Double]
     /// The same after training; nil when the run diverged.
     package let gradientNormsAfterTraining: [Double]?
+    /// `sgd-momentum` (the shared rate) or `sgd-momentum-tuned` (the activation's tuned
+    /// rate); nil in documents written before tuning (the shared rate).
+    package var optimizer: String?
     /// Why training stopped early, if it did.
     package let divergence: String?
     /// Whether the run diverged (it then counts as chance, ln 10, in the verdict).
@@ -70,8 +76,9 @@ package struct DepthRun: Codable, Equatable, Sendable {
     package init(
         activation: String, depth: Int, seed: UInt64, trainingLoss: Double?, validationAccuracy: Double?,
         epochLosses: [Double], gradientNormsAtInitialisation: [Double], gradientNormsAfterTraining: [Double]?,
-        divergence: String?, divergedAtEpoch: Int? = nil, seconds: Double
+        optimizer: String? = nil, divergence: String?, divergedAtEpoch: Int? = nil, seconds: Double
     ) {
+        self.optimizer = optimizer
         self.activation = activation
         self.depth = depth
         self.seed = seed
@@ -91,8 +98,11 @@ package struct DepthRun: Codable, Equatable, Sendable {
 package typealias DepthResults = GridResults<DepthConfiguration, DepthRun>
 
 extension GridResults where Run == DepthRun {
-    /// The runs of one (activation, depth), in seed order.
-    package func runs(activation: String, depth: Int) -> [DepthRun] {
-        runs.filter { $0.activation == activation && $0.depth == depth }
+    /// The runs of one (activation, depth) at the shared rate, or at the tuned rate when
+    /// `tuned`, in seed order.
+    package func runs(activation: String, depth: Int, tuned: Bool = false) -> [DepthRun] {
+        runs.filter {
+            $0.activation == activation && $0.depth == depth && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == tuned
+        }
     }
 }

@@ -21,32 +21,59 @@ package enum DepthExperiment: Experiment {
         runs) takes about 20 s of CPU in a release build; --full trains 10 epochs on 20 000 images.
         """
 
-    package static func configuration(_ context: ExperimentContext) -> DepthConfiguration {
-        context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+    /// The version's configuration with each activation's rate tuned at the deepest depth.
+    package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
+        var configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        configuration.tunedRates = try tuning(configuration).tune(
+            try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
+        return configuration
+    }
+
+    /// The tuning of the deepest network: one epoch of half the training images per rate,
+    /// scored on the validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
+    package static func tuning(_ configuration: DepthConfiguration) -> LearningRateTuning {
+        LearningRateTuning(
+            budget: TrialBudget(
+                hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1), epochs: 1,
+                batchSize: configuration.batchSize, probeSize: 1),
+            sizes: .init(training: Swift.max(1, configuration.trainingSamples / 2), validation: configuration.validationSamples),
+            seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
+    }
+
+    /// SGD + momentum at the configuration's shared rate (validated in ``trials(_:inputs:)``).
+    static func optimizer(_ configuration: DepthConfiguration) -> NamedOptimizer {
+        NamedOptimizer(
+            name: "sgd-momentum",
+            configuration: try! OptimizerConfiguration(
+                kind: .sgd(momentum: configuration.momentum, nesterov: false),
+                learningRate: configuration.learningRate > 0 && configuration.learningRate.isFinite ? configuration.learningRate : 0.01))
     }
 
     package static func inputs(_ configuration: DepthConfiguration, context: ExperimentContext) throws -> ExperimentData {
         try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
     }
 
-    /// Every (activation, depth, seed), ordered by activation, then depth, then seed.
+    /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,
+    /// then seed; then, with tuned rates, every (activation, seed) of the deepest depth at the
+    /// activation's tuned rate.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DepthConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let optimizer = NamedOptimizer(
-            name: "sgd-momentum",
-            // Validated above: the rate is > 0 and the momentum in [0, 1).
-            configuration: try! OptimizerConfiguration(
-                kind: .sgd(momentum: configuration.momentum, nesterov: false), learningRate: configuration.learningRate))
-        return try ActivationLineup.parse(configuration.activations).flatMap { activation in
-            configuration.depths.flatMap { depth in
-                configuration.seeds.map { seed in
-                    Trial(
-                        activation: activation, seed: seed, optimizer: optimizer,
-                        hiddenSizes: Array(repeating: configuration.width, count: depth),
-                        initialization: .standard(for: activation))
-                }
-            }
+        let shared = optimizer(configuration)
+        let activations = try ActivationLineup.parse(configuration.activations)
+        let trial = { (activation: HiddenActivation, depth: Int, seed: UInt64, optimizer: NamedOptimizer) in
+            Trial(
+                activation: activation, seed: seed, optimizer: optimizer,
+                hiddenSizes: Array(repeating: configuration.width, count: depth), initialization: .standard(for: activation))
+        }
+        let atShared = activations.flatMap { activation in
+            configuration.depths.flatMap { depth in configuration.seeds.map { trial(activation, depth, $0, shared) } }
+        }
+        guard let tunedRates = configuration.tunedRates, let deepest = configuration.depths.max() else { return atShared }
+        return atShared + activations.flatMap { activation in
+            tunedRates.tuned(shared, for: activation).map { tuned in
+                configuration.seeds.map { trial(activation, deepest, $0, tuned) }
+            } ?? []
         }
     }
 
@@ -76,7 +103,9 @@ package enum DepthExperiment: Experiment {
             settings: context.settings(adding: settings(configuration), data: inputs), claims: DepthVerdict.claims(results),
             figures: try DepthFigures.write(results, to: context.output), tables: DepthFigures.tables(results),
             wallSeconds: 0,
-            divergedRuns: DivergenceCount.tally(runs, setting: { "\($0.activation) · depth \($0.depth)" }, diverged: \.diverged),
+            divergedRuns: DivergenceCount.tally(
+                runs, setting: { "\($0.activation) · depth \($0.depth)" + ($0.optimizer.map { $0.hasSuffix(NamedOptimizer.tunedSuffix) ? " · tuned rate" : "" } ?? "") },
+                diverged: \.diverged),
             results: results)
     }
 
@@ -108,7 +137,7 @@ package enum DepthExperiment: Experiment {
             trainingLoss: finished ? final.1 : nil,
             validationAccuracy: finished ? result.records.last?.validationAccuracy : nil,
             epochLosses: result.records.map(\.trainLoss), gradientNormsAtInitialisation: initial,
-            gradientNormsAfterTraining: finished ? final.0 : nil, divergence: result.divergence,
+            gradientNormsAfterTraining: finished ? final.0 : nil, optimizer: result.optimizer, divergence: result.divergence,
             divergedAtEpoch: result.divergedAtEpoch, seconds: MonotonicClock.now - started)
     }
 
@@ -151,7 +180,9 @@ package enum DepthExperiment: Experiment {
             trained for \(configuration.epochs) epochs on \(configuration.trainingSamples) Fashion-MNIST \
             images with SGD (rate \(configuration.learningRate), momentum \(configuration.momentum), \
             batch \(configuration.batchSize)) from He (rectifiers, softplus) or Glorot (sigmoid, tanh) \
-            initialisation, \(configuration.seeds.count) seeds each. The heat map shows the training loss \
+            initialisation, \(configuration.seeds.count) seeds each; the deepest networks again at each \
+            activation's own rate, tuned at that depth (\(configuration.tunedRates.map { $0.summary(optimizer: "sgd-momentum") } ?? "not tuned")). \
+            The heat map shows the training loss at the shared rate \
             after the budget (chance is ln 10 ≈ 2.30); the curves show the gradient norm of each Dense \
             layer at initialisation and after training. \(DepthVerdict.rule)
             """
@@ -167,6 +198,7 @@ package enum DepthExperiment: Experiment {
             "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
             "initialization": "He normal (rectifiers, softplus), Glorot normal (sigmoid, tanh), biases 0",
             "probe samples": String(configuration.probeSamples),
+            "tuning": tuning(configuration).description + ", at depth \(configuration.depths.max() ?? 0)",
         ]
     }
 }

@@ -77,29 +77,51 @@ enum DepthFigures {
     }
 
     /// The table of final losses (mean ± sd) and validation accuracies, activation × depth.
+    /// The numbers behind the claims per (rate, activation, depth) with numeric `mean`, `sd`,
+    /// `n` columns, every run, and the tuned rates.
     static func tables(_ results: DepthResults) -> [ResultTable] {
         let configuration = results.configuration
-        var rows: [[String]] = []
-        for activation in configuration.activations {
-            for depth in configuration.depths {
-                let runs = results.runs(activation: activation, depth: depth)
-                let losses = DepthVerdict.verdictLosses(results, activation: activation, depth: depth)
-                let accuracies = runs.filter { !$0.diverged }.compactMap(\.validationAccuracy)
-                guard !losses.isEmpty else { continue }
-                let loss = SeedStatistics(losses), accuracy = SeedStatistics(accuracies)
-                let ratio = DepthVerdict.firstToLastRatio(results, activation, depth)
-                rows.append([
-                    activation, String(depth),
-                    String(format: "%.3f ± %.3f", loss.mean, loss.standardDeviation),
-                    String(format: "%.1f ± %.1f", 100 * accuracy.mean, 100 * accuracy.standardDeviation),
-                    ratio.map { String(format: "%.2e", $0) } ?? "–",
-                    String(runs.filter(\.diverged).count),
-                ])
+        var rows: [SeedTable.Row] = [], perRun: [[String]] = []
+        for tuned in configuration.tunedRates == nil ? [false] : [false, true] {
+            for activation in configuration.activations {
+                let rate = tuned
+                    ? configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") : configuration.learningRate
+                for depth in configuration.depths {
+                    let runs = results.runs(activation: activation, depth: depth, tuned: tuned)
+                    guard !runs.isEmpty else { continue }
+                    let setting = [tuned ? "tuned" : "shared", activation, SeedTable.number(rate), String(depth)]
+                    rows += [
+                        SeedTable.Row(
+                            setting: setting, figure: "training_loss",
+                            values: DepthVerdict.verdictLosses(results, activation: activation, depth: depth, tuned: tuned)),
+                        SeedTable.Row(
+                            setting: setting, figure: "validation_accuracy", values: runs.map { $0.validationAccuracy ?? .nan }),
+                        SeedTable.Row(
+                            setting: setting, figure: "diverged", values: runs.map { $0.diverged ? 1 : 0 }),
+                    ]
+                    perRun += runs.map { run in
+                        setting + [
+                            String(run.seed), SeedTable.number(run.trainingLoss), SeedTable.number(run.validationAccuracy),
+                            SeedTable.number(
+                                (run.gradientNormsAtInitialisation.first ?? .nan) / (run.gradientNormsAtInitialisation.last ?? .nan)),
+                            run.diverged ? "1" : "0",
+                        ]
+                    }
+                }
             }
         }
-        return [ResultTable(
-            title: "Depth: training loss and validation accuracy after \(configuration.epochs) epochs (mean ± sd over \(configuration.seeds.count) seeds; a diverged run counts as chance, ln 10, in the loss and is left out of the accuracy)",
-            columns: ["activation", "hidden layers", "training loss", "validation accuracy (%)", "‖∇first‖/‖∇last‖ at init", "diverged runs"],
-            rows: rows)]
+        let columns = ["rate", "activation", "learning_rate", "hidden_layers"]
+        var tables = [
+            SeedTable.summary(
+                title: "Depth: training loss and validation accuracy after \(configuration.epochs) epochs over seeds (a diverged "
+                    + "run counts as chance, ln 10, in the loss and is missing from the accuracy)",
+                settingColumns: columns, rows: rows),
+            ResultTable(
+                title: "Every run (empty: diverged)",
+                columns: columns + ["seed", "training_loss", "validation_accuracy", "first_to_last_gradient_at_init", "diverged"],
+                rows: perRun),
+        ]
+        if let tunedRates = configuration.tunedRates { tables.append(tunedRates.table) }
+        return tables
     }
 }

@@ -3,36 +3,40 @@ import Foundation
 /// The depth experiment's claims, computed from its numbers.
 ///
 /// Rules (stated in the summary):
-/// - **Trainability.** At the deepest depth, each seed's training loss after the budget is
-///   taken (a diverged run counts as untrained: loss ln 10, chance). The claim is supported
-///   when ReLU's mean + one standard deviation lies below the mean − one standard deviation
-///   of both sigmoid and tanh.
-/// - **Gradient flow.** At initialisation and the deepest depth, r = ‖∇ first Dense‖ /
-///   ‖∇ last Dense‖ (geometric mean over seeds). Supported when ReLU's |log₁₀ r| is smaller
-///   than both sigmoid's and tanh's: its gradient reaches the first layer least attenuated
-///   (or amplified).
+/// - **Trainability**, at the shared rate and at each activation's tuned rate. At the
+///   deepest depth, each seed's training loss after the budget is taken (a diverged run
+///   counts as untrained: loss ln 10, chance). Supported when ReLU's mean + one standard
+///   deviation lies below the mean − one standard deviation of both sigmoid and tanh; not
+///   supported when ReLU's mean − sd lies above one of theirs' mean + sd; inconclusive
+///   when the spreads overlap.
+/// - **Gradient flow.** At initialisation and the deepest depth, each seed's |log₁₀ r| with
+///   r = ‖∇ first Dense‖ / ‖∇ last Dense‖, under the same three-state rule (smaller is
+///   better): its gradient reaches the first layer least attenuated (or amplified).
 package enum DepthVerdict {
     /// The loss of a network that guesses uniformly among ten classes, ln 10.
     package static let chanceLoss = log(10.0)
 
     /// The rules in one paragraph, for the document's summary.
     package static let rule = """
-        Verdict rules: claim 2 (training) is supported when, at the deepest depth, ReLU's mean \
-        training loss plus one standard deviation over seeds is below the mean minus one standard \
-        deviation of both sigmoid and tanh (a diverged run counts as chance, ln 10); claim 2 \
-        (gradient flow) is supported when, at initialisation and the deepest depth, ReLU's ratio of \
-        first- to last-layer gradient norm is closer to 1 (in log₁₀) than sigmoid's and tanh's.
+        Verdict rules: claim 2 (training, at the shared and at the tuned rates) is supported when, \
+        at the deepest depth, ReLU's mean training loss plus one standard deviation over seeds is \
+        below the mean minus one standard deviation of both sigmoid and tanh (a diverged run counts \
+        as chance, ln 10), not supported when ReLU's spread lies wholly above one of theirs, and \
+        inconclusive when the spreads overlap; claim 2 (gradient flow) by the same rule on each \
+        seed's distance of the first- to last-layer gradient-norm ratio from 1 (|log₁₀|), at \
+        initialisation and the deepest depth.
         """
 
     /// The two claims, from `results` (which must contain the activations `relu`, `sigmoid`
-    /// and `tanh`; otherwise the claims say what is missing and are not supported).
+    /// and `tanh`; otherwise the claims say what is missing and are inconclusive).
     package static func claims(_ results: DepthResults) -> [Claim] {
-        [trainability(results), gradientFlow(results)]
+        [trainability(results)] + (results.configuration.tunedRates == nil ? [] : [trainability(results, tuned: true)])
+            + [gradientFlow(results)]
     }
 
     /// The losses used by the verdict: each seed's training loss, ln 10 for a diverged run.
-    package static func verdictLosses(_ results: DepthResults, activation: String, depth: Int) -> [Double] {
-        results.runs(activation: activation, depth: depth).map { $0.trainingLoss ?? chanceLoss }
+    package static func verdictLosses(_ results: DepthResults, activation: String, depth: Int, tuned: Bool = false) -> [Double] {
+        results.runs(activation: activation, depth: depth, tuned: tuned).map { $0.trainingLoss ?? chanceLoss }
     }
 
     /// The deepest depth whose mean verdict loss is at most half the chance loss, or nil.
@@ -43,39 +47,51 @@ package enum DepthVerdict {
         }
     }
 
-    static func trainability(_ results: DepthResults) -> Claim {
-        let text = "ReLU allows deeper networks to be trained efficiently: lower training loss than sigmoid and tanh at the deepest depth after the same budget (claim 2; Glorot, Bordes & Bengio 2011)"
+    static func trainability(_ results: DepthResults, tuned: Bool = false) -> Claim {
+        let reading = tuned
+            ? "each activation at its rate tuned at that depth (" + ["relu", "sigmoid", "tanh"].compactMap { activation in
+                results.configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum")
+                    .map { "\(activation) \(LearningRateTuning.text($0))" }
+            }.joined(separator: ", ") + ")"
+            : "shared rate \(LearningRateTuning.text(results.configuration.learningRate))"
+        let text = "ReLU allows deeper networks to be trained efficiently: lower training loss than sigmoid and tanh at the deepest depth after the same budget, the seeds' spreads apart (\(reading); claim 2; Glorot, Bordes & Bengio 2011)"
         guard let depth = results.configuration.depths.max(),
-            let relu = spread(results, "relu", depth), let sigmoid = spread(results, "sigmoid", depth),
-            let tanh = spread(results, "tanh", depth)
+            let relu = spread(results, "relu", depth, tuned), let sigmoid = spread(results, "sigmoid", depth, tuned),
+            let tanh = spread(results, "tanh", depth, tuned)
         else {
-            return Claim(claim: text, measured: "not measured: needs relu, sigmoid and tanh runs", supported: false)
+            return Claim(claim: text, measured: "not measured: needs relu, sigmoid and tanh runs", verdict: .inconclusive)
         }
-        let supported = relu.mean + relu.standardDeviation < sigmoid.mean - sigmoid.standardDeviation
-            && relu.mean + relu.standardDeviation < tanh.mean - tanh.standardDeviation
+        let verdict = Verdict.all([sigmoid, tanh].map { Verdict.exceeds(relu, $0, lowerIsBetter: true) })
         let deepest = ["relu", "sigmoid", "tanh"].map { name in
             "\(name) \(deepestTrainedDepth(results, activation: name).map(String.init) ?? "none")"
         }.joined(separator: ", ")
         let measured = "depth \(depth), \(results.configuration.epochs) epochs, mean ± sd of \(relu.count) seeds: "
             + "relu \(format(relu)), sigmoid \(format(sigmoid)), tanh \(format(tanh)) (chance 2.303); "
             + "deepest depth with loss ≤ ½ chance: \(deepest)"
-        return Claim(claim: text, measured: measured, supported: supported)
+        return Claim(claim: text, measured: measured, verdict: verdict)
     }
 
     static func gradientFlow(_ results: DepthResults) -> Claim {
-        let text = "ReLU keeps the gradient from vanishing with depth: at initialisation its first-layer gradient is closest to its last-layer gradient (claim 2)"
+        let text = "ReLU keeps the gradient from vanishing with depth: at initialisation its first-layer gradient is closest to its last-layer gradient, |log₁₀ ratio| over seeds with the spreads apart (claim 2)"
         guard let depth = results.configuration.depths.max(),
             let relu = firstToLastRatio(results, "relu", depth),
             let sigmoid = firstToLastRatio(results, "sigmoid", depth),
             let tanh = firstToLastRatio(results, "tanh", depth)
         else {
-            return Claim(claim: text, measured: "not measured: needs relu, sigmoid and tanh runs", supported: false)
+            return Claim(claim: text, measured: "not measured: needs relu, sigmoid and tanh runs", verdict: .inconclusive)
         }
-        let distance = { (ratio: Double) in Swift.abs(log10(ratio)) }
-        let supported = distance(relu) < distance(sigmoid) && distance(relu) < distance(tanh)
+        let distances = { (activation: String) in
+            SeedStatistics(results.runs(activation: activation, depth: depth).compactMap { run -> Double? in
+                guard let first = run.gradientNormsAtInitialisation.first,
+                    let last = run.gradientNormsAtInitialisation.last, first > 0, last > 0
+                else { return nil }
+                return Swift.abs(log10(first / last))
+            })
+        }
+        let verdict = Verdict.all(["sigmoid", "tanh"].map { Verdict.exceeds(distances("relu"), distances($0), lowerIsBetter: true) })
         let measured = "‖∇ first layer‖ / ‖∇ last layer‖ at initialisation, depth \(depth) (geometric mean of seeds): "
             + "relu \(scientific(relu)), sigmoid \(scientific(sigmoid)), tanh \(scientific(tanh))"
-        return Claim(claim: text, measured: measured, supported: supported)
+        return Claim(claim: text, measured: measured, verdict: verdict)
     }
 
     /// The geometric mean over seeds of first/last Dense gradient norm at initialisation;
@@ -91,8 +107,8 @@ package enum DepthVerdict {
         return exp(ratios.map { log($0) }.reduce(0, +) / Double(ratios.count))
     }
 
-    private static func spread(_ results: DepthResults, _ activation: String, _ depth: Int) -> SeedStatistics? {
-        let losses = verdictLosses(results, activation: activation, depth: depth)
+    private static func spread(_ results: DepthResults, _ activation: String, _ depth: Int, _ tuned: Bool) -> SeedStatistics? {
+        let losses = verdictLosses(results, activation: activation, depth: depth, tuned: tuned)
         return losses.isEmpty ? nil : SeedStatistics(losses)
     }
 

@@ -31,6 +31,9 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     package var seeds: [UInt64]
     /// Candidate rates per optimiser kind (each ≥ 5, log-spaced, centred on the shared rate).
     package var sgdRates: [Double], adamRates: [Double]
+    /// Each activation starts from its usual initialisation (Glorot for sigmoid and tanh, He
+    /// otherwise), as the depth and initialisation experiments train, instead of the budget's.
+    package var standardInitialization: Bool
 
     /// The first tuning seed: far above any `--seeds` a run uses, so no measuring seed is reused.
     package static let firstSeed: UInt64 = 1_000_000
@@ -38,16 +41,17 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     package init(
         budget: TrialBudget, sizes: ExperimentData.Sizes, seeds: [UInt64],
         sgdRates: [Double] = logSpaced(from: 1e-3, to: 1e-1, count: 5),
-        adamRates: [Double] = logSpaced(from: 1e-4, to: 1e-2, count: 5)
+        adamRates: [Double] = logSpaced(from: 1e-4, to: 1e-2, count: 5), standardInitialization: Bool = false
     ) {
         self.budget = budget
         self.sizes = sizes
         self.seeds = seeds
         self.sgdRates = sgdRates
         self.adamRates = adamRates
+        self.standardInitialization = standardInitialization
     }
 
-    /// The tuning every experiment on the 784-256-128-10 network shares: 4 000 training and
+    /// The tuning every experiment on the 784-256-128-10 network shares: 2 000 training and
     /// 2 000 validation images, 2 epochs, one tuning seed (short); 10 000 / 5 000, 3 epochs,
     /// two seeds (`--full`).
     package static func standard(full: Bool) -> LearningRateTuning {
@@ -56,7 +60,7 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
                 budget: TrialBudget(epochs: 3, probeSize: 1), sizes: .init(training: 10_000, validation: 5_000),
                 seeds: [firstSeed, firstSeed + 1])
             : LearningRateTuning(
-                budget: TrialBudget(epochs: 2, probeSize: 1), sizes: .init(training: 4_000, validation: 2_000),
+                budget: TrialBudget(epochs: 2, probeSize: 1), sizes: .init(training: 2_000, validation: 2_000),
                 seeds: [firstSeed])
     }
 
@@ -127,10 +131,14 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     ) throws -> TunedRate {
         let runner = SideBySideRunner(data: data, budget: budget)
         let candidates = rates(for: optimizer)
-        let task = progress.start("tuning \(activation) \(optimizer.name)", totalWork: runner.workUnits(
-            candidates.flatMap { rate in seeds.map { Trial(activation: activation, seed: $0, optimizer: optimizer.at(rate)) } }))
+        let initialization = standardInitialization ? Initialization.standard(for: activation) : nil
+        let trials = { (rate: Double) in
+            seeds.map { Trial(activation: activation, seed: $0, optimizer: optimizer.at(rate), initialization: initialization) }
+        }
+        let task = progress.start(
+            "tuning \(activation) \(optimizer.name)", totalWork: runner.workUnits(candidates.flatMap(trials)))
         let (rate, scores) = try Self.choose(rates: candidates) { rate in
-            let trials = seeds.map { Trial(activation: activation, seed: $0, optimizer: optimizer.at(rate)) }
+            let trials = trials(rate)
             let accuracies = try runner.run(trials, progress: task).map {
                 $0.diverged ? data.chanceAccuracy : $0.validationAccuracies.last ?? data.chanceAccuracy
             }
@@ -143,7 +151,7 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// "rates 0.001…0.1 (SGD + momentum, 5), 0.0001…0.01 (Adam, 5), log-spaced; each trains
-    /// 2 epochs on 4000 training images and is scored by validation accuracy on 2000 held-out
+    /// 2 epochs on 2000 training images and is scored by validation accuracy on 2000 held-out
     /// images; tuning seed 1000000".
     package var description: String {
         let range = { (rates: [Double]) -> String in

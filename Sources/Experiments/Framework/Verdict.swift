@@ -46,10 +46,12 @@ public enum Verdict: String, Codable, Hashable, Sendable {
     }
 
     /// Whether `a` beats `b` by `margin`, over seeds; each spread is mean ± standard deviation:
-    /// - supported: `a`'s mean beats `b`'s mean by the margin, and the spreads do not overlap;
-    /// - not supported: even the best reading (`a` at its spread's good end, `b` at its bad
-    ///   end) falls short of the margin;
-    /// - inconclusive: anything between (overlapping spreads), or no finite value on a side.
+    /// - supported: even the worst reading (`a` at its spread's bad end, `b` at its good end)
+    ///   beats `b` by more than the margin, so the spreads are apart by at least the margin;
+    /// - not supported: even the best reading (`a` at its good end, `b` at its bad end) falls
+    ///   short of the margin;
+    /// - inconclusive: anything between (the spreads overlap across the margin), or no finite
+    ///   value on a side.
     ///
     /// Higher is better unless `lowerIsBetter` (times, errors): then beating by
     /// `.relative(0.1)` means `b` ≥ 1.1 × `a`, and by `.absolute(d)` means `a` ≤ `b` − d.
@@ -60,19 +62,16 @@ public enum Verdict: String, Codable, Hashable, Sendable {
         let aSpread = a.standardDeviation.isFinite ? a.standardDeviation : 0
         let bSpread = b.standardDeviation.isFinite ? b.standardDeviation : 0
         if lowerIsBetter {
-            let beats = { (x: Double, base: Double) in x <= margin.lowerThreshold(base) }
-            if beats(a.mean, b.mean) && a.mean + aSpread < b.mean - bSpread { return .supported }
-            return beats(a.mean - aSpread, b.mean + bSpread) ? .inconclusive : .notSupported
+            if a.mean + aSpread < margin.lowerThreshold(b.mean - bSpread) { return .supported }
+            return a.mean - aSpread <= margin.lowerThreshold(b.mean + bSpread) ? .inconclusive : .notSupported
         }
-        let beats = { (x: Double, base: Double) in x >= margin.threshold(base) }
-        if beats(a.mean, b.mean) && a.mean - aSpread > b.mean + bSpread { return .supported }
-        return beats(a.mean + aSpread, b.mean - bSpread) ? .inconclusive : .notSupported
+        if a.mean - aSpread > margin.threshold(b.mean + bSpread) { return .supported }
+        return a.mean + aSpread >= margin.threshold(b.mean - bSpread) ? .inconclusive : .notSupported
     }
 
     /// A paired comparison over seeds: `differences[s]` is seed s's figure for the claimed
-    /// better setting minus the other's. Supported when the mean difference reaches the
-    /// margin and mean − sd > 0; not supported when mean + sd falls short of the margin;
-    /// inconclusive otherwise.
+    /// better setting minus the other's. Supported when mean − sd exceeds the margin; not
+    /// supported when mean + sd falls short of it; inconclusive otherwise.
     package static func paired(_ differences: [Double], margin: Double = 0) -> Verdict {
         exceeds(SeedStatistics(differences), SeedStatistics([0]), by: .absolute(margin))
     }

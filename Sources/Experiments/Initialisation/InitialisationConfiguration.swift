@@ -18,6 +18,9 @@ package struct InitialisationConfiguration: Codable, Equatable, Sendable {
     package var learningRate: Double, momentum: Double
     /// A run succeeds when its validation accuracy after the budget reaches this, in (0, 1].
     package var targetAccuracy: Double
+    /// Each activation's SGD rate tuned at scale ×1 (``InitialisationExperiment/tuning(_:)``);
+    /// the whole grid is trained at it too. Nil: the shared rate only.
+    package var tunedRates: TunedRates?
 
     /// The short version (part of `rectifier run`): scales ×0.25 … ×4, 4 × 128 hidden units,
     /// 2 epochs on 2048 images, target 70 % validation accuracy, seeds `0..<seeds`.
@@ -54,6 +57,9 @@ package struct InitialisationRun: Codable, Equatable, Sendable {
     package let trainingLoss: Double?
     /// Whether ``validationAccuracy`` reached the target.
     package let reachedTarget: Bool
+    /// `sgd-momentum` (the shared rate) or `sgd-momentum-tuned` (the activation's tuned
+    /// rate); nil in documents written before tuning (the shared rate).
+    package var optimizer: String?
     /// Why training stopped early, if it did.
     package let divergence: String?
     /// Whether the run diverged (it then fails the target and counts at chance).
@@ -63,8 +69,9 @@ package struct InitialisationRun: Codable, Equatable, Sendable {
 
     package init(
         activation: String, scale: Double, scheme: String, seed: UInt64, validationAccuracy: Double,
-        trainingLoss: Double?, reachedTarget: Bool, divergence: String?, divergedAtEpoch: Int? = nil
+        trainingLoss: Double?, reachedTarget: Bool, optimizer: String? = nil, divergence: String?, divergedAtEpoch: Int? = nil
     ) {
+        self.optimizer = optimizer
         self.activation = activation
         self.scale = scale
         self.scheme = scheme
@@ -81,16 +88,32 @@ package struct InitialisationRun: Codable, Equatable, Sendable {
 /// The raw numbers of the initialisation experiment: its settings and every run.
 package typealias InitialisationResults = GridResults<InitialisationConfiguration, InitialisationRun>
 
-extension GridResults where Run == InitialisationRun {
-    /// The runs of one (activation, scale), in seed order.
-    package func runs(activation: String, scale: Double) -> [InitialisationRun] {
-        runs.filter { $0.activation == activation && $0.scale == scale }
+extension GridResults where Configuration == InitialisationConfiguration, Run == InitialisationRun {
+    /// The runs of one (activation, scale) at the shared rate, or at the tuned rate when
+    /// `tuned`, in seed order.
+    package func runs(activation: String, scale: Double, tuned: Bool = false) -> [InitialisationRun] {
+        runs.filter {
+            $0.activation == activation && $0.scale == scale
+                && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == tuned
+        }
     }
 
     /// The fraction of the activation's runs (all scales and seeds) that reached the target.
-    package func successRate(activation: String) -> Double? {
-        let mine = runs.filter { $0.activation == activation }
+    package func successRate(activation: String, tuned: Bool = false) -> Double? {
+        let mine = configuration.scales.flatMap { runs(activation: activation, scale: $0, tuned: tuned) }
         return mine.isEmpty ? nil : Double(mine.filter(\.reachedTarget).count) / Double(mine.count)
+    }
+
+    /// Per seed, over the scales: the fraction of runs reaching the target, and the range
+    /// (max − min) of validation accuracy.
+    package func perSeed(activation: String, tuned: Bool = false) -> (success: [Double], range: [Double]) {
+        let mine = configuration.scales.flatMap { runs(activation: activation, scale: $0, tuned: tuned) }
+        let seeds = Array(Set(mine.map(\.seed))).sorted()
+        let bySeed = seeds.map { seed in mine.filter { $0.seed == seed } }
+        return (
+            bySeed.map { Double($0.filter(\.reachedTarget).count) / Double($0.count) },
+            bySeed.map { ($0.map(\.validationAccuracy).max() ?? .nan) - ($0.map(\.validationAccuracy).min() ?? .nan) }
+        )
     }
 
     /// The fraction of the (activation, scale) runs that reached the target.

@@ -23,8 +23,30 @@ package enum InitialisationExperiment: Experiment {
     /// Accuracy recorded for a run that diverged: chance among ten classes.
     package static let chanceAccuracy = 0.1
 
-    package static func configuration(_ context: ExperimentContext) -> InitialisationConfiguration {
-        context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+    /// The version's configuration with each activation's rate tuned at scale ×1.
+    package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
+        var configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        configuration.tunedRates = try tuning(configuration).tune(
+            try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
+        return configuration
+    }
+
+    /// The tuning at scale ×1: one epoch of half the training images per rate, scored on the
+    /// validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
+    package static func tuning(_ configuration: InitialisationConfiguration) -> LearningRateTuning {
+        LearningRateTuning(
+            budget: TrialBudget(hiddenSizes: configuration.hiddenSizes, epochs: 1, batchSize: configuration.batchSize, probeSize: 1),
+            sizes: .init(training: Swift.max(1, configuration.trainingSamples / 2), validation: configuration.validationSamples),
+            seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
+    }
+
+    /// SGD + momentum at the configuration's shared rate (validated in ``trials(_:inputs:)``).
+    static func optimizer(_ configuration: InitialisationConfiguration) -> NamedOptimizer {
+        NamedOptimizer(
+            name: "sgd-momentum",
+            configuration: try! OptimizerConfiguration(
+                kind: .sgd(momentum: configuration.momentum >= 0 && configuration.momentum < 1 ? configuration.momentum : 0.9, nesterov: false),
+                learningRate: configuration.learningRate > 0 && configuration.learningRate.isFinite ? configuration.learningRate : 0.01))
     }
 
     package static func inputs(_ configuration: InitialisationConfiguration, context: ExperimentContext) throws -> ExperimentData {
@@ -35,12 +57,9 @@ package enum InitialisationExperiment: Experiment {
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: InitialisationConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let optimizer = NamedOptimizer(
-            name: "sgd-momentum",
-            // Validated above: the rate is > 0 and the momentum in [0, 1).
-            configuration: try! OptimizerConfiguration(
-                kind: .sgd(momentum: configuration.momentum, nesterov: false), learningRate: configuration.learningRate))
-        return try ActivationLineup.parse(configuration.activations).flatMap { activation in
+        let shared = optimizer(configuration)
+        let activations = try ActivationLineup.parse(configuration.activations)
+        let grid = { (activation: HiddenActivation, optimizer: NamedOptimizer) in
             configuration.scales.flatMap { scale in
                 configuration.seeds.map { seed in
                     Trial(
@@ -48,6 +67,11 @@ package enum InitialisationExperiment: Experiment {
                         initialization: .standard(for: activation, scale: scale))
                 }
             }
+        }
+        let atShared = activations.flatMap { grid($0, shared) }
+        guard let tunedRates = configuration.tunedRates else { return atShared }
+        return atShared + activations.flatMap { activation in
+            tunedRates.tuned(shared, for: activation).map { grid(activation, $0) } ?? []
         }
     }
 
@@ -65,7 +89,7 @@ package enum InitialisationExperiment: Experiment {
             activation: result.activation, scale: result.initializationScale,
             scheme: trial.initialization!.schemeFamily, seed: result.seed, validationAccuracy: accuracy,
             trainingLoss: finished ? result.records.last?.trainLoss : nil,
-            reachedTarget: accuracy >= configuration.targetAccuracy, divergence: result.divergence,
+            reachedTarget: accuracy >= configuration.targetAccuracy, optimizer: result.optimizer, divergence: result.divergence,
             divergedAtEpoch: result.divergedAtEpoch)
     }
 
@@ -77,9 +101,11 @@ package enum InitialisationExperiment: Experiment {
         return ExperimentDocument(
             experiment: name, title: "Initialisation: sensitivity to the scale of the initial weights",
             summary: summary(configuration), settings: context.settings(adding: settings(configuration), data: inputs),
-            claims: [InitialisationVerdict.claim(results)],
+            claims: [InitialisationVerdict.claim(results)] + (configuration.tunedRates == nil ? [] : [InitialisationVerdict.claim(results, tuned: true)]),
             figures: try InitialisationFigures.write(results, to: context.output), tables: InitialisationFigures.tables(results),
-            wallSeconds: 0, divergedRuns: DivergenceCount.tally(runs, setting: { "\($0.activation) · ×\($0.scale)" }, diverged: \.diverged),
+            wallSeconds: 0, divergedRuns: DivergenceCount.tally(
+                runs, setting: { "\($0.activation) · ×\($0.scale)" + ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) == true ? " · tuned rate" : "") },
+                diverged: \.diverged),
             results: results)
     }
 
@@ -112,7 +138,8 @@ package enum InitialisationExperiment: Experiment {
             tanh) with the standard deviation scaled by \(scales), \(configuration.seeds.count) seeds \
             each, trained for \(configuration.epochs) epochs on \(configuration.trainingSamples) \
             Fashion-MNIST images with SGD (rate \(configuration.learningRate), momentum \
-            \(configuration.momentum)). A run succeeds when its validation accuracy reaches \
+            \(configuration.momentum)), and again at each activation's own rate tuned at scale ×1 \
+            (\(configuration.tunedRates.map { $0.summary(optimizer: "sgd-momentum") } ?? "not tuned")). A run succeeds when its validation accuracy reaches \
             \(Int((configuration.targetAccuracy * 100).rounded())) %; a diverged run fails and counts \
             at chance. \(InitialisationVerdict.rule)
             """
@@ -128,6 +155,7 @@ package enum InitialisationExperiment: Experiment {
             "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
             "initialization": "scale × (He normal for rectifiers and softplus, Glorot normal for sigmoid and tanh), biases 0",
             "target accuracy": "\(configuration.targetAccuracy)",
+            "tuning": tuning(configuration).description + ", at scale ×1",
         ]
     }
 }

@@ -54,25 +54,32 @@ enum InitialisationFigures {
     }
 
     /// Accuracy (mean ± sd) and success count for every (activation, scale).
+    /// Validation accuracy and success per (rate, activation, scale) with numeric `mean`,
+    /// `sd`, `n` columns, and the tuned rates.
     static func tables(_ results: InitialisationResults) -> [ResultTable] {
         let configuration = results.configuration
-        var rows: [[String]] = []
-        for activation in configuration.activations {
-            for scale in configuration.scales {
-                let runs = results.runs(activation: activation, scale: scale)
-                guard !runs.isEmpty else { continue }
-                let accuracy = SeedStatistics(runs.map { 100 * $0.validationAccuracy })
-                rows.append([
-                    activation, String(format: "%g", scale), runs[0].scheme,
-                    String(format: "%.1f ± %.1f", accuracy.mean, accuracy.standardDeviation),
-                    "\(runs.filter(\.reachedTarget).count)/\(runs.count)",
-                    String(runs.filter { $0.divergence != nil }.count),
-                ])
+        var rows: [SeedTable.Row] = []
+        for tuned in configuration.tunedRates == nil ? [false] : [false, true] {
+            for activation in configuration.activations {
+                let rate = tuned
+                    ? configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") : configuration.learningRate
+                for scale in configuration.scales {
+                    let runs = results.runs(activation: activation, scale: scale, tuned: tuned)
+                    guard !runs.isEmpty else { continue }
+                    let setting = [tuned ? "tuned" : "shared", activation, SeedTable.number(rate), SeedTable.number(scale), runs[0].scheme]
+                    rows += [
+                        SeedTable.Row(setting: setting, figure: "validation_accuracy", values: runs.map(\.validationAccuracy)),
+                        SeedTable.Row(setting: setting, figure: "reached_target", values: runs.map { $0.reachedTarget ? 1 : 0 }),
+                        SeedTable.Row(setting: setting, figure: "diverged", values: runs.map { $0.diverged ? 1 : 0 }),
+                    ]
+                }
             }
         }
-        return [ResultTable(
-            title: "Initialisation: validation accuracy after \(configuration.epochs) epochs by initial scale (mean ± sd over \(configuration.seeds.count) seeds)",
-            columns: ["activation", "scale", "scheme", "validation accuracy (%)", "reached target", "diverged runs"],
-            rows: rows)]
+        var tables = [SeedTable.summary(
+            title: "Initialisation: validation accuracy after \(configuration.epochs) epochs by initial scale over seeds "
+                + "(a diverged run counts at chance, 0.1)",
+            settingColumns: ["rate", "activation", "learning_rate", "scale", "scheme"], rows: rows)]
+        if let tunedRates = configuration.tunedRates { tables.append(tunedRates.table) }
+        return tables
     }
 }

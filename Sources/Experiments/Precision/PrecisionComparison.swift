@@ -30,6 +30,8 @@ package struct PrecisionComparison: Sendable {
         /// Inference samples/s on 1 thread at batch 1024, and at batch 1; nil when not timed.
         package let samplesPerSecond: Double?
         package let samplesPerSecondBatch1: Double?
+        /// Samples/s of each timed call at batch 1024 (≥ 5 calls); nil when not timed.
+        package let samplesPerSecondCalls: [Double]?
     }
 
     package let measurements: [Measurement]
@@ -59,7 +61,7 @@ package struct PrecisionComparison: Sendable {
         ]
         measurements = try NumberType.allCases.map { type in
             let predicted = predictions[type]!
-            var speeds: [Double?] = [nil, nil]
+            var speeds: [(median: Double, calls: [Double])?] = [nil, nil]
             if let timing {
                 speeds = try [1024, 1].map { batch in
                     try Self.samplesPerSecond(type, batch: batch, seconds: timing, model: model, wide: wide, integer: integer, test: test)
@@ -68,7 +70,8 @@ package struct PrecisionComparison: Sendable {
             return Measurement(
                 type: type, testAccuracy: Self.fraction(predicted, labels),
                 agreementWithFloat64: Self.fraction(predicted, reference), modelBytes: bytes[type]!,
-                samplesPerSecond: speeds[0], samplesPerSecondBatch1: speeds[1])
+                samplesPerSecond: speeds[0]?.median, samplesPerSecondBatch1: speeds[1]?.median,
+                samplesPerSecondCalls: speeds[0]?.calls)
         }
     }
 
@@ -91,22 +94,22 @@ package struct PrecisionComparison: Sendable {
     }
 
     /// Samples/s of one form at `batch` rows (the first rows of `test`, repeated as needed),
-    /// Float features in, logits out, on one thread.
+    /// Float features in, logits out, on one thread: from the median call, and of every call.
     private static func samplesPerSecond(
         _ type: NumberType, batch: Int, seconds: Double, model: Sequential<Float>, wide: Sequential<Double>,
         integer: QuantizedNetwork, test: Dataset<Float>
-    ) throws -> Double {
+    ) throws -> (median: Double, calls: [Double]) {
         let columns = test.features.columns
         let scalars = (0..<batch * columns).map { test.features.scalars[$0 % test.features.scalars.count] }
         let features = try Matrix(rows: batch, columns: columns, scalars: scalars)
         let doubles = Matrix<Double>(converting: features)
-        let median = try Execution.serial.run { () throws -> Double in
+        let summary = try Execution.serial.run { () throws -> Timing.Summary in
             switch type {
-            case .float64: try Timing.measure(calls: 5, atLeast: seconds) { _ = try wide.predict(doubles) }.median
-            case .float32: try Timing.measure(calls: 5, atLeast: seconds) { _ = try model.predict(features) }.median
-            case .int8: try Timing.measure(calls: 5, atLeast: seconds) { _ = try integer.logits(scalars) }.median
+            case .float64: try Timing.measure(calls: Verdict.minimumTimings, atLeast: seconds) { _ = try wide.predict(doubles) }
+            case .float32: try Timing.measure(calls: Verdict.minimumTimings, atLeast: seconds) { _ = try model.predict(features) }
+            case .int8: try Timing.measure(calls: Verdict.minimumTimings, atLeast: seconds) { _ = try integer.logits(scalars) }
             }
         }
-        return Double(batch) / median
+        return (Double(batch) / summary.median, summary.durations.map { Double(batch) / $0 })
     }
 }

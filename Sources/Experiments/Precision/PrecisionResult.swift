@@ -3,7 +3,7 @@
 ///
 /// JSON keys (scripts depend on them): `activation`, `type` (`float64`, `float32`, `int8`),
 /// `test_accuracy`, `agreement_with_float64`, `samples_per_second` (batch 1024, 1 thread),
-/// `samples_per_second_batch1`, `model_bytes`, `seeds`, `test_accuracy_per_seed`,
+/// `samples_per_second_batch1`, `samples_per_second_calls`, `model_bytes`, `seeds`, `test_accuracy_per_seed`,
 /// `agreement_with_float64_per_seed`, `diverged_per_seed`.
 package struct PrecisionResult: Codable, Sendable, Hashable {
     /// The hidden activation's spelling (`relu`, `leaky:0.01`, `prelu`, …).
@@ -18,6 +18,9 @@ package struct PrecisionResult: Codable, Sendable, Hashable {
     package let samplesPerSecond: Double
     /// Samples/s at batch 1 on one thread (the first seed's model).
     package let samplesPerSecondBatch1: Double
+    /// Samples/s of each timed call at batch 1024 (the first seed's model; ≥ 5 calls); nil in
+    /// documents written before it was kept.
+    package let samplesPerSecondCalls: [Double]?
     /// Bytes of the model file in this type (safetensors: F64, F32, or the int8 model file).
     package let modelBytes: Int
     /// The seeds averaged.
@@ -41,6 +44,7 @@ package struct PrecisionResult: Codable, Sendable, Hashable {
         agreementWithFloat64 = agreementWithFloat64PerSeed.reduce(0, +) / Double(max(measurements.count, 1))
         samplesPerSecond = measurements.first?.samplesPerSecond ?? 0
         samplesPerSecondBatch1 = measurements.first?.samplesPerSecondBatch1 ?? 0
+        samplesPerSecondCalls = measurements.first?.samplesPerSecondCalls
         modelBytes = measurements.first?.modelBytes ?? 0
         divergedPerSeed = diverged.isEmpty ? Array(repeating: false, count: measurements.count) : diverged
     }
