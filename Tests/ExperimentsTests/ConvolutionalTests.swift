@@ -79,17 +79,49 @@ import Testing
 }
 
 @Suite(.serialized) struct ConvolutionalRunTests {
+    private let layers = "conv:4x3:pad=same,maxpool:2,dense:8"
+
+    private var plan: ConvolutionalExperiment.Plan {
+        get throws {
+            ConvolutionalExperiment.Plan(
+                layers: layers, sizes: .init(training: 1, validation: 1), epochs: 3, batchSize: 32,
+                tuning: LearningRateTuning(
+                    budget: TrialBudget(hiddenSizes: [], epochs: 1, batchSize: 32, probeSize: 1, layers: layers),
+                    sizes: .init(training: 1, validation: 1), seeds: [LearningRateTuning.firstSeed]),
+                activations: try ["relu", "tanh", "sigmoid"].map { try HiddenActivation(parsing: $0) }, seeds: [0, 1, 2],
+                targets: [0.5, 0.3])
+        }
+    }
+
+    /// Each activation's tuning and its seeds' training errors (no wall times).
+    private func numbers(_ results: ConvolutionalResults) -> [String] {
+        results.activations.map { "\($0.tuning) \($0.runs.map(\.trainErrors))" }
+    }
+
+    @Test func shardsHoldWholeActivationsAndMergeToOneRun() throws {
+        let base = SyntheticData.temporaryDirectory("convolutional-shards")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let inputs = try SyntheticData.make(count: 128, features: 64)
+        let single = try ConvolutionalExperiment.run(
+            try ExperimentContext(outputDirectory: base + "/single", seeds: 3), configuration: try plan, inputs: inputs)
+        var paths: [String] = []
+        for index in 1...2 {
+            let outcome = try ConvolutionalExperiment.runShard(
+                try ExperimentContext(outputDirectory: base + "/machine-\(index)", seeds: 3),
+                shard: try Shard(index: index, count: 2), version: "test", configuration: try plan, inputs: inputs)
+            #expect(outcome.total == 3)
+            paths.append(outcome.path)
+        }
+        let merged = try ConvolutionalExperiment.merge(
+            paths, context: try ExperimentContext(outputDirectory: base + "/merged", seeds: 3), version: "test",
+            configuration: try plan, inputs: inputs)
+        #expect(numbers(merged.results) == numbers(single.results))
+    }
+
     @Test func tunesEachActivationThenMeasuresItsSeedsAtTheTunedRate() throws {
         let directory = SyntheticData.temporaryDirectory("convolutional")
         let context = try ExperimentContext(outputDirectory: directory, seeds: 3)
-        let layers = "conv:4x3:pad=same,maxpool:2,dense:8"
-        let plan = ConvolutionalExperiment.Plan(
-            layers: layers, sizes: .init(training: 1, validation: 1), epochs: 3, batchSize: 32,
-            tuning: LearningRateTuning(
-                budget: TrialBudget(hiddenSizes: [], epochs: 1, batchSize: 32, probeSize: 1, layers: layers),
-                sizes: .init(training: 1, validation: 1), seeds: [LearningRateTuning.firstSeed]),
-            activations: try ["relu", "tanh", "sigmoid"].map { try HiddenActivation(parsing: $0) }, seeds: [0, 1, 2],
-            targets: [0.5, 0.3])
+        let plan = try self.plan
         let document = try ConvolutionalExperiment.run(
             context, configuration: plan, inputs: try SyntheticData.make(count: 256, features: 64))
         let results = document.results

@@ -11,7 +11,7 @@ extension ConvolutionalResults {
                 claims.append(Claim(
                     claim: "Claim 1 on the CNN (SGD + momentum, tuned rates: relu \(rate("relu")), tanh \(rate("tanh"))): "
                         + "ReLU reaches \(Self.percent(target)) training error in fewer epochs than tanh, tanh needing "
-                        + "≥ \(margin)× ReLU's epochs with the seeds' spreads apart\(paper)",
+                        + "≥ \(margin)× ReLU's epochs at the worst reading of the seeds' spreads\(paper)",
                     measured: "tanh needs \(ratioText(of: "tanh", target: target)) the epochs of relu (paper: 6×): relu "
                         + "\(epochsText("relu", target: target)), tanh \(epochsText("tanh", target: target)) epochs "
                         + "(mean ± sd over \(seedCount) seeds)",
@@ -33,7 +33,7 @@ extension ConvolutionalResults {
             claims.append(Claim(
                 claim: "Claim 1 on the CNN (wall time): ReLU reaches \(Self.percent(target)) training error in less time "
                     + "than the sigmoidal units (\(slow.joined(separator: ", "))), each needing ≥ \(margin)× ReLU's "
-                    + "seconds with the spreads apart; every run's epoch times within 25 % of their mean",
+                    + "seconds at the worst reading of the spreads; every run's epoch times within 25 % of their mean",
                 measured: slow.map { "\($0) needs \(ratioText(of: $0, target: target, seconds: true)) the time" }
                     .joined(separator: ", ") + " (relu \(SeedStatistics.format(relu.mean, digits: 2)) s)"
                     + (Verdict.timingCaveat(repetitions: timings).map { "; " + $0 } ?? ""),
