@@ -119,6 +119,7 @@ public struct RegisteredExperiment: Sendable {
 public enum ExperimentRegistry {
     public static let all: [RegisteredExperiment] = [
         RegisteredExperiment(EfficiencyExperiment.self),
+        RegisteredExperiment(ConvolutionalExperiment.self),
         RegisteredExperiment(CostExperiment.self),
         RegisteredExperiment(DepthExperiment.self),
         RegisteredExperiment(InitialisationExperiment.self),

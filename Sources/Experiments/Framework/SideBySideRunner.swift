@@ -72,9 +72,7 @@ package struct SideBySideRunner {
         let initialization = trial.initialization ?? budget.initialization
         let trainer: Trainer<Float>
         do {
-            let architecture = try Architecture.multilayerPerceptron(
-                inputSize: data.training.featureCount, hiddenSizes: hiddenSizes,
-                hiddenActivation: trial.activation, outputSize: Self.outputSize(data))
+            let architecture = try architecture(trial.activation, hiddenSizes: hiddenSizes)
             var generator = SeededGenerator(seed: trial.seed)
             let model = Sequential<Float>(
                 architecture: architecture, initialization: initialization, generator: &generator)
@@ -119,6 +117,23 @@ package struct SideBySideRunner {
         return TrialResult(
             trial: trial, hiddenSizes: hiddenSizes, initialization: initialization, records: trainer.history,
             divergence: divergence, divergedAtEpoch: divergedAtEpoch, testAccuracy: testAccuracy)
+    }
+
+    /// The budget's layers on the data's square images, or the perceptron of `hiddenSizes`.
+    private func architecture(_ activation: HiddenActivation, hiddenSizes: [Int]) throws -> Architecture {
+        guard let layers = budget.layers else {
+            return try Architecture.multilayerPerceptron(
+                inputSize: data.training.featureCount, hiddenSizes: hiddenSizes, hiddenActivation: activation,
+                outputSize: Self.outputSize(data))
+        }
+        let side = Int(Double(data.training.featureCount).squareRoot().rounded())
+        guard side * side == data.training.featureCount else {
+            throw ExperimentError.invalidOption(
+                flag: "--data", reason: "\(data.training.featureCount) features are not a square image for \(layers)")
+        }
+        return try Architecture.fromLayerSpecification(
+            layers, input: try ImageShape(channels: 1, height: side, width: side), hiddenActivation: activation,
+            outputSize: Self.outputSize(data))
     }
 
     private var batchesPerEpoch: Int { (data.training.count + budget.batchSize - 1) / budget.batchSize }

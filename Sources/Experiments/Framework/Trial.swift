@@ -87,6 +87,9 @@ extension Trial: CustomStringConvertible {
 package struct TrialBudget: Hashable, Sendable {
     /// Hidden widths of the multilayer perceptron (input and output sizes come from the data).
     package var hiddenSizes: [Int]
+    /// Hidden layers as `rectifier train --layers` spells them (`conv:16x5:pad=same,maxpool:2,
+    /// dense:64`), on square one-channel images; nil for the perceptron of ``hiddenSizes``.
+    package var layers: String?
     /// Passes over the training set (≥ 1).
     package var epochs: Int
     /// Samples per step (≥ 1, at most the training set's size).
@@ -99,9 +102,10 @@ package struct TrialBudget: Hashable, Sendable {
     package init(
         hiddenSizes: [Int] = [256, 128], epochs: Int, batchSize: Int = 128,
         initialization: Initialization = try! Initialization(), loss: Loss = .softmaxCrossEntropy,
-        probeSize: Int = 500
+        probeSize: Int = 500, layers: String? = nil
     ) {
         self.hiddenSizes = hiddenSizes
+        self.layers = layers
         self.epochs = epochs
         self.batchSize = batchSize
         self.initialization = initialization

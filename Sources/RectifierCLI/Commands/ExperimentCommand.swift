@@ -19,6 +19,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentSubcommand<PrecisionExperiment>.self,
             ExperimentLeakyUnitsCommand.self,
             ExperimentSubcommand<EfficiencyExperiment>.self,
+            ExperimentSubcommand<ConvolutionalExperiment>.self,
             ExperimentSubcommand<CostExperiment>.self,
             ExperimentSubcommand<DepthExperiment>.self,
             ExperimentSubcommand<InitialisationExperiment>.self,
