@@ -10,6 +10,8 @@
 #include <immintrin.h>
 #endif
 
+#include "CActivationDispatch.h"
+
 // Imported into Swift as SIMD8<Float>, SIMD16<Float>, SIMD16<Int32>, SIMD8<Double>.
 typedef float rect_float8 __attribute__((ext_vector_type(8)));
 typedef float rect_float16 __attribute__((ext_vector_type(16)));
