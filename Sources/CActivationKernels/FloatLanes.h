@@ -1,4 +1,4 @@
-// The lane operations and loops of softplus, sigmoid and tanh over sixteen Float lanes,
+// The lane operations and loops of the established members over sixteen Float lanes,
 // included once per instruction set by FloatKernels.c with RECT_LEVEL (0 baseline, 1 AVX2 +
 // FMA, 2 AVX-512) and RECT_NAME (a suffix per set) defined, inside a
 // `#pragma clang attribute` that gives every function here that set's target features.
@@ -118,7 +118,7 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(exponential)(REC
 /// softplus's β: e^(−β|x|)·2^k in pieces (βhi·|x| rounded, its error and βlo·|x| passed as
 /// the correction), value·2^-k, and (hi + lo)/β as a new hi + lo.
 static inline __attribute__((always_inline)) RECT_NAME(exp_pieces)
-RECT_NAME(beta_exp)(const rect_softplus_parameters *b, rect_f16 x) {
+RECT_NAME(beta_exp)(const rect_kernel_parameters *b, rect_f16 x) {
     if (!b->scaled) return RECT_NAME(exp)(RECT_NAME(negative_magnitude)(x), 0, 0);
     const rect_f16 magnitude = RECT_NAME(magnitude)(x);
     const rect_f16 t = -(SPLAT(b->beta_hi) * magnitude);
@@ -126,12 +126,12 @@ RECT_NAME(beta_exp)(const rect_softplus_parameters *b, rect_f16 x) {
     return RECT_NAME(exp)(t, b->exponent_offset, &t_lo);
 }
 
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(beta_unoffset)(const rect_softplus_parameters *b, rect_f16 v) {
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(beta_unoffset)(const rect_kernel_parameters *b, rect_f16 v) {
     return b->scaled ? v * SPLAT(b->offset_inverse) : v;
 }
 
 static inline __attribute__((always_inline)) void
-RECT_NAME(beta_divide)(const rect_softplus_parameters *b, rect_f16 *hi, rect_f16 *lo) {
+RECT_NAME(beta_divide)(const rect_kernel_parameters *b, rect_f16 *hi, rect_f16 *lo) {
     if (!b->scaled) return;
     const rect_f16 product = *hi * SPLAT(b->inverse_hi);
     const rect_f16 error = FMA(*hi, SPLAT(b->inverse_hi), -product);
@@ -140,12 +140,12 @@ RECT_NAME(beta_divide)(const rect_softplus_parameters *b, rect_f16 *hi, rect_f16
 }
 
 /// β·x in Float as the definition compares it with the threshold.
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(beta_x)(const rect_softplus_parameters *b, rect_f16 x) {
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(beta_x)(const rect_kernel_parameters *b, rect_f16 x) {
     return b->scaled ? SPLAT(b->beta_hi) * x : x;
 }
 
 /// sigmoid(β·x) = n/(1 + e), e = e^(−β|x|), n = x ≥ 0 ? 1 : e.
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(sigmoid)(const rect_softplus_parameters *b, rect_f16 x) {
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(sigmoid)(const rect_kernel_parameters *b, rect_f16 x) {
     const rect_f16 e = RECT_NAME(beta_unoffset)(b, RECT_NAME(exponential)(RECT_NAME(beta_exp)(b, x)));
     const rect_f16 numerator = x >= 0.0f ? SPLAT(1.0f) : e;
     return numerator / (1.0f + e);
@@ -155,7 +155,7 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(sigmoid)(const r
 /// σ = u/(1 + u/2) by a compensated division, the tail σ·z·R(z) (z = σ², degree-4 minimax),
 /// max(x, 0) + σ by TwoSum; for u < 2^-24, u − u²/2 summed unscaled and scaled last.
 /// Linear (x itself) where !(β·x ≤ threshold), NaN included.
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(softplus)(const rect_softplus_parameters *b, rect_f16 x) {
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(softplus)(const rect_kernel_parameters *b, rect_f16 x) {
     const RECT_NAME(exp_pieces) pieces = RECT_NAME(beta_exp)(b, x);
     const rect_f16 hi = FMA(pieces.table_high, pieces.q, pieces.table_high);
     const rect_f16 lo = FMA(pieces.table_high, pieces.q, pieces.table_high - hi) + pieces.table_low;
@@ -190,7 +190,7 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(softplus)(const 
 }
 
 /// softplus′(x) = sigmoid(β·x), 1 where softplus is linear.
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(softplus_derivative)(const rect_softplus_parameters *b, rect_f16 x) {
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(softplus_derivative)(const rect_kernel_parameters *b, rect_f16 x) {
     return RECT_NAME(beta_x)(b, x) > b->threshold ? SPLAT(1.0f) : RECT_NAME(sigmoid)(b, x);
 }
 
@@ -222,7 +222,26 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(tanh)(rect_f16 x
     return RECT_NAME(with_sign)(a < 0.35f ? small : large, x);
 }
 
-// The six kernels' lane groups: f(x) forward, g·f′(x) backward.
+/// The piecewise-linear lanes, bit for bit their definitions (LeakyReLU.value(_:slope:) and
+/// LeakyReLU.derivative(_:negative:zero:)): relu(x) = 0 > x ? 0 : x (relu(−0) = −0, NaN
+/// stays); leaky x < 0 ? α·x : x with 0 where α = 0; the slope 1 above 0, `below` below,
+/// `at_zero` at ±0 and x where x is NaN, times g rounded once.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(leaky)(rect_f16 x, float slope) {
+    const rect_f16 scaled = slope == 0.0f ? SPLAT(0.0f) : x * slope;
+    return x < 0.0f ? scaled : x;
+}
+
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(slope)(rect_f16 x, float below, float at_zero) {
+    rect_f16 slope = x < 0.0f ? SPLAT(below) : SPLAT(at_zero);
+    slope = x > 0.0f ? SPLAT(1.0f) : slope;
+    return x != x ? x : slope;
+}
+
+// The kernels' lane groups: f(x) forward, g·f′(x) backward.
+#define RECT_LANES_relu_forward(b, x, g) (0.0f > (x) ? SPLAT(0.0f) : (x))
+#define RECT_LANES_leaky_forward(b, x, g) RECT_NAME(leaky)(x, (b)->slope)
+#define RECT_LANES_abs_forward(b, x, g) RECT_NAME(magnitude)(x)
+#define RECT_LANES_slope_backward(b, x, g) ((g) * RECT_NAME(slope)(x, (b)->slope_below_zero, (b)->slope_at_zero))
 #define RECT_LANES_softplus_forward(b, x, g) RECT_NAME(softplus)(b, x)
 #define RECT_LANES_softplus_backward(b, x, g) ((g) * RECT_NAME(softplus_derivative)(b, x))
 #define RECT_LANES_sigmoid_forward(b, x, g) RECT_NAME(sigmoid)(b, x)
@@ -235,7 +254,7 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(tanh)(rect_f16 x
 /// bytes, or stored normally), then the partial group at the end, gathered into a
 /// zero-padded group. Loads and stores are unaligned.
 #define RECT_DEFINE_LOOP(kernel)                                                                   \
-    static void RECT_NAME(kernel##_partial)(const rect_softplus_parameters *b, const float *x,    \
+    static void RECT_NAME(kernel##_partial)(const rect_kernel_parameters *b, const float *x,    \
                                              const float *g, float *y, long count) {               \
         if (count <= 0) return;                                                                    \
         rect_f16 xv = SPLAT(0.0f), gv = SPLAT(0.0f);                                               \
@@ -243,7 +262,7 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(tanh)(rect_f16 x
         const rect_f16 yv = RECT_LANES_##kernel(b, xv, gv);                                        \
         for (long lane = 0; lane < count; lane++) y[lane] = yv[lane];                              \
     }                                                                                              \
-    static void RECT_NAME(kernel)(const rect_softplus_parameters *b, const float *x, const float *g, \
+    static void RECT_NAME(kernel)(const rect_kernel_parameters *b, const float *x, const float *g, \
                                   float *y, long count, int streaming) {                           \
         long i = 0;                                                                                \
         if (streaming) {                                                                           \
@@ -270,6 +289,10 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(tanh)(rect_f16 x
         RECT_NAME(kernel##_partial)(b, x + i, g + i, y + i, count - i);                            \
     }
 
+RECT_DEFINE_LOOP(relu_forward)
+RECT_DEFINE_LOOP(leaky_forward)
+RECT_DEFINE_LOOP(abs_forward)
+RECT_DEFINE_LOOP(slope_backward)
 RECT_DEFINE_LOOP(softplus_forward)
 RECT_DEFINE_LOOP(softplus_backward)
 RECT_DEFINE_LOOP(sigmoid_forward)
@@ -278,6 +301,7 @@ RECT_DEFINE_LOOP(tanh_forward)
 RECT_DEFINE_LOOP(tanh_backward)
 
 static const rect_float_kernels RECT_NAME(kernels) = {
+    RECT_NAME(relu_forward), RECT_NAME(leaky_forward), RECT_NAME(abs_forward), RECT_NAME(slope_backward),
     RECT_NAME(softplus_forward), RECT_NAME(softplus_backward),
     RECT_NAME(sigmoid_forward), RECT_NAME(sigmoid_backward),
     RECT_NAME(tanh_forward), RECT_NAME(tanh_backward),

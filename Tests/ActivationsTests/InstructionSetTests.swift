@@ -2,12 +2,14 @@ import Activations
 import Runtime
 import Testing
 
-/// The transcendental Float kernels exist once per instruction set (baseline x86-64, AVX2 +
+/// The Float kernels of the established members exist once per instruction set (baseline x86-64, AVX2 +
 /// FMA, AVX-512) and one is chosen from the CPU at start. Every set this CPU runs must give
 /// the bits of the chosen one (NaN as any NaN), so the definition-versus-kernel tests (which run the chosen
 /// set) pin them all; on a CPU with AVX-512 all three are compared.
 @Suite struct InstructionSetTests {
     static let members: [Activation] = [
+        .identity, .relu, .relu(try! ReLU(derivativeAtZero: 0.5)), .leakyReLU(LeakyReLU()),
+        try! .leakyReLU(negativeSlope: 0), try! .leakyReLU(negativeSlope: -0.5), .abs,
         .softplus(Softplus()), try! .softplus(beta: 2), try! .softplus(beta: 0.3, threshold: 5),
         try! .softplus(beta: 1, threshold: .infinity), .sigmoid, .tanh,
     ]

@@ -16,10 +16,21 @@ enum FloatKernels {
         _ activation: Activation, _ input: UnsafeBufferPointer<Float>,
         _ output: UnsafeMutableBufferPointer<Float>, using set: InstructionSet = .best
     ) {
+        let kernels = set.kernels
         switch activation {
-        case .identity, .relu, .leakyReLU, .abs:
+        case .identity:
             VectorLoops.piecewiseForward(
                 activation, input, output, as: FloatVector.self, minimumChunk: memoryBoundChunk)
+        case .relu:
+            dispatched(kernels.relu_forward, nil, input, input, output, minimumChunk: memoryBoundChunk)
+        case .leakyReLU(let f) where Float(f.negativeSlope) == 0:
+            dispatched(kernels.relu_forward, nil, input, input, output, minimumChunk: memoryBoundChunk)
+        case .leakyReLU(let f):
+            var parameters = rect_kernel_parameters()
+            parameters.slope = Float(f.negativeSlope)
+            dispatched(kernels.leaky_forward, parameters, input, input, output, minimumChunk: memoryBoundChunk)
+        case .abs:
+            dispatched(kernels.abs_forward, nil, input, input, output, minimumChunk: memoryBoundChunk)
         case .softplus(let f):
             guard let parameters = softplusParameters(f) else {
                 return ReferenceKernels.forward(activation, input, output)
@@ -72,9 +83,7 @@ enum FloatKernels {
         case .mish:
             zip(MishLanes(), input, gradientOutput, gradientInput)
         case .identity, .relu, .leakyReLU, .abs:
-            VectorLoops.piecewiseBackward(
-                activation, saved: input, fromOutput: false, gradientOutput, gradientInput,
-                as: FloatVector.self, minimumChunk: memoryBoundChunk)
+            slopeBackward(activation, saved: input, fromOutput: false, gradientOutput, gradientInput, using: set)
         }
     }
 
@@ -83,9 +92,26 @@ enum FloatKernels {
         _ activation: Activation, output: UnsafeBufferPointer<Float>,
         _ gradientOutput: UnsafeBufferPointer<Float>, _ gradientInput: UnsafeMutableBufferPointer<Float>
     ) {
-        VectorLoops.piecewiseBackward(
-            activation, saved: output, fromOutput: true, gradientOutput, gradientInput,
-            as: FloatVector.self, minimumChunk: memoryBoundChunk)
+        slopeBackward(activation, saved: output, fromOutput: true, gradientOutput, gradientInput, using: .best)
+    }
+
+    /// `gradientInput[i] = gradientOutput[i] · slope(saved[i])` for a piecewise-linear member,
+    /// read off the input or (`fromOutput`; y = ±0 only where the slope is the one below zero)
+    /// the output.
+    private static func slopeBackward(
+        _ activation: Activation, saved: UnsafeBufferPointer<Float>, fromOutput: Bool,
+        _ gradientOutput: UnsafeBufferPointer<Float>, _ gradientInput: UnsafeMutableBufferPointer<Float>,
+        using set: InstructionSet
+    ) {
+        guard let f = activation.piecewiseLinear else {
+            preconditionFailure("\(activation) is not piecewise linear")
+        }
+        var parameters = rect_kernel_parameters()
+        parameters.slope_below_zero = Float(f.slopeBelowZero)
+        parameters.slope_at_zero = fromOutput ? parameters.slope_below_zero : Float(f.slopeAtZero)
+        dispatched(
+            set.kernels.slope_backward, parameters, saved, gradientOutput, gradientInput,
+            minimumChunk: memoryBoundChunk)
     }
 
     @inline(__always)
@@ -103,17 +129,18 @@ enum FloatKernels {
         VectorLoops.zip(kernel, saved, gradient, output, minimumChunk: computeBoundChunk)
     }
 
-    /// Runs a kernel of `CActivationKernels` (softplus, sigmoid, tanh; FloatLanes.h) over the
-    /// buffers: `y = f(x)` when `g` is `x`, else `y = g·f′(x)`, split across threads.
+    /// Runs a kernel of `CActivationKernels` (FloatLanes.h) over the buffers: `y = f(x)` when
+    /// `g` is `x`, else `y = g·f′(x)`, split across threads in chunks of at least `minimumChunk`.
     private static func dispatched(
-        _ kernel: rect_float_kernel?, _ parameters: rect_softplus_parameters?,
-        _ x: UnsafeBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>
+        _ kernel: rect_float_kernel?, _ parameters: rect_kernel_parameters?,
+        _ x: UnsafeBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>,
+        minimumChunk: Int = computeBoundChunk
     ) {
         guard let kernel, let xs = x.baseAddress, let gs = g.baseAddress, let ys = y.baseAddress else { return }
         let streaming = UnsafePointer(ys) != xs && UnsafePointer(ys) != gs
             && x.count * MemoryLayout<Float>.stride >= VectorLoops.streamingBytes
-        let parameters = parameters ?? rect_softplus_parameters()
-        Execution.current.forEachChunk(count: x.count, minimumChunk: computeBoundChunk) { range in
+        let parameters = parameters ?? rect_kernel_parameters()
+        Execution.current.forEachChunk(count: x.count, minimumChunk: minimumChunk) { range in
             withUnsafePointer(to: parameters) { p in
                 let start = range.lowerBound
                 kernel(p, xs + start, gs + start, ys + start, range.count, streaming ? 1 : 0)
@@ -130,10 +157,10 @@ enum FloatKernels {
     /// exponential carries 2^k, k = ⌈−log2 β⌉, so that the tail u/β is not flushed where it
     /// is still normal. The threshold is compared in Float as the definition does, clamped to
     /// the largest finite Float (β·(+∞) = +∞ then takes the linear branch, not ∞ − ∞).
-    static func softplusParameters(_ softplus: Softplus) -> rect_softplus_parameters? {
+    static func softplusParameters(_ softplus: Softplus) -> rect_kernel_parameters? {
         let beta = softplus.beta
         guard beta > 0x1p-100 && beta < 0x1p100 else { return nil }
-        var parameters = rect_softplus_parameters()
+        var parameters = rect_kernel_parameters()
         parameters.threshold = min(Float(softplus.threshold), .greatestFiniteMagnitude)
         guard beta != 1 else { return parameters }
         let hi = Float(beta), inverse = 1 / beta, inverseHi = Float(inverse)

@@ -1,4 +1,5 @@
-// The transcendental Float kernels of the family (softplus, sigmoid, tanh, forward and
+// The Float kernels of the established members (ReLU, leaky ReLU, abs and the slope-times-
+// gradient backward of the piecewise-linear ones; softplus, sigmoid, tanh forward and
 // backward), compiled once per instruction set and chosen at run time from the CPU's
 // features, so a binary built for baseline x86-64 runs the AVX2 or AVX-512 code where the CPU
 // has it and never executes an instruction the CPU lacks.
@@ -15,23 +16,25 @@ enum rect_instruction_set {
     rect_avx512 = 2,
 };
 
-/// softplus's β (β = βhi + βlo, 1/β = ihi + ilo in Float pairs, 2^k keeping the exponential's
-/// tail normal for β < 1) and its threshold; `scaled` is 0 for β = 1, whose pairs are unused.
+/// A kernel's parameters: softplus's β (β = βhi + βlo, 1/β = ihi + ilo in Float pairs, 2^k
+/// keeping the exponential's tail normal for β < 1; `scaled` is 0 for β = 1, whose pairs are
+/// unused) and threshold; leaky ReLU's slope; the backward slopes below zero and at ±0.
 typedef struct {
     float beta_hi, beta_lo, inverse_hi, inverse_lo, offset_inverse, threshold;
     int exponent_offset, scaled;
-} rect_softplus_parameters;
+    float slope, slope_below_zero, slope_at_zero;
+} rect_kernel_parameters;
 
 /// One kernel over `count` elements: `y[i] = f(x[i])` (forward; `g` is read as `x`) or
 /// `y[i] = g[i]·f′(x[i])` (backward). `y` may equal `x` or `g`; otherwise no overlap.
-/// `streaming` writes `y` with non-temporal stores (then `sfence`). `parameters` is read
-/// by softplus only.
+/// `streaming` writes `y` with non-temporal stores (then `sfence`).
 typedef void (*rect_float_kernel)(
-    const rect_softplus_parameters *parameters, const float *x, const float *g, float *y,
+    const rect_kernel_parameters *parameters, const float *x, const float *g, float *y,
     long count, int streaming);
 
 /// The kernels of one instruction set.
 typedef struct {
+    rect_float_kernel relu_forward, leaky_forward, abs_forward, slope_backward;
     rect_float_kernel softplus_forward, softplus_backward;
     rect_float_kernel sigmoid_forward, sigmoid_backward;
     rect_float_kernel tanh_forward, tanh_backward;

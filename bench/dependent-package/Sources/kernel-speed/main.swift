@@ -1,7 +1,7 @@
 // Times every activation kernel of the family, forward and backward, on one thread, and
 // prints one JSON object per line: {"op", "direction", "elements", "ns_per_element"}.
 //
-//     kernel-speed [elements …]        (default 16777216 65536)
+//     kernel-speed [elements …] [op …]     (default 16777216 65536, every op)
 import Activations
 import Runtime
 
@@ -12,11 +12,13 @@ let operations: [(name: String, activation: Activation)] = [
     ("elu", .elu), ("selu", .selu), ("mish", .mish),
 ]
 
-let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }.filter { $0 > 0 }
+let arguments = CommandLine.arguments.dropFirst()
+let sizes = arguments.compactMap { Int($0) }.filter { $0 > 0 }
+let chosen = operations.filter { arguments.contains($0.name) }
 
-/// The median ns/element of `body` over at least 20 calls and 0.2 s.
+/// The median ns/element of `body` over at least 7 calls and 0.2 s.
 func nanosecondsPerElement(_ count: Int, _ body: () -> Void) -> Double {
-    Timing.measure(warmUps: 2, calls: 20, atLeast: 0.2, body).median * 1e9 / Double(count)
+    Timing.measure(warmUps: 1, calls: 7, atLeast: 0.2, body).median * 1e9 / Double(count)
 }
 
 Execution.serial.run {
@@ -28,7 +30,7 @@ Execution.serial.run {
         input.withUnsafeBufferPointer { x in
             gradient.withUnsafeBufferPointer { g in
                 output.withUnsafeMutableBufferPointer { y in
-                    for (name, activation) in operations {
+                    for (name, activation) in chosen.isEmpty ? operations : chosen {
                         let forward = nanosecondsPerElement(count) { activation.forward(x, into: y) }
                         let backward = nanosecondsPerElement(count) {
                             activation.backward(saved: x, gradientOutput: g, into: y)
