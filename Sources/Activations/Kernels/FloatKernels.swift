@@ -176,14 +176,29 @@ enum FloatKernels {
     }
 }
 
-/// The instruction sets the transcendental Float kernels are compiled for; ``best`` is the
-/// one this CPU runs, found once from its features (CPUID and the registers the operating
-/// system saves). The others this CPU runs give the same bits; the tests compare them.
-package enum InstructionSet: Int, CaseIterable, Sendable {
-    case baseline, avx2, avx512
+/// The instruction sets the Float kernels of the established members (ReLU, leaky ReLU, abs,
+/// softplus, sigmoid, tanh) are compiled for; ``best`` is the one this CPU runs, found once
+/// from its features (CPUID and the registers the operating system saves), and the one the
+/// kernels use. The others this CPU runs give the same bits.
+public enum InstructionSet: Int, CaseIterable, Sendable, CustomStringConvertible {
+    /// The build's own target (SSE2 on x86-64; FMA through libm, exact but slow).
+    case baseline
+    /// AVX2 and FMA.
+    case avx2
+    /// AVX-512 F, DQ, BW and VL.
+    case avx512
 
-    /// The best set of this CPU.
-    package static let best = InstructionSet(rawValue: Int(rect_best_instruction_set().rawValue)) ?? .baseline
+    /// The set the kernels use on this CPU.
+    public static let best = InstructionSet(rawValue: Int(rect_best_instruction_set().rawValue)) ?? .baseline
+
+    /// "baseline", "AVX2 + FMA" or "AVX-512".
+    public var description: String {
+        switch self {
+        case .baseline: "baseline"
+        case .avx2: "AVX2 + FMA"
+        case .avx512: "AVX-512"
+        }
+    }
 
     /// The sets this CPU runs, baseline first.
     package static var available: [InstructionSet] { allCases.filter { $0.rawValue <= best.rawValue } }

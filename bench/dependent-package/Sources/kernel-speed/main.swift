@@ -1,5 +1,6 @@
 // Times every activation kernel of the family, forward and backward, on one thread, and
-// prints one JSON object per line: {"op", "direction", "elements", "ns_per_element"}.
+// prints one JSON object per line: first {"instruction_set"} (the set the dispatched kernels
+// chose on this CPU), then {"op", "direction", "elements", "ns_per_element"} per kernel.
 //
 //     kernel-speed [elements …] [op …]     (default 16777216 65536, every op)
 import Activations
@@ -21,6 +22,7 @@ func nanosecondsPerElement(_ count: Int, _ body: () -> Void) -> Double {
     Timing.measure(warmUps: 1, calls: 7, atLeast: 0.2, body).median * 1e9 / Double(count)
 }
 
+print(#"{"instruction_set": "\#(InstructionSet.best)"}"#)
 Execution.serial.run {
     for count in sizes.isEmpty ? [1 << 24, 1 << 16] : sizes {
         // Inputs spread over [−8, 8], where every branch of the kernels is taken.
