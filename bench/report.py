@@ -237,6 +237,29 @@ def data_table(runs, lines):
                      f"{plain / ours:.2f} | {theirs / ours:.2f} |")
 
 
+def dependent_table(runs, lines):
+    """Each kernel's median ns/element over rounds in the plain and the native build, and
+    plain ÷ native (the target: at most 1.2)."""
+    medians = {}
+    for run in runs:
+        for row in run["rows"]:
+            key = (row["op"], row["direction"], row["elements"])
+            medians.setdefault(key, {}).setdefault(run["build"], []).append(row["ns_per_element"])
+    chosen = sorted({run.get("instruction_set", "unknown") for run in runs})
+    lines.append(f"Dispatched kernels' instruction set on this CPU: {', '.join(chosen)}. The established "
+                 "members (relu, leaky_relu, abs, softplus, sigmoid, tanh) are dispatched; the others are "
+                 "Swift compiled for the build's target.\n")
+    lines.append("| kernel | direction | elements | plain ns/element | native ns/element | plain ÷ native | verdict |")
+    lines.append("|---|---|---:|---:|---:|---:|---|")
+    for (op, direction, elements), builds in sorted(medians.items(), key=lambda item: (-item[0][2], item[0][0], item[0][1])):
+        if "plain" not in builds or "native" not in builds:
+            continue
+        plain, native = statistics.median(builds["plain"]), statistics.median(builds["native"])
+        ratio = plain / native
+        verdict = "within 1.2×" if ratio <= 1.2 else "slower than 1.2×"
+        lines.append(f"| {op} | {direction} | {size_name(elements)} | {plain:.3f} | {native:.3f} | {ratio:.2f} | {verdict} |")
+
+
 def markdown(document):
     machine = document["machine"]
     elementwise = elementwise_medians(document.get("elementwise", []))
@@ -273,6 +296,10 @@ def markdown(document):
     if document.get("data"):
         lines.append("\n## Data reading, one thread: fastest of 3 readings per process, median over rounds")
         data_table(document["data"], lines)
+    if document.get("dependent"):
+        lines.append("\n## As a dependency: bench/dependent-package built with plain `swift build -c release` "
+                     "against the same package built with the Makefile's native flags, one thread")
+        dependent_table(document["dependent"], lines)
     lines.append("\n## Issue-8 targets")
     targets(document, elementwise, training, inference, lines)
     return "\n".join(lines) + "\n"

@@ -24,6 +24,10 @@ import Runtime
 /// members) are split across ``Execution/threads`` threads; smaller ones run on the
 /// caller's thread with no hand-off. Out-of-place outputs of 16 MiB or more are written with
 /// non-temporal stores. Results do not depend on the thread count.
+///
+/// The Float kernels of identity's backward, ReLU, leaky ReLU, abs, softplus, sigmoid and tanh
+/// run the code compiled for ``InstructionSet/best``, this CPU's best instruction set, whatever
+/// the build targets; the results do not depend on the set either.
 extension Activation {
     /// `output[i] = f(input[i])`. `output` may be `input` itself (in place).
     /// - Precondition: the buffers have the same count.

@@ -26,13 +26,6 @@ func atLeast(_ floor: FloatVector, _ x: FloatVector) -> FloatVector {
     rect_max_f16(floor, x)
 }
 
-/// An approximation of 1/x with relative error below 2^-11 (exact without AVX), for
-/// correction terms whose own size is below 2^-20 of the result.
-@inline(__always)
-func approximateReciprocal(_ x: FloatVector) -> FloatVector {
-    rect_reciprocal_f16(x)
-}
-
 /// `table[index & 7]` in every lane (one vpermps per eight lanes).
 @inline(__always)
 func lookup(_ table: SIMD8<Float>, _ index: FloatVectorBits) -> FloatVector {
@@ -60,13 +53,5 @@ extension SIMD16 where Scalar == Float {
     @inline(__always)
     var negativeMagnitude: FloatVector {
         FloatVector(bits: bits | FloatVectorBits(repeating: Int32.min))
-    }
-
-    /// |self| with the sign bit of `sign`.
-    @inline(__always)
-    func withSign(of sign: FloatVector) -> FloatVector {
-        FloatVector(
-            bits: (bits & FloatVectorBits(repeating: 0x7FFF_FFFF))
-                | (sign.bits & FloatVectorBits(repeating: Int32.min)))
     }
 }

@@ -1,14 +1,16 @@
 // The few vector instructions the Activations kernels need that Swift cannot express directly:
 // a vector FMA and a max that stay one instruction each, an in-register table lookup
-// (vpermps), the approximate reciprocal (vrcpps) and non-temporal stores. Everything is `static inline`, so
+// (vpermps) and non-temporal stores. Everything is `static inline`, so
 // Swift inlines it into the kernels; targets without AVX/AVX2 get portable fallbacks with the
-// same results (the reciprocal fallback is exact, which only makes corrections more accurate).
+// same results.
 #ifndef RECTIFIER_C_ACTIVATION_KERNELS_H
 #define RECTIFIER_C_ACTIVATION_KERNELS_H
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
+
+#include "CActivationDispatch.h"
 
 // Imported into Swift as SIMD8<Float>, SIMD16<Float>, SIMD16<Int32>, SIMD8<Double>.
 typedef float rect_float8 __attribute__((ext_vector_type(8)));
@@ -61,18 +63,6 @@ static inline __attribute__((always_inline)) rect_float16 rect_lookup8_f16(rect_
     for (int lane = 0; lane < 16; lane++) result[lane] = table[index[lane] & 7];
 #endif
     return result;
-}
-
-/// An approximation of 1/x (relative error below 1.5·2^-12 with AVX; exact otherwise).
-static inline __attribute__((always_inline)) rect_float16 rect_reciprocal_f16(rect_float16 x) {
-#if defined(__AVX__)
-    rect_float16 result;
-    result.lo = (rect_float8)_mm256_rcp_ps((__m256)x.lo);
-    result.hi = (rect_float8)_mm256_rcp_ps((__m256)x.hi);
-    return result;
-#else
-    return 1.0f / x;
-#endif
 }
 
 /// Stores 16 floats at a 64-byte aligned address, bypassing the caches.

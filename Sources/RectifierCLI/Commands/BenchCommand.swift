@@ -112,7 +112,8 @@ struct BenchActivationsCommand: ParsableCommand {
             + left(String(format: "%.2f", row.ratioToCopy), 7)
     }
 
-    /// The CPU, from /proc/cpuinfo where there is one.
+    /// The CPU, from /proc/cpuinfo where there is one, and the instruction set the dispatched
+    /// kernels chose on it.
     static var machine: String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let lines = info.split(separator: "\n")
@@ -120,7 +121,7 @@ struct BenchActivationsCommand: ParsableCommand {
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
         let flags = lines.first { $0.hasPrefix("flags") }.map(String.init) ?? ""
         let vector = flags.contains(" avx512f") ? "AVX-512" : flags.contains(" avx2") ? "AVX2" : "SSE"
-        return "\(model), \(Execution.processorCount) threads available, \(vector)"
+        return "\(model), \(Execution.processorCount) threads available, \(vector), dispatched kernels: \(InstructionSet.best)"
     }
 
     /// Reads "16777216,2^16".
