@@ -29,8 +29,8 @@ enum FloatKernels {
             map(TanhLanes(), input, output)
         case .gelu(let f) where f.approximation == .tanh:
             map(GELUTanhLanes(), input, output)
-        case .gelu(let f):
-            map(InWide(f, FloatVector.self), input, output)
+        case .gelu:
+            map(GELULanes(), input, output)
         case .silu:
             map(SiLULanes(), input, output)
         case .elu(let f):
@@ -59,8 +59,8 @@ enum FloatKernels {
             zip(TanhLanes(), input, gradientOutput, gradientInput)
         case .gelu(let f) where f.approximation == .tanh:
             zip(GELUTanhLanes(), input, gradientOutput, gradientInput)
-        case .gelu(let f):
-            zip(InWide(f, FloatVector.self), input, gradientOutput, gradientInput)
+        case .gelu:
+            zip(GELULanes(), input, gradientOutput, gradientInput)
         case .silu:
             zip(SiLULanes(), input, gradientOutput, gradientInput)
         case .elu(let f):
