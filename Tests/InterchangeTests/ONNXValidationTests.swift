@@ -105,9 +105,9 @@ import Testing
             #expect(model.layers == [.activation(member, width: 3)], "\(member)")
         }
         let refused: [([ProtoMessage], [String], String)] = [
-            (gelu("other"), ["y"], "'x' is read by 2 nodes"),
+            (gelu("other"), ["y"], "combines 2 computed values ('c', 'x')"),
             ([B.node("Sigmoid", ["x"], ["s"]), B.node("Mul", ["s", "x"], ["y"], name: "silu"), B.node("Relu", ["s"], ["z"])],
-             ["y"], "'x' is read by 2 nodes"),
+             ["y"], "node 'silu' combines 2 computed values"),
             ([B.node("Sigmoid", ["x"], ["s"]), B.node("Mul", ["s", "s"], ["y"], name: "square")], ["y"], "combines 2 computed values"),
         ]
         for (nodes, outputs, phrase) in refused {
