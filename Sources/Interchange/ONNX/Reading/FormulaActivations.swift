@@ -57,7 +57,7 @@ enum FormulaActivations {
         where node.opType == "Mul" && !removed.contains(index) && node.output.count == 1 {
             for (name, pattern) in patterns {
                 guard let (input, nodes) = matcher.match(pattern, rootedAt: index),
-                    nodes.allSatisfy({ !removed.contains($0) })
+                    nodes.allSatisfy({ !removed.contains($0) && replacements[$0] == nil })
                 else { continue }
                 var collapsed = Onnx_NodeProto()
                 collapsed.name = node.name
