@@ -50,7 +50,7 @@ enum FormulaActivations {
     /// `graph` with every recognised formula collapsed into one node.
     static func collapsed(_ context: GraphContext) -> Onnx_GraphProto {
         var graph = context.graph
-        var matcher = Matcher(context: context)
+        let matcher = Matcher(context: context)
         var removed: Set<Int> = []
         var replacements: [Int: Onnx_NodeProto] = [:]
         for (index, node) in context.graph.node.enumerated()
