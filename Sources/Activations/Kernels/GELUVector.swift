@@ -38,11 +38,11 @@ struct GELULanes: UnaryVectorKernel, BinaryVectorKernel {
         return wideExponential(h * half, correction: l * half, exponentOffset: 3)
     }
 
-    /// x·E·M, or x − x·E·M for x > 0.
+    /// x·E·M, or x − x·E·M for x ≥ 0 (by the sign bit; both give +0 at +0).
     @inline(__always)
     static func value(_ x: DoubleVector, _ e: DoubleVector) -> DoubleVector {
         let product = x * millsRatio(x.magnitude)
-        return (product * e).replacing(with: fma(-product, e, x), where: x .> 0)
+        return bySign(x, negative: product * e, otherwise: fma(-product, e, x))
     }
 
     /// E·D, or 1 − E·D for x ≥ 0 (by the sign bit, so gelu′(±0) = ½).
@@ -50,7 +50,7 @@ struct GELULanes: UnaryVectorKernel, BinaryVectorKernel {
     static func derivative(_ x: DoubleVector, _ e: DoubleVector) -> DoubleVector {
         let a = x.magnitude
         let d = fma(-a, DoubleVector(repeating: 0.39894228040143267793994605993438187), millsRatio(a))
-        return fma(-d, e, DoubleVector(repeating: 1)).replacing(with: d * e, where: signBitSet(x))
+        return bySign(x, negative: d * e, otherwise: fma(-d, e, DoubleVector(repeating: 1)))
     }
 
     /// M(a) = t·P(t − t₀), t = 4/(4 + a), t₀ = the middle of t's range [4/18.5, 1].

@@ -33,10 +33,9 @@ struct MishLanes: UnaryVectorKernel, BinaryVectorKernel {
     /// n and d of the table above (x ≥ 0 by the sign bit, so that mish(−0) = −0·n/d).
     @inline(__always)
     static func parts(_ x: DoubleVector, _ u: DoubleVector) -> (n: DoubleVector, d: DoubleVector) {
-        let left = signBitSet(x)
         let twoU = u + u
-        let n = (1 + twoU).replacing(with: u * (u + 2), where: left)
-        let d = fma(twoU, u, n).replacing(with: n + 2, where: left)
+        let n = bySign(x, negative: u * (u + 2), otherwise: 1 + twoU)
+        let d = bySign(x, negative: n + 2, otherwise: fma(twoU, u, n))
         return (n, d)
     }
 
@@ -49,7 +48,7 @@ struct MishLanes: UnaryVectorKernel, BinaryVectorKernel {
     @inline(__always)
     static func derivative(_ x: DoubleVector, _ u: DoubleVector) -> DoubleVector {
         let (n, d) = parts(x, u)
-        let m = (u * u * (1 + u)).replacing(with: u * (1 + u), where: signBitSet(x))
+        let m = bySign(x, negative: u * (1 + u), otherwise: u * u * (1 + u))
         return fma(n, d, 4 * x * m) / (d * d)
     }
 }

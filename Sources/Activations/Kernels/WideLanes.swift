@@ -8,13 +8,13 @@ extension SIMD16 where Scalar == Float {
     /// The low and high eight lanes in Double.
     @inline(__always)
     var widened: (DoubleVector, DoubleVector) {
-        (DoubleVector(lowHalf), DoubleVector(highHalf))
+        (rect_widen_low_f16(self), rect_widen_high_f16(self))
     }
 
     /// Two Double halves rounded to Float.
     @inline(__always)
     init(narrowing low: DoubleVector, _ high: DoubleVector) {
-        self.init(lowHalf: SIMD8<Float>(low), highHalf: SIMD8<Float>(high))
+        self = rect_narrow_d8(low, high)
     }
 }
 
@@ -38,8 +38,9 @@ func fma(_ a: DoubleVector, _ b: DoubleVector, _ c: DoubleVector) -> DoubleVecto
     rect_fma_d8(a, b, c)
 }
 
-/// The lanes whose sign bit is set (−0 and negative NaN included).
+/// `negative` where x's sign bit is set (−0 and negative NaN included), `otherwise` elsewhere
+/// (`replacing(with:where:)` on eight Double lanes stays a lane loop in these kernels).
 @inline(__always)
-func signBitSet(_ x: DoubleVector) -> SIMDMask<SIMD8<Int64>> {
-    unsafeBitCast(x, to: SIMD8<Int64>.self) .< 0
+func bySign(_ x: DoubleVector, negative: DoubleVector, otherwise: DoubleVector) -> DoubleVector {
+    rect_by_sign_d8(x, negative, otherwise)
 }
