@@ -56,7 +56,7 @@ struct GELULanes: UnaryVectorKernel, BinaryVectorKernel {
     /// M(a) = t·P(t − t₀), t = 4/(4 + a), t₀ = the middle of t's range [4/18.5, 1].
     @inline(__always)
     static func millsRatio(_ a: DoubleVector) -> DoubleVector {
-        let t = 4 / (4 + a)
+        let t = quotient(DoubleVector(repeating: 4), 4 + a)
         let s = t - 0.6081081081081081
         var p = DoubleVector(repeating: -0.011857670773646193)
         p = fma(p, s, DoubleVector(repeating: 0.015604336866568863))

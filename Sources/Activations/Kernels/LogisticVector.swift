@@ -92,7 +92,7 @@ struct GELUTanhLanes: UnaryVectorKernel, BinaryVectorKernel {
 
     @inline(__always)
     static func sigmoid(_ x: DoubleVector, _ e: DoubleVector) -> DoubleVector {
-        bySign(x, negative: e, otherwise: DoubleVector(repeating: 1)) / (1 + e)
+        quotient(bySign(x, negative: e, otherwise: DoubleVector(repeating: 1)), 1 + e)
     }
 
     @inline(__always)
@@ -100,7 +100,7 @@ struct GELUTanhLanes: UnaryVectorKernel, BinaryVectorKernel {
         let d = 1 + e
         let slope = fma(DoubleVector(repeating: 3 * 0.044715) * x, x, DoubleVector(repeating: 1))
             * DoubleVector(repeating: 1.5957691216057307117597842397375)
-        return fma(x * slope, e, bySign(x, negative: e, otherwise: DoubleVector(repeating: 1)) * d) / (d * d)
+        return quotient(fma(x * slope, e, bySign(x, negative: e, otherwise: DoubleVector(repeating: 1)) * d), d * d)
     }
 
     /// t + tLo = (kHi + kLo)·x·(1 + (cHi + cLo)·x²), each product's rounding error kept.

@@ -42,13 +42,13 @@ struct MishLanes: UnaryVectorKernel, BinaryVectorKernel {
     @inline(__always)
     static func value(_ x: DoubleVector, _ u: DoubleVector) -> DoubleVector {
         let (n, d) = parts(x, u)
-        return x * n / d
+        return x * quotient(n, d)
     }
 
     @inline(__always)
     static func derivative(_ x: DoubleVector, _ u: DoubleVector) -> DoubleVector {
         let (n, d) = parts(x, u)
         let m = bySign(x, negative: u * (1 + u), otherwise: u * u * (1 + u))
-        return fma(n, d, 4 * x * m) / (d * d)
+        return quotient(fma(n, d, 4 * x * m), d * d)
     }
 }

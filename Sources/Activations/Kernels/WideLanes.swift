@@ -38,6 +38,16 @@ func fma(_ a: DoubleVector, _ b: DoubleVector, _ c: DoubleVector) -> DoubleVecto
     rect_fma_d8(a, b, c)
 }
 
+/// n/d within about 2^-28 relative: the approximate reciprocal r and one correction,
+/// q + (n − q·d)·r with q = n·r (vdivpd on sixteen lanes cost more than the rest of these
+/// kernels). d must be finite and non-zero; without AVX-512, r is exact.
+@inline(__always)
+func quotient(_ n: DoubleVector, _ d: DoubleVector) -> DoubleVector {
+    let r = rect_reciprocal_d8(d)
+    let q = n * r
+    return fma(fma(-q, d, n), r, q)
+}
+
 /// `negative` where x's sign bit is set (−0 and negative NaN included), `otherwise` elsewhere
 /// (`replacing(with:where:)` on eight Double lanes stays a lane loop in these kernels).
 @inline(__always)
