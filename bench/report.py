@@ -13,10 +13,14 @@ NAMES = {"rectifier": "Rectifier", "numpy": "NumPy", "jax": "JAX", "onnxruntime"
 ORDER = ["rectifier", "numpy", "jax", "onnxruntime", "torch", "scikit-learn"]
 ELEMENTWISE_ROWS = [("copy", "forward"), ("relu", "forward"), ("leaky_relu", "forward"), ("prelu", "forward"),
                     ("abs", "forward"), ("softplus", "forward"), ("sigmoid", "forward"), ("tanh", "forward"),
-                    ("relu", "backward"), ("softplus", "backward")]
+                    ("gelu", "forward"), ("gelu_tanh", "forward"), ("silu", "forward"), ("elu", "forward"),
+                    ("selu", "forward"), ("mish", "forward"), ("relu", "backward"), ("softplus", "backward")]
 RELU_FAMILY = [("relu", "forward"), ("leaky_relu", "forward"), ("prelu", "forward"), ("abs", "forward"),
                ("relu", "backward")]
 SMOOTH = [("softplus", "forward"), ("sigmoid", "forward"), ("tanh", "forward"), ("softplus", "backward")]
+# The smooth descendants, measured against the fastest peer whose error is at most 4 ulp.
+MEMBERS = ["gelu", "gelu_tanh", "silu", "elu", "selu", "mish"]
+ACCURATE_ULP = 4
 
 
 def size_name(elements):
@@ -64,12 +68,36 @@ def accuracy_table(document, lines):
                  "tail to 0 does not count):\n")
     lines.append("| function | " + " | ".join(NAMES[f] for f in frameworks) + " |")
     lines.append("|---|" + "---|" * len(frameworks))
-    for function in ("softplus", "sigmoid", "tanh"):
+    for function in ["softplus", "sigmoid", "tanh"] + MEMBERS:
         cells = []
         for framework in frameworks:
-            figure = accuracy[framework][function]
+            figure = accuracy[framework].get(function)
+            if figure is None:
+                cells.append("–")
+                continue
             cells.append(f"{figure['max_ulp']} ({figure['max_ulp_above_1e-6']})")
         lines.append(f"| {function} | " + " | ".join(cells) + " |")
+
+
+def members_table(document, medians, lines):
+    """Rectifier ÷ the fastest peer whose max ulp error (over the points whose reference is 0
+    or normal) is at most ACCURATE_ULP, per member, size and thread count."""
+    accuracy = document.get("accuracy", {})
+    configurations = [(e, t) for e in sorted({k[3] for k in medians}, reverse=True) for t in document["thread_counts"]]
+    lines.append(f"\nThe smooth descendants (forward) against the fastest peer within {ACCURATE_ULP} ulp "
+                 "(the peer named; \"none\" when no peer is that accurate):\n")
+    lines.append("| op | " + " | ".join(f"{size_name(e)}, {t} thread{'s' if t > 1 else ''}" for e, t in configurations) + " |")
+    lines.append("|---|" + "---|" * len(configurations))
+    for op in MEMBERS:
+        accurate = [f for f in ORDER if f != "rectifier" and f in accuracy and op in accuracy[f]
+                    and accuracy[f][op]["max_ulp"] <= ACCURATE_ULP]
+        cells = []
+        for elements, threads in configurations:
+            ours = medians.get(("rectifier", op, "forward", elements, threads))
+            peers = [(medians.get((f, op, "forward", elements, threads)) or 0, f) for f in accurate]
+            best, name = max(peers, default=(0, "none"))
+            cells.append(f"{ours / best:.2f} ({NAMES[name]})" if ours and best else "– (none)")
+        lines.append(f"| {op} | " + " | ".join(cells) + " |")
 
 
 def training_medians(runs):
@@ -286,6 +314,8 @@ def markdown(document):
         elementwise_tables(document, elementwise, lines)
     if "accuracy" in document:
         accuracy_table(document, lines)
+        if elementwise:
+            members_table(document, elementwise, lines)
     if training:
         lines.append("\n## Training: one epoch of 784-256-128-10 on Fashion-MNIST, Adam 1e−3, batch 128, "
                      f"{max(document['thread_counts'])} threads")

@@ -91,14 +91,25 @@ import Testing
     }
 
     /// Models built with `onnx.helper` (Gemm with α, β and transB = 0, MatMul + Add,
-    /// Flatten, Reshape, every activation, PReLU, Softmax, opset 13 and 17, float64) import
+    /// Flatten, Reshape, every activation, PReLU, Softmax, opset 13, 17 and 20, float64;
+    /// GELU, SiLU and Mish as the formulas PyTorch writes and as opset 18/20 operators) import
     /// as Rectifier models that give onnxruntime's outputs.
     @Test func helperBuiltModelsImportAndMatchOnnxRuntime() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try PeerPython.run(["write-fixtures", directory.path], script: PeerPython.onnxScript)
-        for name in ["gemm-leaky-softmax", "flatten-matmul-prelu", "reshape-mixed", "double"] {
+        let members: [String: [Activation]] = [
+            "formulas": [.gelu, .silu, .mish, try .elu(alpha: 0.5), .selu],
+            "gelu-mish-ops": [.gelu, .mish, .gelu(GELU(approximation: .tanh))],
+        ]
+        for name in ["gemm-leaky-softmax", "flatten-matmul-prelu", "reshape-mixed", "double", "formulas", "gelu-mish-ops"] {
             let network = try ONNXModel(contentsOfONNXFile: directory.file(name + ".onnx"))
+            if let expected = members[name] {
+                let read = network.layers.compactMap { layer -> Activation? in
+                    if case .activation(let member, _) = layer { return member } else { return nil }
+                }
+                #expect(read == expected, "\(name): read \(read)")
+            }
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.file(name + ".json"))))
             let fixture = try #require(object as? [String: Any])
             let rows = try #require(fixture["rows"] as? Int)
@@ -133,7 +144,7 @@ import Testing
         try PeerPython.run(["write-fixtures", directory.path], script: PeerPython.onnxScript)
         let path = directory.file("unsupported-conv.onnx")
         #expect(throws: ONNXError.unsupportedOperator(
-            file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Elu, Flatten, Gemm, Identity, LeakyRelu, MatMul, Mul, PRelu, Relu, Reshape, Selu, Sigmoid, Softmax, Softplus, Sub, Tanh")
+            file: path, operator: "Conv", node: "'conv1'", detail: "supported: Abs, Add, Constant, Div, Elu, Erf, Flatten, Gelu, Gemm, Identity, LeakyRelu, MatMul, Mish, Mul, PRelu, Relu, Reshape, Selu, Sigmoid, Softmax, Softplus, Sub, Tanh")
         ) {
             try ONNXModel(contentsOfONNXFile: path)
         }

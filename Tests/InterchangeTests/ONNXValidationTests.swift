@@ -1,3 +1,4 @@
+import Activations
 import Interchange
 import Networks
 import Testing
@@ -80,6 +81,42 @@ import Testing
         ]
         for (nodes, outputs, phrase) in cases {
             expectError(B.chain(nodes, initializers: [k], outputs: outputs), phrase) { if case .notAChain = $0 { true } else { false } }
+        }
+    }
+
+    /// The formulas of SiLU, Mish and GELU read x more than once; they read as their member
+    /// when every piece is the member's, and are refused as before when a constant differs or
+    /// an inner value is also read outside the formula.
+    @Test func formulasReadAsTheirMemberOnlyWhenExact() throws {
+        let half = B.tensor("half", [], floats: [0.5]), one = B.tensor("one", [], floats: [1])
+        let root = B.tensor("root", [], floats: [Float(0.5.squareRoot())])
+        func gelu(_ half: String) -> [ProtoMessage] {
+            [B.node("Mul", ["x", "root"], ["a"]), B.node("Erf", ["a"], ["b"]), B.node("Add", ["one", "b"], ["c"]),
+             B.node("Mul", ["c", "x"], ["d"]), B.node("Mul", ["d", half], ["y"], name: "gelu")]
+        }
+        let constants = [half, one, root, B.tensor("other", [], floats: [0.6])]
+        let read: [([ProtoMessage], Activation)] = [
+            ([B.node("Sigmoid", ["x"], ["s"]), B.node("Mul", ["s", "x"], ["y"])], .silu),
+            ([B.node("Softplus", ["x"], ["p"]), B.node("Tanh", ["p"], ["t"]), B.node("Mul", ["x", "t"], ["y"])], .mish),
+            (gelu("half"), .gelu),
+        ]
+        for (nodes, member) in read {
+            let model = try ONNXModel(onnx: B.chain(nodes, initializers: constants), source: "test.onnx")
+            #expect(model.layers == [.activation(member, width: 3)], "\(member)")
+        }
+        let refused: [([ProtoMessage], [String], String)] = [
+            (gelu("other"), ["y"], "combines 2 computed values ('c', 'x')"),
+            ([B.node("Sigmoid", ["x"], ["s"]), B.node("Mul", ["s", "x"], ["y"], name: "silu"), B.node("Relu", ["s"], ["z"])],
+             ["y"], "node 'silu' combines 2 computed values"),
+            ([B.node("Sigmoid", ["x"], ["s"]), B.node("Mul", ["s", "s"], ["y"], name: "square")], ["y"], "combines 2 computed values"),
+        ]
+        for (nodes, outputs, phrase) in refused {
+            guard let error = onnxError(B.chain(nodes, initializers: constants, outputs: outputs)) else {
+                Issue.record("accepted: \(phrase)")
+                continue
+            }
+            #expect(error.description.contains(phrase), "\(error)")
+            #expect(!error.description.contains("\n"))
         }
     }
 

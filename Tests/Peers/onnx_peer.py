@@ -60,7 +60,7 @@ def floats(generator, *shape, scale=0.5):
 
 def save(directory, name, graph, batch_shape, generator, opset=OPSET, elem=np.float32):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="onnx-peer")
-    model.ir_version = 8
+    model.ir_version = 8 if opset <= 18 else 9
     checker.check_model(model, full_check=True)
     path = os.path.join(directory, name + ".onnx")
     onnx.save(model, path)
@@ -163,6 +163,60 @@ def write_fixtures(directory):
         [init("w0", g.standard_normal((2, 3))), init("b0", g.standard_normal(2))],
     )
     save(directory, "double", graph, (rows, 3), g, elem=np.float64)
+
+    # The formula members as other exporters write them, opset 13: GELU as PyTorch writes it
+    # (Div by √2 inside Erf), SiLU with Mul's operands the other way round, Mish, ELU, SELU.
+    root2 = np.array(np.sqrt(2), dtype=np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gemm", ["x", "w0", "b0"], ["h0"], name="fc0", transB=1),
+            helper.make_node("Div", ["h0", "root2"], ["g0"], name="gelu.div"),
+            helper.make_node("Erf", ["g0"], ["g1"], name="gelu.erf"),
+            helper.make_node("Add", ["g1", "one"], ["g2"], name="gelu.add"),
+            helper.make_node("Mul", ["h0", "g2"], ["g3"], name="gelu.mul"),
+            helper.make_node("Mul", ["g3", "half"], ["a0"], name="gelu"),
+            helper.make_node("Gemm", ["a0", "w1", "b1"], ["h1"], name="fc1", transB=1),
+            helper.make_node("Sigmoid", ["h1"], ["s1"], name="silu.sigmoid"),
+            helper.make_node("Mul", ["s1", "h1"], ["a1"], name="silu"),
+            helper.make_node("Gemm", ["a1", "w2", "b2"], ["h2"], name="fc2", transB=1),
+            helper.make_node("Softplus", ["h2"], ["m1"], name="mish.softplus"),
+            helper.make_node("Tanh", ["m1"], ["m2"], name="mish.tanh"),
+            helper.make_node("Mul", ["h2", "m2"], ["a2"], name="mish"),
+            helper.make_node("Elu", ["a2"], ["a3"], name="elu", alpha=0.5),
+            helper.make_node("Selu", ["a3"], ["y"], name="selu"),
+        ],
+        "formulas",
+        [tensor_input("x", ["N", 4])],
+        [tensor_input("y", ["N", 3])],
+        [
+            init("w0", floats(g, 5, 4, scale=1.5)), init("b0", floats(g, 5)), init("root2", root2),
+            init("one", np.array(1, dtype=np.float32)), init("half", np.array(0.5, dtype=np.float32)),
+            init("w1", floats(g, 4, 5, scale=1.5)), init("b1", floats(g, 4)),
+            init("w2", floats(g, 3, 4, scale=1.5)), init("b2", floats(g, 3)),
+        ],
+    )
+    save(directory, "formulas", graph, (rows, 4), g)
+
+    # Opset 20's Gelu (both forms) and opset 18's Mish as single operators.
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gemm", ["x", "w0", "b0"], ["h0"], name="fc0", transB=1),
+            helper.make_node("Gelu", ["h0"], ["a0"], name="gelu"),
+            helper.make_node("Gemm", ["a0", "w1", "b1"], ["h1"], name="fc1", transB=1),
+            helper.make_node("Mish", ["h1"], ["a1"], name="mish"),
+            helper.make_node("Gemm", ["a1", "w2", "b2"], ["h2"], name="fc2", transB=1),
+            helper.make_node("Gelu", ["h2"], ["y"], name="gelu-tanh", approximate="tanh"),
+        ],
+        "gelu-mish-ops",
+        [tensor_input("x", ["N", 4])],
+        [tensor_input("y", ["N", 3])],
+        [
+            init("w0", floats(g, 5, 4, scale=1.5)), init("b0", floats(g, 5)),
+            init("w1", floats(g, 4, 5, scale=1.5)), init("b1", floats(g, 4)),
+            init("w2", floats(g, 3, 4, scale=1.5)), init("b2", floats(g, 3)),
+        ],
+    )
+    save(directory, "gelu-mish-ops", graph, (rows, 4), g, opset=20)
 
     # Unsupported: a Conv, and a residual Add of two computed values.
     unsupported = {

@@ -27,7 +27,9 @@ struct ToyBlobs {
 }
 
 @Suite struct PostTrainingQuantizationTests {
-    static let hiddenActivations = ["relu", "leaky:0.1", "prelu", "softplus", "sigmoid", "tanh", "abs"]
+    static let hiddenActivations = [
+        "relu", "leaky:0.1", "prelu", "softplus", "sigmoid", "tanh", "abs", "gelu", "gelu:tanh", "silu", "elu:alpha=0.5", "selu", "mish",
+    ]
 
     static func model(_ activation: String, widths: [Int], seed: UInt64) throws -> Sequential<Double> {
         var generator = SeededGenerator(seed: seed)

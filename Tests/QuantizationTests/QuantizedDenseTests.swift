@@ -36,6 +36,7 @@ import Testing
 
     static let activations: [Activation] = [
         .identity, .relu, try! .leakyReLU(negativeSlope: 0.01), .sigmoid, .tanh, .softplus, .abs,
+        .gelu, .gelu(GELU(approximation: .tanh)), .silu, try! .elu(alpha: 0.5), .selu, .mish,
     ]
 
     @Test func forwardEqualsTheReferenceForEveryActivation() throws {

@@ -35,7 +35,10 @@ import Testing
         return try QuantizedNetwork(input: input, layers: layers)
     }
 
-    @Test(arguments: [Activation.relu, .sigmoid, .tanh, .softplus, try! .leakyReLU(negativeSlope: 0.1)])
+    @Test(arguments: [
+        Activation.relu, .sigmoid, .tanh, .softplus, try! .leakyReLU(negativeSlope: 0.1),
+        .gelu, .gelu(GELU(approximation: .tanh)), .silu, .elu, .selu, .mish,
+    ])
     func logitsEqualTheScalarReference(_ activation: Activation) throws {
         var generator = SeededGenerator(seed: 16)
         for _ in 0..<6 {

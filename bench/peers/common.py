@@ -83,6 +83,12 @@ def reference_table(name):
     return (np.array(xs, np.uint32).view(np.float32), np.array(values, np.uint32).view(np.float32))
 
 
+# The smooth descendants: op name in the tables of bench/compare → mpmath table name.
+MEMBERS = {"gelu": "gelu", "gelu_tanh": "gelu-tanh", "silu": "silu", "elu": "elu", "selu": "selu", "mish": "mish"}
+SELU_SCALE, SELU_ALPHA = 1.0507009873554804934193349852946, 1.6732632423543772848170429916717
+GELU_K, GELU_C = (2 / np.pi) ** 0.5, 0.044715
+
+
 def max_ulp(name, evaluate):
     """Largest ulp error of evaluate(x) on the table's finite x: over every point whose
     reference is zero or a normal Float32 (the tails below the smallest normal are left out,

@@ -38,7 +38,17 @@ def operations(slopes):
         ("softplus", "forward", jax.nn.softplus, "jax.nn.softplus"),
         ("sigmoid", "forward", jax.nn.sigmoid, "jax.nn.sigmoid"),
         ("tanh", "forward", jnp.tanh, "jnp.tanh"),
-    ]
+    ] + MEMBERS
+
+
+MEMBERS = [
+    ("gelu", "forward", lambda x: jax.nn.gelu(x, approximate=False), "jax.nn.gelu(approximate=False)"),
+    ("gelu_tanh", "forward", lambda x: jax.nn.gelu(x, approximate=True), "jax.nn.gelu(approximate=True)"),
+    ("silu", "forward", jax.nn.silu, "jax.nn.silu"),
+    ("elu", "forward", jax.nn.elu, "jax.nn.elu"),
+    ("selu", "forward", jax.nn.selu, "jax.nn.selu"),
+    ("mish", "forward", lambda x: x * jnp.tanh(jax.nn.softplus(x)), "x · tanh(softplus(x)), fused"),
+]
 
 
 BACKWARD = [
@@ -81,6 +91,7 @@ def accuracy():
         "softplus": common.max_ulp("softplus", run(jax.nn.softplus)),
         "sigmoid": common.max_ulp("sigmoid", run(jax.nn.sigmoid)),
         "tanh": common.max_ulp("tanh", run(jnp.tanh)),
+        **{name: common.max_ulp(common.MEMBERS[name], run(f)) for name, _, f, _ in MEMBERS},
     }
 
 

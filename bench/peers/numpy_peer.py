@@ -29,6 +29,17 @@ def operations(slopes):
     def sigmoid(x, g, y, mask): scipy.special.expit(x, out=y)
     def tanh(x, g, y, mask): np.tanh(x, out=y)
     def copy(x, g, y, mask): np.copyto(y, x)
+    def gelu(x, g, y, mask): scipy.special.ndtr(x, out=y); np.multiply(x, y, out=y)
+    def gelu_tanh(x, g, y, mask):
+        np.multiply(x, x, out=y); np.multiply(y, np.float32(common.GELU_C), out=y); np.add(y, np.float32(1), out=y)
+        np.multiply(y, x, out=y); np.multiply(y, np.float32(2 * common.GELU_K), out=y)
+        scipy.special.expit(y, out=y); np.multiply(x, y, out=y)
+    def silu(x, g, y, mask): scipy.special.expit(x, out=y); np.multiply(x, y, out=y)
+    def elu(x, g, y, mask): np.expm1(x, out=y); np.copyto(y, x, where=x > 0)
+    def selu(x, g, y, mask):
+        np.expm1(x, out=y); np.multiply(y, np.float32(common.SELU_ALPHA), out=y); np.copyto(y, x, where=x > 0)
+        np.multiply(y, np.float32(common.SELU_SCALE), out=y)
+    def mish(x, g, y, mask): np.logaddexp(x, np.float32(0), out=y); np.tanh(y, out=y); np.multiply(x, y, out=y)
     # Backward: x stands for what the layer keeps (ReLU's output, softplus's input).
     def relu_backward(x, g, y, mask): np.greater(x, 0, out=mask); np.multiply(g, mask, out=y)
     def softplus_backward(x, g, y, mask): scipy.special.expit(x, out=y); np.multiply(y, g, out=y)
@@ -41,6 +52,12 @@ def operations(slopes):
         ("softplus", "forward", softplus, "np.logaddexp(x, 0, out=y)"),
         ("sigmoid", "forward", sigmoid, "scipy.special.expit(out=y)"),
         ("tanh", "forward", tanh, "np.tanh(out=y)"),
+        ("gelu", "forward", gelu, "x · scipy.special.ndtr(x), out=y (2 passes)"),
+        ("gelu_tanh", "forward", gelu_tanh, "x · expit(2z), out=y (7 passes)"),
+        ("silu", "forward", silu, "x · expit(x), out=y (2 passes)"),
+        ("elu", "forward", elu, "np.expm1 + np.copyto(where=x > 0), out=y (2 passes)"),
+        ("selu", "forward", selu, "λ·(x > 0 ? x : α·expm1(x)), out=y (4 passes)"),
+        ("mish", "forward", mish, "x · tanh(logaddexp(x, 0)), out=y (3 passes)"),
         ("relu", "backward", relu_backward, "np.greater(out=mask) + np.multiply(out=dx) (2 passes)"),
         ("softplus", "backward", softplus_backward, "expit(out=dx) + np.multiply(out=dx) (2 passes)"),
     ]
@@ -75,7 +92,17 @@ def accuracy():
         "softplus": common.max_ulp("softplus", lambda x: np.logaddexp(x, np.float32(0))),
         "sigmoid": common.max_ulp("sigmoid", lambda x: scipy.special.expit(x)),
         "tanh": common.max_ulp("tanh", lambda x: np.tanh(x)),
+        **{name: common.max_ulp(table, lambda x, f=function: call(f, x))
+           for (name, direction, function, _) in operations(common.prelu_slopes())
+           for table in [common.MEMBERS.get(name)] if table and direction == "forward"},
     }
+
+
+def call(function, x):
+    y = np.zeros_like(x)
+    with np.errstate(all="ignore"):
+        function(x, x, y, np.zeros(x.size, np.bool_))
+    return y
 
 
 if __name__ == "__main__":

@@ -35,14 +35,14 @@ def session(model_bytes):
     return ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
 
 
-def graph(nodes, inputs, initializers=()):
+def graph(nodes, inputs, initializers=(), opset=17):
     shape = ["n"]
     tensors = [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name in inputs]
     output = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
     model = helper.make_model(
         helper.make_graph(nodes, "op", tensors, [output], initializer=list(initializers)),
-        opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
+        opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 8 if opset <= 18 else 9
     return model.SerializeToString()
 
 
@@ -65,6 +65,7 @@ def elementwise_models(slopes):
         ("softplus", "forward", one("Softplus"), "Softplus"),
         ("sigmoid", "forward", one("Sigmoid"), "Sigmoid"),
         ("tanh", "forward", one("Tanh"), "Tanh"),
+    ] + [(name, "forward", model, method) for name, model, method in member_models()] + [
         ("relu", "backward", graph([
             helper.make_node("Greater", ["x", "zero"], ["mask"]),
             helper.make_node("Where", ["mask", "g", "zero"], ["y"])], ["x", "g"], [zero]),
@@ -73,6 +74,21 @@ def elementwise_models(slopes):
             helper.make_node("Sigmoid", ["x"], ["s"]),
             helper.make_node("Mul", ["g", "s"], ["y"])], ["x", "g"]),
          "Mul(g, Sigmoid(x))"),
+    ]
+
+
+def member_models():
+    """The smooth descendants: opset 20's Gelu (both forms), opset 18's Mish, Elu, Selu, and
+    SiLU as Mul(x, Sigmoid(x)) (no ONNX operator)."""
+    single = lambda op, opset=17, **attributes: graph([helper.make_node(op, ["x"], ["y"], **attributes)], ["x"], opset=opset)
+    return [
+        ("gelu", single("Gelu", 20), "Gelu (opset 20)"),
+        ("gelu_tanh", single("Gelu", 20, approximate="tanh"), "Gelu approximate=tanh (opset 20)"),
+        ("silu", graph([helper.make_node("Sigmoid", ["x"], ["s"]), helper.make_node("Mul", ["x", "s"], ["y"])], ["x"]),
+         "Mul(x, Sigmoid(x))"),
+        ("elu", single("Elu"), "Elu"),
+        ("selu", single("Selu"), "Selu"),
+        ("mish", single("Mish", 18), "Mish (opset 18)"),
     ]
 
 
@@ -107,6 +123,10 @@ def elementwise():
 
 
 def accuracy():
+    def runner(model):
+        sess = session(model)
+        return lambda x: sess.run(None, {"x": x})[0]
+
     def run(op):
         sess = session(graph([helper.make_node(op, ["x"], ["y"])], ["x"]))
         return lambda x: sess.run(None, {"x": x})[0]
@@ -114,6 +134,7 @@ def accuracy():
         "softplus": common.max_ulp("softplus", run("Softplus")),
         "sigmoid": common.max_ulp("sigmoid", run("Sigmoid")),
         "tanh": common.max_ulp("tanh", run("Tanh")),
+        **{name: common.max_ulp(common.MEMBERS[name], runner(model)) for name, model, _ in member_models()},
     }
 
 

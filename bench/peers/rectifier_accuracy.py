@@ -24,4 +24,7 @@ def evaluate(binary, function):
 if __name__ == "__main__":
     binary = sys.argv[1]
     accuracy = {name: common.max_ulp(name, evaluate(binary, name)) for name in ("softplus", "sigmoid", "tanh")}
+    spellings = {"gelu_tanh": "gelu:tanh"}
+    accuracy.update({name: common.max_ulp(table, evaluate(binary, spellings.get(name, name)))
+                     for name, table in common.MEMBERS.items()})
     common.emit({"framework": "rectifier", "versions": {}, "accuracy": accuracy})

@@ -34,7 +34,17 @@ def operations(slopes):
         ("softplus", "forward", lambda x, y: aten.softplus.out(x, 1, 20, out=y), "aten.softplus.out"),
         ("sigmoid", "forward", lambda x, y: torch.sigmoid(x, out=y), "torch.sigmoid(out=)"),
         ("tanh", "forward", lambda x, y: torch.tanh(x, out=y), "torch.tanh(out=)"),
-    ]
+    ] + [(name, "forward", function, method) for name, function, method in MEMBERS]
+
+
+MEMBERS = [
+    ("gelu", lambda x, y: aten.gelu.out(x, approximate="none", out=y), "aten.gelu.out"),
+    ("gelu_tanh", lambda x, y: aten.gelu.out(x, approximate="tanh", out=y), "aten.gelu.out(approximate='tanh')"),
+    ("silu", lambda x, y: aten.silu.out(x, out=y), "aten.silu.out"),
+    ("elu", lambda x, y: aten.elu.out(x, 1.0, 1.0, 1.0, out=y), "aten.elu.out"),
+    ("selu", lambda x, y: aten.elu.out(x, common.SELU_ALPHA, common.SELU_SCALE, 1.0, out=y), "aten.elu.out (SELU's constants, as torch.selu)"),
+    ("mish", lambda x, y: aten.mish.out(x, out=y), "aten.mish.out"),
+]
 
 
 def elementwise():
@@ -66,6 +76,8 @@ def accuracy():
         "softplus": common.max_ulp("softplus", run(torch.nn.functional.softplus)),
         "sigmoid": common.max_ulp("sigmoid", run(torch.sigmoid)),
         "tanh": common.max_ulp("tanh", run(torch.tanh)),
+        **{name: common.max_ulp(common.MEMBERS[name], run(lambda x, f=f: f(x, torch.empty_like(x))))
+           for name, f, _ in MEMBERS},
     }
 
 

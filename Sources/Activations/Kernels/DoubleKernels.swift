@@ -83,22 +83,22 @@ enum DoubleKernels {
     }
 }
 
-/// A transcendental definition evaluated in its wide type and rounded once, lane by lane:
-/// f(x), and g · f′(x) (Double in Float80; Float in Double for GELU's erf form).
-struct InWide<F: TranscendentalActivation, V: KernelVector>: UnaryVectorKernel, BinaryVectorKernel {
+/// A transcendental definition evaluated in its wide type (Float80) and rounded once, lane by
+/// lane: f(x), and g · f′(x).
+struct InWide<F: TranscendentalActivation>: UnaryVectorKernel, BinaryVectorKernel {
     let f: F
 
-    init(_ f: F, _ vector: V.Type = DoubleVector.self) { self.f = f }
+    init(_ f: F) { self.f = f }
 
     @inline(__always)
-    func callAsFunction(_ x: V) -> V {
+    func callAsFunction(_ x: DoubleVector) -> DoubleVector {
         var y = x
         for lane in x.indices { y[lane] = f.value(x[lane]) }
         return y
     }
 
     @inline(__always)
-    func callAsFunction(_ x: V, _ gradient: V) -> V {
+    func callAsFunction(_ x: DoubleVector, _ gradient: DoubleVector) -> DoubleVector {
         var derivative = x
         for lane in x.indices { derivative[lane] = f.derivative(x[lane]) }
         return gradient * derivative

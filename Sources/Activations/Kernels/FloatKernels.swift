@@ -42,8 +42,8 @@ enum FloatKernels {
             dispatched(set.kernels.tanh_forward, nil, input, input, output)
         case .gelu(let f) where f.approximation == .tanh:
             map(GELUTanhLanes(), input, output)
-        case .gelu(let f):
-            map(InWide(f, FloatVector.self), input, output)
+        case .gelu:
+            map(GELULanes(), input, output)
         case .silu:
             map(SiLULanes(), input, output)
         case .elu(let f):
@@ -72,8 +72,8 @@ enum FloatKernels {
             dispatched(set.kernels.tanh_backward, nil, input, gradientOutput, gradientInput)
         case .gelu(let f) where f.approximation == .tanh:
             zip(GELUTanhLanes(), input, gradientOutput, gradientInput)
-        case .gelu(let f):
-            zip(InWide(f, FloatVector.self), input, gradientOutput, gradientInput)
+        case .gelu:
+            zip(GELULanes(), input, gradientOutput, gradientInput)
         case .silu:
             zip(SiLULanes(), input, gradientOutput, gradientInput)
         case .elu(let f):

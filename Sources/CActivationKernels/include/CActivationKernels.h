@@ -84,4 +84,6 @@ static inline __attribute__((always_inline)) void rect_store_fence(void) {
 #endif
 }
 
+#include "WideLanes.h"
+
 #endif

@@ -8,10 +8,10 @@ import Runtime
 let exportedActivations: [Activation] = [
     .identity, .relu, try! .leakyReLU(negativeSlope: 0.01), try! .leakyReLU(negativeSlope: 0.2), .abs,
     .softplus, try! .softplus(beta: 2.5), .sigmoid, .tanh, .elu, try! .elu(alpha: 0.5), .selu,
-]
+] + writtenOutActivations
 
-/// The members opset 13 has no operator for, written out as their formulas (x is read twice,
-/// which the chain reader does not take back).
+/// The members opset 13 has no operator for, written out as their formulas (x is read more
+/// than once; the reader recognises the formulas).
 let writtenOutActivations: [Activation] = [.gelu, .gelu(GELU(approximation: .tanh)), .silu, .mish]
 
 /// A model of `layers` (in `Double`) with the given parameter tensors, by name.

@@ -77,7 +77,7 @@ extension LayerTranslator {
         let ops = chain[position..<min(position + 3, chain.count)].map { context.graph.node[$0].opType }
         guard ops == ["Mul", "Softplus", "Div"] else {
             throw .unsupportedOperator(
-                file: file, operator: "Mul", node: label, detail: "Mul is read only in Mul → Softplus → Div, a softplus with β ≠ 1")
+                file: file, operator: "Mul", node: label, detail: "Mul is read only in Mul → Softplus → Div, a softplus with β ≠ 1, and in the formulas of SiLU, Mish and GELU")
         }
         for index in chain[(position + 1)...(position + 2)] {
             let node = context.graph.node[index]

@@ -60,6 +60,17 @@ struct LayerTranslator {
             var consumed = 1
             if node.opType != "Add" { try closeDense() }
             switch node.opType {
+            case let spelling where node.domain == FormulaActivations.domain:
+                append(FormulaActivations.members[spelling]!)
+            case "Gelu":
+                let form = try attributes.string("approximate", default: "none", allowed: ["none", "tanh"])
+                append(.gelu(GELU(approximation: form == "tanh" ? .tanh : .none)))
+            case "Mish":
+                append(.mish)
+            case "Erf":
+                throw .unsupportedOperator(
+                    file: file, operator: "Erf", node: label,
+                    detail: "Erf is read only inside GELU's formula, Mul(Mul(x, Add(Erf(Mul(x, √½)), 1)), ½)")
             case "Gemm":
                 openDense = try gemm(node, index: index, attributes: attributes)
                 denseNode = position

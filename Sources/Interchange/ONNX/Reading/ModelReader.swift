@@ -30,7 +30,9 @@ enum ModelReader {
                     detail: "supported: \(SupportedOperators.names)")
             }
         }
-        let context = try GraphContext(model.graph, file: file)
+        var context = try GraphContext(model.graph, file: file)
+        let collapsed = FormulaActivations.collapsed(context)
+        if collapsed.node.count != model.graph.node.count { context = try GraphContext(collapsed, file: file) }
         let chain = try GraphChain(context)
         let (precision, features) = try inputForm(chain.input, file: file)
         var translator = LayerTranslator(

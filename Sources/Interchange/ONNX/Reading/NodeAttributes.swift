@@ -59,6 +59,18 @@ struct NodeAttributes {
         return attribute.i
     }
 
+    /// A `STRING` attribute, which must be one of `allowed`.
+    func string(_ name: String, default value: String, allowed: Set<String>) throws(ONNXError) -> String {
+        guard let attribute = byName[name] else { return value }
+        let text = String(decoding: attribute.s, as: UTF8.self)
+        guard allowed.contains(text) else {
+            throw .invalidAttribute(
+                file: file, node: node, attribute: name,
+                detail: "is \(quoted(text)); supported: \(allowed.sorted().joined(separator: ", "))")
+        }
+        return text
+    }
+
     /// A `TENSOR` attribute.
     func tensor(_ name: String) -> Onnx_TensorProto? {
         byName[name]?.t

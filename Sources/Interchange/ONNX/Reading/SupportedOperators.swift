@@ -1,7 +1,9 @@
 /// The ai.onnx operators the reader maps to layers, with the attributes it understands.
 ///
 /// Every operator here kept its meaning from opset 13 to 28 (the later versions only add
-/// element types), which is why that is the range accepted.
+/// element types), which is why that is the range accepted; Mish (opset 18) and Gelu
+/// (opset 20) are read whatever the file's opset. Erf is read only inside GELU's formula
+/// (see ``FormulaActivations``).
 enum SupportedOperators {
     typealias Kind = Onnx_AttributeProto.AttributeType
 
@@ -18,6 +20,9 @@ enum SupportedOperators {
         "Softplus": [:],
         "Sigmoid": [:],
         "Tanh": [:],
+        "Gelu": ["approximate": .string],
+        "Mish": [:],
+        "Erf": [:],
         "Abs": [:],
         "Softmax": ["axis": .int],
         "Identity": [:],
