@@ -63,7 +63,7 @@ struct ModelWriter {
                 graph.addActivation(activation, input: current, output: output, names: .init(layer: prefix)) { [precision = network.precision] name, beta in
                     Self.tensor(name, shape: [], values: [beta], precision: precision)
                 }
-            case .convolution, .maxPooling, .averagePooling, .globalAveragePooling, .flatten:
+            case .convolution, .maxPooling, .averagePooling, .globalAveragePooling, .flatten, .batchNormalization, .dropout:
                 preconditionFailure("ONNXModel refuses image layers")
             }
             current = output
