@@ -111,15 +111,4 @@ import Testing
             }
         }
     }
-
-    @Test func onnxExportRefusesImageLayersInOneLine() throws {
-        let trainer = try Self.trainer(epochs: 1)
-        do {
-            _ = try ONNXModel(trainer.model)
-            Issue.record("exported a convolutional model")
-        } catch {
-            #expect(error.description.contains("layers.0"))
-            #expect(!error.description.contains("\n"))
-        }
-    }
 }
