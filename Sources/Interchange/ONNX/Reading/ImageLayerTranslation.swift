@@ -162,7 +162,8 @@ extension LayerTranslator {
             guard shape.isEmpty || shape == [1] else {
                 throw .shapeMismatch(file: file, node: label, detail: "Dropout ratio of shape \(shape); expected a scalar")
             }
-            probability = ratio[0]
+            // A float ratio as its shortest decimal: 0.3 stored as a float reads back as 0.3.
+            probability = precision == .float32 ? decimalValue(Float(ratio[0])) : ratio[0]
         }
         if node.input.count > 2, !node.input[2].isEmpty {
             let tensor = try context.constant(node.input[2], node: index)
