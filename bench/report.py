@@ -117,7 +117,7 @@ def training_medians(runs):
 def training_table(medians, lines):
     lines.append("\n| activation | framework | samples/s | peak RSS (MiB) | train accuracy after the epochs | Rectifier ÷ this |")
     lines.append("|---|---|---|---|---|---|")
-    for activation in ("relu", "tanh"):
+    for activation in ("relu", "tanh", "cnn"):
         ours = medians.get((activation, "rectifier"))
         for framework in ORDER:
             figures = medians.get((activation, framework))
@@ -212,7 +212,7 @@ def targets(document, elementwise, training, inference, lines):
                     met = min(fair) >= 1.5
             lines.append(f"| {op} {direction} ≥ 1.5 × best peer at equal or better accuracy | {text} | "
                          f"{'yes' if met else 'no'} |")
-    for activation in ("relu", "tanh"):
+    for activation in ("relu", "tanh", "cnn"):
         ours = training.get((activation, "rectifier"))
         others = {f: v for (a, f), v in training.items() if a == activation and f != "rectifier"}
         if ours and others:

@@ -50,7 +50,7 @@ import Testing
 
     @Test func unsupportedOperatorsNameTheNode() {
         let cases: [([ProtoMessage], String)] = [
-            ([B.node("Conv", ["x", "k"], ["y"], name: "conv1")], "unsupported operator 'Conv' at node 'conv1'"),
+            ([B.node("LRN", ["x"], ["y"], name: "lrn1")], "unsupported operator 'LRN' at node 'lrn1'"),
             ([B.node("Relu", ["x"], ["h"]), B.node("Erf", ["h"], ["y"])], "unsupported operator 'Erf' at node #1 (Erf)"),
             ([B.node("Relu", ["x"], ["y"], name: "r", domain: "com.microsoft")], "'com.microsoft.Relu' at node 'r'"),
             ([B.node("Relu", ["x"], ["h"]), B.node("Add", ["h", "k"], ["y"], name: "add")], "'Add' at node 'add'; Add is read only as the bias"),

@@ -48,7 +48,7 @@ import Testing
         "conv:2147483648x1", "conv:32", "conv:32x5x5", "conv:32x5:stride=0", "conv:32x5:pad=full",
         "conv:32x5:dilation=2", "conv:32x29", "maxpool:0", "maxpool:29", "maxpool:-1", "avgpool:x", "gap:2",
         "dense:0", "dense:-1", "dense:9223372036854775807", "dense:", "dense", "dense:10,conv:4x3",
-        "dense:10,maxpool:2", "gap,gap", "lstm:10", "dropout:0.5", "batchnorm", "conv:100000000x28:pad=same",
+        "dense:10,maxpool:2", "gap,gap", "lstm:10", "dropout:2", "batchnorm:1", "conv:100000000x28:pad=same",
     ])
     func badSpecificationsAreOneLineErrors(text: String) {
         do {

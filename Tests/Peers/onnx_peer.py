@@ -218,20 +218,46 @@ def write_fixtures(directory):
     )
     save(directory, "gelu-mish-ops", graph, (rows, 4), g, opset=20)
 
-    # Unsupported: a Conv, and a residual Add of two computed values.
+    # A [N, 1, 6, 6] image: Conv 3×3 padded 1 (kernel from the weight), BatchNormalization,
+    # Relu, MaxPool 2, Dropout, Conv 2×2 stride 2 without bias, AveragePool, Flatten, Gemm.
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["image", "k0", "c0"], ["h0"], name="conv0", pads=[1, 1, 1, 1]),
+            helper.make_node("BatchNormalization", ["h0", "gamma", "beta", "mean", "var"], ["n0"], name="bn0", epsilon=1e-5),
+            helper.make_node("Relu", ["n0"], ["a0"], name="relu0"),
+            helper.make_node("MaxPool", ["a0"], ["p0"], name="pool0", kernel_shape=[2, 2], strides=[2, 2]),
+            helper.make_node("Dropout", ["p0", "ratio"], ["d0"], name="drop0"),
+            helper.make_node("Conv", ["d0", "k1"], ["h1"], name="conv1", kernel_shape=[2, 2], strides=[1, 1]),
+            helper.make_node("AveragePool", ["h1"], ["p1"], name="pool1", kernel_shape=[2, 2], strides=[1, 1]),
+            helper.make_node("Flatten", ["p1"], ["flat"], name="flatten"),
+            helper.make_node("Gemm", ["flat", "w", "b"], ["y"], name="fc", transB=1),
+        ],
+        "conv-batchnorm-pool",
+        [tensor_input("image", ["N", 1, 6, 6])],
+        [tensor_input("y", ["N", 3])],
+        [
+            init("k0", floats(g, 2, 1, 3, 3)), init("c0", floats(g, 2)), init("gamma", floats(g, 2)),
+            init("beta", floats(g, 2)), init("mean", floats(g, 2)), init("var", np.abs(floats(g, 2)) + 0.5),
+            init("ratio", np.array(0.25, dtype=np.float32)), init("k1", floats(g, 3, 2, 2, 2)),
+            init("w", floats(g, 3, 3)), init("b", floats(g, 3)),
+        ],
+    )
+    save(directory, "conv-batchnorm-pool", graph, (rows, 1, 6, 6), g)
+
+    # Unsupported: a dilated Conv, and a residual Add of two computed values.
     unsupported = {
         "conv": (
             helper.make_graph(
                 [
-                    helper.make_node("Conv", ["x", "k"], ["c"], name="conv1"),
+                    helper.make_node("Conv", ["x", "k"], ["c"], name="conv1", dilations=[2, 2]),
                     helper.make_node("Flatten", ["c"], ["y"], name="flatten"),
                 ],
                 "conv",
                 [tensor_input("x", ["N", 1, 4, 4])],
-                [tensor_input("y", ["N", 9])],
+                [tensor_input("y", ["N", 4])],
                 [init("k", floats(g, 1, 1, 2, 2))],
             ),
-            {"operator": "Conv", "node": "conv1"},
+            {"attribute": "dilations", "node": "conv1"},
         ),
         "residual": (
             helper.make_graph(

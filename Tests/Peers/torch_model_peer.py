@@ -1,12 +1,13 @@
 """Loads a Rectifier model file into a PyTorch module, for
 Tests/InterchangeTests/ConvolutionalModelFileTests.swift.
 
-Usage: torch_model_peer.py MODEL.safetensors INPUT.json
+Usage: torch_model_peer.py MODEL.safetensors INPUT.json [train]
 Builds `layers = nn.Sequential(...)` from the file's rectifier.architecture metadata (conv,
-maxpool, avgpool, gap, flatten, dense, and the tanh/relu/softplus activations), reads the
-file's tensors with `load_state_dict(strict=True)` (so names and shapes must be PyTorch's),
-runs INPUT (a JSON list of rows of C·H·W values) in float32 on one thread, and prints the
-outputs as one JSON list of rows.
+maxpool, avgpool, gap, flatten, dense, batchnorm, dropout, and the tanh/relu/softplus
+activations), reads the file's tensors with `load_state_dict(strict=True)` (so names and
+shapes must be PyTorch's), runs INPUT (a JSON list of rows of C·H·W values) in float32 on
+one thread, in eval mode (or train mode: batch statistics, dropout), and prints the outputs
+as one JSON list of rows.
 """
 import json
 import sys
@@ -32,6 +33,12 @@ def layer(description):
         return torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten())
     if kind == "flatten":
         return torch.nn.Flatten()
+    if kind == "batchnorm":
+        if "input" in description:
+            return torch.nn.BatchNorm2d(description["input"][0])
+        return torch.nn.BatchNorm1d(description["width"])
+    if kind == "dropout":
+        return torch.nn.Dropout(description["p"])
     if kind == "dense":
         return torch.nn.Linear(description["inputs"], description["outputs"])
     if kind == "activation":
@@ -57,6 +64,7 @@ def main():
     model.load_state_dict(load_file(sys.argv[1]), strict=True)
     with open(sys.argv[2]) as handle:
         rows = torch.tensor(json.load(handle), dtype=torch.float32)
+    model.train(len(sys.argv) > 3 and sys.argv[3] == "train")
     with torch.no_grad():
         print(json.dumps(model(rows).tolist()))
 

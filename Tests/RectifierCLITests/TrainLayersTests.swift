@@ -23,9 +23,30 @@ import Testing
         #expect(second.architecture == first.architecture)
     }
 
+    /// Batch norm and dropout through the commands: train, evaluate, predict, export and
+    /// import (the ONNX file reads back as the same layers), summary.
+    @Test func batchNormAndDropoutWorkInEveryCommand() throws {
+        let data = try SyntheticMNIST()
+        let path = data.file("bn.safetensors"), onnx = data.file("bn.onnx"), back = data.file("back.safetensors")
+        try runRectifier(
+            ["train", "--data", data.path, "--layers", "conv:4x3,batchnorm,maxpool:2,dense:8,dropout:0.25", "--epochs", "1",
+             "--save", path] + Self.small)
+        let model = try ModelFile.load(path)
+        #expect(try model.model.parameters.tensor(named: "layers.1.num_batches_tracked") == [Float(500 / 50)])
+        try runRectifier(["evaluate", path, "--data", data.path])
+        try runRectifier(["predict", path, "--data", data.path, "-o", data.file("predictions.csv")])
+        try runRectifier(["export", path, "-o", onnx])
+        try runRectifier(["import", onnx, "-o", back])
+        #expect(try ModelFile.load(back).architecture.layers == model.architecture.layers)
+        let summary = try OwnDataCommandTests.outputLines(["summary", path]).joined(separator: "\n")
+        #expect(summary.contains("batch norm, 4 channels"), "\(summary)")
+        #expect(summary.contains("dropout p = 0.25"), "\(summary)")
+        #expect(summary.contains("batch norm statistics"), "\(summary)")
+    }
+
     @Test(arguments: [
         "", "conv:0x3", "conv:-1x3", "conv:9223372036854775807x3", "conv:4x29", "maxpool:0", "dense:0", "gap,gap",
-        "lstm:4", "conv:4x3:pad=full",
+        "lstm:4", "conv:4x3:pad=full", "dropout:1.5", "dropout:nan", "batchnorm:2",
     ])
     func badSpecificationsAreUsageErrors(spec: String) {
         expectUsageError(["train", "--layers", spec] + Self.small, naming: "--layers")

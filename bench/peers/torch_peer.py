@@ -84,10 +84,18 @@ def accuracy():
 def train(activation, epochs):
     images, labels = common.fashion_mnist("train")
     x_all, y_all = torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64))
-    act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}[activation]
     torch.manual_seed(0)
-    model = torch.nn.Sequential(
-        torch.nn.Linear(784, 256), act(), torch.nn.Linear(256, 128), act(), torch.nn.Linear(128, 10))
+    if activation == "cnn":
+        # bench/compare's CNN_LAYERS: conv:32x5,maxpool:2,conv:64x5,maxpool:2,dense:1024, ReLU, NCHW.
+        x_all = x_all.reshape(-1, 1, 28, 28)
+        model = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 32, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(32, 64, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+            torch.nn.Linear(1024, 1024), torch.nn.ReLU(), torch.nn.Linear(1024, 10))
+    else:
+        act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}[activation]
+        model = torch.nn.Sequential(
+            torch.nn.Linear(784, 256), act(), torch.nn.Linear(256, 128), act(), torch.nn.Linear(128, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_function = torch.nn.CrossEntropyLoss()
     seconds = []
@@ -102,7 +110,10 @@ def train(activation, epochs):
             optimizer.step()
         seconds.append(time.perf_counter() - start)
     with torch.no_grad():
-        accuracy = (model(x_all).argmax(dim=1) == y_all).float().mean().item()
+        # In chunks: the CNN's activations for all 60 000 images at once would dominate the peak RSS.
+        correct = sum((model(x_all[first:first + 1024]).argmax(dim=1) == y_all[first:first + 1024]).sum().item()
+                      for first in range(0, x_all.shape[0], 1024))
+        accuracy = correct / x_all.shape[0]
     return {"epoch_seconds": seconds, "samples": int(x_all.shape[0]), "final_train_accuracy": accuracy}
 
 
@@ -117,5 +128,5 @@ if __name__ == "__main__":
         document["train"] = train(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 2)
         document["train"]["peak_rss_bytes"] = common.peak_rss_bytes()
     else:
-        sys.exit(f"torch_peer.py: unknown task '{task}' (elementwise, accuracy, train ACTIVATION [EPOCHS])")
+        sys.exit(f"torch_peer.py: unknown task '{task}' (elementwise, accuracy, train relu|tanh|cnn [EPOCHS])")
     common.emit(document)

@@ -77,9 +77,6 @@ public struct ONNXModel {
                     detail: "\(info.name) has a NaN, infinite or out-of-range value (element \(index - info.offset)); \(precision) allows ±\(precision == .float32 ? "3.4e38" : "1.8e308")")
             }
         }
-        if let index = model.architecture.layers.firstIndex(where: { $0.inputShape != nil }) {
-            throw .invalidNetwork(detail: "layers.\(index): image layers (convolution, pooling, flatten) have no ONNX export yet")
-        }
         for case let (index, .activation(activation, _)) in model.architecture.layers.enumerated() {
             switch activation {
             case .leakyReLU(let leaky) where !Float(leaky.negativeSlope).isFinite:

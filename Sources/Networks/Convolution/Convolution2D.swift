@@ -18,6 +18,9 @@ public struct Convolution2D: Hashable, Sendable {
     /// Zeros before the first row and column (``ConvolutionPadding/same`` only).
     public let padTop: Int
     public let padLeft: Int
+    /// Zeros after the last row and column: the rest of what `same` adds.
+    public var padBottom: Int { Swift.max((output.height - 1) * stride + kernelSize - input.height, 0) - padTop }
+    public var padRight: Int { Swift.max((output.width - 1) * stride + kernelSize - input.width, 0) - padLeft }
 
     /// - Throws: ``NetworkError/invalidArchitecture(field:detail:)`` naming `convolution`
     ///   when a size is < 1 or above ``Architecture/maximumWidth``, a `valid` kernel is larger

@@ -40,8 +40,33 @@ public enum Pooling {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public static func maxForward<T: ActivationScalar>(_ geometry: Pooling2D, output: MatrixBuffer<T>, input: MatrixBuffer<T>) {
-        forEachWindow(geometry, input: input, output: output) { window, target in
-            target.pointee = window.base[window.planeOffset + window.argmax()]
+        precondition(
+            input.columns == geometry.input.count && output.columns == geometry.output.count
+                && output.rows == input.rows, "Pooling: shapes do not agree")
+        let (inPlane, outPlane) = (geometry.input.planeCount, geometry.output.planeCount)
+        let (outHeight, outWidth, width) = (geometry.output.height, geometry.output.width, geometry.input.width)
+        let (k, stride) = (geometry.kernelSize, geometry.stride)
+        let (x, y) = (UncheckedSendable(input.base), UncheckedSendable(output.base))
+        let minimum = Swift.max(1, (1 << 16) / Swift.max(1, inPlane))
+        Execution.current.forEachChunk(count: input.rows * geometry.input.channels, minimumChunk: minimum, alignment: 1) { planes in
+            for plane in planes {
+                let source = x.value + plane * inPlane, target = y.value + plane * outPlane
+                for i in 0..<outHeight {
+                    let top = source + i * stride * width, row = target + i * outWidth
+                    for j in 0..<outWidth {
+                        // The comparison keeps a NaN once it is the maximum, and takes one when it comes.
+                        var best = top[j * stride]
+                        for u in 0..<k {
+                            let line = top + u * width + j * stride
+                            for v in 0..<k {
+                                let value = line[v]
+                                best = value > best || value != value ? value : best
+                            }
+                        }
+                        row[j] = best
+                    }
+                }
+            }
         }
     }
 

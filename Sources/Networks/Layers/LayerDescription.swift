@@ -8,7 +8,9 @@ import Activations
 /// `{"type":"prelu","width":256,"shared":false,"init":0.25,"weight_decay":false}`,
 /// `{"type":"conv","input":[1,28,28],"filters":32,"kernel":5,"stride":1,"padding":"valid"}`,
 /// `{"type":"maxpool","input":[32,24,24],"kernel":2,"stride":2}` (and `avgpool`),
-/// `{"type":"gap","input":[64,4,4]}`, `{"type":"flatten","input":[32,4,4]}`.
+/// `{"type":"gap","input":[64,4,4]}`, `{"type":"flatten","input":[32,4,4]}`,
+/// `{"type":"batchnorm","input":[32,24,24]}` (or `{"type":"batchnorm","width":256}`),
+/// `{"type":"dropout","p":0.5,"width":256}`.
 ///
 /// Image layers take and give NCHW samples (``ImageShape``), stored flat: row n of a
 /// batch is sample n's C·H·W values.
@@ -30,6 +32,13 @@ public enum LayerDescription: Hashable, Sendable {
     case globalAveragePooling(ImageShape)
     /// C×H×W → C·H·W values; the memory is unchanged (NCHW is already flat).
     case flatten(ImageShape)
+    /// Batch normalisation per channel (``BatchNormalization``): parameters `weight` and
+    /// `bias` `[C]`, statistics `running_mean`, `running_var` `[C]` and
+    /// `num_batches_tracked` `[]` (PyTorch's buffers; not trained).
+    case batchNormalization(NormalizedShape)
+    /// Inverted dropout of probability p over `width` values (``Dropout``); the identity
+    /// in inference.
+    case dropout(probability: Double, width: Int)
 
     /// The number of inputs per sample.
     public var inputSize: Int {
@@ -37,6 +46,8 @@ public enum LayerDescription: Hashable, Sendable {
         case .dense(let inputs, _): return inputs
         case .activation(_, let width), .prelu(_, let width): return width
         case .convolution, .maxPooling, .averagePooling, .globalAveragePooling, .flatten: return inputShape!.count
+        case .batchNormalization(let shape): return shape.count
+        case .dropout(_, let width): return width
         }
     }
 
@@ -47,6 +58,8 @@ public enum LayerDescription: Hashable, Sendable {
         case .activation(_, let width), .prelu(_, let width): return width
         case .globalAveragePooling(let shape): return shape.channels
         case .flatten(let shape): return shape.count
+        case .batchNormalization(let shape): return shape.count
+        case .dropout(_, let width): return width
         case .convolution, .maxPooling, .averagePooling: return outputShape!.count
         }
     }
@@ -57,7 +70,8 @@ public enum LayerDescription: Hashable, Sendable {
         case .convolution(let geometry): return geometry.input
         case .maxPooling(let geometry), .averagePooling(let geometry): return geometry.input
         case .globalAveragePooling(let shape), .flatten(let shape): return shape
-        case .dense, .activation, .prelu: return nil
+        case .batchNormalization(let shape): return shape.image
+        case .dense, .activation, .prelu, .dropout: return nil
         }
     }
 
@@ -66,15 +80,32 @@ public enum LayerDescription: Hashable, Sendable {
         switch self {
         case .convolution(let geometry): return geometry.output
         case .maxPooling(let geometry), .averagePooling(let geometry): return geometry.output
-        case .dense, .activation, .prelu, .globalAveragePooling, .flatten: return nil
+        case .batchNormalization(let shape): return shape.image
+        case .dense, .activation, .prelu, .globalAveragePooling, .flatten, .dropout: return nil
         }
     }
 
-    /// Whether the layer maps each value on its own (same width in and out), so its
-    /// backward pass may write the input gradient over the output gradient.
+    /// Whether the layer is an activation or PReLU layer.
+    var isActivation: Bool {
+        switch self {
+        case .activation, .prelu: return true
+        default: return false
+        }
+    }
+
+    /// Whether the layer is a dense or convolution layer.
+    var hasWeights: Bool {
+        switch self {
+        case .dense, .convolution: return true
+        default: return false
+        }
+    }
+
+    /// Whether the layer's backward pass may write the input gradient over the output
+    /// gradient (same width in and out, each channel's gradient read before it is written).
     var isElementwise: Bool {
         switch self {
-        case .activation, .prelu, .flatten: return true
+        case .activation, .prelu, .flatten, .batchNormalization, .dropout: return true
         case .dense, .convolution, .maxPooling, .averagePooling, .globalAveragePooling: return false
         }
     }
@@ -82,11 +113,12 @@ public enum LayerDescription: Hashable, Sendable {
 
 extension LayerDescription: Codable {
     private enum Kind: String, Codable {
-        case dense, activation, prelu, conv, maxpool, avgpool, gap, flatten
+        case dense, activation, prelu, conv, maxpool, avgpool, gap, flatten, batchnorm, dropout
     }
 
     private enum CodingKeys: String, CodingKey {
         case type, inputs, outputs, activation, width, shared, input, filters, kernel, stride, padding
+        case probability = "p"
         case initialSlope = "init"
         case weightDecay = "weight_decay"
     }
@@ -126,6 +158,16 @@ extension LayerDescription: Codable {
             self = .globalAveragePooling(try Self.image(container))
         case .flatten:
             self = .flatten(try Self.image(container))
+        case .batchnorm:
+            if container.contains(.input) {
+                self = .batchNormalization(NormalizedShape(image: try Self.image(container)))
+            } else {
+                self = .batchNormalization(try NormalizedShape(features: try container.decode(Int.self, forKey: .width)))
+            }
+        case .dropout:
+            let probability = try container.decode(Double.self, forKey: .probability)
+            try Dropout.validate(probability: probability)
+            self = .dropout(probability: probability, width: try container.decode(Int.self, forKey: .width))
         }
     }
 
@@ -176,10 +218,50 @@ extension LayerDescription: Codable {
         case let .flatten(shape):
             try container.encode(Kind.flatten, forKey: .type)
             try Self.encode(shape, into: &container)
+        case let .batchNormalization(shape):
+            try container.encode(Kind.batchnorm, forKey: .type)
+            if let image = shape.image {
+                try Self.encode(image, into: &container)
+            } else {
+                try container.encode(shape.channels, forKey: .width)
+            }
+        case let .dropout(probability, width):
+            try container.encode(Kind.dropout, forKey: .type)
+            try container.encode(probability, forKey: .probability)
+            try container.encode(width, forKey: .width)
         }
     }
 
     private static func encode(_ shape: ImageShape, into container: inout KeyedEncodingContainer<CodingKeys>) throws {
         try container.encode([shape.channels, shape.height, shape.width], forKey: .input)
     }
+}
+
+/// What batch normalisation normalises: C channels of S values each, either an image
+/// (`BatchNorm2d`: C×H×W, S = H·W) or flat features (`BatchNorm1d`: C features, S = 1).
+public struct NormalizedShape: Hashable, Sendable {
+    /// The image, or nil for flat features.
+    public let image: ImageShape?
+    /// Channels (features when flat).
+    public let channels: Int
+    /// Values per channel per sample.
+    public let spatial: Int
+
+    /// Per channel of an image.
+    public init(image: ImageShape) {
+        (self.image, channels, spatial) = (image, image.channels, image.planeCount)
+    }
+
+    /// Per feature of flat values.
+    /// - Throws: ``NetworkError/invalidArchitecture(field:detail:)`` naming `batchnorm`
+    ///   unless 1 ≤ `features` ≤ 2³¹ − 1.
+    public init(features: Int) throws(NetworkError) {
+        guard (1...Int(Int32.max)).contains(features) else {
+            throw .invalidArchitecture(field: "batchnorm", detail: "width \(features) is not allowed (1…\(Int32.max))")
+        }
+        (image, channels, spatial) = (nil, features, 1)
+    }
+
+    /// Values per sample.
+    public var count: Int { channels * spatial }
 }

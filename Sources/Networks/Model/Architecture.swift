@@ -88,7 +88,9 @@ public struct Architecture: Hashable, Sendable {
     /// The parameters' names, shapes, offsets and decay flags, in buffer order:
     /// `layers.i.weight` `[out, in]` and `layers.i.bias` `[out]` for Dense layer i,
     /// `layers.i.slopes` `[width]` or `[1]` for PReLU layer i, `layers.i.weight`
-    /// `[OC, C, K, K]` (OIHW) and `layers.i.bias` `[OC]` for convolution layer i.
+    /// `[OC, C, K, K]` (OIHW) and `layers.i.bias` `[OC]` for convolution layer i;
+    /// `layers.i.weight`, `.bias`, `.running_mean`, `.running_var` `[C]` and
+    /// `.num_batches_tracked` `[]` for batch norm layer i (the last three not trainable).
     public var parameterLayout: ParameterLayout {
         var layout = ParameterLayout()
         for (index, layer) in layers.enumerated() {
@@ -99,7 +101,13 @@ public struct Architecture: Hashable, Sendable {
             case let .convolution(geometry):
                 layout.append(name: "layers.\(index).weight", shape: geometry.weightShape, weightDecay: true)
                 layout.append(name: "layers.\(index).bias", shape: [geometry.output.channels], weightDecay: true)
-            case .activation, .maxPooling, .averagePooling, .globalAveragePooling, .flatten:
+            case let .batchNormalization(shape):
+                layout.append(name: "layers.\(index).weight", shape: [shape.channels], weightDecay: true)
+                layout.append(name: "layers.\(index).bias", shape: [shape.channels], weightDecay: true)
+                layout.append(name: "layers.\(index).running_mean", shape: [shape.channels], weightDecay: false, trainable: false)
+                layout.append(name: "layers.\(index).running_var", shape: [shape.channels], weightDecay: false, trainable: false)
+                layout.append(name: "layers.\(index).num_batches_tracked", shape: [], weightDecay: false, trainable: false)
+            case .activation, .maxPooling, .averagePooling, .globalAveragePooling, .flatten, .dropout:
                 break
             case let .prelu(options, width):
                 layout.append(
@@ -155,7 +163,9 @@ public struct Architecture: Hashable, Sendable {
                 count = sum
             case let .convolution(geometry):
                 count = geometry.weightCount + geometry.output.channels
-            case .activation, .maxPooling, .averagePooling, .globalAveragePooling, .flatten:
+            case let .batchNormalization(shape):
+                count = 4 * shape.channels + 1
+            case .activation, .maxPooling, .averagePooling, .globalAveragePooling, .flatten, .dropout:
                 count = 0
             case let .prelu(options, width):
                 count = options.shared ? 1 : width

@@ -9,8 +9,12 @@ extension Architecture {
     /// | `maxpool:K`, `avgpool:K` | pooling, K×K windows every K values |
     /// | `gap` | global average pooling (C×H×W → C) |
     /// | `dense:N` | fully connected, N units |
+    /// | `dropout:P` | inverted dropout with drop probability P ∈ [0, 1] |
+    /// | `batchnorm` | batch normalisation (per channel of an image, per feature when flat) |
     ///
-    /// The hidden activation follows every convolution and dense layer; flattening is
+    /// `batchnorm` right after a `conv` or `dense` item sits between that layer and its
+    /// activation (conv → batch norm → activation); anywhere else it normalises what comes
+    /// before it. The hidden activation follows every convolution and dense layer; flattening is
     /// implied before the first dense layer that follows an image; a linear dense output
     /// layer of `outputSize` units ends the network. `stride=` and `pad=` items belong to the
     /// convolution before them (so `conv:32x5:stride=2,pad=same,maxpool:2` is two layers).
@@ -110,11 +114,26 @@ extension Architecture {
                 append(.globalAveragePooling(image), image: nil)
             case ("dense", 2):
                 try addDense(try Self.number(parts[1], "units"), hidden: true)
-            case ("dropout", _), ("batchnorm", _):
-                throw .invalidArchitecture(field: parts[0], detail: "is not available as a layer of a network yet")
+            case ("dropout", 2):
+                guard let probability = Double(parts[1]) else {
+                    throw .invalidArchitecture(field: "dropout", detail: "'\(parts[1])' is not a probability")
+                }
+                try Dropout.validate(probability: probability)
+                append(.dropout(probability: probability, width: width), image: image)
+            case ("batchnorm", 1):
+                let shape: NormalizedShape
+                if let image { shape = NormalizedShape(image: image) } else { shape = try NormalizedShape(features: width) }
+                // Right after a convolution or dense layer: between it and its activation.
+                let previous = layers.count >= 2 ? layers[layers.count - 2] : nil
+                if layers.last?.isActivation == true, previous?.hasWeights == true {
+                    layers.insert(.batchNormalization(shape), at: layers.count - 1)
+                } else {
+                    append(.batchNormalization(shape), image: image)
+                }
             default:
                 throw .invalidArchitecture(
-                    field: "layers", detail: "unknown layer; expected conv:CxK[:stride=S,pad=same|valid], maxpool:K, avgpool:K, gap or dense:N")
+                    field: "layers",
+                    detail: "unknown layer; expected conv:CxK[:stride=S,pad=same|valid], maxpool:K, avgpool:K, gap, dense:N, dropout:P or batchnorm")
             }
         }
 

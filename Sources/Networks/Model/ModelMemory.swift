@@ -30,12 +30,16 @@ extension Architecture {
         return largest
     }
 
-    /// Σ of the layers' output widths: the values one sample's forward pass makes, which
+    /// Σ of the layers' output widths (twice for dropout: its mask): the values one sample's forward pass makes, which
     /// the passes' buffers hold per row (once for values, once for gradients); nil when the
     /// sum overflows `Int`.
     public var valuesPerSample: Int? {
         var total: Int? = 0
-        for layer in layers { total = MemoryBudget.sum(total, layer.outputSize) }
+        for layer in layers {
+            total = MemoryBudget.sum(total, layer.outputSize)
+            // A dropout layer's mask.
+            if case .dropout = layer { total = MemoryBudget.sum(total, layer.outputSize) }
+        }
         return total
     }
 }

@@ -12,15 +12,19 @@ import Runtime
 extension Sequential {
     /// Runs every layer on `input` (`rows × inputSize`, which must stay valid until the
     /// backward pass) and returns a view of the output in the workspace. `afterLayer` sees
-    /// each layer's output before a later layer may overwrite it.
+    /// each layer's output before a later layer may overwrite it. With a `generator` the
+    /// pass trains: batch norm uses and updates the batch statistics, dropout draws its
+    /// masks from it; without, batch norm uses the running statistics and dropout is the identity.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(
-        input: MatrixBuffer<Scalar>, afterLayer: ((Int, MatrixBuffer<Scalar>) -> Void)? = nil
+        input: MatrixBuffer<Scalar>, generator: UnsafeMutablePointer<SeededGenerator>? = nil,
+        afterLayer: ((Int, MatrixBuffer<Scalar>) -> Void)? = nil
     ) -> MatrixBuffer<Scalar> {
         let rows = input.rows
         workspace.reserve(rows: rows)
         lastInput = input
+        lastPassTrained = generator != nil
         var current = input
         for (index, layer) in layers.enumerated() {
             let output = workspace.values(index + 1, rows: rows)
@@ -45,6 +49,31 @@ extension Sequential {
                 Pooling.globalAverageForward(shape, output: output, input: current)
             case .flatten:
                 output.buffer.update(fromContentsOf: current.buffer)
+            case let .batchNormalization(shape, weight, _, bias, _, mean, variance, batches, saved):
+                let savedMean = saved.base, savedInverse = saved.base + shape.channels
+                if generator != nil {
+                    BatchNormalization.trainingForward(
+                        channels: shape.channels, spatial: shape.spatial, output: output, input: current,
+                        weight: weight, bias: bias, runningMean: mean, runningVariance: variance,
+                        savedMean: savedMean, savedInverseDeviation: savedInverse)
+                    batches.pointee += 1
+                } else {
+                    BatchNormalization.inferenceForward(
+                        channels: shape.channels, spatial: shape.spatial, output: output, input: current,
+                        weight: weight, bias: bias, runningMean: mean, runningVariance: variance)
+                    for c in 0..<shape.channels {
+                        savedMean[c] = mean[c]
+                        savedInverse[c] = Scalar(1 / (Double(variance[c]) + BatchNormalization.defaultEpsilon).squareRoot())
+                    }
+                }
+            case let .dropout(probability):
+                if let generator {
+                    Dropout.trainingForward(
+                        probability: probability, output: output.base, input: current.base,
+                        mask: workspace.mask(index, rows: rows), count: output.count, generator: &generator.pointee)
+                } else {
+                    output.buffer.update(fromContentsOf: current.buffer)
+                }
             }
             afterLayer?(index, output)
             current = output
@@ -108,6 +137,21 @@ extension Sequential {
                 // The gradient is already in place unless flatten is the first layer.
                 guard let inputGradient, inputGradient.base != outputGradient.base else { continue }
                 inputGradient.buffer.update(fromContentsOf: outputGradient.buffer)
+            case let .batchNormalization(shape, weight, weightGradient, _, biasGradient, _, _, _, saved):
+                BatchNormalization.backward(
+                    channels: shape.channels, spatial: shape.spatial, inputGradient: inputGradient,
+                    weightGradient: weightGradient, biasGradient: biasGradient, outputGradient: outputGradient,
+                    input: layerInput, weight: weight, mean: saved.base, inverseDeviation: saved.base + shape.channels,
+                    training: lastPassTrained)
+            case .dropout:
+                guard let inputGradient else { continue }
+                if lastPassTrained {
+                    Dropout.backward(
+                        inputGradient: inputGradient.base, outputGradient: outputGradient.base,
+                        mask: workspace.mask(index, rows: rows), count: inputGradient.count)
+                } else if inputGradient.base != outputGradient.base {
+                    inputGradient.buffer.update(fromContentsOf: outputGradient.buffer)
+                }
             }
         }
         return computeInputGradient ? workspace.gradient(0, rows: rows) : nil
@@ -127,6 +171,20 @@ extension Sequential {
         let copy = workspace.inputCopy(rows: input.rows)
         input.withUnsafeBufferPointer { _ = copy.buffer.initialize(from: $0) }
         return Matrix(forward(input: copy))
+    }
+
+    /// The outputs for `input` as in training: batch norm normalises with the batch's
+    /// statistics (and updates the running ones), dropout draws its masks from `generator`.
+    /// ``backward(outputGradient:)`` then differentiates this pass.
+    /// - Throws: as ``forward(_:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func trainingForward(_ input: Matrix<Scalar>, generator: inout SeededGenerator) throws(NetworkError) -> Matrix<Scalar> {
+        try checkInput(input)
+        workspace.reserve(rows: input.rows)
+        let copy = workspace.inputCopy(rows: input.rows)
+        input.withUnsafeBufferPointer { _ = copy.buffer.initialize(from: $0) }
+        return withUnsafeMutablePointer(to: &generator) { Matrix(forward(input: copy, generator: $0)) }
     }
 
     /// Back-propagates `outputGradient` (∂L/∂output, same shape as the latest forward's

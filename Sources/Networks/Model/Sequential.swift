@@ -24,6 +24,8 @@ public final class Sequential<Scalar: ActivationScalar> {
     let workspace: Workspace<Scalar>
     /// The input and batch size of the latest forward pass, for the backward pass.
     var lastInput: MatrixBuffer<Scalar>?
+    /// Whether the latest forward pass was a training pass (batch statistics, dropout).
+    var lastPassTrained = false
 
     /// A model with zero weights and biases and PReLU slopes at their initial value.
     public init(architecture: Architecture) {
@@ -55,6 +57,19 @@ public final class Sequential<Scalar: ActivationScalar> {
                 bound.append(.globalAveragePooling(shape))
             case .flatten:
                 bound.append(.flatten)
+            case let .batchNormalization(shape):
+                let views = (0..<5).map { _ in infos.next()! }
+                bound.append(.batchNormalization(
+                    shape, weight: parameters.values(of: views[0]).baseAddress!,
+                    weightGradient: parameters.gradients(of: views[0]).baseAddress!,
+                    bias: parameters.values(of: views[1]).baseAddress!,
+                    biasGradient: parameters.gradients(of: views[1]).baseAddress!,
+                    runningMean: parameters.values(of: views[2]).baseAddress!,
+                    runningVariance: parameters.values(of: views[3]).baseAddress!,
+                    batchesTracked: parameters.values(of: views[4]).baseAddress!,
+                    saved: AlignedStorage(count: 2 * shape.channels)))
+            case let .dropout(probability, _):
+                bound.append(.dropout(probability: probability))
             case let .activation(activation, _):
                 bound.append(.activation(activation))
             case .prelu:
@@ -66,7 +81,7 @@ public final class Sequential<Scalar: ActivationScalar> {
         }
         layers = bound
         workspace = Workspace(plan: WorkspacePlan(architecture.layers))
-        resetSlopes()
+        resetFixedValues()
     }
 
     /// A model initialised by `initialization`, drawing from `generator`.
@@ -95,8 +110,9 @@ public final class Sequential<Scalar: ActivationScalar> {
     public var outputSize: Int { architecture.outputSize }
 
     /// Redraws every Dense and convolution weight (see ``Initialization``; a convolution's
-    /// fan-in is C·K·K and its fan-out OC·K·K, as PyTorch's), zeroes the biases and sets
-    /// PReLU slopes to their initial value. Layers are drawn in order from `generator`.
+    /// fan-in is C·K·K and its fan-out OC·K·K, as PyTorch's), zeroes the biases, sets
+    /// PReLU slopes to their initial value and batch norm to γ = 1, β = 0 with fresh
+    /// statistics (mean 0, variance 1, no batches). Layers are drawn in order from `generator`.
     public func initialize(_ initialization: Initialization, generator: inout SeededGenerator) {
         let descriptions = architecture.layers
         for (index, layer) in layers.enumerated() {
@@ -114,24 +130,35 @@ public final class Sequential<Scalar: ActivationScalar> {
             default:
                 continue
             }
+            // The activation that follows, past a batch norm or dropout in between.
             var slope = 0.0
-            if index + 1 < descriptions.count {
-                switch descriptions[index + 1] {
+            search: for next in descriptions.indices.dropFirst(index + 1) {
+                switch descriptions[next] {
                 case .activation(let f, _): slope = HiddenActivation.fixed(f).negativeSlopeForInitialization
                 case .prelu(let options, _): slope = options.initialSlope
+                case .batchNormalization, .dropout: continue search
                 default: break
                 }
+                break search
             }
             initialization.fill(weights, fanIn: fanIn, fanOut: fanOut, negativeSlope: slope, generator: &generator)
             bias.update(repeating: 0)
         }
-        resetSlopes()
+        resetFixedValues()
     }
 
-    private func resetSlopes() {
+    /// PReLU slopes to their initial value; batch norm to γ = 1, β = 0, mean 0, variance 1.
+    private func resetFixedValues() {
         for (layer, description) in zip(layers, architecture.layers) {
             if case let .prelu(slopes, _, count) = layer, case let .prelu(options, _) = description {
                 slopes.update(repeating: Scalar(options.initialSlope), count: count)
+            }
+            if case let .batchNormalization(shape, weight, _, bias, _, mean, variance, batches, _) = layer {
+                weight.update(repeating: 1, count: shape.channels)
+                bias.update(repeating: 0, count: shape.channels)
+                mean.update(repeating: 0, count: shape.channels)
+                variance.update(repeating: 1, count: shape.channels)
+                batches.pointee = 0
             }
         }
     }
@@ -151,4 +178,11 @@ enum BoundLayer<Scalar: ActivationScalar> {
     case averagePooling(Pooling2D)
     case globalAveragePooling(ImageShape)
     case flatten
+    /// `saved` holds the latest pass's μ then 1/√(σ² + ε), per channel, for the backward pass.
+    case batchNormalization(
+        NormalizedShape, weight: UnsafeMutablePointer<Scalar>, weightGradient: UnsafeMutablePointer<Scalar>,
+        bias: UnsafeMutablePointer<Scalar>, biasGradient: UnsafeMutablePointer<Scalar>,
+        runningMean: UnsafeMutablePointer<Scalar>, runningVariance: UnsafeMutablePointer<Scalar>,
+        batchesTracked: UnsafeMutablePointer<Scalar>, saved: AlignedStorage<Scalar>)
+    case dropout(probability: Double)
 }

@@ -59,6 +59,8 @@ final class Workspace<Scalar: ActivationScalar> {
     private var gradientStorage: [AlignedStorage<Scalar>?]
     private var inputStorage: AlignedStorage<Scalar>?
     private var scratchStorage: AlignedStorage<Scalar>?
+    /// Dropout masks by layer index, `capacity` rows each.
+    private var maskStorage: [Int: AlignedStorage<Scalar>] = [:]
 
     init(plan: WorkspacePlan) {
         self.plan = plan
@@ -85,6 +87,15 @@ final class Workspace<Scalar: ActivationScalar> {
             gradientStorage[slot] = AlignedStorage(count: rows * width)
         }
         if inputStorage != nil { inputStorage = AlignedStorage(count: rows * plan.widths[0]) }
+        maskStorage = [:]
+    }
+
+    /// The dropout mask of layer `layer` (its output width), first `rows` rows.
+    func mask(_ layer: Int, rows: Int) -> UnsafeMutablePointer<Scalar> {
+        if let storage = maskStorage[layer] { return storage.base }
+        let storage = AlignedStorage<Scalar>(count: capacity * plan.widths[layer + 1], zeroed: false)
+        maskStorage[layer] = storage
+        return storage.base
     }
 
     /// The values at boundary `boundary` ≥ 1, first `rows` rows.

@@ -2,7 +2,7 @@ import Activations
 import Runtime
 
 /// Updates a model's flat parameter buffer from its flat gradient buffer, one vectorised
-/// pass per run of parameters that share a weight-decay flag, split across threads.
+/// pass per run of trainable parameters that share a weight-decay flag, split across threads.
 ///
 /// Its state (the step count and PyTorch-named buffers laid out like the parameters) is
 /// readable as ``state`` and restorable with ``restore(_:)``, so a checkpoint can carry it
@@ -26,7 +26,7 @@ public final class Optimizer<Scalar: ActivationScalar> {
         stateBuffers = configuration.kind.stateBufferNames.map { _ in AlignedStorage(count: layout.count) }
         stateBases = stateBuffers.map(\.base)
         var runs: [(range: Range<Int>, decays: Bool)] = []
-        for info in layout.parameters where info.count > 0 {
+        for info in layout.parameters where info.count > 0 && info.trainable {
             if let last = runs.last, last.decays == info.weightDecay, last.range.upperBound == info.offset {
                 runs[runs.count - 1].range = last.range.lowerBound..<info.range.upperBound
             } else {

@@ -12,12 +12,31 @@ public struct ParameterInfo: Hashable, Sendable, Codable {
     public let offset: Int
     /// Whether weight decay applies to it (PReLU slopes: no, by default).
     public let weightDecay: Bool
+    /// Whether the optimiser updates it; false for values a layer maintains itself (batch
+    /// norm's running statistics, PyTorch's buffers), which keep a zero gradient.
+    public let trainable: Bool
 
     /// The number of scalars, the product of ``shape``.
     public var count: Int { shape.reduce(1, *) }
 
     /// The tensor's range in the flat buffer.
     public var range: Range<Int> { offset..<offset + count }
+
+    private enum CodingKeys: String, CodingKey { case name, shape, offset, weightDecay, trainable }
+
+    init(name: String, shape: [Int], offset: Int, weightDecay: Bool, trainable: Bool) {
+        (self.name, self.shape, self.offset, self.weightDecay, self.trainable) = (name, shape, offset, weightDecay, trainable)
+    }
+
+    /// Decodes; `trainable` defaults to true when absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        shape = try container.decode([Int].self, forKey: .shape)
+        offset = try container.decode(Int.self, forKey: .offset)
+        weightDecay = try container.decode(Bool.self, forKey: .weightDecay)
+        trainable = try container.decodeIfPresent(Bool.self, forKey: .trainable) ?? true
+    }
 }
 
 /// The table of a model's parameters, in memory order, and their total size: the map from
@@ -34,8 +53,8 @@ public struct ParameterLayout: Hashable, Sendable, Codable {
     /// Appends a tensor after the last one and returns its place. Used by models to lay
     /// out their parameters (a recurrent layer, a custom stack).
     @discardableResult
-    public mutating func append(name: String, shape: [Int], weightDecay: Bool) -> ParameterInfo {
-        let info = ParameterInfo(name: name, shape: shape, offset: count, weightDecay: weightDecay)
+    public mutating func append(name: String, shape: [Int], weightDecay: Bool, trainable: Bool = true) -> ParameterInfo {
+        let info = ParameterInfo(name: name, shape: shape, offset: count, weightDecay: weightDecay, trainable: trainable)
         parameters.append(info)
         count += info.count
         return info

@@ -165,7 +165,7 @@ public final class Trainer<Scalar: ActivationScalar> {
             let first = batchIndex * batchSize
             let rows = Swift.min(batchSize, count - first)
             let targets = batch.gather(training, dataOrder[first..<first + rows])
-            let output = model.forward(input: batch.features(rows: rows))
+            let output = withUnsafeMutablePointer(to: &generator) { model.forward(input: batch.features(rows: rows), generator: $0) }
             let result = configuration.loss.compute(
                 outputs: output, targets: targets, gradient: model.outputGradient(rows: rows))
             if let reason = DivergenceRule.reason(

@@ -42,15 +42,28 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Hidden activation: any family spelling or prelu (the peers' comparison uses relu and tanh).")
     var activation = "relu"
 
+    @Option(help: "Hidden layers instead of 256,128, as train's --layers on 1×28×28 images (e.g. conv:32x5,maxpool:2,conv:64x5,maxpool:2,dense:1024).")
+    var layers: String?
+
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (≥ 1)") }
         try requireThreadCount(threads)
         if synthetic, data != nil { throw ValidationError("--synthetic and --data exclude each other") }
         do {
-            _ = try HiddenActivation(parsing: activation)
+            _ = try Self.architecture(layers, hiddenActivation: try HiddenActivation(parsing: activation))
         } catch {
-            throw ValidationError("--activation: \(error)")
+            throw ValidationError("\(layers == nil ? "--activation" : "--layers or --activation"): \(error)")
         }
+    }
+
+    /// The benchmark network: side²-256-128-10, or `layers` on 1×side×side images with 10 outputs.
+    static func architecture(_ layers: String?, hiddenActivation: HiddenActivation, side: Int = 28) throws -> Architecture {
+        guard let layers else {
+            return try .multilayerPerceptron(
+                inputSize: side * side, hiddenSizes: [256, 128], hiddenActivation: hiddenActivation, outputSize: 10)
+        }
+        return try .fromLayerSpecification(
+            layers, input: try ImageShape(channels: 1, height: side, width: side), hiddenActivation: hiddenActivation, outputSize: 10)
     }
 
     func run() throws {
@@ -65,8 +78,19 @@ struct BenchTrainCommand: ParsableCommand {
         let samples = synthetic
             ? Self.syntheticFashionMNISTShape(count: 60_000, seed: 1)
             : try TrainingData.dataset(FashionMNIST.load(directory: data ?? FashionMNIST.defaultDirectory).training)
-        var result = try Self.benchmark(
-            on: samples, epochs: epochs, hiddenActivation: try HiddenActivation(parsing: activation))
+        // MNIST-format images are square: 28×28, or the side of the given files.
+        let side = Int(Double(samples.featureCount).squareRoot().rounded())
+        guard side * side == samples.featureCount else {
+            throw CommandFailure("--data: \(samples.featureCount) pixels per image are not a square image")
+        }
+        let architecture = try Self.architecture(layers, hiddenActivation: try HiddenActivation(parsing: activation), side: side)
+        do {
+            try MemoryBudget.require(Sequential<Float>.requiredBytes(for: architecture), for: "--layers")
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        var result = try Self.benchmark(on: samples, epochs: epochs, architecture: architecture)
+        result.layers = layers
         result.data = synthetic ? "synthetic" : (data ?? FashionMNIST.defaultDirectory)
         result.activation = activation
         print(result.summary)
@@ -79,10 +103,15 @@ struct BenchTrainCommand: ParsableCommand {
     static func benchmark(
         on data: Dataset<Float>, epochs: Int, hiddenActivation: HiddenActivation = .fixed(.relu)
     ) throws -> BenchTrainResult {
+        try benchmark(
+            on: data, epochs: epochs,
+            architecture: try .multilayerPerceptron(
+                inputSize: data.featureCount, hiddenSizes: [256, 128], hiddenActivation: hiddenActivation, outputSize: 10))
+    }
+
+    /// Trains `epochs` epochs of `architecture` on `data` and times them.
+    static func benchmark(on data: Dataset<Float>, epochs: Int, architecture: Architecture) throws -> BenchTrainResult {
         var generator = SeededGenerator(seed: 0)
-        let architecture = try Architecture.multilayerPerceptron(
-            inputSize: data.featureCount, hiddenSizes: [256, 128], hiddenActivation: hiddenActivation,
-            outputSize: 10)
         let model = Sequential<Float>(
             architecture: architecture, initialization: try Initialization(), generator: &generator)
         let configuration = try TrainingConfiguration(
@@ -146,6 +175,8 @@ struct BenchTrainResult: Encodable {
     var data = "synthetic"
     /// The hidden activation's spelling.
     var activation = "relu"
+    /// The `--layers` specification, nil for the 784-256-128-10 perceptron.
+    var layers: String?
     let epochSeconds: [Double]
     let gemmSeconds: [Double]
     let activationSeconds: [Double]
@@ -167,7 +198,7 @@ struct BenchTrainResult: Encodable {
     var summary: String {
         let percent = { (share: Double) in String((share * 1000).rounded() / 10) + "%" }
         return """
-            bench train: 784-256-128-10 \(activation), adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples (\(data))
+            bench train: \(layers.map { "1×28×28 → " + $0 + " → 10" } ?? "784-256-128-10") \(activation), adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples (\(data))
             seconds per epoch: \(secondsPerEpoch) (median of \(epochSeconds.count): \(epochSeconds.map { String($0) }.joined(separator: ", ")))
             samples per second: \(decimal(Double(samples) / secondsPerEpoch, 0))
             time in GEMM \(percent(gemmShare)), activations \(percent(activationShare)), elsewhere \(percent(1 - gemmShare - activationShare))
@@ -180,7 +211,7 @@ struct BenchTrainResult: Encodable {
         case peakResidentBytes = "peak_rss_bytes", gemmShare = "gemm_share"
         case activationShare = "activation_share", otherShare = "other_share"
         case epochSeconds = "epoch_seconds", threads, samples
-        case finalTrainAccuracy = "final_train_accuracy", data, activation
+        case finalTrainAccuracy = "final_train_accuracy", data, activation, layers
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -197,6 +228,7 @@ struct BenchTrainResult: Encodable {
         try container.encode(finalTrainAccuracy, forKey: .finalTrainAccuracy)
         try container.encode(data, forKey: .data)
         try container.encode(activation, forKey: .activation)
+        try container.encodeIfPresent(layers, forKey: .layers)
     }
 
     /// Writes the JSON object atomically (``AtomicFile``).

@@ -34,7 +34,8 @@ struct SummaryCommand: ParsableCommand {
             lines.append("layers: an int8 network (`rectifier evaluate` runs it; the layer list is in the float file)")
             return lines.joined(separator: "\n")
         }
-        let counts = architecture.parameterLayout.parameters.reduce(into: [Int: Int]()) { counts, parameter in
+        let trained = architecture.parameterLayout.parameters.filter(\.trainable)
+        let counts = trained.reduce(into: [Int: Int]()) { counts, parameter in
             if let index = parameter.name.split(separator: ".").dropFirst().first.flatMap({ Int($0) }) {
                 counts[index, default: 0] += parameter.count
             }
@@ -45,7 +46,9 @@ struct SummaryCommand: ParsableCommand {
                 [String(index), describe(layer), String(layer.outputSize), String(counts[index] ?? 0)]
             })
         lines.append(table.text)
-        lines.append("parameters: \(architecture.parameterLayout.count)")
+        let statistics = architecture.parameterLayout.count - trained.reduce(0) { $0 + $1.count }
+        lines.append("parameters: \(architecture.parameterLayout.count - statistics)"
+            + (statistics > 0 ? " (and \(statistics) batch norm statistics)" : ""))
         return lines.joined(separator: "\n")
     }
 
@@ -59,6 +62,8 @@ struct SummaryCommand: ParsableCommand {
         case let .averagePooling(layer): return "average pool \(layer.input)→\(layer.output), kernel \(layer.kernelSize)"
         case let .globalAveragePooling(shape): return "global average pool \(shape)"
         case let .flatten(shape): return "flatten \(shape)"
+        case let .batchNormalization(shape): return "batch norm, \(shape.channels) channels"
+        case let .dropout(probability, _): return "dropout p = \(probability)"
         }
     }
 

@@ -47,7 +47,7 @@ struct TrainCommand: ParsableCommand {
     var hidden: String?
 
     @Option(help: ArgumentHelp(
-        "Hidden layers instead of --hidden: conv:CxK[:stride=S,pad=same|valid], maxpool:K, avgpool:K, gap, dense:N, comma-separated (e.g. conv:32x5,maxpool:2,conv:64x5,maxpool:2,dense:1024); the activation follows every conv and dense layer.",
+        "Hidden layers instead of --hidden: conv:CxK[:stride=S,pad=same|valid], maxpool:K, avgpool:K, gap, dense:N, dropout:P, batchnorm, comma-separated (e.g. conv:32x5,maxpool:2,conv:64x5,maxpool:2,dense:1024); the activation follows every conv and dense layer (batchnorm right after one goes before its activation).",
         valueName: "spec"))
     var layers: String?
 

@@ -122,7 +122,18 @@ struct LayerTranslator {
             case "Softmax":
                 try softmax(attributes, label: label, isLast: position == chain.count - 1)
             case "Flatten":
+                flattenImage()
                 try flatten(attributes, label: label)
+            case "Conv":
+                try convolution(node, index: index, attributes: attributes)
+            case "MaxPool", "AveragePool":
+                try pooling(node, index: index, attributes: attributes)
+            case "GlobalAveragePool":
+                try globalAveragePooling(label: label)
+            case "BatchNormalization":
+                try batchNormalization(node, index: index, attributes: attributes)
+            case "Dropout":
+                try dropout(node, index: index)
             case "Reshape":
                 try reshape(node, index: index, attributes: attributes)
             default:
@@ -256,6 +267,7 @@ struct LayerTranslator {
             throw .shapeMismatch(file: file, node: label, detail: "Reshape needs its data and a constant target shape")
         }
         let (shape, target) = try integerConstant(node.input[1], node: index)
+        if shape.count == 1, try reshapeToImage(target, label: label, allowZero: allowZero) { return }
         let expected = "[-1, \(width)], [0, \(width)] or [0, -1]"
         guard shape.count == 1, target.count == 2 else {
             throw .shapeMismatch(file: file, node: label, detail: "Reshape target \(target) must be \(expected): a flat [batch, features]")

@@ -71,6 +71,16 @@ struct NodeAttributes {
         return text
     }
 
+    /// An `INTS` attribute, nil when absent.
+    func integers(_ name: String) -> [Int64]? {
+        byName[name]?.ints
+    }
+
+    /// A `STRING` attribute read as UTF-8, nil when absent.
+    func string(_ name: String) -> String? {
+        byName[name].map { String(decoding: $0.s, as: UTF8.self) }
+    }
+
     /// A `TENSOR` attribute.
     func tensor(_ name: String) -> Onnx_TensorProto? {
         byName[name]?.t

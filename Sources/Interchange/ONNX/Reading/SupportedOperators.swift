@@ -32,6 +32,14 @@ enum SupportedOperators {
         "Sub": [:],
         "Div": [:],
         "Constant": ["value": .tensor],
+        "Conv": ["kernel_shape": .ints, "strides": .ints, "pads": .ints, "dilations": .ints, "group": .int, "auto_pad": .string],
+        "MaxPool": ["kernel_shape": .ints, "strides": .ints, "pads": .ints, "dilations": .ints, "ceil_mode": .int,
+                    "storage_order": .int, "auto_pad": .string],
+        "AveragePool": ["kernel_shape": .ints, "strides": .ints, "pads": .ints, "ceil_mode": .int,
+                        "count_include_pad": .int, "auto_pad": .string],
+        "GlobalAveragePool": [:],
+        "BatchNormalization": ["epsilon": .float, "momentum": .float, "training_mode": .int],
+        "Dropout": ["seed": .int],
     ]
 
     /// The list for error messages.

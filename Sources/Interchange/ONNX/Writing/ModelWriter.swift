@@ -5,13 +5,15 @@ import SwiftProtobuf
 
 /// Builds the ONNX model of an ``ONNXModel``: opset 13, IR version 7, one input
 /// `input` `[batch, inputSize]` (`batch` symbolic), the input scaling as `Sub` and `Div`
-/// nodes (constants `input.offset`, `input.scale`) when there is one, one node per layer, parameters as
+/// nodes (constants `input.offset`, `input.scale`) when there is one, a `Reshape` to the
+/// first layer's image when it takes one (see ``addImageLayer(_:prefix:input:output:parameters:)``),
+/// one node per layer, parameters as
 /// initializers named as Rectifier's parameters (`layers.i.weight` `[out, in]`,
 /// `layers.i.bias`, `layers.i.slopes`, `layers.i.beta`), output `logits` and, when the
 /// network ends with a softmax, `probabilities`; ``ONNXModel/metadata`` as `metadata_props`.
 struct ModelWriter {
-    private let network: ONNXModel
-    private var graph = Onnx_GraphProto()
+    let network: ONNXModel
+    var graph = Onnx_GraphProto()
 
     private init(_ network: ONNXModel) {
         self.network = network
@@ -47,6 +49,7 @@ struct ModelWriter {
             graph.addNode("Div", "input.rescale", inputs: ["input.centred", "input.scale"], output: "input.scaled")
             current = "input.scaled"
         }
+        reshapeInput(&current)
         var parameters = model.parameters.layout.parameters.makeIterator()
         for (index, layer) in model.architecture.layers.enumerated() {
             let prefix = "layers.\(index)"
@@ -63,8 +66,8 @@ struct ModelWriter {
                 graph.addActivation(activation, input: current, output: output, names: .init(layer: prefix)) { [precision = network.precision] name, beta in
                     Self.tensor(name, shape: [], values: [beta], precision: precision)
                 }
-            case .convolution, .maxPooling, .averagePooling, .globalAveragePooling, .flatten:
-                preconditionFailure("ONNXModel refuses image layers")
+            case .convolution, .maxPooling, .averagePooling, .globalAveragePooling, .flatten, .batchNormalization, .dropout:
+                addImageLayer(layer, prefix: prefix, input: current, output: output, parameters: &parameters)
             }
             current = output
         }
@@ -76,14 +79,14 @@ struct ModelWriter {
     }
 
     /// A parameter tensor of the model, under its own name and shape.
-    private mutating func addInitializer(_ info: ParameterInfo) {
+    mutating func addInitializer(_ info: ParameterInfo) {
         let values = network.model.parameters.values
         graph.initializer.append(
             Self.tensor(info.name, shape: info.shape, values: info.range.lazy.map { values[$0] }, precision: network.precision))
     }
 
     /// Values as little-endian `raw_data`, rounded to nearest for `FLOAT`.
-    private static func tensor<Values: Collection<Double>>(
+    static func tensor<Values: Collection<Double>>(
         _ name: String, shape: [Int], values: Values, precision: ONNXModel.Precision
     ) -> Onnx_TensorProto {
         precision == .float32
