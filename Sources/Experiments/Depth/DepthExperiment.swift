@@ -24,6 +24,7 @@ package enum DepthExperiment: Experiment {
     /// The version's configuration with each activation's rate tuned at the deepest depth.
     package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
         var configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        _ = try inputs(configuration, context: context)  // too little data is refused before tuning
         configuration.tunedRates = try tuning(configuration).tune(
             try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
         return configuration

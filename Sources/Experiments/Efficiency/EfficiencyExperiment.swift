@@ -87,15 +87,20 @@ package enum EfficiencyExperiment: Experiment {
         let optimizers: [NamedOptimizer] = [.sgdMomentum(learningRate: 0.01), .adam()]
         let board = context.full ? optimizers : [optimizers[1]]
         let tuning = LearningRateTuning.standard(full: context.full)
+        let sizes: ExperimentData.Sizes = context.full
+            ? .init(training: 55_000, validation: 5_000, test: 10_000)
+            : .init(training: 6_000, validation: 2_000, test: 10_000)
+        // Data too small for the measurement is refused before any tuning run trains.
+        _ = try context.data(sizes)
         let tuned = try tuning.tune(leaderboard, optimizers: board, context: context).rates
             + tuning.tune(claimSubjects, optimizers: optimizers.filter { !board.contains($0) }, context: context).rates
         return context.full
             ? Plan(
-                sizes: .init(training: 55_000, validation: 5_000, test: 10_000), budget: TrialBudget(epochs: 20),
+                sizes: sizes, budget: TrialBudget(epochs: 20),
                 targetError: 0.10, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
                 tuning: tuning, leaderboardOptimizers: board.map(\.name))
             : Plan(
-                sizes: .init(training: 6_000, validation: 2_000, test: 10_000), budget: TrialBudget(epochs: 6),
+                sizes: sizes, budget: TrialBudget(epochs: 6),
                 targetError: 0.18, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
                 tuning: tuning, leaderboardOptimizers: board.map(\.name))
     }

@@ -26,6 +26,7 @@ package enum InitialisationExperiment: Experiment {
     /// The version's configuration with each activation's rate tuned at scale ×1.
     package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
         var configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        _ = try inputs(configuration, context: context)  // too little data is refused before tuning
         configuration.tunedRates = try tuning(configuration).tune(
             try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
         return configuration
