@@ -57,7 +57,9 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: directory + "/" + figure.file), "\(figure.file)")
         }
         #expect(document.figures.count == 6)
-        #expect(document.tables.count == 2 && document.tables[1].rows.count == 8)
+        // Sequential images: 8 (variant, activation) settings × 3 figures (accuracy, diverged, seconds).
+        #expect(document.tables.count == 2 && document.tables[1].rows.count == 8 * 3)
+        #expect(document.tables[1].columns == ["variant", "activation", "figure", "mean", "sd", "n"])
         let accuracyClaim = document.claims.first { $0.claim.contains("sequential Fashion-MNIST") }
         #expect(accuracyClaim != nil)
         let learned = document.results.filter { $0.variant == "learned" }

@@ -83,34 +83,40 @@ package struct CostResults: Codable, Sendable {
     }
 
     package func tables() -> [ResultTable] {
-        let copy = nanoseconds("copy", "forward").mean
-        let kernelRows = kernelOperations.map { operation -> [String] in
-            let f = nanoseconds(operation, "forward"), b = nanoseconds(operation, "backward")
-            return [
-                operation, f.formatted(digits: 3), b.formatted(digits: 3),
-                SeedStatistics.format(f.mean / copy, digits: 2) + "×",
-                SeedStatistics.format(f.mean / nanoseconds("relu", "forward").mean, digits: 2) + "×",
-            ]
+        let copy = nanoseconds("copy", "forward").mean, relu = nanoseconds("relu", "forward").mean
+        var kernelRows: [SeedTable.Row] = [], ratioRows: [[String]] = []
+        for operation in kernelOperations {
+            for direction in ["forward", "backward"] {
+                let values = kernels.filter { $0.op == operation && $0.direction == direction }.map(\.nsPerElement)
+                guard !values.isEmpty else { continue }
+                kernelRows.append(SeedTable.Row(setting: [operation, direction], figure: "ns_per_element", values: values))
+            }
+            let forward = nanoseconds(operation, "forward").mean
+            ratioRows.append([operation, SeedTable.number(forward / copy), SeedTable.number(forward / relu)])
         }
-        let stepRows = profiledActivations.map { activation -> [String] in
+        var stepRows: [SeedTable.Row] = []
+        for activation in profiledActivations {
             let runs = steps.filter { $0.activation == activation }
-            let epoch = SeedStatistics(runs.map(\.epochSeconds))
-            let perStep = SeedStatistics(runs.map { $0.epochSeconds / Double(max($0.batches, 1)) * 1000 })
-            return [
-                activation, epoch.formatted(digits: 3), perStep.formatted(digits: 3),
-                SeedStatistics.percent(SeedStatistics(runs.map(\.gemmShare)).mean), SeedStatistics.percent(activationShare(activation).mean),
-                SeedStatistics.percent(1 - SeedStatistics(runs.map(\.gemmShare)).mean - activationShare(activation).mean),
+            let figures: [(String, (TrainingStepProfile) -> Double)] = [
+                ("epoch_seconds", \.epochSeconds),
+                ("ms_per_step", { $0.epochSeconds / Double(max($0.batches, 1)) * 1000 }),
+                ("gemm_share", \.gemmShare), ("activation_share", \.activationShare),
+                ("elsewhere_share", { 1 - $0.gemmShare - $0.activationShare }),
             ]
+            for (figure, value) in figures {
+                stepRows.append(SeedTable.Row(setting: [activation], figure: figure, values: runs.map(value)))
+            }
         }
         return [
-            ResultTable(
-                title: "Kernel time (ns/element, mean ± sd over repetitions of the median)",
-                columns: ["activation", "forward ns/element", "backward ns/element", "forward vs copy", "forward vs relu"],
+            SeedTable.summary(
+                title: "Kernel time in ns/element over repetitions of the median", settingColumns: ["activation", "direction"],
                 rows: kernelRows),
             ResultTable(
-                title: "Where a training step's time goes (784-256-128-10, Adam, batch 128)",
-                columns: ["activation", "epoch seconds", "ms per step", "GEMM", "activations", "elsewhere"],
-                rows: stepRows),
+                title: "Forward time against a copy and against ReLU (ratios of the means)",
+                columns: ["activation", "forward_vs_copy", "forward_vs_relu"], rows: ratioRows),
+            SeedTable.summary(
+                title: "Where a training step's time goes (784-256-128-10, Adam, batch 128; shares of the step)",
+                settingColumns: ["activation"], rows: stepRows),
         ]
     }
 

@@ -74,30 +74,33 @@ enum DeadUnitsFigures {
     /// Final dead and inactive fractions and accuracy per (activation, rate), mean ± sd.
     static func tables(_ results: DeadUnitsResults) -> [ResultTable] {
         let configuration = results.configuration
-        var rows: [[String]] = []
+        var rows: [SeedTable.Row] = []
         for rate in configuration.learningRates {
             for activation in configuration.activations {
                 let runs = results.runs(activation: activation, learningRate: rate)
                 guard !runs.isEmpty else { continue }
-                let dead = SeedStatistics(runs.map { 100 * ($0.diverged ? 1 : $0.finalMeanDeadFraction) })
-                let finished = runs.filter { !$0.diverged }
-                let inactive = SeedStatistics(finished.map { 100 * $0.finalMeanInactiveFraction })
-                let accuracy = SeedStatistics(finished.map { 100 * ($0.validationAccuracy ?? .nan) })
-                let perLayer = runs[0].finalActivity.indices.map { layer in
-                    String(format: "%.1f", SeedStatistics(finished.map { 100 * $0.finalActivity[layer].deadFraction }).mean)
-                }.joined(separator: " / ")
-                rows.append([
-                    String(format: "%g", rate), activation,
-                    String(format: "%.1f ± %.1f", dead.mean, dead.standardDeviation), perLayer,
-                    String(format: "%.1f ± %.1f", inactive.mean, inactive.standardDeviation),
-                    String(format: "%.1f ± %.1f", accuracy.mean, accuracy.standardDeviation),
-                    String(runs.count - finished.count),
-                ])
+                let setting = [SeedTable.number(rate), activation]
+                // A diverged run counts as every unit dead, and is missing from the other figures.
+                rows.append(SeedTable.Row(
+                    setting: setting, figure: "dead_units_percent",
+                    values: runs.map { 100 * ($0.diverged ? 1 : $0.finalMeanDeadFraction) }))
+                for layer in runs[0].finalActivity.indices {
+                    rows.append(SeedTable.Row(
+                        setting: setting, figure: "dead_units_percent_layer_\(layer + 1)",
+                        values: runs.map { $0.diverged ? .nan : 100 * $0.finalActivity[layer].deadFraction }))
+                }
+                rows.append(SeedTable.Row(
+                    setting: setting, figure: "inactive_units_percent",
+                    values: runs.map { $0.diverged ? .nan : 100 * $0.finalMeanInactiveFraction }))
+                rows.append(SeedTable.Row(
+                    setting: setting, figure: "validation_accuracy_percent",
+                    values: runs.map { $0.diverged ? .nan : 100 * ($0.validationAccuracy ?? .nan) }))
+                rows.append(SeedTable.Row(
+                    setting: setting, figure: "diverged", values: runs.map { $0.diverged ? 1 : 0 }))
             }
         }
-        return [ResultTable(
-            title: "Dead units after \(configuration.epochs) epochs (mean ± sd over \(configuration.seeds.count) seeds; a diverged run counts as every unit dead, and is left out of the other columns)",
-            columns: ["Adam rate", "activation", "dead units (%)", "dead per layer (%)", "inactive units (%)", "validation accuracy (%)", "diverged runs"],
-            rows: rows)]
+        return [SeedTable.summary(
+            title: "Dead units after \(configuration.epochs) epochs over \(configuration.seeds.count) seeds (a diverged run counts as every unit dead, and is missing from the other figures)",
+            settingColumns: ["adam_rate", "activation"], rows: rows)]
     }
 }

@@ -149,19 +149,23 @@ package enum LeakyUnitsReport {
     }
 
     static func table(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions) -> ResultTable {
-        let rows = LeakyUnitsExperiment.configurations(options).map { variant, activation in
-            [variant, activation] + options.lengths.map { length in
+        var rows: [SeedTable.Row] = []
+        for (variant, activation) in LeakyUnitsExperiment.configurations(options) {
+            for length in options.lengths {
                 let seeds = cell(runs, variant, activation, length)
-                let finished = seeds.filter { !$0.diverged }.compactMap(\.finalMSE)
-                let solved = finished.filter { $0 < LeakyUnitsExperiment.successMSE }.count
-                let diverged = seeds.count - finished.count
-                return "\(Stats.format(medianMSE(runs, variant, activation, length))) [\(Stats.format(finished.min() ?? .nan))–\(Stats.format(finished.max() ?? .nan))] \(solved)/\(seeds.count)"
-                    + (diverged == 0 ? "" : ", \(diverged) diverged")
-            } + [Stats.format(Stats.median(runs.filter { $0.variant == variant && $0.activation == activation }.map(\.seconds)))]
+                let setting = [variant, activation, String(length)]
+                rows.append(SeedTable.Row(
+                    setting: setting, figure: "held_out_mse",
+                    values: seeds.map { $0.diverged ? .nan : $0.finalMSE ?? .nan }))
+                rows.append(SeedTable.Row(
+                    setting: setting, figure: "solved",
+                    values: seeds.map { !$0.diverged && ($0.finalMSE ?? .infinity) < LeakyUnitsExperiment.successMSE ? 1 : 0 }))
+                rows.append(SeedTable.Row(setting: setting, figure: "diverged", values: seeds.map { $0.diverged ? 1 : 0 }))
+                rows.append(SeedTable.Row(setting: setting, figure: "seconds", values: seeds.map(\.seconds)))
+            }
         }
-        return ResultTable(
-            title: "Held-out MSE after training: median [best–worst seed that did not diverge], seeds solved (MSE < 0.01) and diverged (each counted as 1/6 in the median)",
-            columns: ["variant", "activation"] + options.lengths.map { "T = \($0)" } + ["median seconds per run"],
-            rows: rows)
+        return SeedTable.summary(
+            title: "Held-out MSE after training over seeds (missing: diverged), seeds solved (MSE < 0.01) and diverged",
+            settingColumns: ["variant", "activation", "length"], rows: rows)
     }
 }

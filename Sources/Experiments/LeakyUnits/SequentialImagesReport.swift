@@ -56,19 +56,19 @@ package enum SequentialImagesReport {
     }
 
     static func table(_ runs: [LeakyUnitsRun], configurations: [(String, String)], chance: Double) -> ResultTable {
-        let rows = configurations.map { variant, activation in
-            let values = accuracies(runs, variant, activation, chance: chance).map { 100 * $0 }
+        var rows: [SeedTable.Row] = []
+        for (variant, activation) in configurations {
             let seeds = runs.filter { $0.variant == variant && $0.activation == activation }
-            return [
-                variant, activation,
-                "\(Stats.format(Stats.median(values))) [\(Stats.format(values.min() ?? .nan))–\(Stats.format(values.max() ?? .nan))]",
-                String(values.count), Stats.format(Stats.median(seeds.map(\.seconds))),
-                String(seeds.filter(\.diverged).count),
-            ]
+            let setting = [variant, activation]
+            rows.append(SeedTable.Row(
+                setting: setting, figure: "test_accuracy_percent",
+                values: accuracies(runs, variant, activation, chance: chance).map { 100 * $0 }))
+            rows.append(SeedTable.Row(setting: setting, figure: "diverged", values: seeds.map { $0.diverged ? 1 : 0 }))
+            rows.append(SeedTable.Row(setting: setting, figure: "seconds", values: seeds.map(\.seconds)))
         }
-        return ResultTable(
-            title: "Sequential Fashion-MNIST (T = 28): test accuracy in %, median [worst–best seed]; a diverged seed counts at chance",
-            columns: ["variant", "activation", "test accuracy %", "seeds", "median seconds per run", "diverged"], rows: rows)
+        return SeedTable.summary(
+            title: "Sequential Fashion-MNIST (T = 28): test accuracy in % over seeds; a diverged seed counts at chance",
+            settingColumns: ["variant", "activation"], rows: rows)
     }
 
     /// Median test accuracy per variant (bars) and activation (series), worst to best seed.

@@ -61,17 +61,16 @@ package struct PrecisionReport {
             for type in Self.types {
                 guard let row = result(activation, type) else { continue }
                 rows.append([
-                    activation, type, PrecisionExperiment.percent(row.testAccuracy),
-                    PrecisionExperiment.percent(row.agreementWithFloat64),
+                    activation, type, SeedTable.number(row.testAccuracy), SeedTable.number(row.agreementWithFloat64),
                     String(format: "%.0f", row.samplesPerSecond), String(format: "%.0f", row.samplesPerSecondBatch1),
                     "\(row.modelBytes)", String(row.divergedPerSeed.filter { $0 }.count),
                 ])
             }
         }
         return ResultTable(
-            title: "Test accuracy, agreement with Float64, speed (1 thread) and size per activation and number type",
-            columns: ["activation", "type", "test accuracy", "agreement with float64", "samples/s (batch 1024)",
-                      "samples/s (batch 1)", "model bytes", "diverged seeds"],
+            title: "Test accuracy and agreement with Float64 (fractions, mean over seeds), speed (samples/s, 1 thread) and size per activation and number type",
+            columns: ["activation", "type", "test_accuracy", "agreement_with_float64", "samples_per_second_batch_1024",
+                      "samples_per_second_batch_1", "model_bytes", "diverged_seeds"],
             rows: rows)
     }
 
