@@ -54,14 +54,7 @@ extension ConvolutionalResults {
     /// ranked in the lower half; inconclusive otherwise.
     private func leaderboardClaim() -> Claim {
         let board = leaderboard
-        let rank = (board.firstIndex { $0.activation == "relu" } ?? board.count) + 1
-        let relu = SeedStatistics(finalFigure("relu", .testAccuracy))
-        let best = board.first { $0.activation != "relu" } ?? board[0]
-        let reluUpper = relu.mean + (relu.count > 1 ? relu.standardDeviation : 0)
-        let bestLower = best.accuracy.mean - (best.accuracy.count > 1 ? best.accuracy.standardDeviation : 0)
-        let withinSpread = rank == 1 || reluUpper >= bestLower
-        let verdict: Verdict = relu.count == 0 ? .inconclusive
-            : withinSpread ? .supported : rank > (board.count + 1) / 2 ? .notSupported : .inconclusive
+        let (verdict, rank, relu, withinSpread) = Verdict.amongTheBest(board)
         return Claim(
             claim: "Claim 7 on the CNN (SGD + momentum, each at its tuned rate): ReLU is among the best-performing of "
                 + "\(board.count) activations: its test accuracy's spread (mean ± sd over seeds) reaches the best's; "

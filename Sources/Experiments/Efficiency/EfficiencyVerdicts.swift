@@ -56,14 +56,7 @@ extension EfficiencyResults {
     /// gap to the best lies within the seeds' spread.
     private func leaderboardClaim(_ optimizer: String) -> Claim {
         let board = leaderboard(optimizer: optimizer)
-        let rank = (board.firstIndex { $0.activation == "relu" } ?? board.count) + 1
-        let relu = summary(activation: "relu", optimizer: optimizer).testAccuracy
-        let best = board.first { $0.activation != "relu" } ?? board[0]
-        let reluUpper = relu.mean + (relu.count > 1 ? relu.standardDeviation : 0)
-        let bestLower = best.accuracy.mean - (best.accuracy.count > 1 ? best.accuracy.standardDeviation : 0)
-        let withinSpread = rank == 1 || reluUpper >= bestLower
-        let verdict: Verdict = relu.count == 0 ? .inconclusive
-            : withinSpread ? .supported : rank > (board.count + 1) / 2 ? .notSupported : .inconclusive
+        let (verdict, rank, relu, withinSpread) = Verdict.amongTheBest(board)
         let gap = (board[0].accuracy.mean - relu.mean) * 100
         return Claim(
             claim: "Claim 7 (\(reading(optimizer, board.map(\.activation), all: true))): ReLU is among the best-performing "

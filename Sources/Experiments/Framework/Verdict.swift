@@ -116,3 +116,26 @@ extension Verdict {
         return !parts.isEmpty && parts.allSatisfy { $0 == .supported } ? .supported : .inconclusive
     }
 }
+
+extension Verdict {
+    /// Claim 7's rule over a leaderboard (best first): ReLU's rank, and whether its mean + sd
+    /// reaches the best other activation's mean − sd. Supported when ReLU ranks first or is
+    /// within that spread; not supported when it is outside and ranked in the lower half;
+    /// inconclusive otherwise, and when ReLU has no value.
+    package static func amongTheBest(
+        _ board: [(activation: String, accuracy: SeedStatistics)]
+    ) -> (verdict: Verdict, rank: Int, relu: SeedStatistics, withinSpread: Bool) {
+        let index = board.firstIndex { $0.activation == "relu" }
+        let rank = (index ?? board.count) + 1
+        let relu = index.map { board[$0].accuracy } ?? SeedStatistics([])
+        guard let best = board.first(where: { $0.activation != "relu" }) ?? board.first else {
+            return (.inconclusive, rank, relu, false)
+        }
+        let reluUpper = relu.mean + (relu.count > 1 ? relu.standardDeviation : 0)
+        let bestLower = best.accuracy.mean - (best.accuracy.count > 1 ? best.accuracy.standardDeviation : 0)
+        let withinSpread = rank == 1 || reluUpper >= bestLower
+        let verdict: Verdict = relu.count == 0 ? .inconclusive
+            : withinSpread ? .supported : rank > (board.count + 1) / 2 ? .notSupported : .inconclusive
+        return (verdict, rank, relu, withinSpread)
+    }
+}
