@@ -133,8 +133,9 @@ public enum IntegerGEMM {
         }
 
         /// Up to this many rows, one-row kernels beat the 6-row tile, which computes 6 rows
-        /// whatever the count (784×256, AMD EPYC Zen 4: one row 4.4 µs (pairs) / 2.2 µs
-        /// (quads, AVX2), the tile 15 / 12.5 µs; VNNI: one row 0.9 µs, the tile 2.1 µs).
+        /// whatever the count. 784×256 quads on AMD EPYC Zen 4 (C kernels timed alone, no
+        /// other load): one row 1.8 µs (VNNI) / 1.9 µs (AVX2), the tile 5.2 / 10.7 µs; pairs,
+        /// on AMD EPYC Zen 3: one row 4.4 µs, the tile 15 µs.
         func rowsForOneRowKernel(_ layout: PackedWeights.Layout) -> Int {
             switch self {
             case .portable: 0
