@@ -24,7 +24,7 @@ package enum DepthExperiment: Experiment {
     /// The version's configuration with each activation's rate tuned at the deepest depth.
     package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
         var configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        _ = try inputs(configuration, context: context)  // too little data is refused before tuning
+        try context.checkData(sizes(configuration))  // before tuning
         configuration.tunedRates = try tuning(configuration).tune(
             try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
         return configuration
@@ -51,7 +51,11 @@ package enum DepthExperiment: Experiment {
     }
 
     package static func inputs(_ configuration: DepthConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+        try context.data(sizes(configuration))
+    }
+
+    static func sizes(_ configuration: DepthConfiguration) -> ExperimentData.Sizes {
+        .init(training: configuration.trainingSamples, validation: configuration.validationSamples)
     }
 
     /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,

@@ -90,8 +90,7 @@ package enum EfficiencyExperiment: Experiment {
         let sizes: ExperimentData.Sizes = context.full
             ? .init(training: 55_000, validation: 5_000, test: 10_000)
             : .init(training: 6_000, validation: 2_000, test: 10_000)
-        // Data too small for the measurement is refused before any tuning run trains.
-        _ = try context.data(sizes)
+        try context.checkData(sizes)  // before any tuning run trains
         let tuned = try tuning.tune(leaderboard, optimizers: board, context: context).rates
             + tuning.tune(claimSubjects, optimizers: optimizers.filter { !board.contains($0) }, context: context).rates
         return context.full

@@ -89,6 +89,13 @@ public final class ExperimentContext {
         try ExperimentData(source(), sizes: sizes)
     }
 
+    /// Refuses data too small for `sizes` before an experiment spends time on it (tuning),
+    /// without cutting the data.
+    /// - Throws: as ``data(_:)``.
+    package func checkData(_ sizes: ExperimentData.Sizes) throws(ExperimentError) {
+        try ExperimentData.check(source(), sizes: sizes)
+    }
+
     /// ``commonSettings`` with an experiment's own settings (which win on a clash) and the
     /// description of the data it ran on.
     package func settings(adding own: [String: String], data: ExperimentData) -> [String: String] {

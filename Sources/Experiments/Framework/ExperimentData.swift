@@ -132,14 +132,8 @@ package struct ExperimentData: Sendable {
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data` when the
     ///   source holds too few examples.
     package init(_ source: Source, sizes: Sizes) throws(ExperimentError) {
+        try Self.check(source, sizes: sizes)
         let available = source.training.count
-        let fits = sizes.training + sizes.validation <= available && sizes.test <= source.test.count
-        guard available >= 2, sizes.training >= 1, sizes.validation >= 1, sizes.test >= 0, fits || source.takesWhatItHas else {
-            throw .invalidOption(
-                flag: "--data",
-                reason: "\(source.name) holds \(available) training and \(source.test.count) test \(source.noun); "
-                    + "this experiment needs \(sizes.training) + \(sizes.validation) and \(sizes.test)")
-        }
         let validationCount = sizes.training + sizes.validation <= available ? sizes.validation : min(sizes.validation, max(1, available / 12))
         let trainingCount = min(sizes.training, available - validationCount)
         let testCount = min(sizes.test, source.test.count)
@@ -153,6 +147,19 @@ package struct ExperimentData: Sendable {
         }
         description = "\(source.name): \(trainingCount) training, \(validationCount) validation"
             + (testCount > 0 ? ", \(testCount) test" : "") + " \(source.noun)"
+    }
+
+    /// Whether `source` can be cut to `sizes` (see ``init(_:sizes:)``), without cutting it.
+    /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming `--data`.
+    package static func check(_ source: Source, sizes: Sizes) throws(ExperimentError) {
+        let available = source.training.count
+        let fits = sizes.training + sizes.validation <= available && sizes.test <= source.test.count
+        guard available >= 2, sizes.training >= 1, sizes.validation >= 1, sizes.test >= 0, fits || source.takesWhatItHas else {
+            throw .invalidOption(
+                flag: "--data",
+                reason: "\(source.name) holds \(available) training and \(source.test.count) test \(source.noun); "
+                    + "this experiment needs \(sizes.training) + \(sizes.validation) and \(sizes.test)")
+        }
     }
 
     /// Training, validation and test sets made directly (e.g. synthetic data in tests).

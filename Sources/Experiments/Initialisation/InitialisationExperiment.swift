@@ -26,7 +26,7 @@ package enum InitialisationExperiment: Experiment {
     /// The version's configuration with each activation's rate tuned at scale ×1.
     package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
         var configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        _ = try inputs(configuration, context: context)  // too little data is refused before tuning
+        try context.checkData(sizes(configuration))  // before tuning
         configuration.tunedRates = try tuning(configuration).tune(
             try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
         return configuration
@@ -51,7 +51,11 @@ package enum InitialisationExperiment: Experiment {
     }
 
     package static func inputs(_ configuration: InitialisationConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
+        try context.data(sizes(configuration))
+    }
+
+    static func sizes(_ configuration: InitialisationConfiguration) -> ExperimentData.Sizes {
+        .init(training: configuration.trainingSamples, validation: configuration.validationSamples)
     }
 
     /// Every (activation, scale, seed), ordered by activation, then scale, then seed.
