@@ -146,18 +146,20 @@ import Testing
         func target(_ runs: [LeakyUnitsRun]) -> Claim {
             LeakyUnitsExperiment.claims(runs, options: options).first { $0.claim.contains("reach MSE < 0.01") }!
         }
-        let learned = [0.005, 0.003, 0.2], plain = [0.2, 0.15, 0.17]
-        // Learned solves it (median 0.005) while plain does not: supported.
-        #expect(target(try runs(["learned": learned, "plain": plain])).supported)
-        // Its 0.003 seed diverged: it counts 1/6, the median becomes 1/6: not supported.
-        let failed = target(try runs(["learned": learned, "plain": plain], diverged: ["learned 1"]))
-        #expect(!failed.supported)
-        #expect(failed.measured.contains("learned 0.1667, 1 of 3 diverged"))
+        let learned = [0.005, 0.003, 0.004], plain = [0.2, 0.15, 0.17]
+        // Learned solves it on every seed while plain does not: supported.
+        #expect(target(try runs(["learned": learned, "plain": plain])).verdict == .supported)
+        // Every learned seed diverged: each counts 1/6, whatever its kept weights scored: not supported.
+        let failed = target(try runs(["learned": learned, "plain": plain], diverged: ["learned 0", "learned 1", "learned 2"]))
+        #expect(failed.verdict == .notSupported)
+        #expect(failed.measured.contains("learned 0.1667, 3 of 3 diverged"))
+        // One diverged seed (1/6 among 0.005 and 0.004): the spread straddles 0.01: inconclusive.
+        #expect(target(try runs(["learned": learned, "plain": plain], diverged: ["learned 1"])).verdict == .inconclusive)
 
-        // A plain layer that solved it (median 0.002) refutes the claim, unless the seed that
-        // made the median diverged: then plain is [1/6, 0.002, 0.17], median 0.1667.
-        let solvingPlain = [0.001, 0.002, 0.17]
-        #expect(!target(try runs(["learned": learned, "plain": solvingPlain])).supported)
-        #expect(target(try runs(["learned": learned, "plain": solvingPlain], diverged: ["plain 0"])).supported)
+        // A plain layer that solved it refutes the claim, unless its seeds diverged: then
+        // each counts 1/6.
+        let solvingPlain = [0.001, 0.002, 0.0015]
+        #expect(target(try runs(["learned": learned, "plain": solvingPlain])).verdict == .notSupported)
+        #expect(target(try runs(["learned": learned, "plain": solvingPlain], diverged: ["plain 0", "plain 1", "plain 2"])).verdict == .supported)
     }
 }

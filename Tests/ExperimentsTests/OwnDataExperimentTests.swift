@@ -1,5 +1,7 @@
+import Activations
 import Datasets
 import Experiments
+import Networks
 import Foundation
 import Testing
 
@@ -20,6 +22,20 @@ import Testing
         let path = directory + "/three.csv"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// The precision and cost experiments' networks have one output per class of the data.
+    @Test func precisionAndCostNetworksHaveTheDatasClasses() throws {
+        let directory = SyntheticData.temporaryDirectory("own-data-classes")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let context = try ExperimentContext(outputDirectory: directory + "/out", seeds: 1, dataDirectory: try csv(in: directory))
+        let data = try context.data(.init(training: 66, validation: 6))  // precision trains in batches of 64
+        #expect(data.classCount == 3)
+        #expect(try CostExperiment.network(.fixed(.relu), data: data).outputSize == 3)
+        let (model, divergence) = try PrecisionExperiment.train("relu", seed: 0, on: data.training, epochs: 1)
+        #expect(model.outputSize == 3 && divergence == nil)
+        let predicted = try model.predictClasses(data.validation.features)
+        #expect(predicted.allSatisfy { (0..<3).contains($0) })
     }
 
     @Test func aThreeClassCSVRunsThroughAnExperiment() throws {

@@ -7,6 +7,17 @@ import Testing
 @Suite struct VerdictRuleTests {
     private func seeds(_ values: Double...) -> SeedStatistics { SeedStatistics(values) }
 
+    @Test func someOfSeveralAndThresholdsAllThreeWays() {
+        #expect(Verdict.any([.notSupported, .inconclusive, .supported]) == .supported)
+        #expect(Verdict.any([.notSupported, .notSupported]) == .notSupported)
+        #expect(Verdict.any([.notSupported, .inconclusive]) == .inconclusive && Verdict.any([]) == .inconclusive)
+        // 0.6 ± 0.01 above 0.5: supported; below 0.7: not supported; 0.5 ± 0.1 straddles 0.5.
+        #expect(Verdict.beyond([0.59, 0.6, 0.61], 0.5) == .supported)
+        #expect(Verdict.beyond([0.59, 0.6, 0.61], 0.7) == .notSupported)
+        #expect(Verdict.beyond([0.4, 0.5, 0.6], 0.5) == .inconclusive)
+        #expect(Verdict.beyond([0.59, 0.6, 0.61], 0.5, lowerIsBetter: true) == .notSupported)
+    }
+
     @Test func higherIsBetterAllThreeWays() {
         // Separated spreads, clearly higher: supported; clearly lower: not supported.
         #expect(Verdict.exceeds(seeds(0.90, 0.91, 0.92), seeds(0.80, 0.81, 0.82)) == .supported)

@@ -118,7 +118,7 @@ package enum CostExperiment: Experiment {
         let results = CostResults(kernels: kernels, steps: steps)
         var settings = context.commonSettings
         settings["kernel elements"] = "\(plan.elements) Float32 per call, median of ≥ \(plan.runs) calls, \(plan.repetitions) repetitions"
-        settings["training step"] = "784-256-128-10, Adam 1e-3, batch 128, one epoch of \(data.training.count) samples per repetition"
+        settings["training step"] = "\(data.training.featureCount)-256-128-\(data.classCount), Adam 1e-3, batch 128, one epoch of \(data.training.count) samples per repetition"
         settings["data"] = data.description
         return ExperimentDocument(
             experiment: name, title: "Cost: how cheap each activation is to compute",
@@ -133,13 +133,18 @@ package enum CostExperiment: Experiment {
             tables: results.tables(), wallSeconds: 0, results: results)
     }
 
+    /// The profiled network: the data's features, 256 and 128 hidden units, one output per class.
+    package static func network(_ activation: HiddenActivation, data: ExperimentData) throws -> Architecture {
+        try Architecture.multilayerPerceptron(
+            inputSize: data.training.featureCount, hiddenSizes: [256, 128], hiddenActivation: activation,
+            outputSize: data.classCount)
+    }
+
     /// One epoch of `activation` with the profiling timers on.
     static func profile(
         _ activation: HiddenActivation, seed: UInt64, data: ExperimentData, task: ProgressTask
     ) throws -> TrainingStepProfile {
-        let architecture = try Architecture.multilayerPerceptron(
-            inputSize: data.training.featureCount, hiddenSizes: [256, 128], hiddenActivation: activation,
-            outputSize: 10)
+        let architecture = try network(activation, data: data)
         var generator = SeededGenerator(seed: seed)
         let model = Sequential<Float>(architecture: architecture, initialization: try Initialization(), generator: &generator)
         let configuration = try TrainingConfiguration(

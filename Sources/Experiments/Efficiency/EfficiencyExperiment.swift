@@ -142,7 +142,7 @@ package enum EfficiencyExperiment: Experiment {
             optimizers: plan.optimizers.map(\.name) + plan.optimizers.map { $0.name + NamedOptimizer.tunedSuffix },
             tunedRates: plan.tuned)
         var settings = context.commonSettings
-        settings["architecture"] = "\(data.training.featureCount)-" + plan.budget.hiddenSizes.map(String.init).joined(separator: "-") + "-10"
+        settings["architecture"] = "\(data.training.featureCount)-" + plan.budget.hiddenSizes.map(String.init).joined(separator: "-") + "-\(data.classCount)"
         settings["epochs"] = "\(plan.budget.epochs)"
         settings["batch size"] = "\(plan.budget.batchSize)"
         settings["data"] = data.description

@@ -170,9 +170,14 @@ package struct ExperimentData: Sendable {
         self.description = description
     }
 
-    /// The accuracy of guessing: 1 / the number of classes (labels 0 … the largest training
-    /// label); what a diverged run counts as.
-    package var chanceAccuracy: Double { 1 / Double((training.labels?.max() ?? 0) + 1) }
+    /// The accuracy of guessing: 1 / ``classCount``; what a diverged run counts as.
+    package var chanceAccuracy: Double { 1 / Double(classCount) }
+
+    /// The outputs a classifier of this data has: labels 0 … the largest training label.
+    package var classCount: Int { Self.classCount(training) }
+
+    /// The outputs a classifier of `training` has: labels 0 … its largest label.
+    package static func classCount(_ training: Dataset<Float>) -> Int { (training.labels?.max() ?? 0) + 1 }
 
     /// Classified examples as a `count × features` matrix with their class indices.
     static func dataset(_ examples: Examples) throws -> Dataset<Float> {

@@ -124,7 +124,7 @@ package struct SideBySideRunner {
         guard let layers = budget.layers else {
             return try Architecture.multilayerPerceptron(
                 inputSize: data.training.featureCount, hiddenSizes: hiddenSizes, hiddenActivation: activation,
-                outputSize: Self.outputSize(data))
+                outputSize: data.classCount)
         }
         let side = Int(Double(data.training.featureCount).squareRoot().rounded())
         guard side * side == data.training.featureCount else {
@@ -133,12 +133,8 @@ package struct SideBySideRunner {
         }
         return try Architecture.fromLayerSpecification(
             layers, input: try ImageShape(channels: 1, height: side, width: side), hiddenActivation: activation,
-            outputSize: Self.outputSize(data))
+            outputSize: data.classCount)
     }
 
     private var batchesPerEpoch: Int { (data.training.count + budget.batchSize - 1) / budget.batchSize }
-
-    private static func outputSize(_ data: ExperimentData) -> Int {
-        (data.training.labels?.max() ?? 0) + 1
-    }
 }

@@ -115,6 +115,21 @@ extension Verdict {
         if parts.contains(.notSupported) { return .notSupported }
         return !parts.isEmpty && parts.allSatisfy { $0 == .supported } ? .supported : .inconclusive
     }
+
+    /// The verdict of a claim that some one of several settings meets ("a leaky layer does"):
+    /// supported when any part is, not supported when every part is not, inconclusive
+    /// otherwise (and for no parts).
+    package static func any(_ parts: [Verdict]) -> Verdict {
+        if parts.contains(.supported) { return .supported }
+        return !parts.isEmpty && parts.allSatisfy { $0 == .notSupported } ? .notSupported : .inconclusive
+    }
+
+    /// Whether figures over seeds stay above `threshold` (below it when `lowerIsBetter`):
+    /// supported when the whole spread (mean ± sd) is on the claimed side, not supported when
+    /// it is wholly on the other, inconclusive when it straddles the threshold.
+    package static func beyond(_ values: [Double], _ threshold: Double, lowerIsBetter: Bool = false) -> Verdict {
+        exceeds(SeedStatistics(values), SeedStatistics([threshold]), lowerIsBetter: lowerIsBetter)
+    }
 }
 
 extension Verdict {

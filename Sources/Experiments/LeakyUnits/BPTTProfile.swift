@@ -12,6 +12,9 @@ package struct BPTTProfile: Codable, Sendable, Hashable {
     package var gemmShare: Double
     /// Share spent in the activation kernels.
     package var activationShare: Double
+    /// Each timed step's seconds and share inside BLAS (the verdict's repetitions).
+    package var stepSeconds: [Double]
+    package var gemmShares: [Double]
     package var units: Int
     package var batchSize: Int
     package var length: Int
@@ -50,7 +53,8 @@ package struct BPTTProfile: Codable, Sendable, Hashable {
         let total = LeakyUnitsStatistics.median(totals)
         return BPTTProfile(
             secondsPerStep: total, gemmShare: LeakyUnitsStatistics.median(gemm) / total,
-            activationShare: LeakyUnitsStatistics.median(activations) / total, units: units,
+            activationShare: LeakyUnitsStatistics.median(activations) / total,
+            stepSeconds: totals, gemmShares: zip(gemm, totals).map { $0 / $1 }, units: units,
             batchSize: batchSize, length: length, threads: execution.threads)
     }
 }

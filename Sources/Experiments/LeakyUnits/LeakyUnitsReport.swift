@@ -3,6 +3,10 @@ import Datasets
 import Networks
 import Runtime
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The words and verdicts of the leaky-units document, computed from the runs.
 package enum LeakyUnitsReport {
     typealias Stats = LeakyUnitsStatistics
@@ -89,40 +93,91 @@ package enum LeakyUnitsReport {
         return Stats.median(learned.initialAlphas(units: options.units).map { 1 / (1 - $0) })
     }
 
+    /// Per seed, a leaky layer's MSE must be this factor below the plain layer's (T = 200 claim).
+    package static let solvedFactor = 10.0
+    /// "No better than predicting the mean": an MSE of at least 0.1 (60 % of the mean
+    /// predictor's 1/6).
+    package static let meanLevel = 0.1
+    /// Per seed, a leaky layer must beat the plain one by half the mean predictor's MSE (1/12).
+    package static let leakyGain = AddingProblem.meanPredictionError / 2
+    /// At initialisation the leaky reach at T/2 must be this factor above the plain one's.
+    package static let reachFactor = 100.0
+    /// The share of a BPTT step a GEMM-dominated step spends inside BLAS.
+    package static let gemmShare = 0.5
+
+    /// ``verdictMSE(_:)`` of one cell by seed.
+    static func bySeed(_ runs: [LeakyUnitsRun], _ variant: String, _ activation: String, _ length: Int) -> [Int: Double] {
+        var values: [Int: Double] = [:]
+        for run in cell(runs, variant, activation, length) { values[run.seed] = verdictMSE(run) }
+        return values
+    }
+
+    /// f(a) − f(b) for every seed both hold, in seed order.
+    static func differences(_ a: [Int: Double], _ b: [Int: Double], _ f: (Double) -> Double = { $0 }) -> [Double] {
+        a.keys.sorted().compactMap { seed in b[seed].map { f(a[seed]!) - f($0) } }
+    }
+
+    /// log₁₀ of an MSE (or a reach), with 0 taken as 10⁻³⁰⁰ so a perfect or vanished figure stays finite.
+    static func log10Floored(_ value: Double) -> Double { log10(max(value, 1e-300)) }
+
     static func claims(_ runs: [LeakyUnitsRun], options: LeakyUnitsOptions, profile: BPTTProfile?) -> [Claim] {
         var claims: [Claim] = []
         let variants = Set(runs.map(\.variant))
         let target = options.lengths.contains(200) ? 200 : options.lengths.max()!
         let longest = options.lengths.max()!
+        let spread = { (values: [Double]) in SeedStatistics(values).formatted(digits: 3) }
         if variants.contains("plain"), !variants.isDisjoint(with: ["multiscale", "learned"]) {
             let leaky = ["multiscale", "learned"].filter(variants.contains)
-            let best = leaky.map { ($0, medianMSE(runs, $0, "relu", target)) }.min { $0.1 < $1.1 }!
-            let plain = medianMSE(runs, "plain", "relu", target)
+            let plainSeeds = bySeed(runs, "plain", "relu", target)
+            var parts = [Verdict.beyond(plainSeeds.values.map(log10Floored), log10(LeakyUnitsExperiment.successMSE))]
+            var texts: [String] = []
+            for variant in leaky {
+                let seeds = bySeed(runs, variant, "relu", target)
+                let gain = differences(plainSeeds, seeds, log10Floored)
+                parts.append(Verdict.beyond(seeds.values.map(log10Floored), log10(LeakyUnitsExperiment.successMSE), lowerIsBetter: true))
+                parts.append(Verdict.paired(gain, margin: log10(solvedFactor)))
+                texts.append("\(variant) \(Stats.format(medianMSE(runs, variant, "relu", target)))\(divergedNote(runs, variant, "relu", target))"
+                    + " (log₁₀ MSE \(spread(seeds.values.map(log10Floored))); per seed log₁₀ plain/\(variant) \(spread(gain)))")
+            }
             claims.append(Claim(
-                claim: "On the adding problem with T = \(target), leaky ReLU units (multi-scale or learned α) reach MSE < 0.01 where α = 0 does not (same seeds and budget)",
-                measured: "median MSE over \(options.seeds) seeds: \(best.0) \(Stats.format(best.1))\(divergedNote(runs, best.0, "relu", target)), plain \(Stats.format(plain))\(divergedNote(runs, "plain", "relu", target)) (\(options.units) units, \(options.steps) steps; a diverged seed counts as 1/6)",
-                supported: best.1 < LeakyUnitsExperiment.successMSE && !(plain < LeakyUnitsExperiment.successMSE)))
-            let plainLongest = options.activations.map { medianMSE(runs, "plain", $0.description, longest) }
-            let bestLeaky = options.activations.flatMap { activation in
-                leaky.map { (variant: $0, activation: activation.description, mse: medianMSE(runs, $0, activation.description, longest)) }
-            }.min { $0.mse < $1.mse }!
+                claim: "On the adding problem with T = \(target), leaky ReLU units (each of multi-scale and learned α) reach MSE < 0.01 where α = 0 does not (same seeds and budget): "
+                    + "over seeds the leaky layer's log₁₀ MSE (mean ± sd) below log₁₀ 0.01 and the plain layer's above it, and per seed the leaky layer's MSE "
+                    + "≥ \(Int(solvedFactor))× below the plain one's (paired log₁₀ ratio ≥ 1 with its spread)",
+                measured: "median MSE over \(options.seeds) seeds: " + texts.joined(separator: "; ")
+                    + "; plain \(Stats.format(medianMSE(runs, "plain", "relu", target)))\(divergedNote(runs, "plain", "relu", target))"
+                    + " (log₁₀ MSE \(spread(plainSeeds.values.map(log10Floored))); \(options.units) units, \(options.steps) steps; a diverged seed counts as 1/6)",
+                verdict: Verdict.all(parts)))
+            let plainLongest = options.activations.map { bySeed(runs, "plain", $0.description, longest) }
+            let gains = options.activations.indices.flatMap { index in
+                leaky.map { variant in
+                    (variant: variant, activation: options.activations[index].description,
+                     gain: differences(plainLongest[index], bySeed(runs, variant, options.activations[index].description, longest)))
+                }
+            }
+            let best = gains.max { SeedStatistics($0.gain).mean < SeedStatistics($1.gain).mean }!
             let diverged = runs.filter { $0.length == longest && $0.diverged }.count
             claims.append(Claim(
-                claim: "Without leaks the gradient vanishes over long sequences (Bengio, Simard & Frasconi 1994): at T = \(longest) a plain recurrent layer does no better than predicting the mean (MSE ≈ 0.167), while a leaky one does",
-                measured: "median MSE at T = \(longest): plain " + zip(options.activations, plainLongest).map { "\($0.description) \(Stats.format($1))" }.joined(separator: ", ")
-                    + "; best leaky \(bestLeaky.variant) · \(bestLeaky.activation) \(Stats.format(bestLeaky.mse))"
+                claim: "Without leaks the gradient vanishes over long sequences (Bengio, Simard & Frasconi 1994): at T = \(longest) a plain recurrent layer does no better than predicting the mean (MSE ≈ 0.167), while a leaky one does: "
+                    + "each plain layer's MSE over seeds (mean ± sd) above \(Stats.format(meanLevel)), and for some leaky layer the per-seed gain over the plain one of its activation "
+                    + "(plain − leaky MSE, same seed) above \(Stats.format(leakyGain)) (half the mean predictor's) with its spread",
+                measured: "MSE at T = \(longest) over seeds: plain " + zip(options.activations, plainLongest).map { "\($0.description) \(spread(Array($1.values)))" }.joined(separator: ", ")
+                    + "; largest gain \(best.variant) · \(best.activation) \(spread(best.gain)) (median MSE \(Stats.format(medianMSE(runs, best.variant, best.activation, longest))))"
                     + (diverged == 0 ? "" : "; \(diverged) run(s) at T = \(longest) diverged, each counted as 1/6"),
-                supported: plainLongest.allSatisfy { $0 > 0.1 } && bestLeaky.mse < 0.1))
-            if let plainRun = runs.first(where: { $0.variant == "plain" && $0.activation == "relu" && $0.length == longest }),
-               let scaleRun = runs.first(where: { $0.variant == leaky[0] && $0.activation == "relu" && $0.length == longest })
-            {
+                verdict: Verdict.all(plainLongest.map { Verdict.beyond(Array($0.values), meanLevel) } + [Verdict.any(gains.map { Verdict.paired($0.gain, margin: leakyGain) })])))
+            let reluRuns = { (variant: String) in
+                Dictionary(cell(runs, variant, "relu", longest).map { ($0.seed, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            let plainRuns = reluRuns("plain"), scaleRuns = reluRuns(leaky[0])
+            if let plainRun = plainRuns.keys.min().flatMap({ plainRuns[$0] }), !plainRun.reachDistances.isEmpty {
                 let index = plainRun.reachDistances.firstIndex { $0 >= longest / 2 } ?? plainRun.reachDistances.count - 1
-                let distance = plainRun.reachDistances[index]
-                let ratio = scaleRun.reachUntrained[index] / plainRun.reachUntrained[index]
+                let reach = { (run: LeakyUnitsRun) in index < run.reachUntrained.count ? run.reachUntrained[index] : .nan }
+                let ratios = differences(scaleRuns.mapValues(reach), plainRuns.mapValues(reach), log10Floored)
                 claims.append(Claim(
-                    claim: "Leaks near one carry the gradient back through time: at initialisation ‖∂h(T−1)/∂h(t)‖ at distance T/2 is at least 100× larger with \(leaky[0]) α than with α = 0 (ReLU, T = \(longest))",
-                    measured: "reach at d = \(distance): \(leaky[0]) \(Stats.format(scaleRun.reachUntrained[index])), plain \(Stats.format(plainRun.reachUntrained[index])) (ratio \(Stats.format(ratio)))",
-                    supported: ratio >= 100))
+                    claim: "Leaks near one carry the gradient back through time: at initialisation ‖∂h(T−1)/∂h(t)‖ at distance T/2 is at least \(Int(reachFactor))× larger with \(leaky[0]) α than with α = 0 (ReLU, T = \(longest)): "
+                        + "per seed log₁₀ of the ratio ≥ 2 with its spread (mean ± sd)",
+                    measured: "reach at d = \(plainRun.reachDistances[index]), seed \(plainRun.seed): \(leaky[0]) \(Stats.format(scaleRuns[plainRun.seed].map(reach) ?? .nan)), plain \(Stats.format(reach(plainRun)))"
+                        + "; log₁₀ ratio over \(ratios.count) seeds \(spread(ratios))",
+                    verdict: Verdict.paired(ratios, margin: log10(reachFactor))))
             }
         }
         if options.leaks.contains(where: \.isLearned) {
@@ -140,10 +195,14 @@ package enum LeakyUnitsReport {
                 verdict: Verdict.exceeds(after, SeedStatistics([initial]), by: .relative(0.10))))
         }
         if let profile {
+            let steps = SeedStatistics(profile.stepSeconds)
             claims.append(Claim(
-                claim: "A BPTT step is dominated by GEMMs: at least 50% of its time inside BLAS (hidden \(profile.units), batch \(profile.batchSize), T = \(profile.length))",
-                measured: "\(Stats.format(profile.gemmShare * 100))% in BLAS, \(Stats.format(profile.activationShare * 100))% in activations, \(Stats.format(profile.secondsPerStep * 1000)) ms per step on \(profile.threads) threads",
-                supported: profile.gemmShare >= 0.5))
+                claim: "A BPTT step is dominated by GEMMs: at least \(Int(gemmShare * 100))% of its time inside BLAS (hidden \(profile.units), batch \(profile.batchSize), T = \(profile.length)), "
+                    + "the share's spread over ≥ \(Verdict.minimumTimings) timed steps (mean ± sd) above it",
+                measured: "\(Stats.format(profile.gemmShare * 100))% in BLAS (median; per step \(SeedStatistics(profile.gemmShares.map { $0 * 100 }).formatted(digits: 3))%), "
+                    + "\(Stats.format(profile.activationShare * 100))% in activations, \(Stats.format(profile.secondsPerStep * 1000)) ms per step on \(profile.threads) threads"
+                    + (Verdict.timingCaveat(repetitions: [steps]).map { "; " + $0 } ?? ""),
+                verdict: Verdict.timing(Verdict.beyond(profile.gemmShares, gemmShare), repetitions: [steps])))
         }
         return claims
     }

@@ -131,11 +131,13 @@ package enum PrecisionExperiment: Experiment {
                     measurements: seeds.map { $0.measurements[typeIndex] }, diverged: seeds.map(\.diverged)))
             }
         }
-        let report = PrecisionReport(results: results)
+        let architecture = ([inputs.training.featureCount] + hiddenSizes + [ExperimentData.classCount(inputs.training)])
+            .map(String.init).joined(separator: "-")
+        let report = PrecisionReport(results: results, architecture: architecture)
         try report.writeFigures(to: context.output)
         var settings = context.commonSettings
         settings["threads"] = "\(context.threads) for training, 1 for timing"
-        settings["architecture"] = "784-" + hiddenSizes.map(String.init).joined(separator: "-") + "-10"
+        settings["architecture"] = architecture
         settings["training"] = "\(inputs.training.count) images, \(plan.epochs) epochs, Adam 0.001, batch 64"
         settings["test"] = "\(inputs.test.count) images"
         settings["calibration"] = "\(calibrationCount) training images, min/max"
@@ -154,16 +156,17 @@ package enum PrecisionExperiment: Experiment {
         String(format: "%.2f%%", 100 * fraction)
     }
 
-    /// A 784-256-128-10 model with `activation`, trained in Float32 from seed `seed`, and why
+    /// A 784-256-128-K model (K: the data's classes) with `activation`, trained in Float32 from seed `seed`, and why
     /// it diverged (nil when it did not): a diverged model keeps the weights of its last good
     /// epoch (the initial ones if the first epoch diverged), which are still compared.
-    static func train(_ activation: String, seed: UInt64, on training: Dataset<Float>, epochs: Int) throws
+    package static func train(_ activation: String, seed: UInt64, on training: Dataset<Float>, epochs: Int) throws
         -> (model: Sequential<Float>, divergence: String?)
     {
         var generator = SeededGenerator(seed: seed)
         let architecture = try Architecture.multilayerPerceptron(
             inputSize: training.featureCount, hiddenSizes: hiddenSizes,
-            hiddenActivation: try HiddenActivation(parsing: activation), outputSize: 10)
+            hiddenActivation: try HiddenActivation(parsing: activation),
+            outputSize: ExperimentData.classCount(training))
         let model = Sequential<Float>(architecture: architecture, initialization: try Initialization(), generator: &generator)
         let configuration = try TrainingConfiguration(
             epochs: epochs, batchSize: 64, optimizer: try OptimizerConfiguration(kind: .adam, learningRate: 0.001))
