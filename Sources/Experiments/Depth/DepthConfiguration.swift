@@ -33,10 +33,10 @@ package struct DepthConfiguration: Codable, Equatable, Sendable {
             probeSamples: 256)
     }
 
-    /// The long version (`--full`): 10 epochs on 20 000 images.
+    /// The long version (`--full`): 10 epochs on 10 000 images.
     package static func full(seeds: Int) -> DepthConfiguration {
         var configuration = short(seeds: seeds)
-        configuration.trainingSamples = 20_000
+        configuration.trainingSamples = 10_000
         configuration.validationSamples = 5_000
         configuration.epochs = 10
         configuration.probeSamples = 1_000

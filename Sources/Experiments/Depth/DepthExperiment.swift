@@ -18,7 +18,7 @@ package enum DepthExperiment: Experiment {
     package static let discussion: String? = """
         Writes DIR/depth.json, DIR/depth-1.csv, DIR/depth-loss.svg (depth × activation heat \
         map) and DIR/depth-gradients.svg (per-layer gradient norms). The short version (90 \
-        runs) takes about 20 s of CPU in a release build; --full trains 10 epochs on 20 000 images.
+        runs) takes about 20 s of CPU in a release build; --full trains 10 epochs on 10 000 images.
         """
 
     /// The version's configuration with each activation's rate tuned at the deepest depth.

@@ -95,8 +95,8 @@ package enum EfficiencyExperiment: Experiment {
             + tuning.tune(claimSubjects, optimizers: optimizers.filter { !board.contains($0) }, context: context).rates
         return context.full
             ? Plan(
-                sizes: sizes, budget: TrialBudget(epochs: 20),
-                targetError: 0.10, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
+                sizes: sizes, budget: TrialBudget(epochs: 10),
+                targetError: 0.12, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
                 tuning: tuning, leaderboardOptimizers: board.map(\.name))
             : Plan(
                 sizes: sizes, budget: TrialBudget(epochs: 6),

@@ -32,10 +32,10 @@ package struct InitialisationConfiguration: Codable, Equatable, Sendable {
             learningRate: 0.01, momentum: 0.9, targetAccuracy: 0.70)
     }
 
-    /// The long version (`--full`): 10 epochs on 20 000 images, target 82 %.
+    /// The long version (`--full`): 10 epochs on 10 000 images, target 82 %.
     package static func full(seeds: Int) -> InitialisationConfiguration {
         var configuration = short(seeds: seeds)
-        configuration.trainingSamples = 20_000
+        configuration.trainingSamples = 10_000
         configuration.validationSamples = 5_000
         configuration.epochs = 10
         configuration.targetAccuracy = 0.82

@@ -17,7 +17,7 @@ package enum InitialisationExperiment: Experiment {
         Writes DIR/initialisation.json, DIR/initialisation-1.csv, \
         DIR/initialisation-success.svg (success rate against scale) and \
         DIR/initialisation-accuracy.svg. The short version (90 runs) takes about 7 s of \
-        CPU in a release build; --full trains 10 epochs on 20 000 images with an 82 % target.
+        CPU in a release build; --full trains 10 epochs on 10 000 images with an 82 % target.
         """
 
     /// Accuracy recorded for a run that diverged: chance among ten classes.

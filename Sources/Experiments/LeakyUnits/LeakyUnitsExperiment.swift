@@ -30,7 +30,7 @@ package enum LeakyUnitsExperiment: Experiment {
         the same leaks and activations classify Fashion-MNIST images read one row of 28 \
         pixels per step (test accuracy; images from --data). The short version (adding: \
         32 units, 300 steps; images: 64 units, one epoch of 6000) takes about a minute; \
-        --full uses 128 units, 800 steps, and five epochs of all 60 000 images (about 20 minutes).
+        --full uses 128 units, 800 steps, and one epoch of all 60 000 images (about 23 minutes).
         """
     /// The adding problem counts as solved below this MSE.
     package static let successMSE = 0.01

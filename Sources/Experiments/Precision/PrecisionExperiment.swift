@@ -40,7 +40,7 @@ package enum PrecisionExperiment: Experiment {
         package var seeds: [UInt64]
         /// Training images (the first of the training files): 10 000 short, 50 000 long.
         package var trainingCount: Int
-        /// 3 short, 10 long.
+        /// 3 short, 5 long.
         package var epochs: Int
         /// Seconds each throughput figure is timed for (first seed only).
         package var timingSeconds: Double
@@ -69,7 +69,7 @@ package enum PrecisionExperiment: Experiment {
 
     package static func configuration(_ context: ExperimentContext) -> Plan {
         Plan(
-            seeds: context.seedList, trainingCount: context.full ? 50_000 : 10_000, epochs: context.full ? 10 : 3,
+            seeds: context.seedList, trainingCount: context.full ? 50_000 : 10_000, epochs: context.full ? 5 : 3,
             timingSeconds: context.full ? 1 : 0.15)
     }
 
