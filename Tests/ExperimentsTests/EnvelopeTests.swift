@@ -12,8 +12,8 @@ import Testing
             experiment: "sample", title: "A sample", summary: "Numbers for a test.",
             settings: ["seeds": "3"],
             claims: [
-                Claim(claim: "A holds", measured: "2.0×", supported: true),
-                Claim(claim: "B & <C> hold", measured: "0.9×", supported: false),
+                Claim(claim: "A holds", measured: "2.0×", verdict: .supported),
+                Claim(claim: "B & <C> hold", measured: "0.9×", verdict: .notSupported),
             ],
             figures: [FigureReference(file: "sample.svg", caption: "A figure.")],
             tables: [ResultTable(title: "T", columns: ["a", "b"], rows: [["1", "x, y"]])],

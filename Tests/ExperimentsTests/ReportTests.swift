@@ -37,10 +37,10 @@ import FoundationXML
             series: [try LineSeries(name: "relu", y: [0.5, 0.25, 0.125])])
         try output.write(text: try chart.svg(), to: "alpha-curve.svg")
         let alphaClaims = [
-            Claim(claim: "Alpha is faster than <beta> & gamma", measured: "3.1× (mean of 3 seeds)", supported: true),
-            Claim(claim: "Alpha is cheaper", measured: "0.8×", supported: false),
+            Claim(claim: "Alpha is faster than <beta> & gamma", measured: "3.1× (mean of 3 seeds)", verdict: .supported),
+            Claim(claim: "Alpha is cheaper", measured: "0.8×", verdict: .notSupported),
         ]
-        let betaClaims = [Claim(claim: "Beta \"quotes\" hold", measured: "yes", supported: true)]
+        let betaClaims = [Claim(claim: "Beta \"quotes\" hold", measured: "yes", verdict: .supported)]
         try output.write(ExperimentDocument(
             experiment: "alpha", title: "Alpha", summary: "The first sample.", settings: ["seeds": "3"],
             claims: alphaClaims, figures: [FigureReference(file: "alpha-curve.svg", caption: "The curve.")],

@@ -25,10 +25,6 @@ public struct Claim: Codable, Hashable, Sendable {
         self.verdict = verdict
     }
 
-    public init(claim: String, measured: String, supported: Bool) {
-        self.init(claim: claim, measured: measured, verdict: Verdict(supported))
-    }
-
     private enum CodingKeys: String, CodingKey { case claim, measured, verdict, supported }
 
     public init(from decoder: any Decoder) throws {

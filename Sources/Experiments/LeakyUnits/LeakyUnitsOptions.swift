@@ -43,7 +43,7 @@ package struct LeakyUnitsOptions: Sendable {
             activations: [.relu, .tanh], profilesStep: true, sequentialImages: .short)
     }
 
-    /// The long version (about 20 minutes in release on a 2-core machine): 128 units, 800
+    /// The long version (about 23 minutes with 5 seeds in release on a 2-core machine): 128 units, 800
     /// steps of 32 sequences at Adam 3e−3 (the budget in which leaky ReLU layers reach MSE < 0.01
     /// at T = 200; 9.4 s a run there, median, idle), T = 50, 100, 200, 400, held-out MSE
     /// on 2048 sequences; sequential Fashion-MNIST as ``SequentialImagesOptions/full``.
