@@ -96,7 +96,7 @@ package enum EfficiencyExperiment: Experiment {
         return context.full
             ? Plan(
                 sizes: sizes, budget: TrialBudget(epochs: 10),
-                targetError: 0.12, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
+                targetError: 0.11, optimizers: optimizers, seeds: context.seedList, tuned: TunedRates(rates: tuned),
                 tuning: tuning, leaderboardOptimizers: board.map(\.name))
             : Plan(
                 sizes: sizes, budget: TrialBudget(epochs: 6),
