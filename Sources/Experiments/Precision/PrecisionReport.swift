@@ -49,7 +49,7 @@ package struct PrecisionReport {
 
     func summary(plan: PrecisionExperiment.Plan, trainingCount: Int, testCount: Int) -> String {
         "Each activation's \(architecture) network is trained once per seed in Float32 (\(trainingCount) "
-            + "Fashion-MNIST images, \(plan.epochs) epochs), then run as Float64 (the same weights widened), "
+            + "training images, \(plan.epochs) epochs), then run as Float64 (the same weights widened), "
             + "Float32 and int8 (int8 weights with one scale per unit, int32 biases, uint8 activations "
             + "calibrated by min/max on \(PrecisionExperiment.calibrationCount) training images, integer-only "
             + "inference with the activation fused into the requantisation or a 256-entry table). Accuracy and "
