@@ -32,7 +32,7 @@ public struct Claim: Codable, Hashable, Sendable {
         claim = try container.decode(String.self, forKey: .claim)
         measured = try container.decode(String.self, forKey: .measured)
         verdict = try container.decodeIfPresent(Verdict.self, forKey: .verdict)
-            ?? Verdict(try container.decode(Bool.self, forKey: .supported))
+            ?? (try container.decode(Bool.self, forKey: .supported) ? .supported : .notSupported)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -19,9 +19,6 @@ public enum Verdict: String, Codable, Hashable, Sendable {
         }
     }
 
-    /// `.supported` or `.notSupported`.
-    public init(_ supported: Bool) { self = supported ? .supported : .notSupported }
-
     /// How much better a figure must be: by an absolute amount (accuracy points as a
     /// fraction) or by a factor (time constants 10 % longer: `.relative(0.10)`).
     package enum Margin: Hashable, Sendable {

@@ -110,7 +110,8 @@ package enum PrecisionExperiment: Experiment {
             let int8 = comparison[.int8]
             progress.advance(
                 by: 1,
-                status: "\(label): int8 accuracy \(percent(int8.testAccuracy)), agreement \(percent(int8.agreementWithFloat64))")
+                status: "\(label): int8 accuracy \(SeedStatistics.percent(int8.testAccuracy, decimals: 2)), "
+                    + "agreement \(SeedStatistics.percent(int8.agreementWithFloat64, decimals: 2))")
             return TrialMeasurement(
                 measurements: PrecisionComparison.NumberType.allCases.map { comparison[$0] }, diverged: divergence != nil)
         } catch {
@@ -150,10 +151,6 @@ package enum PrecisionExperiment: Experiment {
                 DivergenceCount(setting: $0.activation, runs: $0.seeds.count, diverged: $0.divergedPerSeed.filter { $0 }.count)
             },
             results: results)
-    }
-
-    static func percent(_ fraction: Double) -> String {
-        String(format: "%.2f%%", 100 * fraction)
     }
 
     /// A 784-256-128-K model (K: the data's classes) with `activation`, trained in Float32 from seed `seed`, and why

@@ -86,7 +86,7 @@ package struct PrecisionReport {
         let others = activations.filter { $0 != "relu" }.compactMap { result($0, "int8") }
         let worst = others.min { $0.agreementWithFloat64 < $1.agreementWithFloat64 }
         let worstText = worst.map {
-            "; lowest agreement among the others: \($0.activation) \(PrecisionExperiment.percent($0.agreementWithFloat64))"
+            "; lowest agreement among the others: \($0.activation) \(SeedStatistics.percent($0.agreementWithFloat64, decimals: 2))"
         } ?? ""
         let speedUp = float32.samplesPerSecond > 0 ? int8.samplesPerSecond / float32.samplesPerSecond : 0
         let diverged = float32.divergedPerSeed.filter { $0 }.count
@@ -99,9 +99,9 @@ package struct PrecisionReport {
                     + "Float32 and ≥ 99% of predictions equal to Float64's (\(architecture)): per seed, int8 − Float32 in "
                     + "test accuracy above −0.5 points and the agreement above 99%, each with its spread over seeds (mean ± sd); "
                     + "a diverged ReLU seed fails it",
-                measured: "ReLU int8 \(PrecisionExperiment.percent(int8.testAccuracy)) vs Float32 "
-                    + "\(PrecisionExperiment.percent(float32.testAccuracy)) (per seed \(points(differences)) points), "
-                    + "agreement with Float64 \(PrecisionExperiment.percent(int8.agreementWithFloat64)) "
+                measured: "ReLU int8 \(SeedStatistics.percent(int8.testAccuracy, decimals: 2)) vs Float32 "
+                    + "\(SeedStatistics.percent(float32.testAccuracy, decimals: 2)) (per seed \(points(differences)) points), "
+                    + "agreement with Float64 \(SeedStatistics.percent(int8.agreementWithFloat64, decimals: 2)) "
                     + "(\(points(int8.agreementWithFloat64PerSeed))%)" + worstText + divergedText,
                 verdict: diverged > 0 ? .notSupported : Verdict.all([
                     Verdict.paired(differences, margin: -Self.accuracyDropLimit),
