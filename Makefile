@@ -1,10 +1,10 @@
 # Rectifier: the two commands are `make run` and `make test`; everything else is set-up.
 #
 # Release builds use code generation for this CPU (AVX2/FMA, AVX-512 where the CPU has it) by
-# default. That is an option, not a need: the established members' kernels are compiled for
+# default. That is an option, not a need: the Float activation kernels are compiled for
 # baseline x86-64, AVX2 + FMA and AVX-512 and chosen at run time, so `make build NATIVE=` (or a
 # dependant's plain `swift build -c release`) gets them at full speed in a binary that runs on
-# any x86-64 CPU; the Swift kernels (the descendants, Double) then run baseline code. The flags
+# any x86-64 CPU; the Swift loops (the copy, PReLU, Double) then run baseline code. The flags
 # live here, not in Package.swift, so the package stays usable as a dependency.
 
 SWIFT        ?= swift

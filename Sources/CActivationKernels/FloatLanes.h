@@ -1,4 +1,4 @@
-// The lane operations and loops of the established members over sixteen Float lanes,
+// The lane operations and loops of the family's Float kernels over sixteen Float lanes,
 // included once per instruction set by FloatKernels.c with RECT_LEVEL (0 baseline, 1 AVX2 +
 // FMA, 2 AVX-512) and RECT_NAME (a suffix per set) defined, inside a
 // `#pragma clang attribute` that gives every function here that set's target features.
@@ -13,10 +13,13 @@ typedef float rect_f16 __attribute__((ext_vector_type(16)));
 typedef float rect_f8x __attribute__((ext_vector_type(8)));
 typedef int rect_i16 __attribute__((ext_vector_type(16)));
 typedef unsigned rect_u16 __attribute__((ext_vector_type(16)));
+typedef unsigned long long rect_u8l __attribute__((ext_vector_type(8)));
 
 #define SPLAT(value) ((rect_f16)(value))
 #define BITS(v) ((rect_u16)(v))
 #define FLOATS(v) ((rect_f16)(v))
+#define BITS_D(v) ((rect_u8l)(v))
+#define FLOATS_D(v) ((rect_d8)(v))
 
 /// a·b + c, one rounding.
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(fma)(rect_f16 a, rect_f16 b, rect_f16 c) {
@@ -115,6 +118,15 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(exponential)(REC
     return (p.table_high + FMA(p.table_high, p.q, p.table_low)) * p.scale;
 }
 
+/// e^t·2^k/scale = hi + lo unscaled (both normal, |lo| ≤ 2^-23·hi, relative error below
+/// 2^-28); scaling comes last, where the result is known to be normal.
+static inline __attribute__((always_inline)) void
+RECT_NAME(unscaled)(RECT_NAME(exp_pieces) p, rect_f16 *hi, rect_f16 *lo) {
+    *hi = FMA(p.table_high, p.q, p.table_high);
+    // table_high − hi is exact: hi/table_high lies in [0.95, 1.05].
+    *lo = FMA(p.table_high, p.q, p.table_high - *hi) + p.table_low;
+}
+
 /// softplus's β: e^(−β|x|)·2^k in pieces (βhi·|x| rounded, its error and βlo·|x| passed as
 /// the correction), value·2^-k, and (hi + lo)/β as a new hi + lo.
 static inline __attribute__((always_inline)) RECT_NAME(exp_pieces)
@@ -157,8 +169,8 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(sigmoid)(const r
 /// Linear (x itself) where !(β·x ≤ threshold), NaN included.
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(softplus)(const rect_kernel_parameters *b, rect_f16 x) {
     const RECT_NAME(exp_pieces) pieces = RECT_NAME(beta_exp)(b, x);
-    const rect_f16 hi = FMA(pieces.table_high, pieces.q, pieces.table_high);
-    const rect_f16 lo = FMA(pieces.table_high, pieces.q, pieces.table_high - hi) + pieces.table_low;
+    rect_f16 hi, lo;
+    RECT_NAME(unscaled)(pieces, &hi, &lo);
     const rect_f16 scale = RECT_NAME(beta_unoffset)(b, pieces.scale);
     const rect_f16 u_hi = hi * scale;
     const rect_f16 u_lo = lo * scale;
@@ -222,6 +234,198 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(tanh)(rect_f16 x
     return RECT_NAME(with_sign)(a < 0.35f ? small : large, x);
 }
 
+// Eight Double lanes, for the descendants that finish in Double: an exponential from the Float
+// pieces (hi + lo, scaled exactly), then quotients and products in Double, rounded to Float
+// once. Quotients are divisions (correctly rounded on every level).
+typedef double rect_d8 __attribute__((ext_vector_type(8)));
+typedef long long rect_l8 __attribute__((ext_vector_type(8)));
+/// Sixteen lanes as two Double halves.
+typedef struct { rect_d8 half[2]; } RECT_NAME(wide);
+#define WIDE RECT_NAME(wide)
+
+#define DSPLAT(value) ((rect_d8)(value))
+
+static inline __attribute__((always_inline)) rect_d8 RECT_NAME(fma_d)(rect_d8 a, rect_d8 b, rect_d8 c) {
+    return __builtin_elementwise_fma(a, b, c);
+}
+#define FMAD RECT_NAME(fma_d)
+
+static inline __attribute__((always_inline)) WIDE RECT_NAME(widen)(rect_f16 x) {
+    WIDE w;
+    w.half[0] = __builtin_convertvector(x.lo, rect_d8);
+    w.half[1] = __builtin_convertvector(x.hi, rect_d8);
+    return w;
+}
+
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(narrow)(WIDE w) {
+    rect_f16 r;
+    r.lo = __builtin_convertvector(w.half[0], rect_f8x);
+    r.hi = __builtin_convertvector(w.half[1], rect_f8x);
+    return r;
+}
+
+/// `negative` where x's sign bit is set (−0 and negative NaN included), `otherwise` elsewhere.
+static inline __attribute__((always_inline)) rect_d8 RECT_NAME(by_sign)(rect_d8 x, rect_d8 negative, rect_d8 otherwise) {
+    return (rect_l8)x < 0 ? negative : otherwise;
+}
+#define BY_SIGN RECT_NAME(by_sign)
+
+/// e^(t + correction) for t ≤ 0 in Double: taken times 2^k in Float and scaled back exactly,
+/// so it is exact to 2^-28 down to 2^-(126 + k) before it is flushed to 0.
+static inline __attribute__((always_inline)) WIDE RECT_NAME(wide_exp)(rect_f16 t, int k, const rect_f16 *correction) {
+    rect_f16 hi, lo;
+    const RECT_NAME(exp_pieces) p = RECT_NAME(exp)(t, k, correction);
+    RECT_NAME(unscaled)(p, &hi, &lo);
+    const WIDE h = RECT_NAME(widen)(hi), l = RECT_NAME(widen)(lo), s = RECT_NAME(widen)(p.scale);
+    const double unit = 1.0 / (double)(1 << k);
+    WIDE e;
+    for (int i = 0; i < 2; i++) e.half[i] = (h.half[i] + l.half[i]) * (s.half[i] * unit);
+    return e;
+}
+
+/// Where |x| ≥ 2^14 (and at ±∞) SiLU, GELU (both forms) and Mish are x or −0 (value) and 1
+/// or 0 (derivative) to all Float digits; the formulas would meet ∞·0 there.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(saturate)(rect_f16 x, rect_f16 y, int derivative) {
+    const rect_f16 far = derivative ? (x > 0.0f ? SPLAT(1.0f) : SPLAT(0.0f)) : (x > 0.0f ? x : SPLAT(-0.0f));
+    return RECT_NAME(magnitude)(x) >= 0x1p14f ? far : y;
+}
+
+/// GELU (erf form) from one exponential and Mills' ratio, a = |x|:
+/// Φ(−a) = E·M(a), E = e^(−a²/2), M(a) = ½·erfcx(a/√2) ≈ t·P(t − t₀), t = 4/(4 + a);
+/// gelu(x) = x < 0 ? x·E·M : x − x·E·M; gelu′(x) = x < 0 ? E·D : 1 − E·D, D = M − a/√(2π).
+/// M falls smoothly from ½ at 0 to about 1/(a√(2π)), so the left tail keeps its relative
+/// accuracy (nothing is taken as 1 + erf); P is a degree-10 fit on a ∈ [0, 14.5] (relative
+/// error 2^-29.7; beyond, E is below the smallest normal Float). x² = h + l is split exactly
+/// and E taken times 2^3, so E·D (up to 5.3·E) stays normal where E alone would be flushed.
+/// gelu′ cancels near its zero at x ≈ −0.7518, where D's error is small in absolute terms.
+static inline __attribute__((always_inline)) rect_d8 RECT_NAME(mills_ratio)(rect_d8 a) {
+    const rect_d8 t = 4.0 / (4.0 + a);
+    const rect_d8 s = t - 0.6081081081081081;
+    rect_d8 p = DSPLAT(-0.011857670773646193);
+    p = FMAD(p, s, DSPLAT(0.015604336866568863));
+    p = FMAD(p, s, DSPLAT(0.03235909911956857));
+    p = FMAD(p, s, DSPLAT(-0.032763880335497965));
+    p = FMAD(p, s, DSPLAT(-0.08924814265701526));
+    p = FMAD(p, s, DSPLAT(0.012470857158043504));
+    p = FMAD(p, s, DSPLAT(0.26225443294970274));
+    p = FMAD(p, s, DSPLAT(0.4829186776844912));
+    p = FMAD(p, s, DSPLAT(0.5256981471464655));
+    p = FMAD(p, s, DSPLAT(0.40199006713167135));
+    p = FMAD(p, s, DSPLAT(0.22671030836589817));
+    return t * p;
+}
+
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu)(rect_f16 x, int derivative) {
+    const rect_f16 h = x * x;
+    const rect_f16 l = FMA(x, x, -h);
+    const rect_f16 correction = l * -0.5f;
+    const WIDE e = RECT_NAME(wide_exp)(h * -0.5f, 3, &correction), xs = RECT_NAME(widen)(x);
+    WIDE y;
+    for (int i = 0; i < 2; i++) {
+        const rect_d8 xd = xs.half[i], ed = e.half[i];
+        const rect_d8 a = FLOATS_D(BITS_D(xd) & 0x7FFFFFFFFFFFFFFFull);
+        if (derivative) {
+            const rect_d8 d = FMAD(-a, DSPLAT(0.39894228040143267793994605993438187), RECT_NAME(mills_ratio)(a));
+            y.half[i] = BY_SIGN(xd, d * ed, FMAD(-d, ed, DSPLAT(1.0)));
+        } else {
+            const rect_d8 product = xd * RECT_NAME(mills_ratio)(a);
+            y.half[i] = BY_SIGN(xd, product * ed, FMAD(-product, ed, xd));
+        }
+    }
+    return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), derivative);
+}
+
+/// gelu:tanh(x) = x·sigmoid(2z), 2z = k·x·(1 + c·x²) carried as t + tLo (k and c as Float
+/// pairs, products split by FMA), and its derivative sigmoid(2z) + x·k·(1 + 3c·x²)·sigmoid′(2z),
+/// with e = e^(−|2z|) (times 2^8 in Float) and everything after it in Double:
+/// sigmoid(2z) = (2z ≥ 0 ? 1 : e)/(1 + e), sigmoid′(2z) = e/(1 + e)².
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_tanh)(rect_f16 x, int derivative) {
+    const rect_f16 k_hi = SPLAT(0x1.988454p+0f), k_lo = SPLAT(-0x1.857936p-25f);
+    const rect_f16 c_hi = SPLAT(0x1.6e4e26p-5f), c_lo = SPLAT(0x1.a9003ep-30f);
+    const rect_f16 h = x * x;
+    const rect_f16 l = FMA(x, x, -h);
+    const rect_f16 q = c_hi * h;
+    const rect_f16 q_lo = FMA(c_hi, h, -q) + FMA(c_hi, l, c_lo * h);
+    const rect_f16 w = 1.0f + q;
+    const rect_f16 q_part = w - 1.0f;
+    const rect_f16 w_lo = ((1.0f - (w - q_part)) + (q - q_part)) + q_lo;
+    const rect_f16 g = k_hi * w;
+    const rect_f16 g_lo = FMA(k_hi, w, -g) + FMA(k_hi, w_lo, k_lo * w);
+    const rect_f16 t = g * x;
+    const rect_f16 t_lo = FMA(g, x, -t) + g_lo * x;
+    // −|t + tLo| = −|t| − sign(t)·tLo (2z has x's sign).
+    const rect_f16 correction = -FLOATS(BITS(t_lo) ^ (BITS(t) & 0x80000000u));
+    const WIDE e = RECT_NAME(wide_exp)(RECT_NAME(negative_magnitude)(t), 8, &correction);
+    const WIDE xs = RECT_NAME(widen)(x);
+    WIDE y;
+    for (int i = 0; i < 2; i++) {
+        const rect_d8 xd = xs.half[i], ed = e.half[i], d = 1.0 + ed;
+        const rect_d8 n = BY_SIGN(xd, ed, DSPLAT(1.0));
+        if (derivative) {
+            const rect_d8 slope = FMAD(DSPLAT(3 * 0.044715) * xd, xd, DSPLAT(1.0)) * 1.5957691216057307117597842397375;
+            y.half[i] = FMAD(xd * slope, ed, n * d) / (d * d);
+        } else {
+            y.half[i] = xd * (n / d);
+        }
+    }
+    return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), derivative);
+}
+
+/// Mish from one exponential u = e^(−|x|) (times 2^8 in Float, so x·n/d stays normal where u
+/// alone would be flushed), everything after it in Double:
+/// mish(x) = x·n/d, mish′(x) = (n·d + 4x·m)/d²;
+/// x ≥ 0: n = 1 + 2u, d = n + 2u², m = u²·(1 + u); x < 0: n = u·(u + 2), d = n + 2, m = u·(1 + u)
+/// (x ≥ 0 by the sign bit, so mish(−0) = −0). The derivative's two terms cancel near its
+/// zero (x ≈ −1.19); in Double that costs nothing a Float result can see.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(mish)(rect_f16 x, int derivative) {
+    const WIDE us = RECT_NAME(wide_exp)(RECT_NAME(negative_magnitude)(x), 8, 0), xs = RECT_NAME(widen)(x);
+    WIDE y;
+    for (int i = 0; i < 2; i++) {
+        const rect_d8 xd = xs.half[i], u = us.half[i], two_u = u + u;
+        const rect_d8 n = BY_SIGN(xd, u * (u + 2.0), 1.0 + two_u);
+        const rect_d8 d = BY_SIGN(xd, n + 2.0, FMAD(two_u, u, n));
+        if (derivative) {
+            const rect_d8 m = BY_SIGN(xd, u * (1.0 + u), u * u * (1.0 + u));
+            y.half[i] = FMAD(n, d, 4.0 * xd * m) / (d * d);
+        } else {
+            y.half[i] = xd * (n / d);
+        }
+    }
+    return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), derivative);
+}
+
+/// silu(x) = x·sigmoid(x), silu′(x) = sigmoid(x) + x·sigmoid′(x), from e = e^(−|x|) taken
+/// times 2^8 (so that x·sigmoid(x) stays normal a little beyond where sigmoid(x) does not):
+/// 2^8·sigmoid = 2^8·(x ≥ 0 ? 1 : e)/d, 2^8·sigmoid′ = 2^8·e/d², d = 1 + e.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(silu)(rect_f16 x, int derivative) {
+    const rect_f16 scaled = RECT_NAME(exponential)(RECT_NAME(exp)(RECT_NAME(negative_magnitude)(x), 8, 0));
+    const rect_f16 d = 1.0f + scaled * 0x1p-8f;
+    const rect_f16 sigmoid = (x >= 0.0f ? SPLAT(256.0f) : scaled) / d;
+    const rect_f16 y = derivative ? FMA(x, scaled / (d * d), sigmoid) * 0x1p-8f : (x * sigmoid) * 0x1p-8f;
+    return RECT_NAME(saturate)(x, y, derivative);
+}
+
+/// ELU and SELU: x > 0 ? λ·x : λα·expm1(x) (±0 stays), derivative x > 0 ? λ : λα·e^x, with λ
+/// and λα in the parameters (λ = 1 for ELU). expm1(x) for x ≤ 0: where the reduction leaves
+/// k = 0 (|x| < 0.04 is inside that) expm1 = q, the polynomial with its relative error;
+/// elsewhere (scale·hi − 1) + scale·lo, the first rounded once, where |expm1| ≥ 0.04 keeps
+/// the relative error near 2^-23. The derivative takes e^x times 2^8 and λα times 2^-8, so
+/// λα·e^x stays normal where e^x alone is flushed.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(elu)(const rect_kernel_parameters *b, rect_f16 x) {
+    const RECT_NAME(exp_pieces) p = RECT_NAME(exp)(RECT_NAME(negative_magnitude)(x), 0, 0);
+    rect_f16 hi, lo;
+    RECT_NAME(unscaled)(p, &hi, &lo);
+    const rect_f16 large = FMA(hi, p.scale, SPLAT(-1.0f)) + lo * p.scale;
+    const rect_f16 expm1 = x > -0.04f ? p.q : large;
+    const rect_f16 y = x > 0.0f ? b->elu_scale * x : b->elu_negative_scale * expm1;
+    return x == 0.0f ? x : y;
+}
+
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(elu_derivative)(const rect_kernel_parameters *b, rect_f16 x) {
+    const rect_f16 scaled = RECT_NAME(exponential)(RECT_NAME(exp)(RECT_NAME(negative_magnitude)(x), 8, 0));
+    return x > 0.0f ? SPLAT(b->elu_scale) : (b->elu_negative_scale * 0x1p-8f) * scaled;
+}
+
 /// The piecewise-linear lanes, bit for bit their definitions (LeakyReLU.value(_:slope:) and
 /// LeakyReLU.derivative(_:negative:zero:)): relu(x) = 0 > x ? 0 : x (relu(−0) = −0, NaN
 /// stays); leaky x < 0 ? α·x : x with 0 where α = 0; the slope 1 above 0, `below` below,
@@ -247,6 +451,16 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(slope)(rect_f16 
 #define RECT_LANES_sigmoid_forward(b, x, g) RECT_NAME(sigmoid)(b, x)
 #define RECT_LANES_sigmoid_backward(b, x, g) ((g) * RECT_NAME(bell_curve)(RECT_NAME(negative_magnitude)(x), 0))
 #define RECT_LANES_tanh_forward(b, x, g) RECT_NAME(tanh)(x)
+#define RECT_LANES_gelu_forward(b, x, g) RECT_NAME(gelu)(x, 0)
+#define RECT_LANES_gelu_backward(b, x, g) ((g) * RECT_NAME(gelu)(x, 1))
+#define RECT_LANES_gelu_tanh_forward(b, x, g) RECT_NAME(gelu_tanh)(x, 0)
+#define RECT_LANES_gelu_tanh_backward(b, x, g) ((g) * RECT_NAME(gelu_tanh)(x, 1))
+#define RECT_LANES_silu_forward(b, x, g) RECT_NAME(silu)(x, 0)
+#define RECT_LANES_silu_backward(b, x, g) ((g) * RECT_NAME(silu)(x, 1))
+#define RECT_LANES_elu_forward(b, x, g) RECT_NAME(elu)(b, x)
+#define RECT_LANES_elu_backward(b, x, g) ((g) * RECT_NAME(elu_derivative)(b, x))
+#define RECT_LANES_mish_forward(b, x, g) RECT_NAME(mish)(x, 0)
+#define RECT_LANES_mish_backward(b, x, g) ((g) * RECT_NAME(mish)(x, 1))
 #define RECT_LANES_tanh_backward(b, x, g) \
     ((g) * RECT_NAME(bell_curve)(-(RECT_NAME(magnitude)(x) + RECT_NAME(magnitude)(x)), 2))
 
@@ -299,15 +513,36 @@ RECT_DEFINE_LOOP(sigmoid_forward)
 RECT_DEFINE_LOOP(sigmoid_backward)
 RECT_DEFINE_LOOP(tanh_forward)
 RECT_DEFINE_LOOP(tanh_backward)
+RECT_DEFINE_LOOP(gelu_forward)
+RECT_DEFINE_LOOP(gelu_backward)
+RECT_DEFINE_LOOP(gelu_tanh_forward)
+RECT_DEFINE_LOOP(gelu_tanh_backward)
+RECT_DEFINE_LOOP(silu_forward)
+RECT_DEFINE_LOOP(silu_backward)
+RECT_DEFINE_LOOP(elu_forward)
+RECT_DEFINE_LOOP(elu_backward)
+RECT_DEFINE_LOOP(mish_forward)
+RECT_DEFINE_LOOP(mish_backward)
 
 static const rect_float_kernels RECT_NAME(kernels) = {
     RECT_NAME(relu_forward), RECT_NAME(leaky_forward), RECT_NAME(abs_forward), RECT_NAME(slope_backward),
     RECT_NAME(softplus_forward), RECT_NAME(softplus_backward),
     RECT_NAME(sigmoid_forward), RECT_NAME(sigmoid_backward),
     RECT_NAME(tanh_forward), RECT_NAME(tanh_backward),
+    RECT_NAME(gelu_forward), RECT_NAME(gelu_backward),
+    RECT_NAME(gelu_tanh_forward), RECT_NAME(gelu_tanh_backward),
+    RECT_NAME(silu_forward), RECT_NAME(silu_backward),
+    RECT_NAME(elu_forward), RECT_NAME(elu_backward),
+    RECT_NAME(mish_forward), RECT_NAME(mish_backward),
 };
 
 #undef FMA
+#undef FMAD
+#undef WIDE
+#undef BY_SIGN
 #undef SPLAT
+#undef DSPLAT
 #undef BITS
 #undef FLOATS
+#undef BITS_D
+#undef FLOATS_D

@@ -2,7 +2,7 @@ import Activations
 import Runtime
 import Testing
 
-/// The Float kernels of the established members exist once per instruction set (baseline x86-64, AVX2 +
+/// The Float kernels exist once per instruction set (baseline x86-64, AVX2 +
 /// FMA, AVX-512) and one is chosen from the CPU at start. Every set this CPU runs must give
 /// the bits of the chosen one (NaN as any NaN), so the definition-versus-kernel tests (which run the chosen
 /// set) pin them all; on a CPU with AVX-512 all three are compared.
@@ -12,6 +12,7 @@ import Testing
         try! .leakyReLU(negativeSlope: 0), try! .leakyReLU(negativeSlope: -0.5), .abs,
         .softplus(Softplus()), try! .softplus(beta: 2), try! .softplus(beta: 0.3, threshold: 5),
         try! .softplus(beta: 1, threshold: .infinity), .sigmoid, .tanh,
+        .gelu, .gelu(GELU(approximation: .tanh)), .silu, .elu, try! .elu(alpha: 0.5), .selu, .mish,
     ]
 
     /// Sizes around the lane group, at offsets from an aligned start, and one large enough to

@@ -10,9 +10,8 @@ import Runtime
 /// |---|---|---|
 /// | softplus | 1 ulp / 2 ulp | 2 ulp / 2 ulp |
 /// | sigmoid, tanh | 2 ulp / 2 ulp | 2 ulp / 2 ulp |
-/// | gelu, elu | 1 ulp / 1 ulp | 1 ulp / 1 ulp |
+/// | gelu, gelu:tanh, elu, mish | 1 ulp / 1 ulp | 1 ulp / 1 ulp |
 /// | selu, silu | 2 ulp / 1 ulp | 4 ulp / 1 ulp (selu′ 2) |
-/// | gelu:tanh, mish | 3 ulp / 1 ulp | 8 ulp / 1 ulp |
 ///
 /// Near the zeros of gelu′, silu′ and mish′ (x in [−3, 0]) those derivatives are within
 /// 2^-24 absolute instead.
@@ -25,8 +24,7 @@ import Runtime
 /// caller's thread with no hand-off. Out-of-place outputs of 16 MiB or more are written with
 /// non-temporal stores. Results do not depend on the thread count.
 ///
-/// The Float kernels of identity's backward, ReLU, leaky ReLU, abs, softplus, sigmoid and tanh
-/// run the code compiled for ``InstructionSet/best``, this CPU's best instruction set, whatever
+/// The Float kernels of every member but the identity's forward copy run the code compiled for ``InstructionSet/best``, this CPU's best instruction set, whatever
 /// the build targets; the results do not depend on the set either.
 extension Activation {
     /// `output[i] = f(input[i])`. `output` may be `input` itself (in place).

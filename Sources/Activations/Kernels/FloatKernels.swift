@@ -41,17 +41,15 @@ enum FloatKernels {
         case .tanh:
             dispatched(set.kernels.tanh_forward, nil, input, input, output)
         case .gelu(let f) where f.approximation == .tanh:
-            map(GELUTanhLanes(), input, output)
+            dispatched(kernels.gelu_tanh_forward, nil, input, input, output)
         case .gelu:
-            map(GELULanes(), input, output)
+            dispatched(kernels.gelu_forward, nil, input, input, output)
         case .silu:
-            map(SiLULanes(), input, output)
-        case .elu(let f):
-            map(ExponentialLinearLanes(scale: 1, negativeScale: f.alpha), input, output)
-        case .selu:
-            map(ExponentialLinearLanes(scale: SELU.lambda, negativeScale: SELU.lambda * SELU.alpha), input, output)
+            dispatched(kernels.silu_forward, nil, input, input, output)
+        case .elu, .selu:
+            dispatched(kernels.elu_forward, exponentialLinearParameters(activation), input, input, output)
         case .mish:
-            map(MishLanes(), input, output)
+            dispatched(kernels.mish_forward, nil, input, input, output)
         }
     }
 
@@ -71,17 +69,16 @@ enum FloatKernels {
         case .tanh:
             dispatched(set.kernels.tanh_backward, nil, input, gradientOutput, gradientInput)
         case .gelu(let f) where f.approximation == .tanh:
-            zip(GELUTanhLanes(), input, gradientOutput, gradientInput)
+            dispatched(set.kernels.gelu_tanh_backward, nil, input, gradientOutput, gradientInput)
         case .gelu:
-            zip(GELULanes(), input, gradientOutput, gradientInput)
+            dispatched(set.kernels.gelu_backward, nil, input, gradientOutput, gradientInput)
         case .silu:
-            zip(SiLULanes(), input, gradientOutput, gradientInput)
-        case .elu(let f):
-            zip(ExponentialLinearLanes(scale: 1, negativeScale: f.alpha), input, gradientOutput, gradientInput)
-        case .selu:
-            zip(ExponentialLinearLanes(scale: SELU.lambda, negativeScale: SELU.lambda * SELU.alpha), input, gradientOutput, gradientInput)
+            dispatched(set.kernels.silu_backward, nil, input, gradientOutput, gradientInput)
+        case .elu, .selu:
+            dispatched(
+                set.kernels.elu_backward, exponentialLinearParameters(activation), input, gradientOutput, gradientInput)
         case .mish:
-            zip(MishLanes(), input, gradientOutput, gradientInput)
+            dispatched(set.kernels.mish_backward, nil, input, gradientOutput, gradientInput)
         case .identity, .relu, .leakyReLU, .abs:
             slopeBackward(activation, saved: input, fromOutput: false, gradientOutput, gradientInput, using: set)
         }
@@ -114,19 +111,17 @@ enum FloatKernels {
             minimumChunk: memoryBoundChunk)
     }
 
-    @inline(__always)
-    private static func map<K: UnaryVectorKernel>(
-        _ kernel: K, _ input: UnsafeBufferPointer<Float>, _ output: UnsafeMutableBufferPointer<Float>
-    ) where K.Vector == FloatVector {
-        VectorLoops.map(kernel, input, output, minimumChunk: computeBoundChunk)
-    }
-
-    @inline(__always)
-    private static func zip<K: BinaryVectorKernel>(
-        _ kernel: K, _ saved: UnsafeBufferPointer<Float>, _ gradient: UnsafeBufferPointer<Float>,
-        _ output: UnsafeMutableBufferPointer<Float>
-    ) where K.Vector == FloatVector {
-        VectorLoops.zip(kernel, saved, gradient, output, minimumChunk: computeBoundChunk)
+    /// λ and λα of ELU (λ = 1) and SELU (Klambauer's constants), each rounded to Float.
+    private static func exponentialLinearParameters(_ activation: Activation) -> rect_kernel_parameters {
+        var parameters = rect_kernel_parameters()
+        let (scale, negativeScale): (Double, Double) =
+            switch activation {
+            case .elu(let f): (1, f.alpha)
+            default: (SELU.lambda, SELU.lambda * SELU.alpha)
+            }
+        parameters.elu_scale = Float(scale)
+        parameters.elu_negative_scale = Float(negativeScale)
+        return parameters
     }
 
     /// Runs a kernel of `CActivationKernels` (FloatLanes.h) over the buffers: `y = f(x)` when
@@ -176,8 +171,8 @@ enum FloatKernels {
     }
 }
 
-/// The instruction sets the Float kernels of the established members (ReLU, leaky ReLU, abs,
-/// softplus, sigmoid, tanh) are compiled for; ``best`` is the one this CPU runs, found once
+/// The instruction sets the Float kernels (every member but the identity's copy and PReLU)
+/// are compiled for; ``best`` is the one this CPU runs, found once
 /// from its features (CPUID and the registers the operating system saves), and the one the
 /// kernels use. The others this CPU runs give the same bits.
 public enum InstructionSet: Int, CaseIterable, Sendable, CustomStringConvertible {

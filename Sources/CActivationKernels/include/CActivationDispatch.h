@@ -1,6 +1,6 @@
-// The Float kernels of the established members (ReLU, leaky ReLU, abs and the slope-times-
-// gradient backward of the piecewise-linear ones; softplus, sigmoid, tanh forward and
-// backward), compiled once per instruction set and chosen at run time from the CPU's
+// The Float kernels of the family (ReLU, leaky ReLU, abs and the slope-times-gradient
+// backward of the piecewise-linear ones; softplus, sigmoid, tanh, GELU in both forms, SiLU,
+// ELU and SELU, Mish forward and backward), compiled once per instruction set and chosen at run time from the CPU's
 // features, so a binary built for baseline x86-64 runs the AVX2 or AVX-512 code where the CPU
 // has it and never executes an instruction the CPU lacks.
 #ifndef RECTIFIER_C_ACTIVATION_DISPATCH_H
@@ -18,11 +18,13 @@ enum rect_instruction_set {
 
 /// A kernel's parameters: softplus's β (β = βhi + βlo, 1/β = ihi + ilo in Float pairs, 2^k
 /// keeping the exponential's tail normal for β < 1; `scaled` is 0 for β = 1, whose pairs are
-/// unused) and threshold; leaky ReLU's slope; the backward slopes below zero and at ±0.
+/// unused) and threshold; leaky ReLU's slope; the backward slopes below zero and at ±0;
+/// ELU's and SELU's λ and λα (Float).
 typedef struct {
     float beta_hi, beta_lo, inverse_hi, inverse_lo, offset_inverse, threshold;
     int exponent_offset, scaled;
     float slope, slope_below_zero, slope_at_zero;
+    float elu_scale, elu_negative_scale;
 } rect_kernel_parameters;
 
 /// One kernel over `count` elements: `y[i] = f(x[i])` (forward; `g` is read as `x`) or
@@ -38,6 +40,9 @@ typedef struct {
     rect_float_kernel softplus_forward, softplus_backward;
     rect_float_kernel sigmoid_forward, sigmoid_backward;
     rect_float_kernel tanh_forward, tanh_backward;
+    rect_float_kernel gelu_forward, gelu_backward, gelu_tanh_forward, gelu_tanh_backward;
+    rect_float_kernel silu_forward, silu_backward, elu_forward, elu_backward;
+    rect_float_kernel mish_forward, mish_backward;
 } rect_float_kernels;
 
 /// The best instruction set this CPU and operating system run (the OS must save the

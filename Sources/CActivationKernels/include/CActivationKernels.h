@@ -1,6 +1,6 @@
-// The few vector instructions the Activations kernels need that Swift cannot express directly:
-// a vector FMA and a max that stay one instruction each, an in-register table lookup
-// (vpermps) and non-temporal stores. Everything is `static inline`, so
+// The few vector instructions the Swift loops of the Activations kernels (the piecewise-linear
+// Double kernels, the identity's copy, PReLU) need that Swift cannot express directly: a max
+// that stays one instruction and non-temporal stores. Everything is `static inline`, so
 // Swift inlines it into the kernels; targets without AVX/AVX2 get portable fallbacks with the
 // same results.
 #ifndef RECTIFIER_C_ACTIVATION_KERNELS_H
@@ -12,22 +12,11 @@
 
 #include "CActivationDispatch.h"
 
-// Imported into Swift as SIMD8<Float>, SIMD16<Float>, SIMD16<Int32>, SIMD8<Double>.
+// Imported into Swift as SIMD16<Float> and SIMD8<Double>.
 typedef float rect_float8 __attribute__((ext_vector_type(8)));
 typedef float rect_float16 __attribute__((ext_vector_type(16)));
-typedef int rect_int16 __attribute__((ext_vector_type(16)));
 typedef double rect_double4 __attribute__((ext_vector_type(4)));
 typedef double rect_double8 __attribute__((ext_vector_type(8)));
-
-/// a·b + c with one rounding, lane by lane.
-static inline __attribute__((always_inline)) rect_float16 rect_fma_f16(rect_float16 a, rect_float16 b, rect_float16 c) {
-    return __builtin_elementwise_fma(a, b, c);
-}
-
-/// a·b + c with one rounding, lane by lane.
-static inline __attribute__((always_inline)) rect_double8 rect_fma_d8(rect_double8 a, rect_double8 b, rect_double8 c) {
-    return __builtin_elementwise_fma(a, b, c);
-}
 
 /// `a > b ? a : b` lane by lane, as x86's max: where either is NaN the result is `b`.
 static inline __attribute__((always_inline)) rect_float16 rect_max_f16(rect_float16 a, rect_float16 b) {
@@ -53,18 +42,6 @@ static inline __attribute__((always_inline)) rect_double8 rect_max_d8(rect_doubl
 #endif
 }
 
-/// table[index & 7] in each lane.
-static inline __attribute__((always_inline)) rect_float16 rect_lookup8_f16(rect_float8 table, rect_int16 index) {
-    rect_float16 result;
-#if defined(__AVX2__)
-    result.lo = (rect_float8)_mm256_permutevar8x32_ps((__m256)table, (__m256i)index.lo);
-    result.hi = (rect_float8)_mm256_permutevar8x32_ps((__m256)table, (__m256i)index.hi);
-#else
-    for (int lane = 0; lane < 16; lane++) result[lane] = table[index[lane] & 7];
-#endif
-    return result;
-}
-
 /// Stores 16 floats at a 64-byte aligned address, bypassing the caches.
 static inline __attribute__((always_inline)) void rect_stream_f16(float *destination, rect_float16 value) {
     __builtin_nontemporal_store(value, (rect_float16 *)destination);
@@ -83,7 +60,5 @@ static inline __attribute__((always_inline)) void rect_store_fence(void) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 #endif
 }
-
-#include "WideLanes.h"
 
 #endif
