@@ -367,54 +367,6 @@ CQ_VNNI static inline __m512i broadcast_quad512(const uint8_t *quads, int row) {
     return _mm512_set1_epi32(four);
 }
 
-CQ_VNNI
-void cq_gemm_row_panel_u8s8_vnni(
-    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
-    ptrdiff_t quads, ptrdiff_t panels)
-{
-    const ptrdiff_t stride = panels * CQ_TILE_COLUMNS;
-    const ptrdiff_t panel_values = quads * 4 * CQ_TILE_COLUMNS;
-    ptrdiff_t panel = 0;
-    // Two panels (32 units) per step: twelve accumulators, six rows × two panels.
-    for (; panel + 2 <= panels; panel += 2) {
-        const int8_t *w = packed_weights + panel * panel_values;
-        const uint8_t *a = packed_rows;
-        __m512i c[12];
-        for (int i = 0; i < 12; i++) c[i] = _mm512_setzero_si512();
-        for (ptrdiff_t t = 0; t < quads; t++) {
-            const __m512i w0 = _mm512_loadu_si512((const void *)w);
-            const __m512i w1 = _mm512_loadu_si512((const void *)(w + panel_values));
-            for (int r = 0; r < CQ_TILE_ROWS; r++) {
-                const __m512i x = broadcast_quad512(a, r);
-                c[2 * r] = _mm512_dpbusd_epi32(c[2 * r], x, w0);
-                c[2 * r + 1] = _mm512_dpbusd_epi32(c[2 * r + 1], x, w1);
-            }
-            w += 4 * CQ_TILE_COLUMNS;
-            a += 4 * CQ_TILE_ROWS;
-        }
-        int32_t *out = tile_out + panel * CQ_TILE_COLUMNS;
-        for (int r = 0; r < CQ_TILE_ROWS; r++) {
-            _mm512_storeu_si512((void *)(out + r * stride), c[2 * r]);
-            _mm512_storeu_si512((void *)(out + r * stride + CQ_TILE_COLUMNS), c[2 * r + 1]);
-        }
-    }
-    if (panel < panels) {
-        const int8_t *w = packed_weights + panel * panel_values;
-        const uint8_t *a = packed_rows;
-        __m512i c[6];
-        for (int i = 0; i < 6; i++) c[i] = _mm512_setzero_si512();
-        for (ptrdiff_t t = 0; t < quads; t++) {
-            const __m512i w0 = _mm512_loadu_si512((const void *)w);
-            for (int r = 0; r < CQ_TILE_ROWS; r++)
-                c[r] = _mm512_dpbusd_epi32(c[r], broadcast_quad512(a, r), w0);
-            w += 4 * CQ_TILE_COLUMNS;
-            a += 4 * CQ_TILE_ROWS;
-        }
-        int32_t *out = tile_out + panel * CQ_TILE_COLUMNS;
-        for (int r = 0; r < CQ_TILE_ROWS; r++) _mm512_storeu_si512((void *)(out + r * stride), c[r]);
-    }
-}
-
 // Panels [panel, panel + WIDTH) of one row; even and odd quads go to separate accumulators so
 // that 2·WIDTH dependency chains hide vpdpbusd's latency. WIDTH is a constant in each
 // instance, so the accumulators stay in registers.
@@ -458,6 +410,154 @@ void cq_gemv_quads_vnni(
     for (; panel < panels; panel++) CQ_GEMV_VNNI_PANELS(1)
 }
 
+// One 16-lane requantisation step of cq_dense_u8s8_vnni: the low 32 bits of
+// ((p + 2^62 + 2^(e−1)) >>> e) − (2^62 >> e) in each 64-bit lane, p = a·m of the even halves.
+CQ_VNNI static inline __m512i requantize_even512(__m512i a, __m512i m, __m512i e64) {
+    const __m512i base = _mm512_set1_epi64(1ll << 62), one = _mm512_set1_epi64(1);
+    const __m512i product = _mm512_mul_epi32(a, m);
+    const __m512i offset = _mm512_add_epi64(base, _mm512_sllv_epi64(one, _mm512_sub_epi64(e64, one)));
+    const __m512i shifted = _mm512_srlv_epi64(_mm512_add_epi64(product, offset), e64);
+    return _mm512_sub_epi64(shifted, _mm512_srlv_epi64(base, e64));
+}
+
+// Sixteen units: floor((a·m + 2^(e−1)) / 2^e) in 32-bit lanes.
+CQ_VNNI static inline __m512i requantize_lanes512(__m512i a, __m512i m, __m512i e) {
+    const __m512i even = requantize_even512(a, m, _mm512_and_si512(e, _mm512_set1_epi64(0xFFFFFFFFll)));
+    const __m512i odd = requantize_even512(
+        _mm512_srli_epi64(a, 32), _mm512_srli_epi64(m, 32), _mm512_srli_epi64(e, 32));
+    return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+// Rows [0, count) of a 6-row tile over column panels [panel, panel + WIDTH), WIDTH 1 or 2,
+// then the epilogue while the sums are in registers.
+CQ_VNNI static inline __attribute__((always_inline)) void dense_tile_vnni(
+    const uint8_t *const row[CQ_TILE_ROWS], const int32_t tail[CQ_TILE_ROWS], int count,
+    ptrdiff_t whole, int has_tail, const int8_t *packed_weights, ptrdiff_t panel_values,
+    ptrdiff_t panel, const int WIDTH, const int32_t *bias, const cq_requantizer *r,
+    ptrdiff_t units, uint8_t *codes, int32_t *sums)
+{
+    const int8_t *w = packed_weights + panel * panel_values;
+    __m512i c[2 * CQ_TILE_ROWS];
+    for (int i = 0; i < 2 * CQ_TILE_ROWS; i++) c[i] = _mm512_setzero_si512();
+    for (ptrdiff_t t = 0; t < whole; t++) {
+        const __m512i w0 = _mm512_loadu_si512((const void *)w);
+        const __m512i w1 = WIDTH == 2 ? _mm512_loadu_si512((const void *)(w + panel_values)) : w0;
+        for (int k = 0; k < CQ_TILE_ROWS; k++) {
+            int32_t four;
+            memcpy(&four, row[k] + 4 * t, sizeof four);
+            const __m512i x = _mm512_set1_epi32(four);
+            c[2 * k] = _mm512_dpbusd_epi32(c[2 * k], x, w0);
+            if (WIDTH == 2) c[2 * k + 1] = _mm512_dpbusd_epi32(c[2 * k + 1], x, w1);
+        }
+        w += 4 * CQ_TILE_COLUMNS;
+    }
+    if (has_tail) {
+        const __m512i w0 = _mm512_loadu_si512((const void *)w);
+        const __m512i w1 = WIDTH == 2 ? _mm512_loadu_si512((const void *)(w + panel_values)) : w0;
+        for (int k = 0; k < CQ_TILE_ROWS; k++) {
+            const __m512i x = _mm512_set1_epi32(tail[k]);
+            c[2 * k] = _mm512_dpbusd_epi32(c[2 * k], x, w0);
+            if (WIDTH == 2) c[2 * k + 1] = _mm512_dpbusd_epi32(c[2 * k + 1], x, w1);
+        }
+    }
+    for (int p = 0; p < WIDTH; p++) {
+        const ptrdiff_t first = (panel + p) * CQ_TILE_COLUMNS;
+        if (first >= units) break;
+        const ptrdiff_t valid = units - first < CQ_TILE_COLUMNS ? units - first : CQ_TILE_COLUMNS;
+        const __mmask16 mask = (__mmask16)((1u << valid) - 1u);
+#define CQ_LOAD512(p) _mm512_maskz_loadu_epi32(mask, (p) + first)
+        const __m512i b = bias ? CQ_LOAD512(bias) : _mm512_setzero_si512();
+        if (!r) {
+            for (int k = 0; k < count; k++)
+                _mm512_mask_storeu_epi32(sums + k * units + first, mask, _mm512_add_epi32(c[2 * k + p], b));
+            continue;
+        }
+        const __m512i lower = CQ_LOAD512(r->lower), upper = CQ_LOAD512(r->upper);
+        const __m512i pm = CQ_LOAD512(r->positive_multiplier), pe = CQ_LOAD512(r->positive_shift);
+        const __m512i nm = CQ_LOAD512(r->negative_multiplier), ne = CQ_LOAD512(r->negative_shift);
+#undef CQ_LOAD512
+        const __m512i zero = _mm512_set1_epi32(r->zero_point), floor = _mm512_set1_epi32(r->lower_clamp);
+        const __m512i top = _mm512_set1_epi32(255);
+        for (int k = 0; k < count; k++) {
+            __m512i a = _mm512_add_epi32(c[2 * k + p], b);
+            a = _mm512_min_epi32(_mm512_max_epi32(a, lower), upper);
+            __m512i v = requantize_lanes512(a, pm, pe);
+            if (r->sides_differ) {
+                const __mmask16 negative = _mm512_cmplt_epi32_mask(a, _mm512_setzero_si512());
+                v = _mm512_mask_mov_epi32(v, negative, requantize_lanes512(a, nm, ne));
+            }
+            v = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v, zero), floor), top);
+            uint8_t *out = codes + k * units + first;
+            _mm_mask_storeu_epi8(out, mask, _mm512_cvtepi32_epi8(v));
+            if (r->table)
+                for (ptrdiff_t j = 0; j < valid; j++) out[j] = r->table[out[j]];
+        }
+    }
+}
+
+CQ_VNNI
+void cq_dense_u8s8_vnni(
+    const uint8_t *input, ptrdiff_t rows, ptrdiff_t inputs, const int8_t *packed_weights,
+    ptrdiff_t panels, const int32_t *bias, const cq_requantizer *r, ptrdiff_t units,
+    uint8_t *codes, int32_t *sums)
+{
+    const ptrdiff_t whole = inputs / 4, quads = (inputs + 3) / 4;
+    const ptrdiff_t panel_values = quads * 4 * CQ_TILE_COLUMNS;
+    const int has_tail = quads > whole;
+    for (ptrdiff_t first = 0; first < rows; first += CQ_TILE_ROWS) {
+        const int count = rows - first < CQ_TILE_ROWS ? (int)(rows - first) : CQ_TILE_ROWS;
+        // Missing rows read the first row again; their sums are never stored.
+        const uint8_t *row[CQ_TILE_ROWS];
+        int32_t tail[CQ_TILE_ROWS] = {0};
+        for (int k = 0; k < CQ_TILE_ROWS; k++) {
+            row[k] = input + (first + (k < count ? k : 0)) * inputs;
+            if (has_tail) memcpy(&tail[k], row[k] + 4 * whole, (size_t)(inputs - 4 * whole));
+        }
+        uint8_t *code_rows = r ? codes + first * units : NULL;
+        int32_t *sum_rows = r ? NULL : sums + first * units;
+        ptrdiff_t panel = 0;
+        for (; panel + 2 <= panels; panel += 2)
+            dense_tile_vnni(row, tail, count, whole, has_tail, packed_weights, panel_values, panel, 2,
+                            bias, r, units, code_rows, sum_rows);
+        if (panel < panels)
+            dense_tile_vnni(row, tail, count, whole, has_tail, packed_weights, panel_values, panel, 1,
+                            bias, r, units, code_rows, sum_rows);
+    }
+}
+
+// cq_quantize_f32_avx2's arithmetic in sixteen lanes, the tail under a mask.
+CQ_VNNI static inline __mmask16 quantize16(
+    const float *x, uint8_t *out, __mmask16 mask, __m512 inv, __m512 sc, __m512 zero)
+{
+    const __m512 xs = _mm512_maskz_loadu_ps(mask, x);
+    const __m512 q = _mm512_mul_ps(xs, inv);
+    const __m512 r = _mm512_roundscale_ps(q, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    // As in the AVX2 kernel: min(255, NaN) keeps the NaN, max(NaN, 0) gives 0.
+    const __m512 code = _mm512_max_ps(_mm512_min_ps(_mm512_set1_ps(255), _mm512_add_ps(r, zero)),
+                                      _mm512_setzero_ps());
+    _mm_mask_storeu_epi8(out, mask, _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(code)));
+    const __m512 above_lower = _mm512_fmadd_ps(_mm512_sub_ps(_mm512_set1_ps(0.5f), r), sc, xs);
+    const __m512 below_upper = _mm512_fmadd_ps(_mm512_sub_ps(_mm512_set1_ps(-0.5f), r), sc, xs);
+    const __mmask16 inside = _mm512_cmp_ps_mask(above_lower, _mm512_setzero_ps(), _CMP_GT_OQ)
+                           & _mm512_cmp_ps_mask(below_upper, _mm512_setzero_ps(), _CMP_LT_OQ);
+    const __mmask16 saturated = _mm512_cmp_ps_mask(_mm512_abs_ps(q), _mm512_set1_ps(1024), _CMP_GE_OQ);
+    return (__mmask16)(mask & ~(inside | saturated));
+}
+
+CQ_VNNI
+int cq_quantize_f32_avx512(
+    const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point)
+{
+    const __m512 inv = _mm512_set1_ps(inverse), sc = _mm512_set1_ps(scale);
+    const __m512 zero = _mm512_set1_ps(zero_point);
+    __mmask16 doubt = 0;
+    ptrdiff_t i = 0;
+    for (; i + 16 <= count; i += 16) doubt |= quantize16(x + i, out + i, 0xFFFF, inv, sc, zero);
+    if (i < count)
+        doubt |= quantize16(x + i, out + i, (__mmask16)((1u << (count - i)) - 1u), inv, sc, zero);
+    return doubt != 0;
+}
+
 #else
 
 int cq_cpu_has_avx2(void) { return 0; }
@@ -470,17 +570,26 @@ void cq_requantize_row_avx2(
     __builtin_trap();
 }
 
+void cq_dense_u8s8_vnni(
+    const uint8_t *input, ptrdiff_t rows, ptrdiff_t inputs, const int8_t *packed_weights,
+    ptrdiff_t panels, const int32_t *bias, const cq_requantizer *r, ptrdiff_t units,
+    uint8_t *codes, int32_t *sums)
+{
+    (void)input; (void)rows; (void)inputs; (void)packed_weights; (void)panels; (void)bias;
+    (void)r; (void)units; (void)codes; (void)sums;
+    __builtin_trap();
+}
+
+int cq_quantize_f32_avx512(
+    const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point)
+{
+    (void)x; (void)out; (void)count; (void)scale; (void)inverse; (void)zero_point;
+    __builtin_trap();
+}
+
 int cq_cpu_has_avx2_fma(void) { return 0; }
 
 int cq_cpu_has_avx512_vnni(void) { return 0; }
-
-void cq_gemm_row_panel_u8s8_vnni(
-    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
-    ptrdiff_t quads, ptrdiff_t panels)
-{
-    (void)packed_rows; (void)packed_weights; (void)tile_out; (void)quads; (void)panels;
-    __builtin_trap();
-}
 
 void cq_gemv_quads_vnni(
     const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,

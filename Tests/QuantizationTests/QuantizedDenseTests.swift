@@ -86,6 +86,73 @@ import Testing
         }
     }
 
+    /// The fused layer kernel (the whole layer in one pass on a VNNI CPU: rows read in place,
+    /// requantised while the sums are in registers) against the scalar reference on batches
+    /// that split across threads, with rows not a multiple of the 6-row tile, inputs not a
+    /// multiple of 4 and units not a multiple of 16 or 32; codes and weights at their extremes
+    /// saturate the accumulator clamp and both ends of the output codes. The bytes around the
+    /// output are checked untouched.
+    @Test func largeBatchesOfOddShapesEqualTheReferenceOnEveryPath() throws {
+        var generator = SeededGenerator(seed: 15)
+        let shapes = [(rows: 301, inputs: 517, units: 70), (7, 1, 33), (13, 3, 1), (1000, 131, 17), (3, 784, 256)]
+        let activations: [Activation?] = [.relu, try .leakyReLU(negativeSlope: 0.1), .sigmoid, .identity, nil]
+        for (index, shape) in shapes.enumerated() {
+            for (which, activation) in activations.enumerated() {
+                let layer = try Self.randomLayer(
+                    inputs: shape.inputs, units: shape.units, activation: activation,
+                    prelu: which == 3 && index % 2 == 0, using: &generator)
+                let extremes = (index + which) % 2 == 0
+                let x = randomCodes(shape.rows * shape.inputs, extremes: extremes, using: &generator)
+                let count = shape.rows * shape.units
+                var expectedCodes = [UInt8](repeating: 0, count: count)
+                var expectedSums = [Int32](repeating: 0, count: count)
+                x.withUnsafeBufferPointer { input in
+                    if activation != nil {
+                        expectedCodes.withUnsafeMutableBufferPointer {
+                            layer.referenceForward(input, rows: shape.rows, into: $0)
+                        }
+                    }
+                    expectedSums.withUnsafeMutableBufferPointer {
+                        layer.referenceAccumulators(input, rows: shape.rows, into: $0)
+                    }
+                }
+                for path in IntegerGEMM.Path.allCases {
+                    for threads in [1, 2] {
+                        var codes = [UInt8](repeating: 0xA5, count: count + 64)
+                        var sums = [Int32](repeating: 0x5A5A, count: count + 64)
+                        Execution(threads: threads).run {
+                            x.withUnsafeBufferPointer { input in
+                                if activation != nil {
+                                    codes.withUnsafeMutableBufferPointer {
+                                        layer.forward(
+                                            input, rows: shape.rows,
+                                            into: UnsafeMutableBufferPointer(rebasing: $0[32..<32 + count]), path: path)
+                                    }
+                                }
+                                sums.withUnsafeMutableBufferPointer {
+                                    layer.accumulators(
+                                        input, rows: shape.rows,
+                                        into: UnsafeMutableBufferPointer(rebasing: $0[32..<32 + count]), path: path)
+                                }
+                            }
+                        }
+                        let label = "\(String(describing: activation)) \(path) \(threads) threads \(shape)"
+                        if activation != nil {
+                            #expect(Array(codes[32..<32 + count]) == expectedCodes, "\(label)")
+                            #expect(codes[..<32].allSatisfy { $0 == 0xA5 } && codes[(32 + count)...].allSatisfy { $0 == 0xA5 })
+                        }
+                        #expect(Array(sums[32..<32 + count]) == expectedSums, "\(label)")
+                        #expect(sums[..<32].allSatisfy { $0 == 0x5A5A } && sums[(32 + count)...].allSatisfy { $0 == 0x5A5A })
+                    }
+                }
+                if extremes && activation == .relu && count > 1000 {
+                    // Both ends of the code range are reached: the clamps are exercised.
+                    #expect(expectedCodes.contains(255) && expectedCodes.contains(UInt8(layer.outputParameters!.zeroPoint)))
+                }
+            }
+        }
+    }
+
     /// The integer code equals the nearest code of the exact real value `acc · s_in·s_j/s_out`
     /// (clamped, ReLU at the zero point), except within 2^-20 of a tie, where the 31-bit
     /// multiplier may fall on either side.

@@ -1,6 +1,7 @@
 // The instruction-level kernels Swift cannot reach: the exact 8-bit integer GEMM tiles on AVX2
-// (`vpmaddwd` = _mm256_madd_epi16, `vpmaddubsw` = _mm256_maddubs_epi16). Everything else
-// (packing, blocking, threads, requantisation, the portable path) lives in the Swift module
+// (`vpmaddwd` = _mm256_madd_epi16, `vpmaddubsw` = _mm256_maddubs_epi16), the whole dense layer
+// on AVX-512 VNNI (`vpdpbusd`, with its requantisation epilogue), input quantisation and
+// requantisation. Blocking, threads and the portable path live in the Swift module
 // `Quantization`.
 #ifndef CQUANTKERNELS_H
 #define CQUANTKERNELS_H
@@ -35,6 +36,11 @@ int cq_cpu_has_avx512_vnni(void);
 /// values exactly; 0 means every code written is exact. Must only be called when
 /// cq_cpu_has_avx2_fma() returns 1.
 int cq_quantize_f32_avx2(
+    const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point);
+
+/// cq_quantize_f32_avx2 in sixteen lanes (the tail under a mask): the same codes and the same
+/// answer. Must only be called when cq_cpu_has_avx512_vnni() returns 1.
+int cq_quantize_f32_avx512(
     const float *x, uint8_t *out, ptrdiff_t count, float scale, float inverse, float zero_point);
 
 /// The per-unit constants of one row's requantisation (arrays of `units` entries). Each side
@@ -101,20 +107,28 @@ void cq_gemv_quads_avx2(
     const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
     ptrdiff_t panels);
 
-/// The quad-layout product for ANY int8 weights, with AVX-512 VNNI's `vpdpbusd`, which adds
-/// four u8·s8 products straight into each int32 lane (no 16-bit intermediate, so nothing
-/// saturates: |four products| ≤ 4·255·128 < 2^31). Same layouts and result as
-/// cq_gemm_row_panel_u8s8_avx2, two column panels per step. Must only be called when
-/// cq_cpu_has_avx512_vnni() returns 1.
-void cq_gemm_row_panel_u8s8_vnni(
-    const uint8_t *packed_rows, const int8_t *packed_weights, int32_t *tile_out,
-    ptrdiff_t quads, ptrdiff_t panels);
-
 /// One row times every column panel in the quad layout, any int8 weights, `vpdpbusd`.
 /// Must only be called when cq_cpu_has_avx512_vnni() returns 1.
 void cq_gemv_quads_vnni(
     const uint8_t *row, const int8_t *packed_weights, int32_t *out, ptrdiff_t quads,
     ptrdiff_t panels);
+
+/// One dense layer with AVX-512 VNNI straight from row-major codes, no packing of the rows:
+///
+///     acc[i][j] = bias[j] + sum_k input[i·inputs + k]·W[j][k]        (wrapping int32)
+///
+/// for rows i < `rows` and units j < `units`, `packed_weights` as cq_gemm_row_panel_u8s8_avx2
+/// ([panels][⌈inputs/4⌉][16][4], zero padded), any int8 weights: `vpdpbusd` adds four u8·s8
+/// products straight into each int32 lane (no 16-bit intermediate, so nothing saturates:
+/// |four products| ≤ 4·255·128 < 2^31). Six rows by 32 units stay in registers over the
+/// whole inner dimension, then leave through the epilogue: with `r` NULL, `sums[i·units + j] =
+/// acc[i][j]`; otherwise `codes[i·units + j]` receives the requantised code, bit for bit
+/// cq_requantize_row_avx2 of the same accumulators. `bias` NULL means zeros. Reads no byte of
+/// `input` past row `rows − 1`. Must only be called when cq_cpu_has_avx512_vnni() returns 1.
+void cq_dense_u8s8_vnni(
+    const uint8_t *input, ptrdiff_t rows, ptrdiff_t inputs, const int8_t *packed_weights,
+    ptrdiff_t panels, const int32_t *bias, const cq_requantizer *r, ptrdiff_t units,
+    uint8_t *codes, int32_t *sums);
 
 #ifdef __cplusplus
 }

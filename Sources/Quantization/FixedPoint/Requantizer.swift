@@ -114,18 +114,13 @@ package struct Requantizer: Sendable {
         into codes: UnsafeMutablePointer<UInt8>, path: IntegerGEMM.Path = .automatic
     ) {
         let units = units
+        if path.usesAVX2 {
+            withParameters { cq_requantize_row_avx2(accumulators, bias, $0, units, codes) }
+            return
+        }
         constants.withUnsafeBufferPointer { constants in
             let k = constants.baseAddress!
             func run(_ table: UnsafePointer<UInt8>?) {
-                if path.usesAVX2 {
-                    var parameters = cq_requantizer(
-                        lower: k, upper: k + units, positive_multiplier: k + 2 * units,
-                        positive_shift: k + 3 * units, negative_multiplier: k + 4 * units,
-                        negative_shift: k + 5 * units, zero_point: zeroPoint, lower_clamp: lowerClamp,
-                        sides_differ: sidesDiffer ? 1 : 0, table: table)
-                    cq_requantize_row_avx2(accumulators, bias, &parameters, units, codes)
-                    return
-                }
                 // Both sides computed and selected, not branched on, so the loop vectorises.
                 for j in 0..<units {
                     let a = Swift.min(Swift.max(accumulators[j] &+ bias[j], k[j]), k[units + j])
@@ -137,6 +132,24 @@ package struct Requantizer: Sendable {
                 if let table { for j in 0..<units { codes[j] = table[Int(codes[j])] } }
             }
             if let table { table.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+        }
+    }
+
+    /// Calls `body` with the C kernels' view of these constants (valid only inside `body`).
+    func withParameters<Result>(_ body: (UnsafePointer<cq_requantizer>) -> Result) -> Result {
+        let units = units
+        return constants.withUnsafeBufferPointer { constants in
+            let k = constants.baseAddress!
+            func run(_ table: UnsafePointer<UInt8>?) -> Result {
+                var parameters = cq_requantizer(
+                    lower: k, upper: k + units, positive_multiplier: k + 2 * units,
+                    positive_shift: k + 3 * units, negative_multiplier: k + 4 * units,
+                    negative_shift: k + 5 * units, zero_point: zeroPoint, lower_clamp: lowerClamp,
+                    sides_differ: sidesDiffer ? 1 : 0, table: table)
+                return body(&parameters)
+            }
+            if let table { return table.withUnsafeBufferPointer { run($0.baseAddress) } }
+            return run(nil)
         }
     }
 

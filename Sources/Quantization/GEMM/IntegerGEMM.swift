@@ -22,9 +22,11 @@ import Runtime
 /// The sums wrap modulo 2^32 like every int32 add, so all paths give identical integers for
 /// any input; ``QuantizedWeights/maximumInputs`` keeps the true sums inside int32.
 ///
-/// The work is split into row panels of 6 (the register tile is 6 rows × 16 units); each panel
-/// widens its rows once, then streams every weight panel from cache. Row panels are spread over
-/// ``Execution/threads`` threads when there is enough work.
+/// The work is split into row panels of 6 (the register tile is 6 rows × 16 units, 6 × 32 with
+/// VNNI); each panel streams every weight panel from cache. The VNNI kernel reads the rows in
+/// place and finishes each tile (bias, requantisation, activation) while it is in registers;
+/// the others widen or regroup a panel's rows first and hand the finished int32 tile to Swift.
+/// Row panels are spread over ``Execution/threads`` threads when there is enough work.
 public enum IntegerGEMM {
     /// Which tile kernel runs.
     public enum Path: String, Sendable, CaseIterable {
@@ -66,6 +68,9 @@ public enum IntegerGEMM {
         into c: UnsafeMutableBufferPointer<Int32>, path: Path = .automatic
     ) {
         precondition(c.count == rows * weights.outputs, "IntegerGEMM: output count is not rows × outputs")
+        if dense(a, rows: rows, weights: weights, path: path, bias: nil, requantizer: nil, codes: nil, sums: c.baseAddress) {
+            return
+        }
         let outputs = weights.outputs, stride = weights.paddedOutputs
         let target = UncheckedSendable(c.baseAddress)
         forEachRowPanel(a, rows: rows, weights: weights, path: path) { firstRow, rowCount, tile in
@@ -74,6 +79,39 @@ public enum IntegerGEMM {
                     .update(from: tile + row * stride, count: outputs)
             }
         }
+    }
+
+    /// The fused VNNI layer, `cq_dense_u8s8_vnni`, over row panels spread on the threads: the
+    /// rows are read in place (no packing), and each 6 × 32 tile of sums leaves the registers
+    /// through the epilogue, as `sums` (+ `bias`) or, with `requantizer`, as `codes`. Runs only
+    /// where the kernel is VNNI and the batch is larger than the one-row kernel's; returns
+    /// false (having done nothing) otherwise.
+    static func dense(
+        _ a: UnsafeBufferPointer<UInt8>, rows: Int, weights: PackedWeights, path: Path,
+        bias: UnsafePointer<Int32>?, requantizer: UnsafePointer<cq_requantizer>?,
+        codes: UnsafeMutablePointer<UInt8>?, sums: UnsafeMutablePointer<Int32>?
+    ) -> Bool {
+        let kernel = Kernel(path, layout: weights.layout, saturationFree: weights.fitsSaturatingQuads)
+        guard kernel == .vnni, rows > kernel.rowsForOneRowKernel(weights.layout) else { return false }
+        precondition(a.count == rows * weights.inputs, "IntegerGEMM: input count is not rows × inputs")
+        let inputs = weights.inputs, units = weights.outputs, panels = weights.panels
+        let rowPanels = (rows + tileRows - 1) / tileRows
+        let macsPerPanel = tileRows * weights.groups * 4 * weights.paddedOutputs
+        let minimumPanels = Swift.max(1, (1 << 20) / Swift.max(macsPerPanel, 1))
+        let pointers = UncheckedSendable((a.baseAddress!, bias, requantizer, codes, sums))
+        weights.quadStorage.withUnsafeBufferPointer { quads in
+            let packed = UncheckedSendable(quads.baseAddress!)
+            Execution.current.forEachChunk(count: rowPanels, minimumChunk: minimumPanels, alignment: 1) {
+                panelRange in
+                let (input, bias, requantizer, codes, sums) = pointers.value
+                let first = panelRange.lowerBound * tileRows
+                let count = Swift.min(panelRange.upperBound * tileRows, rows) - first
+                cq_dense_u8s8_vnni(
+                    input + first * inputs, count, inputs, packed.value, panels, bias, requantizer,
+                    units, codes.map { $0 + first * units }, sums.map { $0 + first * units })
+            }
+        }
+        return true
     }
 
     /// Runs the tile kernel over every row panel and hands each finished `6 × paddedOutputs`
@@ -145,7 +183,8 @@ public enum IntegerGEMM {
         }
     }
 
-    /// Packs one row panel and multiplies it by every weight panel into `tile`.
+    /// Multiplies one row panel by every weight panel into `tile` (packing the rows first, but
+    /// for VNNI).
     private static func multiplyPanel(
         _ a: UnsafeBufferPointer<UInt8>, firstRow: Int, rowCount: Int, weights: PackedWeights,
         pairWeights: UnsafeBufferPointer<Int16>, quadWeights: UnsafeBufferPointer<Int8>,
@@ -161,6 +200,12 @@ public enum IntegerGEMM {
                     quadWeights: quadWeights, scratch: packedRows, vnni: kernel == .vnni,
                     into: tile.baseAddress! + row * stride)
             }
+            return
+        }
+        if kernel == .vnni {  // the rows in place, the tile with row stride `paddedOutputs`
+            cq_dense_u8s8_vnni(
+                rows, rowCount, weights.inputs, quadWeights.baseAddress, weights.panels, nil, nil,
+                stride, nil, tile.baseAddress)
             return
         }
         switch weights.layout {
@@ -179,16 +224,11 @@ public enum IntegerGEMM {
         case .quads:
             let packed = packedRows.bindMemory(to: UInt8.self)
             packQuads(rows, rowCount: rowCount, inputs: weights.inputs, into: packed)
-            switch kernel {
-            case .vnni:
-                cq_gemm_row_panel_u8s8_vnni(
-                    packed.baseAddress, quadWeights.baseAddress, tile.baseAddress,
-                    weights.groups, weights.panels)
-            case .avx2:
+            if kernel == .avx2 {
                 cq_gemm_row_panel_u8s8_avx2(
                     packed.baseAddress, quadWeights.baseAddress, tile.baseAddress,
                     weights.groups, weights.panels)
-            case .portable:
+            } else {
                 PortableTile.multiplyQuads(
                     packedRows: UnsafeBufferPointer(packed), packedWeights: quadWeights,
                     tile: tile, quads: weights.groups, panels: weights.panels)

@@ -15,6 +15,12 @@ extension QuantizedDense {
         let units = units, stride = packed.paddedOutputs
         let target = UncheckedSendable(output.baseAddress)
         foldedBias.withUnsafeBufferPointer { bias in
+            let fused = requantizer.withParameters { parameters in
+                IntegerGEMM.dense(
+                    input, rows: rows, weights: packed, path: path, bias: bias.baseAddress!,
+                    requantizer: parameters, codes: output.baseAddress, sums: nil)
+            }
+            if fused { return }
             let bias = UncheckedSendable(bias.baseAddress!)
             IntegerGEMM.forEachRowPanel(input, rows: rows, weights: packed, path: path) {
                 firstRow, rowCount, tile in
@@ -38,6 +44,12 @@ extension QuantizedDense {
         let units = units, stride = packed.paddedOutputs
         let target = UncheckedSendable(output.baseAddress)
         foldedBias.withUnsafeBufferPointer { bias in
+            if IntegerGEMM.dense(
+                input, rows: rows, weights: packed, path: path, bias: bias.baseAddress!,
+                requantizer: nil, codes: nil, sums: output.baseAddress)
+            {
+                return
+            }
             let bias = UncheckedSendable(bias.baseAddress!)
             IntegerGEMM.forEachRowPanel(input, rows: rows, weights: packed, path: path) {
                 firstRow, rowCount, tile in
@@ -69,8 +81,12 @@ extension QuantizedDense {
         _ accumulators: UnsafeBufferPointer<Int32>, into output: UnsafeMutableBufferPointer<Float>
     ) {
         precondition(accumulators.count == output.count, "dequantizeAccumulators: counts differ")
-        for index in accumulators.indices {
-            output[index] = Float(Double(accumulators[index]) * biasScales[index % units])
+        biasScales.withUnsafeBufferPointer { scales in
+            for start in stride(from: 0, to: accumulators.count, by: units) {
+                for unit in 0..<Swift.min(units, accumulators.count - start) {
+                    output[start + unit] = Float(Double(accumulators[start + unit]) * scales[unit])
+                }
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import CQuantKernels
+import Runtime
 
 /// The affine map between real values and 8-bit activation codes (uint8, asymmetric):
 ///
@@ -93,8 +94,10 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
     /// true quotient. Values they cannot confirm (a tie, or a product that rounded across a
     /// half: about 1 in 10^4 for arbitrary data, none for 8-bit pixels at scale 1/255) are
     /// redone with the division, looking again only at the blocks of 256 that hold one.
-    /// Beyond 1024 steps the code saturates either way. `path` `.avx2` or `.avx512vnni` runs the same arithmetic
-    /// in the C kernel `cq_quantize_f32_avx2` where the CPU has AVX2 and FMA.
+    /// Beyond 1024 steps the code saturates either way. Blocks are spread over
+    /// ``Runtime/Execution/threads`` threads when there are many. `path` `.avx2` runs the same arithmetic in the C
+    /// kernel `cq_quantize_f32_avx2` where the CPU has AVX2 and FMA, `.avx512vnni` in
+    /// `cq_quantize_f32_avx512` where the CPU has AVX-512 (and VNNI).
     /// - Throws: ``QuantizationError/nonFiniteValue(what:index:value:)`` naming the first NaN.
     /// - Precondition: the buffers have the same count.
     public func quantize(
@@ -104,15 +107,26 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
         precondition(input.count == output.count, "quantize: input and output counts differ")
         let inverse = 1 / scale
         let usesAVX2 = path != .portable && Self.isAVX2FMAAvailable
-        for start in stride(from: 0, to: input.count, by: 256) {
-            let block = start..<Swift.min(start + 256, input.count)
-            let inDoubt =
-                usesAVX2
-                ? cq_quantize_f32_avx2(
-                    input.baseAddress! + start, output.baseAddress! + start, block.count, scale,
-                    inverse, Float(zeroPoint)) != 0
-                : quantizeLanes(input, block, into: output)
-            guard inDoubt else { continue }
+        let kernel = path.usesVNNI ? cq_quantize_f32_avx512 : cq_quantize_f32_avx2
+        let blocks = (input.count + 255) / 256
+        let doubtful: [Int] = withUnsafeTemporaryAllocation(of: Bool.self, capacity: blocks) { flags in
+            let shared = UncheckedSendable((input, output, flags, kernel))
+            Execution.current.forEachChunk(count: blocks, minimumChunk: 64, alignment: 1) { range in
+                let (input, output, flags, kernel) = shared.value
+                for index in range {
+                    let start = 256 * index, block = start..<Swift.min(start + 256, input.count)
+                    flags[index] =
+                        usesAVX2
+                        ? kernel(
+                            input.baseAddress! + start, output.baseAddress! + start, block.count, scale,
+                            inverse, Float(zeroPoint)) != 0
+                        : quantizeLanes(input, block, into: output)
+                }
+            }
+            return (0..<blocks).filter { flags[$0] }
+        }
+        for blockIndex in doubtful {
+            let block = 256 * blockIndex..<Swift.min(256 * blockIndex + 256, input.count)
             for index in block where doubt(input[index], inverse: inverse) != 0 {
                 let x = input[index]
                 guard !x.isNaN else { throw .nonFiniteValue(what: "input", index: index, value: x) }
