@@ -37,6 +37,34 @@ func sampleQuantizedModel(_ activation: String, seed: UInt64 = 3) throws
         #expect(try loaded.logits(batch) == network.logits(batch))
     }
 
+    /// A convolutional int8 model (batch norm folded, pooling, flatten) saves and loads with
+    /// the same logits; without its architecture it is refused in one line, and so is its
+    /// ONNX export.
+    @Test func aConvolutionalModelRoundTripsAndNeedsItsArchitecture() throws {
+        let architecture = try Architecture.fromLayerSpecification(
+            "conv:3x3:stride=2,pad=same,batchnorm,maxpool:2,dense:7", input: try ImageShape(channels: 2, height: 9, width: 7),
+            hiddenActivation: .fixed(.relu), outputSize: 4)
+        var generator = SeededGenerator(seed: 3)
+        let model = Sequential<Double>(architecture: architecture, initialization: try Initialization(), generator: &generator)
+        let batch = (0..<30 * architecture.inputSize).map { _ in Double.random(in: 0...1, using: &generator) }
+        let network = try QuantizedNetwork.quantize(
+            model, calibration: try Matrix(rows: 30, columns: architecture.inputSize, scalars: batch))
+        let bytes = try QuantizedModelFile.contents(network, architecture: architecture).serialized()
+        let (loaded, _) = try QuantizedModelFile.load(contents: SafeTensors(serialized: bytes))
+        #expect(loaded.steps == network.steps)
+        let floats = batch.map(Float.init)
+        #expect(try loaded.logits(floats) == network.logits(floats))
+        #expect(throws: QuantizedModelFileError.self) { try QuantizedModelFile.contents(network) }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        do {
+            try network.writeONNX(to: directory.file("conv-int8.onnx"))
+            Issue.record("an int8 convolutional model was written as ONNX")
+        } catch {
+            #expect(!"\(error)".contains("\n") && "\(error)".contains("export the float model"), "\(error)")
+        }
+    }
+
     @Test func theFileHoldsIntegerTensorsAndTheFormat() throws {
         let (model, network) = try sampleQuantizedModel("relu")
         let directory = try TemporaryDirectory()

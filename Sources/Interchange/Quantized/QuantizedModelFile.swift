@@ -19,13 +19,17 @@ import Foundation
 ///           rectifier.architecture the float model's Architecture JSON (optional on read)
 /// tensors   input.scale F32 [1], input.zero_point I32 [1]
 ///           layers.i.weight I8 [out, in], layers.i.weight_scale F32 [out], layers.i.bias I32 [out]
+///             (a convolution's in is K·K·C in the order (u, v, c); a Dense layer after a
+///             flattened image reads it channels last, H·W·C: see ``QuantizedStep``)
 ///           layers.i.output_scale F32 [1], layers.i.output_zero_point I32 [1]   (not the last)
 ///           layers.i.slopes F64 [out] or [1]                                     (PReLU)
 ///           layers.i.pre_activation_scale F32 [1], …pre_activation_zero_point I32 [1] (tables)
 /// ```
-/// `i` is the Dense layer's index in the float architecture when there is one (`layers.0`,
-/// `layers.2`, …, as the float checkpoint names it), else the position 0, 1, … . Biases are in
-/// accumulator steps (`s_in · s_j`); the tables are rebuilt from the activation's definition.
+/// `i` is the Dense or convolution layer's index in the float architecture when there is one
+/// (`layers.0`, `layers.2`, …, as the float checkpoint names it), else the position 0, 1, … .
+/// Biases are in accumulator steps (`s_in · s_j`, a batch normalisation folded in); the
+/// tables are rebuilt from the activation's definition. A model with images needs the
+/// architecture: its convolutions and pooling (``QuantizedNetwork/steps``) are read from it.
 public enum QuantizedModelFile {
     /// The value of `rectifier.format`.
     package static let format = "int8"
@@ -38,6 +42,11 @@ public enum QuantizedModelFile {
         _ network: QuantizedNetwork, architecture: Architecture? = nil, metadata extra: [String: String] = [:]
     ) throws(QuantizedModelFileError) -> SafeTensors {
         let names = try layerNames(count: network.layers.count, architecture: architecture, file: "<memory>")
+        guard try steps(of: architecture, file: "<memory>") ?? network.layers.map({ _ in .dense }) == network.steps else {
+            throw .invalid(
+                file: "<memory>", field: "rectifier.architecture",
+                detail: "is needed and must be the float model's for an int8 model with convolutions or pooling")
+        }
         var file = SafeTensors(metadata: extra)
         var activations: [String] = []
         do {
@@ -152,7 +161,8 @@ public enum QuantizedModelFile {
                 throw QuantizedModelFileError.invalid(
                     file: source, field: unused, detail: "no layer of rectifier.activations uses this tensor")
             }
-            return (try QuantizedNetwork(input: input, layers: layers), architecture)
+            let steps = try steps(of: architecture, file: source)
+            return (try QuantizedNetwork(input: input, layers: layers, steps: steps), architecture)
         } catch let error as QuantizedModelFileError {
             throw error
         } catch let error as SafeTensorsError {
@@ -162,19 +172,34 @@ public enum QuantizedModelFile {
         }
     }
 
-    /// The Dense layers' names: their indices in the architecture, or 0, 1, … without one.
+    /// The steps of a model with images, nil for a perceptron (one dense step per layer).
+    private static func steps(of architecture: Architecture?, file: String)
+        throws(QuantizedModelFileError) -> [QuantizedStep]?
+    {
+        guard let architecture, architecture.layers.contains(where: { $0.inputShape != nil }) else { return nil }
+        do {
+            return try QuantizedNetwork.steps(of: architecture)
+        } catch {
+            throw .invalid(file: file, field: "rectifier.architecture", detail: error.description)
+        }
+    }
+
+    /// The Dense and convolution layers' names: their indices in the architecture, or 0, 1, …
+    /// without one.
     private static func layerNames(count: Int, architecture: Architecture?, file: String)
         throws(QuantizedModelFileError) -> [String]
     {
         guard let architecture else { return (0..<count).map { "layers.\($0)" } }
         let dense = architecture.layers.indices.filter {
-            if case .dense = architecture.layers[$0] { return true }
-            return false
+            switch architecture.layers[$0] {
+            case .dense, .convolution: return true
+            default: return false
+            }
         }
         guard dense.count == count else {
             throw .invalid(
                 file: file, field: "rectifier.architecture",
-                detail: "has \(dense.count) Dense layers, the int8 model \(count)")
+                detail: "has \(dense.count) Dense and convolution layers, the int8 model \(count)")
         }
         return dense.map { "layers.\($0)" }
     }

@@ -30,21 +30,26 @@ extension QuantizedNetwork {
     ///
     /// ```
     /// input codes   ← range of the calibration features (or options.input)
-    /// Dense j       → int8 weights, one scale per unit; int32 bias at s_in · s_j
+    /// Dense j, convolution j → int8 weights, one scale per unit (output channel); int32 bias
+    ///                 at s_in · s_j; a batch normalisation right after is folded into them
+    ///                 first (w·γ/√(σ²+ε), (b − μ)·γ/√(σ²+ε) + β, running statistics)
     /// ReLU, leaky, PReLU, identity → output codes cover the range after the layer
     /// abs, softplus, sigmoid, tanh → a 256-entry table from codes covering the range before
     ///                 the activation to codes covering the range after it
+    /// pooling       → on the codes (``QuantizedStep``); flatten and dropout → nothing
     /// last Dense    → int32 accumulators dequantised to Float logits
     /// ```
     ///
     /// The model runs once over `calibration` (Float64 or Float32, whichever the model is),
-    /// in chunks of ``QuantizedNetwork/chunkRows`` rows; every range is widened to contain 0.
-    /// A tensor that only ever held zeros gets scale 1, so constant calibration data still
-    /// quantises. O(calibration rows · parameters) time; percentile calibration keeps every
-    /// observed value (4 bytes each).
+    /// in chunks of at most ``QuantizedNetwork/chunkRows`` rows (fewer for wide models);
+    /// every range is widened to contain 0. A tensor that only ever held zeros gets scale 1,
+    /// so constant calibration data still quantises. O(calibration rows · parameters) time;
+    /// percentile calibration keeps every observed value (4 bytes each).
     /// - Parameters:
-    ///   - model: Dense layers, each followed by at most one activation or PReLU layer; the
-    ///     last layer is Dense (the logits).
+    ///   - model: Dense and convolution layers, each followed by at most one batch
+    ///     normalisation and one activation or PReLU (one slope, or one per unit of a Dense
+    ///     layer); pooling, flatten and dropout between them; the last layer is Dense (the
+    ///     logits).
     ///   - calibration: `n × inputSize` samples, typically a sample of the training data.
     /// - Throws: ``QuantizationError/unsupportedLayer(index:description:)`` for any other
     ///   layer order; ``QuantizationError/shapeMismatch(what:expected:actual:)`` when the
@@ -57,25 +62,25 @@ extension QuantizedNetwork {
         _ model: Sequential<Scalar>, calibration: Matrix<Scalar>,
         options: QuantizationOptions = try! QuantizationOptions()
     ) throws(QuantizationError) -> QuantizedNetwork {
-        let stages = try QuantizationStage.stages(of: model.architecture)
+        let (stages, steps) = try QuantizationStage.plan(of: model.architecture)
         guard calibration.columns == model.inputSize else {
             throw .shapeMismatch(what: "calibration columns", expected: model.inputSize, actual: calibration.columns)
         }
         guard calibration.rows > 0 else { throw .noSamples(what: "calibration") }
         var observers = try CalibrationObservers(
             model: model, method: options.calibration, observeInput: options.input == nil)
-        for first in stride(from: 0, to: calibration.rows, by: chunkRows) {
-            let chunk = calibration.rows(first..<Swift.min(first + chunkRows, calibration.rows))
-            try observers.observe(chunk)
+        // every layer's output of a chunk is held at once: at most 2^23 values
+        let chunk = Swift.max(1, Swift.min(chunkRows, (1 << 23) / Swift.max(1, model.architecture.valuesPerSample ?? .max)))
+        for first in stride(from: 0, to: calibration.rows, by: chunk) {
+            try observers.observe(calibration.rows(first..<Swift.min(first + chunk, calibration.rows)))
         }
         let input = if let fixed = options.input { fixed } else { try observers.inputParameters() }
         var parameters = input
         var layers: [QuantizedDense] = []
         for stage in stages {
+            let (values, bias) = try stage.parameters(model)
             let weights = try QuantizedWeights(
-                quantizing: try floats(model, "layers.\(stage.dense).weight"),
-                outputs: stage.outputs, inputs: stage.inputs, precision: options.weightPrecision)
-            let bias = try floats(model, "layers.\(stage.dense).bias")
+                quantizing: values, outputs: stage.outputs, inputs: stage.inputs, precision: options.weightPrecision)
             guard let output = try stage.output(observers: observers, model: model) else {
                 layers.append(try QuantizedDense(weights: weights, bias: bias, input: parameters, output: .logits))
                 break
@@ -83,22 +88,31 @@ extension QuantizedNetwork {
             layers.append(try QuantizedDense(weights: weights, bias: bias, input: parameters, output: output))
             if case .codes(let next, _) = output { parameters = next }
         }
-        return try QuantizedNetwork(input: input, layers: layers)
+        return try QuantizedNetwork(input: input, layers: layers, steps: steps)
     }
 
-    /// A parameter tensor of the model rounded to Float.
-    static func floats<Scalar: ActivationScalar>(_ model: Sequential<Scalar>, _ name: String)
-        throws(QuantizationError) -> [Float]
+    /// The steps the integer network of a model of `architecture` runs (the
+    /// ``quantize(_:calibration:options:)`` of such a model has these).
+    /// - Throws: ``QuantizationError/unsupportedLayer(index:description:)`` for a layer order
+    ///   quantisation refuses.
+    package static func steps(of architecture: Architecture) throws(QuantizationError) -> [QuantizedStep] {
+        try QuantizationStage.plan(of: architecture).steps
+    }
+
+    /// A parameter tensor of the model in Double.
+    static func doubles<Scalar: ActivationScalar>(_ model: Sequential<Scalar>, _ name: String)
+        throws(QuantizationError) -> [Double]
     {
         do {
-            return try model.parameters.tensor(named: name).map { Float($0) }
+            return try model.parameters.tensor(named: name).map { Double($0) }
         } catch {
             throw .invalidParameter(name: name, value: 0, allowed: "a parameter of the model (\(error))")
         }
     }
 }
 
-/// One Dense layer of a model and the layer that follows it, as quantisation pairs them.
+/// One Dense or convolution layer of a model and the layers that follow it, as quantisation
+/// pairs them.
 struct QuantizationStage {
     enum Follower {
         case none
@@ -106,41 +120,126 @@ struct QuantizationStage {
         case prelu(index: Int)
     }
 
-    let dense: Int
+    /// The Dense or convolution layer.
+    let layer: Int
+    let convolution: Convolution2D?
+    /// A batch normalisation folded into the layer.
+    let normalization: Int?
+    /// The image whose NCHW flattening a Dense layer reads (its columns are reordered to NHWC).
+    let flattened: ImageShape?
     let inputs: Int
     let outputs: Int
     let follower: Follower
     let isLast: Bool
 
-    /// Dense, then at most one activation or PReLU, …, Dense.
-    static func stages(of architecture: Architecture) throws(QuantizationError) -> [QuantizationStage] {
+    /// The stages, and the steps the integer network runs them in.
+    static func plan(of architecture: Architecture) throws(QuantizationError)
+        -> (stages: [QuantizationStage], steps: [QuantizedStep])
+    {
         let layers = architecture.layers
-        var stages: [QuantizationStage] = []
+        func refuse(_ index: Int, _ why: String) -> QuantizationError {
+            .unsupportedLayer(index: index, description: "\(layers[index]) \(why)")
+        }
+        var stages: [QuantizationStage] = [], steps: [QuantizedStep] = []
+        var image: ImageShape? = nil  // the image the codes hold, nil when flat
         var index = 0
         while index < layers.count {
-            guard case let .dense(inputs, outputs) = layers[index] else {
-                throw .unsupportedLayer(
-                    index: index, description: "\(layers[index]) where a Dense layer must come")
+            let inputs: Int, outputs: Int
+            switch layers[index] {
+            case .dropout, .flatten:
+                index += 1
+                continue
+            case .maxPooling(let pooling), .averagePooling(let pooling):
+                steps.append(layers[index] == .maxPooling(pooling) ? .maxPooling(pooling) : .averagePooling(pooling))
+                image = pooling.output
+                index += 1
+                continue
+            case .globalAveragePooling(let shape):
+                steps.append(.globalAveragePooling(shape))
+                image = nil
+                index += 1
+                continue
+            case .activation, .prelu, .batchNormalization:
+                throw refuse(index, "where a Dense or convolution layer must come (only right after one)")
+            case .dense(let denseInputs, let denseOutputs):
+                (inputs, outputs) = (denseInputs, denseOutputs)
+                steps.append(.dense)
+            case .convolution(let geometry):
+                (inputs, outputs) = (geometry.patchCount, geometry.output.channels)
+                steps.append(.convolution(geometry))
+            }
+            var next = index + 1
+            var normalization: Int? = nil
+            if next < layers.count, case .batchNormalization = layers[next] {
+                normalization = next
+                next += 1
             }
             var follower = Follower.none
-            if index + 1 < layers.count {
-                switch layers[index + 1] {
-                case .activation(let activation, _): follower = .activation(activation, index: index + 1)
-                case .prelu: follower = .prelu(index: index + 1)
+            if next < layers.count {
+                switch layers[next] {
+                case .activation(let activation, _): follower = .activation(activation, index: next)
+                case .prelu(let options, let width):
+                    guard options.shared || width == outputs else {
+                        throw refuse(next, "with one slope per value after a convolution (int8 takes one per channel)")
+                    }
+                    follower = .prelu(index: next)
                 default: break
                 }
+                if !follower.isNone { next += 1 }
             }
-            let next = index + (follower.isNone ? 1 : 2)
-            if next >= layers.count, !follower.isNone {
-                throw .unsupportedLayer(
-                    index: index + 1, description: "\(layers[index + 1]) after the last Dense layer (logits must be linear)")
+            let isLast = !layers[next...].contains {
+                switch $0 {
+                case .dense, .convolution: return true
+                default: return false
+                }
             }
+            if isLast {
+                if !follower.isNone { throw refuse(next - 1, "after the last Dense layer (logits must be linear)") }
+                if let extra = layers[next...].firstIndex(where: { if case .dropout = $0 { false } else { true } }) {
+                    throw refuse(extra, "after the last Dense layer (the logits come from a Dense layer)")
+                }
+                if case .convolution = layers[index] {
+                    throw refuse(index, "as the last layer (the logits come from a Dense layer)")
+                }
+            }
+            let convolution: Convolution2D? = if case .convolution(let geometry) = layers[index] { geometry } else { nil }
+            let flattened = convolution == nil ? image.flatMap { $0.channels > 1 && $0.planeCount > 1 ? $0 : nil } : nil
             stages.append(QuantizationStage(
-                dense: index, inputs: inputs, outputs: outputs, follower: follower, isLast: next >= layers.count))
+                layer: index, convolution: convolution, normalization: normalization, flattened: flattened,
+                inputs: inputs, outputs: outputs, follower: follower, isLast: isLast))
+            image = convolution?.output
             index = next
         }
-        return stages
+        return (stages, steps)
     }
+
+    /// The layer's weights (in the order the integer network reads its inputs) and bias,
+    /// with the batch normalisation folded in (in Double, rounded once to Float).
+    func parameters<Scalar: ActivationScalar>(_ model: Sequential<Scalar>) throws(QuantizationError)
+        -> (weights: [Float], bias: [Float])
+    {
+        var weights = try QuantizedNetwork.doubles(model, "layers.\(layer).weight")
+        var bias = try QuantizedNetwork.doubles(model, "layers.\(layer).bias")
+        if let normalization {
+            let name = "layers.\(normalization)."
+            let gamma = try QuantizedNetwork.doubles(model, name + "weight")
+            let beta = try QuantizedNetwork.doubles(model, name + "bias")
+            let mean = try QuantizedNetwork.doubles(model, name + "running_mean")
+            let variance = try QuantizedNetwork.doubles(model, name + "running_var")
+            for unit in 0..<outputs {
+                let factor = gamma[unit] / (variance[unit] + BatchNormalization.defaultEpsilon).squareRoot()
+                for k in unit * inputs..<(unit + 1) * inputs { weights[k] *= factor }
+                bias[unit] = (bias[unit] - mean[unit]) * factor + beta[unit]
+            }
+        }
+        var floats = weights.map { Float($0) }
+        if let convolution { floats = convolution.weightsInPatchOrder(floats) }
+        if let flattened { floats = flattened.columnsChannelsLast(floats, outputs: outputs) }
+        return (floats, bias.map { Float($0) })
+    }
+
+    /// The layer whose output the stage's codes stand for before the activation.
+    var preActivation: Int { normalization ?? layer }
 
     /// The codes this stage produces, or nil for the logits of the last stage.
     func output<Scalar: ActivationScalar>(observers: CalibrationObservers<Scalar>, model: Sequential<Scalar>)
@@ -149,18 +248,17 @@ struct QuantizationStage {
         guard !isLast else { return nil }
         switch follower {
         case .none:
-            return .codes(try observers.parameters(after: dense), activation: .identity)
+            return .codes(try observers.parameters(after: preActivation), activation: .identity)
         case .activation(let activation, let index):
             let output = try observers.parameters(after: index)
-            let preActivation: QuantizationParameters
+            let before: QuantizationParameters
             switch activation {
-            case .abs, .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish: preActivation = try observers.parameters(after: dense)
-            case .identity, .relu, .leakyReLU: preActivation = output
+            case .abs, .softplus, .sigmoid, .tanh, .gelu, .silu, .elu, .selu, .mish: before = try observers.parameters(after: preActivation)
+            case .identity, .relu, .leakyReLU: before = output
             }
-            return .codes(
-                output, activation: QuantizedActivation(activation, preActivation: preActivation, output: output))
+            return .codes(output, activation: QuantizedActivation(activation, preActivation: before, output: output))
         case .prelu(let index):
-            let slopes = try QuantizedNetwork.floats(model, "layers.\(index).slopes").map(Double.init)
+            let slopes = try QuantizedNetwork.doubles(model, "layers.\(index).slopes")
             return .codes(try observers.parameters(after: index), activation: .prelu(slopes: slopes))
         }
     }

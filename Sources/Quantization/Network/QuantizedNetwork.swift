@@ -6,25 +6,39 @@ import Runtime
 /// dequantised to Float logits, the only floating point after the input:
 ///
 /// ```
-/// x (Float) → codes → [dense + activation → codes] × (L − 1) → dense → int32 → logits (Float)
+/// x (Float) → codes → [dense or convolution + activation → codes, pooling] … → dense → int32 → logits (Float)
 /// ```
 ///
+/// ``steps`` say how each layer takes its input (flat rows, or the im2col rows of a
+/// convolution) and where the integer pooling runs (``QuantizedStep``).
+///
 /// Build one from a trained model with ``quantize(_:calibration:options:)`` or from its
-/// integer parts (a checkpoint) with ``init(input:layers:)``.
+/// integer parts (a checkpoint) with ``init(input:layers:steps:)``.
 public struct QuantizedNetwork: Sendable {
     /// The parameters of the input codes.
     public let input: QuantizationParameters
     /// The layers, input to output; the last produces ``QuantizedOutput/logits``.
     public let layers: [QuantizedDense]
+    /// How the layers run; one ``QuantizedStep/dense`` per layer for a perceptron.
+    public let steps: [QuantizedStep]
+    /// Codes per sample of the two buffers the steps alternate between, and of the im2col rows.
+    private let widest: Int, patchWidth: Int
 
-    /// Rows per chunk in inference: bounds the intermediate codes (1024 × 256 units = 256 KB).
+    /// At most this many samples per chunk in inference (1024 × 256 units = 256 KB).
     public static let chunkRows = 1024
+    /// The scratch codes of one chunk, at most (fewer samples per chunk for wide images).
+    static let scratchLimit = 32 << 20
 
+    /// - Parameter steps: nil for a perceptron (every layer dense).
     /// - Throws: ``QuantizationError/invalidParameter(name:value:allowed:)`` when there are no
     ///   layers, a layer's input parameters are not the previous layer's output parameters
-    ///   (or `input` for the first), a hidden layer produces logits or the last does not;
-    ///   ``QuantizationError/shapeMismatch(what:expected:actual:)`` when sizes do not chain.
-    public init(input: QuantizationParameters, layers: [QuantizedDense]) throws(QuantizationError) {
+    ///   (or `input` for the first), a hidden layer produces logits or the last does not, the
+    ///   last layer is not the last step and dense, or one sample's scratch codes do not fit
+    ///   in memory; ``QuantizationError/shapeMismatch(what:expected:actual:)`` when sizes do
+    ///   not chain or the steps do not use every layer once.
+    public init(
+        input: QuantizationParameters, layers: [QuantizedDense], steps: [QuantizedStep]? = nil
+    ) throws(QuantizationError) {
         guard let last = layers.last else {
             throw .invalidParameter(name: "layers", value: 0, allowed: "at least one layer")
         }
@@ -33,32 +47,74 @@ public struct QuantizedNetwork: Sendable {
                 name: "layers.\(layers.count - 1) output", value: 0,
                 allowed: "logits (the last layer is dequantised)")
         }
-        var parameters = input, width = layers[0].inputs
-        for (index, layer) in layers.enumerated() {
-            guard layer.inputs == width else {
-                throw .shapeMismatch(what: "layers.\(index) inputs", expected: width, actual: layer.inputs)
-            }
-            guard layer.input == parameters else {
-                throw .invalidParameter(
-                    name: "layers.\(index) input scale", value: Double(layer.input.scale),
-                    allowed: "the previous layer's output parameters (\(parameters))")
-            }
-            if index < layers.count - 1 {
-                guard let next = layer.outputParameters else {
-                    throw .invalidParameter(
-                        name: "layers.\(index) output", value: 0,
-                        allowed: "codes (only the last layer produces logits)")
+        let steps = steps ?? layers.map { _ in .dense }
+        guard !steps.isEmpty else { throw .shapeMismatch(what: "steps", expected: layers.count, actual: 0) }
+        var parameters = input, index = 0
+        var width = steps[0].widths(layer: layers[0]).input
+        var widest: Int? = steps[0].inputImage.map { $0.channels > 1 ? $0.count : 0 } ?? 0, patchWidth: Int? = 0
+        for (position, step) in steps.enumerated() {
+            var layer: QuantizedDense? = nil
+            switch step {
+            case .dense, .convolution:
+                guard index < layers.count else {
+                    throw .shapeMismatch(what: "layers used by the steps", expected: layers.count, actual: index + 1)
                 }
-                parameters = next
+                layer = layers[index]
+            case .maxPooling, .averagePooling, .globalAveragePooling: break
             }
-            width = layer.units
+            let (inputs, outputs) = step.widths(layer: layer)
+            guard inputs == width else {
+                throw .shapeMismatch(
+                    what: layer == nil ? "steps.\(position) inputs" : "layers.\(index) inputs", expected: width, actual: inputs)
+            }
+            if let layer {
+                if case .convolution(let geometry) = step,
+                    layer.inputs != geometry.patchCount || layer.units != geometry.output.channels {
+                    throw .shapeMismatch(
+                        what: "layers.\(index) weights (\(geometry.output.channels) × \(geometry.patchCount))",
+                        expected: geometry.weightCount, actual: layer.units * layer.inputs)
+                }
+                guard layer.input == parameters else {
+                    throw .invalidParameter(
+                        name: "layers.\(index) input scale", value: Double(layer.input.scale),
+                        allowed: "the previous layer's output parameters (\(parameters))")
+                }
+                if index < layers.count - 1 {
+                    guard let next = layer.outputParameters else {
+                        throw .invalidParameter(
+                            name: "layers.\(index) output", value: 0,
+                            allowed: "codes (only the last layer produces logits)")
+                    }
+                    parameters = next
+                } else if position != steps.count - 1 || step != .dense {
+                    throw .invalidParameter(
+                        name: "steps", value: Double(steps.count),
+                        allowed: "the last layer's dense step last (the logits are flat)")
+                }
+                index += 1
+            }
+            if position < steps.count - 1 { widest = widest.map { Swift.max($0, outputs) } }
+            if let current = patchWidth, let bytes = step.patchBytes { patchWidth = Swift.max(current, bytes) } else { patchWidth = nil }
+            width = outputs
+        }
+        guard index == layers.count else {
+            throw .shapeMismatch(what: "layers used by the steps", expected: layers.count, actual: index)
+        }
+        let scratch = MemoryBudget.sum(MemoryBudget.product(widest ?? 0, 2), patchWidth)
+        do {
+            try MemoryBudget.require(scratch, for: "the integer network's codes of one sample")
+        } catch {
+            throw .invalidParameter(name: "scratch codes per sample", value: scratch.map(Double.init) ?? .infinity, allowed: "\(error)")
         }
         self.input = input
         self.layers = layers
+        self.steps = steps
+        self.widest = widest ?? 0
+        self.patchWidth = patchWidth ?? 0
     }
 
     /// Inputs per sample.
-    public var inputSize: Int { layers[0].inputs }
+    public var inputSize: Int { steps[0].widths(layer: layers[0]).input }
     /// Outputs (logits) per sample.
     public var outputSize: Int { layers[layers.count - 1].units }
 
@@ -67,60 +123,90 @@ public struct QuantizedNetwork: Sendable {
     public var byteCount: Int { layers.reduce(8) { $0 + $1.byteCount } }
 
     /// Integer-only inference from input codes: `logits` receives `rows × outputSize` Floats.
-    /// O(rows · Σ inputs·units); each layer's GEMM spreads large batches over
+    /// O(rows · Σ inputs·units · positions); each layer's GEMM spreads large batches over
     /// ``Runtime/Execution/threads`` threads.
     /// - Precondition: `codes.count == rows · inputSize`, `logits.count == rows · outputSize`.
     public func logits(
         codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>,
         path: IntegerGEMM.Path = .automatic
     ) {
-        precondition(codes.count == rows * inputSize, "logits: input count is not rows × inputSize")
-        precondition(logits.count == rows * outputSize, "logits: output count is not rows × outputSize")
-        guard rows > 0 else { return }
-        let widest = layers.map(\.units).max()!
-        let chunk = Swift.min(rows, Self.chunkRows)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * chunk * widest) { scratch in
-            let front = UnsafeMutableBufferPointer(rebasing: scratch[0..<chunk * widest])
-            let back = UnsafeMutableBufferPointer(rebasing: scratch[chunk * widest..<2 * chunk * widest])
-            for first in stride(from: 0, to: rows, by: chunk) {
-                let count = Swift.min(chunk, rows - first)
-                var current = UnsafeBufferPointer(rebasing: codes[first * inputSize..<(first + count) * inputSize])
-                for (index, layer) in layers.enumerated() {
-                    if index == layers.count - 1 {
-                        let out = UnsafeMutableBufferPointer(
-                            rebasing: logits[first * outputSize..<(first + count) * outputSize])
-                        layer.logits(current, rows: count, into: out, path: path)
-                    } else {
-                        let target = index % 2 == 0 ? front : back
-                        let out = UnsafeMutableBufferPointer(rebasing: target[0..<count * layer.units])
-                        layer.forward(current, rows: count, into: out, path: path)
-                        current = UnsafeBufferPointer(out)
-                    }
-                }
-            }
-        }
+        run(codes: codes, rows: rows, into: logits, path: path, reference: false)
     }
 
     /// The scalar twin of ``logits(codes:rows:into:path:)``: every layer's reference forward
-    /// pass and reference accumulators.
+    /// pass and reference accumulators (the same im2col and pooling).
     public func referenceLogits(
         codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>
     ) {
+        run(codes: codes, rows: rows, into: logits, path: .automatic, reference: true)
+    }
+
+    private func run(
+        codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>,
+        path: IntegerGEMM.Path, reference: Bool
+    ) {
         precondition(codes.count == rows * inputSize, "logits: input count is not rows × inputSize")
         precondition(logits.count == rows * outputSize, "logits: output count is not rows × outputSize")
-        var current = Array(codes)
-        for layer in layers.dropLast() {
-            var next = [UInt8](repeating: 0, count: rows * layer.units)
-            current.withUnsafeBufferPointer { input in
-                next.withUnsafeMutableBufferPointer { layer.referenceForward(input, rows: rows, into: $0) }
+        guard rows > 0 else { return }
+        let perSample = 2 * widest + patchWidth
+        let chunk = Swift.min(rows, Self.chunkRows, Swift.max(1, Self.scratchLimit / Swift.max(perSample, 1)))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(chunk * perSample, 1)) { scratch in
+            let buffers = [scratch.baseAddress!, scratch.baseAddress! + chunk * widest]
+            let patches = scratch.baseAddress! + 2 * chunk * widest
+            for first in stride(from: 0, to: rows, by: chunk) {
+                let count = Swift.min(chunk, rows - first)
+                var current = codes.baseAddress! + first * inputSize
+                var flip = 0
+                func next(_ width: Int) -> UnsafeMutableBufferPointer<UInt8> {
+                    defer { flip ^= 1 }
+                    return UnsafeMutableBufferPointer(start: buffers[flip], count: count * width)
+                }
+                if let image = steps[0].inputImage, image.channels > 1 {
+                    let out = next(image.count)
+                    image.toChannelsLast(current, images: count, into: out.baseAddress!)
+                    current = UnsafePointer(out.baseAddress!)
+                }
+                var index = 0
+                for step in steps {
+                    let out: UnsafeMutableBufferPointer<UInt8>
+                    switch step {
+                    case .dense:
+                        let layer = layers[index]
+                        index += 1
+                        let input = UnsafeBufferPointer(start: current, count: count * layer.inputs)
+                        if index == layers.count {
+                            let target = UnsafeMutableBufferPointer(
+                                rebasing: logits[first * outputSize..<(first + count) * outputSize])
+                            if reference {
+                                withUnsafeTemporaryAllocation(of: Int32.self, capacity: target.count) { sums in
+                                    layer.referenceAccumulators(input, rows: count, into: sums)
+                                    layer.dequantizeAccumulators(UnsafeBufferPointer(sums), into: target)
+                                }
+                            } else {
+                                layer.logits(input, rows: count, into: target, path: path)
+                            }
+                            continue
+                        }
+                        out = next(layer.units)
+                        if reference {
+                            layer.referenceForward(input, rows: count, into: out)
+                        } else {
+                            layer.forward(input, rows: count, into: out, path: path)
+                        }
+                    case .convolution(let geometry):
+                        let layer = layers[index]
+                        index += 1
+                        out = next(geometry.output.count)
+                        layer.convolve(
+                            geometry, current, images: count, patches: patches, into: out, path: path, reference: reference)
+                    case .maxPooling, .averagePooling, .globalAveragePooling:
+                        out = next(step.widths(layer: nil).output)
+                        step.pool(current, images: count, into: out.baseAddress!)
+                    }
+                    current = UnsafePointer(out.baseAddress!)
+                }
             }
-            current = next
         }
-        var sums = [Int32](repeating: 0, count: rows * outputSize)
-        current.withUnsafeBufferPointer { input in
-            sums.withUnsafeMutableBufferPointer { layers.last!.referenceAccumulators(input, rows: rows, into: $0) }
-        }
-        sums.withUnsafeBufferPointer { layers.last!.dequantizeAccumulators($0, into: logits) }
     }
 
     /// Quantises Float inputs with ``input`` and runs ``logits(codes:rows:into:path:)``.

@@ -6,18 +6,19 @@ import Interchange
 import Networks
 import Runtime
 
-/// `rectifier bench inference`: samples/s of a trained 784-256-128-10 ReLU model on
-/// Fashion-MNIST in Float32 and int8, at batch 1 and 1024.
+/// `rectifier bench inference`: samples/s of a trained model on Fashion-MNIST in Float32 and
+/// int8, at batch 1 and 1024 (a 784-256-128-10 ReLU model, or any model from --model, e.g.
+/// a convolutional one).
 struct BenchInferenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inference",
-        abstract: "Time inference of a 784-256-128-10 ReLU model in Float32 and int8.",
+        abstract: "Time inference of a model (784-256-128-10 ReLU, or --model) in Float32 and int8.",
         discussion: """
-            The model is read from --model (ONNX, as Rectifier writes it) or, without it, \
-            trained for one epoch on Fashion-MNIST (Adam 1e-3, batch 128, seed 0); --save-model \
+            The model is read from --model (ONNX, as Rectifier writes it: a perceptron or a \
+            convolutional network) or, without it, a 784-256-128-10 ReLU model is trained for one epoch on Fashion-MNIST (Adam 1e-3, batch 128, seed 0); --save-model \
             writes it as ONNX so another runtime can run the same weights. The int8 network \
             is the post-training quantisation of the Quantization module: weights per output \
-            channel, input codes at scale 1/255, every other range calibrated on the first 2048 \
+            unit or channel (batch normalisation folded in), input codes at scale 1/255, every other range calibrated on the first 2048 \
             training images; `int8` has ±127 weights, `int8-w7` 7-bit weights (±64, as \
             `rectifier quantize --weight-bits 7`). Reports the test accuracy of each and, per \
             batch size, the median seconds per batch (Float input to logits, into preallocated \
@@ -86,7 +87,7 @@ struct BenchInferenceCommand: ParsableCommand {
             scalars: Array(images.training.pixels[0..<Self.calibrationCount * images.training.pixelsPerImage]))
         let benchmark = try InferenceBenchmark(model: network, calibration: calibration)
         let accuracy = try benchmark.accuracy(images.test)
-        print("bench inference: 784-256-128-10 relu, \(Execution.current.threads) threads")
+        print("bench inference: \(model ?? "784-256-128-10 relu"), \(Execution.current.threads) threads")
         print("test accuracy: float32 \(accuracy.float32), int8 \(accuracy.int8), int8-w7 \(accuracy.int8W7)")
         var rows: [InferenceBenchmark.Measurement] = []
         for batch in try batchSizes() {

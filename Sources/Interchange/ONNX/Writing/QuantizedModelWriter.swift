@@ -149,16 +149,25 @@ extension QuantizedNetwork {
     /// the activations' operators, opset 13; see the layout in the type's documentation):
     /// input `input` `[batch, inputSize]` FLOAT, output `logits` `[batch, outputSize]` FLOAT.
     /// The same network always gives the same bytes. O(parameter count).
+    /// - Precondition: every step is ``QuantizedStep/dense`` (``writeONNX(to:inputScaling:metadata:)`` checks).
     public func onnxBytes(inputScaling: ONNXModel.InputScaling? = nil, metadata: [String: String] = [:]) -> [UInt8] {
+        precondition(steps.allSatisfy { $0 == .dense }, "onnxBytes: an int8 network with images")
         // Cannot fail: the subset has no required fields and no `Any`.
-        try! QuantizedModelWriter.model(self, inputScaling: inputScaling, metadata: metadata).serializedBytes()
+        return try! QuantizedModelWriter.model(self, inputScaling: inputScaling, metadata: metadata).serializedBytes()
     }
 
     /// Writes ``onnxBytes(inputScaling:metadata:)`` atomically (temp file + rename).
-    /// - Throws: ``ONNXError/writeFailed(_:)``; the previous file, if any, is left as it was.
+    /// - Throws: ``ONNXError/writeFailed(_:)``; ``ONNXError/invalidGraph(file:detail:)`` for a
+    ///   network with convolutions or pooling (not written as ONNX: export the float model);
+    ///   the previous file, if any, is left as it was.
     public func writeONNX(
         to path: String, inputScaling: ONNXModel.InputScaling? = nil, metadata: [String: String] = [:]
     ) throws(ONNXError) {
+        guard steps.allSatisfy({ $0 == .dense }) else {
+            throw .invalidGraph(
+                file: path,
+                detail: "an int8 model with convolutions or pooling is not written as ONNX; export the float model")
+        }
         do {
             try AtomicFile.write(onnxBytes(inputScaling: inputScaling, metadata: metadata), to: path)
         } catch {
