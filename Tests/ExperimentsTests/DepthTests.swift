@@ -192,6 +192,12 @@ import Testing
         let diverged = results(relu: [nil, nil, nil], sigmoid: [2.3, 2.3, 2.3], tanh: [1.2, 1.3, 1.25], ratios: ["relu": 1, "sigmoid": 1e-6, "tanh": 0.1])
         #expect(DepthVerdict.claims(diverged)[0].verdict == .notSupported)
         #expect(DepthVerdict.verdictLosses(diverged, activation: "relu", depth: 32) == [log(10), log(10), log(10)])
+        // Chance is the data's: with three classes a diverged run counts as ln 3.
+        var three = diverged.configuration
+        three.classes = 3
+        let threeClasses = DepthResults(configuration: three, runs: diverged.runs)
+        #expect(DepthVerdict.verdictLosses(threeClasses, activation: "relu", depth: 32) == [log(3), log(3), log(3)])
+        #expect(DepthVerdict.claims(threeClasses)[0].measured.contains("(chance 1.099)"))
     }
 
     @Test func gradientFlowComparesTheLogDistanceFromOne() {

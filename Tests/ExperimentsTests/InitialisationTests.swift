@@ -17,6 +17,20 @@ import Testing
         return configuration
     }
 
+    /// A diverged run counts at the data's chance, 1/classes: 1/3 on three classes.
+    @Test func aDivergedRunCountsAtTheDatasChance() throws {
+        let ten = ExperimentFixtures.subset()
+        func three(_ data: Dataset<Float>) throws -> Dataset<Float> {
+            try Dataset(features: data.features, labels: (data.labels ?? []).map { $0 % 3 })
+        }
+        let data = ExperimentData(training: try three(ten.training), validation: try three(ten.validation), description: "three")
+        var configuration = tinyConfiguration()
+        configuration.activations = ["relu"]  // a saturated sigmoid passes no gradient and stays finite
+        configuration.learningRate = 1e30
+        let runs = try InitialisationExperiment.measure(configuration: configuration, data: data).runs
+        #expect(!runs.isEmpty && runs.allSatisfy { $0.divergence != nil && $0.validationAccuracy == 1.0 / 3 && !$0.reachedTarget })
+    }
+
     @Test func sameSeedsGiveTheSameNumbers() throws {
         let data = ExperimentFixtures.subset()
         let first = try InitialisationExperiment.measure(configuration: tinyConfiguration(), data: data)

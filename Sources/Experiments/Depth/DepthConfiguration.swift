@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The settings of the depth experiment: which plain MLPs are trained, on how much data, for
 /// how long. Every (activation, depth, seed) run has the same data, width, budget and
 /// optimiser.
@@ -22,6 +28,12 @@ package struct DepthConfiguration: Codable, Equatable, Sendable {
     /// Each activation's SGD rate tuned at the deepest depth (``DepthExperiment/tuning(_:)``);
     /// the deepest networks are trained at it too. Nil: the shared rate only.
     package var tunedRates: TunedRates?
+    /// The data's classes (set when the runs are described; nil in documents written before
+    /// it was kept: Fashion-MNIST's 10).
+    package var classes: Int?
+
+    /// The loss of a network that guesses uniformly among the classes, ln classes (ln 10 ≈ 2.30).
+    package var chanceLoss: Double { log(Double(classes ?? 10)) }
 
     /// The short version (part of `rectifier run`): depths 2…32, width 128, 2 epochs on
     /// 2048 images, seeds `0..<seeds`.
@@ -66,7 +78,7 @@ package struct DepthRun: Codable, Equatable, Sendable {
     package var optimizer: String?
     /// Why training stopped early, if it did.
     package let divergence: String?
-    /// Whether the run diverged (it then counts as chance, ln 10, in the verdict).
+    /// Whether the run diverged (it then counts as chance, ln classes, in the verdict).
     package let diverged: Bool
     /// The epoch (from 1) in which it diverged; nil when it did not.
     package let divergedAtEpoch: Int?

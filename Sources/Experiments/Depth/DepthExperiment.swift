@@ -104,6 +104,8 @@ package enum DepthExperiment: Experiment {
     package static func describe(
         _ runs: [DepthRun], configuration: DepthConfiguration, inputs: ExperimentData, context: ExperimentContext
     ) throws -> ExperimentDocument<DepthResults> {
+        var configuration = configuration
+        configuration.classes = inputs.classCount
         let results = DepthResults(configuration: configuration, runs: runs)
         return ExperimentDocument(
             experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
@@ -190,7 +192,7 @@ package enum DepthExperiment: Experiment {
             initialisation, \(configuration.seeds.count) seeds each; the deepest networks again at each \
             activation's own rate, tuned at that depth (\(configuration.tunedRates.map { $0.summary(optimizer: "sgd-momentum") } ?? "not tuned")). \
             The heat map shows the training loss at the shared rate \
-            after the budget (chance is ln 10 ≈ 2.30); the curves show the gradient norm of each Dense \
+            after the budget (chance is ln classes, ln 10 ≈ 2.30 for Fashion-MNIST); the curves show the gradient norm of each Dense \
             layer at initialisation and after training. \(DepthVerdict.rule)
             """
     }

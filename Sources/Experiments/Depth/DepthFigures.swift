@@ -11,7 +11,7 @@ enum DepthFigures {
         let gradientFile = "\(DepthExperiment.name)-gradients.svg"
         let heatMap = HeatMap(
             title: "Training loss after \(configuration.epochs) epochs",
-            subtitle: "mean of \(configuration.seeds.count) seeds; diverged runs count as chance (2.30)",
+            subtitle: "mean of \(configuration.seeds.count) seeds; diverged runs count as chance (\(SeedStatistics.format(configuration.chanceLoss)))",
             rowLabels: configuration.activations, columnLabels: configuration.depths.map(String.init),
             values: configuration.activations.map { activation in
                 configuration.depths.map { depth in
@@ -20,7 +20,7 @@ enum DepthFigures {
                 }
             },
             rowAxisLabel: "activation", columnAxisLabel: "hidden layers (width \(configuration.width))",
-            scaleLabel: "cross-entropy", colorRange: 0...DepthVerdict.chanceLoss,
+            scaleLabel: "cross-entropy", colorRange: 0...configuration.chanceLoss,
             valueFormat: .decimals(2))
         let depths = Array(Set([configuration.depths.sorted().dropLast().last, configuration.depths.max()]
             .compactMap { $0 })).sorted()
@@ -43,7 +43,7 @@ enum DepthFigures {
         return [
             FigureReference(
                 file: lossFile,
-                caption: "Training loss after the same budget for each activation (rows) and number of hidden layers (columns); lower is better, 2.30 is chance."),
+                caption: "Training loss after the same budget for each activation (rows) and number of hidden layers (columns); lower is better, ln classes (2.30 for ten) is chance."),
             FigureReference(
                 file: gradientFile,
                 caption: "Gradient norm of each Dense layer (1 = next to the input) at initialisation (left) and after training (right), log scale: a line falling towards layer 1 is a vanishing gradient."),
@@ -114,7 +114,7 @@ enum DepthFigures {
         var tables = [
             SeedTable.summary(
                 title: "Depth: training loss and validation accuracy after \(configuration.epochs) epochs over seeds (a diverged "
-                    + "run counts as chance, ln 10, in the loss and is missing from the accuracy)",
+                    + "run counts as chance, ln classes, in the loss and is missing from the accuracy)",
                 settingColumns: columns, rows: rows),
             ResultTable(
                 title: "Every run (empty: diverged)",

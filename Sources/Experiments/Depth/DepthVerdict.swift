@@ -5,7 +5,7 @@ import Foundation
 /// Rules (stated in the summary):
 /// - **Trainability**, at the shared rate and at each activation's tuned rate. At the
 ///   deepest depth, each seed's training loss after the budget is taken (a diverged run
-///   counts as untrained: loss ln 10, chance). Supported when ReLU's mean + one standard
+///   counts as untrained: the chance loss, ln classes). Supported when ReLU's mean + one standard
 ///   deviation lies below the mean − one standard deviation of both sigmoid and tanh; not
 ///   supported when ReLU's mean − sd lies above one of theirs' mean + sd; inconclusive
 ///   when the spreads overlap.
@@ -13,15 +13,12 @@ import Foundation
 ///   r = ‖∇ first Dense‖ / ‖∇ last Dense‖, under the same three-state rule (smaller is
 ///   better): its gradient reaches the first layer least attenuated (or amplified).
 package enum DepthVerdict {
-    /// The loss of a network that guesses uniformly among ten classes, ln 10.
-    package static let chanceLoss = log(10.0)
-
     /// The rules in one paragraph, for the document's summary.
     package static let rule = """
         Verdict rules: claim 2 (training, at the shared and at the tuned rates) is supported when, \
         at the deepest depth, ReLU's mean training loss plus one standard deviation over seeds is \
         below the mean minus one standard deviation of both sigmoid and tanh (a diverged run counts \
-        as chance, ln 10), not supported when ReLU's spread lies wholly above one of theirs, and \
+        as chance, ln classes), not supported when ReLU's spread lies wholly above one of theirs, and \
         inconclusive when the spreads overlap; claim 2 (gradient flow) by the same rule on each \
         seed's distance of the first- to last-layer gradient-norm ratio from 1 (|log₁₀|), at \
         initialisation and the deepest depth.
@@ -34,16 +31,16 @@ package enum DepthVerdict {
             + [gradientFlow(results)]
     }
 
-    /// The losses used by the verdict: each seed's training loss, ln 10 for a diverged run.
+    /// The losses used by the verdict: each seed's training loss, ln classes for a diverged run.
     package static func verdictLosses(_ results: DepthResults, activation: String, depth: Int, tuned: Bool = false) -> [Double] {
-        results.runs(activation: activation, depth: depth, tuned: tuned).map { $0.trainingLoss ?? chanceLoss }
+        results.runs(activation: activation, depth: depth, tuned: tuned).map { $0.trainingLoss ?? results.configuration.chanceLoss }
     }
 
     /// The deepest depth whose mean verdict loss is at most half the chance loss, or nil.
     package static func deepestTrainedDepth(_ results: DepthResults, activation: String) -> Int? {
         results.configuration.depths.sorted().last { depth in
             let losses = verdictLosses(results, activation: activation, depth: depth)
-            return !losses.isEmpty && SeedStatistics(losses).mean <= chanceLoss / 2
+            return !losses.isEmpty && SeedStatistics(losses).mean <= results.configuration.chanceLoss / 2
         }
     }
 
@@ -66,7 +63,7 @@ package enum DepthVerdict {
             "\(name) \(deepestTrainedDepth(results, activation: name).map(String.init) ?? "none")"
         }.joined(separator: ", ")
         let measured = "depth \(depth), \(results.configuration.epochs) epochs, mean ± sd of \(relu.count) seeds: "
-            + "relu \(format(relu)), sigmoid \(format(sigmoid)), tanh \(format(tanh)) (chance 2.303); "
+            + "relu \(format(relu)), sigmoid \(format(sigmoid)), tanh \(format(tanh)) (chance \(SeedStatistics.format(results.configuration.chanceLoss, digits: 4))); "
             + "deepest depth with loss ≤ ½ chance: \(deepest)"
         return Claim(claim: text, measured: measured, verdict: verdict)
     }

@@ -51,7 +51,7 @@ package struct InitialisationRun: Codable, Equatable, Sendable {
     /// "He" or "Glorot".
     package let scheme: String
     package let seed: UInt64
-    /// The validation accuracy after the budget, in [0, 1]; 0.1 (chance) for a diverged run.
+    /// The validation accuracy after the budget, in [0, 1]; chance (1/classes) for a diverged run.
     package let validationAccuracy: Double
     /// The mean training loss of the last epoch (measured while learning); nil when diverged.
     package let trainingLoss: Double?
