@@ -75,6 +75,7 @@ long rect_gemm_packed_count(long n, long k) {
 
 void rect_gemm_pack(const float *w, long n, long k, long ldw, float *packed) {
     const long width = rect_gemm_panel_width();
+    if (width == 0) return;
     for (long j0 = 0; j0 < n; j0 += width) {
         float *panel = packed + j0 * k;
         for (long p = 0; p < k; p++)
