@@ -53,7 +53,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        .target(name: "Networks", dependencies: ["Runtime", "Activations", "CBLAS"]),
+        // The Float GEMM of inference over packed weights (AVX2 + FMA and AVX-512 tiles with
+        // the bias and ReLU fused), with a runtime CPU check.
+        .target(name: "CGEMMKernels"),
+        .target(name: "Networks", dependencies: ["Runtime", "Activations", "CBLAS", "CGEMMKernels"]),
         // libpng through pkg-config (Debian: libpng-dev), for folders of PNG images.
         .systemLibrary(
             name: "CPNG",
@@ -96,7 +99,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(
             name: "ActivationsTests", dependencies: ["Activations", "Runtime"], exclude: ["Reference"]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations", "Runtime"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "Activations", "Runtime", "CGEMMKernels"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib", "Runtime"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Runtime"]),
         .testTarget(

@@ -40,15 +40,16 @@ import Testing
         #expect(wide?.description.contains("layers.0") == true)
     }
 
-    /// 2-3-1 with a ReLU: 2·3 + 3 + 3·1 + 1 = 13 parameters (values and gradients), and the
+    /// 2-3-1 with a ReLU: 2·3 + 3 + 3·1 + 1 = 13 parameters (values, gradients and the two
+    /// copies of inference on packed weights), and the
     /// outputs of its three layers, 3 + 3 + 1 = 7 per row, for 1024 rows (values and gradients).
     @Test func requiredBytesCountParametersAndPasses() throws {
         let architecture = try Architecture.multilayerPerceptron(
             inputSize: 2, hiddenSizes: [3], hiddenActivation: .fixed(.relu), outputSize: 1)
         #expect(architecture.valuesPerSample == 7)
         #expect(Sequential<Float>.predictionChunk == 1024)
-        #expect(Sequential<Float>.requiredBytes(for: architecture) == 13 * 2 * 4 + 7 * 2 * 1024 * 4)
-        #expect(Sequential<Double>.requiredBytes(for: architecture) == 13 * 2 * 8 + 7 * 2 * 1024 * 8)
+        #expect(Sequential<Float>.requiredBytes(for: architecture) == 13 * 4 * 4 + 7 * 2 * 1024 * 4)
+        #expect(Sequential<Double>.requiredBytes(for: architecture) == 13 * 4 * 8 + 7 * 2 * 1024 * 8)
         let width = Architecture.maximumWidth
         let huge = try Architecture(layers: [.dense(inputs: width, outputs: width), .dense(inputs: width, outputs: width)])
         #expect(Sequential<Double>.requiredBytes(for: huge) == nil)

@@ -1,4 +1,6 @@
 import Activations
+import CGEMMKernels
+import Runtime
 
 /// The fully connected layer's kernels, in PyTorch's layout: the weight is `[out, in]`
 /// row-major and `y = x·Wᵀ + b`, so a checkpoint tensor or an ONNX `Gemm` with `transB = 1`
@@ -24,6 +26,31 @@ public enum Dense {
             }
         }
         BLAS.gemm(input, weight, into: output, transposeB: true, beta: bias == nil ? 0 : 1)
+    }
+
+    /// output (B,OC) = input (B,C) · weight (OC,C)ᵀ + bias (OC), then max(0, ·) when `relu`,
+    /// with `packed` the weight packed by ``Workspace/packedWeight(_:_:)``: the kernels of
+    /// CGEMMKernels add the bias and apply the ReLU while each tile is in registers. Threads
+    /// as ``BLAS/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``: blocks
+    /// of rows, one per thread.
+    /// - Precondition: `T` is Float; the shapes agree; `output` does not overlap `input`.
+    static func packedForward<T: ActivationScalar>(
+        output: MatrixBuffer<T>, input: MatrixBuffer<T>, packed: UnsafePointer<Float>,
+        bias: UnsafePointer<T>?, relu: Bool
+    ) {
+        precondition(T.self == Float.self && output.rows == input.rows, "Dense.packedForward: Float only")
+        let start = Profiling.start()
+        defer { Profiling.stop(start, .gemm) }
+        let m = input.rows, n = output.columns, k = input.columns
+        let a = UnsafeRawPointer(input.base).assumingMemoryBound(to: Float.self)
+        let c = UnsafeMutableRawPointer(output.base).assumingMemoryBound(to: Float.self)
+        let b = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+        let execution = m * n * k >= BLAS.parallelThreshold ? Execution.current : .serial
+        execution.forEachChunk(count: m, minimumChunk: 12, alignment: 12) { block in
+            rect_gemm_packed(
+                block.count, n, k, a + block.lowerBound * k, k, packed, b, relu ? 1 : 0,
+                c + block.lowerBound * n, n)
+        }
     }
 
     /// The backward pass of ``forward(output:input:weight:bias:)``:

@@ -3,7 +3,7 @@ import Runtime
 
 extension Sequential {
     /// The bytes a model of `architecture` holds once made and used for prediction: its
-    /// parameters and their gradients, the passes' buffers (values and gradients) for
+    /// parameters, their gradients and (inference on packed weights) up to two copies of them, the passes' buffers (values and gradients) for
     /// ``predictionChunk`` rows of every layer, and the largest convolution scratch on every
     /// processor; nil when the count overflows `Int`.
     ///
@@ -12,7 +12,7 @@ extension Sequential {
     public static func requiredBytes(for architecture: Architecture) -> Int? {
         let scalar = MemoryLayout<Scalar>.size
         return MemoryBudget.sum(
-            MemoryBudget.product(architecture.parameterLayout.count, 2, scalar),
+            MemoryBudget.product(architecture.parameterLayout.count, 4, scalar),
             architecture.valuesPerSample.flatMap { MemoryBudget.product($0, 2, predictionChunk, scalar) },
             architecture.convolutionScratch.flatMap { MemoryBudget.product($0, scalar) })
     }

@@ -26,11 +26,25 @@ extension Sequential {
         lastInput = input
         lastPassTrained = generator != nil
         var current = input
+        // Inference on enough rows runs dense layers on packed weights, with a ReLU that
+        // follows in place fused in (then skipped).
+        let packs = generator == nil && afterLayer == nil && rows >= Self.packedRows
+        var fused = false
         for (index, layer) in layers.enumerated() {
             let output = workspace.values(index + 1, rows: rows)
+            if fused {
+                fused = false
+                current = output
+                continue
+            }
             switch layer {
             case let .dense(weight, _, bias, _):
-                Dense.forward(output: output, input: current, weight: weight, bias: bias)
+                if packs, let packed = workspace.packedWeight(index, weight) {
+                    fused = reluInPlace(after: index)
+                    Dense.packedForward(output: output, input: current, packed: packed, bias: bias, relu: fused)
+                } else {
+                    Dense.forward(output: output, input: current, weight: weight, bias: bias)
+                }
             case let .activation(activation):
                 let start = Profiling.start()
                 activation.forward(UnsafeBufferPointer(current.buffer), into: output.buffer)
@@ -79,6 +93,16 @@ extension Sequential {
             current = output
         }
         return current
+    }
+
+    /// The fewest rows for which an inference pass uses packed weights: checking the weights
+    /// against their packed copy reads them once, which a batch this small would not repay.
+    static var packedRows: Int { 32 }
+
+    /// Whether layer `index + 1` is a ReLU writing over layer `index`'s output.
+    private func reluInPlace(after index: Int) -> Bool {
+        guard index + 1 < layers.count, case .activation(.relu) = layers[index + 1] else { return false }
+        return workspace.plan.valueSlots[index + 2] == workspace.plan.valueSlots[index + 1]
     }
 
     /// Where the loss writes ∂L/∂output for a batch of `rows` rows.

@@ -1,5 +1,10 @@
 import Activations
+import CGEMMKernels
 import Runtime
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where each layer boundary's values and gradients live during a forward and backward
 /// pass, decided once per architecture.
@@ -61,6 +66,9 @@ final class Workspace<Scalar: ActivationScalar> {
     private var scratchStorage: AlignedStorage<Scalar>?
     /// Dropout masks by layer index, `capacity` rows each.
     private var maskStorage: [Int: AlignedStorage<Scalar>] = [:]
+    /// Dense weights packed for the inference GEMM by layer index, with the weights they were
+    /// packed from.
+    private var packedStorage: [Int: (packed: AlignedStorage<Float>, source: AlignedStorage<Float>)] = [:]
 
     init(plan: WorkspacePlan) {
         self.plan = plan
@@ -120,6 +128,27 @@ final class Workspace<Scalar: ActivationScalar> {
         let count = geometry.scratchCount(threads: Execution.current.threads)!
         if (scratchStorage?.buffer.count ?? -1) < count { scratchStorage = AlignedStorage(count: count, zeroed: false) }
         return scratchStorage!.buffer
+    }
+
+    /// Layer `layer`'s Float weight packed for ``Dense/packedForward(output:input:packed:bias:relu:)``,
+    /// or nil when `Scalar` is not Float or the CPU has neither AVX2 + FMA nor AVX-512. Packed
+    /// once and kept with a copy of the weights it came from; each call compares the weights
+    /// with that copy (one read of them, bit for bit) and repacks when anything wrote to them,
+    /// so no write through ``ParameterStore`` can leave a stale copy in use.
+    func packedWeight(_ layer: Int, _ weight: MatrixBuffer<Scalar>) -> UnsafePointer<Float>? {
+        guard Scalar.self == Float.self, rect_gemm_panel_width() > 0 else { return nil }
+        let count = weight.count, bytes = count * MemoryLayout<Float>.size
+        let floats = UnsafeRawPointer(weight.base).assumingMemoryBound(to: Float.self)
+        if let cached = packedStorage[layer], memcmp(cached.source.base, floats, bytes) == 0 {
+            return UnsafePointer(cached.packed.base)
+        }
+        let packed = AlignedStorage<Float>(
+            count: rect_gemm_packed_count(weight.rows, weight.columns), zeroed: false)
+        let source = AlignedStorage<Float>(count: count, zeroed: false)
+        source.base.update(from: floats, count: count)
+        rect_gemm_pack(floats, weight.rows, weight.columns, weight.columns, packed.base)
+        packedStorage[layer] = (packed, source)
+        return UnsafePointer(packed.base)
     }
 
     /// A buffer to hold a copy of the network input (for callers whose input does not

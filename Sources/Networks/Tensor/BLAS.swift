@@ -17,6 +17,9 @@ public enum BLAS {
     /// about as much as 10⁶ of them).
     public static let parallelThreshold = 1 << 20
 
+    /// The same for a one-row product (``gemm`` with m = 1), split by output columns.
+    public static let gemvParallelThreshold = 1 << 16
+
     /// Row-major general matrix product, `C ← α·op(A)·op(B) + β·C`, where op(A) is
     /// `m × k`, op(B) is `k × n` and C is `m × n`; `op(X) = Xᵀ` when `transposeX` is true.
     /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored. With β = 0, C is
@@ -93,24 +96,30 @@ extension BLAS {
     ) {
         _ = singleThreaded
         if beta == 0 { c.update(repeating: 0, count: n) }
-        // y = op(B)ᵀ·x, x the row of op(A): B stored k × n is used transposed, B stored n × k as is.
+        // y = op(B)ᵀ·x, x the row of op(A): B stored k × n is used transposed, B stored n × k
+        // as is. The outputs are split over the threads when there are enough multiply-adds:
+        // each thread then reads its share of B, which stays in its own core's cache.
         let order = transposeB ? CblasNoTrans : CblasTrans
-        let rows = Int32(transposeB ? n : k), columns = Int32(transposeB ? k : n)
         let stride = Int32(transposeA ? lda : 1)
-        if T.self == Float.self {
-            cblas_sgemv(
-                CblasRowMajor, order, rows, columns, Float(alpha),
-                UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int32(ldb),
-                UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), stride, Float(beta),
-                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), 1)
-        } else if T.self == Double.self {
-            cblas_dgemv(
-                CblasRowMajor, order, rows, columns, Double(alpha),
-                UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb),
-                UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), stride, Double(beta),
-                UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), 1)
-        } else {
-            preconditionFailure("BLAS.gemm: no BLAS routine for \(T.self)")
+        let execution = n * k >= gemvParallelThreshold ? Execution.current : .serial
+        execution.forEachChunk(count: n, minimumChunk: 16, alignment: 16) { block in
+            let matrix = transposeB ? b + block.lowerBound * ldb : b + block.lowerBound
+            let rows = Int32(transposeB ? block.count : k), columns = Int32(transposeB ? k : block.count)
+            if T.self == Float.self {
+                cblas_sgemv(
+                    CblasRowMajor, order, rows, columns, Float(alpha),
+                    UnsafeRawPointer(matrix).assumingMemoryBound(to: Float.self), Int32(ldb),
+                    UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), stride, Float(beta),
+                    UnsafeMutableRawPointer(c + block.lowerBound).assumingMemoryBound(to: Float.self), 1)
+            } else if T.self == Double.self {
+                cblas_dgemv(
+                    CblasRowMajor, order, rows, columns, Double(alpha),
+                    UnsafeRawPointer(matrix).assumingMemoryBound(to: Double.self), Int32(ldb),
+                    UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), stride, Double(beta),
+                    UnsafeMutableRawPointer(c + block.lowerBound).assumingMemoryBound(to: Double.self), 1)
+            } else {
+                preconditionFailure("BLAS.gemm: no BLAS routine for \(T.self)")
+            }
         }
     }
 
