@@ -47,8 +47,11 @@ struct InferenceBenchmark {
             options: try QuantizationOptions(weightPrecision: .bits7, input: pixels))
     }
 
-    /// The share of rows of `data` whose largest output is the label, for both precisions.
-    func accuracy(_ data: LabeledImages) throws -> (float32: Double, int8: Double, int8W7: Double) {
+    /// The share of rows of `data` whose largest output is the label, for each precision, and
+    /// the share where each int8 network predicts the class the Float32 model predicts.
+    func accuracy(_ data: LabeledImages) throws
+        -> (float32: Double, int8: Double, int8W7: Double, agreementInt8: Double, agreementInt8W7: Double)
+    {
         let features = try Matrix(rows: data.count, columns: data.pixelsPerImage, scalars: data.pixels)
         let float32 = try model.predictClasses(features)
         let int8 = QuantizedNetwork.predictedClasses(
@@ -56,10 +59,10 @@ struct InferenceBenchmark {
         let int8W7 = QuantizedNetwork.predictedClasses(
             logits: try quantized7.logits(data.pixels), outputs: quantized7.outputSize)
         let labels = data.labels.map(Int.init)
-        func share(_ predicted: [Int]) -> Double {
-            Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+        func share(_ predicted: [Int], _ expected: [Int] = labels) -> Double {
+            Double(zip(predicted, expected).filter { $0 == $1 }.count) / Double(expected.count)
         }
-        return (share(float32), share(int8), share(int8W7))
+        return (share(float32), share(int8), share(int8W7), share(int8, float32), share(int8W7, float32))
     }
 
     /// Times both precisions on the first `batch` rows of `data`.

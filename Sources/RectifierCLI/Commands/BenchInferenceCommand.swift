@@ -7,7 +7,7 @@ import Networks
 import Runtime
 
 /// `rectifier bench inference`: samples/s of a trained model on Fashion-MNIST in Float32 and
-/// int8, at batch 1 and 1024 (a 784-256-128-10 ReLU model, or any model from --model, e.g.
+/// int8 (and int8's top-1 agreement with Float32), at batch 1 and 1024 (a 784-256-128-10 ReLU model, or any model from --model, e.g.
 /// a convolutional one).
 struct BenchInferenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,6 +89,7 @@ struct BenchInferenceCommand: ParsableCommand {
         let accuracy = try benchmark.accuracy(images.test)
         print("bench inference: \(model ?? "784-256-128-10 relu"), \(Execution.current.threads) threads")
         print("test accuracy: float32 \(accuracy.float32), int8 \(accuracy.int8), int8-w7 \(accuracy.int8W7)")
+        print("top-1 agreement with float32: int8 \(accuracy.agreementInt8), int8-w7 \(accuracy.agreementInt8W7)")
         var rows: [InferenceBenchmark.Measurement] = []
         for batch in try batchSizes() {
             for row in try benchmark.measure(batch: batch, data: images.test, calls: batch < 64 ? 3000 : 60) {
@@ -100,6 +101,7 @@ struct BenchInferenceCommand: ParsableCommand {
             let report = Report(
                 threads: Execution.current.threads, accuracyFloat32: accuracy.float32,
                 accuracyInt8: accuracy.int8, accuracyInt8W7: accuracy.int8W7,
+                agreementInt8: accuracy.agreementInt8, agreementInt8W7: accuracy.agreementInt8W7,
                 int8Bytes: benchmark.quantized.byteCount, rows: rows)
             try report.write(to: json)
         }
@@ -137,6 +139,8 @@ struct BenchInferenceCommand: ParsableCommand {
         let accuracyFloat32: Double
         let accuracyInt8: Double
         let accuracyInt8W7: Double
+        let agreementInt8: Double
+        let agreementInt8W7: Double
         let int8Bytes: Int
         let rows: [InferenceBenchmark.Measurement]
 
@@ -145,6 +149,8 @@ struct BenchInferenceCommand: ParsableCommand {
             case accuracyFloat32 = "accuracy_float32"
             case accuracyInt8 = "accuracy_int8"
             case accuracyInt8W7 = "accuracy_int8_w7"
+            case agreementInt8 = "agreement_int8"
+            case agreementInt8W7 = "agreement_int8_w7"
             case int8Bytes = "int8_bytes"
         }
 
