@@ -17,7 +17,8 @@ public struct QuantizedNetwork: Sendable {
     /// The layers, input to output; the last produces ``QuantizedOutput/logits``.
     public let layers: [QuantizedDense]
 
-    /// Rows per chunk in inference: bounds the intermediate codes (1024 × 256 units = 256 KB).
+    /// Rows per chunk of calibration (``quantize(_:calibration:options:)``): bounds the
+    /// intermediate activations.
     public static let chunkRows = 1024
 
     /// - Throws: ``QuantizationError/invalidParameter(name:value:allowed:)`` when there are no
@@ -67,8 +68,10 @@ public struct QuantizedNetwork: Sendable {
     public var byteCount: Int { layers.reduce(8) { $0 + $1.byteCount } }
 
     /// Integer-only inference from input codes: `logits` receives `rows × outputSize` Floats.
-    /// O(rows · Σ inputs·units); each layer's GEMM spreads large batches over
-    /// ``Runtime/Execution/threads`` threads.
+    /// O(rows · Σ inputs·units). The batch is split once into row ranges over
+    /// ``Runtime/Execution/threads`` threads (one hand-off per call, not one per layer); each
+    /// thread takes its rows through every layer ``blockRows`` at a time, so the intermediate
+    /// codes stay in cache.
     /// - Precondition: `codes.count == rows · inputSize`, `logits.count == rows · outputSize`.
     public func logits(
         codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>,
@@ -77,13 +80,36 @@ public struct QuantizedNetwork: Sendable {
         precondition(codes.count == rows * inputSize, "logits: input count is not rows × inputSize")
         precondition(logits.count == rows * outputSize, "logits: output count is not rows × outputSize")
         guard rows > 0 else { return }
+        let tile = IntegerGEMM.tileRows
+        let macsPerPanel = tile * layers.reduce(0) { $0 + $1.inputs * $1.units }
+        let buffers = UncheckedSendable((codes, logits))
+        Execution.current.forEachChunk(
+            count: (rows + tile - 1) / tile, minimumChunk: Swift.max(1, (1 << 20) / Swift.max(macsPerPanel, 1)),
+            alignment: 1
+        ) { panels in
+            let (input, output) = buffers.value
+            let range = panels.lowerBound * tile..<Swift.min(panels.upperBound * tile, rows)
+            Execution.serial.run { runBlocks(input, rows: range, into: output, path: path) }
+        }
+    }
+
+    /// Rows per block of ``logits(codes:rows:into:path:)`` on one thread: a multiple of the
+    /// 6-row tile, small enough that a block's codes at every layer stay in L2 beside the
+    /// weights (96 × 784 input codes are 75 KB).
+    static let blockRows = 96
+
+    /// Rows `range` through every layer on the calling thread, ``blockRows`` at a time.
+    private func runBlocks(
+        _ codes: UnsafeBufferPointer<UInt8>, rows range: Range<Int>,
+        into logits: UnsafeMutableBufferPointer<Float>, path: IntegerGEMM.Path
+    ) {
         let widest = layers.map(\.units).max()!
-        let chunk = Swift.min(rows, Self.chunkRows)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * chunk * widest) { scratch in
-            let front = UnsafeMutableBufferPointer(rebasing: scratch[0..<chunk * widest])
-            let back = UnsafeMutableBufferPointer(rebasing: scratch[chunk * widest..<2 * chunk * widest])
-            for first in stride(from: 0, to: rows, by: chunk) {
-                let count = Swift.min(chunk, rows - first)
+        let block = Swift.min(range.count, Self.blockRows)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * block * widest) { scratch in
+            let front = UnsafeMutableBufferPointer(rebasing: scratch[0..<block * widest])
+            let back = UnsafeMutableBufferPointer(rebasing: scratch[block * widest..<2 * block * widest])
+            for first in stride(from: range.lowerBound, to: range.upperBound, by: block) {
+                let count = Swift.min(block, range.upperBound - first)
                 var current = UnsafeBufferPointer(rebasing: codes[first * inputSize..<(first + count) * inputSize])
                 for (index, layer) in layers.enumerated() {
                     if index == layers.count - 1 {
