@@ -1,4 +1,5 @@
 import Runtime
+import Synchronization
 
 /// A feed-forward network in integers: the input quantised once to uint8 codes, every hidden
 /// layer a ``QuantizedDense`` from codes to codes (GEMM, int32 bias, fixed-point
@@ -68,10 +69,11 @@ public struct QuantizedNetwork: Sendable {
     public var byteCount: Int { layers.reduce(8) { $0 + $1.byteCount } }
 
     /// Integer-only inference from input codes: `logits` receives `rows × outputSize` Floats.
-    /// O(rows · Σ inputs·units). The batch is split once into row ranges over
-    /// ``Runtime/Execution/threads`` threads (one hand-off per call, not one per layer); each
-    /// thread takes its rows through every layer ``blockRows`` at a time, so the intermediate
-    /// codes stay in cache.
+    /// O(rows · Σ inputs·units). Each thread takes blocks of at most ``blockRows`` rows
+    /// through every layer, so the intermediate codes stay in cache, and claims the next block
+    /// when done: one hand-off per call rather than one per layer, and a thread that the
+    /// system runs late costs at most the block it holds (every row's result is the same
+    /// whichever thread computes it).
     /// - Precondition: `codes.count == rows · inputSize`, `logits.count == rows · outputSize`.
     public func logits(
         codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>,
@@ -80,31 +82,43 @@ public struct QuantizedNetwork: Sendable {
         precondition(codes.count == rows * inputSize, "logits: input count is not rows × inputSize")
         precondition(logits.count == rows * outputSize, "logits: output count is not rows × outputSize")
         guard rows > 0 else { return }
+        let macsPerRow = layers.reduce(0) { $0 + $1.inputs * $1.units }
+        let threads = rows.multipliedReportingOverflow(by: macsPerRow).overflow || rows * macsPerRow >= 1 << 21
+            ? Execution.current.threads : 1
+        // Blocks of whole tiles, at least two per thread when the batch allows.
         let tile = IntegerGEMM.tileRows
-        let macsPerPanel = tile * layers.reduce(0) { $0 + $1.inputs * $1.units }
+        let share = (rows + 2 * threads - 1) / (2 * threads)
+        let block = Swift.min(Self.blockRows, (share + tile - 1) / tile * tile)
+        let blocks = (rows + block - 1) / block
+        guard threads > 1, blocks > 1 else {
+            runBlocks(codes, rows: 0..<rows, block: block, into: logits, path: path)
+            return
+        }
+        let next = Atomic<Int>(0)
         let buffers = UncheckedSendable((codes, logits))
-        Execution.current.forEachChunk(
-            count: (rows + tile - 1) / tile, minimumChunk: Swift.max(1, (1 << 20) / Swift.max(macsPerPanel, 1)),
-            alignment: 1
-        ) { panels in
+        WorkerPool.shared.run(blocks: Swift.min(threads, blocks)) { _ in
             let (input, output) = buffers.value
-            let range = panels.lowerBound * tile..<Swift.min(panels.upperBound * tile, rows)
-            Execution.serial.run { runBlocks(input, rows: range, into: output, path: path) }
+            Execution.serial.run {
+                while case let index = next.wrappingAdd(1, ordering: .relaxed).oldValue, index < blocks {
+                    let range = index * block..<Swift.min(rows, (index + 1) * block)
+                    runBlocks(input, rows: range, block: block, into: output, path: path)
+                }
+            }
         }
     }
 
-    /// Rows per block of ``logits(codes:rows:into:path:)`` on one thread: a multiple of the
-    /// 6-row tile, small enough that a block's codes at every layer stay in L2 beside the
-    /// weights (96 × 784 input codes are 75 KB).
-    static let blockRows = 96
+    /// The most rows ``logits(codes:rows:into:path:)`` takes through the layers at once: a
+    /// multiple of the 6-row tile, small enough that a block's codes at every layer stay in
+    /// cache beside the weights (48 × 784 input codes are 37 KB).
+    static let blockRows = 48
 
-    /// Rows `range` through every layer on the calling thread, ``blockRows`` at a time.
+    /// Rows `range` through every layer on the calling thread, `block` rows at a time.
     private func runBlocks(
-        _ codes: UnsafeBufferPointer<UInt8>, rows range: Range<Int>,
+        _ codes: UnsafeBufferPointer<UInt8>, rows range: Range<Int>, block: Int,
         into logits: UnsafeMutableBufferPointer<Float>, path: IntegerGEMM.Path
     ) {
         let widest = layers.map(\.units).max()!
-        let block = Swift.min(range.count, Self.blockRows)
+        let block = Swift.min(range.count, block)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * block * widest) { scratch in
             let front = UnsafeMutableBufferPointer(rebasing: scratch[0..<block * widest])
             let back = UnsafeMutableBufferPointer(rebasing: scratch[block * widest..<2 * block * widest])
