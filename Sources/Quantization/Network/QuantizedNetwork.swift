@@ -1,4 +1,5 @@
 import Runtime
+import Synchronization
 
 /// A feed-forward network in integers: the input quantised once to uint8 codes, every hidden
 /// layer a ``QuantizedDense`` from codes to codes (GEMM, int32 bias, fixed-point
@@ -24,9 +25,10 @@ public struct QuantizedNetwork: Sendable {
     /// Codes per sample of the two buffers the steps alternate between, and of the im2col rows.
     private let widest: Int, patchWidth: Int
 
-    /// At most this many samples per chunk in inference (1024 × 256 units = 256 KB).
+    /// Rows per chunk of calibration (``quantize(_:calibration:options:)``): bounds the
+    /// intermediate activations.
     public static let chunkRows = 1024
-    /// The scratch codes of one chunk, at most (fewer samples per chunk for wide images).
+    /// The scratch codes of one block, at most (fewer samples per block for wide images).
     static let scratchLimit = 32 << 20
 
     /// - Parameter steps: nil for a perceptron (every layer dense).
@@ -123,8 +125,11 @@ public struct QuantizedNetwork: Sendable {
     public var byteCount: Int { layers.reduce(8) { $0 + $1.byteCount } }
 
     /// Integer-only inference from input codes: `logits` receives `rows × outputSize` Floats.
-    /// O(rows · Σ inputs·units · positions); each layer's GEMM spreads large batches over
-    /// ``Runtime/Execution/threads`` threads.
+    /// O(rows · Σ inputs·units · positions). Each thread takes blocks of at most ``blockRows``
+    /// rows through every step, so the intermediate codes stay in cache, and claims the next
+    /// block when done: one hand-off per call rather than one per layer, and a thread that the
+    /// system runs late costs at most the block it holds (every row's result is the same
+    /// whichever thread computes it).
     /// - Precondition: `codes.count == rows · inputSize`, `logits.count == rows · outputSize`.
     public func logits(
         codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>,
@@ -141,6 +146,11 @@ public struct QuantizedNetwork: Sendable {
         run(codes: codes, rows: rows, into: logits, path: .automatic, reference: true)
     }
 
+    /// The most rows ``logits(codes:rows:into:path:)`` takes through the steps at once: a
+    /// multiple of the 6-row tile, small enough that a block's codes at every layer stay in
+    /// cache beside the weights (48 × 784 input codes are 37 KB).
+    static let blockRows = 48
+
     private func run(
         codes: UnsafeBufferPointer<UInt8>, rows: Int, into logits: UnsafeMutableBufferPointer<Float>,
         path: IntegerGEMM.Path, reference: Bool
@@ -148,13 +158,46 @@ public struct QuantizedNetwork: Sendable {
         precondition(codes.count == rows * inputSize, "logits: input count is not rows × inputSize")
         precondition(logits.count == rows * outputSize, "logits: output count is not rows × outputSize")
         guard rows > 0 else { return }
+        let convolutional = steps.contains { $0 != .dense }
+        let macsPerRow = layers.reduce(0) { $0 + $1.inputs * $1.units }
+        let threads = convolutional || rows.multipliedReportingOverflow(by: macsPerRow).overflow
+            || rows * macsPerRow >= 1 << 21 ? Execution.current.threads : 1
+        // Blocks of whole tiles, at least two per thread when the batch allows, within the
+        // scratch limit.
+        let tile = IntegerGEMM.tileRows
+        let share = (rows + 2 * threads - 1) / (2 * threads)
+        let perSample = Swift.max(2 * widest + patchWidth, 1)
+        let block = Swift.max(1, Swift.min(Self.blockRows, (share + tile - 1) / tile * tile, Self.scratchLimit / perSample))
+        let blocks = (rows + block - 1) / block
+        guard threads > 1, blocks > 1 else {
+            runBlocks(codes, rows: 0..<rows, block: block, into: logits, path: path, reference: reference)
+            return
+        }
+        let next = Atomic<Int>(0)
+        let buffers = UncheckedSendable((codes, logits))
+        WorkerPool.shared.run(blocks: Swift.min(threads, blocks)) { _ in
+            let (input, output) = buffers.value
+            Execution.serial.run {
+                while case let index = next.wrappingAdd(1, ordering: .relaxed).oldValue, index < blocks {
+                    let range = index * block..<Swift.min(rows, (index + 1) * block)
+                    runBlocks(input, rows: range, block: block, into: output, path: path, reference: reference)
+                }
+            }
+        }
+    }
+
+    /// Rows `range` through every step on the calling thread, `block` rows at a time.
+    private func runBlocks(
+        _ codes: UnsafeBufferPointer<UInt8>, rows range: Range<Int>, block: Int,
+        into logits: UnsafeMutableBufferPointer<Float>, path: IntegerGEMM.Path, reference: Bool
+    ) {
+        let chunk = Swift.min(range.count, block)
         let perSample = 2 * widest + patchWidth
-        let chunk = Swift.min(rows, Self.chunkRows, Swift.max(1, Self.scratchLimit / Swift.max(perSample, 1)))
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(chunk * perSample, 1)) { scratch in
             let buffers = [scratch.baseAddress!, scratch.baseAddress! + chunk * widest]
             let patches = scratch.baseAddress! + 2 * chunk * widest
-            for first in stride(from: 0, to: rows, by: chunk) {
-                let count = Swift.min(chunk, rows - first)
+            for first in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
+                let count = Swift.min(chunk, range.upperBound - first)
                 var current = codes.baseAddress! + first * inputSize
                 var flip = 0
                 func next(_ width: Int) -> UnsafeMutableBufferPointer<UInt8> {
