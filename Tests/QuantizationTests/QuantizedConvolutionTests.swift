@@ -147,10 +147,11 @@ import Testing
             reference.withUnsafeMutableBufferPointer { network.referenceLogits(codes: source, rows: rows, into: $0) }
         }
         #expect(reference == int8)
+        #expect(try network.logits([]) == [], "no samples give no logits")
     }
 
     /// What int8 cannot run is refused in one line: a convolution giving the logits, an image
-    /// too large for one sample's codes, steps that do not match the layers.
+    /// too large for one sample's codes, steps that do not match the layers or are none.
     @Test func unsupportedConvolutionalModelsAreRefused() throws {
         let image = try ImageShape(channels: 1, height: 6, width: 6)
         let last = try Architecture(layers: [.convolution(try Convolution2D(input: image, outputChannels: 2, kernelSize: 3))])
@@ -175,6 +176,9 @@ import Testing
         }
         #expect(throws: QuantizationError.self) {
             _ = try QuantizedNetwork(input: unit, layers: [conv, readout], steps: [.convolution(huge), .dense])
+        }
+        #expect(throws: QuantizationError.shapeMismatch(what: "steps", expected: 2, actual: 0)) {
+            _ = try QuantizedNetwork(input: unit, layers: [conv, readout], steps: [])
         }
     }
 }
