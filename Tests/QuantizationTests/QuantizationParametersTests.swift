@@ -128,6 +128,41 @@ import Testing
         }
     }
 
+    /// A buffer large enough to be split over threads: the same codes as on one thread, and
+    /// the first NaN named even when a later one lies in a part another thread quantises.
+    @Test func buffersSplitOverThreadsGiveTheSameCodesAndTheFirstNaN() throws {
+        let parameters = try QuantizationParameters(scale: 0.037, zeroPoint: 17)
+        let count = 100_003
+        let values = (0..<count).map { Float(($0 * 7919) % 2001 - 1000) * 0.0113 }
+        var expected = [UInt8](repeating: 0, count: count)
+        try values.withUnsafeBufferPointer { input in
+            try expected.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0, path: .portable) }
+        }
+        #expect(values.indices.allSatisfy { (try? parameters.quantize(values[$0])) == expected[$0] })
+        for threads in [2, 3] {
+            for path in IntegerGEMM.Path.allCases {
+                var codes = [UInt8](repeating: 0, count: count)
+                try Execution(threads: threads).run { () throws in
+                    try values.withUnsafeBufferPointer { input in
+                        try codes.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0, path: path) }
+                    }
+                }
+                #expect(codes == expected, "\(threads) threads, \(path)")
+                var withNaN = values
+                withNaN[70_001] = .nan
+                withNaN[20_000] = .nan
+                let error = #expect(throws: QuantizationError.self) {
+                    try Execution(threads: threads).run { () throws in
+                        try withNaN.withUnsafeBufferPointer { input in
+                            try codes.withUnsafeMutableBufferPointer { try parameters.quantize(input, into: $0, path: path) }
+                        }
+                    }
+                }
+                #expect(error?.description == "input[20000] = nan: quantisation needs finite values")
+            }
+        }
+    }
+
     @Test func invalidInputIsRefused() {
         #expect(throws: QuantizationError.self) { try QuantizationParameters(scale: 0, zeroPoint: 0) }
         #expect(throws: QuantizationError.self) { try QuantizationParameters(scale: .nan, zeroPoint: 0) }

@@ -1,5 +1,6 @@
 import CQuantKernels
 import Runtime
+import Synchronization
 
 /// The affine map between real values and 8-bit activation codes (uint8, asymmetric):
 ///
@@ -110,17 +111,22 @@ public struct QuantizationParameters: Hashable, Sendable, Codable, CustomStringC
         let kernel = path.usesVNNI ? cq_quantize_f32_avx512 : cq_quantize_f32_avx2
         let blocks = (input.count + 255) / 256
         let doubtful: [Int] = withUnsafeTemporaryAllocation(of: Bool.self, capacity: blocks) { flags in
+            // Runs of 64 blocks, claimed by the threads as they finish (a thread the system
+            // runs late holds up one run, not half the buffer).
+            let runs = (blocks + 63) / 64, next = Atomic<Int>(0)
             let shared = UncheckedSendable((input, output, flags, kernel))
-            Execution.current.forEachChunk(count: blocks, minimumChunk: 64, alignment: 1) { range in
+            WorkerPool.shared.run(blocks: Swift.min(Execution.current.threads, runs)) { _ in
                 let (input, output, flags, kernel) = shared.value
-                for index in range {
-                    let start = 256 * index, block = start..<Swift.min(start + 256, input.count)
-                    flags[index] =
-                        usesAVX2
-                        ? kernel(
-                            input.baseAddress! + start, output.baseAddress! + start, block.count, scale,
-                            inverse, Float(zeroPoint)) != 0
-                        : quantizeLanes(input, block, into: output)
+                while case let run = next.wrappingAdd(1, ordering: .relaxed).oldValue, run < runs {
+                    for index in 64 * run..<Swift.min(64 * run + 64, blocks) {
+                        let start = 256 * index, block = start..<Swift.min(start + 256, input.count)
+                        flags[index] =
+                            usesAVX2
+                            ? kernel(
+                                input.baseAddress! + start, output.baseAddress! + start, block.count, scale,
+                                inverse, Float(zeroPoint)) != 0
+                            : quantizeLanes(input, block, into: output)
+                    }
                 }
             }
             return (0..<blocks).filter { flags[$0] }
