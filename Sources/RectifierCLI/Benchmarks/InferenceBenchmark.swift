@@ -30,46 +30,56 @@ struct InferenceBenchmark {
     }
 
     let model: Sequential<Float>
-    let quantized: QuantizedNetwork
-    let quantized7: QuantizedNetwork
+    /// The ±127 and 7-bit int8 networks; nil when the model has a layer integer inference
+    /// cannot run (then only Float32 is timed).
+    let int8: (exact: QuantizedNetwork, sevenBit: QuantizedNetwork)?
+    /// Why there is no int8 network, when there is none.
+    let int8Refusal: String?
 
     /// Quantises `model` with ``Quantization/QuantizedNetwork/quantize(_:calibration:options:)``:
     /// weights per output channel at ±127, the input codes fixed to pixels in [0, 1] (scale
     /// 1/255, zero point 0), every other range observed (min–max) on `calibration`.
-    /// - Throws: the quantisation errors (an unsupported layer order, non-finite values).
+    /// - Throws: the quantisation errors (non-finite values, out-of-range parameters) but
+    ///   an unsupported layer, which leaves ``int8`` nil.
     init(model: Sequential<Float>, calibration: Matrix<Float>) throws {
         self.model = model
         let pixels = try QuantizationParameters(scale: 1 / 255, zeroPoint: 0)
-        quantized = try QuantizedNetwork.quantize(
-            model, calibration: calibration, options: try QuantizationOptions(input: pixels))
-        quantized7 = try QuantizedNetwork.quantize(
-            model, calibration: calibration,
-            options: try QuantizationOptions(weightPrecision: .bits7, input: pixels))
+        do {
+            int8 = (
+                try QuantizedNetwork.quantize(model, calibration: calibration, options: try QuantizationOptions(input: pixels)),
+                try QuantizedNetwork.quantize(
+                    model, calibration: calibration, options: try QuantizationOptions(weightPrecision: .bits7, input: pixels)))
+            int8Refusal = nil
+        } catch let error as QuantizationError {
+            guard case .unsupportedLayer = error else { throw error }
+            int8 = nil
+            int8Refusal = error.description
+        }
     }
 
-    /// The share of rows of `data` whose largest output is the label, for both precisions.
-    func accuracy(_ data: LabeledImages) throws -> (float32: Double, int8: Double, int8W7: Double) {
+    /// The share of rows of `data` whose largest output is the label, for each precision
+    /// (nil for int8 without an int8 network).
+    func accuracy(_ data: LabeledImages) throws -> (float32: Double, int8: Double?, int8W7: Double?) {
         let features = try Matrix(rows: data.count, columns: data.pixelsPerImage, scalars: data.pixels)
-        let float32 = try model.predictClasses(features)
-        let int8 = QuantizedNetwork.predictedClasses(
-            logits: try quantized.logits(data.pixels), outputs: quantized.outputSize)
-        let int8W7 = QuantizedNetwork.predictedClasses(
-            logits: try quantized7.logits(data.pixels), outputs: quantized7.outputSize)
         let labels = data.labels.map(Int.init)
         func share(_ predicted: [Int]) -> Double {
             Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
         }
-        return (share(float32), share(int8), share(int8W7))
+        func quantizedShare(_ network: QuantizedNetwork?) throws -> Double? {
+            guard let network else { return nil }
+            return share(QuantizedNetwork.predictedClasses(logits: try network.logits(data.pixels), outputs: network.outputSize))
+        }
+        return (share(try model.predictClasses(features)), try quantizedShare(int8?.exact), try quantizedShare(int8?.sevenBit))
     }
 
-    /// Times both precisions on the first `batch` rows of `data`.
+    /// Times each precision on the first `batch` rows of `data`.
     func measure(batch: Int, data: LabeledImages, calls: Int) throws -> [Measurement] {
         let width = data.pixelsPerImage
         let pixels = Array(data.pixels[0..<batch * width])
         let features = try Matrix(rows: batch, columns: width, scalars: pixels)
         let float32 = Timing.measure(warmUps: 10, calls: calls) { _ = try? model.predict(features) }.median
         var codes = [UInt8](repeating: 0, count: batch * width)
-        var logits = [Float](repeating: 0, count: batch * quantized.outputSize)
+        var logits = [Float](repeating: 0, count: batch * model.outputSize)
         func time(_ network: QuantizedNetwork) -> Double {
             pixels.withUnsafeBufferPointer { source in
                 codes.withUnsafeMutableBufferPointer { codeBuffer in
@@ -82,9 +92,9 @@ struct InferenceBenchmark {
                 }
             }
         }
-        let int8 = time(quantized), int8W7 = time(quantized7)
+        let timed = [("float32", float32)] + (int8.map { [("int8", time($0.exact)), ("int8-w7", time($0.sevenBit))] } ?? [])
         let threads = Execution.current.threads
-        return [("float32", float32), ("int8", int8), ("int8-w7", int8W7)].map { precision, seconds in
+        return timed.map { precision, seconds in
             Measurement(
                 precision: precision, batch: batch, threads: threads, secondsPerBatch: seconds,
                 samplesPerSecond: Double(batch) / seconds)
