@@ -44,6 +44,28 @@ import Testing
         #expect(summary.contains("batch norm statistics"), "\(summary)")
     }
 
+    /// A convolutional model is timed in Float32 and both int8 precisions, with int8's
+    /// agreement with Float32.
+    @Test func theInferenceBenchmarkTimesAConvolutionalModelInEveryPrecision() throws {
+        let data = try SyntheticMNIST(trainingCount: 2048, testCount: 200)
+        let path = data.file("cnn.safetensors"), onnx = data.file("cnn.onnx"), json = data.file("bench.json")
+        try runRectifier(
+            ["train", "--data", data.path, "--layers", "conv:2x5,batchnorm,maxpool:2,dense:4", "--epochs", "1",
+             "--save", path] + Self.small)
+        try runRectifier(["export", path, "-o", onnx])
+        try runRectifier(["bench", "inference", "--model", onnx, "--data", data.path, "--batches", "1,8", "--threads", "1", "--json", json])
+        let report = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(Set(rows.compactMap { $0["precision"] as? String }) == ["float32", "int8", "int8-w7"])
+        #expect(Set(rows.compactMap { $0["batch"] as? Int }) == [1, 8])
+        #expect(rows.count == 6)
+        for key in ["accuracy_float32", "accuracy_int8", "accuracy_int8_w7", "agreement_int8", "agreement_int8_w7"] {
+            let value = try #require(report[key] as? Double, "\(key)")
+            #expect(value >= 0 && value <= 1, "\(key)")
+        }
+        #expect((report["int8_bytes"] as? Int ?? 0) > 0)
+    }
+
     @Test(arguments: [
         "", "conv:0x3", "conv:-1x3", "conv:9223372036854775807x3", "conv:4x29", "maxpool:0", "dense:0", "gap,gap",
         "lstm:4", "conv:4x3:pad=full", "dropout:1.5", "dropout:nan", "batchnorm:2",

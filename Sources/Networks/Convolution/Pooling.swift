@@ -78,11 +78,37 @@ public enum Pooling {
     public static func maxBackward<T: ActivationScalar>(
         _ geometry: Pooling2D, inputGradient: MatrixBuffer<T>, outputGradient: MatrixBuffer<T>, input: MatrixBuffer<T>
     ) {
-        inputGradient.buffer.update(repeating: 0)
-        let dx = UncheckedSendable(inputGradient.base), g = UncheckedSendable(outputGradient.base)
-        forEachWindow(geometry, input: input, output: outputGradient) { window, target in
-            let offset = window.argmax()
-            dx.value[window.planeOffset + offset] += g.value[target - outputGradient.base]
+        precondition(
+            input.columns == geometry.input.count && outputGradient.columns == geometry.output.count
+                && outputGradient.rows == input.rows && inputGradient.rows == input.rows
+                && inputGradient.columns == input.columns, "Pooling: shapes do not agree")
+        let (inPlane, outPlane) = (geometry.input.planeCount, geometry.output.planeCount)
+        let (outHeight, outWidth, width) = (geometry.output.height, geometry.output.width, geometry.input.width)
+        let (k, stride) = (geometry.kernelSize, geometry.stride)
+        let (x, g, dx) = (UncheckedSendable(input.base), UncheckedSendable(outputGradient.base), UncheckedSendable(inputGradient.base))
+        let minimum = Swift.max(1, (1 << 16) / Swift.max(1, inPlane))
+        Execution.current.forEachChunk(count: input.rows * geometry.input.channels, minimumChunk: minimum, alignment: 1) { planes in
+            for plane in planes {
+                let source = x.value + plane * inPlane, gradient = g.value + plane * outPlane
+                let target = dx.value + plane * inPlane
+                target.update(repeating: 0, count: inPlane)
+                for i in 0..<outHeight {
+                    for j in 0..<outWidth {
+                        let start = i * stride * width + j * stride
+                        var best = start, bestValue = source[start]
+                        search: for u in 0..<k where !bestValue.isNaN {
+                            for v in 0..<k {
+                                let offset = start + u * width + v, value = source[offset]
+                                if value > bestValue || value.isNaN {
+                                    (best, bestValue) = (offset, value)
+                                    if value.isNaN { break search }
+                                }
+                            }
+                        }
+                        target[best] += gradient[i * outWidth + j]
+                    }
+                }
+            }
         }
     }
 
@@ -102,10 +128,9 @@ public enum Pooling {
     public static func averageBackward<T: ActivationScalar>(
         _ geometry: Pooling2D, inputGradient: MatrixBuffer<T>, outputGradient: MatrixBuffer<T>
     ) {
-        inputGradient.buffer.update(repeating: 0)
         let scale = 1 / T(geometry.kernelSize * geometry.kernelSize)
         let dx = UncheckedSendable(inputGradient.base), k = geometry.kernelSize, width = geometry.input.width
-        forEachWindow(geometry, input: inputGradient, output: outputGradient) { window, target in
+        forEachWindow(geometry, input: inputGradient, output: outputGradient, zeroingInput: true) { window, target in
             let share = target.pointee * scale
             for u in 0..<k {
                 let row = dx.value + window.planeOffset + window.start + u * width
@@ -157,24 +182,6 @@ public enum Pooling {
         let kernel: Int
         let width: Int
 
-        /// The offset (from the plane) of the first maximum, or of the first NaN.
-        @inline(__always)
-        func argmax() -> Int {
-            var best = start, bestValue = base[planeOffset + start]
-            if bestValue.isNaN { return best }
-            for u in 0..<kernel {
-                for v in 0..<kernel {
-                    let offset = start + u * width + v, value = base[planeOffset + offset]
-                    if value > bestValue || value.isNaN {
-                        best = offset
-                        bestValue = value
-                        if value.isNaN { return best }
-                    }
-                }
-            }
-            return best
-        }
-
         @inline(__always)
         func sum() -> T {
             var total: T = 0
@@ -187,10 +194,11 @@ public enum Pooling {
     }
 
     /// Calls `body` with each window of `input` and the matching element of `output`,
-    /// planes split across threads.
+    /// planes split across threads; with `zeroingInput`, each plane of `input` is set to 0
+    /// first, by the thread that then visits that plane's windows.
     @inline(__always)
     private static func forEachWindow<T: ActivationScalar>(
-        _ geometry: Pooling2D, input: MatrixBuffer<T>, output: MatrixBuffer<T>,
+        _ geometry: Pooling2D, input: MatrixBuffer<T>, output: MatrixBuffer<T>, zeroingInput: Bool = false,
         _ body: (Window<T>, UnsafeMutablePointer<T>) -> Void
     ) {
         precondition(
@@ -203,6 +211,7 @@ public enum Pooling {
         let minimum = Swift.max(1, (1 << 16) / Swift.max(1, inPlane))
         Execution.current.forEachChunk(count: planes, minimumChunk: minimum, alignment: 1) { range in
             for plane in range {
+                if zeroingInput { (x.value + plane * inPlane).update(repeating: 0, count: inPlane) }
                 for i in 0..<outHeight {
                     for j in 0..<outWidth {
                         let window = Window(
