@@ -386,7 +386,9 @@ import Testing
         let output = files.file("p.csv")
         try runRectifier(["predict", int8, "--data", evaluationPath, "-o", output, "--threads", "1"])
         #expect(try Self.csvRows(output).dropFirst().map { $0[1] } == evaluation.map(\.label))
-        #expect(try Self.outputLines(["summary", int8]).contains { $0.hasPrefix("layers: an int8 network") })
+        let summary = try Self.outputLines(["summary", int8])
+        #expect(summary.contains { $0.hasPrefix("int8 network: ") }, "\(summary)")
+        #expect(summary.contains { $0.contains("dense 2→") }, "\(summary)")
         #expect(try Self.failure(["quantize", model, "--data", training, "--calibration", "1000", "-o", int8]).0 == 64)
     }
 }

@@ -49,6 +49,9 @@ struct SummaryCommand: ParsableCommand {
         let statistics = architecture.parameterLayout.count - trained.reduce(0) { $0 + $1.count }
         lines.append("parameters: \(architecture.parameterLayout.count - statistics)"
             + (statistics > 0 ? " (and \(statistics) batch norm statistics)" : ""))
+        if let int8 = loaded.scorer as? QuantizedClassifier {
+            lines.append("int8 network: \(int8.network.byteCount) bytes (8-bit weights, 32-bit biases, batch norm folded in)")
+        }
         return lines.joined(separator: "\n")
     }
 

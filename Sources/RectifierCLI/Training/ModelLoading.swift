@@ -25,7 +25,7 @@ struct LoadedModel {
     /// without one (ONNX, int8, and model files from before it was saved).
     let data: ModelData
     let path: String
-    /// The layers; nil for an int8 model.
+    /// The layers; nil for an int8 model file that does not keep them.
     let architecture: Architecture?
 }
 
@@ -71,7 +71,7 @@ enum ModelLoading {
         }
         let data = try ModelData.saved(in: metadata, file: path, inputSize: scorer.inputSize, outputSize: scorer.outputSize)
             ?? .assumed(inputSize: scorer.inputSize, outputSize: scorer.outputSize)
-        return LoadedModel(scorer: scorer, data: data, path: path, architecture: (scorer as? Sequential<Float>)?.architecture)
+        return LoadedModel(scorer: scorer, data: data, path: path, architecture: (scorer as? Sequential<Float>)?.architecture ?? (scorer as? QuantizedClassifier)?.architecture)
     }
 
     /// The Float model of a model file.

@@ -7,6 +7,8 @@ import Runtime
 /// features in.
 struct QuantizedClassifier: ScoringModel {
     let network: QuantizedNetwork
+    /// The float model's layers, when the file keeps them (`rectifier quantize` writes them).
+    let architecture: Architecture?
 
     var inputSize: Int { network.inputSize }
     var outputSize: Int { network.outputSize }
@@ -31,7 +33,8 @@ struct QuantizedClassifier: ScoringModel {
             throw CommandFailure(QuantizedModelFileError.safeTensors(error).description)
         }
         do {
-            return (QuantizedClassifier(network: try QuantizedModelFile.load(contents: file).network), file.metadata)
+            let (network, architecture) = try QuantizedModelFile.load(contents: file)
+            return (QuantizedClassifier(network: network, architecture: architecture), file.metadata)
         } catch .notInt8 {
             return nil
         } catch {
