@@ -62,7 +62,7 @@ extension Sequential {
             case let .globalAveragePooling(shape):
                 Pooling.globalAverageForward(shape, output: output, input: current)
             case .flatten:
-                output.buffer.update(fromContentsOf: current.buffer)
+                _ = output.buffer.update(fromContentsOf: current.buffer)
             case let .batchNormalization(shape, weight, _, bias, _, mean, variance, batches, saved):
                 let savedMean = saved.base, savedInverse = saved.base + shape.channels
                 if generator != nil {
@@ -86,7 +86,7 @@ extension Sequential {
                         probability: probability, output: output.base, input: current.base,
                         mask: workspace.mask(index, rows: rows), count: output.count, generator: &generator.pointee)
                 } else {
-                    output.buffer.update(fromContentsOf: current.buffer)
+                    _ = output.buffer.update(fromContentsOf: current.buffer)
                 }
             }
             afterLayer?(index, output)
@@ -160,7 +160,7 @@ extension Sequential {
             case .flatten:
                 // The gradient is already in place unless flatten is the first layer.
                 guard let inputGradient, inputGradient.base != outputGradient.base else { continue }
-                inputGradient.buffer.update(fromContentsOf: outputGradient.buffer)
+                _ = inputGradient.buffer.update(fromContentsOf: outputGradient.buffer)
             case let .batchNormalization(shape, weight, weightGradient, _, biasGradient, _, _, _, saved):
                 BatchNormalization.backward(
                     channels: shape.channels, spatial: shape.spatial, inputGradient: inputGradient,
@@ -174,7 +174,7 @@ extension Sequential {
                         inputGradient: inputGradient.base, outputGradient: outputGradient.base,
                         mask: workspace.mask(index, rows: rows), count: inputGradient.count)
                 } else if inputGradient.base != outputGradient.base {
-                    inputGradient.buffer.update(fromContentsOf: outputGradient.buffer)
+                    _ = inputGradient.buffer.update(fromContentsOf: outputGradient.buffer)
                 }
             }
         }
