@@ -45,12 +45,9 @@ package enum DepthVerdict {
     }
 
     static func trainability(_ results: DepthResults, tuned: Bool = false) -> Claim {
-        let reading = tuned
-            ? "each activation at its rate tuned at that depth (" + ["relu", "sigmoid", "tanh"].compactMap { activation in
-                results.configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum")
-                    .map { "\(activation) \(LearningRateTuning.text($0))" }
-            }.joined(separator: ", ") + ")"
-            : "shared rate \(LearningRateTuning.text(results.configuration.learningRate))"
+        let reading = LearningRateTuning.reading(
+            results.configuration.tunedRates, shared: results.configuration.learningRate, tuned: tuned,
+            tunedAt: "at that depth")
         let text = "ReLU allows deeper networks to be trained efficiently: lower training loss than sigmoid and tanh at the deepest depth after the same budget, the seeds' spreads apart (\(reading); claim 2; Glorot, Bordes & Bengio 2011)"
         guard let depth = results.configuration.depths.max(),
             let relu = spread(results, "relu", depth, tuned), let sigmoid = spread(results, "sigmoid", depth, tuned),

@@ -72,6 +72,19 @@ package struct LearningRateTuning: Hashable, Sendable, CustomStringConvertible {
         return (0..<count).map { pow(10, first + Double($0) * step) }
     }
 
+    /// The rates a claim was read at: "shared rate 0.01", or, when `tuned`, "each activation
+    /// at its rate tuned PLACE (relu 0.01, sigmoid 0.0316, tanh 0.01)" (SGD + momentum).
+    package static func reading(
+        _ rates: TunedRates?, shared: Double, tuned: Bool, tunedAt place: String,
+        activations: [String] = ["relu", "sigmoid", "tanh"]
+    ) -> String {
+        guard tuned else { return "shared rate \(text(shared))" }
+        return "each activation at its rate tuned \(place) ("
+            + activations.compactMap { activation in
+                rates?.rate(activation: activation, optimizer: "sgd-momentum").map { "\(activation) \(text($0))" }
+            }.joined(separator: ", ") + ")"
+    }
+
     /// A rate with 3 significant digits and no trailing zeros: "0.01", "0.00316".
     package static func text(_ rate: Double) -> String {
         let text = SeedStatistics.format(rate, digits: 3)

@@ -31,12 +31,9 @@ package enum InitialisationVerdict {
     /// The claim, from `results` (which must contain relu, sigmoid and tanh runs; otherwise
     /// the claim says what is missing and is inconclusive).
     package static func claim(_ results: InitialisationResults, tuned: Bool = false) -> Claim {
-        let reading = tuned
-            ? "each activation at its rate tuned at ×1 (" + ["relu", "sigmoid", "tanh"].compactMap { activation in
-                results.configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum")
-                    .map { "\(activation) \(LearningRateTuning.text($0))" }
-            }.joined(separator: ", ") + ")"
-            : "shared rate \(LearningRateTuning.text(results.configuration.learningRate))"
+        let reading = LearningRateTuning.reading(
+            results.configuration.tunedRates, shared: results.configuration.learningRate, tuned: tuned,
+            tunedAt: "at ×1")
         let text = "ReLU is much less sensitive to the random initialisation of the weights than sigmoid and tanh: more runs reach the target over a ×0.25…×4 grid of initial scales, and a smaller spread of final accuracy, per seed with the spreads apart (\(reading); claim 3)"
         let names = ["relu", "sigmoid", "tanh"]
         let rates = names.map { results.successRate(activation: $0, tuned: tuned) }
