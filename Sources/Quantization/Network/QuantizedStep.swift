@@ -39,7 +39,7 @@ public enum QuantizedStep: Hashable, Sendable {
     }
 
     /// The image the step takes, nil for dense.
-    var inputImage: ImageShape? {
+    package var inputImage: ImageShape? {
         switch self {
         case .dense: return nil
         case .convolution(let geometry): return geometry.input

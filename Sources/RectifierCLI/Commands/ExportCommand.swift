@@ -12,7 +12,9 @@ struct ExportCommand: ParsableCommand {
             is in the graph as Sub and Div nodes) and gives `logits`; --softmax also gives \
             `probabilities` (float models). The metadata_props hold the class names (`classes`, \
             a JSON array) and the model's data description (`data`). An int8 file (rectifier quantize) becomes QuantizeLinear, \
-            MatMulInteger and DequantizeLinear nodes that give the same logits in ONNX Runtime.
+            MatMulInteger, ConvInteger, MaxPool and integer average-pooling nodes that give \
+            Rectifier's int8 logits in ONNX Runtime (a code can differ by one where the two \
+            requantisations round a near-half differently).
             """)
 
     @Argument(help: ArgumentHelp("The model file written by rectifier train --save or rectifier import.", valueName: "model"))

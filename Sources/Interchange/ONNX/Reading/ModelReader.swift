@@ -25,9 +25,12 @@ enum ModelReader {
         for (index, node) in model.graph.node.enumerated() {
             guard SupportedOperators.isStandardDomain(node.domain), SupportedOperators.attributes[node.opType] != nil else {
                 let name = node.domain.isEmpty ? node.opType : node.domain + "." + node.opType
+                let integer = ["QuantizeLinear", "DequantizeLinear", "MatMulInteger", "ConvInteger"].contains(node.opType)
                 throw .unsupportedOperator(
                     file: file, operator: name, node: GraphContext.label(of: node, at: index),
-                    detail: "supported: \(SupportedOperators.names)")
+                    detail: integer
+                        ? "int8 ONNX models are not read; import the float model and quantise it with rectifier quantize"
+                        : "supported: \(SupportedOperators.names)")
             }
         }
         var context = try GraphContext(model.graph, file: file)

@@ -30,17 +30,13 @@ extension ModelWriter {
         switch layer {
         case let .convolution(geometry):
             for info in [parameters.next()!, parameters.next()!] { addInitializer(info) }
-            let k = Int64(geometry.kernelSize), s = Int64(geometry.stride)
-            let pads = [geometry.padTop, geometry.padLeft, geometry.padBottom, geometry.padRight].map { Int64($0) }
             graph.addNode(
                 "Conv", prefix, inputs: [input, prefix + ".weight", prefix + ".bias"], output: output,
-                attributes: [.integers("kernel_shape", [k, k]), .integers("strides", [s, s]), .integers("pads", pads)])
+                attributes: .window(geometry))
         case let .maxPooling(geometry), let .averagePooling(geometry):
-            let k = Int64(geometry.kernelSize), s = Int64(geometry.stride)
             let op: String
             if case .maxPooling = layer { op = "MaxPool" } else { op = "AveragePool" }
-            graph.addNode(op, prefix, inputs: [input], output: output,
-                          attributes: [.integers("kernel_shape", [k, k]), .integers("strides", [s, s])])
+            graph.addNode(op, prefix, inputs: [input], output: output, attributes: .window(geometry))
         case .globalAveragePooling:
             graph.addNode("GlobalAveragePool", prefix, inputs: [input], output: prefix + ".pooled")
             graph.addNode("Flatten", prefix + ".flatten", inputs: [prefix + ".pooled"], output: output,
@@ -59,6 +55,23 @@ extension ModelWriter {
         case .dense, .activation, .prelu:
             preconditionFailure("addImageLayer: \(layer) is not an image layer")
         }
+    }
+}
+
+extension [Onnx_AttributeProto] {
+    /// A convolution's `kernel_shape`, `strides` and `pads` (top, left, bottom, right).
+    static func window(_ geometry: Convolution2D) -> Self {
+        let pads = [geometry.padTop, geometry.padLeft, geometry.padBottom, geometry.padRight].map { Int64($0) }
+        return window(height: geometry.kernelSize, width: geometry.kernelSize, stride: geometry.stride) + [.integers("pads", pads)]
+    }
+
+    /// A pooling window's `kernel_shape` and `strides`.
+    static func window(_ geometry: Pooling2D) -> Self {
+        window(height: geometry.kernelSize, width: geometry.kernelSize, stride: geometry.stride)
+    }
+
+    static func window(height: Int, width: Int, stride: Int) -> Self {
+        [.integers("kernel_shape", [Int64(height), Int64(width)]), .integers("strides", [Int64(stride), Int64(stride)])]
     }
 }
 
