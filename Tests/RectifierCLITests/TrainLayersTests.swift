@@ -70,6 +70,24 @@ import Testing
         #expect((report["int8_bytes"] as? Int ?? 0) > 0)
     }
 
+    /// `bench inference --layers` trains that network for one epoch, times it and saves it as
+    /// ONNX for another runtime; with --model, or a bad specification, it is a usage error.
+    @Test func theInferenceBenchmarkTrainsTheNetworkOfLayers() throws {
+        let data = try SyntheticMNIST(trainingCount: 2048, testCount: 200)
+        let onnx = data.file("cnn.onnx"), json = data.file("bench.json"), back = data.file("back.safetensors")
+        try runRectifier(
+            ["bench", "inference", "--layers", "conv:2x5,batchnorm,maxpool:2,dense:4", "--data", data.path, "--batches", "8",
+             "--threads", "1", "--save-model", onnx, "--json", json])
+        let report = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        #expect((report["rows"] as? [[String: Any]])?.count == 3)
+        try runRectifier(["import", onnx, "-o", back])
+        let layers = try ModelFile.load(back).architecture.layers
+        #expect(layers.count == 8, "\(layers)")
+        #expect(layers[1] == .batchNormalization(NormalizedShape(image: try ImageShape(channels: 2, height: 4, width: 4))))
+        expectUsageError(["bench", "inference", "--layers", "conv:0x3"], naming: "--layers")
+        expectUsageError(["bench", "inference", "--layers", "dense:8", "--model", onnx], naming: "--layers")
+    }
+
     @Test(arguments: [
         "", "conv:0x3", "conv:-1x3", "conv:9223372036854775807x3", "conv:4x29", "maxpool:0", "dense:0", "gap,gap",
         "lstm:4", "conv:4x3:pad=full", "dropout:1.5", "dropout:nan", "batchnorm:2",

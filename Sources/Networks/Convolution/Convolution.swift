@@ -180,7 +180,7 @@ public enum Convolution {
 
     /// Images per thread below which a split costs more than it saves (a hand-off costs
     /// about as much as 2²⁰ multiply-adds, as in ``BLAS/parallelThreshold``).
-    private static func minimumImages(_ geometry: Convolution2D) -> Int {
+    static func minimumImages(_ geometry: Convolution2D) -> Int {
         Swift.max(1, BLAS.parallelThreshold / Swift.max(1, geometry.multiplyAddsPerImage ?? Int.max))
     }
 }

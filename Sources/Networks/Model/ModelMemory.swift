@@ -19,13 +19,17 @@ extension Sequential {
 }
 
 extension Architecture {
-    /// The largest convolution scratch (``Convolution2D/scratchCount(threads:)``) with one
-    /// thread per processor, in scalars; 0 without convolutions, nil on overflow.
+    /// The largest convolution scratch (``Convolution2D/scratchCount(threads:)``, or a
+    /// ``ConvolutionBlock``'s when larger) with one thread per processor, in scalars; 0 without
+    /// convolutions, nil on overflow.
     var convolutionScratch: Int? {
         var largest = 0
         for case let .convolution(geometry) in layers {
-            guard let count = geometry.scratchCount(threads: Execution.processorCount) else { return nil }
-            largest = Swift.max(largest, count)
+            guard let count = geometry.scratchCount(threads: Execution.processorCount),
+                let block = MemoryBudget.product(
+                    ConvolutionBlock.scratchPerThread(geometry) ?? -1, Execution.processorCount)
+            else { return nil }
+            largest = Swift.max(largest, count, block)
         }
         return largest
     }

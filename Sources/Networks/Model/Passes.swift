@@ -1,11 +1,12 @@
 import Activations
+import CGEMMKernels
 import Runtime
 
 /// The forward and backward passes over the workspace: no allocation once the workspace
 /// has room for the batch. Data flow of one training step:
 ///
 /// ```
-/// batch (B, in) → Dense (bias rows + GEMM) or convolution (im2col + GEMM per image) → activation (in place when it keeps its
+/// batch (B, in) → Dense (bias rows + GEMM) or convolution (im2col + GEMM per group of images) → activation (in place when it keeps its
 /// output) → … → output (B, out) → loss writes ∂L/∂output → layers backward in reverse,
 /// each writing its parameter gradients into the flat gradient buffer
 /// ```
@@ -15,11 +16,15 @@ extension Sequential {
     /// each layer's output before a later layer may overwrite it. With a `generator` the
     /// pass trains: batch norm uses and updates the batch statistics, dropout draws its
     /// masks from it; without, batch norm uses the running statistics and dropout is the identity.
+    /// `predicting` says no backward pass follows, so the values between layers need not be
+    /// kept: a Float convolution then runs with the batch norm, ReLU and max pooling after it
+    /// as one ``ConvolutionBlock``, and flatten and dropout pass their input on uncopied (the
+    /// returned view may be an earlier layer's buffer).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forward(
         input: MatrixBuffer<Scalar>, generator: UnsafeMutablePointer<SeededGenerator>? = nil,
-        afterLayer: ((Int, MatrixBuffer<Scalar>) -> Void)? = nil
+        predicting: Bool = false, afterLayer: ((Int, MatrixBuffer<Scalar>) -> Void)? = nil
     ) -> MatrixBuffer<Scalar> {
         let rows = input.rows
         workspace.reserve(rows: rows)
@@ -29,19 +34,25 @@ extension Sequential {
         // Inference on enough rows runs dense layers on packed weights, with a ReLU that
         // follows in place fused in (then skipped).
         let packs = generator == nil && afterLayer == nil && rows >= Self.packedRows
-        var fused = false
+        // A prediction keeps nothing for a backward pass: Float convolutions run as blocks with
+        // the layers after them, and flatten and dropout copy nothing.
+        let prediction = predicting && generator == nil && afterLayer == nil
+        // Layers up to this index ran inside an earlier layer's step.
+        var computed = -1
+        // The current values are a convolution block's channels-last output.
+        var channelsLast = false
         for (index, layer) in layers.enumerated() {
             let output = workspace.values(index + 1, rows: rows)
-            if fused {
-                fused = false
+            if index <= computed {
                 current = output
                 continue
             }
             switch layer {
             case let .dense(weight, _, bias, _):
                 if packs, let packed = workspace.packedWeight(index, weight) {
-                    fused = reluInPlace(after: index)
-                    Dense.packedForward(output: output, input: current, packed: packed, bias: bias, relu: fused)
+                    let relu = reluInPlace(after: index)
+                    if relu { computed = index + 1 }
+                    Dense.packedForward(output: output, input: current, packed: packed, bias: bias, relu: relu)
                 } else {
                     Dense.forward(output: output, input: current, weight: weight, bias: bias)
                 }
@@ -52,6 +63,14 @@ extension Sequential {
             case let .prelu(slopes, _, count):
                 PReLU.forward(output: output, input: current, slopes: slopes, slopeCount: count)
             case let .convolution(geometry, weight, _, bias, _):
+                if prediction, rect_gemm_panel_width() > 0,
+                    let found = convolutionBlock(at: index, channelsLastInput: channelsLast)
+                {
+                    run(found.block, layer: index, input: current, output: workspace.values(found.last + 1, rows: rows))
+                    computed = found.last
+                    channelsLast = found.block.channelsLastOutput
+                    break
+                }
                 Convolution.forward(
                     geometry, output: output, input: current, weight: weight, bias: bias,
                     scratch: workspace.scratch(geometry))
@@ -62,6 +81,8 @@ extension Sequential {
             case let .globalAveragePooling(shape):
                 Pooling.globalAverageForward(shape, output: output, input: current)
             case .flatten:
+                // A prediction reads the same values where they are (the next layer writes its own buffer).
+                if prediction { continue }
                 _ = output.buffer.update(fromContentsOf: current.buffer)
             case let .batchNormalization(shape, weight, _, bias, _, mean, variance, batches, saved):
                 let savedMean = saved.base, savedInverse = saved.base + shape.channels
@@ -85,6 +106,8 @@ extension Sequential {
                     Dropout.trainingForward(
                         probability: probability, output: output.base, input: current.base,
                         mask: workspace.mask(index, rows: rows), count: output.count, generator: &generator.pointee)
+                } else if prediction {
+                    continue
                 } else {
                     _ = output.buffer.update(fromContentsOf: current.buffer)
                 }
@@ -246,7 +269,8 @@ extension Sequential {
                 var first = 0
                 while first < input.rows {
                     let rows = Swift.min(Self.predictionChunk, input.rows - first)
-                    let result = forward(input: MatrixBuffer(base! + first * inputSize, rows: rows, columns: inputSize))
+                    let result = forward(
+                        input: MatrixBuffer(base! + first * inputSize, rows: rows, columns: inputSize), predicting: true)
                     (output.baseAddress! + first * outputSize).update(from: result.base, count: result.count)
                     first += rows
                 }

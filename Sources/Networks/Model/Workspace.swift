@@ -66,9 +66,9 @@ final class Workspace<Scalar: ActivationScalar> {
     private var scratchStorage: AlignedStorage<Scalar>?
     /// Dropout masks by layer index, `capacity` rows each.
     private var maskStorage: [Int: AlignedStorage<Scalar>] = [:]
-    /// Dense weights packed for the inference GEMM by layer index, with the weights they were
-    /// packed from.
-    private var packedStorage: [Int: (packed: AlignedStorage<Float>, source: AlignedStorage<Float>)] = [:]
+    /// Parameters in the forms inference uses (``derived(_:from:count:_:)``) by layer index,
+    /// with the parameters they were made from.
+    private var derivedStorage: [Int: (derived: AlignedStorage<Float>, source: AlignedStorage<Float>)] = [:]
 
     init(plan: WorkspacePlan) {
         self.plan = plan
@@ -122,33 +122,55 @@ final class Workspace<Scalar: ActivationScalar> {
         return MatrixBuffer(gradientStorage[slot]!.base, rows: rows, columns: plan.widths[boundary])
     }
 
-    /// The convolutions' scratch for `geometry` at the current thread count (grown, never
-    /// shrunk; the model's memory check counts it for every processor).
+    /// The convolutions' scratch for `geometry` at the current thread count.
     func scratch(_ geometry: Convolution2D) -> UnsafeMutableBufferPointer<Scalar> {
-        let count = geometry.scratchCount(threads: Execution.current.threads)!
+        scratch(count: geometry.scratchCount(threads: Execution.current.threads)!)
+    }
+
+    /// Scratch of at least `count` scalars, shared by the convolutions (grown, never shrunk;
+    /// the model's memory check counts the largest on every processor).
+    func scratch(count: Int) -> UnsafeMutableBufferPointer<Scalar> {
         if (scratchStorage?.buffer.count ?? -1) < count { scratchStorage = AlignedStorage(count: count, zeroed: false) }
         return scratchStorage!.buffer
     }
 
     /// Layer `layer`'s Float weight packed for ``Dense/packedForward(output:input:packed:bias:relu:)``,
-    /// or nil when `Scalar` is not Float or the CPU has neither AVX2 + FMA nor AVX-512. Packed
-    /// once and kept with a copy of the weights it came from; each call compares the weights
-    /// with that copy (one read of them, bit for bit) and repacks when anything wrote to them,
-    /// so no write through ``ParameterStore`` can leave a stale copy in use.
+    /// or nil when `Scalar` is not Float or the CPU has neither AVX2 + FMA nor AVX-512.
     func packedWeight(_ layer: Int, _ weight: MatrixBuffer<Scalar>) -> UnsafePointer<Float>? {
         guard Scalar.self == Float.self, rect_gemm_panel_width() > 0 else { return nil }
-        let count = weight.count, bytes = count * MemoryLayout<Float>.size
         let floats = UnsafeRawPointer(weight.base).assumingMemoryBound(to: Float.self)
-        if let cached = packedStorage[layer], memcmp(cached.source.base, floats, bytes) == 0 {
-            return UnsafePointer(cached.packed.base)
+        return derived(
+            layer, from: [UnsafeBufferPointer(start: floats, count: weight.count)],
+            count: rect_gemm_packed_count(weight.rows, weight.columns)
+        ) { rect_gemm_pack(floats, weight.rows, weight.columns, weight.columns, $0) }
+    }
+
+    /// Layer `layer`'s parameters in a form made for inference (packed, folded): `count`
+    /// Floats written by `make`, kept with a copy of `sources`. Each call compares the sources
+    /// with that copy (one read of them, bit for bit) and remakes the form when anything wrote
+    /// to them, so no write through ``ParameterStore`` can leave a stale form in use.
+    func derived(
+        _ layer: Int, from sources: [UnsafeBufferPointer<Float>], count: Int,
+        _ make: (UnsafeMutablePointer<Float>) -> Void
+    ) -> UnsafePointer<Float> {
+        if let cached = derivedStorage[layer] {
+            var offset = 0, same = true
+            for source in sources where same {
+                same = memcmp(cached.source.base + offset, source.baseAddress!, source.count * MemoryLayout<Float>.size) == 0
+                offset += source.count
+            }
+            if same { return UnsafePointer(cached.derived.base) }
         }
-        let packed = AlignedStorage<Float>(
-            count: rect_gemm_packed_count(weight.rows, weight.columns), zeroed: false)
-        let source = AlignedStorage<Float>(count: count, zeroed: false)
-        source.base.update(from: floats, count: count)
-        rect_gemm_pack(floats, weight.rows, weight.columns, weight.columns, packed.base)
-        packedStorage[layer] = (packed, source)
-        return UnsafePointer(packed.base)
+        let copy = AlignedStorage<Float>(count: sources.reduce(0) { $0 + $1.count }, zeroed: false)
+        var offset = 0
+        for source in sources {
+            (copy.base + offset).update(from: source.baseAddress!, count: source.count)
+            offset += source.count
+        }
+        let form = AlignedStorage<Float>(count: count, zeroed: false)
+        make(form.base)
+        derivedStorage[layer] = (form, copy)
+        return UnsafePointer(form.base)
     }
 
     /// A buffer to hold a copy of the network input (for callers whose input does not

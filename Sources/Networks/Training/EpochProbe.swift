@@ -54,7 +54,7 @@ enum EpochProbe {
         while first < data.count {
             let rows = Swift.min(Sequential<Scalar>.predictionChunk, data.count - first)
             withRows(data, first..<first + rows) { input, targets in
-                let output = model.forward(input: input)
+                let output = model.forward(input: input, predicting: true)
                 let result = loss.compute(outputs: output, targets: targets, gradient: model.outputGradient(rows: rows))
                 lossSum += result.sum
                 correct += result.correct

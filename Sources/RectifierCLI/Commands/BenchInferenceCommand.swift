@@ -7,15 +7,15 @@ import Networks
 import Runtime
 
 /// `rectifier bench inference`: samples/s of a trained model on Fashion-MNIST in Float32 and
-/// int8 (and int8's top-1 agreement with Float32), at batch 1 and 1024 (a 784-256-128-10 ReLU model, or any model from --model, e.g.
-/// a convolutional one).
+/// int8 (and int8's top-1 agreement with Float32), at batch 1 and 1024 (a 784-256-128-10 ReLU model, a network of
+/// --layers trained for one epoch, or any model from --model, e.g. a convolutional one).
 struct BenchInferenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inference",
         abstract: "Time inference of a model (784-256-128-10 ReLU, or --model) in Float32 and int8.",
         discussion: """
             The model is read from --model (ONNX, as Rectifier writes it: a perceptron or a \
-            convolutional network) or, without it, a 784-256-128-10 ReLU model is trained for one epoch on Fashion-MNIST (Adam 1e-3, batch 128, seed 0); --save-model \
+            convolutional network) or, without it, a 784-256-128-10 ReLU model (or the ReLU network of --layers) is trained for one epoch on Fashion-MNIST (Adam 1e-3, batch 128, seed 0); --save-model \
             writes it as ONNX so another runtime can run the same weights. The int8 network \
             is the post-training quantisation of the Quantization module: weights per output \
             unit or channel (batch normalisation folded in), input codes at scale 1/255, every other range calibrated on the first 2048 \
@@ -34,6 +34,9 @@ struct BenchInferenceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the Float32 model to this ONNX file.", valueName: "file"))
     var saveModel: String?
 
+    @Option(help: "Train this ReLU network instead of 784-256-128-10, as train's --layers on the images (e.g. conv:32x5,batchnorm,maxpool:2,conv:64x5,batchnorm,maxpool:2,dense:1024,dropout:0.5).")
+    var layers: String?
+
     @Option(help: ArgumentHelp("Batch sizes, comma-separated (1…10000).", valueName: "sizes"))
     var batches = "1,1024"
 
@@ -46,6 +49,12 @@ struct BenchInferenceCommand: ParsableCommand {
     func validate() throws {
         _ = try batchSizes()
         try requireThreadCount(threads)
+        if layers != nil, model != nil { throw ValidationError("--layers and --model exclude each other (--layers is trained, --model read)") }
+        do {
+            _ = try BenchTrainCommand.architecture(layers, hiddenActivation: .fixed(.relu))
+        } catch {
+            throw ValidationError("--layers: \(error)")
+        }
     }
 
     /// Training images the int8 ranges are calibrated on.
@@ -70,7 +79,7 @@ struct BenchInferenceCommand: ParsableCommand {
         if let largest = try batchSizes().max(), largest > images.test.count {
             throw ValidationError("--batches: \(largest) is larger than the \(images.test.count) test images of \(data)")
         }
-        let network = try model.map(ModelLoading.onnxModel) ?? Self.train(on: images.training)
+        let network = try model.map(ModelLoading.onnxModel) ?? Self.train(layers, on: images.training)
         guard network.inputSize == images.training.pixelsPerImage, network.outputSize == 10 else {
             throw CommandFailure(
                 "--model \(model ?? ""): the model maps \(network.inputSize) inputs to \(network.outputSize) outputs; the benchmark needs \(images.training.pixelsPerImage) pixels to 10 classes")
@@ -87,7 +96,7 @@ struct BenchInferenceCommand: ParsableCommand {
             scalars: Array(images.training.pixels[0..<Self.calibrationCount * images.training.pixelsPerImage]))
         let benchmark = try InferenceBenchmark(model: network, calibration: calibration)
         let accuracy = try benchmark.accuracy(images.test)
-        print("bench inference: \(model ?? "784-256-128-10 relu"), \(Execution.current.threads) threads")
+        print("bench inference: \(model ?? layers.map { "\($0) relu" } ?? "784-256-128-10 relu"), \(Execution.current.threads) threads")
         print("test accuracy: float32 \(accuracy.float32), int8 \(accuracy.int8), int8-w7 \(accuracy.int8W7)")
         print("top-1 agreement with float32: int8 \(accuracy.agreementInt8), int8-w7 \(accuracy.agreementInt8W7)")
         var rows: [InferenceBenchmark.Measurement] = []
@@ -116,13 +125,24 @@ struct BenchInferenceCommand: ParsableCommand {
         }
     }
 
-    /// One epoch of the benchmark network (seeded): enough to make the int8 calibration and
-    /// the accuracy figures meaningful.
-    private static func train(on images: LabeledImages) throws -> Sequential<Float> {
+    /// One epoch of the benchmark network, 784-256-128-10 or `layers` (seeded): enough to make
+    /// the int8 calibration and the accuracy figures meaningful.
+    private static func train(_ layers: String?, on images: LabeledImages) throws -> Sequential<Float> {
         var generator = SeededGenerator(seed: 0)
-        let architecture = try Architecture.multilayerPerceptron(
-            inputSize: images.pixelsPerImage, hiddenSizes: [256, 128], hiddenActivation: .fixed(.relu),
-            outputSize: 10)
+        // MNIST-format images are square: 28×28, or the side of the given files.
+        let side = Int(Double(images.pixelsPerImage).squareRoot().rounded())
+        guard side * side == images.pixelsPerImage || layers == nil else {
+            throw CommandFailure("--layers: \(images.pixelsPerImage) pixels per image are not a square image")
+        }
+        let architecture = try layers == nil
+            ? Architecture.multilayerPerceptron(
+                inputSize: images.pixelsPerImage, hiddenSizes: [256, 128], hiddenActivation: .fixed(.relu), outputSize: 10)
+            : BenchTrainCommand.architecture(layers, hiddenActivation: .fixed(.relu), side: side)
+        do {
+            try MemoryBudget.require(Sequential<Float>.requiredBytes(for: architecture), for: "--layers")
+        } catch {
+            throw CommandFailure(error.description)
+        }
         let model = Sequential<Float>(
             architecture: architecture, initialization: try Initialization(), generator: &generator)
         let configuration = try TrainingConfiguration(
