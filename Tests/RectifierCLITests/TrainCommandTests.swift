@@ -39,10 +39,10 @@ import Testing
         #expect(checkpoint.averagedParameters?.decay == 0.9)
     }
 
-    @Test(arguments: ["relu", "prelu"])
-    func aResumedRunEndsBitIdenticalToAnUninterruptedOne(activation: String) throws {
+    @Test(arguments: [["--activation", "relu"], ["--activation", "prelu"], ["--augment", "flip,shift:2"]])
+    func aResumedRunEndsBitIdenticalToAnUninterruptedOne(flags: [String]) throws {
         let data = try SyntheticMNIST()
-        let common = ["--data", data.path, "--activation", activation, "--average-weights", "0.95", "--seed", "7"] + Self.small
+        let common = ["--data", data.path, "--average-weights", "0.95", "--seed", "7"] + flags + Self.small
         let straight = data.file("straight.safetensors"), half = data.file("half.safetensors")
         try runRectifier(["train", "--epochs", "4", "--save", straight] + common)
         try runRectifier(["train", "--epochs", "2", "--save", half] + common)
@@ -84,6 +84,10 @@ import Testing
         (["--activation", "swish"], "--activation"), (["--momentum", "1"], "--momentum"),
         (["--save-every", "2"], "--save-every"), (["--average-weights", "1"], "--average-weights"),
         (["--threads", "0"], "--threads"), (["--resume", "x.safetensors", "--lr", "0.1"], "--lr"),
+        (["--augment", ""], "--augment"), (["--augment", "shift:0"], "--augment"), (["--augment", "shift:-1"], "--augment"),
+        (["--augment", "shift:nan"], "--augment"), (["--augment", "shift:99999999999999999999"], "--augment"),
+        (["--augment", "flip,flip"], "--augment"), (["--augment", "rotate"], "--augment"),
+        (["--resume", "x.safetensors", "--augment", "flip"], "--augment"),
     ])
     func impossibleFlagsAreUsageErrorsNamingTheFlag(_ flags: [String], _ flag: String) {
         expectUsageError(["train"] + flags, naming: flag)
@@ -95,5 +99,17 @@ import Testing
         let (status, message) = exitStatusAndMessage(error)
         #expect(status == 64)
         #expect(message.contains("--batch-size 100000"), "\(message)")
+    }
+
+    /// The data's images are 8 × 8: a shift of 7 pixels trains, 8 or 2⁶³ − 1 is a usage error.
+    @Test(arguments: ["shift:8", "flip,shift:9223372036854775807"])
+    func aShiftAsLargeAsTheImageIsAUsageError(augment: String) throws {
+        let data = try SyntheticMNIST()
+        try runRectifier(["train", "--data", data.path, "--epochs", "1", "--augment", "flip,shift:7"] + Self.small)
+        let error = try #require(failureOfRectifier(["train", "--data", data.path, "--augment", augment] + Self.small))
+        let (status, message) = exitStatusAndMessage(error)
+        #expect(status == 64)
+        #expect(message.contains("--augment '\(augment)'") && message.contains("0…7 pixels for 1×8×8 images"), "\(message)")
+        #expect(!message.contains("\n"))
     }
 }

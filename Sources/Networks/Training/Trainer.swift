@@ -4,7 +4,8 @@ import Runtime
 /// Mini-batch training of a ``Sequential`` model on an in-memory ``Dataset``.
 ///
 /// Each epoch visits the training samples in an order drawn from the run's one
-/// ``SeededGenerator`` (a fresh permutation per epoch), one optimiser step per batch. After
+/// ``SeededGenerator`` (a fresh permutation per epoch), one optimiser step per batch (whose
+/// images an ``Augmentation``, when given, first changes with draws from the same generator). After
 /// the epoch it measures the validation set and a fixed probe batch (see ``EpochRecord``),
 /// draws the next epoch's order, and calls the checkpoint hook when due, with a
 /// ``TrainingState`` from which ``restore(_:)`` continues bit for bit.
@@ -40,15 +41,21 @@ public final class Trainer<Scalar: ActivationScalar> {
     public private(set) var backOffs = 0
     /// Records of the epochs this trainer ran.
     public private(set) var history: [EpochRecord] = []
+    /// The random changes made to each training batch (nil: none).
+    public let augmentation: Augmentation?
     private var dataOrder: [Int32] = []
     private let batch: BatchBuffers<Scalar>
 
     /// A trainer that continues drawing from `generator` (typically the one that just
-    /// initialised `model`).
-    public init(model: Sequential<Scalar>, configuration: TrainingConfiguration, generator: SeededGenerator) {
+    /// initialised `model`), and changes each training batch by `augmentation`.
+    public init(
+        model: Sequential<Scalar>, configuration: TrainingConfiguration, generator: SeededGenerator,
+        augmentation: Augmentation? = nil
+    ) {
         self.model = model
         self.configuration = configuration
         self.generator = generator
+        self.augmentation = augmentation
         optimizer = Optimizer(configuration: configuration.optimizer, layout: model.parameters.layout)
         batch = BatchBuffers(rows: configuration.batchSize, model: model)
     }
@@ -106,6 +113,9 @@ public final class Trainer<Scalar: ActivationScalar> {
     ) throws(TrainingError) -> [EpochRecord] {
         try check(training, as: "training")
         if let validation { try check(validation, as: "validation") }
+        if let augmentation, augmentation.image.count != model.inputSize {
+            throw .invalidData("the augmented images are \(augmentation.image), \(augmentation.image.count) values; the model takes \(model.inputSize)")
+        }
         try TrainingError.require(
             configuration.batchSize <= training.count, "batch size", configuration.batchSize,
             "1...\(training.count), the training set's size")
@@ -165,6 +175,7 @@ public final class Trainer<Scalar: ActivationScalar> {
             let first = batchIndex * batchSize
             let rows = Swift.min(batchSize, count - first)
             let targets = batch.gather(training, dataOrder[first..<first + rows])
+            augmentation?.apply(to: batch.features(rows: rows).base, rows: rows, generator: &generator)
             let output = withUnsafeMutablePointer(to: &generator) { model.forward(input: batch.features(rows: rows), generator: $0) }
             let result = configuration.loss.compute(
                 outputs: output, targets: targets, gradient: model.outputGradient(rows: rows))

@@ -114,6 +114,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep a running (Polyak) average of the weights with this α in [0, 1), evaluated beside them.", valueName: "alpha"))
     var averageWeights: Double?
 
+    @Option(help: ArgumentHelp(
+        "Change each training batch's images at random: flip (mirror left–right with probability 1/2), shift:S (move by up to S pixels along each axis, zeros uncovered), comma-separated (e.g. flip,shift:2); drawn from the seed.",
+        valueName: "changes"))
+    var augment: String?
+
     func validate() throws {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr \(lr) is not allowed (a finite number > 0)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (an integer ≥ 1)") }
@@ -142,7 +147,7 @@ struct TrainCommand: ParsableCommand {
                 ("--nesterov", nesterov), ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil),
                 ("--step-every", stepEvery != nil), ("--step-factor", stepFactor != nil),
                 ("--warmup-steps", warmupSteps != nil), ("--seed", seed != nil), ("--validation", validation != nil),
-                ("--average-weights", averageWeights != nil),
+                ("--average-weights", averageWeights != nil), ("--augment", augment != nil),
             ] + dataOptions.given.filter { $0.0 != "--test-data" }
             if let flag = fixed.first(where: { $0.1 })?.0 {
                 throw ValidationError("\(flag) cannot be given with --resume: the checkpoint fixes it")
@@ -233,6 +238,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--hidden \(hidden ?? ""): \(error.description)")
             }
         }
+        if let augment { _ = try Self.augmentation(augment) }
         let rule = optimizer ?? .adam
         let kind: OptimizerKind
         switch rule {
@@ -259,7 +265,17 @@ struct TrainCommand: ParsableCommand {
         return TrainingRunSettings(
             activation: hiddenActivation.description, hidden: hiddenSizes, layers: layers, configuration: configuration,
             seed: seed ?? 0, validationCount: validation, averageDecay: averageWeights, data: dataOptions.choices,
-            threads: Execution.current.threads)
+            threads: Execution.current.threads, augment: augment)
+    }
+
+    /// `--augment`'s flip and shift, or a one-line usage error naming the flag.
+    static func augmentation(_ text: String) throws -> (flip: Bool, shift: Int) {
+        do {
+            return try Augmentation.parse(text)
+        } catch {
+            guard case let .invalidHyperparameter(_, _, allowed) = error else { throw ValidationError(error.description) }
+            throw ValidationError("--augment '\(text)' is not allowed (\(allowed))")
+        }
     }
 
     private func learningRateSchedule() throws -> LearningRateSchedule {

@@ -74,15 +74,6 @@ enum ModelLoading {
         return LoadedModel(scorer: scorer, data: data, path: path, architecture: (scorer as? Sequential<Float>)?.architecture ?? (scorer as? QuantizedClassifier)?.architecture)
     }
 
-    /// The Float model of a model file.
-    static func floatModel(at path: String) throws -> Sequential<Float> {
-        do {
-            return try ModelFile.load(path).model
-        } catch {
-            throw CommandFailure(error.description)
-        }
-    }
-
     /// The Float model of an ONNX file.
     static func onnxModel(at path: String) throws -> Sequential<Float> {
         try model(of: try onnxNetwork(at: path), file: path)

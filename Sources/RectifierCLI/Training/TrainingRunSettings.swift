@@ -26,6 +26,8 @@ struct TrainingRunSettings: Codable, Equatable {
     var data: DataChoices?
     /// The thread count of the run, for the bit-identity note on resume.
     var threads: Int
+    /// The `--augment` spelling, as ``Augmentation/parse(_:)`` reads it (nil: none).
+    var augment: String?
 
     var json: String {
         let encoder = JSONEncoder()

@@ -35,6 +35,7 @@ final class TrainingSession {
         self.data = data
         self.savePath = savePath
         let architecture = try Self.architecture(settings, inputShape: data.model.inputShape, outputSize: data.model.outputSize)
+        let augmentation = try settings.augment.map { try Self.augmentation($0, inputShape: data.model.inputShape) }
         try TrainingMemory.require(
             architecture: architecture, configuration: settings.configuration, averaging: settings.averageDecay != nil,
             subject: resumePath.map { "--resume \($0)" } ?? Self.layerFlag(settings))
@@ -48,7 +49,9 @@ final class TrainingSession {
             guard state.completedEpochs < settings.configuration.epochs else {
                 throw ValidationError("--epochs \(settings.configuration.epochs): \(resumePath) has already completed \(state.completedEpochs) epochs; give a larger total")
             }
-            trainer = Trainer(model: resumed.model, configuration: settings.configuration, generator: SeededGenerator(seed: settings.seed))
+            trainer = Trainer(
+                model: resumed.model, configuration: settings.configuration, generator: SeededGenerator(seed: settings.seed),
+                augmentation: augmentation)
             do {
                 try trainer.restore(state)
             } catch {
@@ -60,7 +63,7 @@ final class TrainingSession {
         } else {
             var generator = SeededGenerator(seed: settings.seed)
             let model = Sequential<Float>(architecture: architecture, initialization: try Initialization(), generator: &generator)
-            trainer = Trainer(model: model, configuration: settings.configuration, generator: generator)
+            trainer = Trainer(model: model, configuration: settings.configuration, generator: generator, augmentation: augmentation)
         }
         firstEpoch = trainer.completedEpochs
         if let decay = settings.averageDecay {
@@ -108,22 +111,39 @@ final class TrainingSession {
                 inputSize: featureCount, hiddenSizes: settings.hidden, hiddenActivation: activation,
                 outputSize: outputSize)
         }
-        let shape: ImageShape
-        switch inputShape.count {
-        case 3: shape = try ImageShape(channels: inputShape[0], height: inputShape[1], width: inputShape[2])
-        case 2: shape = try ImageShape(channels: 1, height: inputShape[0], width: inputShape[1])
-        default:
-            let side = Int(Double(featureCount).squareRoot().rounded())
-            guard side * side == featureCount else {
-                throw CommandFailure(
-                    "--layers needs images; the data has \(featureCount) values per example, not a square image")
-            }
-            shape = try ImageShape(channels: 1, height: side, width: side)
-        }
+        let shape = try imageShape(inputShape, for: "--layers")
         do {
             return try .fromLayerSpecification(layers, input: shape, hiddenActivation: activation, outputSize: outputSize)
         } catch {
             throw CommandFailure("--layers \(layers): \(error.description)")
+        }
+    }
+
+    /// The data's image shape: `[C, H, W]`, `[H, W]` as one channel, or a flat `[D]` read as
+    /// a square grey image; else a failure naming `flag`.
+    private static func imageShape(_ inputShape: [Int], for flag: String) throws -> ImageShape {
+        switch inputShape.count {
+        case 3: return try ImageShape(channels: inputShape[0], height: inputShape[1], width: inputShape[2])
+        case 2: return try ImageShape(channels: 1, height: inputShape[0], width: inputShape[1])
+        default:
+            let featureCount = inputShape.reduce(1, *)
+            let side = Int(Double(featureCount).squareRoot().rounded())
+            guard side * side == featureCount else {
+                throw CommandFailure(
+                    "\(flag) needs images; the data has \(featureCount) values per example, not a square image")
+            }
+            return try ImageShape(channels: 1, height: side, width: side)
+        }
+    }
+
+    /// `--augment`'s changes for the data's images; a shift as large as the image is a usage error.
+    private static func augmentation(_ text: String, inputShape: [Int]) throws -> Augmentation {
+        let (flip, shift) = try TrainCommand.augmentation(text)
+        let image = try imageShape(inputShape, for: "--augment")
+        do {
+            return try Augmentation(flip: flip, shift: shift, image: image)
+        } catch {
+            throw ValidationError("--augment '\(text)': \(error.description)")
         }
     }
 
@@ -134,8 +154,9 @@ final class TrainingSession {
     private var header: String {
         let optimizer = settings.configuration.optimizer
         let layers = settings.layers ?? settings.hidden.map(String.init).joined(separator: "-")
+        let augment = settings.augment.map { "augment \($0), " } ?? ""
         return "train: \(data.training.featureCount)-\(layers)-\(data.model.outputSize) \(settings.activation), "
-            + "\(Self.name(of: optimizer.kind)) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), "
+            + "\(Self.name(of: optimizer.kind)) lr \(optimizer.learningRate), batch \(settings.configuration.batchSize), \(augment)"
             + "\(settings.configuration.epochs) epochs, seed \(settings.seed), \(Execution.current.threads) threads; "
             + "\(data.training.count) training, \(data.validation.count) validation, \(data.test.count) test \(data.noun)"
     }
