@@ -20,6 +20,12 @@ public enum BatchNormalization {
     public static let defaultMomentum = 0.1
     public static let defaultEpsilon = 1e-5
 
+    /// 1/√(σ² + ε) in Double: the factor inference normalises a channel by (and folds into a
+    /// convolution's weights).
+    public static func inverseDeviation(_ variance: Double, epsilon: Double = defaultEpsilon) -> Double {
+        1 / (variance + epsilon).squareRoot()
+    }
+
     /// Normalises with the batch's statistics, updates the running ones, and keeps μ and
     /// 1/√(σ² + ε) per channel in `savedMean` and `savedInverseDeviation` for the backward pass.
     @_specialize(where T == Float)
@@ -63,7 +69,7 @@ public enum BatchNormalization {
     ) {
         check(channels, spatial, input, output)
         forEachChannel(channels, values: input.count) { c in
-            let inverse = T(1 / (Double(runningVariance[c]) + epsilon).squareRoot())
+            let inverse = T(inverseDeviation(Double(runningVariance[c]), epsilon: epsilon))
             normalize(c, channels, spatial, output, input, mean: runningMean[c], scale: inverse * weight[c], shift: bias[c])
         }
     }

@@ -70,7 +70,7 @@ struct ConvolutionBlock {
             var scale: Float = 1
             foldedBias[o] = bias[o]
             if let n = normalization {
-                scale = Float(1 / (Double(n.variance[o]) + BatchNormalization.defaultEpsilon).squareRoot()) * n.weight[o]
+                scale = Float(BatchNormalization.inverseDeviation(Double(n.variance[o]))) * n.weight[o]
                 foldedBias[o] = (bias[o] - n.mean[o]) * scale + n.bias[o]
             }
             let source = weight + o * patch, target = folded + o * patch

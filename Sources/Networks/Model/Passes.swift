@@ -98,7 +98,7 @@ extension Sequential {
                         weight: weight, bias: bias, runningMean: mean, runningVariance: variance)
                     for c in 0..<shape.channels {
                         savedMean[c] = mean[c]
-                        savedInverse[c] = Scalar(1 / (Double(variance[c]) + BatchNormalization.defaultEpsilon).squareRoot())
+                        savedInverse[c] = Scalar(BatchNormalization.inverseDeviation(Double(variance[c])))
                     }
                 }
             case let .dropout(probability):
