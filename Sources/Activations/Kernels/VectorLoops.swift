@@ -1,3 +1,4 @@
+internal import CActivationKernels
 import Runtime
 
 /// A kernel applied lane group by lane group: `y = f(x)`.
@@ -23,6 +24,10 @@ enum VectorLoops {
     /// ReLU at 2^24 floats 0.44 → 0.23 ns/element with streaming stores; at 2^21, still in
     /// L3, streaming was slightly slower than normal stores).
     static let streamingBytes = 16 << 20
+
+    /// How far ahead a streaming unary pass prefetches its input (RECT_PREFETCH_AHEAD in
+    /// FloatLanes.h, measured there).
+    static let prefetchAheadBytes = 2048
 
     /// `output[i] = kernel(input[i])` for all i, split across threads in chunks of at least
     /// `minimumChunk` elements. `output` may equal `input` (in place).
@@ -77,8 +82,9 @@ enum VectorLoops {
         run(kernel, saved, gradient, output, range, streaming: streaming)
     }
 
-    /// Whole lane groups (streamed after a head that aligns the output, or stored normally),
-    /// then the partial group at the end.
+    /// A partial group up to the output's first 64-byte boundary, whole lane groups stored
+    /// there aligned (streamed, or stored normally), then the partial group at the end. A
+    /// streaming unary pass also prefetches its input, as the C loops do (FloatLanes.h).
     @inline(__always)
     private static func run<K: BinaryVectorKernel>(
         _ kernel: K, _ saved: UnsafePointer<K.Vector.Scalar>,
@@ -87,10 +93,18 @@ enum VectorLoops {
     ) {
         let width = K.Vector.scalarCount
         var i = range.lowerBound
+        let head = Swift.min(elementsToAlignment(output + i), range.upperBound - i)
+        partial(kernel, saved + i, gradient + i, output + i, count: head)
+        i += head
         if streaming {
-            let head = Swift.min(elementsToAlignment(output + i), range.upperBound - i)
-            partial(kernel, saved + i, gradient + i, output + i, count: head)
-            i += head
+            if saved == gradient {
+                let ahead = prefetchAheadBytes / MemoryLayout<K.Vector.Scalar>.stride
+                while i + ahead + width <= range.upperBound {
+                    rect_prefetch(saved + i + ahead)
+                    K.Vector.storeNonTemporal(kernel(load(saved + i), load(saved + i)), to: output + i)
+                    i &+= width
+                }
+            }
             while i + width <= range.upperBound {
                 let result = kernel(load(saved + i), load(gradient + i))
                 K.Vector.storeNonTemporal(result, to: output + i)

@@ -1,6 +1,6 @@
 // The few vector instructions the Swift loops of the Activations kernels (the piecewise-linear
 // Double kernels, the identity's copy, PReLU) need that Swift cannot express directly: a max
-// that stays one instruction and non-temporal stores. Everything is `static inline`, so
+// that stays one instruction, non-temporal stores and a prefetch. Everything is `static inline`, so
 // Swift inlines it into the kernels; targets without AVX/AVX2 get portable fallbacks with the
 // same results.
 #ifndef RECTIFIER_C_ACTIVATION_KERNELS_H
@@ -50,6 +50,11 @@ static inline __attribute__((always_inline)) void rect_stream_f16(float *destina
 /// Stores 8 doubles at a 64-byte aligned address, bypassing the caches.
 static inline __attribute__((always_inline)) void rect_stream_d8(double *destination, rect_double8 value) {
     __builtin_nontemporal_store(value, (rect_double8 *)destination);
+}
+
+/// Asks for the cache line at `address` ahead of its load (a hint: never faults).
+static inline __attribute__((always_inline)) void rect_prefetch(const void *address) {
+    __builtin_prefetch(address, 0, 3);
 }
 
 /// Orders the non-temporal stores before any later store (they are weakly ordered).

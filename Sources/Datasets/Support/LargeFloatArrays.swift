@@ -23,11 +23,11 @@ func makeFloatArray(
     }
 }
 
-let hugePageBytes = 2 << 20
+package let hugePageBytes = 2 << 20
 
 /// `madvise(MADV_HUGEPAGE)` over the whole 2 MiB pages inside `buffer`; a hint that can be
 /// refused, so its result is not checked.
-func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+package func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     #if os(Linux)
         guard let base = buffer.baseAddress, buffer.count >= 2 * hugePageBytes else { return }
         let start = (Int(bitPattern: base) + hugePageBytes - 1) / hugePageBytes * hugePageBytes

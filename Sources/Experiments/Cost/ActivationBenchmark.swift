@@ -1,4 +1,5 @@
 import Activations
+import Datasets
 import Networks
 import Runtime
 
@@ -12,7 +13,8 @@ import Glibc
 /// Each measurement is the median of `runs` timed calls after one untimed warm-up call. The
 /// copy is the faster of `memcpy` and the library's own copy loop (``Activation/identity``,
 /// which streams like the kernels), measured in the same run at the same size and thread
-/// count.
+/// count; each kernel's calls alternate with calls of that copy, and its ratio to the copy
+/// is taken against the copy's median of those calls.
 package struct ActivationBenchmark: Sendable {
     /// One measured row: exactly the keys the JSON report promises, plus how copy was done.
     package struct Measurement: Codable, Equatable, Sendable {
@@ -65,27 +67,29 @@ package struct ActivationBenchmark: Sendable {
         let buffers = Buffers(count: elements)
         defer { buffers.deallocate() }
         let copy = measureCopy(buffers)
-        let row = { (op: String, direction: String, seconds: Double, bytes: Int) in
-            Self.row(op, direction, seconds, elements: elements, threads: threads, bytesPerElement: bytes, copy: copy.seconds)
+        let row = { (op: String, direction: String, seconds: Double, bytes: Int, copySeconds: Double) in
+            Self.row(op, direction, seconds, elements: elements, threads: threads, bytesPerElement: bytes, copy: copySeconds)
         }
-        var rows = [row("copy", "forward", copy.seconds, 8)]
+        var rows = [row("copy", "forward", copy.seconds, 8, copy.seconds)]
         rows[0].copyMethod = copy.method
         for (name, f) in Self.operations where operations.contains(name) {
-            let forward = median(elements: elements) { f.forward(UnsafeBufferPointer(buffers.x), into: buffers.y) }
-            rows.append(row(name, "forward", forward, 8))
+            let forward = alternatingMedians(elements: elements, copy.body) {
+                f.forward(UnsafeBufferPointer(buffers.x), into: buffers.y)
+            }
+            rows.append(row(name, "forward", forward.second, 8, forward.first))
             f.forward(UnsafeBufferPointer(buffers.x), into: buffers.saved)
             let saved = f.savedForBackward == .input ? buffers.x : buffers.saved
-            let backward = median(elements: elements) {
+            let backward = alternatingMedians(elements: elements, copy.body) {
                 f.backward(
                     saved: UnsafeBufferPointer(saved), gradientOutput: UnsafeBufferPointer(buffers.g),
                     into: buffers.y)
             }
-            rows.append(row(name, "backward", backward, 12))
+            rows.append(row(name, "backward", backward.second, 12, backward.first))
         }
         if operations.contains("prelu"), elements % Self.preluSlopeCount == 0 {
-            let (forward, backward) = measurePReLU(buffers)
-            rows.append(row("prelu", "forward", forward, 8))
-            rows.append(row("prelu", "backward", backward, 12))
+            let (forward, backward) = measurePReLU(buffers, copy: copy.body)
+            rows.append(row("prelu", "forward", forward.second, 8, forward.first))
+            rows.append(row("prelu", "backward", backward.second, 12, backward.first))
         }
         return rows
     }
@@ -94,7 +98,10 @@ package struct ActivationBenchmark: Sendable {
     /// as `elements / 1024` rows of 1024 units, rows split across the threads like the
     /// kernels' chunks; each chunk sums its own slope gradient (1024 floats, not combined:
     /// the reduction is 1024 adds per chunk, negligible against the pass).
-    private func measurePReLU(_ buffers: Buffers) -> (forward: Double, backward: Double) {
+    /// Each pass is timed in alternation with `copy`; the pairs are (copy, PReLU) medians.
+    private func measurePReLU(
+        _ buffers: Buffers, copy: () -> Void
+    ) -> (forward: (first: Double, second: Double), backward: (first: Double, second: Double)) {
         let units = Self.preluSlopeCount, rowCount = buffers.count / units
         let slopes = UnsafeMutableBufferPointer<Float>.allocate(capacity: units)
         let slopeGradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: units * Execution.current.threads)
@@ -104,14 +111,14 @@ package struct ActivationBenchmark: Sendable {
         func matrix(_ buffer: UnsafeMutableBufferPointer<Float>, _ rows: Range<Int>) -> MatrixBuffer<Float> {
             MatrixBuffer(buffer.baseAddress! + rows.lowerBound * units, rows: rows.count, columns: units)
         }
-        let forward = median(elements: buffers.count) {
+        let forward = alternatingMedians(elements: buffers.count, copy) {
             Execution.current.forEachChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { rows in
                 PReLU.forward(
                     output: matrix(buffers.y, rows), input: matrix(buffers.x, rows),
                     slopes: slopes.baseAddress!, slopeCount: units)
             }
         }
-        let backward = median(elements: buffers.count) {
+        let backward = alternatingMedians(elements: buffers.count, copy) {
             Execution.current.forEachIndexedChunk(count: rowCount, minimumChunk: minimumRows, alignment: 1) { chunk, rows in
                 PReLU.backward(
                     inputGradient: matrix(buffers.y, rows),
@@ -136,31 +143,56 @@ package struct ActivationBenchmark: Sendable {
             ratioToCopy: gbPerSecond / copyGBPerSecond, copyMethod: nil)
     }
 
-    /// The faster of memcpy (split across the threads like the kernels) and the copy loop.
-    private func measureCopy(_ buffers: Buffers) -> (seconds: Double, method: String) {
+    /// The faster of memcpy (split across the threads like the kernels) and the copy loop,
+    /// timed in alternation, and a call of it.
+    private func measureCopy(_ buffers: Buffers) -> (seconds: Double, method: String, body: () -> Void) {
         let source = UnsafeRawPointer(buffers.x.baseAddress!)
         let target = UnsafeMutableRawPointer(buffers.y.baseAddress!)
         let count = buffers.count
-        let viaMemcpy = median(elements: count) {
+        let viaMemcpy = {
             Execution.current.forEachChunk(count: count, minimumChunk: 1 << 18) { range in
                 memcpy(target + range.lowerBound * 4, source + range.lowerBound * 4, range.count * 4)
             }
         }
-        let viaLoop = median(elements: count) {
-            Activation.identity.forward(UnsafeBufferPointer(buffers.x), into: buffers.y)
-        }
-        return viaMemcpy <= viaLoop ? (viaMemcpy, "memcpy") : (viaLoop, "loop")
+        let viaLoop = { Activation.identity.forward(UnsafeBufferPointer(buffers.x), into: buffers.y) }
+        let (memcpySeconds, loopSeconds) = alternatingMedians(elements: count, viaMemcpy, viaLoop)
+        return memcpySeconds <= loopSeconds ? (memcpySeconds, "memcpy", viaMemcpy) : (loopSeconds, "loop", viaLoop)
     }
 
-    /// The median time of `runs` calls after one warm-up call; small sizes, where a call takes
-    /// microseconds, get up to 64 times as many calls (at most 2000).
-    private func median(elements: Int, _ body: () -> Void) -> Double {
+    /// The median times of `first` and `second` timed in alternation: `runs` turns after one
+    /// warm-up call of each, so that on a shared machine both see the same moments and their
+    /// ratio holds when the bandwidth of the moment does not. Out of cache a turn times one
+    /// call of each; small sizes, where a call takes microseconds, time a block of calls
+    /// (up to 2000 in all) after an untimed call that brings the block's buffers back into
+    /// the cache the other body used.
+    private func alternatingMedians(
+        elements: Int, _ first: () -> Void, _ second: () -> Void
+    ) -> (first: Double, second: Double) {
         let calls = max(runs, min(2000, runs * max(1, (1 << 22) / max(elements, 1))))
-        return Timing.measure(calls: calls, body).median
+        let perTurn = max(1, calls / runs)
+        var firstDurations: [Double] = [], secondDurations: [Double] = []
+        func time(_ body: () -> Void, into durations: inout [Double]) {
+            if perTurn > 1 { body() }
+            for _ in 0..<perTurn {
+                let start = MonotonicClock.nanoseconds
+                body()
+                durations.append(Double(MonotonicClock.nanoseconds - start) * 1e-9)
+            }
+        }
+        first()
+        second()
+        for _ in 0..<runs {
+            time(first, into: &firstDurations)
+            time(second, into: &secondDurations)
+        }
+        return (Timing.Summary(firstDurations).median, Timing.Summary(secondDurations).median)
     }
 
     /// Input x in [−8, 8] (seeded), gradient g, and outputs, all touched before timing so no
-    /// page faults are counted.
+    /// page faults are counted. Each is allocated as NumPy allocates an array (malloc, then
+    /// transparent huge pages asked for over the whole 2 MiB pages inside it before the first
+    /// touch), so the kernels and the NumPy peer stream the same kind of memory: with 4 KiB
+    /// pages a single core's ReLU at 2^24 ran about 20 % slower here (Zen 4).
     final class Buffers {
         let count: Int
         let x: UnsafeMutableBufferPointer<Float>
@@ -174,6 +206,7 @@ package struct ActivationBenchmark: Sendable {
             g = .allocate(capacity: count)
             y = .allocate(capacity: count)
             saved = .allocate(capacity: count)
+            for buffer in [x, g, y, saved] { adviseHugePages(UnsafeMutableRawBufferPointer(buffer)) }
             var state: UInt64 = 0x5EED
             for i in 0..<count {
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
