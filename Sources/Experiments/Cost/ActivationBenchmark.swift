@@ -191,8 +191,9 @@ package struct ActivationBenchmark: Sendable {
     /// Input x in [−8, 8] (seeded), gradient g, and outputs, all touched before timing so no
     /// page faults are counted. Each is allocated as NumPy allocates an array (malloc, then
     /// transparent huge pages asked for over the whole 2 MiB pages inside it before the first
-    /// touch), so the kernels and the NumPy peer stream the same kind of memory: with 4 KiB
-    /// pages a single core's ReLU at 2^24 ran about 20 % slower here (Zen 4).
+    /// touch), so the kernels and the NumPy peer stream the same kind of memory: on 4 KiB
+    /// pages one core's streaming ReLU at 2^24 ran 29–39 GB/s here, on 2 MiB pages 37–42
+    /// (Zen 4, bench/performance-notes.md).
     final class Buffers {
         let count: Int
         let x: UnsafeMutableBufferPointer<Float>
