@@ -61,8 +61,17 @@ void rect_gemm_packed(
     else avx2_gemm(m, n, k, a, lda, packed, bias, relu, c, ldc);
 }
 
+void rect_gemv(
+    long n, long k, const float *x, const float *w, long ldw, const float *bias, int relu, float *y)
+{
+    if (instruction_set() == 2) avx512_gemv(n, k, x, w, ldw, bias, relu, y);
+    else avx2_gemv(n, k, x, w, ldw, bias, relu, y);
+}
+
 #else
 int rect_gemm_panel_width(void) { return 0; }
+void rect_gemv(
+    long n, long k, const float *x, const float *w, long ldw, const float *bias, int relu, float *y) {}
 void rect_gemm_packed(
     long m, long n, long k, const float *a, long lda, const float *packed, const float *bias,
     int relu, float *c, long ldc) {}

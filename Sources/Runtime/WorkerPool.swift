@@ -5,8 +5,13 @@ import Glibc
 #endif
 
 /// Persistent worker threads that run the blocks of one job in parallel: block 0 on the
-/// calling thread, block i on worker i − 1 (a fixed assignment, so a block never migrates
-/// and every run splits the same way).
+/// calling thread, the others claimed in order by whoever is free — a spinning worker
+/// claims the next block at once, and the calling thread, once block 0 is done, claims
+/// every block no worker has started. So a worker the system has put aside (a loaded
+/// machine) never holds up a job it has not begun: measured on 2 cores under load average
+/// 10, a batch-1 inference split over two threads took 224 µs a call waiting for the
+/// descheduled worker's block against 10 µs on one thread. The split itself is fixed (the
+/// blocks' bounds), so results do not depend on who ran which block.
 ///
 /// Why not `DispatchQueue.concurrentPerform`: the training step's products last about
 /// 0.1–0.4 ms, and Dispatch lets the calling thread take every block when a worker wakes
@@ -25,13 +30,18 @@ package final class WorkerPool: @unchecked Sendable {
 
     private let busy = Atomic<Bool>(false)
     private let generation = Atomic<Int>(0)
-    private let pending = Atomic<Int>(0)
+    /// The current job's blocks (high 32 bits) and its next unclaimed block (low 32 bits);
+    /// 0 between jobs. A block is claimed by moving the low half past it.
+    private let claims = Atomic<Int>(0)
+    /// Blocks of the current job finished by workers.
+    private let finished = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
     private var workerCount = 0
-    /// The current job; written before `generation` is bumped, read after it is seen.
-    private var job: (blocks: Int, body: (Int) -> Void) = (0, { _ in })
+    /// The current job's body; written before its blocks are offered, read by a worker
+    /// after it claims one.
+    private var job: (Int) -> Void = { _ in }
 
     private init() {
         pthread_mutex_init(&mutex, nil)
@@ -52,9 +62,11 @@ package final class WorkerPool: @unchecked Sendable {
             return
         }
         withoutActuallyEscaping(body) { body in
-            job = (blocks, body)
-            // Every worker acknowledges every job, so none still reads `job` when it changes.
-            pending.store(workerCount, ordering: .relaxed)
+            // A worker reads `job` only after claiming a block of it, and the job stays until
+            // every claimed block has finished.
+            job = body
+            finished.store(0, ordering: .relaxed)
+            claims.store(blocks << 32 | 1, ordering: .releasing)
             generation.add(1, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 pthread_mutex_lock(&mutex)
@@ -62,13 +74,31 @@ package final class WorkerPool: @unchecked Sendable {
                 pthread_mutex_unlock(&mutex)
             }
             body(0)
+            var ranHere = 1
+            while let block = claim() {
+                body(block)
+                ranHere += 1
+            }
             var spins = 0
-            while pending.load(ordering: .acquiring) > 0 {
+            while finished.load(ordering: .acquiring) < blocks - ranHere {
                 spins += 1
                 if spins > 4096 { sched_yield() }
             }
-            job = (0, { _ in })
+            claims.store(0, ordering: .relaxed)
+            job = { _ in }
         }
+    }
+
+    /// The next unclaimed block of the current job, claimed; nil when none is left.
+    private func claim() -> Int? {
+        var state = claims.load(ordering: .acquiring)
+        while state & 0xFFFF_FFFF < state >> 32 {
+            let (exchanged, original) = claims.compareExchange(
+                expected: state, desired: state + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return state & 0xFFFF_FFFF }
+            state = original
+        }
+        return nil
     }
 
     /// Starts workers until there are `count`; false when the system refuses a thread.
@@ -77,12 +107,12 @@ package final class WorkerPool: @unchecked Sendable {
             // The worker waits for jobs after the current generation: the one about to be
             // published is its first.
             let context = Unmanaged.passRetained(
-                WorkerContext(pool: self, index: workerCount, seen: generation.load(ordering: .acquiring))
+                WorkerContext(pool: self, seen: generation.load(ordering: .acquiring))
             ).toOpaque()
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { context in
                 let worker = Unmanaged<WorkerContext>.fromOpaque(context!).takeRetainedValue()
-                worker.pool.workLoop(index: worker.index, seen: worker.seen)
+                worker.pool.workLoop(seen: worker.seen)
                 return nil
             }, context)
             guard status == 0 else {
@@ -95,22 +125,23 @@ package final class WorkerPool: @unchecked Sendable {
         return true
     }
 
-    /// Worker `index` runs block `index + 1` of every job that has one.
-    private func workLoop(index: Int, seen initial: Int) {
+    /// A worker runs the blocks it claims of every job it sees.
+    private func workLoop(seen initial: Int) {
         var seen = initial
         while true {
             seen = waitForJob(after: seen)
-            runBlock(index + 1)
-            pending.subtract(1, ordering: .releasing)
+            while let block = claim() {
+                runBlock(block)
+                finished.add(1, ordering: .releasing)
+            }
         }
     }
 
-    /// Runs block `block` of the current job, if it has one. Not inlined, so the reference
-    /// to the job's closure is released before the worker reports back.
+    /// Runs block `block` of the current job. Not inlined, so the reference to the job's
+    /// closure is released before the worker reports back.
     @inline(never)
     private func runBlock(_ block: Int) {
-        let (blocks, body) = job
-        if block < blocks { body(block) }
+        job(block)
     }
 
     /// Spins, then sleeps, until the generation moves past `seen`; returns the new one.
@@ -136,12 +167,10 @@ package final class WorkerPool: @unchecked Sendable {
 
 private final class WorkerContext {
     let pool: WorkerPool
-    let index: Int
     let seen: Int
 
-    init(pool: WorkerPool, index: Int, seen: Int) {
+    init(pool: WorkerPool, seen: Int) {
         self.pool = pool
-        self.index = index
         self.seen = seen
     }
 }

@@ -62,7 +62,9 @@ import Testing
 
     static func relu(_ x: Float) -> Float { 0 > x ? 0 : x }
 
-    @Test(arguments: [1, 31, 32, 37, 100, 1030])
+    /// Row counts around the 12-row tiles and the 48-row panels each thread takes through
+    /// all the layers (a panel of 1, of 37 after full ones, a chunk ending mid-panel).
+    @Test(arguments: [1, 31, 32, 37, 49, 100, 587, 1030])
     func reluNetworkMatchesTheReference(rows: Int) throws {
         let model = try Self.model("relu")
         let input = Self.input(rows: rows)
@@ -84,8 +86,9 @@ import Testing
         Self.expectClose(try model.predict(input), try Self.outputs(model, input, hidden: { Float(Foundation.tanh(Double($0))) }, fused: false))
     }
 
-    /// A batch of one runs `sgemv`, split by output columns over two threads from 2¹⁶
-    /// multiply-adds (here 300 × 256): each output is still one call's dot product.
+    /// A batch of one runs each dense layer as one matrix-vector product, split by outputs over
+    /// two threads from 2¹⁶ multiply-adds (here 300 × 256): each output is still one call's
+    /// dot product.
     @Test func batchOfOneOnTwoThreads() throws {
         var generator = SeededGenerator(seed: 33)
         let architecture = try Architecture.multilayerPerceptron(
@@ -110,14 +113,81 @@ import Testing
         }
     }
 
+    /// `rect_gemv` against a Double reference on sizes around its 4-output groups and its
+    /// blocks of 16/32 inputs (tails of 1…31), with and without bias and ReLU; outputs
+    /// computed one at a time are the same bits as all at once.
+    @Test func matrixVectorKernelMatchesTheReference() throws {
+        guard rect_gemm_panel_width() > 0 else { return }
+        var generator = SeededGenerator(seed: 35)
+        for (n, k) in [(1, 1), (3, 15), (4, 16), (5, 17), (7, 31), (9, 33), (13, 70), (6, 784)] {
+            let w = GradientCheck.randomMatrix(rows: n, columns: k, in: -1...1, &generator).scalars.map { Float($0) }
+            let x = GradientCheck.randomMatrix(rows: 1, columns: k, in: -1...1, &generator).scalars.map { Float($0) }
+            let bias = GradientCheck.randomMatrix(rows: 1, columns: n, in: -1...1, &generator).scalars.map { Float($0) }
+            for relu in [false, true] {
+                var all = [Float](repeating: .nan, count: n), single = all
+                rect_gemv(n, k, x, w, k, bias, relu ? 1 : 0, &all)
+                for j in 0..<n {
+                    w.withUnsafeBufferPointer { wj in
+                        single.withUnsafeMutableBufferPointer {
+                            rect_gemv(1, k, x, wj.baseAddress! + j * k, k, bias.withUnsafeBufferPointer { $0.baseAddress! + j }, relu ? 1 : 0, $0.baseAddress! + j)
+                        }
+                    }
+                    var sum = Double(bias[j])
+                    for p in 0..<k { sum += Double(w[j * k + p]) * Double(x[p]) }
+                    let expected = relu ? Swift.max(0, sum) : sum
+                    #expect(abs(Double(all[j]) - expected) <= 1e-5 * Swift.max(1, abs(expected)), "n \(n) k \(k) j \(j)")
+                }
+                #expect(all == single)
+            }
+            var noBias = [Float](repeating: .nan, count: n)
+            rect_gemv(n, k, x, w, k, nil, 0, &noBias)
+            for j in 0..<n {
+                var sum = 0.0
+                for p in 0..<k { sum += Double(w[j * k + p]) * Double(x[p]) }
+                #expect(abs(Double(noBias[j]) - sum) <= 1e-5 * Swift.max(1, abs(sum)))
+            }
+        }
+    }
+
     @Test func sameBitsOnOneAndTwoThreads() throws {
         let model = try Self.model("relu")
-        for rows in [37, 100, 1030] {
+        for rows in [37, 49, 97, 100, 587, 1030] {
             let input = Self.input(rows: rows)
             let one = try Execution(threads: 1).run { try model.predict(input) }
             let two = try Execution(threads: 2).run { try model.predict(input) }
             #expect(one.scalars == two.scalars)
         }
+    }
+
+    /// A batch of one (`rect_gemv`) and the same rows in a batch (packed panels through all the
+    /// layers) agree within Float rounding, on one and two threads.
+    @Test(arguments: [1, 2])
+    func batchOfOneAgreesWithTheBatch(threads: Int) throws {
+        let model = try Self.model("relu")
+        let input = Self.input(rows: 61)
+        let batch = try Execution(threads: threads).run { try model.predict(input) }
+        for row in 0..<input.rows {
+            let one = try Matrix(rows: 1, columns: 70, scalars: Array(input.row(row)))
+            let single = try Execution(threads: threads).run { try model.predict(one) }
+            for (x, y) in zip(single.scalars, batch.row(row)) { #expect(abs(x - y) <= 1e-5 * max(1, abs(y))) }
+        }
+    }
+
+    /// `forward` (an inference pass on packed weights) keeps every layer's values for the
+    /// backward pass, as a training pass of the same network (no dropout, no batch norm) does:
+    /// the parameter gradients after each agree within Float rounding.
+    @Test func forwardKeepsEveryLayersValues() throws {
+        let model = try Self.model("relu")
+        let input = Self.input(rows: 100)
+        var generator = SeededGenerator(seed: 34)
+        let gradient = Matrix<Float>(converting: GradientCheck.randomMatrix(rows: 100, columns: 10, in: -1...1, &generator))
+        _ = try model.trainingForward(input, generator: &generator)
+        _ = try model.backward(outputGradient: gradient)
+        let trained = Array(model.parameters.gradients)
+        _ = try model.forward(input)
+        _ = try model.backward(outputGradient: gradient)
+        let scale = trained.map { abs($0) }.max()!
+        for (x, y) in zip(model.parameters.gradients, trained) { #expect(abs(x - y) <= 1e-5 * scale) }
     }
 
     /// A write through the parameter store after a packed pass: the next pass sees it.

@@ -1,5 +1,6 @@
 // The Float GEMM of inference: C = A·Wᵀ + bias (then ReLU) over weights packed once into
-// column panels, with the bias and the activation applied while the tile is in registers.
+// column panels, with the bias and the activation applied while the tile is in registers;
+// and the matrix-vector product of a batch of one on the unpacked weights.
 // Compiled for AVX2 + FMA and AVX-512 by function attribute and chosen at run time.
 #ifndef CGEMMKERNELS_H
 #define CGEMMKERNELS_H
@@ -27,6 +28,14 @@ void rect_gemm_pack(const float *w, long n, long k, long ldw, float *packed);
 void rect_gemm_packed(
     long m, long n, long k, const float *a, long lda, const float *packed, const float *bias,
     int relu, float *c, long ldc);
+
+/// y (n) = w (n × k, row-major, row stride ldw, unpacked) · x (k) + bias (n, or NULL), then
+/// max(0, ·) when `relu`: a batch of one, which reads each weight once. Each y[j] is the sum
+/// of 2·lanes partial FMA sums over blocks of x, added pairwise, then the last k mod lanes
+/// products in order, then + bias: the same bits for every split of the outputs. Only where
+/// ``rect_gemm_panel_width()`` > 0.
+void rect_gemv(
+    long n, long k, const float *x, const float *w, long ldw, const float *bias, int relu, float *y);
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,21 @@ public struct Convolution2D: Hashable, Sendable {
     /// (C·K·K)·(OH·OW): one image's im2col matrix.
     public var columnCount: Int? { checkedProduct(patchCount, output.planeCount) }
 
+    /// OIHW weights reordered to the order of the channels-last patches, O, (u, v, c):
+    /// `result[o, (u·K + v)·C + c] = oihw[o, c, u, v]` (``weightCount`` values).
+    public func weightsInPatchOrder(_ oihw: [Float]) -> [Float] {
+        let (channels, k, patch) = (input.channels, kernelSize, patchCount)
+        var result = [Float](repeating: 0, count: oihw.count)
+        for o in 0..<output.channels {
+            for c in 0..<channels {
+                for u in 0..<k {
+                    for v in 0..<k { result[o * patch + (u * k + v) * channels + c] = oihw[o * patch + (c * k + u) * k + v] }
+                }
+            }
+        }
+        return result
+    }
+
     /// Multiply-adds of one image's forward pass, OC·C·K·K·OH·OW (the backward pass makes
     /// twice as many).
     public var multiplyAddsPerImage: Int? { checkedProduct(weightCount, output.planeCount) }

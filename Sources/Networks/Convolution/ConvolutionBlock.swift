@@ -61,10 +61,8 @@ struct ConvolutionBlock {
     /// Writes W' packed for the GEMM (``rect_gemm_pack``), then b', into `packed`
     /// (``packedCount`` Floats). s is computed as the batch norm layer computes it.
     func pack(into packed: UnsafeMutablePointer<Float>) {
-        let (oc, channels, area) = (geometry.output.channels, geometry.input.channels, geometry.kernelSize * geometry.kernelSize)
-        let patch = geometry.patchCount
-        let folded = UnsafeMutablePointer<Float>.allocate(capacity: geometry.weightCount)
-        defer { folded.deallocate() }
+        let (oc, patch) = (geometry.output.channels, geometry.patchCount)
+        var folded = geometry.weightsInPatchOrder(Array(UnsafeBufferPointer(start: weight, count: geometry.weightCount)))
         let foldedBias = packed + rect_gemm_packed_count(oc, patch)
         for o in 0..<oc {
             var scale: Float = 1
@@ -73,10 +71,7 @@ struct ConvolutionBlock {
                 scale = Float(BatchNormalization.inverseDeviation(Double(n.variance[o]))) * n.weight[o]
                 foldedBias[o] = (bias[o] - n.mean[o]) * scale + n.bias[o]
             }
-            let source = weight + o * patch, target = folded + o * patch
-            for channel in 0..<channels {
-                for offset in 0..<area { target[offset * channels + channel] = source[channel * area + offset] * scale }
-            }
+            for offset in o * patch..<(o + 1) * patch { folded[offset] *= scale }
         }
         rect_gemm_pack(folded, oc, patch, patch, packed)
     }

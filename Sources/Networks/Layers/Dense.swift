@@ -28,30 +28,77 @@ public enum Dense {
         BLAS.gemm(input, weight, into: output, transposeB: true, beta: bias == nil ? 0 : 1)
     }
 
-    /// output (B,OC) = input (B,C) · weight (OC,C)ᵀ + bias (OC), then max(0, ·) when `relu`,
-    /// with `packed` the weight packed by ``Workspace/packedWeight(_:_:)``: the kernels of
-    /// CGEMMKernels add the bias and apply the ReLU while each tile is in registers. Threads
-    /// as ``BLAS/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``: blocks
-    /// of rows, one per thread.
-    /// - Precondition: `T` is Float; the shapes agree; `output` does not overlap `input`.
-    static func packedForward<T: ActivationScalar>(
-        output: MatrixBuffer<T>, input: MatrixBuffer<T>, packed: UnsafePointer<Float>,
-        bias: UnsafePointer<T>?, relu: Bool
+    /// output (1,OC) = input (1,C) · weight (OC,C)ᵀ + bias (OC), then max(0, ·) when `relu`:
+    /// a batch of one through ``rect_gemv`` (each weight read once, the bias and ReLU applied
+    /// as each output is summed). The outputs are split over the threads from
+    /// ``BLAS/gemvParallelThreshold`` multiply-adds, so each core reads its share of the
+    /// weights; every split gives the same bits.
+    /// - Precondition: the CPU runs the CGEMMKernels (``rect_gemm_panel_width()`` > 0); the
+    ///   shapes agree; `output` does not overlap the other buffers.
+    static func rowForward(
+        output: MatrixBuffer<Float>, input: MatrixBuffer<Float>, weight: MatrixBuffer<Float>,
+        bias: UnsafePointer<Float>, relu: Bool
     ) {
-        precondition(T.self == Float.self && output.rows == input.rows, "Dense.packedForward: Float only")
+        precondition(
+            input.rows == 1 && output.rows == 1 && input.columns == weight.columns && output.columns == weight.rows,
+            "Dense.rowForward: shapes do not agree")
         let start = Profiling.start()
         defer { Profiling.stop(start, .gemm) }
-        let m = input.rows, n = output.columns, k = input.columns
-        let a = UnsafeRawPointer(input.base).assumingMemoryBound(to: Float.self)
-        let c = UnsafeMutableRawPointer(output.base).assumingMemoryBound(to: Float.self)
-        let b = bias.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
-        let execution = m * n * k >= BLAS.parallelThreshold ? Execution.current : .serial
-        execution.forEachChunk(count: m, minimumChunk: 12, alignment: 12) { block in
-            rect_gemm_packed(
-                block.count, n, k, a + block.lowerBound * k, k, packed, b, relu ? 1 : 0,
-                c + block.lowerBound * n, n)
+        let (n, k) = (weight.rows, weight.columns)
+        let execution = n * k >= BLAS.gemvParallelThreshold ? Execution.current : .serial
+        execution.forEachChunk(count: n, minimumChunk: 16, alignment: 16) { block in
+            rect_gemv(
+                block.count, k, input.base, weight.base + block.lowerBound * k, k, bias + block.lowerBound,
+                relu ? 1 : 0, output.base + block.lowerBound)
         }
     }
+
+    /// One dense layer of ``packedForward(_:input:)``: `output` (B,OC) = input · weightᵀ +
+    /// bias, then max(0, ·) when `relu`, with `packed` the weight packed by
+    /// ``Workspace/packedWeight(_:_:)``.
+    struct PackedStep {
+        let packed: UnsafePointer<Float>
+        let bias: UnsafePointer<Float>?
+        let relu: Bool
+        let output: MatrixBuffer<Float>
+    }
+
+    /// Runs consecutive dense layers on packed weights: the kernels of CGEMMKernels add the
+    /// bias and apply the ReLU while each tile is in registers. The rows are split over the
+    /// threads (blocks of rows, one per thread, from ``BLAS/parallelThreshold`` multiply-adds
+    /// in all), and each thread takes its rows through every layer ``packedPanelRows`` at a
+    /// time: a panel's values go from one layer to the next while they are in its core's
+    /// cache, and the threads meet once per call instead of once per layer. Every layer's
+    /// values land in its `output`, as layer after layer would write them.
+    /// - Precondition: the shapes chain (`input` has the first layer's inputs, each output the
+    ///   next one's); no output overlaps `input` or another output.
+    static func packedForward(_ steps: [PackedStep], input: MatrixBuffer<Float>) {
+        let start = Profiling.start()
+        defer { Profiling.stop(start, .gemm) }
+        let m = input.rows
+        var multiplyAdds = 0, k = input.columns
+        for step in steps {
+            precondition(step.output.rows == m, "Dense.packedForward: shapes do not agree")
+            multiplyAdds += step.output.columns * k
+            k = step.output.columns
+        }
+        let execution = m * multiplyAdds >= BLAS.parallelThreshold ? Execution.current : .serial
+        execution.forEachChunk(count: m, minimumChunk: 12, alignment: 12) { block in
+            for first in stride(from: block.lowerBound, to: block.upperBound, by: packedPanelRows) {
+                let rows = Swift.min(packedPanelRows, block.upperBound - first)
+                var a = UnsafePointer(input.base + first * input.columns), k = input.columns
+                for step in steps {
+                    let n = step.output.columns, c = step.output.base + first * n
+                    rect_gemm_packed(rows, n, k, a, k, step.packed, step.bias, step.relu ? 1 : 0, c, n)
+                    (a, k) = (UnsafePointer(c), n)
+                }
+            }
+        }
+    }
+
+    /// Rows a thread takes through all of ``packedForward(_:input:)``'s layers at a time: four
+    /// AVX-512 tiles, whose 784-input rows (150 KiB) and outputs stay in a core's L2.
+    static var packedPanelRows: Int { 48 }
 
     /// The backward pass of ``forward(output:input:weight:bias:)``:
     ///

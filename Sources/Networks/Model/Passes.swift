@@ -31,8 +31,10 @@ extension Sequential {
         lastInput = input
         lastPassTrained = generator != nil
         var current = input
-        // Inference on enough rows runs dense layers on packed weights, with a ReLU that
-        // follows in place fused in (then skipped).
+        // Inference on enough rows runs consecutive dense layers on packed weights, a panel
+        // of rows through all of them at a time, with a ReLU that follows in place fused in
+        // (then skipped); a Float batch of one runs each dense layer as one matrix-vector
+        // product with the ReLU fused the same way.
         let packs = generator == nil && afterLayer == nil && rows >= Self.packedRows
         // A prediction keeps nothing for a backward pass: Float convolutions run as blocks with
         // the layers after them, and flatten and dropout copy nothing.
@@ -49,10 +51,17 @@ extension Sequential {
             }
             switch layer {
             case let .dense(weight, _, bias, _):
-                if packs, let packed = workspace.packedWeight(index, weight) {
+                if packs, let chain = packedDenseSteps(from: index, rows: rows) {
+                    Dense.packedForward(chain.steps, input: floatView(current))
+                    computed = chain.last
+                } else if rows == 1, generator == nil, afterLayer == nil, Scalar.self == Float.self,
+                    rect_gemm_panel_width() > 0
+                {
                     let relu = reluInPlace(after: index)
                     if relu { computed = index + 1 }
-                    Dense.packedForward(output: output, input: current, packed: packed, bias: bias, relu: relu)
+                    Dense.rowForward(
+                        output: floatView(output), input: floatView(current), weight: floatView(weight),
+                        bias: UnsafeRawPointer(bias).assumingMemoryBound(to: Float.self), relu: relu)
                 } else {
                     Dense.forward(output: output, input: current, weight: weight, bias: bias)
                 }
@@ -121,6 +130,30 @@ extension Sequential {
     /// The fewest rows for which an inference pass uses packed weights: checking the weights
     /// against their packed copy reads them once, which a batch this small would not repay.
     static var packedRows: Int { 32 }
+
+    /// The dense layers from `index` on (each with the in-place ReLU after it, if any) as
+    /// steps of ``Dense/packedForward(_:input:)``, up to the first layer that is no dense
+    /// layer or has no packed form, and the index of the last layer they cover; nil when
+    /// layer `index` has none.
+    private func packedDenseSteps(from index: Int, rows: Int) -> (steps: [Dense.PackedStep], last: Int)? {
+        var steps: [Dense.PackedStep] = [], next = index
+        while next < layers.count, case let .dense(weight, _, bias, _) = layers[next],
+            let packed = workspace.packedWeight(next, weight)
+        {
+            let relu = reluInPlace(after: next)
+            let last = relu ? next + 1 : next
+            steps.append(Dense.PackedStep(
+                packed: packed, bias: UnsafeRawPointer(bias).assumingMemoryBound(to: Float.self), relu: relu,
+                output: floatView(workspace.values(last + 1, rows: rows))))
+            next = last + 1
+        }
+        return steps.isEmpty ? nil : (steps, next - 1)
+    }
+
+    /// `values` as Float (`Scalar` is Float where this is called).
+    private func floatView(_ values: MatrixBuffer<Scalar>) -> MatrixBuffer<Float> {
+        MatrixBuffer(UnsafeMutableRawPointer(values.base).assumingMemoryBound(to: Float.self), rows: values.rows, columns: values.columns)
+    }
 
     /// Whether layer `index + 1` is a ReLU writing over layer `index`'s output.
     private func reluInPlace(after index: Int) -> Bool {

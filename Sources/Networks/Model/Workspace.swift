@@ -134,7 +134,7 @@ final class Workspace<Scalar: ActivationScalar> {
         return scratchStorage!.buffer
     }
 
-    /// Layer `layer`'s Float weight packed for ``Dense/packedForward(output:input:packed:bias:relu:)``,
+    /// Layer `layer`'s Float weight packed for ``Dense/packedForward(_:input:)``,
     /// or nil when `Scalar` is not Float or the CPU has neither AVX2 + FMA nor AVX-512.
     func packedWeight(_ layer: Int, _ weight: MatrixBuffer<Scalar>) -> UnsafePointer<Float>? {
         guard Scalar.self == Float.self, rect_gemm_panel_width() > 0 else { return nil }

@@ -152,20 +152,6 @@ extension Convolution2D {
             }
         }
     }
-
-    /// OIHW Float weights reordered to the im2col order O, (u, v, c).
-    func weightsInPatchOrder(_ oihw: [Float]) -> [Float] {
-        let (channels, k, patch) = (input.channels, kernelSize, patchCount)
-        var result = [Float](repeating: 0, count: oihw.count)
-        for o in 0..<output.channels {
-            for c in 0..<channels {
-                for u in 0..<k {
-                    for v in 0..<k { result[o * patch + (u * k + v) * channels + c] = oihw[o * patch + (c * k + u) * k + v] }
-                }
-            }
-        }
-        return result
-    }
 }
 
 extension ImageShape {
