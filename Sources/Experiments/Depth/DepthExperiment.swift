@@ -113,7 +113,7 @@ package enum DepthExperiment: Experiment {
             figures: try DepthFigures.write(results, to: context.output), tables: DepthFigures.tables(results),
             wallSeconds: 0,
             divergedRuns: DivergenceCount.tally(
-                runs, setting: { "\($0.activation) · depth \($0.depth)" + ($0.optimizer.map { $0.hasSuffix(NamedOptimizer.tunedSuffix) ? " · tuned rate" : "" } ?? "") },
+                runs, setting: { "\($0.activation) · depth \($0.depth)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),
             results: results)
     }
@@ -165,21 +165,14 @@ package enum DepthExperiment: Experiment {
     }
 
     private static func validate(_ configuration: DepthConfiguration) throws(ExperimentError) {
-        func require(_ condition: Bool, _ flag: String, _ reason: String) throws(ExperimentError) {
-            if !condition { throw .invalidOption(flag: flag, reason: reason) }
-        }
-        try require(!configuration.depths.isEmpty && configuration.depths.allSatisfy { $0 >= 1 },
+        try ExperimentError.require(!configuration.depths.isEmpty && configuration.depths.allSatisfy { $0 >= 1 },
             "depths", "\(configuration.depths) is not allowed (a non-empty list of depths ≥ 1)")
-        try require(configuration.width >= 1, "width", "\(configuration.width) is not allowed (≥ 1)")
-        try require(!configuration.seeds.isEmpty, "seeds", "at least one seed is needed")
-        try require(!configuration.activations.isEmpty, "activations", "at least one activation is needed")
-        try require(configuration.epochs >= 1, "epochs", "\(configuration.epochs) is not allowed (≥ 1)")
-        try require(configuration.batchSize >= 1, "batch size", "\(configuration.batchSize) is not allowed (≥ 1)")
-        try require(configuration.probeSamples >= 1, "probe samples", "\(configuration.probeSamples) is not allowed (≥ 1)")
-        try require(configuration.learningRate > 0 && configuration.learningRate.isFinite,
-            "learning rate", "\(configuration.learningRate) is not allowed (finite, > 0)")
-        try require(configuration.momentum >= 0 && configuration.momentum < 1,
-            "momentum", "\(configuration.momentum) is not allowed ([0, 1))")
+        try ExperimentError.requirePositive(configuration.width, "width")
+        try ExperimentError.requireGrid(
+            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
+            batchSize: configuration.batchSize)
+        try ExperimentError.requirePositive(configuration.probeSamples, "probe samples")
+        try ExperimentError.requireSGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
     }
 
     private static func summary(_ configuration: DepthConfiguration) -> String {

@@ -283,3 +283,31 @@ extension NamedOptimizer {
     /// True for the runs at a tuned rate.
     package var isTuned: Bool { name.hasSuffix(Self.tunedSuffix) }
 }
+
+/// The settings of a grid trained at one shared SGD rate and again at each activation's
+/// tuned rate.
+package protocol RateTunedConfiguration {
+    var learningRate: Double { get }
+    var tunedRates: TunedRates? { get }
+}
+
+/// One run of such a grid.
+package protocol RateTunedRun {
+    var activation: String { get }
+    var optimizer: String? { get }
+}
+
+extension RateTunedRun {
+    /// Whether the run was trained at its activation's tuned rate (`sgd-momentum-tuned`).
+    package var atTunedRate: Bool { optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false }
+}
+
+extension GridResults where Configuration: RateTunedConfiguration, Run: RateTunedRun {
+    /// The runs of `activation` in one `cell` of the grid at the shared rate, or at the tuned
+    /// rate when `tuned` (the shared-rate runs when the tuned rate is the shared one: those
+    /// are not trained twice), in seed order.
+    package func runs(activation: String, tuned: Bool, in cell: (Run) -> Bool) -> [Run] {
+        let tunedIsShared = configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") == configuration.learningRate
+        return runs.filter { $0.activation == activation && cell($0) && $0.atTunedRate == (tuned && !tunedIsShared) }
+    }
+}

@@ -108,28 +108,20 @@ package enum InitialisationExperiment: Experiment {
             claims: [InitialisationVerdict.claim(results)] + (configuration.tunedRates == nil ? [] : [InitialisationVerdict.claim(results, tuned: true)]),
             figures: try InitialisationFigures.write(results, to: context.output), tables: InitialisationFigures.tables(results),
             wallSeconds: 0, divergedRuns: DivergenceCount.tally(
-                runs, setting: { "\($0.activation) · ×\($0.scale)" + ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) == true ? " · tuned rate" : "") },
+                runs, setting: { "\($0.activation) · ×\($0.scale)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),
             results: results)
     }
 
     private static func validate(_ configuration: InitialisationConfiguration) throws(ExperimentError) {
-        func require(_ condition: Bool, _ flag: String, _ reason: String) throws(ExperimentError) {
-            if !condition { throw .invalidOption(flag: flag, reason: reason) }
-        }
-        try require(!configuration.scales.isEmpty && configuration.scales.allSatisfy { $0 > 0 && $0.isFinite },
+        try ExperimentError.require(!configuration.scales.isEmpty && configuration.scales.allSatisfy { $0 > 0 && $0.isFinite },
             "scales", "\(configuration.scales) is not allowed (a non-empty list of finite scales > 0)")
-        try require(!configuration.hiddenSizes.isEmpty && configuration.hiddenSizes.allSatisfy { $0 >= 1 },
-            "hidden sizes", "\(configuration.hiddenSizes) is not allowed (a non-empty list of widths ≥ 1)")
-        try require(!configuration.seeds.isEmpty, "seeds", "at least one seed is needed")
-        try require(!configuration.activations.isEmpty, "activations", "at least one activation is needed")
-        try require(configuration.epochs >= 1, "epochs", "\(configuration.epochs) is not allowed (≥ 1)")
-        try require(configuration.batchSize >= 1, "batch size", "\(configuration.batchSize) is not allowed (≥ 1)")
-        try require(configuration.learningRate > 0 && configuration.learningRate.isFinite,
-            "learning rate", "\(configuration.learningRate) is not allowed (finite, > 0)")
-        try require(configuration.momentum >= 0 && configuration.momentum < 1,
-            "momentum", "\(configuration.momentum) is not allowed ([0, 1))")
-        try require(configuration.targetAccuracy > 0 && configuration.targetAccuracy <= 1,
+        try ExperimentError.requireWidths(configuration.hiddenSizes)
+        try ExperimentError.requireGrid(
+            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
+            batchSize: configuration.batchSize)
+        try ExperimentError.requireSGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
+        try ExperimentError.require(configuration.targetAccuracy > 0 && configuration.targetAccuracy <= 1,
             "target accuracy", "\(configuration.targetAccuracy) is not allowed ((0, 1])")
     }
 

@@ -110,18 +110,8 @@ public enum QuantizedModelFile {
     public static func load(_ path: String) throws(QuantizedModelFileError)
         -> (network: QuantizedNetwork, architecture: Architecture?)
     {
-        do {
-            try MemoryBudget.requireToRead(path)
-        } catch {
-            throw .insufficientMemory(error)
-        }
-        let file: SafeTensors
-        do {
-            file = try SafeTensors(contentsOf: path)
-        } catch {
-            throw .safeTensors(error)
-        }
-        return try load(contents: file)
+        try load(contents: SafeTensors.read(
+            budgeted: path, memory: QuantizedModelFileError.insufficientMemory, file: QuantizedModelFileError.safeTensors))
     }
 
     /// Reads the content of an int8 model file (see ``load(_:)``).
