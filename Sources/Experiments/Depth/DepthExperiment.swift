@@ -23,39 +23,17 @@ package enum DepthExperiment: Experiment {
 
     /// The version's configuration with each activation's rate tuned at the deepest depth.
     package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
-        var configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        try context.checkData(sizes(configuration))  // before tuning
-        configuration.tunedRates = try tuning(configuration).tune(
-            try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
-        return configuration
+        let configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        return try configuration.tuned(by: tuning(configuration), context: context)
     }
 
-    /// The tuning of the deepest network: one epoch of half the training images per rate,
-    /// scored on the validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
+    /// The tuning of the deepest network (``RateTunedConfiguration/tuning(hiddenSizes:)``).
     package static func tuning(_ configuration: DepthConfiguration) -> LearningRateTuning {
-        LearningRateTuning(
-            budget: TrialBudget(
-                hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1), epochs: 1,
-                batchSize: configuration.batchSize, probeSize: 1),
-            sizes: .init(training: Swift.max(1, configuration.trainingSamples / 2), validation: configuration.validationSamples),
-            seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
-    }
-
-    /// SGD + momentum at the configuration's shared rate (validated in ``trials(_:inputs:)``).
-    static func optimizer(_ configuration: DepthConfiguration) -> NamedOptimizer {
-        NamedOptimizer(
-            name: "sgd-momentum",
-            configuration: try! OptimizerConfiguration(
-                kind: .sgd(momentum: configuration.momentum, nesterov: false),
-                learningRate: configuration.learningRate > 0 && configuration.learningRate.isFinite ? configuration.learningRate : 0.01))
+        configuration.tuning(hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1))
     }
 
     package static func inputs(_ configuration: DepthConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(sizes(configuration))
-    }
-
-    static func sizes(_ configuration: DepthConfiguration) -> ExperimentData.Sizes {
-        .init(training: configuration.trainingSamples, validation: configuration.validationSamples)
+        try context.data(configuration.sizes)
     }
 
     /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,
@@ -64,7 +42,7 @@ package enum DepthExperiment: Experiment {
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DepthConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let shared = optimizer(configuration)
+        let shared = configuration.sharedOptimizer
         let activations = try ActivationLineup.parse(configuration.activations)
         let trial = { (activation: HiddenActivation, depth: Int, seed: UInt64, optimizer: NamedOptimizer) in
             Trial(

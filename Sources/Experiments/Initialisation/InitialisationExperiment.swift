@@ -22,44 +22,24 @@ package enum InitialisationExperiment: Experiment {
 
     /// The version's configuration with each activation's rate tuned at scale ×1.
     package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
-        var configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        try context.checkData(sizes(configuration))  // before tuning
-        configuration.tunedRates = try tuning(configuration).tune(
-            try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
-        return configuration
+        let configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        return try configuration.tuned(by: tuning(configuration), context: context)
     }
 
-    /// The tuning at scale ×1: one epoch of half the training images per rate, scored on the
-    /// validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
+    /// The tuning at scale ×1 (``RateTunedConfiguration/tuning(hiddenSizes:)``).
     package static func tuning(_ configuration: InitialisationConfiguration) -> LearningRateTuning {
-        LearningRateTuning(
-            budget: TrialBudget(hiddenSizes: configuration.hiddenSizes, epochs: 1, batchSize: configuration.batchSize, probeSize: 1),
-            sizes: .init(training: Swift.max(1, configuration.trainingSamples / 2), validation: configuration.validationSamples),
-            seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
-    }
-
-    /// SGD + momentum at the configuration's shared rate (validated in ``trials(_:inputs:)``).
-    static func optimizer(_ configuration: InitialisationConfiguration) -> NamedOptimizer {
-        NamedOptimizer(
-            name: "sgd-momentum",
-            configuration: try! OptimizerConfiguration(
-                kind: .sgd(momentum: configuration.momentum >= 0 && configuration.momentum < 1 ? configuration.momentum : 0.9, nesterov: false),
-                learningRate: configuration.learningRate > 0 && configuration.learningRate.isFinite ? configuration.learningRate : 0.01))
+        configuration.tuning(hiddenSizes: configuration.hiddenSizes)
     }
 
     package static func inputs(_ configuration: InitialisationConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(sizes(configuration))
-    }
-
-    static func sizes(_ configuration: InitialisationConfiguration) -> ExperimentData.Sizes {
-        .init(training: configuration.trainingSamples, validation: configuration.validationSamples)
+        try context.data(configuration.sizes)
     }
 
     /// Every (activation, scale, seed), ordered by activation, then scale, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: InitialisationConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let shared = optimizer(configuration)
+        let shared = configuration.sharedOptimizer
         let activations = try ActivationLineup.parse(configuration.activations)
         let grid = { (activation: HiddenActivation, optimizer: NamedOptimizer) in
             configuration.scales.flatMap { scale in
