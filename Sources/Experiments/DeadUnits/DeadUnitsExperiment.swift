@@ -26,10 +26,6 @@ package enum DeadUnitsExperiment: Experiment {
         context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
     }
 
-    package static func inputs(_ configuration: DeadUnitsConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
-    }
-
     /// Every (activation, rate, seed), ordered by activation, then rate, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DeadUnitsConfiguration, inputs: ExperimentData) throws -> [Trial] {

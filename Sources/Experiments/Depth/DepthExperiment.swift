@@ -32,10 +32,6 @@ package enum DepthExperiment: Experiment {
         configuration.tuning(hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1))
     }
 
-    package static func inputs(_ configuration: DepthConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(configuration.sizes)
-    }
-
     /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,
     /// then seed; then, with tuned rates, every (activation, seed) of the deepest depth at the
     /// activation's tuned rate when it differs from the shared one.

@@ -286,7 +286,7 @@ extension NamedOptimizer {
 
 /// The settings of a grid trained at one shared SGD rate and again at each activation's
 /// tuned rate.
-package protocol RateTunedConfiguration {
+package protocol RateTunedConfiguration: SizedConfiguration {
     var activations: [String] { get }
     var trainingSamples: Int { get }
     var validationSamples: Int { get }
@@ -297,8 +297,7 @@ package protocol RateTunedConfiguration {
 }
 
 extension RateTunedConfiguration {
-    /// The training and validation images the grid draws.
-    var sizes: ExperimentData.Sizes { .init(training: trainingSamples, validation: validationSamples) }
+    package var sizes: ExperimentData.Sizes { .init(training: trainingSamples, validation: validationSamples) }
 
     /// SGD + momentum at the shared rate (both validated before any trial runs; until then
     /// a rate or momentum out of range stands in as 0.01 or 0.9).

@@ -31,10 +31,6 @@ package enum InitialisationExperiment: Experiment {
         configuration.tuning(hiddenSizes: configuration.hiddenSizes)
     }
 
-    package static func inputs(_ configuration: InitialisationConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(configuration.sizes)
-    }
-
     /// Every (activation, scale, seed), ordered by activation, then scale, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: InitialisationConfiguration, inputs: ExperimentData) throws -> [Trial] {
