@@ -93,12 +93,8 @@ public enum QuantizedModelFile {
     ) throws(QuantizedModelFileError) {
         do {
             try contents(network, architecture: architecture, metadata: metadata).write(to: path)
-        } catch let error as QuantizedModelFileError {
-            throw error
-        } catch let error as SafeTensorsError {
-            throw .safeTensors(error)
         } catch {
-            throw .invalid(file: path, field: "file", detail: "\(error)")
+            throw .wrapping(error, file: path, field: "file")
         }
     }
 
@@ -153,12 +149,8 @@ public enum QuantizedModelFile {
             }
             let steps = try steps(of: architecture, file: source)
             return (try QuantizedNetwork(input: input, layers: layers, steps: steps), architecture)
-        } catch let error as QuantizedModelFileError {
-            throw error
-        } catch let error as SafeTensorsError {
-            throw .safeTensors(error)
         } catch {
-            throw .invalid(file: source, field: "layers", detail: "\(error)")
+            throw .wrapping(error, file: source, field: "layers")
         }
     }
 
