@@ -186,11 +186,7 @@ struct BenchTrainResult: Encodable {
     let peakResidentBytes: Int
 
     /// The median epoch time.
-    var secondsPerEpoch: Double {
-        let sorted = epochSeconds.sorted()
-        return sorted.count % 2 == 1
-            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
+    var secondsPerEpoch: Double { epochSeconds.median }
 
     var gemmShare: Double { gemmSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
     var activationShare: Double { activationSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
