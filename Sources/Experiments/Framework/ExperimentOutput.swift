@@ -82,6 +82,17 @@ public struct ExperimentOutput: Sendable {
     /// The path of `fileName` inside the directory.
     public func path(_ fileName: String) -> String { Self.path(fileName, in: directory) }
 
+    /// The names in `directory`, sorted.
+    /// - Throws: ``ExperimentError/failed(experiment:reason:)`` of `command` when the
+    ///   directory cannot be listed.
+    static func names(in directory: String, for command: String) throws(ExperimentError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            throw .failed(experiment: command, reason: "cannot list \(directory): \(FileErrorText.reason(error))")
+        }
+    }
+
     /// The path of `fileName` inside `directory`, without making it.
     public static func path(_ fileName: String, in directory: String) -> String {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
