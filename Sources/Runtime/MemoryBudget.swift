@@ -20,7 +20,11 @@ public enum MemoryBudget {
     }
 
     /// The product of `factors`, or nil when it overflows `Int` or a factor is negative.
-    public static func product(_ factors: Int...) -> Int? {
+    public static func product(_ factors: Int...) -> Int? { product(factors) }
+
+    /// The product of `factors`, left to right, or nil when it overflows `Int` or a factor
+    /// is negative.
+    public static func product(_ factors: [Int]) -> Int? {
         var result = 1
         for factor in factors {
             guard factor >= 0 else { return nil }

@@ -36,10 +36,9 @@ public enum Timing {
         /// The summary of `durations` (at least one).
         public init(_ durations: [Double]) {
             self.durations = durations
-            let sorted = durations.sorted(), middle = sorted.count / 2
-            median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-            minimum = sorted[0]
-            calls = sorted.count
+            median = durations.median
+            minimum = durations.min()!
+            calls = durations.count
         }
     }
 
@@ -59,5 +58,14 @@ public enum Timing {
             total += elapsed
         }
         return Summary(durations)
+    }
+}
+
+extension [Double] {
+    /// The middle value, the mean of the two middle ones for an even count; NaN for none.
+    package var median: Double {
+        let sorted = self.sorted(), middle = sorted.count / 2
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

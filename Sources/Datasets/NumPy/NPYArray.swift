@@ -57,7 +57,7 @@ struct NPYArray {
             shape.append(dimension)
         }
         self.shape = shape
-        guard let bytes = checkedProduct(shape + [itemSize]) else { throw bad("the shape \(shape) overflows") }
+        guard let bytes = MemoryBudget.product(shape + [itemSize]) else { throw bad("the shape \(shape) overflows") }
         guard bytes == region.remaining else {
             throw bad("shape \(shape) of \(dtype) needs \(bytes) bytes of data; the file holds \(region.remaining)")
         }

@@ -50,7 +50,7 @@ public struct Examples: Sendable {
         features: [Float], shape: [Int], targets: Examples.Targets, featureNames: [String]? = nil
     ) throws(DatasetError) {
         guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }),
-            let size = checkedProduct(shape), features.count % size == 0
+            let size = MemoryBudget.product(shape), features.count % size == 0
         else {
             throw .invalidArgument(
                 name: "shape", value: "\(shape)",
@@ -174,9 +174,4 @@ func requireMemory(_ bytes: Int?, for subject: String) throws(DatasetError) {
     } catch {
         throw .insufficientMemory(error)
     }
-}
-
-/// The product of `values`, or nil when it overflows or a value is negative.
-func checkedProduct(_ values: [Int]) -> Int? {
-    values.reduce(Int?(1)) { product, value in product.flatMap { MemoryBudget.product($0, value) } }
 }

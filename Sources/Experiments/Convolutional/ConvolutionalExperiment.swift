@@ -35,7 +35,7 @@ package enum ConvolutionalExperiment: Experiment {
         """
 
     /// What one version trains.
-    package struct Plan: Sendable {
+    package struct Plan: Sendable, SizedConfiguration {
         /// Hidden layers, as `rectifier train --layers` spells them.
         package var layers: String
         package var sizes: ExperimentData.Sizes
@@ -87,10 +87,6 @@ package enum ConvolutionalExperiment: Experiment {
                 sizes: sizes, seeds: [LearningRateTuning.firstSeed]),
             activations: (context.full ? family : ["relu", "tanh", "silu"]).map { try! HiddenActivation(parsing: $0) },
             seeds: context.seedList, targets: [0.25, 0.15])
-    }
-
-    package static func inputs(_ plan: Plan, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(plan.sizes)
     }
 
     /// One trial per activation.

@@ -1,6 +1,6 @@
 /// The settings of the dead-unit experiment: which rectifiers, at which learning rates, on
 /// which network and data.
-package struct DeadUnitsConfiguration: Codable, Equatable, Sendable {
+package struct DeadUnitsConfiguration: Codable, Equatable, Sendable, SizedConfiguration {
     /// Hidden activations, in ``HiddenActivation`` text form (ReLU, leaky ReLU, PReLU).
     package var activations: [String]
     /// Adam's learning rates; large rates are what kill ReLU units.
@@ -15,6 +15,8 @@ package struct DeadUnitsConfiguration: Codable, Equatable, Sendable {
     package var batchSize: Int
     /// Samples (the first training samples) over which a unit must stay silent to count.
     package var probeSamples: Int
+
+    package var sizes: ExperimentData.Sizes { .init(training: trainingSamples, validation: validationSamples) }
 
     /// The short version (part of `rectifier run`): 4 × 128 hidden units, Adam at 1e−3, 1e−2
     /// and 5e−2, 4 epochs on 2048 images, probe of 1024, seeds `0..<seeds`.

@@ -26,10 +26,6 @@ package enum DeadUnitsExperiment: Experiment {
         context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
     }
 
-    package static func inputs(_ configuration: DeadUnitsConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(.init(training: configuration.trainingSamples, validation: configuration.validationSamples))
-    }
-
     /// Every (activation, rate, seed), ordered by activation, then rate, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DeadUnitsConfiguration, inputs: ExperimentData) throws -> [Trial] {
@@ -102,18 +98,14 @@ package enum DeadUnitsExperiment: Experiment {
     }
 
     private static func validate(_ configuration: DeadUnitsConfiguration) throws(ExperimentError) {
-        func require(_ condition: Bool, _ flag: String, _ reason: String) throws(ExperimentError) {
-            if !condition { throw .invalidOption(flag: flag, reason: reason) }
-        }
-        try require(!configuration.learningRates.isEmpty && configuration.learningRates.allSatisfy { $0 > 0 && $0.isFinite },
+        try ExperimentError.require(
+            !configuration.learningRates.isEmpty && configuration.learningRates.allSatisfy { $0 > 0 && $0.isFinite },
             "learning rates", "\(configuration.learningRates) is not allowed (a non-empty list of finite rates > 0)")
-        try require(!configuration.hiddenSizes.isEmpty && configuration.hiddenSizes.allSatisfy { $0 >= 1 },
-            "hidden sizes", "\(configuration.hiddenSizes) is not allowed (a non-empty list of widths ≥ 1)")
-        try require(!configuration.seeds.isEmpty, "seeds", "at least one seed is needed")
-        try require(!configuration.activations.isEmpty, "activations", "at least one activation is needed")
-        try require(configuration.epochs >= 1, "epochs", "\(configuration.epochs) is not allowed (≥ 1)")
-        try require(configuration.batchSize >= 1, "batch size", "\(configuration.batchSize) is not allowed (≥ 1)")
-        try require(configuration.probeSamples >= 1, "probe samples", "\(configuration.probeSamples) is not allowed (≥ 1)")
+        try ExperimentError.requireWidths(configuration.hiddenSizes)
+        try ExperimentError.requireGrid(
+            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
+            batchSize: configuration.batchSize)
+        try ExperimentError.requirePositive(configuration.probeSamples, "probe samples")
     }
 
     private static func summary(_ configuration: DeadUnitsConfiguration) -> String {

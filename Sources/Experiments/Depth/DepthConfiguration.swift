@@ -7,7 +7,7 @@ import Darwin
 /// The settings of the depth experiment: which plain MLPs are trained, on how much data, for
 /// how long. Every (activation, depth, seed) run has the same data, width, budget and
 /// optimiser.
-package struct DepthConfiguration: Codable, Equatable, Sendable {
+package struct DepthConfiguration: Codable, Equatable, Sendable, RateTunedConfiguration {
     /// Hidden layers per network (each Dense + activation); the output layer comes on top.
     package var depths: [Int]
     /// Units per hidden layer.
@@ -57,7 +57,7 @@ package struct DepthConfiguration: Codable, Equatable, Sendable {
 }
 
 /// One trained network of the depth experiment.
-package struct DepthRun: Codable, Equatable, Sendable {
+package struct DepthRun: Codable, Equatable, Sendable, RateTunedRun {
     package let activation: String
     /// Hidden layers.
     package let depth: Int
@@ -114,10 +114,6 @@ extension GridResults where Configuration == DepthConfiguration, Run == DepthRun
     /// `tuned` (the shared-rate runs when the tuned rate is the shared one: those are not
     /// trained twice), in seed order.
     package func runs(activation: String, depth: Int, tuned: Bool = false) -> [DepthRun] {
-        let tunedIsShared = configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") == configuration.learningRate
-        return runs.filter {
-            $0.activation == activation && $0.depth == depth
-                && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == (tuned && !tunedIsShared)
-        }
+        runs(activation: activation, tuned: tuned) { $0.depth == depth }
     }
 }

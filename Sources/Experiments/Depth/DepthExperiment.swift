@@ -23,39 +23,13 @@ package enum DepthExperiment: Experiment {
 
     /// The version's configuration with each activation's rate tuned at the deepest depth.
     package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
-        var configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        try context.checkData(sizes(configuration))  // before tuning
-        configuration.tunedRates = try tuning(configuration).tune(
-            try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
-        return configuration
+        let configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        return try configuration.tuned(by: tuning(configuration), context: context)
     }
 
-    /// The tuning of the deepest network: one epoch of half the training images per rate,
-    /// scored on the validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
+    /// The tuning of the deepest network (``RateTunedConfiguration/tuning(hiddenSizes:)``).
     package static func tuning(_ configuration: DepthConfiguration) -> LearningRateTuning {
-        LearningRateTuning(
-            budget: TrialBudget(
-                hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1), epochs: 1,
-                batchSize: configuration.batchSize, probeSize: 1),
-            sizes: .init(training: Swift.max(1, configuration.trainingSamples / 2), validation: configuration.validationSamples),
-            seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
-    }
-
-    /// SGD + momentum at the configuration's shared rate (validated in ``trials(_:inputs:)``).
-    static func optimizer(_ configuration: DepthConfiguration) -> NamedOptimizer {
-        NamedOptimizer(
-            name: "sgd-momentum",
-            configuration: try! OptimizerConfiguration(
-                kind: .sgd(momentum: configuration.momentum, nesterov: false),
-                learningRate: configuration.learningRate > 0 && configuration.learningRate.isFinite ? configuration.learningRate : 0.01))
-    }
-
-    package static func inputs(_ configuration: DepthConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(sizes(configuration))
-    }
-
-    static func sizes(_ configuration: DepthConfiguration) -> ExperimentData.Sizes {
-        .init(training: configuration.trainingSamples, validation: configuration.validationSamples)
+        configuration.tuning(hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1))
     }
 
     /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,
@@ -64,7 +38,7 @@ package enum DepthExperiment: Experiment {
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DepthConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let shared = optimizer(configuration)
+        let shared = configuration.sharedOptimizer
         let activations = try ActivationLineup.parse(configuration.activations)
         let trial = { (activation: HiddenActivation, depth: Int, seed: UInt64, optimizer: NamedOptimizer) in
             Trial(
@@ -113,7 +87,7 @@ package enum DepthExperiment: Experiment {
             figures: try DepthFigures.write(results, to: context.output), tables: DepthFigures.tables(results),
             wallSeconds: 0,
             divergedRuns: DivergenceCount.tally(
-                runs, setting: { "\($0.activation) · depth \($0.depth)" + ($0.optimizer.map { $0.hasSuffix(NamedOptimizer.tunedSuffix) ? " · tuned rate" : "" } ?? "") },
+                runs, setting: { "\($0.activation) · depth \($0.depth)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),
             results: results)
     }
@@ -165,21 +139,14 @@ package enum DepthExperiment: Experiment {
     }
 
     private static func validate(_ configuration: DepthConfiguration) throws(ExperimentError) {
-        func require(_ condition: Bool, _ flag: String, _ reason: String) throws(ExperimentError) {
-            if !condition { throw .invalidOption(flag: flag, reason: reason) }
-        }
-        try require(!configuration.depths.isEmpty && configuration.depths.allSatisfy { $0 >= 1 },
+        try ExperimentError.require(!configuration.depths.isEmpty && configuration.depths.allSatisfy { $0 >= 1 },
             "depths", "\(configuration.depths) is not allowed (a non-empty list of depths ≥ 1)")
-        try require(configuration.width >= 1, "width", "\(configuration.width) is not allowed (≥ 1)")
-        try require(!configuration.seeds.isEmpty, "seeds", "at least one seed is needed")
-        try require(!configuration.activations.isEmpty, "activations", "at least one activation is needed")
-        try require(configuration.epochs >= 1, "epochs", "\(configuration.epochs) is not allowed (≥ 1)")
-        try require(configuration.batchSize >= 1, "batch size", "\(configuration.batchSize) is not allowed (≥ 1)")
-        try require(configuration.probeSamples >= 1, "probe samples", "\(configuration.probeSamples) is not allowed (≥ 1)")
-        try require(configuration.learningRate > 0 && configuration.learningRate.isFinite,
-            "learning rate", "\(configuration.learningRate) is not allowed (finite, > 0)")
-        try require(configuration.momentum >= 0 && configuration.momentum < 1,
-            "momentum", "\(configuration.momentum) is not allowed ([0, 1))")
+        try ExperimentError.requirePositive(configuration.width, "width")
+        try ExperimentError.requireGrid(
+            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
+            batchSize: configuration.batchSize)
+        try ExperimentError.requirePositive(configuration.probeSamples, "probe samples")
+        try ExperimentError.requireSGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
     }
 
     private static func summary(_ configuration: DepthConfiguration) -> String {

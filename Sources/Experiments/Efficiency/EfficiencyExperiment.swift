@@ -47,7 +47,7 @@ package enum EfficiencyExperiment: Experiment {
         + ["gelu", "gelu:tanh", "silu", "elu", "selu", "mish"].map { try! HiddenActivation(parsing: $0) }
 
     /// Budget and data of one version.
-    package struct Plan: Sendable {
+    package struct Plan: Sendable, SizedConfiguration {
         package var sizes: ExperimentData.Sizes
         package var budget: TrialBudget
         /// The training error (a fraction) whose first crossing is timed.
@@ -106,10 +106,6 @@ package enum EfficiencyExperiment: Experiment {
 
     /// The activations claim 1 compares (at the tuned rates under every optimiser).
     package static let claimSubjects: [HiddenActivation] = [.fixed(.relu), .fixed(.sigmoid), .fixed(.tanh)]
-
-    package static func inputs(_ plan: Plan, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(plan.sizes)
-    }
 
     /// The six at the shared rates, then at the tuned rates every leaderboard activation under
     /// the leaderboard's optimisers and the claim-1 subjects under the others.

@@ -164,3 +164,15 @@ extension Experiment where Inputs == ExperimentData, Results == GridResults<Conf
         GridResults(configuration: configuration, runs: try measureAll(configuration: configuration, inputs: data, progress: progress))
     }
 }
+
+/// Settings that say how many training and validation images their runs draw.
+package protocol SizedConfiguration {
+    var sizes: ExperimentData.Sizes { get }
+}
+
+extension Experiment where Configuration: SizedConfiguration, Inputs == ExperimentData {
+    /// The images the configuration draws (``ExperimentContext/data(_:)``).
+    package static func inputs(_ configuration: Configuration, context: ExperimentContext) throws -> ExperimentData {
+        try context.data(configuration.sizes)
+    }
+}

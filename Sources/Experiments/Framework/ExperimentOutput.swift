@@ -28,6 +28,39 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+extension ExperimentError {
+    /// Throws ``invalidOption(flag:reason:)`` unless `condition` holds.
+    static func require(_ condition: Bool, _ flag: String, _ reason: @autoclosure () -> String) throws(ExperimentError) {
+        if !condition { throw .invalidOption(flag: flag, reason: reason()) }
+    }
+
+    /// Throws unless `value` ≥ 1.
+    static func requirePositive(_ value: Int, _ flag: String) throws(ExperimentError) {
+        try require(value >= 1, flag, "\(value) is not allowed (≥ 1)")
+    }
+
+    /// Throws unless `widths` is a non-empty list of widths ≥ 1.
+    static func requireWidths(_ widths: [Int]) throws(ExperimentError) {
+        try require(!widths.isEmpty && widths.allSatisfy { $0 >= 1 },
+            "hidden sizes", "\(widths) is not allowed (a non-empty list of widths ≥ 1)")
+    }
+
+    /// The checks of every grid of trained networks, in this order: a seed, an activation,
+    /// epochs ≥ 1, batch size ≥ 1.
+    static func requireGrid(seeds: [UInt64], activations: [String], epochs: Int, batchSize: Int) throws(ExperimentError) {
+        try require(!seeds.isEmpty, "seeds", "at least one seed is needed")
+        try require(!activations.isEmpty, "activations", "at least one activation is needed")
+        try requirePositive(epochs, "epochs")
+        try requirePositive(batchSize, "batch size")
+    }
+
+    /// Throws unless SGD's shared rate is finite and > 0 and its momentum in [0, 1).
+    static func requireSGD(learningRate: Double, momentum: Double) throws(ExperimentError) {
+        try require(learningRate > 0 && learningRate.isFinite, "learning rate", "\(learningRate) is not allowed (finite, > 0)")
+        try require(momentum >= 0 && momentum < 1, "momentum", "\(momentum) is not allowed ([0, 1))")
+    }
+}
+
 /// Where an experiment writes: `DIR/NAME.json`, `DIR/NAME*.csv` and its SVG plots, each file
 /// replaced atomically.
 public struct ExperimentOutput: Sendable {
@@ -48,6 +81,17 @@ public struct ExperimentOutput: Sendable {
 
     /// The path of `fileName` inside the directory.
     public func path(_ fileName: String) -> String { Self.path(fileName, in: directory) }
+
+    /// The names in `directory`, sorted.
+    /// - Throws: ``ExperimentError/failed(experiment:reason:)`` of `command` when the
+    ///   directory cannot be listed.
+    static func names(in directory: String, for command: String) throws(ExperimentError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            throw .failed(experiment: command, reason: "cannot list \(directory): \(FileErrorText.reason(error))")
+        }
+    }
 
     /// The path of `fileName` inside `directory`, without making it.
     public static func path(_ fileName: String, in directory: String) -> String {

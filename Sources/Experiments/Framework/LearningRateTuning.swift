@@ -283,3 +283,69 @@ extension NamedOptimizer {
     /// True for the runs at a tuned rate.
     package var isTuned: Bool { name.hasSuffix(Self.tunedSuffix) }
 }
+
+/// The settings of a grid trained at one shared SGD rate and again at each activation's
+/// tuned rate.
+package protocol RateTunedConfiguration: SizedConfiguration {
+    var activations: [String] { get }
+    var trainingSamples: Int { get }
+    var validationSamples: Int { get }
+    var batchSize: Int { get }
+    var learningRate: Double { get }
+    var momentum: Double { get }
+    var tunedRates: TunedRates? { get set }
+}
+
+extension RateTunedConfiguration {
+    package var sizes: ExperimentData.Sizes { .init(training: trainingSamples, validation: validationSamples) }
+
+    /// SGD + momentum at the shared rate (both validated before any trial runs; until then
+    /// a rate or momentum out of range stands in as 0.01 or 0.9).
+    var sharedOptimizer: NamedOptimizer {
+        NamedOptimizer(
+            name: "sgd-momentum",
+            configuration: try! OptimizerConfiguration(
+                kind: .sgd(momentum: momentum >= 0 && momentum < 1 ? momentum : 0.9, nesterov: false),
+                learningRate: learningRate > 0 && learningRate.isFinite ? learningRate : 0.01))
+    }
+
+    /// The tuning of a network of `hiddenSizes`: one epoch of half the training images per
+    /// rate, scored on the validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
+    func tuning(hiddenSizes: [Int]) -> LearningRateTuning {
+        LearningRateTuning(
+            budget: TrialBudget(hiddenSizes: hiddenSizes, epochs: 1, batchSize: batchSize, probeSize: 1),
+            sizes: .init(training: Swift.max(1, trainingSamples / 2), validation: validationSamples),
+            seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
+    }
+
+    /// The settings with each activation's rate found by `tuning`, once the data is known
+    /// to be there.
+    func tuned(by tuning: LearningRateTuning, context: ExperimentContext) throws -> Self {
+        try context.checkData(sizes)
+        var configuration = self
+        configuration.tunedRates = try tuning.tune(
+            try ActivationLineup.parse(activations), optimizers: [sharedOptimizer], context: context)
+        return configuration
+    }
+}
+
+/// One run of such a grid.
+package protocol RateTunedRun {
+    var activation: String { get }
+    var optimizer: String? { get }
+}
+
+extension RateTunedRun {
+    /// Whether the run was trained at its activation's tuned rate (`sgd-momentum-tuned`).
+    package var atTunedRate: Bool { optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false }
+}
+
+extension GridResults where Configuration: RateTunedConfiguration, Run: RateTunedRun {
+    /// The runs of `activation` in one `cell` of the grid at the shared rate, or at the tuned
+    /// rate when `tuned` (the shared-rate runs when the tuned rate is the shared one: those
+    /// are not trained twice), in seed order.
+    package func runs(activation: String, tuned: Bool, in cell: (Run) -> Bool) -> [Run] {
+        let tunedIsShared = configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") == configuration.learningRate
+        return runs.filter { $0.activation == activation && cell($0) && $0.atTunedRate == (tuned && !tunedIsShared) }
+    }
+}

@@ -115,13 +115,7 @@ public enum ShardFiles {
     public static func find(in directories: [String]) throws(ExperimentError) -> [String: [(path: String, header: ShardHeader)]] {
         var found: [String: [(path: String, header: ShardHeader)]] = [:]
         for directory in directories {
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: directory)
-            } catch {
-                throw .failed(experiment: "merge", reason: "cannot list \(directory): \(FileErrorText.reason(error))")
-            }
-            for name in names.sorted() where Shard.isShardFile(name) {
+            for name in try ExperimentOutput.names(in: directory, for: "merge") where Shard.isShardFile(name) {
                 let path = ExperimentOutput.path(name, in: directory)
                 let header = try ShardHeader.read(path)
                 found[header.experiment, default: []].append((path, header))

@@ -1,5 +1,6 @@
 import Activations
 import Networks
+import Runtime
 
 /// What one trial did: its settings, every epoch's record, and how it ended.
 package struct TrialResult: Codable, Sendable {
@@ -38,12 +39,7 @@ package struct TrialResult: Codable, Sendable {
 
     /// The median training seconds of one epoch (robust to load spikes on a shared machine;
     /// NaN when no epoch finished).
-    package var medianEpochSeconds: Double {
-        let sorted = records.map(\.seconds).sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    package var medianEpochSeconds: Double { records.map(\.seconds).median }
 
     /// The first epoch whose training error is ≤ `target`, as a fraction of an epoch found
     /// by linear interpolation between epoch ends (epoch 0 has error 0.9, chance for ten

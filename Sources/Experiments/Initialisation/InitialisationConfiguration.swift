@@ -1,6 +1,6 @@
 /// The settings of the initialisation experiment: a grid of weight scales × activations ×
 /// seeds, each run trained with the same data, network and budget.
-package struct InitialisationConfiguration: Codable, Equatable, Sendable {
+package struct InitialisationConfiguration: Codable, Equatable, Sendable, RateTunedConfiguration {
     /// Multipliers of each activation's usual standard deviation (He for the rectifiers and
     /// softplus, Glorot for sigmoid and tanh).
     package var scales: [Double]
@@ -44,7 +44,7 @@ package struct InitialisationConfiguration: Codable, Equatable, Sendable {
 }
 
 /// One training run of the initialisation grid.
-package struct InitialisationRun: Codable, Equatable, Sendable {
+package struct InitialisationRun: Codable, Equatable, Sendable, RateTunedRun {
     package let activation: String
     /// The multiplier of the usual standard deviation.
     package let scale: Double
@@ -93,17 +93,12 @@ extension GridResults where Configuration == InitialisationConfiguration, Run ==
     /// `tuned`, in seed order.
     /// (The shared-rate runs stand for the tuned ones when the tuned rate is the shared one.)
     package func runs(activation: String, scale: Double, tuned: Bool = false) -> [InitialisationRun] {
-        let tunedIsShared = configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") == configuration.learningRate
-        return runs.filter {
-            $0.activation == activation && $0.scale == scale
-                && ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false) == (tuned && !tunedIsShared)
-        }
+        runs(activation: activation, tuned: tuned) { $0.scale == scale }
     }
 
     /// The fraction of the activation's runs (all scales and seeds) that reached the target.
     package func successRate(activation: String, tuned: Bool = false) -> Double? {
-        let mine = configuration.scales.flatMap { runs(activation: activation, scale: $0, tuned: tuned) }
-        return mine.isEmpty ? nil : Double(mine.filter(\.reachedTarget).count) / Double(mine.count)
+        successRate(of: configuration.scales.flatMap { runs(activation: activation, scale: $0, tuned: tuned) })
     }
 
     /// Per seed, over the scales: the fraction of runs reaching the target, and the range
@@ -120,7 +115,10 @@ extension GridResults where Configuration == InitialisationConfiguration, Run ==
 
     /// The fraction of the (activation, scale) runs that reached the target.
     package func successRate(activation: String, scale: Double) -> Double? {
-        let mine = runs(activation: activation, scale: scale)
-        return mine.isEmpty ? nil : Double(mine.filter(\.reachedTarget).count) / Double(mine.count)
+        successRate(of: runs(activation: activation, scale: scale))
+    }
+
+    private func successRate(of mine: [InitialisationRun]) -> Double? {
+        mine.isEmpty ? nil : Double(mine.filter(\.reachedTarget).count) / Double(mine.count)
     }
 }

@@ -22,44 +22,20 @@ package enum InitialisationExperiment: Experiment {
 
     /// The version's configuration with each activation's rate tuned at scale ×1.
     package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
-        var configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        try context.checkData(sizes(configuration))  // before tuning
-        configuration.tunedRates = try tuning(configuration).tune(
-            try ActivationLineup.parse(configuration.activations), optimizers: [optimizer(configuration)], context: context)
-        return configuration
+        let configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        return try configuration.tuned(by: tuning(configuration), context: context)
     }
 
-    /// The tuning at scale ×1: one epoch of half the training images per rate, scored on the
-    /// validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
+    /// The tuning at scale ×1 (``RateTunedConfiguration/tuning(hiddenSizes:)``).
     package static func tuning(_ configuration: InitialisationConfiguration) -> LearningRateTuning {
-        LearningRateTuning(
-            budget: TrialBudget(hiddenSizes: configuration.hiddenSizes, epochs: 1, batchSize: configuration.batchSize, probeSize: 1),
-            sizes: .init(training: Swift.max(1, configuration.trainingSamples / 2), validation: configuration.validationSamples),
-            seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
-    }
-
-    /// SGD + momentum at the configuration's shared rate (validated in ``trials(_:inputs:)``).
-    static func optimizer(_ configuration: InitialisationConfiguration) -> NamedOptimizer {
-        NamedOptimizer(
-            name: "sgd-momentum",
-            configuration: try! OptimizerConfiguration(
-                kind: .sgd(momentum: configuration.momentum >= 0 && configuration.momentum < 1 ? configuration.momentum : 0.9, nesterov: false),
-                learningRate: configuration.learningRate > 0 && configuration.learningRate.isFinite ? configuration.learningRate : 0.01))
-    }
-
-    package static func inputs(_ configuration: InitialisationConfiguration, context: ExperimentContext) throws -> ExperimentData {
-        try context.data(sizes(configuration))
-    }
-
-    static func sizes(_ configuration: InitialisationConfiguration) -> ExperimentData.Sizes {
-        .init(training: configuration.trainingSamples, validation: configuration.validationSamples)
+        configuration.tuning(hiddenSizes: configuration.hiddenSizes)
     }
 
     /// Every (activation, scale, seed), ordered by activation, then scale, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: InitialisationConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let shared = optimizer(configuration)
+        let shared = configuration.sharedOptimizer
         let activations = try ActivationLineup.parse(configuration.activations)
         let grid = { (activation: HiddenActivation, optimizer: NamedOptimizer) in
             configuration.scales.flatMap { scale in
@@ -108,28 +84,20 @@ package enum InitialisationExperiment: Experiment {
             claims: [InitialisationVerdict.claim(results)] + (configuration.tunedRates == nil ? [] : [InitialisationVerdict.claim(results, tuned: true)]),
             figures: try InitialisationFigures.write(results, to: context.output), tables: InitialisationFigures.tables(results),
             wallSeconds: 0, divergedRuns: DivergenceCount.tally(
-                runs, setting: { "\($0.activation) · ×\($0.scale)" + ($0.optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) == true ? " · tuned rate" : "") },
+                runs, setting: { "\($0.activation) · ×\($0.scale)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),
             results: results)
     }
 
     private static func validate(_ configuration: InitialisationConfiguration) throws(ExperimentError) {
-        func require(_ condition: Bool, _ flag: String, _ reason: String) throws(ExperimentError) {
-            if !condition { throw .invalidOption(flag: flag, reason: reason) }
-        }
-        try require(!configuration.scales.isEmpty && configuration.scales.allSatisfy { $0 > 0 && $0.isFinite },
+        try ExperimentError.require(!configuration.scales.isEmpty && configuration.scales.allSatisfy { $0 > 0 && $0.isFinite },
             "scales", "\(configuration.scales) is not allowed (a non-empty list of finite scales > 0)")
-        try require(!configuration.hiddenSizes.isEmpty && configuration.hiddenSizes.allSatisfy { $0 >= 1 },
-            "hidden sizes", "\(configuration.hiddenSizes) is not allowed (a non-empty list of widths ≥ 1)")
-        try require(!configuration.seeds.isEmpty, "seeds", "at least one seed is needed")
-        try require(!configuration.activations.isEmpty, "activations", "at least one activation is needed")
-        try require(configuration.epochs >= 1, "epochs", "\(configuration.epochs) is not allowed (≥ 1)")
-        try require(configuration.batchSize >= 1, "batch size", "\(configuration.batchSize) is not allowed (≥ 1)")
-        try require(configuration.learningRate > 0 && configuration.learningRate.isFinite,
-            "learning rate", "\(configuration.learningRate) is not allowed (finite, > 0)")
-        try require(configuration.momentum >= 0 && configuration.momentum < 1,
-            "momentum", "\(configuration.momentum) is not allowed ([0, 1))")
-        try require(configuration.targetAccuracy > 0 && configuration.targetAccuracy <= 1,
+        try ExperimentError.requireWidths(configuration.hiddenSizes)
+        try ExperimentError.requireGrid(
+            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
+            batchSize: configuration.batchSize)
+        try ExperimentError.requireSGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
+        try ExperimentError.require(configuration.targetAccuracy > 0 && configuration.targetAccuracy <= 1,
             "target accuracy", "\(configuration.targetAccuracy) is not allowed ((0, 1])")
     }
 

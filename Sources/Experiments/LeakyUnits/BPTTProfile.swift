@@ -50,10 +50,10 @@ package struct BPTTProfile: Codable, Sendable, Hashable {
             gemm.append(profiler.seconds(in: .gemm))
             activations.append(profiler.seconds(in: .activations))
         }
-        let total = LeakyUnitsStatistics.median(totals)
+        let total = totals.median
         return BPTTProfile(
-            secondsPerStep: total, gemmShare: LeakyUnitsStatistics.median(gemm) / total,
-            activationShare: LeakyUnitsStatistics.median(activations) / total,
+            secondsPerStep: total, gemmShare: gemm.median / total,
+            activationShare: activations.median / total,
             stepSeconds: totals, gemmShares: zip(gemm, totals).map { $0 / $1 }, units: units,
             batchSize: batchSize, length: length, threads: execution.threads)
     }

@@ -77,7 +77,7 @@ package enum LeakyUnitsReport {
 
     /// The median over seeds of ``verdictMSE(_:)``.
     static func medianMSE(_ runs: [LeakyUnitsRun], _ variant: String, _ activation: String, _ length: Int) -> Double {
-        Stats.median(cell(runs, variant, activation, length).compactMap(verdictMSE))
+        cell(runs, variant, activation, length).compactMap(verdictMSE).median
     }
 
     /// ", 2 of 3 diverged" for a cell with diverged runs, "" otherwise.
@@ -90,7 +90,7 @@ package enum LeakyUnitsReport {
     /// The median τ = 1/(1 − α) of the learned leak's units at initialisation (NaN without one).
     package static func initialTimeConstant(_ options: LeakyUnitsOptions) -> Double {
         guard let learned = options.leaks.first(where: \.isLearned) else { return .nan }
-        return Stats.median(learned.initialAlphas(units: options.units).map { 1 / (1 - $0) })
+        return learned.initialAlphas(units: options.units).map { 1 / (1 - $0) }.median
     }
 
     /// Per seed, a leaky layer's MSE must be this factor below the plain layer's (T = 200 claim).
@@ -184,7 +184,7 @@ package enum LeakyUnitsReport {
             let initial = initialTimeConstant(options)
             let finished = runs.filter { $0.variant == "learned" && $0.length == longest && !$0.diverged }
             // One figure per run: the median learned τ of its units.
-            let perRun = finished.map { Stats.median($0.learnedTimeConstants) }.filter(\.isFinite)
+            let perRun = finished.map { $0.learnedTimeConstants.median }.filter(\.isFinite)
             let after = SeedStatistics(perRun)
             claims.append(Claim(
                 claim: "Learned leaks move to longer time constants when the task needs a long memory (T = \(longest)): "

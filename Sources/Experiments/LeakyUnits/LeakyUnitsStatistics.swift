@@ -4,14 +4,6 @@ import Glibc
 
 /// Small summaries over seeds.
 enum LeakyUnitsStatistics {
-    /// The median (mean of the middle two for an even count); NaN for none.
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-
     /// Four significant digits, C's `%.4g` ("0.01234", "1.2e-15", "7.8e+14").
     static func format(_ value: Double) -> String {
         var buffer = [CChar](repeating: 0, count: 32)

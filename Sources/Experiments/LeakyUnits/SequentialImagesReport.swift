@@ -78,7 +78,7 @@ package enum SequentialImagesReport {
         let series = try activations.map { activation in
             let cells = variants.map { accuracies(runs, $0, activation, chance: chance).map { 100 * $0 } }
             return try BarSeries(
-                name: activation, values: cells.map(Stats.median),
+                name: activation, values: cells.map(\.median),
                 errors: .interval(lower: cells.map { $0.min() ?? .nan }, upper: cells.map { $0.max() ?? .nan }))
         }
         return BarChart(

@@ -25,14 +25,9 @@ public enum Report {
     /// figures they list.
     /// - Throws: ``ExperimentError/failed(experiment:reason:)`` when the directory cannot be listed.
     public static func read(directory: String) throws(ExperimentError) -> Contents {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw .failed(experiment: "report", reason: "cannot list \(directory): \(FileErrorText.reason(error))")
-        }
-                var experiments: [ExperimentEnvelope] = [], skipped: [String] = [], figures: [String: String] = [:]
-        for name in names.sorted() where name.hasSuffix(".json") && !Shard.isShardFile(name) {
+        let names = try ExperimentOutput.names(in: directory, for: "report")
+        var experiments: [ExperimentEnvelope] = [], skipped: [String] = [], figures: [String: String] = [:]
+        for name in names where name.hasSuffix(".json") && !Shard.isShardFile(name) {
             guard let data = FileManager.default.contents(atPath: ExperimentOutput.path(name, in: directory)) else {
                 skipped.append("\(name): unreadable")
                 continue

@@ -15,3 +15,14 @@ extension MemoryBudget {
         try require(Int(status.st_size), for: "\(path): a file of \(text(bytes: Int(status.st_size)))")
     }
 }
+
+extension SafeTensors {
+    /// The safetensors file at `path`, read once ``MemoryBudget/requireToRead(_:)`` lets it
+    /// be; each kind of failure reaches the caller through its own wrapper.
+    package static func read<Failure: Error>(
+        budgeted path: String, memory: (MemoryError) -> Failure, file: (SafeTensorsError) -> Failure
+    ) throws(Failure) -> SafeTensors {
+        do { try MemoryBudget.requireToRead(path) } catch { throw memory(error) }
+        do { return try SafeTensors(contentsOf: path) } catch { throw file(error) }
+    }
+}

@@ -108,17 +108,7 @@ public enum ModelFile {
     public static func load<Scalar: ActivationScalar>(
         _ path: String, as type: Scalar.Type
     ) throws(ModelFileError) -> ModelCheckpoint<Scalar> {
-        do {
-            try MemoryBudget.requireToRead(path)
-        } catch {
-            throw .insufficientMemory(error)
-        }
-        let file: SafeTensors
-        do {
-            file = try SafeTensors(contentsOf: path)
-        } catch {
-            throw .safeTensors(error)
-        }
+        let file = try SafeTensors.read(budgeted: path, memory: ModelFileError.insufficientMemory, file: ModelFileError.safeTensors)
         var reader = ModelFileReader<Scalar>(file: file, path: path)
         return try reader.read()
     }

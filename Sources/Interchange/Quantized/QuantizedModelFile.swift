@@ -93,12 +93,8 @@ public enum QuantizedModelFile {
     ) throws(QuantizedModelFileError) {
         do {
             try contents(network, architecture: architecture, metadata: metadata).write(to: path)
-        } catch let error as QuantizedModelFileError {
-            throw error
-        } catch let error as SafeTensorsError {
-            throw .safeTensors(error)
         } catch {
-            throw .invalid(file: path, field: "file", detail: "\(error)")
+            throw .wrapping(error, file: path, field: "file")
         }
     }
 
@@ -110,18 +106,8 @@ public enum QuantizedModelFile {
     public static func load(_ path: String) throws(QuantizedModelFileError)
         -> (network: QuantizedNetwork, architecture: Architecture?)
     {
-        do {
-            try MemoryBudget.requireToRead(path)
-        } catch {
-            throw .insufficientMemory(error)
-        }
-        let file: SafeTensors
-        do {
-            file = try SafeTensors(contentsOf: path)
-        } catch {
-            throw .safeTensors(error)
-        }
-        return try load(contents: file)
+        try load(contents: SafeTensors.read(
+            budgeted: path, memory: QuantizedModelFileError.insufficientMemory, file: QuantizedModelFileError.safeTensors))
     }
 
     /// Reads the content of an int8 model file (see ``load(_:)``).
@@ -163,12 +149,8 @@ public enum QuantizedModelFile {
             }
             let steps = try steps(of: architecture, file: source)
             return (try QuantizedNetwork(input: input, layers: layers, steps: steps), architecture)
-        } catch let error as QuantizedModelFileError {
-            throw error
-        } catch let error as SafeTensorsError {
-            throw .safeTensors(error)
         } catch {
-            throw .invalid(file: source, field: "layers", detail: "\(error)")
+            throw .wrapping(error, file: source, field: "layers")
         }
     }
 

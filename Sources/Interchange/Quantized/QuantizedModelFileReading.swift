@@ -24,6 +24,16 @@ public enum QuantizedModelFileError: Error, Equatable, Sendable, CustomStringCon
         case let .insufficientMemory(error): return error.description
         }
     }
+
+    /// `error` as this type: itself, the safetensors layer's refusal, or any other failure
+    /// as ``invalid(file:field:detail:)`` of `field`.
+    static func wrapping(_ error: any Error, file: String, field: String) -> QuantizedModelFileError {
+        switch error {
+        case let error as QuantizedModelFileError: error
+        case let error as SafeTensorsError: .safeTensors(error)
+        default: .invalid(file: file, field: field, detail: "\(error)")
+        }
+    }
 }
 
 /// Typed reads of the tensors of an int8 model file; remembers which were read, so tensors

@@ -1,3 +1,5 @@
+import Runtime
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -123,15 +125,8 @@ extension SafeTensors {
         /// The element count of `shape`, or nil when an entry is negative or the byte count
         /// overflows `Int`. Multiplies left to right, as the reference library.
         static func elementCount(of shape: [Int], dtype: DType) -> Int? {
-            var count = 1
-            for dimension in shape {
-                guard dimension >= 0 else { return nil }
-                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-                guard !overflow else { return nil }
-                count = product
-            }
-            let (_, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
-            return overflow ? nil : count
+            guard let count = MemoryBudget.product(shape), MemoryBudget.product(count, dtype.byteCount) != nil else { return nil }
+            return count
         }
 
         private static func checkedCount(_ shape: [Int], dtype: DType, byteCount: Int)

@@ -12,7 +12,7 @@
 /// Series differ in colour and in fill pattern (solid, hatched, …), so the chart reads in
 /// grey too. A linear value axis always includes 0 (bars start there); on a logarithmic
 /// axis bars start at the bottom of the axis. Rendering is O(categories × series).
-public struct BarChart: Chart {
+public struct BarChart: Chart, SeriesChart {
     /// The heading, also the SVG's accessible name.
     public var title: String
     /// A line under the title (what was measured, over how many seeds); nil for none.
@@ -53,13 +53,7 @@ public struct BarChart: Chart {
     ///   does not have one value per category, ``PlotError/invalidAxisRange(axis:lower:upper:allowed:)``
     ///   for a bad fixed range, ``PlotError/invalidParameter(name:value:allowed:)`` for a
     ///   size under 160×120.
-    public func svg() throws(PlotError) -> String {
-        try Document.render(size: size, title: title) { (svg: inout SVGWriter, bounds: Rect) throws(PlotError) in
-            try draw(in: bounds, into: &svg, isPanel: false, showsLegend: true)
-        }
-    }
-
-    var styles: [SeriesStyle] { series.indices.map { series[$0].style ?? .automatic($0) } }
+    public func svg() throws(PlotError) -> String { try render() }
 
     func legendEntries() -> [LegendEntry] {
         guard series.count > 1 || series.first.map({ !$0.name.isEmpty }) == true else { return [] }

@@ -3,7 +3,7 @@
 /// A NaN value draws no bar and prints "n/a" at the baseline (e.g. a run that never reached
 /// its target); ±∞ and values ≤ 0 on a logarithmic axis draw no bar and are counted in a
 /// footnote.
-public struct BarSeries: Sendable, Hashable {
+public struct BarSeries: Sendable, Hashable, StyledSeries {
     /// The legend's name for the series.
     public let name: String
     /// One value per category of the chart.

@@ -12,7 +12,7 @@
 /// Each series is a step outline in its own colour and dash pattern over a pale fill, so
 /// overlaps stay visible. NaN, ±∞ and (with fixed edges) values outside the bins are
 /// counted in a footnote. Rendering is O(n log bins).
-public struct Histogram: Chart {
+public struct Histogram: Chart, SeriesChart {
     /// The heading, also the SVG's accessible name.
     public var title: String
     /// A line under the title; nil for none.
@@ -55,13 +55,7 @@ public struct Histogram: Chart {
     /// - Throws: ``PlotError/invalidParameter(name:value:allowed:)`` for a bad ``Binning``,
     ///   a logarithmic x axis or a size under 160×120; ``PlotError/invalidAxisRange(axis:lower:upper:allowed:)``
     ///   for a bad fixed range.
-    public func svg() throws(PlotError) -> String {
-        try Document.render(size: size, title: title) { (svg: inout SVGWriter, bounds: Rect) throws(PlotError) in
-            try draw(in: bounds, into: &svg, isPanel: false, showsLegend: true)
-        }
-    }
-
-    var styles: [SeriesStyle] { series.indices.map { series[$0].style ?? .automatic($0) } }
+    public func svg() throws(PlotError) -> String { try render() }
 
     func legendEntries() -> [LegendEntry] {
         guard series.count > 1 || series.first.map({ !$0.name.isEmpty }) == true else { return [] }
@@ -124,7 +118,7 @@ public struct Histogram: Chart {
 }
 
 /// One data set of a ``Histogram``.
-public struct HistogramSeries: Sendable, Hashable {
+public struct HistogramSeries: Sendable, Hashable, StyledSeries {
     /// The legend's name for the series.
     public let name: String
     /// The raw values to bin.

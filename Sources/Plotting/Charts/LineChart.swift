@@ -16,7 +16,7 @@
 /// triangles at the top edge, outside the y scale, with a footnote. Lines are clipped to the plot and thinned to what is visible (collinear
 /// points within 0.05 px dropped), so a dense sampling costs little in file size.
 /// Rendering is O(total points · log points).
-public struct LineChart: Chart {
+public struct LineChart: Chart, SeriesChart {
     /// The heading, also the SVG's accessible name.
     public var title: String
     /// A line under the title (what the band shows, how many seeds); nil for none.
@@ -56,13 +56,7 @@ public struct LineChart: Chart {
 
     /// - Throws: ``PlotError/invalidAxisRange(axis:lower:upper:allowed:)`` for a bad fixed
     ///   range, ``PlotError/invalidParameter(name:value:allowed:)`` for a size under 160×120.
-    public func svg() throws(PlotError) -> String {
-        try Document.render(size: size, title: title) { (svg: inout SVGWriter, bounds: Rect) throws(PlotError) in
-            try draw(in: bounds, into: &svg, isPanel: false, showsLegend: true)
-        }
-    }
-
-    var styles: [SeriesStyle] { series.indices.map { series[$0].style ?? .automatic($0) } }
+    public func svg() throws(PlotError) -> String { try render() }
 
     func legendEntries() -> [LegendEntry] {
         zip(series, styles).map { LegendEntry(name: $0.name, style: $1, sample: .line(showsMarker: markers != .none)) }

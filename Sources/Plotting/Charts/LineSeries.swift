@@ -8,7 +8,7 @@
 /// (``divergedAt``): the caller leaves their values out of `y` and the band, and the chart
 /// draws each as an upward triangle at the top edge of the plot with a footnote, so one
 /// exploded value never stretches the y axis.
-public struct LineSeries: Sendable, Hashable {
+public struct LineSeries: Sendable, Hashable, StyledSeries {
     /// A shaded band around the line, e.g. the min–max or ±1 standard deviation over seeds.
     public struct Band: Sendable, Hashable {
         /// The band's lower edge, one value per x.

@@ -21,3 +21,31 @@ enum Document {
         return svg.text
     }
 }
+
+/// A series of a ``SeriesChart``: a name for the legend and an optional fixed look.
+protocol StyledSeries {
+    var name: String { get }
+    var style: SeriesStyle? { get }
+}
+
+/// A chart of series (lines, bars, histograms) that draws alone or as one panel of
+/// ``SmallMultiples``.
+protocol SeriesChart {
+    associatedtype Series: StyledSeries
+    var title: String { get }
+    var size: ChartSize { get }
+    var series: [Series] { get }
+    func draw(in bounds: Rect, into svg: inout SVGWriter, isPanel: Bool, showsLegend: Bool) throws(PlotError)
+}
+
+extension SeriesChart {
+    /// The chart alone in its document, with its legend.
+    func render() throws(PlotError) -> String {
+        try Document.render(size: size, title: title) { (svg: inout SVGWriter, bounds: Rect) throws(PlotError) in
+            try draw(in: bounds, into: &svg, isPanel: false, showsLegend: true)
+        }
+    }
+
+    /// Each series' look: its own, else the automatic one of its position.
+    var styles: [SeriesStyle] { series.indices.map { series[$0].style ?? .automatic($0) } }
+}

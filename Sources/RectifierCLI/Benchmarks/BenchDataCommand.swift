@@ -44,12 +44,6 @@ struct BenchDataCommand: ParsableCommand {
         var seconds: Double
         var plainReadSeconds: Double
         var ratioToPlainRead: Double
-
-        enum CodingKeys: String, CodingKey {
-            case format, path, bytes, seconds
-            case plainReadSeconds = "plain_read_seconds"
-            case ratioToPlainRead = "ratio_to_plain_read"
-        }
     }
 
     func validate() throws {
@@ -86,13 +80,7 @@ struct BenchDataCommand: ParsableCommand {
             rows.append(row)
         }
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do {
-                try AtomicFile.write(Array(try encoder.encode(rows)), to: json)
-            } catch {
-                throw BenchError.cannotWrite(path: json, reason: FileErrorText.reason(error))
-            }
+            try writeJSON(rows, to: json) { BenchError.cannotWrite(path: json, reason: $0) }
         }
     }
 

@@ -21,12 +21,6 @@ struct InferenceBenchmark {
         var threads: Int
         var secondsPerBatch: Double
         var samplesPerSecond: Double
-
-        enum CodingKeys: String, CodingKey {
-            case precision, batch, threads
-            case secondsPerBatch = "seconds_per_batch"
-            case samplesPerSecond = "samples_per_second"
-        }
     }
 
     let model: Sequential<Float>
@@ -93,10 +87,4 @@ struct InferenceBenchmark {
                 samplesPerSecond: Double(batch) / seconds)
         }
     }
-}
-
-/// A failure of the inference benchmark (the JSON report cannot be written).
-struct BenchInferenceError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

@@ -142,23 +142,18 @@ package enum AccuracySweep {
     /// The definition's formula in Double, not rounded to Float.
     @inline(__always)
     static func reference(_ activation: Activation, _ x: Float, derivative: Bool) -> Double {
+        func wide(_ f: some TranscendentalActivation) -> Double {
+            derivative ? f.derivative(x, evaluatedIn: Double.self) : f.value(x, evaluatedIn: Double.self)
+        }
         switch activation {
-        case .softplus(let f):
-            return derivative ? f.derivative(x, evaluatedIn: Double.self) : f.value(x, evaluatedIn: Double.self)
-        case .sigmoid:
-            return derivative ? Sigmoid().derivative(x, evaluatedIn: Double.self) : Sigmoid().value(x, evaluatedIn: Double.self)
-        case .tanh:
-            return derivative ? Tanh().derivative(x, evaluatedIn: Double.self) : Tanh().value(x, evaluatedIn: Double.self)
-        case .gelu(let f):
-            return derivative ? f.derivative(x, evaluatedIn: Double.self) : f.value(x, evaluatedIn: Double.self)
-        case .silu:
-            return derivative ? SiLU().derivative(x, evaluatedIn: Double.self) : SiLU().value(x, evaluatedIn: Double.self)
-        case .elu(let f):
-            return derivative ? f.derivative(x, evaluatedIn: Double.self) : f.value(x, evaluatedIn: Double.self)
-        case .selu:
-            return derivative ? SELU().derivative(x, evaluatedIn: Double.self) : SELU().value(x, evaluatedIn: Double.self)
-        case .mish:
-            return derivative ? Mish().derivative(x, evaluatedIn: Double.self) : Mish().value(x, evaluatedIn: Double.self)
+        case .softplus(let f): return wide(f)
+        case .sigmoid: return wide(Sigmoid())
+        case .tanh: return wide(Tanh())
+        case .gelu(let f): return wide(f)
+        case .silu: return wide(SiLU())
+        case .elu(let f): return wide(f)
+        case .selu: return wide(SELU())
+        case .mish: return wide(Mish())
         case .identity, .relu, .leakyReLU, .abs:
             return derivative ? activation.derivative(Double(x)) : activation.value(Double(x))
         }

@@ -163,14 +163,7 @@ struct BenchActivationsCommand: ParsableCommand {
     /// Writes the JSON array atomically (``AtomicFile``), keys in snake_case as the cost
     /// experiment writes the same rows.
     static func write(_ rows: [ActivationBenchmark.Measurement], to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        do {
-            try AtomicFile.write(Array(try encoder.encode(rows)), to: path)
-        } catch {
-            throw BenchError.cannotWrite(path: path, reason: FileErrorText.reason(error))
-        }
+        try writeJSON(rows, to: path) { BenchError.cannotWrite(path: path, reason: $0) }
     }
 }
 

@@ -112,7 +112,7 @@ struct BenchInferenceCommand: ParsableCommand {
                 accuracyInt8: accuracy.int8, accuracyInt8W7: accuracy.int8W7,
                 agreementInt8: accuracy.agreementInt8, agreementInt8W7: accuracy.agreementInt8W7,
                 int8Bytes: benchmark.quantized.byteCount, rows: rows)
-            try report.write(to: json)
+            try writeJSON(report, to: json, failure: cannotWriteJSON(json))
         }
     }
 
@@ -163,26 +163,5 @@ struct BenchInferenceCommand: ParsableCommand {
         let agreementInt8W7: Double
         let int8Bytes: Int
         let rows: [InferenceBenchmark.Measurement]
-
-        enum CodingKeys: String, CodingKey {
-            case threads, rows
-            case accuracyFloat32 = "accuracy_float32"
-            case accuracyInt8 = "accuracy_int8"
-            case accuracyInt8W7 = "accuracy_int8_w7"
-            case agreementInt8 = "agreement_int8"
-            case agreementInt8W7 = "agreement_int8_w7"
-            case int8Bytes = "int8_bytes"
-        }
-
-        /// Writes atomically (``AtomicFile``).
-        func write(to path: String) throws {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do {
-                try AtomicFile.write(Array(try encoder.encode(self)), to: path)
-            } catch {
-                throw BenchInferenceError(message: "--json \(path): cannot write the file: \(FileErrorText.reason(error))")
-            }
-        }
     }
 }

@@ -95,7 +95,7 @@ struct BenchTrainCommand: ParsableCommand {
         result.activation = activation
         print(result.summary)
         if let json {
-            try result.write(toJSON: json)
+            try writeJSON(result, to: json, failure: cannotWriteJSON(json))
         }
     }
 
@@ -186,11 +186,7 @@ struct BenchTrainResult: Encodable {
     let peakResidentBytes: Int
 
     /// The median epoch time.
-    var secondsPerEpoch: Double {
-        let sorted = epochSeconds.sorted()
-        return sorted.count % 2 == 1
-            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
+    var secondsPerEpoch: Double { epochSeconds.median }
 
     var gemmShare: Double { gemmSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
     var activationShare: Double { activationSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
@@ -207,11 +203,8 @@ struct BenchTrainResult: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case secondsPerEpoch = "seconds_per_epoch", samplesPerSecond = "samples_per_second"
-        case peakResidentBytes = "peak_rss_bytes", gemmShare = "gemm_share"
-        case activationShare = "activation_share", otherShare = "other_share"
-        case epochSeconds = "epoch_seconds", threads, samples
-        case finalTrainAccuracy = "final_train_accuracy", data, activation, layers
+        case secondsPerEpoch, samplesPerSecond, peakResidentBytes = "peak_rss_bytes", gemmShare, activationShare
+        case otherShare, epochSeconds, threads, samples, finalTrainAccuracy, data, activation, layers
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -231,20 +224,4 @@ struct BenchTrainResult: Encodable {
         try container.encodeIfPresent(layers, forKey: .layers)
     }
 
-    /// Writes the JSON object atomically (``AtomicFile``).
-    func write(toJSON path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do {
-            try AtomicFile.write(Array(try encoder.encode(self)), to: path)
-        } catch {
-            throw BenchTrainError(message: "--json \(path): cannot write the file: \(FileErrorText.reason(error))")
-        }
-    }
-}
-
-/// A failure of the benchmark itself (exit status 1).
-struct BenchTrainError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

@@ -1,3 +1,12 @@
+import Interchange
+import Runtime
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A command that could not finish (exit status 1), with its reason in one line. Usage
 /// errors (a flag's value that cannot work) are `ValidationError`s instead (exit status 64).
 struct CommandFailure: Error, CustomStringConvertible {
@@ -6,4 +15,22 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ description: String) {
         self.description = description
     }
+}
+
+/// Writes `value` to `path` as pretty-printed JSON with sorted snake_case keys, atomically
+/// (``AtomicFile``); a failure's reason (``FileErrorText/reason(_:)``) goes through `failure`.
+func writeJSON(_ value: some Encodable, to path: String, failure: (_ reason: String) -> any Error) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    do {
+        try AtomicFile.write(Array(try encoder.encode(value)), to: path)
+    } catch {
+        throw failure(FileErrorText.reason(error))
+    }
+}
+
+/// The failure of a `--json` report that cannot be written.
+func cannotWriteJSON(_ path: String) -> (String) -> any Error {
+    { CommandFailure("--json \(path): cannot write the file: \($0)") }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Networks
+import Runtime
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -71,7 +72,7 @@ struct ModelData: Codable, Equatable {
             throw CommandFailure("\(file): metadata '\(metadataKey)' is not valid: \(String(describing: error).prefix(200))")
         }
         guard !data.inputShape.isEmpty, data.inputShape.allSatisfy({ $0 >= 1 }),
-            checkedShapeProduct(data.inputShape) == inputSize, data.outputSize == outputSize,
+            MemoryBudget.product(data.inputShape) == inputSize, data.outputSize == outputSize,
             data.task == .regression || data.classes.count >= 2,
             data.featureNames.map({ $0.count == inputSize }) ?? true,
             data.preprocessing.fits(featureCount: inputSize)
@@ -103,20 +104,10 @@ struct ModelData: Codable, Equatable {
 
     /// Refuses examples of `shape` (read from `path`) unless they have ``inputSize`` values.
     func checkWidth(of shape: [Int], path: String) throws {
-        let count = checkedShapeProduct(shape)
+        let count = MemoryBudget.product(shape)
         guard count == inputSize else {
             throw CommandFailure(
                 "\(path): the examples have \(count.map(String.init) ?? "too many") values (shape \(shape)); the model takes \(inputSize) (shape \(inputShape))")
-        }
-    }
-}
-
-/// The product of `values`, nil when it overflows.
-func checkedShapeProduct(_ values: [Int]) -> Int? {
-    values.reduce(Int?(1)) { product, value in
-        product.flatMap { product in
-            let (result, overflow) = product.multipliedReportingOverflow(by: value)
-            return overflow ? nil : result
         }
     }
 }

@@ -21,17 +21,9 @@ struct QuantizedClassifier: ScoringModel {
     /// float one, which ``ModelLoading`` reads instead).
     /// - Throws: ``CommandFailure`` with the reader's message for a damaged int8 file.
     static func load(at path: String) throws -> (QuantizedClassifier, metadata: [String: String])? {
-        do {
-            try MemoryBudget.requireToRead(path)
-        } catch {
-            throw CommandFailure(error.description)
-        }
-        let file: SafeTensors
-        do {
-            file = try SafeTensors(contentsOf: path)
-        } catch {
-            throw CommandFailure(QuantizedModelFileError.safeTensors(error).description)
-        }
+        let file = try SafeTensors.read(
+            budgeted: path, memory: { CommandFailure($0.description) },
+            file: { CommandFailure(QuantizedModelFileError.safeTensors($0).description) })
         do {
             let (network, architecture) = try QuantizedModelFile.load(contents: file)
             return (QuantizedClassifier(network: network, architecture: architecture), file.metadata)

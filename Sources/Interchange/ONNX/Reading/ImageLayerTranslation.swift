@@ -1,4 +1,5 @@
 import Networks
+import Runtime
 
 /// The image operators, read into image layers over the running `[batch, C, H, W]` value:
 /// `Conv` (square kernel, equal strides, no dilation or groups, padding all zero (`valid`)
@@ -186,21 +187,11 @@ extension LayerTranslator {
         let sizes = target.dropFirst().map(Int.init)
         guard features.count == 1, target[0] == -1 || (target[0] == 0 && allowZero == 0),
             sizes.allSatisfy({ (1...Int(Int32.max)).contains($0) }),
-            let product = checkedImageCount(sizes), product == width
+            let product = MemoryBudget.product(sizes), product == width
         else {
             throw .shapeMismatch(file: file, node: label, detail: "Reshape target \(target) must be [-1, C, H, W] with C·H·W = \(width), from a flat value")
         }
         features = sizes
         return true
-    }
-
-    private func checkedImageCount(_ sizes: [Int]) -> Int? {
-        var product = 1
-        for size in sizes {
-            let (next, overflow) = product.multipliedReportingOverflow(by: size)
-            if overflow { return nil }
-            product = next
-        }
-        return product
     }
 }
