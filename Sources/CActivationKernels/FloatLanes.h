@@ -156,9 +156,38 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(beta_x)(const re
     return b->scaled ? SPLAT(b->beta_hi) * x : x;
 }
 
-/// sigmoid(β·x) = n/(1 + e), e = e^(−β|x|), n = x ≥ 0 ? 1 : e.
+/// P(r) of e^r − 1 = r + r²·P(r) on |r| ≤ ln2/2 (degree-4 fit, relative error 2^-28).
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(expm1_tail)(rect_f16 r) {
+    const rect_f16 r2 = r * r;
+    const rect_f16 p01 = FMA(r, SPLAT(0x1.55548ep-3f), SPLAT(0x1.fffff8p-2f));
+    const rect_f16 p23 = FMA(r, SPLAT(0x1.123b9ap-7f), SPLAT(0x1.555b58p-5f));
+    return FMA(r2, FMA(r2, SPLAT(0x1.687c24p-10f), p23), p01);
+}
+
+/// e^t·2^k for t ≤ 0 without a table, for sigmoid and silu, whose quotient by 1 + e^t takes
+/// an error near 1 ulp in e^t as the 0.51 of `exp` (measured over every Float: the same
+/// largest distance from the correctly rounded result, in fewer operations): t = n·ln2 + r
+/// (ln2 as hi + lo, |r| ≤ ln2/2), e^r = 1 + q, q = r + r²·P(r), q·2^(n + k) + 2^(n + k)
+/// rounded once. t is clamped as in `exp` (+0 where n + k would reach −127); NaN propagates.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(exp_lean)(rect_f16 t, int k) {
+    const float clamp_at = -((float)(127 + k) - 0.01f) * 0x1.62e430p-1f;
+    const rect_f16 tc = RECT_NAME(at_least)(SPLAT(clamp_at), t);
+    const rect_f16 shifter = SPLAT(0x1.8p23f);
+    const rect_f16 shifted = FMA(tc, SPLAT(0x1.715476p+0f), shifter);
+    const rect_f16 n = shifted - shifter;
+    rect_f16 r = FMA(n, SPLAT(-0x1.62e430p-1f), tc);
+    r = FMA(n, SPLAT(0x1.05c610p-29f), r);
+    const rect_f16 q = FMA(r * r, RECT_NAME(expm1_tail)(r), r);
+    const rect_f16 scale = FLOATS((BITS(shifted) << 23) + ((unsigned)(127 + k) << 23));
+    return FMA(q, scale, scale);
+}
+
+/// sigmoid(β·x) = n/(1 + e), e = e^(−β|x|), n = x ≥ 0 ? 1 : e; for β = 1 (sigmoid itself and
+/// softplus′) e from `exp_lean`.
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(sigmoid)(const rect_kernel_parameters *b, rect_f16 x) {
-    const rect_f16 e = RECT_NAME(beta_unoffset)(b, RECT_NAME(exponential)(RECT_NAME(beta_exp)(b, x)));
+    const rect_f16 e = b->scaled
+        ? RECT_NAME(beta_unoffset)(b, RECT_NAME(exponential)(RECT_NAME(beta_exp)(b, x)))
+        : RECT_NAME(exp_lean)(RECT_NAME(negative_magnitude)(x), 0);
     const rect_f16 numerator = x >= 0.0f ? SPLAT(1.0f) : e;
     return numerator / (1.0f + e);
 }
@@ -409,15 +438,26 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(mish)(rect_f16 x
     return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), derivative);
 }
 
-/// silu(x) = x·sigmoid(x), silu′(x) = sigmoid(x) + x·sigmoid′(x), from e = e^(−|x|) taken
-/// times 2^8 (so that x·sigmoid(x) stays normal a little beyond where sigmoid(x) does not):
-/// 2^8·sigmoid = 2^8·(x ≥ 0 ? 1 : e)/d, 2^8·sigmoid′ = 2^8·e/d², d = 1 + e.
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(silu)(rect_f16 x, int derivative) {
+/// silu′(x) = sigmoid(x) + x·sigmoid′(x), from e = e^(−|x|) taken times 2^8 (so that the
+/// product stays normal a little beyond where sigmoid′(x) does not): 2^8·sigmoid =
+/// 2^8·(x ≥ 0 ? 1 : e)/d, 2^8·sigmoid′ = 2^8·e/d², d = 1 + e.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(silu_derivative)(rect_f16 x) {
     const rect_f16 scaled = RECT_NAME(exponential)(RECT_NAME(exp)(RECT_NAME(negative_magnitude)(x), 8, 0));
     const rect_f16 d = 1.0f + scaled * 0x1p-8f;
     const rect_f16 sigmoid = (x >= 0.0f ? SPLAT(256.0f) : scaled) / d;
-    const rect_f16 y = derivative ? FMA(x, scaled / (d * d), sigmoid) * 0x1p-8f : (x * sigmoid) * 0x1p-8f;
-    return RECT_NAME(saturate)(x, y, derivative);
+    return RECT_NAME(saturate)(x, FMA(x, scaled / (d * d), sigmoid) * 0x1p-8f, 1);
+}
+
+/// silu(x) = x·sigmoid(x) from the lean exponential, s = 2^8·e, e = e^(−|x|): x ≥ 0: x/(1 + e)
+/// = x/FMA(s, 2^-8, 1); x < 0: x·e/(1 + e) = (x·s)/FMA(s, 1, 2^8) (2^8·(1 + e) rounds as
+/// 1 + e does; x·s stays normal a little beyond where e does not). x is taken at least
+/// −FLT_MAX (so −∞ gives −0·… = −0, not ∞·0), and the quotient never overflows: beyond 2^14
+/// the result is x or −0 without `saturate`.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(silu)(rect_f16 x) {
+    const rect_f16 s = RECT_NAME(exp_lean)(RECT_NAME(negative_magnitude)(x), 8);
+    const rect_i16 right = x >= 0.0f;
+    const rect_f16 d = FMA(s, right ? SPLAT(0x1p-8f) : SPLAT(1.0f), right ? SPLAT(1.0f) : SPLAT(256.0f));
+    return (RECT_NAME(at_least)(SPLAT(-0x1.fffffep127f), x) * (right ? SPLAT(1.0f) : s)) / d;
 }
 
 /// ELU and SELU: x > 0 ? λ·x : λα·expm1(x) (±0 stays), derivative x > 0 ? λ : λα·e^x, with λ
@@ -470,8 +510,8 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(slope)(rect_f16 
 #define RECT_LANES_gelu_backward(b, x, g) ((g) * RECT_NAME(gelu)(x, 1))
 #define RECT_LANES_gelu_tanh_forward(b, x, g) RECT_NAME(gelu_tanh)(x, 0)
 #define RECT_LANES_gelu_tanh_backward(b, x, g) ((g) * RECT_NAME(gelu_tanh)(x, 1))
-#define RECT_LANES_silu_forward(b, x, g) RECT_NAME(silu)(x, 0)
-#define RECT_LANES_silu_backward(b, x, g) ((g) * RECT_NAME(silu)(x, 1))
+#define RECT_LANES_silu_forward(b, x, g) RECT_NAME(silu)(x)
+#define RECT_LANES_silu_backward(b, x, g) ((g) * RECT_NAME(silu_derivative)(x))
 #define RECT_LANES_elu_forward(b, x, g) RECT_NAME(elu)(b, x)
 #define RECT_LANES_elu_backward(b, x, g) ((g) * RECT_NAME(elu_derivative)(b, x))
 #define RECT_LANES_mish_forward(b, x, g) RECT_NAME(mish)(x, 0)

@@ -1,7 +1,8 @@
 """NumPy (with SciPy's expit for the logistic): every op is a ufunc call with out= into a
 preallocated output, so no pass allocates. NumPy's ufuncs run on one thread; for more, the
-buffer is cut into contiguous chunks (as Rectifier's kernels are, from 2^18 elements per
-chunk) run on a thread pool: ufuncs release the GIL.
+buffer is cut into contiguous chunks of at least 2^18 elements (a thread pool's hand-off costs
+more than Rectifier's, whose compute-bound kernels cut from 2^14) run on a thread pool: ufuncs
+release the GIL.
 
 Ops that NumPy has no single ufunc for take several passes over memory, each with out=:
 leaky ReLU and PReLU are max(x, a·x) (valid for slopes in [0, 1]), ReLU backward is

@@ -8,9 +8,12 @@ enum FloatKernels {
     /// out of cache does a second core add bandwidth (measured on Zen 3: ReLU at 2^23, 0.33 →
     /// 0.20 ns/element; at 2^19–2^21 two threads were slower).
     static let memoryBoundChunk = 1 << 21
-    /// Compute-bound kernels (exp/log) split from 2^18 elements on (at 2^17 the hand-off still
-    /// cost more than it saved); 2^16 stays on the caller's thread.
-    static let computeBoundChunk = 1 << 17
+    /// Compute-bound kernels (exp/log) split from 2^15 elements on. A chunk of 2^14 is 4–6 µs
+    /// of work for the cheapest of them (sigmoid, silu, tanh, elu, selu: 0.26–0.36 ns/element
+    /// on one Zen 4 core, softplus 0.83, gelu, gelu:tanh and mish 1.0–1.4), against a hand-off
+    /// to the spinning worker of about 0.6–1.7 µs (2^15 elements of elu and sigmoid took 0.55
+    /// and 0.66 of their one-thread time on two threads; measured 2026-12-07, AVX-512).
+    static let computeBoundChunk = 1 << 14
 
     static func forward(
         _ activation: Activation, _ input: UnsafeBufferPointer<Float>,
