@@ -334,9 +334,9 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(saturate)(rect_f
     return RECT_NAME(magnitude)(x) >= 0x1p14f ? far : y;
 }
 
-/// GELU (erf form) from one exponential and Mills' ratio, a = |x|:
+/// gelu′ (erf form) from one exponential and Mills' ratio in Double lanes, a = |x|:
 /// Φ(−a) = E·M(a), E = e^(−a²/2), M(a) = ½·erfcx(a/√2) ≈ t·P(t − t₀), t = 4/(4 + a);
-/// gelu(x) = x < 0 ? x·E·M : x − x·E·M; gelu′(x) = x < 0 ? E·D : 1 − E·D, D = M − a/√(2π).
+/// gelu′(x) = x < 0 ? E·D : 1 − E·D, D = M − a/√(2π).
 /// M falls smoothly from ½ at 0 to about 1/(a√(2π)), so the left tail keeps its relative
 /// accuracy (nothing is taken as 1 + erf); P is a degree-10 fit on a ∈ [0, 14.5] (relative
 /// error 2^-29.7; beyond, E is below the smallest normal Float). x² = h + l is split exactly
@@ -359,7 +359,7 @@ static inline __attribute__((always_inline)) rect_d8 RECT_NAME(mills_ratio)(rect
     return t * p;
 }
 
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu)(rect_f16 x, int derivative) {
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_derivative)(rect_f16 x) {
     const rect_f16 h = x * x;
     const rect_f16 l = FMA(x, x, -h);
     const rect_f16 correction = l * -0.5f;
@@ -368,22 +368,17 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu)(rect_f16 x
     for (int i = 0; i < 2; i++) {
         const rect_d8 xd = xs.half[i], ed = e.half[i];
         const rect_d8 a = FLOATS_D(BITS_D(xd) & 0x7FFFFFFFFFFFFFFFull);
-        if (derivative) {
-            const rect_d8 d = FMAD(-a, DSPLAT(0.39894228040143267793994605993438187), RECT_NAME(mills_ratio)(a));
-            y.half[i] = BY_SIGN(xd, d * ed, FMAD(-d, ed, DSPLAT(1.0)));
-        } else {
-            const rect_d8 product = xd * RECT_NAME(mills_ratio)(a);
-            y.half[i] = BY_SIGN(xd, product * ed, FMAD(-product, ed, xd));
-        }
+        const rect_d8 d = FMAD(-a, DSPLAT(0.39894228040143267793994605993438187), RECT_NAME(mills_ratio)(a));
+        y.half[i] = BY_SIGN(xd, d * ed, FMAD(-d, ed, DSPLAT(1.0)));
     }
-    return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), derivative);
+    return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), 1);
 }
 
-/// gelu:tanh(x) = x·sigmoid(2z), 2z = k·x·(1 + c·x²) carried as t + tLo (k and c as Float
-/// pairs, products split by FMA), and its derivative sigmoid(2z) + x·k·(1 + 3c·x²)·sigmoid′(2z),
-/// with e = e^(−|2z|) (times 2^8 in Float) and everything after it in Double:
-/// sigmoid(2z) = (2z ≥ 0 ? 1 : e)/(1 + e), sigmoid′(2z) = e/(1 + e)².
-static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_tanh)(rect_f16 x, int derivative) {
+/// gelu:tanh′(x) = sigmoid(2z) + x·k·(1 + 3c·x²)·sigmoid′(2z), 2z = k·x·(1 + c·x²) carried as
+/// t + tLo (k and c as Float pairs, products split by FMA), with e = e^(−|2z|) (times 2^8 in
+/// Float) and everything after it in Double: sigmoid(2z) = (2z ≥ 0 ? 1 : e)/(1 + e),
+/// sigmoid′(2z) = e/(1 + e)².
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_tanh_derivative)(rect_f16 x) {
     const rect_f16 k_hi = SPLAT(0x1.988454p+0f), k_lo = SPLAT(-0x1.857936p-25f);
     const rect_f16 c_hi = SPLAT(0x1.6e4e26p-5f), c_lo = SPLAT(0x1.a9003ep-30f);
     const rect_f16 h = x * x;
@@ -405,14 +400,156 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_tanh)(rect_
     for (int i = 0; i < 2; i++) {
         const rect_d8 xd = xs.half[i], ed = e.half[i], d = 1.0 + ed;
         const rect_d8 n = BY_SIGN(xd, ed, DSPLAT(1.0));
-        if (derivative) {
-            const rect_d8 slope = FMAD(DSPLAT(3 * 0.044715) * xd, xd, DSPLAT(1.0)) * 1.5957691216057307117597842397375;
-            y.half[i] = FMAD(xd * slope, ed, n * d) / (d * d);
-        } else {
-            y.half[i] = xd * (n / d);
-        }
+        const rect_d8 slope = FMAD(DSPLAT(3 * 0.044715) * xd, xd, DSPLAT(1.0)) * 1.5957691216057307117597842397375;
+        y.half[i] = FMAD(xd * slope, ed, n * d) / (d * d);
     }
-    return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), derivative);
+    return RECT_NAME(saturate)(x, RECT_NAME(narrow)(y), 1);
+}
+
+/// table[index & 15] in every lane.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(lookup16)(rect_f16 table, rect_u16 index) {
+#if RECT_LEVEL >= 2
+    return (rect_f16)_mm512_permutexvar_ps((__m512i)index, (__m512)table);
+#elif RECT_LEVEL == 1
+    const __m256 low = (__m256)table.lo, high = (__m256)table.hi;
+    const rect_u16 upper = (rect_u16)((index & 8u) != 0);
+    rect_f16 r;
+    r.lo = (rect_f8x)_mm256_blendv_ps(_mm256_permutevar8x32_ps(low, (__m256i)index.lo),
+                                      _mm256_permutevar8x32_ps(high, (__m256i)index.lo), (__m256)upper.lo);
+    r.hi = (rect_f8x)_mm256_blendv_ps(_mm256_permutevar8x32_ps(low, (__m256i)index.hi),
+                                      _mm256_permutevar8x32_ps(high, (__m256i)index.hi), (__m256)upper.hi);
+    return r;
+#else
+    rect_f16 r;
+    for (int lane = 0; lane < 16; lane++) r[lane] = table[index[lane] & 15];
+    return r;
+#endif
+}
+
+/// e^(−(a·b + a·c))·2^k = scale·(1 + q) for 0 ≤ a·b ≤ (126 + k)·ln2, with the products taken
+/// exactly into the reduction (the argument is never rounded): n = round(−a·b/ln2) from a·b
+/// rounded, r = −a·b − a·c − n·ln2 (n·ln2hi exact, one rounding of a number below ln2/2),
+/// q = r + r²·P(r) (degree 4, relative error 2^-27.9), scale = 2^(n + k). c is skipped
+/// where `with_c` is 0.
+typedef struct { rect_f16 q, scale; } RECT_NAME(product_exp);
+
+static inline __attribute__((always_inline)) RECT_NAME(product_exp)
+RECT_NAME(exp_of_product)(rect_f16 a, rect_f16 b, rect_f16 c, int k, int with_c) {
+    const rect_f16 shifter = SPLAT(0x1.8p23f);
+    const rect_f16 shifted = FMA(a * b, SPLAT(-0x1.715476p+0f), shifter);
+    const rect_f16 n = shifted - shifter;
+    rect_f16 r = FMA(-a, b, n * SPLAT(-0x1.62e4p-1f));
+    if (with_c) r = FMA(-a, c, r);
+    r = FMA(n, SPLAT(-0x1.7f7d1cp-20f), r);
+    rect_f16 p = FMA(r, SPLAT(0x1.686aa8p-10f), SPLAT(0x1.124194p-7f));
+    p = FMA(r, p, SPLAT(0x1.555b96p-5f));
+    p = FMA(r, p, SPLAT(0x1.555486p-3f));
+    p = FMA(r, p, SPLAT(0x1.fffff8p-2f));
+    RECT_NAME(product_exp) e;
+    e.q = FMA(r * r, p, r);
+    e.scale = FLOATS((BITS(shifted) << 23) + ((unsigned)(127 + k) << 23));
+    return e;
+}
+
+/// gelu(x) = x·Φ(x) in Float lanes, a = |x| clamped at 13.25 (gelu(−a) is below the smallest
+/// normal number from 13.2 and its scale +0 from 13.242, so gelu(−∞) = −0; Φ(a) rounds to 1
+/// there; NaN passes): Φ(−a) = E·M(a),
+/// E = e^(−a²/2) = scale·(1 + q) with a² taken exactly, M(a) = ½·erfcx(a/√2) by sixteen
+/// degree-6 polynomials in a − centre on the pieces [0, ¼), [¼, ½), …, [11, 13), [13, 15)
+/// (four per octave of a + 1, picked by its exponent and two leading mantissa bits; the
+/// tables hold −M). gelu(x) = x < 0 ? −a·M·scale·(1 + q) (one rounding after a·M·scale) :
+/// x·(1 − M·E). Within 3 ulp of x·Φ(x) on every Float (exhaustive sweep against
+/// erfc in Double); results below the smallest normal number may flush to zero.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_value)(rect_f16 x) {
+    const rect_f16 centers = {
+        0.0f, 0x1.800000p-2f, 0x1.400000p-1f, 0x1.c00000p-1f,
+        0x1.400000p+0f, 0x1.c00000p+0f, 0x1.200000p+1f, 0x1.600000p+1f,
+        0x1.c00000p+1f, 0x1.200000p+2f, 0x1.600000p+2f, 0x1.a00000p+2f,
+        0x1.000000p+3f, 0x1.400000p+3f, 0x1.800000p+3f, 0x1.c00000p+3f
+    };
+    const rect_f16 m0 = {
+        -0x1.000000p-1f, -0x1.84b706p-2f, -0x1.4b1de2p-2f, -0x1.1e7c2ep-2f,
+        -0x1.d898dep-3f, -0x1.7b5abep-3f, -0x1.3aaddep-3f, -0x1.0bb968p-3f,
+        -0x1.b396fap-4f, -0x1.5b5acep-4f, -0x1.201faap-4f, -0x1.eba5fep-5f,
+        -0x1.926972p-5f, -0x1.43a38ap-5f, -0x1.0e7dcep-5f, -0x1.d087aep-6f
+    };
+    const rect_f16 m1 = {
+        0x1.988452p-2f, 0x1.06bfb2p-2f, 0x1.93234ep-3f, 0x1.3baf58p-3f,
+        0x1.c49324p-4f, 0x1.3253b8p-4f, 0x1.b405ccp-5f, 0x1.432b1ap-5f,
+        0x1.b60390p-6f, 0x1.1be2c6p-6f, 0x1.8b1956p-7f, 0x1.21ae92p-7f,
+        0x1.86b84ap-8f, 0x1.fbf2d2p-9f, 0x1.63cfcap-9f, 0x1.06cd94p-9f
+    };
+    const rect_f16 m2 = {
+        -0x1.ffff76p-3f, -0x1.222ed8p-3f, -0x1.9a3eeap-4f, -0x1.28b828p-4f,
+        -0x1.7b79e6p-5f, -0x1.bd42b8p-6f, -0x1.15aa32p-6f, -0x1.6c64aap-7f,
+        -0x1.a29ea4p-8f, -0x1.bfb7dap-9f, -0x1.07e082p-9f, -0x1.4ea670p-10f,
+        -0x1.762634p-11f, -0x1.8af5cep-12f, -0x1.d0f458p-13f, -0x1.27f220p-13f
+    };
+    const rect_f16 m3 = {
+        0x1.104d3ap-3f, 0x1.15c5cep-4f, 0x1.6e8ec6p-5f, 0x1.ef9bdep-6f,
+        0x1.1f30c4p-6f, 0x1.295ffep-7f, 0x1.49babep-8f, 0x1.8388acp-9f,
+        0x1.7e7796p-10f, 0x1.55b892p-11f, 0x1.57fc94p-12f, 0x1.7b5fecp-13f,
+        0x1.617b8ep-14f, 0x1.305076p-15f, 0x1.2ddb7ep-16f, 0x1.4a50b6p-17f
+    };
+    const rect_f16 m4 = {
+        -0x1.fe4a20p-5f, -0x1.dd5a5ap-6f, -0x1.3540e6p-6f, -0x1.93b1a6p-7f,
+        -0x1.8fdc40p-8f, -0x1.7557c8p-9f, -0x1.7138acp-10f, -0x1.7ae12cp-11f,
+        -0x1.4fe026p-12f, -0x1.fd4a96p-14f, -0x1.bd0bd6p-15f, -0x1.a3a5b4p-16f,
+        -0x1.4995e6p-17f, -0x1.cd5b88p-19f, -0x1.8c80eep-20f, -0x1.88251cp-21f
+    };
+    const rect_f16 m5 = {
+        0x1.a1a712p-6f, 0x1.7a9912p-7f, 0x1.bc249ep-8f, 0x1.0bb5b6p-8f,
+        0x1.065308p-9f, 0x1.b5d4a2p-11f, 0x1.8922eep-12f, 0x1.7e6114p-13f,
+        0x1.213518p-14f, 0x1.70ff08p-16f, 0x1.140a4ep-17f, 0x1.d0aa78p-19f,
+        0x1.36b6e6p-20f, 0x1.65647ap-22f, 0x1.f9f3f4p-24f, 0x1.8d55dep-26f
+    };
+    const rect_f16 m6 = {
+        -0x1.e2cba2p-8f, -0x1.a416bcp-10f, 0x1.c82c82p-6f, 0x1.d7be28p-6f,
+        -0x1.455e84p-11f, -0x1.b21290p-18f, -0x1.4be63ep-14f, -0x1.16494ap-12f,
+        -0x1.c9da0ep-17f, -0x1.24cc1ap-19f, 0x1.3d8aeap-21f, -0x1.c69344p-21f,
+        -0x1.208590p-23f, -0x1.8d7270p-25f, 0x1.7d1cf2p-28f, -0x1.4d070ap-27f
+    };
+    const rect_f16 a = RECT_NAME(magnitude)(x);
+    const rect_f16 clamped = a > 13.25f ? SPLAT(13.25f) : a;
+    const RECT_NAME(product_exp) e = RECT_NAME(exp_of_product)(clamped, clamped * 0.5f, clamped, 0, 0);
+    const rect_u16 index = (BITS(clamped + 1.0f) >> 21) - (127u << 2);
+    const rect_f16 u = clamped - RECT_NAME(lookup16)(centers, index);
+    rect_f16 m = RECT_NAME(lookup16)(m6, index);
+    m = FMA(m, u, RECT_NAME(lookup16)(m5, index));
+    m = FMA(m, u, RECT_NAME(lookup16)(m4, index));
+    m = FMA(m, u, RECT_NAME(lookup16)(m3, index));
+    m = FMA(m, u, RECT_NAME(lookup16)(m2, index));
+    m = FMA(m, u, RECT_NAME(lookup16)(m1, index));
+    m = FMA(m, u, RECT_NAME(lookup16)(m0, index));
+    const rect_f16 tail = (clamped * m) * e.scale;
+    const rect_f16 right = x * FMA(m, FMA(e.q, e.scale, e.scale), SPLAT(1.0f));
+    return (rect_i16)x < 0 ? FMA(tail, e.q, tail) : right;
+}
+
+/// gelu:tanh(x) = x·sigmoid(2z) in Float lanes, a = |x| clamped at 10.26 (2z = 93.4, where
+/// the scale below is +0, so the value is x or −0 from there; NaN passes): 2z(a) = a·(G + G_lo),
+/// G = k + kc·a² with a² = h + l exact and the sum's error kept (k and kc as Float pairs),
+/// e = e^(−2z(a))·2^8 = scale·(1 + q) with a·G and a·G_lo taken exactly into the reduction;
+/// gelu:tanh(x) = x < 0 ? −a·2^-8·scale·(1 + q)/d : x/d, d = 1 + e·2^-8. Within 3 ulp of the
+/// exact tanh form on every Float (exhaustive sweep against a long double reference);
+/// results below the smallest normal number may flush to zero.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_tanh_value)(rect_f16 x) {
+    const rect_f16 k_hi = SPLAT(0x1.988454p+0f), k_lo = SPLAT(-0x1.857936p-25f);
+    const rect_f16 kc_hi = SPLAT(0x1.2444f2p-4f), kc_lo = SPLAT(0x1.49b16ap-29f);
+    const rect_f16 a = RECT_NAME(magnitude)(x);
+    const rect_f16 clamped = a > 10.26f ? SPLAT(10.26f) : a;
+    const rect_f16 h = clamped * clamped;
+    const rect_f16 l = FMA(clamped, clamped, -h);
+    const rect_f16 p = kc_hi * h;
+    const rect_f16 p_lo = FMA(kc_hi, h, -p);
+    const rect_f16 g = k_hi + p;
+    // Fast2Sum on (max, min) of the two positive terms.
+    const rect_f16 big = p > k_hi ? p : k_hi, small = p > k_hi ? k_hi : p;
+    const rect_f16 g_lo = (small - (g - big)) + (FMA(kc_hi, l, p_lo) + FMA(kc_lo, h, k_lo));
+    const RECT_NAME(product_exp) e = RECT_NAME(exp_of_product)(clamped, g, g_lo, 8, 1);
+    const rect_f16 d = FMA(FMA(e.q, e.scale, e.scale), SPLAT(0x1p-8f), SPLAT(1.0f));
+    const rect_f16 left = (clamped * e.scale) * -0x1p-8f;
+    return ((rect_i16)x < 0 ? FMA(left, e.q, left) : x) / d;
 }
 
 /// Mish from one exponential u = e^(−|x|) (times 2^8 in Float, so x·n/d stays normal where u
@@ -506,10 +643,10 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(slope)(rect_f16 
 #define RECT_LANES_sigmoid_forward(b, x, g) RECT_NAME(sigmoid)(b, x)
 #define RECT_LANES_sigmoid_backward(b, x, g) ((g) * RECT_NAME(bell_curve)(RECT_NAME(negative_magnitude)(x), 0))
 #define RECT_LANES_tanh_forward(b, x, g) RECT_NAME(tanh)(x)
-#define RECT_LANES_gelu_forward(b, x, g) RECT_NAME(gelu)(x, 0)
-#define RECT_LANES_gelu_backward(b, x, g) ((g) * RECT_NAME(gelu)(x, 1))
-#define RECT_LANES_gelu_tanh_forward(b, x, g) RECT_NAME(gelu_tanh)(x, 0)
-#define RECT_LANES_gelu_tanh_backward(b, x, g) ((g) * RECT_NAME(gelu_tanh)(x, 1))
+#define RECT_LANES_gelu_forward(b, x, g) RECT_NAME(gelu_value)(x)
+#define RECT_LANES_gelu_backward(b, x, g) ((g) * RECT_NAME(gelu_derivative)(x))
+#define RECT_LANES_gelu_tanh_forward(b, x, g) RECT_NAME(gelu_tanh_value)(x)
+#define RECT_LANES_gelu_tanh_backward(b, x, g) ((g) * RECT_NAME(gelu_tanh_derivative)(x))
 #define RECT_LANES_silu_forward(b, x, g) RECT_NAME(silu)(x)
 #define RECT_LANES_silu_backward(b, x, g) ((g) * RECT_NAME(silu_derivative)(x))
 #define RECT_LANES_elu_forward(b, x, g) RECT_NAME(elu)(b, x)

@@ -25,7 +25,8 @@ import Testing
         if T.self == Float.self {
             switch f {
             case .mish: return derivative ? 7 : 4
-            case .gelu(let g) where g.approximation == .tanh: return derivative ? 6 : 3
+            case .gelu(let g) where g.approximation == .tanh: return derivative ? 6 : 4
+            case .gelu: return derivative ? 3 : 4
             case .silu: return derivative ? 5 : 3
             default: break
             }
