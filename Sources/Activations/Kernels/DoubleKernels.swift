@@ -12,7 +12,7 @@ import RealModule
 /// is not). Double is the type for checks, not for speed.
 enum DoubleKernels {
     /// The same byte sizes as ``FloatKernels/memoryBoundChunk``.
-    static let memoryBoundChunk = 1 << 20
+    static let memoryBoundChunk = 1 << 14
     /// Lane-by-lane libm is slow enough to split early, but 2^16 stays on the caller's thread.
     static let computeBoundChunk = 1 << 16
 

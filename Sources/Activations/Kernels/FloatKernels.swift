@@ -3,11 +3,13 @@ import Runtime
 
 /// The Float kernels behind ``Activation``'s forward and backward passes.
 enum FloatKernels {
-    /// Memory-bound kernels (piecewise linear) split only when each thread gets at least this
-    /// many elements (8 MiB): in cache one core is as fast as two plus the hand-off, and only
-    /// out of cache does a second core add bandwidth (measured on Zen 3: ReLU at 2^23, 0.33 →
-    /// 0.20 ns/element; at 2^19–2^21 two threads were slower).
-    static let memoryBoundChunk = 1 << 21
+    /// Memory-bound kernels (piecewise linear) split when each thread gets at least this many
+    /// elements (128 KiB): each core then streams its half through its own L2. Measured on
+    /// Zen 4 (2 cores, `bench activations --threads 2`, this value against 2^21 alternated
+    /// three times): 2^18 and 2^20 elements 1.6–1.9× faster (ReLU forward 92 → 147–181 GB/s),
+    /// abs and ReLU backward at 2^16 1.15–1.9×, ReLU forward at 2^16 and everything at 2^22
+    /// level. (An earlier measurement on Zen 3 had found two threads slower at 2^19–2^21.)
+    static let memoryBoundChunk = 1 << 15
     /// Compute-bound kernels (exp/log) split from 2^15 elements on. A chunk of 2^14 is 4–6 µs
     /// of work for the cheapest of them (sigmoid, silu, tanh, elu, selu: 0.26–0.36 ns/element
     /// on one Zen 4 core, softplus 0.83, gelu, gelu:tanh and mish 1.0–1.4), against a hand-off
