@@ -59,6 +59,32 @@ public enum Timing {
         }
         return Summary(durations)
     }
+
+    /// Times `first` and `second` in alternation, so that on a shared machine both see the
+    /// same moments and their ratio holds when the speed of the moment does not: one untimed
+    /// call of each, then `turns` turns, each timing `callsPerTurn` calls of `first` and then
+    /// of `second`; with more than one call per turn, an untimed call first brings the body's
+    /// buffers back into the cache the other body used.
+    public static func alternating(
+        turns: Int, callsPerTurn: Int = 1, _ first: () -> Void, _ second: () -> Void
+    ) -> (first: Summary, second: Summary) {
+        var firstDurations: [Double] = [], secondDurations: [Double] = []
+        func time(_ body: () -> Void, into durations: inout [Double]) {
+            if callsPerTurn > 1 { body() }
+            for _ in 0..<Swift.max(callsPerTurn, 1) {
+                let start = MonotonicClock.nanoseconds
+                body()
+                durations.append(Double(MonotonicClock.nanoseconds - start) * 1e-9)
+            }
+        }
+        first()
+        second()
+        for _ in 0..<Swift.max(turns, 1) {
+            time(first, into: &firstDurations)
+            time(second, into: &secondDurations)
+        }
+        return (Summary(firstDurations), Summary(secondDurations))
+    }
 }
 
 extension [Double] {

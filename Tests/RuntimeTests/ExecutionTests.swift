@@ -105,6 +105,18 @@ import Runtime
         #expect(summary.minimum <= summary.median)
     }
 
+    @Test func alternatingTurnsTakeTheBodiesInOrderWithOneUntimedCallPerBlock() {
+        var order: [Character] = []
+        let (a, b) = Timing.alternating(turns: 2, callsPerTurn: 3, { order.append("a") }, { order.append("b") })
+        // One untimed call of each, then per turn one untimed and three timed calls of each.
+        #expect(String(order) == "ab" + String(repeating: "aaaabbbb", count: 2))
+        #expect(a.calls == 6 && b.calls == 6)
+        order = []
+        let (c, d) = Timing.alternating(turns: 3, { order.append("a") }, { order.append("b") })
+        #expect(String(order) == "ab" + String(repeating: "ab", count: 3))
+        #expect(c.calls == 3 && d.calls == 3)
+    }
+
     @Test func callsContinueUntilTheTimeIsReached() {
         // Each call's own time, measured inside it (never more than the loop's time of it,
         // which adds the clock reads): robust to the thread being descheduled mid-call.

@@ -159,33 +159,15 @@ package struct ActivationBenchmark: Sendable {
         return memcpySeconds <= loopSeconds ? (memcpySeconds, "memcpy", viaMemcpy) : (loopSeconds, "loop", viaLoop)
     }
 
-    /// The median times of `first` and `second` timed in alternation: `runs` turns after one
-    /// warm-up call of each, so that on a shared machine both see the same moments and their
-    /// ratio holds when the bandwidth of the moment does not. Out of cache a turn times one
-    /// call of each; small sizes, where a call takes microseconds, time a block of calls
-    /// (up to 2000 in all) after an untimed call that brings the block's buffers back into
-    /// the cache the other body used.
+    /// The median times of `first` and `second` timed in alternation (``Timing/alternating``):
+    /// `runs` turns; out of cache a turn times one call of each, small sizes, where a call
+    /// takes microseconds, time a block of calls (up to 2000 in all).
     private func alternatingMedians(
         elements: Int, _ first: () -> Void, _ second: () -> Void
     ) -> (first: Double, second: Double) {
         let calls = max(runs, min(2000, runs * max(1, (1 << 22) / max(elements, 1))))
-        let perTurn = max(1, calls / runs)
-        var firstDurations: [Double] = [], secondDurations: [Double] = []
-        func time(_ body: () -> Void, into durations: inout [Double]) {
-            if perTurn > 1 { body() }
-            for _ in 0..<perTurn {
-                let start = MonotonicClock.nanoseconds
-                body()
-                durations.append(Double(MonotonicClock.nanoseconds - start) * 1e-9)
-            }
-        }
-        first()
-        second()
-        for _ in 0..<runs {
-            time(first, into: &firstDurations)
-            time(second, into: &secondDurations)
-        }
-        return (Timing.Summary(firstDurations).median, Timing.Summary(secondDurations).median)
+        let (a, b) = Timing.alternating(turns: runs, callsPerTurn: max(1, calls / runs), first, second)
+        return (a.median, b.median)
     }
 
     /// Input x in [−8, 8] (seeded), gradient g, and outputs, all touched before timing so no
