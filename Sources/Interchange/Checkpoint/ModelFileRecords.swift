@@ -27,12 +27,6 @@ struct TrainingRecord: Codable, Equatable {
         backOffs = state.backOffs
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case completedEpochs = "completed_epochs", optimizerStep = "optimizer_step"
-        case optimizerBuffers = "optimizer_buffers", generatorState = "generator_state"
-        case learningRateScale = "learning_rate_scale", backOffs = "back_offs"
-    }
-
     var json: String { encodeSorted(self) }
 
     /// The generator's words, or nil unless there are four hexadecimal words.
@@ -52,22 +46,21 @@ struct AverageRecord: Codable, Equatable {
         updateCount = average.updateCount
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case decay, updateCount = "update_count"
-    }
-
     var json: String { encodeSorted(self) }
 }
 
-/// One line of JSON with sorted keys.
+/// One line of JSON with sorted keys: the records' names in snake_case.
 private func encodeSorted(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     // Strings and integers always encode.
     return String(decoding: try! encoder.encode(value), as: UTF8.self)
 }
 
-/// `text` decoded as `T`, or nil.
+/// `text` decoded as `T` (keys in snake_case), or nil.
 func decodeRecord<T: Decodable>(_ type: T.Type, from text: String) -> T? {
-    try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try? decoder.decode(T.self, from: Data(text.utf8))
 }
