@@ -18,11 +18,13 @@ enum EvaluationReport {
     var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings, integers and finite numbers (others are null) always encode.
-        switch self {
-        case let .classification(figures): return String(decoding: try! encoder.encode(figures), as: UTF8.self)
-        case let .regression(figures): return String(decoding: try! encoder.encode(figures), as: UTF8.self)
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let figures: any Encodable = switch self {
+        case let .classification(figures): figures
+        case let .regression(figures): figures
         }
+        // Strings, integers and finite numbers (others are null) always encode.
+        return String(decoding: try! encoder.encode(figures), as: UTF8.self)
     }
 
     var table: String {
@@ -33,11 +35,21 @@ enum EvaluationReport {
     }
 }
 
-/// A number for JSON: nil (null) when NaN or ±∞, which JSON cannot hold.
-private func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+/// A figure for JSON: null when it is undefined (nil) or NaN or ±∞, which JSON cannot hold.
+struct Figure: Encodable {
+    let value: Double?
+
+    init(_ value: Double?) { self.value = value.flatMap { $0.isFinite ? $0 : nil } }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
+    }
+}
 
 /// Accuracy, mean softmax cross-entropy, confusion matrix and per-class precision, recall
 /// and F1 (0 where undefined, as scikit-learn's `zero_division=0`), with their macro mean.
+/// JSON keys: the names in snake_case; `classes` repeats `class_names`.
 struct ClassificationFigures: Encodable {
     struct PerClass: Encodable {
         let `class`: String
@@ -49,18 +61,14 @@ struct ClassificationFigures: Encodable {
 
     let model: String
     let testAccuracy: Double
-    let loss: Double?
+    let loss: Figure
     /// `[true class][predicted class]` counts.
     let confusionMatrix: [[Int]]
     let classNames: [String]
+    let classes: [String]
     let perClass: [PerClass]
     let macroF1: Double
     let testCount: Int
-
-    private enum CodingKeys: String, CodingKey {
-        case model, testAccuracy = "test_accuracy", loss, confusionMatrix = "confusion_matrix"
-        case classNames = "class_names", classes, perClass = "per_class", macroF1 = "macro_f1", testCount = "test_count"
-    }
 
     /// The figures of `scores` (`n × K` logits) against `labels` (class indices below K).
     init(model: String, scores: Matrix<Float>, labels: [Int], classNames: [String]) {
@@ -91,24 +99,11 @@ struct ClassificationFigures: Encodable {
         }
         self.model = model
         testAccuracy = count == 0 ? 0 : Double(correct) / Double(count)
-        loss = count == 0 ? nil : finite(lossSum / Double(count))
+        loss = Figure(count == 0 ? nil : lossSum / Double(count))
         confusionMatrix = matrix
-        self.classNames = classNames
+        (self.classNames, self.classes) = (classNames, classNames)
         macroF1 = classes == 0 ? 0 : perClass.reduce(0) { $0 + $1.f1 } / Double(classes)
         testCount = count
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(model, forKey: .model)
-        try container.encode(testAccuracy, forKey: .testAccuracy)
-        try container.encode(loss, forKey: .loss)
-        try container.encode(confusionMatrix, forKey: .confusionMatrix)
-        try container.encode(classNames, forKey: .classNames)
-        try container.encode(classNames, forKey: .classes)
-        try container.encode(perClass, forKey: .perClass)
-        try container.encode(macroF1, forKey: .macroF1)
-        try container.encode(testCount, forKey: .testCount)
     }
 
     var table: String {
@@ -117,7 +112,7 @@ struct ClassificationFigures: Encodable {
         func pad(_ text: String, _ count: Int) -> String { String(repeating: " ", count: Swift.max(0, count - text.count)) + text }
         let correct = (0..<classNames.count).reduce(0) { $0 + confusionMatrix[$1][$1] }
         var lines = [
-            "\(model): test accuracy \(decimal(testAccuracy, 4)) (\(correct) of \(testCount)), loss \(loss.map { decimal($0, 4) } ?? "not finite"), macro F1 \(decimal(macroF1, 4))",
+            "\(model): test accuracy \(decimal(testAccuracy, 4)) (\(correct) of \(testCount)), loss \(loss.value.map { decimal($0, 4) } ?? "not finite"), macro F1 \(decimal(macroF1, 4))",
             "",
         ]
         lines.append(pad("true \\ predicted", nameWidth) + (0..<classNames.count).map { pad(String($0), width + 1) }.joined())
@@ -140,14 +135,10 @@ struct ClassificationFigures: Encodable {
 /// (null when the targets are constant), computed in `Double`.
 struct RegressionFigures: Encodable {
     let model: String
-    let mse: Double?
-    let rmse: Double?
-    let r2: Double?
+    let mse: Figure
+    let rmse: Figure
+    let r2: Figure
     let testCount: Int
-
-    private enum CodingKeys: String, CodingKey {
-        case model, mse, rmse, r2, testCount = "test_count"
-    }
 
     init(model: String, predictions: [Float], targets: [Float]) {
         let count = Double(Swift.max(targets.count, 1))
@@ -158,23 +149,14 @@ struct RegressionFigures: Encodable {
             total += (Double(target) - mean) * (Double(target) - mean)
         }
         self.model = model
-        mse = finite(residual / count)
-        rmse = finite((residual / count).squareRoot())
-        r2 = total > 0 ? finite(1 - residual / total) : nil
+        mse = Figure(residual / count)
+        rmse = Figure((residual / count).squareRoot())
+        r2 = Figure(total > 0 ? 1 - residual / total : nil)
         testCount = targets.count
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(model, forKey: .model)
-        try container.encode(mse, forKey: .mse)
-        try container.encode(rmse, forKey: .rmse)
-        try container.encode(r2, forKey: .r2)
-        try container.encode(testCount, forKey: .testCount)
-    }
-
     var table: String {
-        func text(_ value: Double?) -> String { value.map { decimal($0, 4) } ?? "undefined" }
+        func text(_ figure: Figure) -> String { figure.value.map { decimal($0, 4) } ?? "undefined" }
         return "\(model): test MSE \(text(mse)), RMSE \(text(rmse)), R² \(text(r2)) on \(testCount) examples"
     }
 }
