@@ -1,14 +1,11 @@
 import Activations
 import ArgumentParser
+import Runtime
 
 /// Reads an activation in the library's spelling; a bad one is a usage error (exit status
 /// 64) carrying the library's one-line message.
 func parseActivation(_ text: String) throws -> Activation {
-    do {
-        return try Activation(parsing: text)
-    } catch {
-        throw ValidationError(error.description)
-    }
+    try asUsageError { try Activation(parsing: text) }
 }
 
 /// The most threads `--threads` accepts: more only multiplies idle workers.
@@ -19,4 +16,15 @@ func requireThreadCount(_ threads: Int?) throws {
     if let threads, !(1...maximumThreads).contains(threads) {
         throw ValidationError("--threads \(threads) is not allowed (an integer from 1 to \(maximumThreads))")
     }
+}
+
+/// `--threads N`: the thread count a command runs under (default: every active processor).
+struct ThreadOption: ParsableArguments {
+    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
+    var threads: Int?
+
+    func validate() throws { try requireThreadCount(threads) }
+
+    /// `body` under an execution context of that many threads.
+    func run<Result>(_ body: () throws -> Result) throws -> Result { try Execution(threads: threads).run(body) }
 }

@@ -47,7 +47,7 @@ struct BenchDataCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard (1...100).contains(runs) else { throw ValidationError("--runs must be from 1 to 100, got \(runs)") }
+        try checkRuns(runs, 1...100)
         guard csv != nil || npy != nil || npz != nil else { throw ValidationError("give at least one of --csv, --npy, --npz") }
     }
 
@@ -60,11 +60,7 @@ struct BenchDataCommand: ParsableCommand {
         var rows: [Measurement] = []
         for case let (path?, format) in [(csv, "csv"), (npy, "npy"), (npz, "npz")] {
             let reader = DataReader(featuresOnly: format == "npy")
-            do {
-                _ = try reader.read(path)
-            } catch {
-                throw CommandFailure(error.description)
-            }
+            _ = try asFailure { try reader.read(path) }
             var readTimes: [Double] = [], plainTimes: [Double] = []
             var bytes = 0
             for _ in 0..<runs {

@@ -75,12 +75,10 @@ struct BenchActivationsCommand: ParsableCommand {
         let sizes = try Self.sizes(elements)
         let counts = try Self.threadCounts(threads)
         let selected = try Self.operations(ops)
-        do {
-            // Four Float buffers of the largest size: input, gradient, output, saved values.
+        // Four Float buffers of the largest size: input, gradient, output, saved values.
+        try asFailure {
             try MemoryBudget.require(
                 MemoryBudget.product(sizes.max() ?? 0, 4, MemoryLayout<Float>.size), for: "--elements \(elements)")
-        } catch {
-            throw CommandFailure(error.description)
         }
         print(Self.machine)
         print(Self.header)

@@ -2,8 +2,8 @@ import Activations
 import ArgumentParser
 import Runtime
 
-/// `--runs N` of the benchmarks below, checked against `range`.
-private func checkRuns(_ runs: Int, _ range: ClosedRange<Int>) throws {
+/// `--runs N` of the benchmarks, checked against `range`.
+func checkRuns(_ runs: Int, _ range: ClosedRange<Int>) throws {
     guard range.contains(runs) else {
         throw ValidationError("--runs must be from \(range.lowerBound) to \(range.upperBound), got \(runs)")
     }

@@ -40,29 +40,21 @@ struct BenchInferenceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Batch sizes, comma-separated (1…10000).", valueName: "sizes"))
     var batches = "1,1024"
 
-    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOption
 
     @Option(help: ArgumentHelp("The Fashion-MNIST folder.", valueName: "dir"))
     var data = FashionMNIST.defaultDirectory
 
     func validate() throws {
         _ = try batchSizes()
-        try requireThreadCount(threads)
         if layers != nil, model != nil { throw ValidationError("--layers and --model exclude each other (--layers is trained, --model read)") }
-        do {
-            _ = try BenchTrainCommand.architecture(layers, hiddenActivation: .fixed(.relu))
-        } catch {
-            throw ValidationError("--layers: \(error)")
-        }
+        _ = try asUsageError("--layers: ") { try BenchTrainCommand.architecture(layers, hiddenActivation: .fixed(.relu)) }
     }
 
     /// Training images the int8 ranges are calibrated on.
     static let calibrationCount = 2048
 
-    func run() throws {
-        try Execution(threads: threads).run { try runWithThreads() }
-    }
+    func run() throws { try threads.run(runWithThreads) }
 
     private func runWithThreads() throws {
         var files = CommandFiles()
@@ -85,11 +77,7 @@ struct BenchInferenceCommand: ParsableCommand {
                 "--model \(model ?? ""): the model maps \(network.inputSize) inputs to \(network.outputSize) outputs; the benchmark needs \(images.training.pixelsPerImage) pixels to 10 classes")
         }
         if let saveModel {
-            do {
-                try ONNXModel(network).writeONNX(to: saveModel)
-            } catch {
-                throw CommandFailure("--save-model: \(error.description)")
-            }
+            try asFailure("--save-model: ") { try ONNXModel(network).writeONNX(to: saveModel) }
         }
         let calibration = try Matrix(
             rows: Self.calibrationCount, columns: images.training.pixelsPerImage,
@@ -128,7 +116,6 @@ struct BenchInferenceCommand: ParsableCommand {
     /// One epoch of the benchmark network, 784-256-128-10 or `layers` (seeded): enough to make
     /// the int8 calibration and the accuracy figures meaningful.
     private static func train(_ layers: String?, on images: LabeledImages) throws -> Sequential<Float> {
-        var generator = SeededGenerator(seed: 0)
         // MNIST-format images are square: 28×28, or the side of the given files.
         let side = Int(Double(images.pixelsPerImage).squareRoot().rounded())
         guard side * side == images.pixelsPerImage || layers == nil else {
@@ -138,19 +125,9 @@ struct BenchInferenceCommand: ParsableCommand {
             ? Architecture.multilayerPerceptron(
                 inputSize: images.pixelsPerImage, hiddenSizes: [256, 128], hiddenActivation: .fixed(.relu), outputSize: 10)
             : BenchTrainCommand.architecture(layers, hiddenActivation: .fixed(.relu), side: side)
-        do {
-            try MemoryBudget.require(Sequential<Float>.requiredBytes(for: architecture), for: "--layers")
-        } catch {
-            throw CommandFailure(error.description)
-        }
-        let model = Sequential<Float>(
-            architecture: architecture, initialization: try Initialization(), generator: &generator)
-        let configuration = try TrainingConfiguration(
-            epochs: 1, batchSize: 128, optimizer: try OptimizerConfiguration(kind: .adam, learningRate: 1e-3))
-        let features = try Matrix(rows: images.count, columns: images.pixelsPerImage, scalars: images.pixels)
-        let dataset = try Dataset(features: features, labels: images.labels.map(Int.init))
-        try Trainer(model: model, configuration: configuration, generator: generator).train(on: dataset)
-        return model
+        let trainer = try BenchTrainCommand.trainer(architecture, epochs: 1)
+        try trainer.train(on: TrainingData.dataset(images))
+        return trainer.model
     }
 
     /// The JSON report: the run's settings, both accuracies and one row per precision and batch.

@@ -30,8 +30,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Epochs to time (≥ 1).")
     var epochs = 3
 
-    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOption
 
     @Option(help: ArgumentHelp("Directory with the MNIST-format files (default: Debian's Fashion-MNIST).", valueName: "dir"))
     var data: String?
@@ -47,7 +46,6 @@ struct BenchTrainCommand: ParsableCommand {
 
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (≥ 1)") }
-        try requireThreadCount(threads)
         if synthetic, data != nil { throw ValidationError("--synthetic and --data exclude each other") }
         do {
             _ = try Self.architecture(layers, hiddenActivation: try HiddenActivation(parsing: activation))
@@ -66,9 +64,7 @@ struct BenchTrainCommand: ParsableCommand {
             layers, input: try ImageShape(channels: 1, height: side, width: side), hiddenActivation: hiddenActivation, outputSize: 10)
     }
 
-    func run() throws {
-        try Execution(threads: threads).run { try runWithThreads() }
-    }
+    func run() throws { try threads.run(runWithThreads) }
 
     private func runWithThreads() throws {
         var files = CommandFiles()
@@ -84,12 +80,7 @@ struct BenchTrainCommand: ParsableCommand {
             throw CommandFailure("--data: \(samples.featureCount) pixels per image are not a square image")
         }
         let architecture = try Self.architecture(layers, hiddenActivation: try HiddenActivation(parsing: activation), side: side)
-        do {
-            try MemoryBudget.require(Sequential<Float>.requiredBytes(for: architecture), for: "--layers")
-        } catch {
-            throw CommandFailure(error.description)
-        }
-        var result = try Self.benchmark(on: samples, epochs: epochs, architecture: architecture)
+        var result = try Self.benchmark(on: samples, trainer: Self.trainer(architecture, epochs: epochs))
         result.layers = layers
         result.data = synthetic ? "synthetic" : (data ?? FashionMNIST.defaultDirectory)
         result.activation = activation
@@ -99,25 +90,19 @@ struct BenchTrainCommand: ParsableCommand {
         }
     }
 
-    /// Trains `epochs` epochs of the benchmark network on `data` and times them.
-    static func benchmark(
-        on data: Dataset<Float>, epochs: Int, hiddenActivation: HiddenActivation = .fixed(.relu)
-    ) throws -> BenchTrainResult {
-        try benchmark(
-            on: data, epochs: epochs,
-            architecture: try .multilayerPerceptron(
-                inputSize: data.featureCount, hiddenSizes: [256, 128], hiddenActivation: hiddenActivation, outputSize: 10))
+    /// The benchmark's training of `architecture` (seed 0, Adam 1e-3, batch 128) for
+    /// `epochs` epochs, once the memory budget allows the model.
+    static func trainer(_ architecture: Architecture, epochs: Int) throws -> Trainer<Float> {
+        try asFailure { try MemoryBudget.require(Sequential<Float>.requiredBytes(for: architecture), for: "--layers") }
+        var generator = SeededGenerator(seed: 0)
+        let model = Sequential<Float>(architecture: architecture, initialization: try Initialization(), generator: &generator)
+        let configuration = try TrainingConfiguration(
+            epochs: epochs, batchSize: 128, optimizer: try OptimizerConfiguration(kind: .adam, learningRate: 1e-3))
+        return Trainer(model: model, configuration: configuration, generator: generator)
     }
 
-    /// Trains `epochs` epochs of `architecture` on `data` and times them.
-    static func benchmark(on data: Dataset<Float>, epochs: Int, architecture: Architecture) throws -> BenchTrainResult {
-        var generator = SeededGenerator(seed: 0)
-        let model = Sequential<Float>(
-            architecture: architecture, initialization: try Initialization(), generator: &generator)
-        let configuration = try TrainingConfiguration(
-            epochs: epochs, batchSize: 128,
-            optimizer: try OptimizerConfiguration(kind: .adam, learningRate: 1e-3))
-        let trainer = Trainer(model: model, configuration: configuration, generator: generator)
+    /// Runs `trainer` on `data` and times its epochs.
+    static func benchmark(on data: Dataset<Float>, trainer: Trainer<Float>) throws -> BenchTrainResult {
         // Timers cover each epoch's training steps only: reset after the epoch's probe,
         // read at its last batch.
         let profiler = Profiler()
@@ -169,7 +154,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 }
 
-/// The figures of one `bench train` run.
+/// The figures of one `bench train` run (JSON keys: the names in snake_case).
 struct BenchTrainResult: Encodable {
     /// Where the samples came from: a directory, or `synthetic`.
     var data = "synthetic"
@@ -178,50 +163,37 @@ struct BenchTrainResult: Encodable {
     /// The `--layers` specification, nil for the 784-256-128-10 perceptron.
     var layers: String?
     let epochSeconds: [Double]
-    let gemmSeconds: [Double]
-    let activationSeconds: [Double]
     let samples: Int
     let threads: Int
     let finalTrainAccuracy: Double
-    let peakResidentBytes: Int
-
+    let peakRssBytes: Int
     /// The median epoch time.
-    var secondsPerEpoch: Double { epochSeconds.median }
+    let secondsPerEpoch: Double
+    let samplesPerSecond: Double
+    /// The shares of the epochs' time in GEMM, in the activations and elsewhere.
+    let gemmShare: Double, activationShare: Double, otherShare: Double
 
-    var gemmShare: Double { gemmSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
-    var activationShare: Double { activationSeconds.reduce(0, +) / epochSeconds.reduce(0, +) }
+    init(
+        epochSeconds: [Double], gemmSeconds: [Double], activationSeconds: [Double], samples: Int, threads: Int,
+        finalTrainAccuracy: Double, peakResidentBytes: Int
+    ) {
+        (self.epochSeconds, self.samples, self.threads) = (epochSeconds, samples, threads)
+        (self.finalTrainAccuracy, peakRssBytes) = (finalTrainAccuracy, peakResidentBytes)
+        secondsPerEpoch = epochSeconds.median
+        samplesPerSecond = Double(samples) / secondsPerEpoch
+        gemmShare = gemmSeconds.reduce(0, +) / epochSeconds.reduce(0, +)
+        activationShare = activationSeconds.reduce(0, +) / epochSeconds.reduce(0, +)
+        otherShare = 1 - gemmShare - activationShare
+    }
 
     var summary: String {
         let percent = { (share: Double) in String((share * 1000).rounded() / 10) + "%" }
         return """
             bench train: \(layers.map { "1×28×28 → " + $0 + " → 10" } ?? "784-256-128-10") \(activation), adam 1e-3, batch 128, float32, \(threads) threads, \(samples) samples (\(data))
             seconds per epoch: \(secondsPerEpoch) (median of \(epochSeconds.count): \(epochSeconds.map { String($0) }.joined(separator: ", ")))
-            samples per second: \(decimal(Double(samples) / secondsPerEpoch, 0))
-            time in GEMM \(percent(gemmShare)), activations \(percent(activationShare)), elsewhere \(percent(1 - gemmShare - activationShare))
-            peak resident memory: \(peakResidentBytes / 1_048_576) MiB; final train accuracy \(finalTrainAccuracy)
+            samples per second: \(decimal(samplesPerSecond, 0))
+            time in GEMM \(percent(gemmShare)), activations \(percent(activationShare)), elsewhere \(percent(otherShare))
+            peak resident memory: \(peakRssBytes / 1_048_576) MiB; final train accuracy \(finalTrainAccuracy)
             """
     }
-
-    private enum CodingKeys: String, CodingKey {
-        case secondsPerEpoch, samplesPerSecond, peakResidentBytes = "peak_rss_bytes", gemmShare, activationShare
-        case otherShare, epochSeconds, threads, samples, finalTrainAccuracy, data, activation, layers
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(secondsPerEpoch, forKey: .secondsPerEpoch)
-        try container.encode(Double(samples) / secondsPerEpoch, forKey: .samplesPerSecond)
-        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
-        try container.encode(gemmShare, forKey: .gemmShare)
-        try container.encode(activationShare, forKey: .activationShare)
-        try container.encode(1 - gemmShare - activationShare, forKey: .otherShare)
-        try container.encode(epochSeconds, forKey: .epochSeconds)
-        try container.encode(threads, forKey: .threads)
-        try container.encode(samples, forKey: .samples)
-        try container.encode(finalTrainAccuracy, forKey: .finalTrainAccuracy)
-        try container.encode(data, forKey: .data)
-        try container.encode(activation, forKey: .activation)
-        try container.encodeIfPresent(layers, forKey: .layers)
-    }
-
 }

@@ -28,17 +28,13 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print a JSON object instead of the table.")
     var json = false
 
-    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOption
 
     func validate() throws {
-        try requireThreadCount(threads)
         if data?.isEmpty == true { throw ValidationError("--data needs a value") }
     }
 
-    func run() throws {
-        try Execution(threads: threads).run { try runWithThreads() }
-    }
+    func run() throws { try threads.run(runWithThreads) }
 
     private func runWithThreads() throws {
         let loaded = try ModelLoading.load(at: model)

@@ -33,16 +33,14 @@ struct ExportCommand: ParsableCommand {
         try files.check()
         if let (int8, metadata) = try QuantizedClassifier.load(at: model) {
             let data = try ModelData.saved(in: metadata, file: model, inputSize: int8.inputSize, outputSize: int8.outputSize)
-            do {
+            try asFailure {
                 let (scaling, properties) = try Self.onnxExtras(data, inputSize: int8.inputSize)
                 try int8.network.writeONNX(to: output, inputScaling: scaling, metadata: properties)
-            } catch {
-                throw CommandFailure(error.description)
             }
             print("wrote \(output)")
             return
         }
-        do {
+        try asFailure {
             // Read in Double (exact for F32 files too), written in the precision stored.
             let checkpoint = try ModelFile.load(model, as: Double.self)
             var network = try ONNXModel(
@@ -51,10 +49,6 @@ struct ExportCommand: ParsableCommand {
                 in: checkpoint.metadata, file: model, inputSize: checkpoint.model.inputSize, outputSize: checkpoint.model.outputSize)
             (network.inputScaling, network.metadata) = try Self.onnxExtras(data, inputSize: checkpoint.model.inputSize)
             try network.writeONNX(to: output)
-        } catch let error as ModelFileError {
-            throw CommandFailure(error.description)
-        } catch let error as ONNXError {
-            throw CommandFailure(error.description)
         }
         print("wrote \(output)")
     }

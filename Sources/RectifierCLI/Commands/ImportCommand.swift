@@ -20,7 +20,7 @@ struct ImportCommand: ParsableCommand {
         files.reads(model, flag: "<model>")
         files.writes(output, flag: "--output")
         try files.check()
-        do {
+        try asFailure {
             let network = try ONNXModel(contentsOfONNXFile: model)
             var metadata = ["source": model]
             // The data description travels back; the graph's Sub → Div is what it describes.
@@ -31,10 +31,6 @@ struct ImportCommand: ParsableCommand {
             case .float32:
                 try ModelFile.save(try ModelLoading.model(of: network, file: model) as Sequential<Float>, metadata: metadata, to: output)
             }
-        } catch let error as ModelFileError {
-            throw CommandFailure(error.description)
-        } catch let error as ONNXError {
-            throw CommandFailure(error.description)
         }
         print("wrote \(output)")
     }

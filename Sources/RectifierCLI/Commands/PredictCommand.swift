@@ -44,11 +44,9 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Examples computed and written at a time (default 1024).")
     var batchSize: Int = 1024
 
-    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOption
 
     func validate() throws {
-        try requireThreadCount(threads)
         if data.isEmpty { throw ValidationError("--data needs a value") }
         if let topK, topK < 1 { throw ValidationError("--top-k \(topK) is not allowed (an integer ≥ 1)") }
         if !(1...(1 << 20)).contains(batchSize) {
@@ -56,9 +54,7 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try Execution(threads: threads).run { try runWithThreads() }
-    }
+    func run() throws { try threads.run(runWithThreads) }
 
     private func runWithThreads() throws {
         var files = CommandFiles()

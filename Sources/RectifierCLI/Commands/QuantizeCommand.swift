@@ -62,12 +62,7 @@ struct QuantizeCommand: ParsableCommand {
         files.readsData(data)
         files.writes(output, flag: "--output")
         try files.check()
-        let checkpoint: ModelCheckpoint<Float>
-        do {
-            checkpoint = try ModelFile.load(model)
-        } catch {
-            throw CommandFailure(error.description)
-        }
+        let checkpoint: ModelCheckpoint<Float> = try asFailure { try ModelFile.load(model) }
         let float = checkpoint.model
         let saved = try ModelData.saved(in: checkpoint.metadata, file: model, inputSize: float.inputSize, outputSize: float.outputSize)
         try requireCalibrationMemory(float.architecture)
@@ -117,12 +112,10 @@ struct QuantizeCommand: ParsableCommand {
     private func requireCalibrationMemory(_ architecture: Architecture) throws {
         let widths: Int? = percentile == nil
             ? architecture.inputSize : MemoryBudget.sum(architecture.inputSize, architecture.valuesPerSample)
-        do {
+        try asFailure {
             try MemoryBudget.require(
                 widths.flatMap { MemoryBudget.product(calibration, $0, 2, MemoryLayout<Float>.size) },
                 for: "--calibration \(calibration)\(percentile.map { " --percentile \($0)" } ?? "") on \(model)")
-        } catch {
-            throw CommandFailure(error.description)
         }
     }
 

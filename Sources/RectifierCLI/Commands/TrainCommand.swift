@@ -96,8 +96,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Also save the checkpoint every N epochs (needs --save).")
     var saveEvery: Int?
 
-    @Option(help: "Threads for BLAS and the kernels (default: all processors).")
-    var threads: Int?
+    @OptionGroup var threads: ThreadOption
 
     @OptionGroup(title: "Data")
     var dataOptions: DataOptions
@@ -123,7 +122,6 @@ struct TrainCommand: ParsableCommand {
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr \(lr) is not allowed (a finite number > 0)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (an integer ≥ 1)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize) is not allowed (an integer ≥ 1)") }
-        try requireThreadCount(threads)
         try dataOptions.check()
         if let saveEvery {
             if saveEvery < 1 { throw ValidationError("--save-every \(saveEvery) is not allowed (an integer ≥ 1)") }
@@ -157,9 +155,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try Execution(threads: threads).run { try runWithThreads() }
-    }
+    func run() throws { try threads.run(runWithThreads) }
 
     private func runWithThreads() throws {
         var files = CommandFiles()
@@ -170,13 +166,7 @@ struct TrainCommand: ParsableCommand {
         files.writes(log, flag: "--log")
         files.allowReplacing("--resume", by: "--save")
         try files.check()
-        let resumed = try resume.map { path in
-            do {
-                return try ModelFile.load(path)
-            } catch {
-                throw CommandFailure("--resume: \(error)")
-            }
-        }
+        let resumed = try resume.map { path in try asFailure("--resume: ") { try ModelFile.load(path) as ModelCheckpoint<Float> } }
         var runSettings = try resumed.map { try TrainingRunSettings.saved(in: $0.metadata, file: resume!) } ?? settings()
         if resumed != nil {
             runSettings.configuration = try resumedConfiguration(runSettings.configuration)
@@ -214,20 +204,13 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--layers and --hidden cannot both be given (--hidden is the shorthand for dense layers)")
         }
         let hiddenSizes = layers == nil ? try Self.widths(hidden ?? "256,128") : []
-        let hiddenActivation: HiddenActivation
-        do {
-            hiddenActivation = try HiddenActivation(parsing: activation ?? "relu")
-        } catch {
-            throw ValidationError("--activation: \(error.description)")
-        }
+        let hiddenActivation = try asUsageError("--activation: ") { try HiddenActivation(parsing: activation ?? "relu") }
         if let layers {
-            do {
-                // The MNIST-format images this command reads are 1×28×28.
-                _ = try Architecture.fromLayerSpecification(
+            // The MNIST-format images this command reads are 1×28×28.
+            _ = try asUsageError("--layers \(layers): ") {
+                try Architecture.fromLayerSpecification(
                     layers, input: try ImageShape(channels: 1, height: 28, width: 28), hiddenActivation: hiddenActivation,
                     outputSize: 10)
-            } catch {
-                throw ValidationError("--layers \(layers): \(error.description)")
             }
         } else {
             do {
@@ -250,17 +233,14 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--momentum and --nesterov apply to --optimizer sgd only")
         }
         if nesterov, (momentum ?? 0) == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
-        let configuration: TrainingConfiguration
-        do {
-            configuration = try TrainingConfiguration(
+        let configuration = try asUsageError {
+            try TrainingConfiguration(
                 epochs: epochs ?? 10, batchSize: batchSize ?? 128,
                 optimizer: try OptimizerConfiguration(
                     kind: kind, learningRate: lr ?? (rule == .sgd ? 0.1 : 1e-3), weightDecay: weightDecay ?? 0,
                     schedule: try learningRateSchedule()),
                 loss: dataOptions.task == .regression ? .meanSquaredError : .softmaxCrossEntropy,
                 checkpointEvery: saveEvery, divergence: divergencePolicy)
-        } catch {
-            throw ValidationError("\(error)")
         }
         return TrainingRunSettings(
             activation: hiddenActivation.description, hidden: hiddenSizes, layers: layers, configuration: configuration,
@@ -300,13 +280,11 @@ struct TrainCommand: ParsableCommand {
     /// The saved configuration with the flags a resumed run may change: the epoch total,
     /// the checkpoint period and the divergence policy.
     private func resumedConfiguration(_ saved: TrainingConfiguration) throws -> TrainingConfiguration {
-        do {
-            return try TrainingConfiguration(
+        try asUsageError {
+            try TrainingConfiguration(
                 epochs: epochs ?? saved.epochs, batchSize: saved.batchSize, optimizer: saved.optimizer,
                 loss: saved.loss, checkpointEvery: saveEvery ?? saved.checkpointEvery,
                 divergence: onDivergence == nil ? saved.divergence : divergencePolicy, probeSize: saved.probeSize)
-        } catch {
-            throw ValidationError(error.description)
         }
     }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Interchange
 import Runtime
 
@@ -33,4 +34,16 @@ func writeJSON(_ value: some Encodable, to path: String, failure: (_ reason: Str
 /// The failure of a `--json` report that cannot be written.
 func cannotWriteJSON(_ path: String) -> (String) -> any Error {
     { CommandFailure("--json \(path): cannot write the file: \($0)") }
+}
+
+/// `body`'s value; an error it throws becomes a ``CommandFailure`` (exit status 1) with its
+/// one line after `context`.
+func asFailure<T>(_ context: String = "", _ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw CommandFailure(context + "\(error)") }
+}
+
+/// `body`'s value; an error it throws becomes a usage error (`ValidationError`, exit status
+/// 64) with its one line after `context`.
+func asUsageError<T>(_ context: String = "", _ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw ValidationError(context + "\(error)") }
 }

@@ -59,12 +59,7 @@ enum ModelLoading {
                 scorer = int8
                 metadata = int8Metadata
             } else {
-                let checkpoint: ModelCheckpoint<Float>
-                do {
-                    checkpoint = try ModelFile.load(path)
-                } catch {
-                    throw CommandFailure(error.description)
-                }
+                let checkpoint: ModelCheckpoint<Float> = try asFailure { try ModelFile.load(path) }
                 scorer = checkpoint.model
                 metadata = checkpoint.metadata
             }
@@ -81,21 +76,14 @@ enum ModelLoading {
 
     /// The ONNX file at `path`, read.
     static func onnxNetwork(at path: String) throws -> ONNXModel {
-        do {
-            return try ONNXModel(contentsOfONNXFile: path)
-        } catch {
-            throw CommandFailure(error.description)
-        }
+        try asFailure { try ONNXModel(contentsOfONNXFile: path) }
     }
 
     /// The model of `network` (read from `file`), once its memory is known to fit.
     /// - Throws: ``CommandFailure`` naming the file.
     static func model<Scalar: ActivationScalar>(of network: ONNXModel, file: String) throws -> Sequential<Scalar> {
-        do {
-            try MemoryBudget.require(
-                Sequential<Scalar>.requiredBytes(for: network.model.architecture), for: "\(file): the model")
-        } catch {
-            throw CommandFailure(error.description)
+        try asFailure {
+            try MemoryBudget.require(Sequential<Scalar>.requiredBytes(for: network.model.architecture), for: "\(file): the model")
         }
         return Sequential<Scalar>(converting: network.model)
     }

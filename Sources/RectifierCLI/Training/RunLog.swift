@@ -43,11 +43,7 @@ final class RunLog {
         var line = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         line += "\n"
         if file == nil, !append {
-            do {
-                try AtomicFile.write(Array(line.utf8), to: path)
-            } catch {
-                throw CommandFailure("--log: \(error.description)")
-            }
+            try asFailure("--log: ") { try AtomicFile.write(Array(line.utf8), to: path) }
             file = try Self.openForAppending(path)
             return
         }

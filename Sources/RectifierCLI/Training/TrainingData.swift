@@ -140,18 +140,10 @@ struct TrainingData {
         } else if let sourceTest = loaded.test, options.testFraction == nil {
             test = sourceTest
         } else {
-            do {
-                (training, test) = try training.split(testFraction: options.testFraction ?? 0.2, seed: seed)
-            } catch {
-                throw ValidationError(error.description)
-            }
+            (training, test) = try asUsageError { try training.split(testFraction: options.testFraction ?? 0.2, seed: seed) }
         }
         if let samples = options.trainSamples {
-            do {
-                training = try training.subset(samples, seed: seed)
-            } catch {
-                throw ValidationError(error.description)
-            }
+            training = try asUsageError { try training.subset(samples, seed: seed) }
         }
         guard training.count >= 2 else {
             throw ValidationError(

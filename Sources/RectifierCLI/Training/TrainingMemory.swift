@@ -35,12 +35,9 @@ enum TrainingMemory {
     static func require(
         architecture: Architecture, configuration: TrainingConfiguration, averaging: Bool, subject: String
     ) throws {
-        do {
+        try asFailure {
             try MemoryBudget.require(
-                requiredBytes(architecture: architecture, configuration: configuration, averaging: averaging),
-                for: subject)
-        } catch {
-            throw CommandFailure(error.description)
+                requiredBytes(architecture: architecture, configuration: configuration, averaging: averaging), for: subject)
         }
     }
 }
