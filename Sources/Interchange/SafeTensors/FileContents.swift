@@ -7,12 +7,13 @@ import Runtime
 #endif
 
 /// Reads a whole regular file into one array, with one `read` call per chunk the kernel
-/// hands back (usually one) and no zero-filling first.
-enum FileContents {
+/// hands back (usually one) and no zero-filling first: the safetensors and ONNX readers, and
+/// the plain read `rectifier bench data` compares the data readers with.
+package enum FileContents {
     /// - Throws: ``SafeTensorsError/cannotOpen(file:errno:)``,
     ///   ``SafeTensorsError/notRegularFile(file:)`` (a directory, a device such as
     ///   `/dev/zero` that would never end, a pipe), ``SafeTensorsError/readFailed(file:errno:)``.
-    static func read(_ path: String) throws(SafeTensorsError) -> [UInt8] {
+    package static func read(_ path: String) throws(SafeTensorsError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .cannotOpen(file: path, errno: errno) }
         defer { close(descriptor) }

@@ -64,7 +64,7 @@ struct BenchDataCommand: ParsableCommand {
             var readTimes: [Double] = [], plainTimes: [Double] = []
             var bytes = 0
             for _ in 0..<runs {
-                plainTimes.append(try Self.seconds { bytes = try Self.plainRead(path) })
+                plainTimes.append(try asFailure { try Self.seconds { bytes = try FileContents.read(path).count } })
                 readTimes.append(try Self.seconds { _ = try reader.read(path) })
             }
             let row = Measurement(
@@ -90,24 +90,5 @@ struct BenchDataCommand: ParsableCommand {
         let start = now()
         try body()
         return now() - start
-    }
-
-    /// The whole file read into a fresh buffer of its size; returns the size.
-    private static func plainRead(_ path: String) throws -> Int {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw CommandFailure("\(path): cannot open the file") }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw CommandFailure("\(path): cannot read the file") }
-        let size = Int(status.st_size)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 64)
-        defer { buffer.deallocate() }
-        var done = 0
-        while done < size {
-            let count = read(descriptor, buffer + done, size - done)
-            guard count > 0 else { throw CommandFailure("\(path): cannot read the file") }
-            done += count
-        }
-        return size
     }
 }
