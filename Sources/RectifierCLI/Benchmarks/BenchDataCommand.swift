@@ -76,7 +76,7 @@ struct BenchDataCommand: ParsableCommand {
             rows.append(row)
         }
         if let json {
-            try writeJSON(rows, to: json) { BenchError.cannotWrite(path: json, reason: $0) }
+            try writeJSON(rows, to: json)
         }
     }
 

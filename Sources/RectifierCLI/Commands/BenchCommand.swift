@@ -92,7 +92,7 @@ struct BenchActivationsCommand: ParsableCommand {
                 }
             }
         }
-        if let json { try Self.write(rows, to: json) }
+        if let json { try writeJSON(rows, to: json) }
     }
 
     static let header = "op          direction  elements  threads  ns/element    GB/s  ×copy"
@@ -157,21 +157,5 @@ struct BenchActivationsCommand: ParsableCommand {
             return String(item)
         }
     }
-
-    /// Writes the JSON array atomically (``AtomicFile``), keys in snake_case as the cost
-    /// experiment writes the same rows.
-    static func write(_ rows: [ActivationBenchmark.Measurement], to path: String) throws {
-        try writeJSON(rows, to: path) { BenchError.cannotWrite(path: path, reason: $0) }
-    }
 }
 
-/// Why a benchmark could not report.
-enum BenchError: Error, CustomStringConvertible {
-    case cannotWrite(path: String, reason: String)
-
-    var description: String {
-        switch self {
-        case let .cannotWrite(path, reason): return "--json: cannot write '\(path)': \(reason)"
-        }
-    }
-}

@@ -100,7 +100,7 @@ struct BenchInferenceCommand: ParsableCommand {
                 accuracyInt8: accuracy.int8, accuracyInt8W7: accuracy.int8W7,
                 agreementInt8: accuracy.agreementInt8, agreementInt8W7: accuracy.agreementInt8W7,
                 int8Bytes: benchmark.quantized.byteCount, rows: rows)
-            try writeJSON(report, to: json, failure: cannotWriteJSON(json))
+            try writeJSON(report, to: json)
         }
     }
 

@@ -47,10 +47,8 @@ struct BenchTrainCommand: ParsableCommand {
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs \(epochs) is not allowed (≥ 1)") }
         if synthetic, data != nil { throw ValidationError("--synthetic and --data exclude each other") }
-        do {
-            _ = try Self.architecture(layers, hiddenActivation: try HiddenActivation(parsing: activation))
-        } catch {
-            throw ValidationError("\(layers == nil ? "--activation" : "--layers or --activation"): \(error)")
+        _ = try asUsageError("\(layers == nil ? "--activation" : "--layers or --activation"): ") {
+            try Self.architecture(layers, hiddenActivation: try HiddenActivation(parsing: activation))
         }
     }
 
@@ -86,7 +84,7 @@ struct BenchTrainCommand: ParsableCommand {
         result.activation = activation
         print(result.summary)
         if let json {
-            try writeJSON(result, to: json, failure: cannotWriteJSON(json))
+            try writeJSON(result, to: json)
         }
     }
 

@@ -213,12 +213,10 @@ struct TrainCommand: ParsableCommand {
                     outputSize: 10)
             }
         } else {
-            do {
-                // The sizes alone, for any input size: widths and a parameter count that fit.
-                _ = try Architecture.multilayerPerceptron(
+            // The sizes alone, for any input size: widths and a parameter count that fit.
+            _ = try asUsageError("--hidden \(hidden ?? ""): ") {
+                try Architecture.multilayerPerceptron(
                     inputSize: 1, hiddenSizes: hiddenSizes, hiddenActivation: hiddenActivation, outputSize: 10)
-            } catch {
-                throw ValidationError("--hidden \(hidden ?? ""): \(error.description)")
             }
         }
         if let augment { _ = try Self.augmentation(augment) }
@@ -262,17 +260,12 @@ struct TrainCommand: ParsableCommand {
         if schedule != .step, stepEvery != nil || stepFactor != nil {
             throw ValidationError("--step-every and --step-factor apply to --schedule step only")
         }
-        do {
-            switch schedule ?? .constant {
-            case .constant: return try LearningRateSchedule(decay: .constant, warmupSteps: warmupSteps ?? 0)
-            case .cosine: return try LearningRateSchedule(decay: .cosine(minimumFactor: 0), warmupSteps: warmupSteps ?? 0)
-            case .step:
-                return try LearningRateSchedule(
-                    decay: .step(everyEpochs: stepEvery ?? 3, factor: stepFactor ?? 0.1), warmupSteps: warmupSteps ?? 0)
-            }
-        } catch {
-            throw ValidationError("learning-rate schedule: \(error.description)")
+        let decay: LearningRateSchedule.Decay = switch schedule ?? .constant {
+        case .constant: .constant
+        case .cosine: .cosine(minimumFactor: 0)
+        case .step: .step(everyEpochs: stepEvery ?? 3, factor: stepFactor ?? 0.1)
         }
+        return try asUsageError("learning-rate schedule: ") { try LearningRateSchedule(decay: decay, warmupSteps: warmupSteps ?? 0) }
     }
 
     private var divergencePolicy: DivergencePolicy { (onDivergence ?? .stop).policy }

@@ -18,22 +18,18 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 }
 
-/// Writes `value` to `path` as pretty-printed JSON with sorted snake_case keys, atomically
-/// (``AtomicFile``); a failure's reason (``FileErrorText/reason(_:)``) goes through `failure`.
-func writeJSON(_ value: some Encodable, to path: String, failure: (_ reason: String) -> any Error) throws {
+/// Writes `value` to `path` (a `--json` file) as pretty-printed JSON with sorted snake_case
+/// keys, atomically (``AtomicFile``); a failure names the flag, the path and the reason
+/// (``FileErrorText/reason(_:)``).
+func writeJSON(_ value: some Encodable, to path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.keyEncodingStrategy = .convertToSnakeCase
     do {
         try AtomicFile.write(Array(try encoder.encode(value)), to: path)
     } catch {
-        throw failure(FileErrorText.reason(error))
+        throw CommandFailure("--json \(path): cannot write the file: \(FileErrorText.reason(error))")
     }
-}
-
-/// The failure of a `--json` report that cannot be written.
-func cannotWriteJSON(_ path: String) -> (String) -> any Error {
-    { CommandFailure("--json \(path): cannot write the file: \($0)") }
 }
 
 /// `body`'s value; an error it throws becomes a ``CommandFailure`` (exit status 1) with its

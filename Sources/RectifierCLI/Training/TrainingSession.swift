@@ -49,14 +49,11 @@ final class TrainingSession {
             guard state.completedEpochs < settings.configuration.epochs else {
                 throw ValidationError("--epochs \(settings.configuration.epochs): \(resumePath) has already completed \(state.completedEpochs) epochs; give a larger total")
             }
-            trainer = Trainer(
+            let trainer = Trainer(
                 model: resumed.model, configuration: settings.configuration, generator: SeededGenerator(seed: settings.seed),
                 augmentation: augmentation)
-            do {
-                try trainer.restore(state)
-            } catch {
-                throw CommandFailure("--resume \(resumePath): \(error.description)")
-            }
+            try asFailure("--resume \(resumePath): ") { try trainer.restore(state) }
+            self.trainer = trainer
             if settings.threads != Execution.current.threads {
                 printToStandardError("note: the run was saved with \(settings.threads) threads and continues with \(Execution.current.threads); only the same count continues bit for bit")
             }
@@ -112,10 +109,8 @@ final class TrainingSession {
                 outputSize: outputSize)
         }
         let shape = try imageShape(inputShape, for: "--layers")
-        do {
-            return try .fromLayerSpecification(layers, input: shape, hiddenActivation: activation, outputSize: outputSize)
-        } catch {
-            throw CommandFailure("--layers \(layers): \(error.description)")
+        return try asFailure("--layers \(layers): ") {
+            try .fromLayerSpecification(layers, input: shape, hiddenActivation: activation, outputSize: outputSize)
         }
     }
 
@@ -140,11 +135,7 @@ final class TrainingSession {
     private static func augmentation(_ text: String, inputShape: [Int]) throws -> Augmentation {
         let (flip, shift) = try TrainCommand.augmentation(text)
         let image = try imageShape(inputShape, for: "--augment")
-        do {
-            return try Augmentation(flip: flip, shift: shift, image: image)
-        } catch {
-            throw ValidationError("--augment '\(text)': \(error.description)")
-        }
+        return try asUsageError("--augment '\(text)': ") { try Augmentation(flip: flip, shift: shift, image: image) }
     }
 
     private static func layerFlag(_ settings: TrainingRunSettings) -> String {
