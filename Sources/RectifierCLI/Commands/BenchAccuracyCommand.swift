@@ -45,10 +45,12 @@ struct BenchAccuracyCommand: ParsableCommand {
                 step: exhaustive ? 1 : 4093, threads: threads)
             let seconds = MonotonicClock.now - start
             let ulp = worst.steps == .max ? "NaN" : String(worst.steps)
+            // Each column at least one space wider than its text.
+            func column(_ text: String, _ width: Int) -> String { (text + " ").padded(to: width) }
             print(
-                name.padding(14) + String(worst.inputs).padding(15) + ulp.padding(9)
-                    + "(\(String(format: "%.3f", worst.fraction)))".padding(19) + "\(worst.at)".padding(17)
-                    + String(worst.flushed).padding(10) + String(worst.cancelled).padding(11)
+                column(name, 14) + column(String(worst.inputs), 15) + column(ulp, 9)
+                    + column("(\(String(format: "%.3f", worst.fraction)))", 19) + column("\(worst.at)", 17)
+                    + column(String(worst.flushed), 10) + column(String(worst.cancelled), 11)
                     + String(format: "%.1f", seconds))
         }
     }
@@ -186,11 +188,5 @@ extension AccuracySweep.Worst {
     static func ordered(_ value: Float) -> Int64 {
         let magnitude = Int64(value.magnitude.bitPattern)
         return value.sign == .minus ? -magnitude : magnitude
-    }
-}
-
-extension String {
-    fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

@@ -98,12 +98,8 @@ struct BenchActivationsCommand: ParsableCommand {
     static let header = "op          direction  elements  threads  ns/element    GB/s  ×copy"
 
     static func line(_ row: ActivationBenchmark.Measurement) -> String {
-        func pad(_ text: String, _ width: Int) -> String {
-            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-        }
-        func left(_ text: String, _ width: Int) -> String {
-            text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
-        }
+        func pad(_ text: String, _ width: Int) -> String { text.padded(to: width) }
+        func left(_ text: String, _ width: Int) -> String { text.padded(to: width, alignedRight: true) }
         return pad(row.op, 12) + pad(row.direction, 11) + left(String(row.elements), 8)
             + left(String(row.threads), 9) + left(String(format: "%.3f", row.nsPerElement), 12)
             + left(String(format: "%.1f", row.gbPerSecond), 8)

@@ -43,16 +43,10 @@ extension RectifierCommand {
                 rest = rest.dropFirst(length)
             } else {
                 let byte = rest.first!
-                text += "\\x" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                text += "\\x" + String(byte, radix: 16, uppercase: true).padded(to: 2, alignedRight: true, with: "0")
                 rest = rest.dropFirst()
             }
         }
         return text
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }

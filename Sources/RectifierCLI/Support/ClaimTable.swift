@@ -6,7 +6,7 @@ enum ClaimTable {
     static func text(_ claims: [(experiment: String, claim: Claim)]) -> String {
         let verdictWidth = claims.map { $0.claim.verdict.mark.count + 1 + $0.claim.verdict.rawValue.count }.max() ?? 7
         let experimentWidth = max(claims.map(\.experiment.count).max() ?? 0, "experiment".count)
-        let pad = { (text: String, width: Int) in text + String(repeating: " ", count: max(0, width - text.count)) }
+        let pad = { (text: String, width: Int) in text.padded(to: width) }
         var lines = [
             "Claims: ✓ supported, ✗ not supported, ? inconclusive, – too few seeds for a verdict",
             pad("verdict", verdictWidth) + "  " + pad("experiment", experimentWidth) + "  claim",

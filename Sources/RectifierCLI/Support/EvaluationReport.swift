@@ -109,7 +109,7 @@ struct ClassificationFigures: Encodable {
     var table: String {
         let width = Swift.max(6, confusionMatrix.joined().map { String($0).count }.max() ?? 1)
         let nameWidth = Swift.max(16, (classNames.indices.map { "\($0) \(classNames[$0])".count }.max() ?? 1))
-        func pad(_ text: String, _ count: Int) -> String { String(repeating: " ", count: Swift.max(0, count - text.count)) + text }
+        func pad(_ text: String, _ count: Int) -> String { text.padded(to: count, alignedRight: true) }
         let correct = (0..<classNames.count).reduce(0) { $0 + confusionMatrix[$1][$1] }
         var lines = [
             "\(model): test accuracy \(decimal(testAccuracy, 4)) (\(correct) of \(testCount)), loss \(loss.value.map { decimal($0, 4) } ?? "not finite"), macro F1 \(decimal(macroF1, 4))",

@@ -67,7 +67,7 @@ public final class ProgressBar {
             let fixed = "\(label)  []  100%    \(timing)"
             let barWidth = max(10, min(30, columns - fixed.count - status.count - 2))
             var text = "\(label)  [\(Self.bar(fraction, width: barWidth))] "
-                + Self.padLeft("\(percent)%", 4) + "  \(status)  \(timing)"
+                + "\(percent)%".padded(to: 4, alignedRight: true) + "  \(status)  \(timing)"
             if text.count > columns - 1 { text = String(text.prefix(columns - 1)) }
             line = "\r\u{1B}[2K" + text + (final ? "\n" : "")
         } else {
@@ -94,16 +94,12 @@ public final class ProgressBar {
         let partials = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var text = String(repeating: "█", count: full)
         if full < width { text += partials[rest] }
-        return text + String(repeating: " ", count: max(0, width - text.count))
+        return text.padded(to: width)
     }
 
     /// `fraction` in [0, 1]; NaN is 0.
     private static func clamped(_ fraction: Double) -> Double {
         fraction.isNaN ? 0 : Swift.min(Swift.max(fraction, 0), 1)
-    }
-
-    private static func padLeft(_ text: String, _ width: Int) -> String {
-        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
     private static func terminalColumns() -> Int {

@@ -9,11 +9,19 @@ extension ResultTable {
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
-                index == 0 ? cell + String(repeating: " ", count: widths[index] - cell.count)
-                    : String(repeating: " ", count: widths[index] - cell.count) + cell
+                cell.padded(to: widths[index], alignedRight: index > 0)
             }.joined(separator: "  ")
         }
         return ([title, line(columns), String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
             + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// The text with `fill` after it (before it when `alignedRight`) up to `width`
+    /// characters; a text as long or longer is kept as it is.
+    func padded(to width: Int, alignedRight: Bool = false, with fill: Character = " ") -> String {
+        let padding = String(repeating: fill, count: Swift.max(0, width - count))
+        return alignedRight ? padding + self : self + padding
     }
 }
