@@ -8,6 +8,13 @@ func parseActivation(_ text: String) throws -> Activation {
     try asUsageError { try Activation(parsing: text) }
 }
 
+/// Refuses an integer flag's value outside `range` (a usage error).
+func requireRange(_ value: Int, _ range: ClosedRange<Int>, flag: String) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(flag) must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
+    }
+}
+
 /// The most threads `--threads` accepts: more only multiplies idle workers.
 let maximumThreads = 1024
 

@@ -47,7 +47,7 @@ struct BenchDataCommand: ParsableCommand {
     }
 
     func validate() throws {
-        try checkRuns(runs, 1...100)
+        try requireRange(runs, 1...100, flag: "--runs")
         guard csv != nil || npy != nil || npz != nil else { throw ValidationError("give at least one of --csv, --npy, --npz") }
     }
 

@@ -30,13 +30,13 @@ struct BenchConvolutionCommand: ParsableCommand {
     var threads = "1"
 
     func validate() throws {
-        guard (1...4096).contains(batch) else { throw ValidationError("--batch must be from 1 to 4096, got \(batch)") }
-        guard (1...1024).contains(filters) else { throw ValidationError("--filters must be from 1 to 1024, got \(filters)") }
-        guard (1...28).contains(kernel) else { throw ValidationError("--kernel must be from 1 to 28, got \(kernel)") }
+        try requireRange(batch, 1...4096, flag: "--batch")
+        try requireRange(filters, 1...1024, flag: "--filters")
+        try requireRange(kernel, 1...28, flag: "--kernel")
         guard ConvolutionPadding(rawValue: padding) != nil else {
             throw ValidationError("--padding must be same or valid, got '\(padding)'")
         }
-        guard (1...100_000).contains(runs) else { throw ValidationError("--runs must be from 1 to 100000, got \(runs)") }
+        try requireRange(runs, 1...100_000, flag: "--runs")
         _ = try BenchActivationsCommand.threadCounts(threads)
     }
 

@@ -29,11 +29,7 @@ struct BenchAccuracyCommand: ParsableCommand {
     @Option(help: "Threads (default: all processors).")
     var threads: Int = Execution.processorCount
 
-    func validate() throws {
-        guard (1...maximumThreads).contains(threads) else {
-            throw ValidationError("--threads must be from 1 to \(maximumThreads), got \(threads)")
-        }
-    }
+    func validate() throws { try requireRange(threads, 1...maximumThreads, flag: "--threads") }
 
     func run() {
         print(BenchActivationsCommand.machine)

@@ -60,9 +60,7 @@ struct BenchActivationsCommand: ParsableCommand {
     static let maximumRuns = 1_000_000
 
     func validate() throws {
-        guard (20...Self.maximumRuns).contains(runs) else {
-            throw ValidationError("--runs must be from 20 to \(Self.maximumRuns), got \(runs)")
-        }
+        try requireRange(runs, 20...Self.maximumRuns, flag: "--runs")
         _ = try Self.sizes(elements)
         _ = try Self.threadCounts(threads)
         _ = try Self.operations(ops)

@@ -2,13 +2,6 @@ import Activations
 import ArgumentParser
 import Runtime
 
-/// `--runs N` of the benchmarks, checked against `range`.
-func checkRuns(_ runs: Int, _ range: ClosedRange<Int>) throws {
-    guard range.contains(runs) else {
-        throw ValidationError("--runs must be from \(range.lowerBound) to \(range.upperBound), got \(runs)")
-    }
-}
-
 /// `rectifier bench int8-gemm [--rows N] [--runs N] [--threads N,…]`.
 struct BenchInt8GEMMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,10 +27,8 @@ struct BenchInt8GEMMCommand: ParsableCommand {
     var threads = "1,2"
 
     func validate() throws {
-        guard (1...16384).contains(rows) else {
-            throw ValidationError("--rows must be from 1 to 16384, got \(rows)")
-        }
-        try checkRuns(runs, 1...100_000)
+        try requireRange(rows, 1...16384, flag: "--rows")
+        try requireRange(runs, 1...100_000, flag: "--runs")
         _ = try BenchActivationsCommand.threadCounts(threads)
     }
 
@@ -62,7 +53,7 @@ struct BenchSafeTensorsCommand: ParsableCommand {
     @Option(help: "Timed calls per step (25…1000000).")
     var runs = 500
 
-    func validate() throws { try checkRuns(runs, 25...1_000_000) }
+    func validate() throws { try requireRange(runs, 25...1_000_000, flag: "--runs") }
 
     func run() throws { try FileBenchmarks.safeTensors(runs: runs) }
 }
@@ -81,7 +72,7 @@ struct BenchONNXCommand: ParsableCommand {
     @Option(help: "Timed calls per step (1…100000).")
     var runs = 50
 
-    func validate() throws { try checkRuns(runs, 1...100_000) }
+    func validate() throws { try requireRange(runs, 1...100_000, flag: "--runs") }
 
     func run() throws { try FileBenchmarks.onnx(runs: runs) }
 }
