@@ -28,6 +28,13 @@ import Testing
         #expect(matrix.count == 10 && matrix.allSatisfy { $0.count == 10 })
         #expect(matrix.joined().reduce(0, +) == 200)
         #expect(Double((0..<10).reduce(0) { $0 + matrix[$1][$1] }) / 200 == accuracy)
+        // The keys the command's help names, and no others.
+        #expect(Set(report.keys) == [
+            "model", "test_accuracy", "loss", "confusion_matrix", "class_names", "classes", "per_class", "macro_f1", "test_count",
+        ])
+        #expect(report["classes"] as? [String] == report["class_names"] as? [String])
+        let perClass = try #require(report["per_class"] as? [[String: Any]])
+        #expect(perClass.count == 10 && perClass.allSatisfy { Set($0.keys) == ["class", "precision", "recall", "f1", "support"] })
 
         let onnx = data.file("model.onnx")
         try runRectifier(["export", model, "-o", onnx])

@@ -288,6 +288,7 @@ import Testing
         #expect(try ModelFile.load(model).architecture.outputSize == 1)
         #expect(try Self.modelData(model)["task"] as? String == "regression")
         let report = try Self.json(["evaluate", model, "--data", data, "--json", "--threads", "1"], marker: "\"r2\"")
+        #expect(Set(report.keys) == ["model", "mse", "rmse", "r2", "test_count"])
         let (mse, rmse, r2) = (try #require(report["mse"] as? Double), try #require(report["rmse"] as? Double), try #require(report["r2"] as? Double))
         #expect(abs(rmse * rmse - mse) < 1e-9 * max(mse, 1))
         #expect(r2 > 0.95, "\(report)")

@@ -4,27 +4,16 @@ import Networks
 import Glibc
 #endif
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// What `evaluate` reports, by task.
 enum EvaluationReport {
     case classification(ClassificationFigures)
     case regression(RegressionFigures)
 
     var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let figures: any Encodable = switch self {
-        case let .classification(figures): figures
-        case let .regression(figures): figures
+        switch self {
+        case let .classification(figures): jsonLine(figures, snakeCase: true, escapingSlashes: false)
+        case let .regression(figures): jsonLine(figures, snakeCase: true, escapingSlashes: false)
         }
-        // Strings, integers and finite numbers (others are null) always encode.
-        return String(decoding: try! encoder.encode(figures), as: UTF8.self)
     }
 
     var table: String {

@@ -32,6 +32,16 @@ func writeJSON(_ value: some Encodable, to path: String) throws {
     }
 }
 
+/// `value` as one line of JSON with sorted keys (`snakeCase`: keys from the names in
+/// snake_case; `escapingSlashes`: `/` written `\/`). The values encoded here (strings,
+/// integers, finite numbers, null) always encode.
+func jsonLine(_ value: some Encodable, snakeCase: Bool = false, escapingSlashes: Bool = true) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = escapingSlashes ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes]
+    if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
+    return String(decoding: try! encoder.encode(value), as: UTF8.self)
+}
+
 /// `body`'s value; an error it throws becomes a ``CommandFailure`` (exit status 1) with its
 /// one line after `context`.
 func asFailure<T>(_ context: String = "", _ body: () throws -> T) throws -> T {

@@ -47,18 +47,10 @@ struct ModelData: Codable, Equatable {
             preprocessing: .scale255)
     }
 
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Strings, integers and finite floats always encode.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
+    var json: String { jsonLine(self) }
 
     /// `items` as a JSON array of strings.
-    static func jsonArray(_ items: [String]) -> String {
-        // Strings always encode.
-        String(decoding: try! JSONEncoder().encode(items), as: UTF8.self)
-    }
+    static func jsonArray(_ items: [String]) -> String { jsonLine(items) }
 
     /// The description saved in `metadata`, nil when there is none.
     /// - Throws: ``CommandFailure`` naming `file` when it is there but does not fit a model

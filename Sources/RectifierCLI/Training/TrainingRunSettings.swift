@@ -29,12 +29,7 @@ struct TrainingRunSettings: Codable, Equatable {
     /// The `--augment` spelling, as ``Augmentation/parse(_:)`` reads it (nil: none).
     var augment: String?
 
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Finite numbers, strings and arrays always encode.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
+    var json: String { jsonLine(self) }
 
     /// The settings saved in `metadata`, or a failure naming `file`.
     static func saved(in metadata: [String: String], file: String) throws -> TrainingRunSettings {
