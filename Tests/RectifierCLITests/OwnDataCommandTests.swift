@@ -274,6 +274,18 @@ import Testing
         #expect(try Self.failure(["evaluate", model, "--data", empty]).0 == 1)
     }
 
+    /// `--test-data` naming `--data`'s files (the same path, another spelling of it, a link
+    /// to it) is a usage error; other data is accepted.
+    @Test func testDataMustNotBeTheTrainingData() throws {
+        let data = try SyntheticMNIST(), other = try SyntheticMNIST()
+        let link = other.file("link")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: data.path)
+        for same in [data.path, data.path + "/.", link] {
+            expectUsageError(["train", "--data", data.path, "--test-data", same], naming: "--test-data")
+        }
+        _ = try RectifierCommand.parseAsRoot(["train", "--data", data.path, "--test-data", other.path])
+    }
+
     @Test func regressionReportsMSEAndR2AndSummaryDescribesTheModel() throws {
         let files = try DataFiles()
         // y = 2a − b + 1 on a grid: a linear target a network fits closely.

@@ -144,10 +144,22 @@ struct CommandFiles {
     /// The directory part of `path`: `.` for a bare name, `/` at the root; trailing slashes
     /// ignored.
     static func directoryName(of path: String) -> String {
-        var trimmed = Substring(path)
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        let trimmed = withoutTrailingSlashes(path)
         guard let slash = trimmed.lastIndex(of: "/") else { return "." }
         return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
+    /// `path` without the slashes at its end (`/` stays `/`).
+    static func withoutTrailingSlashes(_ path: String) -> Substring {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        return trimmed
+    }
+
+    /// Whether two existing paths name one file or directory (device and inode).
+    static func sameExistingFile(_ first: String, _ second: String) -> Bool {
+        guard case .existing = FileIdentity(path: first) else { return false }
+        return FileIdentity(path: first) == FileIdentity(path: second)
     }
 }
 

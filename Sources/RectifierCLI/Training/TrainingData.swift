@@ -2,10 +2,6 @@ import ArgumentParser
 import Datasets
 import Networks
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The flags that choose what `rectifier train` learns from: the source in any form
 /// ``DataReader`` reads, the test split, a stratified subset, the task and the scaling.
 struct DataOptions: ParsableArguments {
@@ -48,15 +44,9 @@ struct DataOptions: ParsableArguments {
         if let trainSamples, trainSamples < 1 {
             throw ValidationError("--train-samples \(trainSamples) is not allowed (an integer ≥ 1)")
         }
-        if let data, let testData, data == testData || Self.sameFile(data, testData) {
+        if let data, let testData, data == testData || CommandFiles.sameExistingFile(data, testData) {
             throw ValidationError("--test-data \(testData) is --data; give other examples to test on, or --test-fraction")
         }
-    }
-
-    /// Whether two existing paths name one file or directory (device and inode).
-    private static func sameFile(_ first: String, _ second: String) -> Bool {
-        var one = stat(), other = stat()
-        return stat(first, &one) == 0 && stat(second, &other) == 0 && one.st_dev == other.st_dev && one.st_ino == other.st_ino
     }
 
     /// The flags' names and whether each was given, for the run settings' checks.
@@ -110,7 +100,7 @@ struct TrainingData {
     ///   flag for a count or fraction that leaves no example on a side.
     static func load(_ options: DataOptions, validationCount: Int?, seed: UInt64) throws -> TrainingData {
         let path = options.data ?? FashionMNIST.defaultDirectory
-        let isDefault = options.data == nil || trimmingSlashes(path) == trimmingSlashes(FashionMNIST.defaultDirectory)
+        let isDefault = options.data == nil || CommandFiles.withoutTrailingSlashes(path) == CommandFiles.withoutTrailingSlashes(FashionMNIST.defaultDirectory)
         let task = options.task ?? .classification
         let reader = DataReader(
             target: options.target, task: task, mnistLabelNames: isDefault ? FashionMNIST.classNames : nil)
@@ -182,11 +172,5 @@ struct TrainingData {
         try Dataset(
             features: try Matrix(rows: images.count, columns: images.pixelsPerImage, scalars: images.pixels),
             labels: images.labels.map(Int.init))
-    }
-
-    private static func trimmingSlashes(_ path: String) -> Substring {
-        var trimmed = Substring(path)
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        return trimmed
     }
 }
