@@ -15,11 +15,7 @@ extension LayerTranslator {
                 file: file, node: label,
                 detail: "\(op) needs a [batch, C, H, W] input, got [batch, \(features.map(String.init).joined(separator: ", "))]")
         }
-        do {
-            return try ImageShape(channels: features[0], height: features[1], width: features[2])
-        } catch {
-            throw .shapeMismatch(file: file, node: label, detail: error.description)
-        }
+        return try shapeChecked(at: label) { try ImageShape(channels: features[0], height: features[1], width: features[2]) }
     }
 
     /// A square kernel and equal strides, no dilation, and padding that is `valid` or
@@ -68,11 +64,8 @@ extension LayerTranslator {
         guard shape.count == 4, shape[1] == image.channels, shape[2] == k, shape[3] == k else {
             throw .shapeMismatch(file: file, node: label, detail: "Conv weight of shape \(shape) for \(image.channels) channels and kernel \(k) (expected [OC, \(image.channels), \(k), \(k)])")
         }
-        let geometry: Convolution2D
-        do {
-            geometry = try Convolution2D(input: image, outputChannels: shape[0], kernelSize: k, stride: s, padding: padding)
-        } catch {
-            throw .shapeMismatch(file: file, node: label, detail: error.description)
+        let geometry = try shapeChecked(at: label) {
+            try Convolution2D(input: image, outputChannels: shape[0], kernelSize: k, stride: s, padding: padding)
         }
         var bias = [Double](repeating: 0, count: shape[0])
         if node.input.count > 2, !node.input[2].isEmpty {
@@ -94,12 +87,7 @@ extension LayerTranslator {
         _ = try attributes.integer("storage_order", default: 0, allowed: [0])
         _ = try attributes.integer("count_include_pad", default: 0, allowed: [0, 1])
         let (k, s, _) = try window(attributes, label: label, op: node.opType, size: image)
-        let geometry: Pooling2D
-        do {
-            geometry = try Pooling2D(input: image, kernelSize: k, stride: s)
-        } catch {
-            throw .shapeMismatch(file: file, node: label, detail: error.description)
-        }
+        let geometry = try shapeChecked(at: label) { try Pooling2D(input: image, kernelSize: k, stride: s) }
         layers.append(node.opType == "MaxPool" ? .maxPooling(geometry) : .averagePooling(geometry))
         features = [geometry.output.channels, geometry.output.height, geometry.output.width]
     }
@@ -134,11 +122,7 @@ extension LayerTranslator {
         if features.count == 3 {
             shape = NormalizedShape(image: try requireImage(label, "BatchNormalization"))
         } else {
-            do {
-                shape = try NormalizedShape(features: width)
-            } catch {
-                throw .shapeMismatch(file: file, node: label, detail: error.description)
-            }
+            shape = try shapeChecked(at: label) { try NormalizedShape(features: width) }
         }
         var tensors: [Double] = []
         for (position, name) in ["scale", "bias", "mean", "variance"].enumerated() {

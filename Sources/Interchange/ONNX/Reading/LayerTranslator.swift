@@ -164,11 +164,12 @@ struct LayerTranslator {
             throw .shapeMismatch(
                 file: file, node: context.label(chain[0]), detail: "a per-feature input scaling needs a flat [batch, features] input")
         }
-        do {
-            return try ONNXModel.InputScaling(offset: offset, scale: scale, width: width)
-        } catch {
-            throw .shapeMismatch(file: file, node: context.label(chain[0]), detail: "\(error)")
-        }
+        return try shapeChecked(at: context.label(chain[0])) { try ONNXModel.InputScaling(offset: offset, scale: scale, width: width) }
+    }
+
+    /// `body`'s value; what it throws becomes ``ONNXError/shapeMismatch(file:node:detail:)`` at `node`.
+    func shapeChecked<T>(at node: String, _ body: () throws -> T) throws(ONNXError) -> T {
+        do { return try body() } catch { throw .shapeMismatch(file: file, node: node, detail: "\(error)") }
     }
 
     /// The constant `name` that node `index` reads, as values of the model's precision,
