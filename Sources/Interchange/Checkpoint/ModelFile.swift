@@ -83,11 +83,7 @@ public enum ModelFile {
             try addParameters(average.values, layout: layout, prefix: averagePrefix, to: &file)
             file.metadata[averageKey] = AverageRecord(average).json
         }
-        do {
-            try file.write(to: path)
-        } catch {
-            throw .safeTensors(error)
-        }
+        try ModelFileError.fromSafeTensors { () throws(SafeTensorsError) in try file.write(to: path) }
     }
 
     /// Reads a model file into a `Float` model (see ``load(_:as:)``).
@@ -136,21 +132,15 @@ public enum ModelFile {
             }
             try addParameters(buffer, layout: layout, prefix: optimizerPrefix + name + ".", to: &file)
         }
-        do {
-            file.tensors[dataOrderTensor] = try SafeTensors.Tensor(state.dataOrder)
-        } catch {
-            throw .safeTensors(error)
-        }
+        file.tensors[dataOrderTensor] = try ModelFileError.fromSafeTensors { () throws(SafeTensorsError) in try SafeTensors.Tensor(state.dataOrder) }
         file.metadata[trainingKey] = TrainingRecord(state, bufferNames: names).json
     }
 
     /// `values` as an `F32` (Float) or `F64` (Double) tensor, exactly.
     static func tensor<Scalar: ActivationScalar>(_ values: [Scalar], shape: [Int]) throws(ModelFileError) -> SafeTensors.Tensor {
-        do {
+        try ModelFileError.fromSafeTensors { () throws(SafeTensorsError) in
             if let floats = values as? [Float] { return try SafeTensors.Tensor(floats, shape: shape, as: .float32) }
             return try SafeTensors.Tensor(values.map { Double($0) }, shape: shape, as: .float64)
-        } catch {
-            throw .safeTensors(error)
         }
     }
 }

@@ -58,3 +58,10 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 }
+
+extension ModelFileError {
+    /// `body`'s value; its error wrapped as ``safeTensors(_:)``.
+    static func fromSafeTensors<T>(_ body: () throws(SafeTensorsError) -> T) throws(ModelFileError) -> T {
+        do { return try body() } catch { throw .safeTensors(error) }
+    }
+}

@@ -104,11 +104,9 @@ struct ModelFileReader<Scalar: ActivationScalar> {
     }
 
     private static func decode(_ tensor: SafeTensors.Tensor) throws(ModelFileError) -> [Scalar] {
-        do {
+        try ModelFileError.fromSafeTensors { () throws(SafeTensorsError) in
             if Scalar.self == Float.self { return try tensor.floats() as! [Scalar] }
             return try tensor.doubles().map { Scalar($0) }
-        } catch {
-            throw .safeTensors(error)
         }
     }
 
@@ -159,12 +157,7 @@ struct ModelFileReader<Scalar: ActivationScalar> {
         guard tensor.shape.count == 1 else {
             throw .wrongShape(file: path, tensor: name, shape: tensor.shape, expected: [tensor.elementCount])
         }
-        let order: [Int32]
-        do {
-            order = try tensor.int32s()
-        } catch {
-            throw .safeTensors(error)
-        }
+        let order = try ModelFileError.fromSafeTensors { () throws(SafeTensorsError) in try tensor.int32s() }
         var seen = [Bool](repeating: false, count: order.count)
         for (position, index) in order.enumerated() {
             guard index >= 0, Int(index) < order.count else {
