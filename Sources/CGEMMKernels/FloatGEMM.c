@@ -4,6 +4,7 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <immintrin.h>
 
 // 2 = AVX-512 F (with the OS saving the ZMM and opmask state), 1 = AVX2 + FMA, 0 = neither;
 // −1 until looked up.

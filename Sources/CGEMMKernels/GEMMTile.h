@@ -7,6 +7,28 @@ typedef float GEMM_NAME(vector) __attribute__((ext_vector_type(GEMM_LANES), alig
 #define VEC GEMM_NAME(vector)
 #define PANEL (2 * GEMM_LANES)
 
+/// The first `count` (0…GEMM_LANES) Floats at `p` in the low lanes, 0 in the others; the
+/// masked lanes are not read (a masked load does not fault past the end of an array).
+static inline __attribute__((always_inline)) VEC GEMM_NAME(load_part)(const float *p, int count) {
+#if GEMM_LANES == 16
+    return (VEC)_mm512_maskz_loadu_ps((__mmask16)((1u << count) - 1), p);
+#else
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return (VEC)_mm256_maskload_ps(p, mask);
+#endif
+}
+
+/// Stores the low `count` (0…GEMM_LANES) lanes of `v` at `p` (one masked store: the 10
+/// columns of a classifier's row without a store per element).
+static inline __attribute__((always_inline)) void GEMM_NAME(store_part)(float *p, VEC v, int count) {
+#if GEMM_LANES == 16
+    _mm512_mask_storeu_ps(p, (__mmask16)((1u << count) - 1), (__m512)v);
+#else
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(p, mask, (__m256)v);
+#endif
+}
+
 /// Stores one row of a tile (its first `columns` columns; `halves` = 1 when they fit in v0),
 /// after max(0, ·) when `relu`.
 static inline __attribute__((always_inline)) void GEMM_NAME(store)(
@@ -20,13 +42,11 @@ static inline __attribute__((always_inline)) void GEMM_NAME(store)(
     if (columns == PANEL) {
         *(VEC *)row = v0;
         *(VEC *)(row + GEMM_LANES) = v1;
-    } else if (columns == GEMM_LANES) {
-        *(VEC *)row = v0;
+    } else if (halves == 1) {
+        GEMM_NAME(store_part)(row, v0, columns);
     } else {
-        float lanes[PANEL] __attribute__((aligned(64)));
-        *(VEC *)lanes = v0;
-        if (halves == 2) *(VEC *)(lanes + GEMM_LANES) = v1;
-        for (int j = 0; j < columns; j++) row[j] = lanes[j];
+        *(VEC *)row = v0;
+        GEMM_NAME(store_part)(row + GEMM_LANES, v1, columns - GEMM_LANES);
     }
 }
 
@@ -53,9 +73,8 @@ static inline __attribute__((always_inline)) void GEMM_NAME(tile)(
             if (halves == 2) acc[i][1] = __builtin_elementwise_fma(x, b1, acc[i][1]);
         }
     }
-    float lanes[PANEL] __attribute__((aligned(64))) = {0};
-    if (bias) for (int j = 0; j < columns; j++) lanes[j] = bias[j];
-    const VEC bias0 = *(const VEC *)lanes, bias1 = *(const VEC *)(lanes + GEMM_LANES);
+    const VEC bias0 = bias ? GEMM_NAME(load_part)(bias, columns < GEMM_LANES ? columns : GEMM_LANES) : (VEC)0;
+    const VEC bias1 = bias && halves == 2 ? GEMM_NAME(load_part)(bias + GEMM_LANES, columns - GEMM_LANES) : (VEC)0;
 #pragma unroll
     for (int i = 0; i < rows; i++)
         GEMM_NAME(store)(acc[i][0] + bias0, acc[i][1] + bias1, relu, c + i * ldc, columns, halves);

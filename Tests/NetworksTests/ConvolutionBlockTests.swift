@@ -83,6 +83,27 @@ import Testing
         #expect(one.scalars == two.scalars)
     }
 
+    /// A batch smaller than the threads: the threads split each image by bands (blocks of at
+    /// least 2¹⁸ multiply-adds per image with pooling windows that do not overlap), with the
+    /// same bits as one thread. Pooled (18 and 8 bands) and not (a block's channels-last
+    /// output, 36 bands, then 17 pooled), channels last in and out.
+    @Test(arguments: [
+        "conv:16x5,batchnorm,maxpool:2,conv:32x3,batchnorm,maxpool:2,dense:12",
+        "conv:12x5,conv:16x3,maxpool:2",
+    ])
+    func oneImageIsSplitOverTheThreads(layers: String) throws {
+        let shape = try ImageShape(channels: 1, height: 40, width: 40)
+        let model = try Self.model(layers, input: shape)
+        let input = Self.input(rows: 3, shape: shape)
+        for row in 0..<input.rows {
+            let image = try Matrix(rows: 1, columns: shape.count, scalars: Array(input.row(row)))
+            let one = try Execution(threads: 1).run { try model.predict(image) }
+            let two = try Execution(threads: 2).run { try model.predict(image) }
+            #expect(one.scalars == two.scalars)
+            Self.expectClose(two, try model.forward(image))
+        }
+    }
+
     /// A write to the batch norm's statistics after a prediction: the next one folds them anew.
     @Test func changedStatisticsAreFoldedAgain() throws {
         let (layers, shape) = Self.cases[0]
@@ -94,6 +115,23 @@ import Testing
         let after = try model.predict(input)
         #expect(after.scalars != before.scalars)
         Self.expectClose(after, try model.forward(input))
+    }
+
+    /// A training pass after a prediction moves batch norm's running statistics: the next
+    /// prediction folds the new ones; the old parameters written back give the old outputs.
+    @Test func aTrainingPassIsSeenByTheNextPrediction() throws {
+        let (layers, shape) = Self.cases[0]
+        let model = try Self.model(layers, input: shape)
+        let input = Self.input(rows: 20, shape: shape)
+        let before = try model.predict(input)
+        let saved = model.parameters.snapshot()
+        var generator = SeededGenerator(seed: 43)
+        _ = try model.trainingForward(input, generator: &generator)
+        let after = try model.predict(input)
+        #expect(after.scalars != before.scalars)
+        Self.expectClose(after, try model.forward(input))
+        try model.parameters.restore(saved)
+        #expect(try model.predict(input).scalars == before.scalars)
     }
 
     /// NaN in one image reaches that image's outputs only (the max pooling keeps it).

@@ -203,6 +203,29 @@ import Testing
         Self.expectClose(after, try Self.outputs(other, input, hidden: Self.relu, fused: false))
     }
 
+    /// An optimiser step after a packed pass: the next pass uses the stepped weights; the old
+    /// weights written back give the old outputs back, bit for bit.
+    @Test func anOptimiserStepAndItsUndoAreBothSeen() throws {
+        let model = try Self.model("relu")
+        let input = Self.input(rows: 64)
+        let before = try model.predict(input)
+        let saved = model.parameters.snapshot()
+        var generator = SeededGenerator(seed: 35)
+        let gradient = Matrix<Float>(converting: GradientCheck.randomMatrix(rows: 64, columns: 10, in: -1...1, &generator))
+        _ = try model.forward(input)
+        _ = try model.backward(outputGradient: gradient)
+        let configuration = try OptimizerConfiguration(kind: .sgd, learningRate: 0.05)
+        Optimizer<Float>(configuration: configuration, layout: model.parameters.layout).step(model.parameters, learningRate: 0.05)
+        let stepped = try model.predict(input)
+        #expect(stepped.scalars != before.scalars)
+        Self.expectClose(stepped, try Self.outputs(model, input, hidden: Self.relu, fused: false))
+        if rect_gemm_panel_width() > 0 {
+            #expect(stepped.scalars == (try Self.outputs(model, input, hidden: Self.relu, fused: true)).flatMap { $0 })
+        }
+        try model.parameters.restore(saved)
+        #expect(try model.predict(input).scalars == before.scalars)
+    }
+
     /// NaN passes the fused ReLU as it passes the ReLU layer (0 > NaN is false).
     @Test func nanPropagatesThroughTheFusedReLU() throws {
         let model = try Self.model("relu")

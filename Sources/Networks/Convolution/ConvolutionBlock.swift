@@ -43,16 +43,6 @@ struct ConvolutionBlock {
     /// The image the block writes: the pooled one, or the convolution's output.
     var outputShape: ImageShape { pooling?.output ?? geometry.output }
 
-    /// The parameters the packed form is made from (``Workspace/derived(_:from:count:_:)``).
-    var sources: [UnsafeBufferPointer<Float>] {
-        let oc = geometry.output.channels
-        var list = [UnsafeBufferPointer(start: weight, count: geometry.weightCount), UnsafeBufferPointer(start: bias, count: oc)]
-        if let n = normalization {
-            list += [n.weight, n.bias, n.mean, n.variance].map { UnsafeBufferPointer(start: $0, count: oc) }
-        }
-        return list
-    }
-
     /// Floats of the packed form: W' in the GEMM's panels, then b'.
     var packedCount: Int {
         rect_gemm_packed_count(geometry.output.channels, geometry.patchCount) + geometry.output.channels
@@ -115,13 +105,50 @@ struct ConvolutionBlock {
                     toChannelsLast(image, into: channelsLast)
                     image = UnsafePointer(channelsLast)
                 }
-                gatherPatches(image, into: patches + g * positions * patch)
+                gatherPatches(image, rows: 0..<geometry.output.height, into: patches + g * positions * patch)
             }
             rect_gemm_packed(count * positions, oc, patch, patches, patch, packed, foldedBias, relu ? 1 : 0, values, oc)
             for g in 0..<count {
-                store(values + g * positions * oc, into: output + (first + g) * outputCount, best: best)
+                store(values + g * positions * oc, firstRow: 0, bands: 0..<bandCount, into: output + (first + g) * outputCount, best: best)
             }
         }
+    }
+
+    /// Rows of the block's output image (the pooled image's, with pooling) whose values come
+    /// from disjoint rows of the convolution's output: with pooling windows that do not
+    /// overlap (size = stride), band r is pooled from convolution rows r·stride ..< (r + 1)·stride.
+    var bandCount: Int { pooling?.output.height ?? geometry.output.height }
+
+    /// Whether threads may share an image by bands (``forward(image:bands:input:output:packed:scratch:)``):
+    /// pooling windows that do not overlap, and at least 2¹⁸ multiply-adds per image.
+    var splitsImages: Bool {
+        (pooling.map { $0.kernelSize == $0.stride } ?? true) && bandCount > 1
+            && (geometry.multiplyAddsPerImage ?? 0) >= 1 << 18
+    }
+
+    /// Bands `bands` (``bandCount``) of image `image`: the same values as
+    /// ``forward(images:input:output:packed:scratch:)`` writes there, from that band's rows of
+    /// the convolution alone, so threads can split one image (a batch smaller than the threads).
+    /// - Precondition: ``splitsImages``.
+    func forward(
+        image: Int, bands: Range<Int>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        packed: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    ) {
+        let (positions, patch, oc) = (geometry.output.planeCount, geometry.patchCount, geometry.output.channels)
+        let patches = scratch, values = patches + Self.groupSize(geometry) * positions * patch
+        let channelsLast = values + Self.groupSize(geometry) * positions * oc
+        let best = channelsLast + (geometry.input.channels > 1 ? geometry.input.count : 0)
+        let step = pooling?.stride ?? 1, rows = bands.lowerBound * step..<bands.upperBound * step
+        var source = input + image * geometry.input.count
+        if geometry.input.channels > 1 && !channelsLastInput {
+            toChannelsLast(source, into: channelsLast)
+            source = UnsafePointer(channelsLast)
+        }
+        gatherPatches(source, rows: rows, into: patches)
+        rect_gemm_packed(
+            rows.count * geometry.output.width, oc, patch, patches, patch, packed,
+            packed + rect_gemm_packed_count(oc, patch), relu ? 1 : 0, values, oc)
+        store(values, firstRow: rows.lowerBound, bands: bands, into: output + image * outputShape.count, best: best)
     }
 
     /// x (C, H, W) → (H, W, C).
@@ -133,15 +160,15 @@ struct ConvolutionBlock {
         }
     }
 
-    /// Fills `patches` (P rows of K·K·C) from `image` (H, W, C): row i·OW + j holds window
-    /// (i, j) in the order (u, v, c), 0 outside the image. Rows are written in order, and
-    /// within a row the window's rows in order.
-    private func gatherPatches(_ image: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>) {
+    /// Fills `patches` (P rows of K·K·C for the output rows `rows`) from `image` (H, W, C):
+    /// row (i − rows.lowerBound)·OW + j holds window (i, j) in the order (u, v, c), 0 outside
+    /// the image. Rows are written in order, and within a row the window's rows in order.
+    private func gatherPatches(_ image: UnsafePointer<Float>, rows: Range<Int>, into patches: UnsafeMutablePointer<Float>) {
         let (channels, k, stride) = (geometry.input.channels, geometry.kernelSize, geometry.stride)
         let (height, width, outWidth) = (geometry.input.height, geometry.input.width, geometry.output.width)
         let (run, imageCount) = (k * channels, geometry.input.count)
         var target = patches
-        for i in 0..<geometry.output.height {
+        for i in rows {
             for j in 0..<outWidth {
                 let left = j * stride - geometry.padLeft
                 let inside = left >= 0 && left + k <= width
@@ -172,28 +199,33 @@ struct ConvolutionBlock {
         }
     }
 
-    /// Writes one image's Y (P, OC) to `output` through the pooling (or as it is without
-    /// pooling): channels last (P', OC) when ``channelsLastOutput``, else NCHW (OC, P') as the
-    /// layers write it. The max keeps a NaN once it is the maximum and takes one when it
-    /// comes, as ``Pooling/maxForward(_:output:input:)``.
-    private func store(_ values: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, best: UnsafeMutablePointer<Float>) {
-        let oc = geometry.output.channels
+    /// Writes the bands `bands` (``bandCount``) of one image's Y (P, OC), whose rows start at
+    /// the convolution's output row `firstRow`, to `output` through the pooling (or as it is
+    /// without pooling): channels last (P', OC) when ``channelsLastOutput``, else NCHW (OC, P')
+    /// as the layers write it. The max keeps a NaN once it is the maximum and takes one when
+    /// it comes, as ``Pooling/maxForward(_:output:input:)``.
+    private func store(
+        _ values: UnsafePointer<Float>, firstRow: Int, bands: Range<Int>, into output: UnsafeMutablePointer<Float>,
+        best: UnsafeMutablePointer<Float>
+    ) {
+        let (oc, width) = (geometry.output.channels, geometry.output.width)
+        let rowStart = values - firstRow * width * oc
         guard let pooling else {
-            let positions = geometry.output.planeCount
+            let (positions, first) = (geometry.output.planeCount, bands.lowerBound * width)
             if channelsLastOutput {
-                output.update(from: values, count: positions * oc)
+                (output + first * oc).update(from: rowStart + first * oc, count: bands.count * width * oc)
                 return
             }
-            for p in 0..<positions {
-                for o in 0..<oc { output[o * positions + p] = values[p * oc + o] }
+            for p in first..<bands.upperBound * width {
+                for o in 0..<oc { output[o * positions + p] = rowStart[p * oc + o] }
             }
             return
         }
-        let (k, stride, width) = (pooling.kernelSize, pooling.stride, geometry.output.width)
+        let (k, stride) = (pooling.kernelSize, pooling.stride)
         let (outWidth, plane) = (pooling.output.width, pooling.output.planeCount)
-        for i in 0..<pooling.output.height {
+        for i in bands {
             for j in 0..<outWidth {
-                let corner = values + (i * stride * width + j * stride) * oc, position = i * outWidth + j
+                let corner = rowStart + (i * stride * width + j * stride) * oc, position = i * outWidth + j
                 let target = channelsLastOutput ? output + position * oc : best
                 target.update(from: corner, count: oc)
                 for u in 0..<k {
@@ -250,15 +282,26 @@ extension Sequential {
     }
 
     /// Runs `block` (starting at layer `index`, whose packed form the workspace keeps) on
-    /// `input` into `output`, images split across ``Execution/threads`` threads.
+    /// `input` into `output`, images split across ``Execution/threads`` threads, or with fewer
+    /// images than threads (a batch of one) each image split by bands where it ``ConvolutionBlock/splitsImages``.
     func run(_ block: ConvolutionBlock, layer index: Int, input: MatrixBuffer<Scalar>, output: MatrixBuffer<Scalar>) {
         let start = Profiling.start()
         defer { Profiling.stop(start, .gemm) }
-        let packed = workspace.derived(index, from: block.sources, count: block.packedCount) { block.pack(into: $0) }
+        let packed = workspace.derived(index, version: parameters.version, count: block.packedCount) { block.pack(into: $0) }
         let threads = Swift.min(Execution.current.threads, input.rows)
         let perThread = ConvolutionBlock.scratchPerThread(block.geometry)!
-        let scratch = mutableFloats(workspace.scratch(count: perThread * threads).baseAddress!)
         let (x, y) = (floats(input.base), mutableFloats(output.base))
+        if input.rows < Execution.current.threads, block.splitsImages {
+            // Fewer images than threads (a batch of one): the threads split each image by bands.
+            let scratch = mutableFloats(workspace.scratch(count: perThread * Execution.current.threads).baseAddress!)
+            for image in 0..<input.rows {
+                Execution.current.forEachIndexedChunk(count: block.bandCount, minimumChunk: 1, alignment: 1) { chunk, bands in
+                    block.forward(image: image, bands: bands, input: x, output: y, packed: packed, scratch: scratch + chunk * perThread)
+                }
+            }
+            return
+        }
+        let scratch = mutableFloats(workspace.scratch(count: perThread * threads).baseAddress!)
         let execution = threads == 1 ? Execution.serial : Execution.current
         execution.forEachIndexedChunk(count: input.rows, minimumChunk: Convolution.minimumImages(block.geometry), alignment: 1) {
             chunk, images in

@@ -30,6 +30,8 @@ extension Sequential {
         workspace.reserve(rows: rows)
         lastInput = input
         lastPassTrained = generator != nil
+        // A training pass moves batch norm's running statistics.
+        if generator != nil { parameters.version &+= 1 }
         var current = input
         // Inference on enough rows runs consecutive dense layers on packed weights, a panel
         // of rows through all of them at a time, with a ReLU that follows in place fused in
@@ -127,8 +129,8 @@ extension Sequential {
         return current
     }
 
-    /// The fewest rows for which an inference pass uses packed weights: checking the weights
-    /// against their packed copy reads them once, which a batch this small would not repay.
+    /// The fewest rows for which an inference pass uses packed weights (fewer go through
+    /// BLAS, and a batch of one through the matrix-vector kernel).
     static var packedRows: Int { 32 }
 
     /// The dense layers from `index` on (each with the in-place ReLU after it, if any) as
@@ -138,7 +140,7 @@ extension Sequential {
     private func packedDenseSteps(from index: Int, rows: Int) -> (steps: [Dense.PackedStep], last: Int)? {
         var steps: [Dense.PackedStep] = [], next = index
         while next < layers.count, case let .dense(weight, _, bias, _) = layers[next],
-            let packed = workspace.packedWeight(next, weight)
+            let packed = workspace.packedWeight(next, weight, version: parameters.version)
         {
             let relu = reluInPlace(after: next)
             let last = relu ? next + 1 : next

@@ -145,6 +145,7 @@ public final class Sequential<Scalar: ActivationScalar> {
             bias.update(repeating: 0)
         }
         resetFixedValues()
+        parameters.version &+= 1
     }
 
     /// PReLU slopes to their initial value; batch norm to γ = 1, β = 0, mean 0, variance 1.

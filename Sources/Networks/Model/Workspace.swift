@@ -2,10 +2,6 @@ import Activations
 import CGEMMKernels
 import Runtime
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Where each layer boundary's values and gradients live during a forward and backward
 /// pass, decided once per architecture.
 ///
@@ -66,9 +62,9 @@ final class Workspace<Scalar: ActivationScalar> {
     private var scratchStorage: AlignedStorage<Scalar>?
     /// Dropout masks by layer index, `capacity` rows each.
     private var maskStorage: [Int: AlignedStorage<Scalar>] = [:]
-    /// Parameters in the forms inference uses (``derived(_:from:count:_:)``) by layer index,
-    /// with the parameters they were made from.
-    private var derivedStorage: [Int: (derived: AlignedStorage<Float>, source: AlignedStorage<Float>)] = [:]
+    /// Parameters in the forms inference uses (``derived(_:version:count:_:)``) by layer index,
+    /// with the ``ParameterStore/version`` they were made at.
+    private var derivedStorage: [Int: (derived: AlignedStorage<Float>, version: Int)] = [:]
 
     init(plan: WorkspacePlan) {
         self.plan = plan
@@ -134,42 +130,27 @@ final class Workspace<Scalar: ActivationScalar> {
         return scratchStorage!.buffer
     }
 
-    /// Layer `layer`'s Float weight packed for ``Dense/packedForward(_:input:)``,
-    /// or nil when `Scalar` is not Float or the CPU has neither AVX2 + FMA nor AVX-512.
-    func packedWeight(_ layer: Int, _ weight: MatrixBuffer<Scalar>) -> UnsafePointer<Float>? {
+    /// Layer `layer`'s Float weight packed for ``Dense/packedForward(_:input:)``, made at
+    /// parameter version `version`, or nil when `Scalar` is not Float or the CPU has neither
+    /// AVX2 + FMA nor AVX-512.
+    func packedWeight(_ layer: Int, _ weight: MatrixBuffer<Scalar>, version: Int) -> UnsafePointer<Float>? {
         guard Scalar.self == Float.self, rect_gemm_panel_width() > 0 else { return nil }
         let floats = UnsafeRawPointer(weight.base).assumingMemoryBound(to: Float.self)
-        return derived(
-            layer, from: [UnsafeBufferPointer(start: floats, count: weight.count)],
-            count: rect_gemm_packed_count(weight.rows, weight.columns)
-        ) { rect_gemm_pack(floats, weight.rows, weight.columns, weight.columns, $0) }
+        return derived(layer, version: version, count: rect_gemm_packed_count(weight.rows, weight.columns)) {
+            rect_gemm_pack(floats, weight.rows, weight.columns, weight.columns, $0)
+        }
     }
 
     /// Layer `layer`'s parameters in a form made for inference (packed, folded): `count`
-    /// Floats written by `make`, kept with a copy of `sources`. Each call compares the sources
-    /// with that copy (one read of them, bit for bit) and remakes the form when anything wrote
-    /// to them, so no write through ``ParameterStore`` can leave a stale form in use.
-    func derived(
-        _ layer: Int, from sources: [UnsafeBufferPointer<Float>], count: Int,
-        _ make: (UnsafeMutablePointer<Float>) -> Void
-    ) -> UnsafePointer<Float> {
-        if let cached = derivedStorage[layer] {
-            var offset = 0, same = true
-            for source in sources where same {
-                same = memcmp(cached.source.base + offset, source.baseAddress!, source.count * MemoryLayout<Float>.size) == 0
-                offset += source.count
-            }
-            if same { return UnsafePointer(cached.derived.base) }
-        }
-        let copy = AlignedStorage<Float>(count: sources.reduce(0) { $0 + $1.count }, zeroed: false)
-        var offset = 0
-        for source in sources {
-            (copy.base + offset).update(from: source.baseAddress!, count: source.count)
-            offset += source.count
-        }
-        let form = AlignedStorage<Float>(count: count, zeroed: false)
+    /// Floats written by `make`, kept with the ``ParameterStore/version`` `version` they were
+    /// made at and remade when a call brings another version.
+    func derived(_ layer: Int, version: Int, count: Int, _ make: (UnsafeMutablePointer<Float>) -> Void)
+        -> UnsafePointer<Float>
+    {
+        if let cached = derivedStorage[layer], cached.version == version { return UnsafePointer(cached.derived.base) }
+        let form = derivedStorage[layer]?.derived ?? AlignedStorage<Float>(count: count, zeroed: false)
         make(form.base)
-        derivedStorage[layer] = (form, copy)
+        derivedStorage[layer] = (form, version)
         return UnsafePointer(form.base)
     }
 

@@ -22,8 +22,20 @@ public final class ParameterStore<Scalar: ActivationScalar> {
     /// The number of scalars in each buffer.
     public var count: Int { layout.count }
 
-    /// Every parameter, back to back in ``layout`` order. Writable.
-    public var values: UnsafeMutableBufferPointer<Scalar> { valueStorage.buffer }
+    /// Every parameter, back to back in ``layout`` order. Writable: each access counts as a
+    /// write (``version``), so write through a view taken after a model's latest pass.
+    public var values: UnsafeMutableBufferPointer<Scalar> {
+        version &+= 1
+        return valueStorage.buffer
+    }
+
+    /// Advances with every access to the writable views (``values``, ``values(of:)`` and the
+    /// methods that write through them) and with every training pass of a model (batch norm
+    /// moves its running statistics). A model keeps the forms its inference makes of the
+    /// parameters (packed weights, batch norm folded into a convolution) with the version
+    /// they were made at and remakes them when the version differs: an O(1) check per pass.
+    /// A view kept from before a pass and written after it goes unseen by those forms.
+    var version = 0
 
     /// The gradient of the last backward pass, laid out like ``values``. Backward passes
     /// overwrite it (they do not add to it).
