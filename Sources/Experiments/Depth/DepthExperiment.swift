@@ -38,24 +38,18 @@ package enum DepthExperiment: Experiment {
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DepthConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let shared = configuration.sharedOptimizer
-        let activations = try ActivationLineup.parse(configuration.activations)
-        let trial = { (activation: HiddenActivation, depth: Int, seed: UInt64, optimizer: NamedOptimizer) in
-            Trial(
-                activation: activation, seed: seed, optimizer: optimizer,
-                hiddenSizes: Array(repeating: configuration.width, count: depth), initialization: .standard(for: activation))
+        let trials = { (depths: [Int], activation: HiddenActivation, optimizer: NamedOptimizer) in
+            depths.flatMap { depth in
+                configuration.seeds.map { seed in
+                    Trial(
+                        activation: activation, seed: seed, optimizer: optimizer,
+                        hiddenSizes: Array(repeating: configuration.width, count: depth),
+                        initialization: .standard(for: activation))
+                }
+            }
         }
-        let atShared = activations.flatMap { activation in
-            configuration.depths.flatMap { depth in configuration.seeds.map { trial(activation, depth, $0, shared) } }
-        }
-        guard let tunedRates = configuration.tunedRates, let deepest = configuration.depths.max() else { return atShared }
-        // An activation whose tuned rate is the shared one is not trained twice.
-        return atShared + activations.flatMap { activation in
-            tunedRates.tuned(shared, for: activation).map { tuned in
-                tuned.configuration.learningRate == configuration.learningRate
-                    ? [] : configuration.seeds.map { trial(activation, deepest, $0, tuned) }
-            } ?? []
-        }
+        return try configuration.trials(
+            { trials(configuration.depths, $0, $1) }, tunedGrid: { trials([configuration.depths.max()!], $0, $1) })
     }
 
     /// Multiply–adds per sample: a run's cost is O(Σ depth · width² · samples · epochs).
@@ -142,11 +136,8 @@ package enum DepthExperiment: Experiment {
         try ExperimentError.require(!configuration.depths.isEmpty && configuration.depths.allSatisfy { $0 >= 1 },
             "depths", "\(configuration.depths) is not allowed (a non-empty list of depths ≥ 1)")
         try ExperimentError.requirePositive(configuration.width, "width")
-        try ExperimentError.requireGrid(
-            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
-            batchSize: configuration.batchSize)
         try ExperimentError.requirePositive(configuration.probeSamples, "probe samples")
-        try ExperimentError.requireSGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
+        try configuration.validateGrid()
     }
 
     private static func summary(_ configuration: DepthConfiguration) -> String {
@@ -165,16 +156,12 @@ package enum DepthExperiment: Experiment {
     }
 
     private static func settings(_ configuration: DepthConfiguration) -> [String: String] {
-        [
+        configuration.gridSettings.merging([
             "depths": configuration.depths.map(String.init).joined(separator: ","),
             "width": String(configuration.width),
-            "activations": configuration.activations.joined(separator: ","),
-            "epochs": String(configuration.epochs),
-            "batch size": String(configuration.batchSize),
-            "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
             "initialization": "He normal (rectifiers, softplus), Glorot normal (sigmoid, tanh), biases 0",
             "probe samples": String(configuration.probeSamples),
             "tuning": tuning(configuration).description + ", at depth \(configuration.depths.max() ?? 0)",
-        ]
+        ]) { $1 }
     }
 }

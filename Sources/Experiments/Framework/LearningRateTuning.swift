@@ -288,6 +288,8 @@ extension NamedOptimizer {
 /// tuned rate.
 package protocol RateTunedConfiguration: SizedConfiguration {
     var activations: [String] { get }
+    var seeds: [UInt64] { get }
+    var epochs: Int { get }
     var trainingSamples: Int { get }
     var validationSamples: Int { get }
     var batchSize: Int { get }
@@ -307,6 +309,53 @@ extension RateTunedConfiguration {
             configuration: try! OptimizerConfiguration(
                 kind: .sgd(momentum: momentum >= 0 && momentum < 1 ? momentum : 0.9, nesterov: false),
                 learningRate: learningRate > 0 && learningRate.isFinite ? learningRate : 0.01))
+    }
+
+    /// The checks every such grid shares: a seed, an activation, epochs and batch size ≥ 1,
+    /// a finite shared rate > 0 and a momentum in [0, 1).
+    func validateGrid() throws(ExperimentError) {
+        try ExperimentError.requireGrid(seeds: seeds, activations: activations, epochs: epochs, batchSize: batchSize)
+        try ExperimentError.requireSGD(learningRate: learningRate, momentum: momentum)
+    }
+
+    /// `grid`'s trials of every activation at the shared rate; then, with tuned rates,
+    /// `tunedGrid`'s (`grid`'s when nil) of every activation at its tuned rate, unless that is
+    /// the shared one (those runs are not trained twice).
+    func trials(
+        _ grid: (HiddenActivation, NamedOptimizer) -> [Trial],
+        tunedGrid: ((HiddenActivation, NamedOptimizer) -> [Trial])? = nil
+    ) throws -> [Trial] {
+        let shared = sharedOptimizer
+        let activations = try ActivationLineup.parse(self.activations)
+        let atShared = activations.flatMap { grid($0, shared) }
+        guard let tunedRates else { return atShared }
+        return atShared + activations.flatMap { activation in
+            tunedRates.tuned(shared, for: activation).map { tuned in
+                tuned.configuration.learningRate == learningRate ? [] : tunedGrid?(activation, tuned) ?? grid(activation, tuned)
+            } ?? []
+        }
+    }
+
+    /// The settings every such grid reports: activations, epochs, batch size and optimiser.
+    var gridSettings: [String: String] {
+        [
+            "activations": activations.joined(separator: ","),
+            "epochs": String(epochs),
+            "batch size": String(batchSize),
+            "optimizer": "SGD, momentum \(momentum), rate \(learningRate)",
+        ]
+    }
+
+    /// The rows' leading settings of the tables, in order: every activation at the shared
+    /// rate, then (with tuned rates) at its tuned rate; `columns` are `shared` or `tuned`,
+    /// the activation and the rate (empty for an activation without a tuned rate).
+    var rateSettings: [(tuned: Bool, activation: String, columns: [String])] {
+        (tunedRates == nil ? [false] : [false, true]).flatMap { tuned in
+            activations.map { activation in
+                let rate = tuned ? tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") : learningRate
+                return (tuned, activation, [tuned ? "tuned" : "shared", activation, SeedTable.number(rate)])
+            }
+        }
     }
 
     /// The tuning of a network of `hiddenSizes`: one epoch of half the training images per

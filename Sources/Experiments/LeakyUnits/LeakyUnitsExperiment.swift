@@ -209,8 +209,7 @@ package enum LeakyUnitsExperiment: Experiment {
         let curveLength = options.lengths.filter { $0 <= 200 }.max() ?? longest
         var figures: [FigureReference] = []
         func save(_ chart: some Chart, _ file: String, _ caption: String) throws {
-            try chart.write(toFile: output.path(file))
-            figures.append(FigureReference(file: file, caption: caption))
+            figures.append(try output.figure(chart, file, caption: caption))
         }
         try save(
             LeakyUnitsPlots.mseByLength(runs, configurations: configurations(options), lengths: options.lengths),
