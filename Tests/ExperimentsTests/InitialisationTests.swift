@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct InitialisationTests {
     private func tinyConfiguration() -> InitialisationConfiguration {
-        var configuration = InitialisationConfiguration.short(seeds: 2)
+        var configuration = InitialisationConfiguration(seeds: 2)
         configuration.scales = [0.5, 2]
         configuration.activations = ["relu", "sigmoid"]
         configuration.hiddenSizes = [8, 8]

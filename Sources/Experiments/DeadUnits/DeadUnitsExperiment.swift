@@ -23,7 +23,7 @@ package enum DeadUnitsExperiment: Experiment {
         """
 
     package static func configuration(_ context: ExperimentContext) -> DeadUnitsConfiguration {
-        context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        DeadUnitsConfiguration(seeds: context.seeds, full: context.full)
     }
 
     /// Every (activation, rate, seed), ordered by activation, then rate, then seed.

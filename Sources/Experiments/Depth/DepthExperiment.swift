@@ -23,7 +23,7 @@ package enum DepthExperiment: Experiment {
 
     /// The version's configuration with each activation's rate tuned at the deepest depth.
     package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
-        let configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        let configuration = DepthConfiguration(seeds: context.seeds, full: context.full)
         return try configuration.tuned(by: tuning(configuration), context: context)
     }
 

@@ -170,6 +170,11 @@ package protocol SizedConfiguration {
     var sizes: ExperimentData.Sizes { get }
 }
 
+extension SizedConfiguration {
+    /// The measuring seeds of `count` (at least one): `0..<max(1, count)`.
+    static func seedList(_ count: Int) -> [UInt64] { (0..<UInt64(Swift.max(1, count))).map { $0 } }
+}
+
 extension Experiment where Configuration: SizedConfiguration, Inputs == ExperimentData {
     /// The images the configuration draws (``ExperimentContext/data(_:)``).
     package static func inputs(_ configuration: Configuration, context: ExperimentContext) throws -> ExperimentData {

@@ -22,7 +22,7 @@ package enum InitialisationExperiment: Experiment {
 
     /// The version's configuration with each activation's rate tuned at scale ×1.
     package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
-        let configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
+        let configuration = InitialisationConfiguration(seeds: context.seeds, full: context.full)
         return try configuration.tuned(by: tuning(configuration), context: context)
     }
 

@@ -57,7 +57,7 @@ package enum LeakyUnitsExperiment: Experiment {
 
     /// The short or long version; `rectifier run` does not time the BPTT step.
     package static func configuration(_ context: ExperimentContext) -> LeakyUnitsOptions {
-        var options = context.full ? LeakyUnitsOptions.full(seeds: context.seeds) : .short(seeds: context.seeds)
+        var options = LeakyUnitsOptions(seeds: context.seeds, full: context.full)
         options.profilesStep = false
         return options
     }
