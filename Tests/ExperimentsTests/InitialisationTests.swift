@@ -99,7 +99,7 @@ import Testing
         let trials = try InitialisationExperiment.trials(configuration, inputs: ExperimentFixtures.subset())
         #expect(trials.filter(\.optimizer.isTuned).count * 2 == trials.count)
         #expect(trials.filter(\.optimizer.isTuned).allSatisfy { $0.optimizer.configuration.learningRate == 0.0316 })
-        #expect(InitialisationExperiment.tuning(configuration).standardInitialization)
+        #expect(configuration.rateTuning.standardInitialization)
     }
 
     @Test func impossibleConfigurationsAreTypedErrors() {

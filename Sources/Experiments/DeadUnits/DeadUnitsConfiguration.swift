@@ -1,6 +1,6 @@
 /// The settings of the dead-unit experiment: which rectifiers, at which learning rates, on
 /// which network and data.
-package struct DeadUnitsConfiguration: Codable, Equatable, Sendable, SizedConfiguration {
+package struct DeadUnitsConfiguration: Codable, Equatable, Sendable, SizedConfiguration, VersionedConfiguration {
     /// Hidden activations, in ``HiddenActivation`` text form (ReLU, leaky ReLU, PReLU).
     package var activations: [String]
     /// Adam's learning rates; large rates are what kill ReLU units.

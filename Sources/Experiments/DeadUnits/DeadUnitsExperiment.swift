@@ -22,10 +22,6 @@ package enum DeadUnitsExperiment: Experiment {
         epochs on 20 000 images.
         """
 
-    package static func configuration(_ context: ExperimentContext) -> DeadUnitsConfiguration {
-        DeadUnitsConfiguration(seeds: context.seeds, full: context.full)
-    }
-
     /// Every (activation, rate, seed), ordered by activation, then rate, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DeadUnitsConfiguration, inputs: ExperimentData) throws -> [Trial] {

@@ -25,7 +25,7 @@ package struct DepthConfiguration: Codable, Equatable, Sendable, RateTunedConfig
     package var learningRate: Double, momentum: Double
     /// Samples (the first training samples) on which the gradient norms are measured.
     package var probeSamples: Int
-    /// Each activation's SGD rate tuned at the deepest depth (``DepthExperiment/tuning(_:)``);
+    /// Each activation's SGD rate tuned at the deepest depth (``RateTunedConfiguration/rateTuning``);
     /// the deepest networks are trained at it too. Nil: the shared rate only.
     package var tunedRates: TunedRates?
     /// The data's classes (set when the runs are described; nil in documents written before
@@ -34,6 +34,9 @@ package struct DepthConfiguration: Codable, Equatable, Sendable, RateTunedConfig
 
     /// The loss of a network that guesses uniformly among the classes, ln classes (ln 10 ≈ 2.30).
     package var chanceLoss: Double { log(Double(classes ?? 10)) }
+
+    /// The rates are tuned on the deepest network.
+    package var tunedHiddenSizes: [Int] { Array(repeating: width, count: depths.max() ?? 1) }
 }
 
 extension DepthConfiguration {

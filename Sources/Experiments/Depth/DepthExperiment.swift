@@ -21,17 +21,6 @@ package enum DepthExperiment: Experiment {
         runs) takes about 20 s of CPU in a release build; --full trains 10 epochs on 10 000 images.
         """
 
-    /// The version's configuration with each activation's rate tuned at the deepest depth.
-    package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
-        let configuration = DepthConfiguration(seeds: context.seeds, full: context.full)
-        return try configuration.tuned(by: tuning(configuration), context: context)
-    }
-
-    /// The tuning of the deepest network (``RateTunedConfiguration/tuning(hiddenSizes:)``).
-    package static func tuning(_ configuration: DepthConfiguration) -> LearningRateTuning {
-        configuration.tuning(hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1))
-    }
-
     /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,
     /// then seed; then, with tuned rates, every (activation, seed) of the deepest depth at the
     /// activation's tuned rate when it differs from the shared one.
@@ -161,7 +150,7 @@ package enum DepthExperiment: Experiment {
             "width": String(configuration.width),
             "initialization": "He normal (rectifiers, softplus), Glorot normal (sigmoid, tanh), biases 0",
             "probe samples": String(configuration.probeSamples),
-            "tuning": tuning(configuration).description + ", at depth \(configuration.depths.max() ?? 0)",
+            "tuning": configuration.rateTuning.description + ", at depth \(configuration.depths.max() ?? 0)",
         ]) { $1 }
     }
 }

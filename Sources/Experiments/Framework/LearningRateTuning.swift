@@ -286,7 +286,9 @@ extension NamedOptimizer {
 
 /// The settings of a grid trained at one shared SGD rate and again at each activation's
 /// tuned rate.
-package protocol RateTunedConfiguration: SizedConfiguration {
+package protocol RateTunedConfiguration: SizedConfiguration, VersionedConfiguration {
+    /// The hidden widths of the network the rates are tuned on.
+    var tunedHiddenSizes: [Int] { get }
     var activations: [String] { get }
     var seeds: [UInt64] { get }
     var epochs: Int { get }
@@ -358,21 +360,22 @@ extension RateTunedConfiguration {
         }
     }
 
-    /// The tuning of a network of `hiddenSizes`: one epoch of half the training images per
-    /// rate, scored on the validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
-    func tuning(hiddenSizes: [Int]) -> LearningRateTuning {
+    /// The tuning of the network of ``tunedHiddenSizes``: one epoch of half the training
+    /// images per rate, scored on the validation images, SGD rates 0.001…0.1, tuning seed
+    /// 1 000 000.
+    package var rateTuning: LearningRateTuning {
         LearningRateTuning(
-            budget: TrialBudget(hiddenSizes: hiddenSizes, epochs: 1, batchSize: batchSize, probeSize: 1),
+            budget: TrialBudget(hiddenSizes: tunedHiddenSizes, epochs: 1, batchSize: batchSize, probeSize: 1),
             sizes: .init(training: Swift.max(1, trainingSamples / 2), validation: validationSamples),
             seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
     }
 
-    /// The settings with each activation's rate found by `tuning`, once the data is known
-    /// to be there.
-    func tuned(by tuning: LearningRateTuning, context: ExperimentContext) throws -> Self {
+    /// The settings with each activation's rate found by ``rateTuning``, once the data is
+    /// known to be there.
+    func tuned(context: ExperimentContext) throws -> Self {
         try context.checkData(sizes)
         var configuration = self
-        configuration.tunedRates = try tuning.tune(
+        configuration.tunedRates = try rateTuning.tune(
             try ActivationLineup.parse(activations), optimizers: [sharedOptimizer], context: context)
         return configuration
     }
@@ -387,6 +390,13 @@ package protocol RateTunedRun {
 extension RateTunedRun {
     /// Whether the run was trained at its activation's tuned rate (`sgd-momentum-tuned`).
     package var atTunedRate: Bool { optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false }
+}
+
+extension Experiment where Configuration: RateTunedConfiguration {
+    /// The context's version, with each activation's rate tuned (``RateTunedConfiguration/rateTuning``).
+    package static func configuration(_ context: ExperimentContext) throws -> Configuration {
+        try Configuration(seeds: context.seeds, full: context.full).tuned(context: context)
+    }
 }
 
 extension GridResults where Configuration: RateTunedConfiguration, Run: RateTunedRun {

@@ -18,9 +18,12 @@ package struct InitialisationConfiguration: Codable, Equatable, Sendable, RateTu
     package var learningRate: Double, momentum: Double
     /// A run succeeds when its validation accuracy after the budget reaches this, in (0, 1].
     package var targetAccuracy: Double
-    /// Each activation's SGD rate tuned at scale ×1 (``InitialisationExperiment/tuning(_:)``);
+    /// Each activation's SGD rate tuned at scale ×1 (``RateTunedConfiguration/rateTuning``);
     /// the whole grid is trained at it too. Nil: the shared rate only.
     package var tunedRates: TunedRates?
+
+    /// The rates are tuned at scale ×1.
+    package var tunedHiddenSizes: [Int] { hiddenSizes }
 }
 
 extension InitialisationConfiguration {

@@ -20,17 +20,6 @@ package enum InitialisationExperiment: Experiment {
         CPU in a release build; --full trains 10 epochs on 10 000 images with an 82 % target.
         """
 
-    /// The version's configuration with each activation's rate tuned at scale ×1.
-    package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
-        let configuration = InitialisationConfiguration(seeds: context.seeds, full: context.full)
-        return try configuration.tuned(by: tuning(configuration), context: context)
-    }
-
-    /// The tuning at scale ×1 (``RateTunedConfiguration/tuning(hiddenSizes:)``).
-    package static func tuning(_ configuration: InitialisationConfiguration) -> LearningRateTuning {
-        configuration.tuning(hiddenSizes: configuration.hiddenSizes)
-    }
-
     /// Every (activation, scale, seed), ordered by activation, then scale, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: InitialisationConfiguration, inputs: ExperimentData) throws -> [Trial] {
@@ -111,7 +100,7 @@ package enum InitialisationExperiment: Experiment {
             "architecture": "784-" + configuration.hiddenSizes.map(String.init).joined(separator: "-") + "-10",
             "initialization": "scale × (He normal for rectifiers and softplus, Glorot normal for sigmoid and tanh), biases 0",
             "target accuracy": "\(configuration.targetAccuracy)",
-            "tuning": tuning(configuration).description + ", at scale ×1",
+            "tuning": configuration.rateTuning.description + ", at scale ×1",
         ]) { $1 }
     }
 }

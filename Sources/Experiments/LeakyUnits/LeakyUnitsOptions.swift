@@ -41,22 +41,20 @@ package struct LeakyUnitsOptions: Sendable {
 
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming the bad setting.
     package func validate() throws(ExperimentError) {
-        if seeds < 1 { throw .invalidOption(flag: "--seeds", reason: "\(seeds) is not ≥ 1") }
-        if lengths.isEmpty || lengths.contains(where: { $0 < 2 }) {
-            throw .invalidOption(flag: "lengths", reason: "\(lengths) must be non-empty, each ≥ 2")
-        }
-        if units < 1 || batchSize < 1 || steps < 1 || testSequences < 1 {
-            throw .invalidOption(flag: "budget", reason: "units, batch size, steps and test sequences must be ≥ 1")
-        }
-        if !(learningRate > 0) || !(maximumGradientNorm > 0) {
-            throw .invalidOption(flag: "optimiser", reason: "learning rate and maximum gradient norm must be > 0")
-        }
-        if leaks.isEmpty || activations.isEmpty {
-            throw .invalidOption(flag: "configurations", reason: "at least one leak and one activation")
-        }
-        if case let .backOff(factor, maxRetries) = divergence, !(factor > 0 && factor < 1) || maxRetries < 1 {
-            throw .invalidOption(
-                flag: "--on-divergence", reason: "a back-off factor in (0, 1) and at least one retry, not \(factor) and \(maxRetries)")
+        try ExperimentError.require(seeds >= 1, "--seeds", "\(seeds) is not ≥ 1")
+        try ExperimentError.require(
+            !lengths.isEmpty && lengths.allSatisfy { $0 >= 2 }, "lengths", "\(lengths) must be non-empty, each ≥ 2")
+        try ExperimentError.require(
+            units >= 1 && batchSize >= 1 && steps >= 1 && testSequences >= 1, "budget",
+            "units, batch size, steps and test sequences must be ≥ 1")
+        try ExperimentError.require(
+            learningRate > 0 && maximumGradientNorm > 0, "optimiser", "learning rate and maximum gradient norm must be > 0")
+        try ExperimentError.require(
+            !leaks.isEmpty && !activations.isEmpty, "configurations", "at least one leak and one activation")
+        if case let .backOff(factor, maxRetries) = divergence {
+            try ExperimentError.require(
+                factor > 0 && factor < 1 && maxRetries >= 1, "--on-divergence",
+                "a back-off factor in (0, 1) and at least one retry, not \(factor) and \(maxRetries)")
         }
         try sequentialImages?.validate()
     }
