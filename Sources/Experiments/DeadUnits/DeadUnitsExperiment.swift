@@ -88,7 +88,6 @@ package enum DeadUnitsExperiment: Experiment {
             settings: context.settings(adding: settings(configuration), data: inputs),
             claims: [DeadUnitsVerdict.claim(results)],
             figures: try DeadUnitsFigures.write(results, to: context.output), tables: DeadUnitsFigures.tables(results),
-            wallSeconds: 0,
             divergedRuns: DivergenceCount.tally(runs, setting: { "\($0.activation) · rate \($0.learningRate)" }, diverged: \.diverged),
             results: results)
     }

@@ -68,7 +68,6 @@ package enum DepthExperiment: Experiment {
             experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
             settings: context.settings(adding: settings(configuration), data: inputs), claims: DepthVerdict.claims(results),
             figures: try DepthFigures.write(results, to: context.output), tables: DepthFigures.tables(results),
-            wallSeconds: 0,
             divergedRuns: DivergenceCount.tally(
                 runs, setting: { "\($0.activation) · depth \($0.depth)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),

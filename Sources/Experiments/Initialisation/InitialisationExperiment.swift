@@ -63,7 +63,7 @@ package enum InitialisationExperiment: Experiment {
             summary: summary(configuration), settings: context.settings(adding: settings(configuration), data: inputs),
             claims: [InitialisationVerdict.claim(results)] + (configuration.tunedRates == nil ? [] : [InitialisationVerdict.claim(results, tuned: true)]),
             figures: try InitialisationFigures.write(results, to: context.output), tables: InitialisationFigures.tables(results),
-            wallSeconds: 0, divergedRuns: DivergenceCount.tally(
+            divergedRuns: DivergenceCount.tally(
                 runs, setting: { "\($0.activation) · ×\($0.scale)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),
             results: results)

@@ -154,7 +154,7 @@ package enum LeakyUnitsExperiment: Experiment {
             settings: LeakyUnitsReport.settings(options: options, profile: profile),
             claims: LeakyUnitsReport.claims(addingRuns, options: options, profile: profile),
             figures: try writeFigures(addingRuns, options: options, output: context.output),
-            tables: [LeakyUnitsReport.table(addingRuns, options: options)], wallSeconds: 0, results: runs)
+            tables: [LeakyUnitsReport.table(addingRuns, options: options)], results: runs)
         if let images = inputs.images, let task = options.sequentialImages {
             try SequentialImagesReport.add(
                 to: &document, runs: Array(runs[addingRuns.count...]), task: task, training: images.training,

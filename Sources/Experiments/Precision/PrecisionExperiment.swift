@@ -146,7 +146,6 @@ package enum PrecisionExperiment: Experiment {
             experiment: name, title: "Float64, Float32 and int8 inference of the same networks",
             summary: report.summary(plan: plan, trainingCount: inputs.training.count, testCount: inputs.test.count),
             settings: settings, claims: report.claims(), figures: figures, tables: [report.table()],
-            wallSeconds: 0,
             divergedRuns: results.filter { $0.type == PrecisionComparison.NumberType.float32.rawValue }.map {
                 DivergenceCount(setting: $0.activation, runs: $0.seeds.count, diverged: $0.divergedPerSeed.filter { $0 }.count)
             },
