@@ -49,7 +49,7 @@ import Testing
     }
 
     private func tinyConfiguration() -> DeadUnitsConfiguration {
-        var configuration = DeadUnitsConfiguration.short(seeds: 2)
+        var configuration = DeadUnitsConfiguration(seeds: 2)
         configuration.learningRates = [1e-3, 0.1]
         configuration.hiddenSizes = [8, 8]
         configuration.trainingSamples = 96

@@ -69,7 +69,7 @@ import Testing
     }
 
     private func tinyConfiguration() -> DepthConfiguration {
-        var configuration = DepthConfiguration.short(seeds: 2)
+        var configuration = DepthConfiguration(seeds: 2)
         configuration.depths = [1, 3]
         configuration.width = 8
         configuration.activations = ["relu", "tanh"]
@@ -247,8 +247,8 @@ import Testing
         #expect(trials.count == 2 * 2 * 2 + 2 * 2 && tuned.count == 4)
         #expect(tuned.allSatisfy { $0.hiddenSizes?.count == 3 })
         #expect(tuned.first { $0.activation.description == "tanh" }?.optimizer.configuration.learningRate == 0.1)
-        #expect(DepthExperiment.tuning(configuration).budget.hiddenSizes == [8, 8, 8])
-        #expect(DepthExperiment.tuning(configuration).standardInitialization)
+        #expect(configuration.rateTuning.budget.hiddenSizes == [8, 8, 8])
+        #expect(configuration.rateTuning.standardInitialization)
         // A tuned rate equal to the shared one trains nothing twice; its shared runs stand in.
         configuration.tunedRates = TunedRates(rates: ["relu": 0.01, "tanh": 0.1].map {
             TunedRate(

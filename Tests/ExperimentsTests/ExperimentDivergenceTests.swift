@@ -51,7 +51,7 @@ import Testing
     /// Dead-unit results where every run keeps `dead` of its units, the runs in `diverged`
     /// marked diverged ("activation rate-index").
     private func deadUnits(_ dead: [String: [Double]], diverged: Set<String> = []) -> DeadUnitsResults {
-        var configuration = DeadUnitsConfiguration.short(seeds: 1)
+        var configuration = DeadUnitsConfiguration(seeds: 1)
         configuration.learningRates = [0.001, 0.05]
         var runs: [DeadUnitsRun] = []
         for (activation, fractions) in dead {

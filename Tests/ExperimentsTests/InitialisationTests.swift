@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct InitialisationTests {
     private func tinyConfiguration() -> InitialisationConfiguration {
-        var configuration = InitialisationConfiguration.short(seeds: 2)
+        var configuration = InitialisationConfiguration(seeds: 2)
         configuration.scales = [0.5, 2]
         configuration.activations = ["relu", "sigmoid"]
         configuration.hiddenSizes = [8, 8]
@@ -99,7 +99,7 @@ import Testing
         let trials = try InitialisationExperiment.trials(configuration, inputs: ExperimentFixtures.subset())
         #expect(trials.filter(\.optimizer.isTuned).count * 2 == trials.count)
         #expect(trials.filter(\.optimizer.isTuned).allSatisfy { $0.optimizer.configuration.learningRate == 0.0316 })
-        #expect(InitialisationExperiment.tuning(configuration).standardInitialization)
+        #expect(configuration.rateTuning.standardInitialization)
     }
 
     @Test func impossibleConfigurationsAreTypedErrors() {

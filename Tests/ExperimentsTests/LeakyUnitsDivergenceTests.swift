@@ -33,7 +33,7 @@ import Testing
     }
 
     private func options(rate: Double, divergence: DivergencePolicy = .stop) -> LeakyUnitsOptions {
-        var options = LeakyUnitsOptions.short(seeds: 2)
+        var options = LeakyUnitsOptions(seeds: 2)
         options.lengths = [6, 10]
         options.units = 8
         options.steps = 5
@@ -139,7 +139,7 @@ import Testing
     /// A diverged seed counts as the mean predictor (1/6), never as its own number: the same
     /// MSEs give the opposite verdict once one seed is marked diverged, both ways.
     @Test func theVerdictCountsADivergedSeedAsTheMeanPredictor() throws {
-        var options = LeakyUnitsOptions.short(seeds: 3)
+        var options = LeakyUnitsOptions(seeds: 3)
         options.lengths = [200]
         options.leaks = [.none, .learned(initialTimeConstants: 1.5...100)]
         options.activations = [.relu]

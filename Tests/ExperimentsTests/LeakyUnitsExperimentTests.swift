@@ -10,7 +10,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("leaky-units-\(UInt64.random(in: 0...UInt64.max))").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var options = LeakyUnitsOptions.short(seeds: 2)
+        var options = LeakyUnitsOptions(seeds: 2)
         options.lengths = [6, 10]
         options.units = 8
         options.steps = 5
@@ -78,7 +78,7 @@ import Testing
             outputDirectory: directory, seeds: 1, dataDirectory: directory + "/missing",
             progress: ProgressReporter { log.record($0) })
         let error = #expect(throws: ExperimentError.self) {
-            try LeakyUnitsExperiment.run(context, configuration: .short(seeds: 1))
+            try LeakyUnitsExperiment.run(context, configuration: LeakyUnitsOptions(seeds: 1))
         }
         #expect(error?.description.hasPrefix("--data:") == true)
         #expect(log.fractions.isEmpty, "refused before training")
@@ -87,12 +87,12 @@ import Testing
     }
 
     @Test func badOptionsAreRefused() throws {
-        var options = LeakyUnitsOptions.short(seeds: 1)
+        var options = LeakyUnitsOptions(seeds: 1)
         options.lengths = [1]
         #expect(throws: ExperimentError.self) { try options.validate() }
-        options = .short(seeds: 0)
+        options = LeakyUnitsOptions(seeds: 0)
         #expect(throws: ExperimentError.self) { try options.validate() }
-        options = .short(seeds: 1)
+        options = LeakyUnitsOptions(seeds: 1)
         options.sequentialImages?.epochs = 0
         #expect(throws: ExperimentError.self) { try options.validate() }
     }

@@ -66,7 +66,7 @@ import Testing
     }
 
     private func tinyConfiguration() -> DepthConfiguration {
-        var configuration = DepthConfiguration.short(seeds: 2)
+        var configuration = DepthConfiguration(seeds: 2)
         configuration.depths = [1, 3]
         configuration.width = 8
         configuration.activations = ["relu", "tanh", "softplus"]

@@ -208,7 +208,7 @@ import Testing
     }
 
     private var leakyOptions: LeakyUnitsOptions {
-        var options = LeakyUnitsOptions.short(seeds: 3)
+        var options = LeakyUnitsOptions(seeds: 3)
         options.lengths = [200]
         options.leaks = [.none, .learned(initialTimeConstants: 1.5...100)]
         options.activations = [.relu]

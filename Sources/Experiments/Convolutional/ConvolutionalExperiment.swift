@@ -151,7 +151,7 @@ package enum ConvolutionalExperiment: Experiment {
             settings: settings, claims: results.claims(),
             figures: try ConvolutionalFigures.write(
                 results, to: context.output, machine: "\(context.threads) threads"),
-            tables: results.tables(), wallSeconds: 0,
+            tables: results.tables(),
             divergedRuns: DivergenceCount.tally(runs.flatMap(\.runs), setting: \.activation, diverged: \.diverged),
             results: results)
     }

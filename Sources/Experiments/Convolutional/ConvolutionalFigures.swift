@@ -24,9 +24,8 @@ enum ConvolutionalFigures {
                     + "\(seeds) seeds at tuned rates · \(machine)",
                 xAxis: Axis("epoch", includesZero: true), yAxis: Axis("training error", unit: "%", range: 0...75),
                 series: series, referenceLines: targetLines, size: ChartSize(width: 760, height: 440))
-            try output.write(text: try chart.svg(), to: "convolutional-figure1.svg")
-            figures.append(FigureReference(
-                file: "convolutional-figure1.svg",
+            figures.append(try output.figure(
+                chart, "convolutional-figure1.svg",
                 caption: "Training error (measured while learning) against epochs, ReLU solid and tanh dashed as in the "
                     + "paper's Figure 1; epoch 0 is chance (90 %). The dashed lines are the targets."))
         }
@@ -48,9 +47,8 @@ enum ConvolutionalFigures {
                     yAxis: Axis("validation accuracy", unit: "%"), series: tuning)),
             ],
             columns: 2, panelSize: ChartSize(width: 480, height: 360))
-        try output.write(text: try grid.svg(), to: "convolutional-family.svg")
-        figures.append(FigureReference(
-            file: "convolutional-family.svg",
+        figures.append(try output.figure(
+            grid, "convolutional-family.svg",
             caption: "Left: training error against epochs for every activation at its tuned rate (log scale); lower "
                 + "is better. Right: the tuning seeds' mean validation accuracy at each candidate rate; the best is "
                 + "the activation's rate."))

@@ -5,11 +5,6 @@ package struct ConvolutionalRun: Codable, Sendable {
     /// The measuring seeds' runs at the tuned rate, in seed order.
     package let runs: [TrialResult]
 
-    package init(tuning: TunedRate, runs: [TrialResult]) {
-        self.tuning = tuning
-        self.runs = runs
-    }
-
     /// The activation's spelling.
     package var activation: String { tuning.activation }
 }
@@ -31,14 +26,6 @@ package struct ConvolutionalResults: Codable, Sendable {
     package let layers: String
     /// One entry per activation, in report order.
     package let activations: [ConvolutionalRun]
-
-    package init(targets: [Double], epochs: Int, chanceAccuracy: Double, layers: String, activations: [ConvolutionalRun]) {
-        self.targets = targets
-        self.epochs = epochs
-        self.chanceAccuracy = chanceAccuracy
-        self.layers = layers
-        self.activations = activations
-    }
 
     /// The speed-up a claim needs: the other activation takes ≥ 1.1× ReLU's epochs (or seconds).
     package static let speedMargin = 0.10

@@ -130,7 +130,7 @@ package enum CostExperiment: Experiment {
                 keeps: the output for ReLU and leaky ReLU, the input for the others.
                 """,
             settings: settings, claims: results.claims(), figures: try CostFigures.write(results, to: context.output),
-            tables: results.tables(), wallSeconds: 0, results: results)
+            tables: results.tables(), results: results)
     }
 
     /// The profiled network: the data's features, 256 and 128 hidden units, one output per class.

@@ -1,6 +1,6 @@
 /// The settings of the dead-unit experiment: which rectifiers, at which learning rates, on
 /// which network and data.
-package struct DeadUnitsConfiguration: Codable, Equatable, Sendable, SizedConfiguration {
+package struct DeadUnitsConfiguration: Codable, Equatable, Sendable, SizedConfiguration, VersionedConfiguration {
     /// Hidden activations, in ``HiddenActivation`` text form (ReLU, leaky ReLU, PReLU).
     package var activations: [String]
     /// Adam's learning rates; large rates are what kill ReLU units.
@@ -17,24 +17,17 @@ package struct DeadUnitsConfiguration: Codable, Equatable, Sendable, SizedConfig
     package var probeSamples: Int
 
     package var sizes: ExperimentData.Sizes { .init(training: trainingSamples, validation: validationSamples) }
+}
 
+extension DeadUnitsConfiguration {
     /// The short version (part of `rectifier run`): 4 × 128 hidden units, Adam at 1e−3, 1e−2
-    /// and 5e−2, 4 epochs on 2048 images, probe of 1024, seeds `0..<seeds`.
-    package static func short(seeds: Int) -> DeadUnitsConfiguration {
-        DeadUnitsConfiguration(
-            activations: ActivationLineup.rectifiers, learningRates: [1e-3, 1e-2, 5e-2],
-            hiddenSizes: [128, 128, 128, 128], seeds: (0..<UInt64(Swift.max(1, seeds))).map { $0 },
-            trainingSamples: 2048, validationSamples: 1024, epochs: 4, batchSize: 64, probeSamples: 1024)
-    }
-
-    /// The long version (`--full`): 15 epochs on 20 000 images, probe of 2000.
-    package static func full(seeds: Int) -> DeadUnitsConfiguration {
-        var configuration = short(seeds: seeds)
-        configuration.trainingSamples = 20_000
-        configuration.validationSamples = 5_000
-        configuration.epochs = 15
-        configuration.probeSamples = 2_000
-        return configuration
+    /// and 5e−2, 4 epochs on 2048 images, probe of 1024, seeds `0..<seeds`; the long one
+    /// (`full`): 15 epochs on 20 000 images, probe of 2000.
+    package init(seeds: Int, full: Bool = false) {
+        self.init(
+            activations: ActivationLineup.rectifiers, learningRates: [1e-3, 1e-2, 5e-2], hiddenSizes: [128, 128, 128, 128],
+            seeds: Self.seedList(seeds), trainingSamples: full ? 20_000 : 2048,
+            validationSamples: full ? 5_000 : 1024, epochs: full ? 15 : 4, batchSize: 64, probeSamples: full ? 2_000 : 1024)
     }
 }
 

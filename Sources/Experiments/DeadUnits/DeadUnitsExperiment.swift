@@ -22,10 +22,6 @@ package enum DeadUnitsExperiment: Experiment {
         epochs on 20 000 images.
         """
 
-    package static func configuration(_ context: ExperimentContext) -> DeadUnitsConfiguration {
-        context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-    }
-
     /// Every (activation, rate, seed), ordered by activation, then rate, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DeadUnitsConfiguration, inputs: ExperimentData) throws -> [Trial] {
@@ -92,7 +88,6 @@ package enum DeadUnitsExperiment: Experiment {
             settings: context.settings(adding: settings(configuration), data: inputs),
             claims: [DeadUnitsVerdict.claim(results)],
             figures: try DeadUnitsFigures.write(results, to: context.output), tables: DeadUnitsFigures.tables(results),
-            wallSeconds: 0,
             divergedRuns: DivergenceCount.tally(runs, setting: { "\($0.activation) · rate \($0.learningRate)" }, diverged: \.diverged),
             results: results)
     }

@@ -7,24 +7,16 @@ enum DeadUnitsFigures {
     /// rate) and `dead-units-slopes.svg` (learned PReLU slopes) into `output`.
     static func write(_ results: DeadUnitsResults, to output: ExperimentOutput) throws(ExperimentError) -> [FigureReference] {
         let configuration = results.configuration
-        let curvesFile = "\(DeadUnitsExperiment.name)-curves.svg"
-        let slopesFile = "\(DeadUnitsExperiment.name)-slopes.svg"
-        var panels: [SmallMultiples.Panel] = []
-        for rate in configuration.learningRates {
-            panels.append(.line(try curveChart(results, learningRate: rate)))
-        }
         let grid = SmallMultiples(
             title: "Dead hidden units during training",
             subtitle: "output 0 on every probe image; mean of layers and \(configuration.seeds.count) seeds, band min–max",
-            panels: panels, columns: configuration.learningRates.count, sharesYRange: true)
-        var figures = [FigureReference(
-            file: curvesFile,
+            panels: try configuration.learningRates.map { rate throws(ExperimentError) in
+                .line(try curveChart(results, learningRate: rate))
+            },
+            columns: configuration.learningRates.count, sharesYRange: true)
+        var figures = [try output.figure(
+            grid, "\(DeadUnitsExperiment.name)-curves.svg",
             caption: "Percentage of hidden units that are dead (output exactly 0 for every probe image) after each epoch, one panel per Adam learning rate; epoch 0 is the initialisation.")]
-        do {
-            try grid.write(toFile: output.path(curvesFile))
-        } catch {
-            throw .cannotWrite(path: output.path(curvesFile), reason: error.description)
-        }
         let slopeSeries = configuration.learningRates.compactMap { rate -> HistogramSeries? in
             let values = results.runs(activation: "prelu", learningRate: rate).flatMap { $0.slopes.flatMap { $0 } }
             return values.isEmpty ? nil : HistogramSeries(name: String(format: "rate %g", rate), values: values)
@@ -34,13 +26,8 @@ enum DeadUnitsFigures {
                 title: "Learned PReLU slopes after \(configuration.epochs) epochs",
                 subtitle: "every unit of every hidden layer, \(configuration.seeds.count) seeds; initial slope 0.25",
                 xAxis: Axis("slope α"), series: slopeSeries, normalization: .fraction)
-            do {
-                try histogram.write(toFile: output.path(slopesFile))
-            } catch {
-                throw .cannotWrite(path: output.path(slopesFile), reason: error.description)
-            }
-            figures.append(FigureReference(
-                file: slopesFile,
+            figures.append(try output.figure(
+                histogram, "\(DeadUnitsExperiment.name)-slopes.svg",
                 caption: "Distribution of PReLU's learned negative slopes per learning rate (all units, layers and seeds); they start at 0.25."))
         }
         return figures

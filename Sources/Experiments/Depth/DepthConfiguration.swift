@@ -25,7 +25,7 @@ package struct DepthConfiguration: Codable, Equatable, Sendable, RateTunedConfig
     package var learningRate: Double, momentum: Double
     /// Samples (the first training samples) on which the gradient norms are measured.
     package var probeSamples: Int
-    /// Each activation's SGD rate tuned at the deepest depth (``DepthExperiment/tuning(_:)``);
+    /// Each activation's SGD rate tuned at the deepest depth (``RateTunedConfiguration/rateTuning``);
     /// the deepest networks are trained at it too. Nil: the shared rate only.
     package var tunedRates: TunedRates?
     /// The data's classes (set when the runs are described; nil in documents written before
@@ -35,24 +35,19 @@ package struct DepthConfiguration: Codable, Equatable, Sendable, RateTunedConfig
     /// The loss of a network that guesses uniformly among the classes, ln classes (ln 10 ≈ 2.30).
     package var chanceLoss: Double { log(Double(classes ?? 10)) }
 
-    /// The short version (part of `rectifier run`): depths 2…32, width 128, 2 epochs on
-    /// 2048 images, seeds `0..<seeds`.
-    package static func short(seeds: Int) -> DepthConfiguration {
-        DepthConfiguration(
-            depths: [2, 4, 8, 16, 32], width: 128, activations: ActivationLineup.all,
-            seeds: (0..<UInt64(Swift.max(1, seeds))).map { $0 }, trainingSamples: 2048,
-            validationSamples: 1024, epochs: 2, batchSize: 64, learningRate: 0.01, momentum: 0.9,
-            probeSamples: 256)
-    }
+    /// The rates are tuned on the deepest network.
+    package var tunedHiddenSizes: [Int] { Array(repeating: width, count: depths.max() ?? 1) }
+}
 
-    /// The long version (`--full`): 10 epochs on 10 000 images.
-    package static func full(seeds: Int) -> DepthConfiguration {
-        var configuration = short(seeds: seeds)
-        configuration.trainingSamples = 10_000
-        configuration.validationSamples = 5_000
-        configuration.epochs = 10
-        configuration.probeSamples = 1_000
-        return configuration
+extension DepthConfiguration {
+    /// The short version (part of `rectifier run`): depths 2…32, width 128, 2 epochs on
+    /// 2048 images, probe of 256, seeds `0..<seeds`; the long one (`full`): 10 epochs on
+    /// 10 000 images, probe of 1000.
+    package init(seeds: Int, full: Bool = false) {
+        self.init(
+            depths: [2, 4, 8, 16, 32], width: 128, activations: ActivationLineup.all, seeds: Self.seedList(seeds),
+            trainingSamples: full ? 10_000 : 2048, validationSamples: full ? 5_000 : 1024, epochs: full ? 10 : 2,
+            batchSize: 64, learningRate: 0.01, momentum: 0.9, probeSamples: full ? 1_000 : 256)
     }
 }
 

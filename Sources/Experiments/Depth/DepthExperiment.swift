@@ -21,41 +21,24 @@ package enum DepthExperiment: Experiment {
         runs) takes about 20 s of CPU in a release build; --full trains 10 epochs on 10 000 images.
         """
 
-    /// The version's configuration with each activation's rate tuned at the deepest depth.
-    package static func configuration(_ context: ExperimentContext) throws -> DepthConfiguration {
-        let configuration: DepthConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        return try configuration.tuned(by: tuning(configuration), context: context)
-    }
-
-    /// The tuning of the deepest network (``RateTunedConfiguration/tuning(hiddenSizes:)``).
-    package static func tuning(_ configuration: DepthConfiguration) -> LearningRateTuning {
-        configuration.tuning(hiddenSizes: Array(repeating: configuration.width, count: configuration.depths.max() ?? 1))
-    }
-
     /// Every (activation, depth, seed) at the shared rate, ordered by activation, then depth,
     /// then seed; then, with tuned rates, every (activation, seed) of the deepest depth at the
     /// activation's tuned rate when it differs from the shared one.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: DepthConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let shared = configuration.sharedOptimizer
-        let activations = try ActivationLineup.parse(configuration.activations)
-        let trial = { (activation: HiddenActivation, depth: Int, seed: UInt64, optimizer: NamedOptimizer) in
-            Trial(
-                activation: activation, seed: seed, optimizer: optimizer,
-                hiddenSizes: Array(repeating: configuration.width, count: depth), initialization: .standard(for: activation))
+        let trials = { (depths: [Int], activation: HiddenActivation, optimizer: NamedOptimizer) in
+            depths.flatMap { depth in
+                configuration.seeds.map { seed in
+                    Trial(
+                        activation: activation, seed: seed, optimizer: optimizer,
+                        hiddenSizes: Array(repeating: configuration.width, count: depth),
+                        initialization: .standard(for: activation))
+                }
+            }
         }
-        let atShared = activations.flatMap { activation in
-            configuration.depths.flatMap { depth in configuration.seeds.map { trial(activation, depth, $0, shared) } }
-        }
-        guard let tunedRates = configuration.tunedRates, let deepest = configuration.depths.max() else { return atShared }
-        // An activation whose tuned rate is the shared one is not trained twice.
-        return atShared + activations.flatMap { activation in
-            tunedRates.tuned(shared, for: activation).map { tuned in
-                tuned.configuration.learningRate == configuration.learningRate
-                    ? [] : configuration.seeds.map { trial(activation, deepest, $0, tuned) }
-            } ?? []
-        }
+        return try configuration.trials(
+            { trials(configuration.depths, $0, $1) }, tunedGrid: { trials([configuration.depths.max()!], $0, $1) })
     }
 
     /// Multiply–adds per sample: a run's cost is O(Σ depth · width² · samples · epochs).
@@ -85,7 +68,6 @@ package enum DepthExperiment: Experiment {
             experiment: name, title: "Depth: training deep plain networks", summary: summary(configuration),
             settings: context.settings(adding: settings(configuration), data: inputs), claims: DepthVerdict.claims(results),
             figures: try DepthFigures.write(results, to: context.output), tables: DepthFigures.tables(results),
-            wallSeconds: 0,
             divergedRuns: DivergenceCount.tally(
                 runs, setting: { "\($0.activation) · depth \($0.depth)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),
@@ -142,11 +124,8 @@ package enum DepthExperiment: Experiment {
         try ExperimentError.require(!configuration.depths.isEmpty && configuration.depths.allSatisfy { $0 >= 1 },
             "depths", "\(configuration.depths) is not allowed (a non-empty list of depths ≥ 1)")
         try ExperimentError.requirePositive(configuration.width, "width")
-        try ExperimentError.requireGrid(
-            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
-            batchSize: configuration.batchSize)
         try ExperimentError.requirePositive(configuration.probeSamples, "probe samples")
-        try ExperimentError.requireSGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
+        try configuration.validateGrid()
     }
 
     private static func summary(_ configuration: DepthConfiguration) -> String {
@@ -165,16 +144,12 @@ package enum DepthExperiment: Experiment {
     }
 
     private static func settings(_ configuration: DepthConfiguration) -> [String: String] {
-        [
+        configuration.gridSettings.merging([
             "depths": configuration.depths.map(String.init).joined(separator: ","),
             "width": String(configuration.width),
-            "activations": configuration.activations.joined(separator: ","),
-            "epochs": String(configuration.epochs),
-            "batch size": String(configuration.batchSize),
-            "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
             "initialization": "He normal (rectifiers, softplus), Glorot normal (sigmoid, tanh), biases 0",
             "probe samples": String(configuration.probeSamples),
-            "tuning": tuning(configuration).description + ", at depth \(configuration.depths.max() ?? 0)",
-        ]
+            "tuning": configuration.rateTuning.description + ", at depth \(configuration.depths.max() ?? 0)",
+        ]) { $1 }
     }
 }

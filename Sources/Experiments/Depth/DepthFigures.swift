@@ -7,8 +7,6 @@ enum DepthFigures {
     /// norms) into `output`.
     static func write(_ results: DepthResults, to output: ExperimentOutput) throws(ExperimentError) -> [FigureReference] {
         let configuration = results.configuration
-        let lossFile = "\(DepthExperiment.name)-loss.svg"
-        let gradientFile = "\(DepthExperiment.name)-gradients.svg"
         let heatMap = HeatMap(
             title: "Training loss after \(configuration.epochs) epochs",
             subtitle: "mean of \(configuration.seeds.count) seeds; diverged runs count as chance (\(SeedStatistics.format(configuration.chanceLoss)))",
@@ -34,18 +32,12 @@ enum DepthFigures {
             title: "Gradient norm per Dense layer",
             subtitle: "‖∂L/∂θ‖ on \(configuration.probeSamples) training images; geometric mean of seeds, band min–max",
             panels: panels, columns: 2, sharesYRange: true)
-        do {
-            try heatMap.write(toFile: output.path(lossFile))
-            try grid.write(toFile: output.path(gradientFile))
-        } catch {
-            throw .cannotWrite(path: output.directory, reason: error.description)
-        }
         return [
-            FigureReference(
-                file: lossFile,
+            try output.figure(
+                heatMap, "\(DepthExperiment.name)-loss.svg",
                 caption: "Training loss after the same budget for each activation (rows) and number of hidden layers (columns); lower is better, ln classes (2.30 for ten) is chance."),
-            FigureReference(
-                file: gradientFile,
+            try output.figure(
+                grid, "\(DepthExperiment.name)-gradients.svg",
                 caption: "Gradient norm of each Dense layer (1 = next to the input) at initialisation (left) and after training (right), log scale: a line falling towards layer 1 is a vanishing gradient."),
         ]
     }
@@ -82,31 +74,27 @@ enum DepthFigures {
     static func tables(_ results: DepthResults) -> [ResultTable] {
         let configuration = results.configuration
         var rows: [SeedTable.Row] = [], perRun: [[String]] = []
-        for tuned in configuration.tunedRates == nil ? [false] : [false, true] {
-            for activation in configuration.activations {
-                let rate = tuned
-                    ? configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") : configuration.learningRate
-                for depth in configuration.depths {
-                    let runs = results.runs(activation: activation, depth: depth, tuned: tuned)
-                    guard !runs.isEmpty else { continue }
-                    let setting = [tuned ? "tuned" : "shared", activation, SeedTable.number(rate), String(depth)]
-                    rows += [
-                        SeedTable.Row(
-                            setting: setting, figure: "training_loss",
-                            values: DepthVerdict.verdictLosses(results, activation: activation, depth: depth, tuned: tuned)),
-                        SeedTable.Row(
-                            setting: setting, figure: "validation_accuracy", values: runs.map { $0.validationAccuracy ?? .nan }),
-                        SeedTable.Row(
-                            setting: setting, figure: "diverged", values: runs.map { $0.diverged ? 1 : 0 }),
+        for (tuned, activation, columns) in configuration.rateSettings {
+            for depth in configuration.depths {
+                let runs = results.runs(activation: activation, depth: depth, tuned: tuned)
+                guard !runs.isEmpty else { continue }
+                let setting = columns + [String(depth)]
+                rows += [
+                    SeedTable.Row(
+                        setting: setting, figure: "training_loss",
+                        values: DepthVerdict.verdictLosses(results, activation: activation, depth: depth, tuned: tuned)),
+                    SeedTable.Row(
+                        setting: setting, figure: "validation_accuracy", values: runs.map { $0.validationAccuracy ?? .nan }),
+                    SeedTable.Row(
+                        setting: setting, figure: "diverged", values: runs.map { $0.diverged ? 1 : 0 }),
+                ]
+                perRun += runs.map { run in
+                    setting + [
+                        String(run.seed), SeedTable.number(run.trainingLoss), SeedTable.number(run.validationAccuracy),
+                        SeedTable.number(
+                            (run.gradientNormsAtInitialisation.first ?? .nan) / (run.gradientNormsAtInitialisation.last ?? .nan)),
+                        run.diverged ? "1" : "0",
                     ]
-                    perRun += runs.map { run in
-                        setting + [
-                            String(run.seed), SeedTable.number(run.trainingLoss), SeedTable.number(run.validationAccuracy),
-                            SeedTable.number(
-                                (run.gradientNormsAtInitialisation.first ?? .nan) / (run.gradientNormsAtInitialisation.last ?? .nan)),
-                            run.diverged ? "1" : "0",
-                        ]
-                    }
                 }
             }
         }

@@ -166,7 +166,7 @@ package enum EfficiencyExperiment: Experiment {
                 accuracy is chance.
                 """,
             settings: settings, claims: results.claims(), figures: try EfficiencyFigures.write(results, to: context.output),
-            tables: results.tables(), wallSeconds: 0,
+            tables: results.tables(),
             divergedRuns: DivergenceCount.tally(trials, setting: { "\($0.optimizer) · \($0.activation)" }, diverged: \.diverged),
             results: results)
     }

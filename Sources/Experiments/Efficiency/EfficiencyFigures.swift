@@ -22,9 +22,8 @@ enum EfficiencyFigures {
                 title: bySeconds ? "Training error against wall time" : "Training error against epochs",
                 subtitle: "Mean of \(seeds) seeds; the band spans the lowest to the highest seed",
                 panels: panels, columns: 2, panelSize: ChartSize(width: 480, height: 340), sharesYRange: true)
-            try write(chart, file, output)
-            figures.append(FigureReference(
-                file: file,
+            figures.append(try output.figure(
+                chart, file,
                 caption: bySeconds
                     ? "Training error (measured while learning) against training seconds, one line per activation; "
                         + "an epoch counts as the median epoch time of the activation's runs (mean over seeds). "
@@ -39,9 +38,8 @@ enum EfficiencyFigures {
                 .bar(try timeBars(results, seconds: false)), .bar(try timeBars(results, seconds: true)),
             ],
             columns: 2, panelSize: ChartSize(width: 480, height: 340))
-        try write(bars, "efficiency-time-to-target.svg", output)
-        figures.append(FigureReference(
-            file: "efficiency-time-to-target.svg",
+        figures.append(try output.figure(
+            bars, "efficiency-time-to-target.svg",
             caption: "Epochs (left) and seconds (right) each activation needs to first reach \(target) training "
                 + "error, per optimiser at the shared and at the tuned rates; shorter is better. Seeds that never reach "
                 + "it are left out of the mean."))
@@ -52,9 +50,8 @@ enum EfficiencyFigures {
                 subtitle: "Mean of \(seeds) seeds, best first; error bars ± one standard deviation",
                 panels: try tuned.map { .bar(try leaderboard(results, optimizer: $0)) }, columns: 1,
                 panelSize: ChartSize(width: 960, height: 360))
-            try write(board, "efficiency-leaderboard.svg", output)
-            figures.append(FigureReference(
-                file: "efficiency-leaderboard.svg",
+            figures.append(try output.figure(
+                board, "efficiency-leaderboard.svg",
                 caption: "Claim 7: every activation's test accuracy after training at its own tuned rate, one panel per "
                     + "optimiser, best on the left; ReLU is among the best when its error bar reaches the best one's."))
         }
@@ -101,9 +98,5 @@ enum EfficiencyFigures {
             valueAxis: seconds ? Axis("time to target", unit: "s", includesZero: true)
                 : Axis("epochs to target", includesZero: true),
             series: series, valueLabels: .significantDigits(2))
-    }
-
-    private static func write(_ chart: some Chart, _ file: String, _ output: ExperimentOutput) throws {
-        try output.write(text: try chart.svg(), to: file)
     }
 }

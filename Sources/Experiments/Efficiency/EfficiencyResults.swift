@@ -23,19 +23,6 @@ package struct EfficiencyResults: Codable, Sendable {
     /// Each activation's tuned rate per optimiser (nil in documents written before tuning).
     package let tunedRates: TunedRates?
 
-    package init(
-        targetError: Double, epochs: Int, chanceAccuracy: Double, trials: [TrialResult], activations: [String],
-        optimizers: [String], tunedRates: TunedRates?
-    ) {
-        self.targetError = targetError
-        self.epochs = epochs
-        self.chanceAccuracy = chanceAccuracy
-        self.trials = trials
-        self.activations = activations
-        self.optimizers = optimizers
-        self.tunedRates = tunedRates
-    }
-
     /// The activations with runs under `optimizer`, in report order.
     package func activations(for optimizer: String) -> [String] {
         activations.filter { activation in trials.contains { $0.activation == activation && $0.optimizer == optimizer } }

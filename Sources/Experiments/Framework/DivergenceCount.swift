@@ -13,12 +13,6 @@ public struct DivergenceCount: Codable, Hashable, Sendable {
     /// Those that diverged.
     public var diverged: Int
 
-    public init(setting: String, runs: Int, diverged: Int) {
-        self.setting = setting
-        self.runs = runs
-        self.diverged = diverged
-    }
-
     /// One count per setting of `items`, in the order settings first appear.
     public static func tally<Item>(
         _ items: [Item], setting: (Item) -> String, diverged: (Item) -> Bool

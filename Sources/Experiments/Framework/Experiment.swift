@@ -170,6 +170,23 @@ package protocol SizedConfiguration {
     var sizes: ExperimentData.Sizes { get }
 }
 
+extension SizedConfiguration {
+    /// The measuring seeds of `count` (at least one): `0..<max(1, count)`.
+    static func seedList(_ count: Int) -> [UInt64] { (0..<UInt64(Swift.max(1, count))).map { $0 } }
+}
+
+/// Settings with a short version (part of `rectifier run`) and a long one (`--full`).
+package protocol VersionedConfiguration {
+    init(seeds: Int, full: Bool)
+}
+
+extension Experiment where Configuration: VersionedConfiguration {
+    /// The context's version, with its seeds.
+    package static func configuration(_ context: ExperimentContext) throws -> Configuration {
+        Configuration(seeds: context.seeds, full: context.full)
+    }
+}
+
 extension Experiment where Configuration: SizedConfiguration, Inputs == ExperimentData {
     /// The images the configuration draws (``ExperimentContext/data(_:)``).
     package static func inputs(_ configuration: Configuration, context: ExperimentContext) throws -> ExperimentData {

@@ -115,7 +115,7 @@ public struct ExperimentDocument<Results: Codable & Sendable>: Codable, Sendable
     public init(
         experiment: String, title: String, summary: String, settings: [String: String],
         claims: [Claim], figures: [FigureReference], tables: [ResultTable],
-        wallSeconds: Double, divergedRuns: [DivergenceCount]? = nil, results: Results
+        wallSeconds: Double = 0, divergedRuns: [DivergenceCount]? = nil, results: Results
     ) {
         self.experiment = experiment
         self.title = title

@@ -1,4 +1,5 @@
 import Interchange
+import Plotting
 import Runtime
 
 #if canImport(FoundationEssentials)
@@ -106,6 +107,21 @@ public struct ExperimentOutput: Sendable {
         } catch {
             throw .cannotWrite(path: target, reason: error.description)
         }
+    }
+
+    /// Writes `chart` as SVG to `DIR/fileName` atomically and returns it as a figure of the
+    /// document, with `caption`.
+    /// - Throws: ``ExperimentError/cannotWrite(path:reason:)`` naming the file, when the chart
+    ///   cannot be drawn or written.
+    func figure(_ chart: some Chart, _ fileName: String, caption: String) throws(ExperimentError) -> FigureReference {
+        let svg: String
+        do {
+            svg = try chart.svg()
+        } catch {
+            throw .cannotWrite(path: path(fileName), reason: error.description)
+        }
+        try write(text: svg, to: fileName)
+        return FigureReference(file: fileName, caption: caption)
     }
 
     /// Writes the document as pretty-printed JSON to `DIR/EXPERIMENT.json` and each of its

@@ -286,8 +286,12 @@ extension NamedOptimizer {
 
 /// The settings of a grid trained at one shared SGD rate and again at each activation's
 /// tuned rate.
-package protocol RateTunedConfiguration: SizedConfiguration {
+package protocol RateTunedConfiguration: SizedConfiguration, VersionedConfiguration {
+    /// The hidden widths of the network the rates are tuned on.
+    var tunedHiddenSizes: [Int] { get }
     var activations: [String] { get }
+    var seeds: [UInt64] { get }
+    var epochs: Int { get }
     var trainingSamples: Int { get }
     var validationSamples: Int { get }
     var batchSize: Int { get }
@@ -309,21 +313,69 @@ extension RateTunedConfiguration {
                 learningRate: learningRate > 0 && learningRate.isFinite ? learningRate : 0.01))
     }
 
-    /// The tuning of a network of `hiddenSizes`: one epoch of half the training images per
-    /// rate, scored on the validation images, SGD rates 0.001…0.1, tuning seed 1 000 000.
-    func tuning(hiddenSizes: [Int]) -> LearningRateTuning {
+    /// The checks every such grid shares: a seed, an activation, epochs and batch size ≥ 1,
+    /// a finite shared rate > 0 and a momentum in [0, 1).
+    func validateGrid() throws(ExperimentError) {
+        try ExperimentError.requireGrid(seeds: seeds, activations: activations, epochs: epochs, batchSize: batchSize)
+        try ExperimentError.requireSGD(learningRate: learningRate, momentum: momentum)
+    }
+
+    /// `grid`'s trials of every activation at the shared rate; then, with tuned rates,
+    /// `tunedGrid`'s (`grid`'s when nil) of every activation at its tuned rate, unless that is
+    /// the shared one (those runs are not trained twice).
+    func trials(
+        _ grid: (HiddenActivation, NamedOptimizer) -> [Trial],
+        tunedGrid: ((HiddenActivation, NamedOptimizer) -> [Trial])? = nil
+    ) throws -> [Trial] {
+        let shared = sharedOptimizer
+        let activations = try ActivationLineup.parse(self.activations)
+        let atShared = activations.flatMap { grid($0, shared) }
+        guard let tunedRates else { return atShared }
+        return atShared + activations.flatMap { activation in
+            tunedRates.tuned(shared, for: activation).map { tuned in
+                tuned.configuration.learningRate == learningRate ? [] : tunedGrid?(activation, tuned) ?? grid(activation, tuned)
+            } ?? []
+        }
+    }
+
+    /// The settings every such grid reports: activations, epochs, batch size and optimiser.
+    var gridSettings: [String: String] {
+        [
+            "activations": activations.joined(separator: ","),
+            "epochs": String(epochs),
+            "batch size": String(batchSize),
+            "optimizer": "SGD, momentum \(momentum), rate \(learningRate)",
+        ]
+    }
+
+    /// The rows' leading settings of the tables, in order: every activation at the shared
+    /// rate, then (with tuned rates) at its tuned rate; `columns` are `shared` or `tuned`,
+    /// the activation and the rate (empty for an activation without a tuned rate).
+    var rateSettings: [(tuned: Bool, activation: String, columns: [String])] {
+        (tunedRates == nil ? [false] : [false, true]).flatMap { tuned in
+            activations.map { activation in
+                let rate = tuned ? tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") : learningRate
+                return (tuned, activation, [tuned ? "tuned" : "shared", activation, SeedTable.number(rate)])
+            }
+        }
+    }
+
+    /// The tuning of the network of ``tunedHiddenSizes``: one epoch of half the training
+    /// images per rate, scored on the validation images, SGD rates 0.001…0.1, tuning seed
+    /// 1 000 000.
+    package var rateTuning: LearningRateTuning {
         LearningRateTuning(
-            budget: TrialBudget(hiddenSizes: hiddenSizes, epochs: 1, batchSize: batchSize, probeSize: 1),
+            budget: TrialBudget(hiddenSizes: tunedHiddenSizes, epochs: 1, batchSize: batchSize, probeSize: 1),
             sizes: .init(training: Swift.max(1, trainingSamples / 2), validation: validationSamples),
             seeds: [LearningRateTuning.firstSeed], standardInitialization: true)
     }
 
-    /// The settings with each activation's rate found by `tuning`, once the data is known
-    /// to be there.
-    func tuned(by tuning: LearningRateTuning, context: ExperimentContext) throws -> Self {
+    /// The settings with each activation's rate found by ``rateTuning``, once the data is
+    /// known to be there.
+    func tuned(context: ExperimentContext) throws -> Self {
         try context.checkData(sizes)
         var configuration = self
-        configuration.tunedRates = try tuning.tune(
+        configuration.tunedRates = try rateTuning.tune(
             try ActivationLineup.parse(activations), optimizers: [sharedOptimizer], context: context)
         return configuration
     }
@@ -338,6 +390,13 @@ package protocol RateTunedRun {
 extension RateTunedRun {
     /// Whether the run was trained at its activation's tuned rate (`sgd-momentum-tuned`).
     package var atTunedRate: Bool { optimizer?.hasSuffix(NamedOptimizer.tunedSuffix) ?? false }
+}
+
+extension Experiment where Configuration: RateTunedConfiguration {
+    /// The context's version, with each activation's rate tuned (``RateTunedConfiguration/rateTuning``).
+    package static func configuration(_ context: ExperimentContext) throws -> Configuration {
+        try Configuration(seeds: context.seeds, full: context.full).tuned(context: context)
+    }
 }
 
 extension GridResults where Configuration: RateTunedConfiguration, Run: RateTunedRun {

@@ -8,12 +8,6 @@ package enum SeedTable {
         package var setting: [String]
         package var figure: String
         package var values: [Double]
-
-        package init(setting: [String], figure: String, values: [Double]) {
-            self.setting = setting
-            self.figure = figure
-            self.values = values
-        }
     }
 
     /// The table of `rows`: setting columns, `figure`, `mean`, `sd`, `n`.

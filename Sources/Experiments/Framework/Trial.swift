@@ -7,11 +7,6 @@ package struct NamedOptimizer: Hashable, Sendable {
     package let name: String
     package let configuration: OptimizerConfiguration
 
-    package init(name: String, configuration: OptimizerConfiguration) {
-        self.name = name
-        self.configuration = configuration
-    }
-
     /// SGD with heavy-ball momentum 0.9 (Krizhevsky et al. 2012), rate 0.05 by default.
     package static func sgdMomentum(learningRate: Double = 0.05) -> NamedOptimizer {
         // The rate and momentum are in range, so the initialiser cannot throw.
@@ -41,17 +36,6 @@ package struct Trial: Hashable, Sendable {
     package var hiddenSizes: [Int]?
     /// Weight initialisation; nil takes the budget's.
     package var initialization: Initialization?
-
-    package init(
-        activation: HiddenActivation, seed: UInt64, optimizer: NamedOptimizer,
-        hiddenSizes: [Int]? = nil, initialization: Initialization? = nil
-    ) {
-        self.activation = activation
-        self.seed = seed
-        self.optimizer = optimizer
-        self.hiddenSizes = hiddenSizes
-        self.initialization = initialization
-    }
 
     /// Every combination, optimiser outermost, then activation, then seed.
     package static func grid(

@@ -18,28 +18,24 @@ package struct InitialisationConfiguration: Codable, Equatable, Sendable, RateTu
     package var learningRate: Double, momentum: Double
     /// A run succeeds when its validation accuracy after the budget reaches this, in (0, 1].
     package var targetAccuracy: Double
-    /// Each activation's SGD rate tuned at scale ×1 (``InitialisationExperiment/tuning(_:)``);
+    /// Each activation's SGD rate tuned at scale ×1 (``RateTunedConfiguration/rateTuning``);
     /// the whole grid is trained at it too. Nil: the shared rate only.
     package var tunedRates: TunedRates?
 
-    /// The short version (part of `rectifier run`): scales ×0.25 … ×4, 4 × 128 hidden units,
-    /// 2 epochs on 2048 images, target 70 % validation accuracy, seeds `0..<seeds`.
-    package static func short(seeds: Int) -> InitialisationConfiguration {
-        InitialisationConfiguration(
-            scales: [0.25, 0.5, 1, 2, 4], activations: ActivationLineup.all,
-            hiddenSizes: [128, 128, 128, 128], seeds: (0..<UInt64(Swift.max(1, seeds))).map { $0 },
-            trainingSamples: 2048, validationSamples: 1024, epochs: 2, batchSize: 64,
-            learningRate: 0.01, momentum: 0.9, targetAccuracy: 0.70)
-    }
+    /// The rates are tuned at scale ×1.
+    package var tunedHiddenSizes: [Int] { hiddenSizes }
+}
 
-    /// The long version (`--full`): 10 epochs on 10 000 images, target 82 %.
-    package static func full(seeds: Int) -> InitialisationConfiguration {
-        var configuration = short(seeds: seeds)
-        configuration.trainingSamples = 10_000
-        configuration.validationSamples = 5_000
-        configuration.epochs = 10
-        configuration.targetAccuracy = 0.82
-        return configuration
+extension InitialisationConfiguration {
+    /// The short version (part of `rectifier run`): scales ×0.25 … ×4, 4 × 128 hidden units,
+    /// 2 epochs on 2048 images, target 70 % validation accuracy, seeds `0..<seeds`; the long
+    /// one (`full`): 10 epochs on 10 000 images, target 82 %.
+    package init(seeds: Int, full: Bool = false) {
+        self.init(
+            scales: [0.25, 0.5, 1, 2, 4], activations: ActivationLineup.all, hiddenSizes: [128, 128, 128, 128],
+            seeds: Self.seedList(seeds), trainingSamples: full ? 10_000 : 2048,
+            validationSamples: full ? 5_000 : 1024, epochs: full ? 10 : 2, batchSize: 64, learningRate: 0.01,
+            momentum: 0.9, targetAccuracy: full ? 0.82 : 0.70)
     }
 }
 

@@ -20,24 +20,11 @@ package enum InitialisationExperiment: Experiment {
         CPU in a release build; --full trains 10 epochs on 10 000 images with an 82 % target.
         """
 
-    /// The version's configuration with each activation's rate tuned at scale ×1.
-    package static func configuration(_ context: ExperimentContext) throws -> InitialisationConfiguration {
-        let configuration: InitialisationConfiguration = context.full ? .full(seeds: context.seeds) : .short(seeds: context.seeds)
-        return try configuration.tuned(by: tuning(configuration), context: context)
-    }
-
-    /// The tuning at scale ×1 (``RateTunedConfiguration/tuning(hiddenSizes:)``).
-    package static func tuning(_ configuration: InitialisationConfiguration) -> LearningRateTuning {
-        configuration.tuning(hiddenSizes: configuration.hiddenSizes)
-    }
-
     /// Every (activation, scale, seed), ordered by activation, then scale, then seed.
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` for an impossible configuration.
     package static func trials(_ configuration: InitialisationConfiguration, inputs: ExperimentData) throws -> [Trial] {
         try validate(configuration)
-        let shared = configuration.sharedOptimizer
-        let activations = try ActivationLineup.parse(configuration.activations)
-        let grid = { (activation: HiddenActivation, optimizer: NamedOptimizer) in
+        return try configuration.trials { activation, optimizer in
             configuration.scales.flatMap { scale in
                 configuration.seeds.map { seed in
                     Trial(
@@ -45,13 +32,6 @@ package enum InitialisationExperiment: Experiment {
                         initialization: .standard(for: activation, scale: scale))
                 }
             }
-        }
-        let atShared = activations.flatMap { grid($0, shared) }
-        guard let tunedRates = configuration.tunedRates else { return atShared }
-        // An activation whose tuned rate is the shared one is not trained twice.
-        return atShared + activations.flatMap { activation in
-            tunedRates.tuned(shared, for: activation)
-                .map { $0.configuration.learningRate == configuration.learningRate ? [] : grid(activation, $0) } ?? []
         }
     }
 
@@ -83,7 +63,7 @@ package enum InitialisationExperiment: Experiment {
             summary: summary(configuration), settings: context.settings(adding: settings(configuration), data: inputs),
             claims: [InitialisationVerdict.claim(results)] + (configuration.tunedRates == nil ? [] : [InitialisationVerdict.claim(results, tuned: true)]),
             figures: try InitialisationFigures.write(results, to: context.output), tables: InitialisationFigures.tables(results),
-            wallSeconds: 0, divergedRuns: DivergenceCount.tally(
+            divergedRuns: DivergenceCount.tally(
                 runs, setting: { "\($0.activation) · ×\($0.scale)" + ($0.atTunedRate ? " · tuned rate" : "") },
                 diverged: \.diverged),
             results: results)
@@ -93,10 +73,7 @@ package enum InitialisationExperiment: Experiment {
         try ExperimentError.require(!configuration.scales.isEmpty && configuration.scales.allSatisfy { $0 > 0 && $0.isFinite },
             "scales", "\(configuration.scales) is not allowed (a non-empty list of finite scales > 0)")
         try ExperimentError.requireWidths(configuration.hiddenSizes)
-        try ExperimentError.requireGrid(
-            seeds: configuration.seeds, activations: configuration.activations, epochs: configuration.epochs,
-            batchSize: configuration.batchSize)
-        try ExperimentError.requireSGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
+        try configuration.validateGrid()
         try ExperimentError.require(configuration.targetAccuracy > 0 && configuration.targetAccuracy <= 1,
             "target accuracy", "\(configuration.targetAccuracy) is not allowed ((0, 1])")
     }
@@ -118,16 +95,12 @@ package enum InitialisationExperiment: Experiment {
     }
 
     private static func settings(_ configuration: InitialisationConfiguration) -> [String: String] {
-        [
+        configuration.gridSettings.merging([
             "scales": configuration.scales.map { "\($0)" }.joined(separator: ","),
-            "activations": configuration.activations.joined(separator: ","),
             "architecture": "784-" + configuration.hiddenSizes.map(String.init).joined(separator: "-") + "-10",
-            "epochs": String(configuration.epochs),
-            "batch size": String(configuration.batchSize),
-            "optimizer": "SGD, momentum \(configuration.momentum), rate \(configuration.learningRate)",
             "initialization": "scale × (He normal for rectifiers and softplus, Glorot normal for sigmoid and tanh), biases 0",
             "target accuracy": "\(configuration.targetAccuracy)",
-            "tuning": tuning(configuration).description + ", at scale ×1",
-        ]
+            "tuning": configuration.rateTuning.description + ", at scale ×1",
+        ]) { $1 }
     }
 }

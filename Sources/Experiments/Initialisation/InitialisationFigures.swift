@@ -7,8 +7,6 @@ enum InitialisationFigures {
     /// `initialisation-accuracy.svg` (final accuracy vs scale, with the seed spread).
     static func write(_ results: InitialisationResults, to output: ExperimentOutput) throws(ExperimentError) -> [FigureReference] {
         let configuration = results.configuration
-        let successFile = "\(InitialisationExperiment.name)-success.svg"
-        let accuracyFile = "\(InitialisationExperiment.name)-accuracy.svg"
         let target = Int((configuration.targetAccuracy * 100).rounded())
         var successSeries: [LineSeries] = [], accuracySeries: [LineSeries] = []
         do {
@@ -25,30 +23,28 @@ enum InitialisationFigures {
                     name: activation, x: scales, y: accuracies.map { SeedStatistics($0).mean },
                     band: LineSeries.Band(lower: accuracies.map { $0.min()! }, upper: accuracies.map { $0.max()! })))
             }
-            let success = LineChart(
-                title: "Runs reaching \(target) % validation accuracy",
-                subtitle: "\(configuration.seeds.count) seeds per point; \(configuration.epochs) epochs",
-                xAxis: Axis("initial weight scale (× He or Glorot)", scale: .logarithmic),
-                yAxis: Axis("runs reaching the target", unit: "%", range: 0...100),
-                series: successSeries)
-            let accuracy = LineChart(
-                title: "Validation accuracy after \(configuration.epochs) epochs",
-                subtitle: "mean of \(configuration.seeds.count) seeds, band min–max; diverged runs count at 10 %",
-                xAxis: Axis("initial weight scale (× He or Glorot)", scale: .logarithmic),
-                yAxis: Axis("validation accuracy", unit: "%"),
-                series: accuracySeries,
-                referenceLines: [ReferenceLine(.horizontal, at: Double(target), label: "target")])
-            try success.write(toFile: output.path(successFile))
-            try accuracy.write(toFile: output.path(accuracyFile))
         } catch {
             throw .cannotWrite(path: output.directory, reason: error.description)
         }
+        let success = LineChart(
+            title: "Runs reaching \(target) % validation accuracy",
+            subtitle: "\(configuration.seeds.count) seeds per point; \(configuration.epochs) epochs",
+            xAxis: Axis("initial weight scale (× He or Glorot)", scale: .logarithmic),
+            yAxis: Axis("runs reaching the target", unit: "%", range: 0...100),
+            series: successSeries)
+        let accuracy = LineChart(
+            title: "Validation accuracy after \(configuration.epochs) epochs",
+            subtitle: "mean of \(configuration.seeds.count) seeds, band min–max; diverged runs count at 10 %",
+            xAxis: Axis("initial weight scale (× He or Glorot)", scale: .logarithmic),
+            yAxis: Axis("validation accuracy", unit: "%"),
+            series: accuracySeries,
+            referenceLines: [ReferenceLine(.horizontal, at: Double(target), label: "target")])
         return [
-            FigureReference(
-                file: successFile,
+            try output.figure(
+                success, "\(InitialisationExperiment.name)-success.svg",
                 caption: "Share of runs that reach the target accuracy, against the multiplier of the usual initial standard deviation (log scale); a flat line at 100 % is an activation insensitive to the initial scale."),
-            FigureReference(
-                file: accuracyFile,
+            try output.figure(
+                accuracy, "\(InitialisationExperiment.name)-accuracy.svg",
                 caption: "Validation accuracy after the budget against the initial scale, mean and min–max over seeds."),
         ]
     }
@@ -59,20 +55,16 @@ enum InitialisationFigures {
     static func tables(_ results: InitialisationResults) -> [ResultTable] {
         let configuration = results.configuration
         var rows: [SeedTable.Row] = []
-        for tuned in configuration.tunedRates == nil ? [false] : [false, true] {
-            for activation in configuration.activations {
-                let rate = tuned
-                    ? configuration.tunedRates?.rate(activation: activation, optimizer: "sgd-momentum") : configuration.learningRate
-                for scale in configuration.scales {
-                    let runs = results.runs(activation: activation, scale: scale, tuned: tuned)
-                    guard !runs.isEmpty else { continue }
-                    let setting = [tuned ? "tuned" : "shared", activation, SeedTable.number(rate), SeedTable.number(scale), runs[0].scheme]
-                    rows += [
-                        SeedTable.Row(setting: setting, figure: "validation_accuracy", values: runs.map(\.validationAccuracy)),
-                        SeedTable.Row(setting: setting, figure: "reached_target", values: runs.map { $0.reachedTarget ? 1 : 0 }),
-                        SeedTable.Row(setting: setting, figure: "diverged", values: runs.map { $0.diverged ? 1 : 0 }),
-                    ]
-                }
+        for (tuned, activation, columns) in configuration.rateSettings {
+            for scale in configuration.scales {
+                let runs = results.runs(activation: activation, scale: scale, tuned: tuned)
+                guard !runs.isEmpty else { continue }
+                let setting = columns + [SeedTable.number(scale), runs[0].scheme]
+                rows += [
+                    SeedTable.Row(setting: setting, figure: "validation_accuracy", values: runs.map(\.validationAccuracy)),
+                    SeedTable.Row(setting: setting, figure: "reached_target", values: runs.map { $0.reachedTarget ? 1 : 0 }),
+                    SeedTable.Row(setting: setting, figure: "diverged", values: runs.map { $0.diverged ? 1 : 0 }),
+                ]
             }
         }
         var tables = [SeedTable.summary(

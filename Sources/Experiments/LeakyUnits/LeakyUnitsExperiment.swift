@@ -57,7 +57,7 @@ package enum LeakyUnitsExperiment: Experiment {
 
     /// The short or long version; `rectifier run` does not time the BPTT step.
     package static func configuration(_ context: ExperimentContext) -> LeakyUnitsOptions {
-        var options = context.full ? LeakyUnitsOptions.full(seeds: context.seeds) : .short(seeds: context.seeds)
+        var options = LeakyUnitsOptions(seeds: context.seeds, full: context.full)
         options.profilesStep = false
         return options
     }
@@ -154,7 +154,7 @@ package enum LeakyUnitsExperiment: Experiment {
             settings: LeakyUnitsReport.settings(options: options, profile: profile),
             claims: LeakyUnitsReport.claims(addingRuns, options: options, profile: profile),
             figures: try writeFigures(addingRuns, options: options, output: context.output),
-            tables: [LeakyUnitsReport.table(addingRuns, options: options)], wallSeconds: 0, results: runs)
+            tables: [LeakyUnitsReport.table(addingRuns, options: options)], results: runs)
         if let images = inputs.images, let task = options.sequentialImages {
             try SequentialImagesReport.add(
                 to: &document, runs: Array(runs[addingRuns.count...]), task: task, training: images.training,
@@ -209,8 +209,7 @@ package enum LeakyUnitsExperiment: Experiment {
         let curveLength = options.lengths.filter { $0 <= 200 }.max() ?? longest
         var figures: [FigureReference] = []
         func save(_ chart: some Chart, _ file: String, _ caption: String) throws {
-            try chart.write(toFile: output.path(file))
-            figures.append(FigureReference(file: file, caption: caption))
+            figures.append(try output.figure(chart, file, caption: caption))
         }
         try save(
             LeakyUnitsPlots.mseByLength(runs, configurations: configurations(options), lengths: options.lengths),

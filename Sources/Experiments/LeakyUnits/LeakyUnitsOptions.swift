@@ -33,27 +33,6 @@ package struct LeakyUnitsOptions: Sendable {
     /// there, diverged (the default), or go back to the last checkpoint at a lower rate.
     package var divergence: DivergencePolicy = .stop
 
-    /// The short version (about a minute in release on a 2-core machine): 32 units, 300
-    /// steps of 32 sequences, T = 50, 100, 200, 400; sequential Fashion-MNIST as
-    /// ``SequentialImagesOptions/short``.
-    package static func short(seeds: Int) -> LeakyUnitsOptions {
-        LeakyUnitsOptions(
-            seeds: seeds, lengths: [50, 100, 200, 400], units: 32, batchSize: 32, steps: 300,
-            learningRate: 3e-3, maximumGradientNorm: 1, testSequences: 512, leaks: standardLeaks,
-            activations: [.relu, .tanh], profilesStep: true, sequentialImages: .short)
-    }
-
-    /// The long version (about 23 minutes with 5 seeds in release on a 2-core machine): 128 units, 800
-    /// steps of 32 sequences at Adam 3e−3 (the budget in which leaky ReLU layers reach MSE < 0.01
-    /// at T = 200; 9.4 s a run there, median, idle), T = 50, 100, 200, 400, held-out MSE
-    /// on 2048 sequences; sequential Fashion-MNIST as ``SequentialImagesOptions/full``.
-    package static func full(seeds: Int) -> LeakyUnitsOptions {
-        LeakyUnitsOptions(
-            seeds: seeds, lengths: [50, 100, 200, 400], units: 128, batchSize: 32, steps: 800,
-            learningRate: 3e-3, maximumGradientNorm: 1, testSequences: 2048, leaks: standardLeaks,
-            activations: [.relu, .tanh], profilesStep: true, sequentialImages: .full)
-    }
-
     /// α = 0; α = 0.99 fixed (τ = 100); time constants log-uniform from 1 to 1000; learned α
     /// starting log-uniform from τ = 1.5 to 100 (so the long lengths need it to grow).
     package static let standardLeaks: [Leak] = [
@@ -62,23 +41,38 @@ package struct LeakyUnitsOptions: Sendable {
 
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming the bad setting.
     package func validate() throws(ExperimentError) {
-        if seeds < 1 { throw .invalidOption(flag: "--seeds", reason: "\(seeds) is not ≥ 1") }
-        if lengths.isEmpty || lengths.contains(where: { $0 < 2 }) {
-            throw .invalidOption(flag: "lengths", reason: "\(lengths) must be non-empty, each ≥ 2")
-        }
-        if units < 1 || batchSize < 1 || steps < 1 || testSequences < 1 {
-            throw .invalidOption(flag: "budget", reason: "units, batch size, steps and test sequences must be ≥ 1")
-        }
-        if !(learningRate > 0) || !(maximumGradientNorm > 0) {
-            throw .invalidOption(flag: "optimiser", reason: "learning rate and maximum gradient norm must be > 0")
-        }
-        if leaks.isEmpty || activations.isEmpty {
-            throw .invalidOption(flag: "configurations", reason: "at least one leak and one activation")
-        }
-        if case let .backOff(factor, maxRetries) = divergence, !(factor > 0 && factor < 1) || maxRetries < 1 {
-            throw .invalidOption(
-                flag: "--on-divergence", reason: "a back-off factor in (0, 1) and at least one retry, not \(factor) and \(maxRetries)")
+        try ExperimentError.require(seeds >= 1, "--seeds", "\(seeds) is not ≥ 1")
+        try ExperimentError.require(
+            !lengths.isEmpty && lengths.allSatisfy { $0 >= 2 }, "lengths", "\(lengths) must be non-empty, each ≥ 2")
+        try ExperimentError.require(
+            units >= 1 && batchSize >= 1 && steps >= 1 && testSequences >= 1, "budget",
+            "units, batch size, steps and test sequences must be ≥ 1")
+        try ExperimentError.require(
+            learningRate > 0 && maximumGradientNorm > 0, "optimiser", "learning rate and maximum gradient norm must be > 0")
+        try ExperimentError.require(
+            !leaks.isEmpty && !activations.isEmpty, "configurations", "at least one leak and one activation")
+        if case let .backOff(factor, maxRetries) = divergence {
+            try ExperimentError.require(
+                factor > 0 && factor < 1 && maxRetries >= 1, "--on-divergence",
+                "a back-off factor in (0, 1) and at least one retry, not \(factor) and \(maxRetries)")
         }
         try sequentialImages?.validate()
+    }
+}
+
+extension LeakyUnitsOptions {
+    /// The short version (about a minute in release on a 2-core machine): 32 units, 300
+    /// steps of 32 sequences, T = 50, 100, 200, 400, held-out MSE on 512 sequences;
+    /// sequential Fashion-MNIST as ``SequentialImagesOptions/short``.
+    ///
+    /// The long version (`full`; about 23 minutes with 5 seeds in release on a 2-core
+    /// machine): 128 units, 800 steps of 32 sequences at Adam 3e−3 (the budget in which leaky
+    /// ReLU layers reach MSE < 0.01 at T = 200; 9.4 s a run there, median, idle), held-out MSE
+    /// on 2048 sequences; sequential Fashion-MNIST as ``SequentialImagesOptions/full``.
+    package init(seeds: Int, full: Bool = false) {
+        self.init(
+            seeds: seeds, lengths: [50, 100, 200, 400], units: full ? 128 : 32, batchSize: 32, steps: full ? 800 : 300,
+            learningRate: 3e-3, maximumGradientNorm: 1, testSequences: full ? 2048 : 512, leaks: Self.standardLeaks,
+            activations: [.relu, .tanh], profilesStep: true, sequentialImages: full ? .full : .short)
     }
 }

@@ -53,18 +53,14 @@ package struct SequentialImagesOptions: Sendable, Hashable {
     /// - Throws: ``ExperimentError/invalidOption(flag:reason:)`` naming the bad setting.
     package func validate() throws(ExperimentError) {
         for (name, count) in [("training images", trainingImages), ("test images", testImages)] {
-            if let count, count < 1 {
-                throw .invalidOption(flag: "sequential images", reason: "\(count) \(name) is not allowed (≥ 1, or all)")
-            }
+            try ExperimentError.require(
+                (count ?? 1) >= 1, "sequential images", "\(count ?? 0) \(name) is not allowed (≥ 1, or all)")
         }
-        if units < 1 || batchSize < 1 || epochs < 1 {
-            throw .invalidOption(
-                flag: "sequential images", reason: "units, batch size and epochs must be ≥ 1 (\(units), \(batchSize), \(epochs))")
-        }
-        if !(learningRate > 0) || !(maximumGradientNorm > 0) {
-            throw .invalidOption(
-                flag: "sequential images", reason: "learning rate and maximum gradient norm must be > 0")
-        }
+        try ExperimentError.require(
+            units >= 1 && batchSize >= 1 && epochs >= 1, "sequential images",
+            "units, batch size and epochs must be ≥ 1 (\(units), \(batchSize), \(epochs))")
+        try ExperimentError.require(
+            learningRate > 0 && maximumGradientNorm > 0, "sequential images", "learning rate and maximum gradient norm must be > 0")
     }
 
     /// The training and test images of `data` this task uses, read one row per step.

@@ -26,10 +26,9 @@ package enum SequentialImagesReport {
             document.claims.append(claim)
         }
         document.tables.append(table(runs, configurations: LeakyUnitsExperiment.configurations(options), chance: chance))
-        try accuracyChart(runs, variants: options.leaks.map(\.variantName), activations: activations, chance: chance)
-            .write(toFile: output.path(figureFile))
-        document.figures.append(FigureReference(
-            file: figureFile,
+        document.figures.append(try output.figure(
+            accuracyChart(runs, variants: options.leaks.map(\.variantName), activations: activations, chance: chance),
+            figureFile,
             caption: "Test accuracy on sequential Fashion-MNIST (one row of 28 pixels per step) after the same training budget, per leak and activation; a diverged run counts at chance."))
     }
 

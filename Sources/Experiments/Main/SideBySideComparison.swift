@@ -69,7 +69,7 @@ package enum SideBySideComparison: Experiment {
                 sample order; accuracy on the held-out validation images and, once at the end, on the \
                 test images. Seconds count training steps only.
                 """,
-            settings: settings, claims: [], figures: [], tables: [table], wallSeconds: 0,
+            settings: settings, claims: [], figures: [], tables: [table],
             divergedRuns: DivergenceCount.tally(results, setting: \.activation, diverged: \.diverged), results: results)
     }
 }

@@ -135,7 +135,7 @@ package enum PrecisionExperiment: Experiment {
         let architecture = ([inputs.training.featureCount] + hiddenSizes + [ExperimentData.classCount(inputs.training)])
             .map(String.init).joined(separator: "-")
         let report = PrecisionReport(results: results, architecture: architecture)
-        try report.writeFigures(to: context.output)
+        let figures = try report.figures(writtenTo: context.output)
         var settings = context.commonSettings
         settings["threads"] = "\(context.threads) for training, 1 for timing"
         settings["architecture"] = architecture
@@ -145,8 +145,7 @@ package enum PrecisionExperiment: Experiment {
         return ExperimentDocument(
             experiment: name, title: "Float64, Float32 and int8 inference of the same networks",
             summary: report.summary(plan: plan, trainingCount: inputs.training.count, testCount: inputs.test.count),
-            settings: settings, claims: report.claims(), figures: PrecisionReport.figures, tables: [report.table()],
-            wallSeconds: 0,
+            settings: settings, claims: report.claims(), figures: figures, tables: [report.table()],
             divergedRuns: results.filter { $0.type == PrecisionComparison.NumberType.float32.rawValue }.map {
                 DivergenceCount(setting: $0.activation, runs: $0.seeds.count, diverged: $0.divergedPerSeed.filter { $0 }.count)
             },

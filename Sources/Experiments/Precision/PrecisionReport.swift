@@ -17,25 +17,12 @@ package struct PrecisionReport {
         self.architecture = architecture
     }
 
-    static let agreementFile = "precision-agreement.svg"
-    static let throughputFile = "precision-throughput.svg"
     static let types = ["float64", "float32", "int8"]
 
     /// The targets for ReLU in int8 (claim 4).
     static let accuracyDropLimit = 0.005
     static let agreementTarget = 0.99
     static let speedUpTarget = 2.0
-
-    static let figures = [
-        FigureReference(
-            file: agreementFile,
-            caption: "Share of test images whose predicted class equals the Float64 model's, per hidden activation: "
-                + "Float32 and int8 (post-training quantisation) forms of the same trained weights. Mean over seeds."),
-        FigureReference(
-            file: throughputFile,
-            caption: "Inference samples/s at batch 1024 on one thread (log scale), Float features in, logits out, "
-                + "for each number type; the int8 path includes quantising the input."),
-    ]
 
     var activations: [String] {
         var seen: [String] = []
@@ -134,10 +121,12 @@ package struct PrecisionReport {
             verdict: Verdict.all([Verdict.timing(speed, repetitions: [int8Calls, float32Calls]), size]))
     }
 
-    func writeFigures(to output: ExperimentOutput) throws(ExperimentError) {
+    /// Writes `precision-agreement.svg` and `precision-throughput.svg` into `output`.
+    func figures(writtenTo output: ExperimentOutput) throws(ExperimentError) -> [FigureReference] {
         let names = activations
+        let agreement: BarChart, throughput: BarChart
         do {
-            let agreement = BarChart(
+            agreement = BarChart(
                 title: "Agreement of predictions with Float64", subtitle: "\(architecture) on the test images",
                 categories: names, categoryAxisLabel: "hidden activation",
                 valueAxis: Axis("agreement with Float64", unit: "%"),
@@ -146,8 +135,7 @@ package struct PrecisionReport {
                 },
                 valueLabels: .decimals(1),
                 referenceLines: [ReferenceLine(.horizontal, at: 100 * Self.agreementTarget, label: "99%")])
-            try agreement.write(toFile: output.path(Self.agreementFile))
-            let throughput = BarChart(
+            throughput = BarChart(
                 title: "Inference speed at batch 1024, one thread", subtitle: "Float features in, logits out",
                 categories: names, categoryAxisLabel: "hidden activation",
                 valueAxis: Axis("samples per second", scale: .logarithmic),
@@ -155,9 +143,18 @@ package struct PrecisionReport {
                     try BarSeries(name: type, values: names.map { result($0, type)?.samplesPerSecond ?? 0 })
                 },
                 valueLabels: .significantDigits(2))
-            try throughput.write(toFile: output.path(Self.throughputFile))
         } catch {
             throw .cannotWrite(path: output.directory, reason: error.description)
         }
+        return [
+            try output.figure(
+                agreement, "precision-agreement.svg",
+                caption: "Share of test images whose predicted class equals the Float64 model's, per hidden activation: "
+                    + "Float32 and int8 (post-training quantisation) forms of the same trained weights. Mean over seeds."),
+            try output.figure(
+                throughput, "precision-throughput.svg",
+                caption: "Inference samples/s at batch 1024 on one thread (log scale), Float features in, logits out, "
+                    + "for each number type; the int8 path includes quantising the input."),
+        ]
     }
 }

@@ -191,7 +191,7 @@ struct ExperimentLeakyUnitsCommand: ParsableCommand {
 
     /// The experiment's settings as the options give them.
     func settings() throws -> LeakyUnitsOptions {
-        var settings = options.full ? LeakyUnitsOptions.full(seeds: options.seedCount) : .short(seeds: options.seedCount)
+        var settings = LeakyUnitsOptions(seeds: options.seedCount, full: options.full)
         if let steps { settings.steps = steps }
         if let lengths, let values = parsedLengths(lengths) { settings.lengths = values }
         if let units { settings.units = units }
