@@ -8,7 +8,8 @@ shifted right by 21, so piece i sits in slot (i + 12) mod 16. Each piece is
 p(u) = m0 + m1·u + … + m6·u⁶, u = a − c, fitted to tanh at 3 000 Chebyshev points with weights
 1/ulp (Lawson's iteration towards the minimax), coefficients rounded to Float one at a time
 from the lowest, the rest refitted. c is the Float near the piece's middle whose tanh is
-nearest a Float (m0); the first piece has c = 0, m0 = 0, m1 = 1. Needs NumPy; the bound is
+nearest a Float (m0). The first piece has c = 0 and is evaluated as a + a·q(a) (the lanes
+take a, not m0, as the last addend), so its m0 and m1 are printed as 0. Needs NumPy; the bound is
 proved by the exhaustive C sweep (bench/performance-notes.md), not here.
 """
 import numpy as np
@@ -34,7 +35,7 @@ def fit(i):
     binade, quarter = divmod(i, 4)
     t_low, t_high = 2.0**binade * (1 + quarter / 4), 2.0**binade * (1 + (quarter + 1) / 4)
     low, high = t_low - 1, min(t_high - 1, CLAMP)
-    if low >= CLAMP:
+    if low >= 9:  # tanh rounds to 1 from 9.011; 1 from 9 keeps the lanes monotone
         return 0.0, [1.0] + [0.0] * DEGREE
     middle = np.float32((low + high) / 2)
     # a + 1 is rounded: a piece reaches a little beyond its bounds.
@@ -58,6 +59,8 @@ def fit(i):
         m[k] = float(np.float32(lawson(powers[:, k - first:], rest, w)[0]))
         rest = rest - m[k] * u**k
     error = np.max(np.abs(rest) * w)
+    if i == 0:
+        m[1] = 0.0  # the lanes add u itself: p = u + u·q(u), q(0) = 0
     print(f"// piece {i:2d}: a in [{t_low - 1:g}, {min(t_high - 1, CLAMP):g}), c = {c:.9g}, {error:.3f} ulp")
     return c, list(m)
 
