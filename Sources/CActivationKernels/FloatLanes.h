@@ -247,35 +247,64 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(bell_curve)(rect
     return FMA(-quotient * square_lo, RECT_NAME(reciprocal)(square), quotient);
 }
 
-/// tanh(x) = sign(x)·(1 − 2/(1 + e^(2a))), a = |x|, from a = 0.55, where the result is in
-/// [0.5, 1] and every error counts against its ulp 2^-24: a is clamped at 9.5 (the value
-/// rounds to 1 from there; NaN passes), 2a = n·ln2 + r (|r| ≤ ln2/2; ln2's rounding moves
-/// the result by < 0.03 ulp), e^r = 1 + q, q = r + r²·P(r) (degree-4 fit, relative error
-/// 2^-28), 1 + e^(2a) = q·2^n + (2^n + 1) rounded once. Below 0.55, a + a³·P(a²) (degree-4
-/// fit, relative error 2^-27.5). Within 1.34 ulp of tanh on every Float.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(lookup16)(rect_f16 table, rect_u16 index);
+
+/// tanh(x) = sign(x)·p_i(a − c_i), a = |x| clamped at 9.5, no exponential and no division:
+/// sixteen pieces indexed by the exponent and two leading mantissa bits of t = a + 1 (a
+/// 16-entry permute of its raw bits >> 21, so the tables start at the piece of t in [8, 10)):
+/// widths 1/4 on a in [0, 1), 1/2 on [1, 3), 1 on [3, 7), 2 on [7, 9); from 9 the value is 1
+/// (tanh rounds to 1 from 9.011). p_i has degree 6 in u = a − c_i (exact: c_i lies in a's
+/// piece), Float coefficients fitted to tanh weighted by its ulp (scripts/fit-tanh-pieces.py
+/// prints these tables); c_i is a Float where tanh(c_i) is nearly a Float, p_i(0) (within
+/// 2^-12 ulp below a = 7). The first piece (t < 1.25) has c = 0 and is a + a·q(a), q(0) = 0,
+/// with a itself as the last addend: tiny and subnormal x stay x, and the lanes are monotone.
+/// NaN passes. Within 0.77 ulp of tanh on every Float (1 step after rounding).
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(tanh)(rect_f16 x) {
+    const rect_f16 centers = {0x1.3fed1ep+0f, 0x1.bff09ap+0f, 0x1.1ff226p+1f, 0x1.5fe7f2p+1f,
+        0x1.c01338p+1f, 0x1.1fe142p+2f, 0x1.5fe8bep+2f, 0x1.9fef28p+2f,
+        0x1.ffc18p+2f, 0.0f, 0.0f, 0.0f,
+        0.0f, 0x1.80169p-2f, 0x1.400dfap-1f, 0x1.c0129cp-1f};
+    const rect_f16 m6 = {0x1.edb296p-7f, 0x1.12de28p-9f, -0x1.776a26p-11f, -0x1.1dffa4p-11f,
+        -0x1.4a9f3cp-13f, -0x1.7b74eap-16f, -0x1.9dfa84p-19f, -0x1.c0ad5cp-22f,
+        0x1.709de6p-22f, 0.0f, 0.0f, 0.0f,
+        -0x1.2daea8p-5f, -0x1.1b5f86p-4f, -0x1.834df8p-6f, 0x1.ab850cp-7f};
+    const rect_f16 m5 = {-0x1.430416p-6f, 0x1.c82a26p-9f, 0x1.04c634p-8f, 0x1.f6928p-10f,
+        0x1.00bfaep-11f, 0x1.1f7ef2p-14f, 0x1.382ff8p-17f, 0x1.51eb18p-20f,
+        0x1.198904p-24f, 0.0f, 0.0f, 0.0f,
+        0x1.24d5e6p-3f, 0x1.313216p-6f, -0x1.bbd00ap-5f, -0x1.e174ep-5f};
+    const rect_f16 m4 = {-0x1.9b5ffap-7f, -0x1.817de8p-6f, -0x1.9414dep-7f, -0x1.4eb1acp-8f,
+        -0x1.398028p-10f, -0x1.596eb6p-13f, -0x1.764584p-16f, -0x1.94fa8p-19f,
+        -0x1.77a2d6p-21f, 0.0f, 0.0f, 0.0f,
+        -0x1.30ba74p-10f, 0x1.584f06p-3f, 0x1.1a56cap-3f, 0x1.f1ad56p-5f};
+    const rect_f16 m3 = {0x1.bbc33cp-4f, 0x1.01d822p-4f, 0x1.bc25a2p-6f, 0x1.5a1234p-7f,
+        0x1.3bbf36p-9f, 0x1.59acf4p-12f, 0x1.763b0ap-15f, 0x1.94e6cp-18f,
+        0x1.443bcep-22f, 0.0f, 0.0f, 0.0f,
+        -0x1.55453ap-2f, -0x1.6da46p-3f, -0x1.235822p-6f, 0x1.4f3bd8p-4f};
+    const rect_f16 m2 = {-0x1.e75a38p-3f, -0x1.b706cep-4f, -0x1.5c859cp-5f, -0x1.07df88p-6f,
+        -0x1.dbcc58p-9f, -0x1.03a81cp-11f, -0x1.18fd5ap-14f, -0x1.300098p-17f,
+        -0x1.093936p-22f, 0.0f, 0.0f, 0.0f,
+        -0x1.1c3d6cp-20f, -0x1.3fe164p-2f, -0x1.893cd8p-2f, -0x1.6b9ea8p-2f};
+    const rect_f16 m1 = {0x1.1f48fcp-2f, 0x1.d26162p-4f, 0x1.645bfp-5f, 0x1.0a0ac4p-6f,
+        0x1.dcab24p-9f, 0x1.03b92ap-11f, 0x1.190054p-14f, 0x1.30017ep-17f,
+        0x1.e6f898p-22f, 0.0f, 0.0f, 0.0f,
+        0.0f, 0x1.be38aep-1f, 0x1.627a08p-1f, 0x1.0242d2p-1f};
+    const rect_f16 m0 = {0x1.b247a4p-1f, 0x1.e1f878p-1f, 0x1.f4bd6ep-1f, 0x1.fbd37ap-1f,
+        0x1.ff1174p-1f, 0x1.ffdf88p-1f, 0x1.fffb9cp-1f, 0x1.ffff68p-1f,
+        0x1.fffff8p-1f, 0x1p+0f, 0x1p+0f, 0x1p+0f,
+        0.0f, 0x1.6f08e8p-2f, 0x1.1bfe2cp-1f, 0x1.686fb4p-1f};
     const rect_f16 a = RECT_NAME(magnitude)(x);
     const rect_f16 clamped = a > 9.5f ? SPLAT(9.5f) : a;
-    const rect_f16 t = clamped + clamped;
-    const rect_f16 shifter = SPLAT(0x1.8p23f);
-    const rect_f16 shifted = FMA(t, SPLAT(0x1.715476p+0f), shifter);
-    const rect_f16 n = shifted - shifter;
-    const rect_f16 r = FMA(n, SPLAT(-0x1.62e430p-1f), t);
-    rect_f16 p = FMA(r, SPLAT(0x1.687c24p-10f), SPLAT(0x1.123b9ap-7f));
-    p = FMA(r, p, SPLAT(0x1.555b58p-5f));
-    p = FMA(r, p, SPLAT(0x1.55548ep-3f));
-    p = FMA(r, p, SPLAT(0x1.fffff8p-2f));
-    const rect_f16 q = FMA(r * r, p, r);
-    const rect_f16 scale = FLOATS((BITS(shifted) << 23) + (127u << 23));
-    const rect_f16 large = 1.0f - 2.0f / FMA(q, scale, scale + 1.0f);
-
-    const rect_f16 z = a * a;
-    rect_f16 s = FMA(z, SPLAT(-0x1.9b884ap-8f), SPLAT(0x1.594ba0p-6f));
-    s = FMA(z, s, SPLAT(-0x1.b92a20p-5f));
-    s = FMA(z, s, SPLAT(0x1.110d30p-3f));
-    s = FMA(z, s, SPLAT(-0x1.55554ap-2f));
-    const rect_f16 small = FMA(a * z, s, a);
-    return RECT_NAME(with_sign)(a < 0.55f ? small : large, x);
+    const rect_f16 t = clamped + 1.0f;
+    const rect_u16 index = BITS(t) >> 21;
+    const rect_f16 u = clamped - RECT_NAME(lookup16)(centers, index);
+    rect_f16 p = RECT_NAME(lookup16)(m6, index);
+    p = FMA(p, u, RECT_NAME(lookup16)(m5, index));
+    p = FMA(p, u, RECT_NAME(lookup16)(m4, index));
+    p = FMA(p, u, RECT_NAME(lookup16)(m3, index));
+    p = FMA(p, u, RECT_NAME(lookup16)(m2, index));
+    p = FMA(p, u, RECT_NAME(lookup16)(m1, index));
+    const rect_f16 m0_or_a = t < 1.25f ? u : RECT_NAME(lookup16)(m0, index);
+    return RECT_NAME(with_sign)(FMA(p, u, m0_or_a), x);
 }
 
 // Eight Double lanes, for the descendants that finish in Double: an exponential from the Float

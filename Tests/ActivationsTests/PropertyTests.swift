@@ -68,6 +68,19 @@ import Testing
         }
     }
 
+    /// The tanh Float kernel is made of polynomial pieces (a switches piece where a + 1 crosses
+    /// 1.25, 1.5, 1.75, 2, 2.5, …, and is 1 from 9): it is monotone on every Float, checked here on
+    /// runs of 2^18 neighbouring floats either side of each switch (a + a·q(a) below 0.25 is
+    /// what keeps the run below 0.25 monotone; every Float was checked by an exhaustive sweep,
+    /// bench/performance-notes.md).
+    @Test func tanhKernelIsMonotoneAcrossItsPieces() {
+        for edge: Float in [0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 9, 9.5] {
+            let run = (-(1 << 18)...(1 << 18)).map { Float(bitPattern: UInt32(Int(edge.bitPattern) + $0)) }
+            let values = Activation.tanh.forward(run)
+            #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }, "around \(edge)")
+        }
+    }
+
     /// softplus(x) − softplus(−x) = x, below the threshold, within a few ulp of the larger
     /// side.
     @Test func softplusIsTheIdentityPlusAnEvenFunction() {
