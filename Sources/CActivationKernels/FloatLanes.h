@@ -164,21 +164,33 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(expm1_tail)(rect
     return FMA(r2, FMA(r2, SPLAT(0x1.687c24p-10f), p23), p01);
 }
 
-/// e^t·2^k for t ≤ 0 without a table, for sigmoid and silu, whose quotient by 1 + e^t takes
-/// an error near 1 ulp in e^t as the 0.51 of `exp` (measured over every Float: the same
-/// largest distance from the correctly rounded result, in fewer operations): t = n·ln2 + r
-/// (ln2 as hi + lo, |r| ≤ ln2/2), e^r = 1 + q, q = r + r²·P(r), q·2^(n + k) + 2^(n + k)
-/// rounded once. t is clamped as in `exp` (+0 where n + k would reach −127); NaN propagates.
+/// 2^(n + k) for bias = (127 + k)·2^23 (an exponent field; exact where n + 127 + k stays in
+/// [1, 254], +0 at 0), n in the low bits of `shifted` (a sum with the shifter 1.5·2^23).
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(power_of_two)(rect_f16 shifted, rect_u16 bias) {
+    return FLOATS((BITS(shifted) << 23) + bias);
+}
+
+/// e^t = 2^n·(1 + q) without a table for |t| ≤ 157·ln2: t = n·ln2 + r (ln2 as hi + lo; t − n·ln2hi
+/// is exact, |r| ≤ ln2/2), q = r + r²·P(r); n in the low bits of *shifted.
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(expm1_reduced)(rect_f16 t, rect_f16 *shifted) {
+    const rect_f16 shifter = SPLAT(0x1.8p23f);
+    *shifted = FMA(t, SPLAT(0x1.715476p+0f), shifter);
+    const rect_f16 n = *shifted - shifter;
+    rect_f16 r = FMA(n, SPLAT(-0x1.62e430p-1f), t);
+    r = FMA(n, SPLAT(0x1.05c610p-29f), r);
+    return FMA(r * r, RECT_NAME(expm1_tail)(r), r);
+}
+
+/// e^t·2^k for t ≤ 0 without a table, for sigmoid, whose quotient by 1 + e^t takes an error
+/// near 1 ulp in e^t as the 0.51 of `exp` (measured over every Float: the same largest
+/// distance from the correctly rounded result, in fewer operations): e^t = 2^n·(1 + q) from
+/// `expm1_reduced`, q·2^(n + k) + 2^(n + k) rounded once. t is clamped as in `exp` (+0 where
+/// n + k would reach −127); NaN propagates.
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(exp_lean)(rect_f16 t, int k) {
     const float clamp_at = -((float)(127 + k) - 0.01f) * 0x1.62e430p-1f;
-    const rect_f16 tc = RECT_NAME(at_least)(SPLAT(clamp_at), t);
-    const rect_f16 shifter = SPLAT(0x1.8p23f);
-    const rect_f16 shifted = FMA(tc, SPLAT(0x1.715476p+0f), shifter);
-    const rect_f16 n = shifted - shifter;
-    rect_f16 r = FMA(n, SPLAT(-0x1.62e430p-1f), tc);
-    r = FMA(n, SPLAT(0x1.05c610p-29f), r);
-    const rect_f16 q = FMA(r * r, RECT_NAME(expm1_tail)(r), r);
-    const rect_f16 scale = FLOATS((BITS(shifted) << 23) + ((unsigned)(127 + k) << 23));
+    rect_f16 shifted;
+    const rect_f16 q = RECT_NAME(expm1_reduced)(RECT_NAME(at_least)(SPLAT(clamp_at), t), &shifted);
+    const rect_f16 scale = RECT_NAME(power_of_two)(shifted, (rect_u16)((unsigned)(127 + k) << 23));
     return FMA(q, scale, scale);
 }
 
@@ -363,6 +375,19 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(saturate)(rect_f
     return RECT_NAME(magnitude)(x) >= 0x1p14f ? far : y;
 }
 
+/// min(x, limit) for limit > 0 by the bits as signed integers (every x < 0 stays; NaN with
+/// the sign bit clear gives limit).
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(at_most_bits)(rect_f16 x, float limit) {
+    const rect_i16 bits = (rect_i16)BITS(x), top = (rect_i16)BITS(SPLAT(limit));
+    return FLOATS(bits < top ? bits : top);
+}
+
+/// 40 in the exponent field where x < −1 (NaN with the sign bit set included), else 0: the
+/// scaling 2^-40 of silu's and gelu:tanh's quotients where their exponential is large.
+static inline __attribute__((always_inline)) rect_u16 RECT_NAME(offset_below_minus_one)(rect_f16 x) {
+    return (rect_u16)(BITS(x) > 0xBF800000u) & (40u << 23);
+}
+
 /// gelu′ (erf form) from one exponential and Mills' ratio in Double lanes, a = |x|:
 /// Φ(−a) = E·M(a), E = e^(−a²/2), M(a) = ½·erfcx(a/√2) ≈ t·P(t − t₀), t = 4/(4 + a);
 /// gelu′(x) = x < 0 ? E·D : 1 − E·D, D = M − a/√(2π).
@@ -455,28 +480,24 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(lookup16)(rect_f
 #endif
 }
 
-/// e^(−(a·b + a·c))·2^k = scale·(1 + q) for 0 ≤ a·b ≤ (126 + k)·ln2, with the products taken
-/// exactly into the reduction (the argument is never rounded): n = round(−a·b/ln2) from a·b
-/// rounded, r = −a·b − a·c − n·ln2 (n·ln2hi exact, one rounding of a number below ln2/2),
-/// q = r + r²·P(r) (degree 4, relative error 2^-27.9), scale = 2^(n + k). c is skipped
+/// e^(−(a·b + a·c)) = 2^n·(1 + q) for |a·b| ≤ 162·ln2, with the products taken exactly into
+/// the reduction (the argument is never rounded): n = round(−a·b/ln2) from a·b rounded,
+/// r = −a·b − a·c − n·ln2 (n·ln2hi exact, one rounding of a number below ln2/2), q = r + r²·P(r)
+/// (`expm1_tail`), scale = 2^n·2^k with bias = (127 + k)·2^23 (`power_of_two`). c is skipped
 /// where `with_c` is 0.
 typedef struct { rect_f16 q, scale; } RECT_NAME(product_exp);
 
 static inline __attribute__((always_inline)) RECT_NAME(product_exp)
-RECT_NAME(exp_of_product)(rect_f16 a, rect_f16 b, rect_f16 c, int k, int with_c) {
+RECT_NAME(exp_of_product)(rect_f16 a, rect_f16 b, rect_f16 c, rect_u16 bias, int with_c) {
     const rect_f16 shifter = SPLAT(0x1.8p23f);
     const rect_f16 shifted = FMA(a * b, SPLAT(-0x1.715476p+0f), shifter);
     const rect_f16 n = shifted - shifter;
     rect_f16 r = FMA(-a, b, n * SPLAT(-0x1.62e4p-1f));
     if (with_c) r = FMA(-a, c, r);
     r = FMA(n, SPLAT(-0x1.7f7d1cp-20f), r);
-    rect_f16 p = FMA(r, SPLAT(0x1.686aa8p-10f), SPLAT(0x1.124194p-7f));
-    p = FMA(r, p, SPLAT(0x1.555b96p-5f));
-    p = FMA(r, p, SPLAT(0x1.555486p-3f));
-    p = FMA(r, p, SPLAT(0x1.fffff8p-2f));
     RECT_NAME(product_exp) e;
-    e.q = FMA(r * r, p, r);
-    e.scale = FLOATS((BITS(shifted) << 23) + ((unsigned)(127 + k) << 23));
+    e.q = FMA(r * r, RECT_NAME(expm1_tail)(r), r);
+    e.scale = RECT_NAME(power_of_two)(shifted, bias);
     return e;
 }
 
@@ -486,8 +507,8 @@ RECT_NAME(exp_of_product)(rect_f16 a, rect_f16 b, rect_f16 c, int k, int with_c)
 /// E = e^(−a²/2) = scale·(1 + q) with a² taken exactly, M(a) = ½·erfcx(a/√2) by sixteen
 /// degree-6 polynomials in a − centre on the pieces [0, ¼), [¼, ½), …, [11, 13), [13, 15)
 /// (four per octave of a + 1, picked by its exponent and two leading mantissa bits; the
-/// tables hold −M). gelu(x) = x < 0 ? −a·M·scale·(1 + q) (one rounding after a·M·scale) :
-/// x·(1 − M·E). Within 3 ulp of x·Φ(x) on every Float (exhaustive sweep against
+/// tables hold −M). With B = −a·M·scale·(1 + q) (one rounding after a·M·scale),
+/// gelu(x) = x < 0 ? B : a + B. Within 3 ulp of x·Φ(x) on every Float (exhaustive sweep against
 /// erfc in Double); results below the smallest normal number may flush to zero.
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_value)(rect_f16 x) {
     const rect_f16 centers = {
@@ -540,7 +561,7 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_value)(rect
     };
     const rect_f16 a = RECT_NAME(magnitude)(x);
     const rect_f16 clamped = a > 13.25f ? SPLAT(13.25f) : a;
-    const RECT_NAME(product_exp) e = RECT_NAME(exp_of_product)(clamped, clamped * 0.5f, clamped, 0, 0);
+    const RECT_NAME(product_exp) e = RECT_NAME(exp_of_product)(clamped, clamped * 0.5f, clamped, (rect_u16)(127u << 23), 0);
     const rect_u16 index = (BITS(clamped + 1.0f) >> 21) - (127u << 2);
     const rect_f16 u = clamped - RECT_NAME(lookup16)(centers, index);
     rect_f16 m = RECT_NAME(lookup16)(m6, index);
@@ -551,34 +572,37 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_value)(rect
     m = FMA(m, u, RECT_NAME(lookup16)(m1, index));
     m = FMA(m, u, RECT_NAME(lookup16)(m0, index));
     const rect_f16 tail = (clamped * m) * e.scale;
-    const rect_f16 right = x * FMA(m, FMA(e.q, e.scale, e.scale), SPLAT(1.0f));
-    return (rect_i16)x < 0 ? FMA(tail, e.q, tail) : right;
+    const rect_f16 below = FMA(tail, e.q, tail);
+    return (rect_i16)x < 0 ? below : a + below;
 }
 
-/// gelu:tanh(x) = x·sigmoid(2z) in Float lanes, a = |x| clamped at 10.26 (2z = 93.4, where
-/// the scale below is +0, so the value is x or −0 from there; NaN passes): 2z(a) = a·(G + G_lo),
-/// G = k + kc·a² with a² = h + l exact and the sum's error kept (k and kc as Float pairs),
-/// e = e^(−2z(a))·2^8 = scale·(1 + q) with a·G and a·G_lo taken exactly into the reduction;
-/// gelu:tanh(x) = x < 0 ? −a·2^-8·scale·(1 + q)/d : x/d, d = 1 + e·2^-8. Within 3 ulp of the
-/// exact tanh form on every Float (exhaustive sweep against a long double reference);
-/// results below the smallest normal number may flush to zero.
+/// gelu:tanh(x) = x/(1 + e^(−2z)) on both sides, 2z = x·(G + G_lo), G = k + kc·x² with x² = h + l
+/// exact and the sum's error kept (k and kc as Float pairs): x is taken at least −11 (2z = 112.5,
+/// where the result rounds to −0, so −∞ gives −0; NaN passes) and the exponential's argument
+/// from c = min(x, 9.9) (2z = 85: 1 + e^(−2z) rounds to 1 from there), e^(−2z) = 2^n·(1 + q) with
+/// c·G and c·G_lo taken exactly into the reduction; for x < −1 numerator and denominator are
+/// taken times 2^-40 (exponent bits) so that 2^(n − 40) stays finite: gelu:tanh(x) = x′/d,
+/// d = 2^-k + q·2^(n − k) + 2^(n − k) rounded once. Within 3 ulp of the exact tanh form on
+/// every Float (exhaustive sweep against the tanh form in Double); results below the smallest
+/// normal number may flush to zero.
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_tanh_value)(rect_f16 x) {
     const rect_f16 k_hi = SPLAT(0x1.988454p+0f), k_lo = SPLAT(-0x1.857936p-25f);
     const rect_f16 kc_hi = SPLAT(0x1.2444f2p-4f), kc_lo = SPLAT(0x1.49b16ap-29f);
-    const rect_f16 a = RECT_NAME(magnitude)(x);
-    const rect_f16 clamped = a > 10.26f ? SPLAT(10.26f) : a;
-    const rect_f16 h = clamped * clamped;
-    const rect_f16 l = FMA(clamped, clamped, -h);
+    const rect_f16 numerator = RECT_NAME(at_least)(SPLAT(-11.0f), x);
+    const rect_f16 c = RECT_NAME(at_most_bits)(numerator, 9.9f);
+    const rect_u16 offset = RECT_NAME(offset_below_minus_one)(x);
+    const rect_f16 h = c * c;
+    const rect_f16 l = FMA(c, c, -h);
     const rect_f16 p = kc_hi * h;
     const rect_f16 p_lo = FMA(kc_hi, h, -p);
     const rect_f16 g = k_hi + p;
-    // Fast2Sum on (max, min) of the two positive terms.
-    const rect_f16 big = p > k_hi ? p : k_hi, small = p > k_hi ? k_hi : p;
+    // Fast2Sum on (max, min) of the two positive terms, ordered by their bits.
+    const rect_i16 pb = (rect_i16)BITS(p), kb = (rect_i16)BITS(k_hi);
+    const rect_f16 big = FLOATS(pb > kb ? pb : kb), small = FLOATS(pb > kb ? kb : pb);
     const rect_f16 g_lo = (small - (g - big)) + (FMA(kc_hi, l, p_lo) + FMA(kc_lo, h, k_lo));
-    const RECT_NAME(product_exp) e = RECT_NAME(exp_of_product)(clamped, g, g_lo, 8, 1);
-    const rect_f16 d = FMA(FMA(e.q, e.scale, e.scale), SPLAT(0x1p-8f), SPLAT(1.0f));
-    const rect_f16 left = (clamped * e.scale) * -0x1p-8f;
-    return ((rect_i16)x < 0 ? FMA(left, e.q, left) : x) / d;
+    const RECT_NAME(product_exp) e = RECT_NAME(exp_of_product)(c, g, g_lo, (127u << 23) - offset, 1);
+    const rect_f16 d = FMA(e.q, e.scale, e.scale + FLOATS((127u << 23) - offset));
+    return FLOATS(BITS(numerator) - offset) / d;
 }
 
 /// Mish from one exponential u = e^(−|x|) (times 2^8 in Float, so x·n/d stays normal where u
@@ -614,16 +638,22 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(silu_derivative)
     return RECT_NAME(saturate)(x, FMA(x, scaled / (d * d), sigmoid) * 0x1p-8f, 1);
 }
 
-/// silu(x) = x·sigmoid(x) from the lean exponential, s = 2^8·e, e = e^(−|x|): x ≥ 0: x/(1 + e)
-/// = x/FMA(s, 2^-8, 1); x < 0: x·e/(1 + e) = (x·s)/FMA(s, 1, 2^8) (2^8·(1 + e) rounds as
-/// 1 + e does; x·s stays normal a little beyond where e does not). x is taken at least
-/// −FLT_MAX (so −∞ gives −0·… = −0, not ∞·0), and the quotient never overflows: beyond 2^14
-/// the result is x or −0 without `saturate`.
+/// silu(x) = x/(1 + e^(−x)) on both sides (for x < 0 the exponential is large and its relative
+/// error passes into the quotient as into x·e^x/(1 + e^x)): x is taken at least −109 (where the
+/// result rounds to −0, so −∞ gives −0; NaN passes) and the exponential's argument from
+/// c = min(x, 87) (1 + e^(−x) rounds to 1 from there), e^(−c) = 2^n·(1 + q) from
+/// `expm1_reduced`; for x < −1 numerator and denominator are taken times 2^-40 (exponent
+/// bits) so that 2^(n − 40) stays finite: silu(x) = x′/d, d = 2^-k + q·2^(n − k) + 2^(n − k)
+/// rounded once (2^(n − k) + 2^-k is exact while n ≤ 23). Within 2 ulp of silu on every Float
+/// (exhaustive sweep against Double); results below the smallest normal number may flush to zero.
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(silu)(rect_f16 x) {
-    const rect_f16 s = RECT_NAME(exp_lean)(RECT_NAME(negative_magnitude)(x), 8);
-    const rect_i16 right = x >= 0.0f;
-    const rect_f16 d = FMA(s, right ? SPLAT(0x1p-8f) : SPLAT(1.0f), right ? SPLAT(1.0f) : SPLAT(256.0f));
-    return (RECT_NAME(at_least)(SPLAT(-0x1.fffffep127f), x) * (right ? SPLAT(1.0f) : s)) / d;
+    const rect_f16 numerator = RECT_NAME(at_least)(SPLAT(-109.0f), x);
+    const rect_u16 offset = RECT_NAME(offset_below_minus_one)(x);
+    rect_f16 shifted;
+    const rect_f16 q = RECT_NAME(expm1_reduced)(-RECT_NAME(at_most_bits)(numerator, 87.0f), &shifted);
+    const rect_f16 scale = RECT_NAME(power_of_two)(shifted, (127u << 23) - offset);
+    const rect_f16 d = FMA(q, scale, scale + FLOATS((127u << 23) - offset));
+    return FLOATS(BITS(numerator) - offset) / d;
 }
 
 /// ELU and SELU: x > 0 ? λ·x : λα·expm1(x) (±0 stays), derivative x > 0 ? λ : λα·e^x, with λ

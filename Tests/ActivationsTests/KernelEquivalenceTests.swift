@@ -118,6 +118,22 @@ import Testing
                     "\(f) backward from output vs input \(T.self)")
     }
 
+    /// silu and gelu:tanh forward are x′/d on both sides, with the argument of their exponential
+    /// clamped (silu at −109 and 87, gelu:tanh at −11 and 9.9) and both terms scaled by 2^-40
+    /// below x = −1: at each switch and its neighbours the result stays within the bound, and
+    /// past the lower clamp it is −0 (the value rounds to −0 there).
+    @Test(arguments: [Activation.silu, .gelu(GELU(approximation: .tanh))])
+    func quotientSwitches(_ f: Activation) {
+        let switches: [Float] = [-1, -87, 87, -109, -11, 9.9, -108, -20, 20, -10, 10]
+        let x = switches.flatMap { [$0.nextDown, $0, $0.nextUp] }
+        expectClose(f.forward(x), x.map { f.value($0) }, x, Self.tolerance(f, derivative: false, Float.self),
+                    "\(f) forward at the switches")
+        let far: [Float] = [-109.5, -200, -1e30, -.greatestFiniteMagnitude, -.infinity]
+        let zeros = f.forward(far).map(\.bitPattern)
+        #expect(zeros == [UInt32](repeating: (-0.0 as Float).bitPattern, count: far.count), "\(f): \(zeros)")
+        #expect(f.forward([Float](repeating: -9, count: 17)).allSatisfy { $0 < 0 }, "\(f) at −9")
+    }
+
     @Test func resultsDoNotDependOnTheThreadCountOrOnStreaming() {
         // Large enough for every member to split, and for out-of-place outputs to stream.
         let x = Samples.mixed(Float.self, count: (1 << 22) + 5, seed: 6)

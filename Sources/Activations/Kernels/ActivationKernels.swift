@@ -10,7 +10,8 @@ import Runtime
 /// |---|---|---|
 /// | softplus | 1 ulp / 2 ulp | 2 ulp / 2 ulp |
 /// | sigmoid, tanh | 2 ulp / 2 ulp | 2 ulp / 2 ulp |
-/// | gelu, gelu:tanh, elu, mish | 1 ulp / 1 ulp | 1 ulp / 1 ulp |
+/// | gelu, gelu:tanh | 3 ulp / 1 ulp | 1 ulp / 1 ulp |
+/// | elu, mish | 1 ulp / 1 ulp | 1 ulp / 1 ulp |
 /// | selu, silu | 2 ulp / 1 ulp | 4 ulp / 1 ulp (selu′ 2) |
 ///
 /// Near the zeros of gelu′, silu′ and mish′ (x in [−3, 0]) those derivatives are within
