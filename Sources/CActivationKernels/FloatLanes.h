@@ -261,6 +261,19 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(bell_curve)(rect
 
 static inline __attribute__((always_inline)) rect_f16 RECT_NAME(lookup16)(rect_f16 table, rect_u16 index);
 
+/// Horner's rule over the piece `index` of sixteen degree-6 polynomials held as coefficient
+/// tables (m6 highest), up to the linear coefficient: ((m6·u + m5)·u + … )·u + m1. The caller
+/// adds the last step (tanh and gelu end differently).
+static inline __attribute__((always_inline)) rect_f16 RECT_NAME(piece_horner)(rect_f16 m6, rect_f16 m5,
+    rect_f16 m4, rect_f16 m3, rect_f16 m2, rect_f16 m1, rect_u16 index, rect_f16 u) {
+    rect_f16 p = RECT_NAME(lookup16)(m6, index);
+    p = FMA(p, u, RECT_NAME(lookup16)(m5, index));
+    p = FMA(p, u, RECT_NAME(lookup16)(m4, index));
+    p = FMA(p, u, RECT_NAME(lookup16)(m3, index));
+    p = FMA(p, u, RECT_NAME(lookup16)(m2, index));
+    return FMA(p, u, RECT_NAME(lookup16)(m1, index));
+}
+
 /// tanh(x) = sign(x)·p_i(a − c_i), a = |x| clamped at 9.5, no exponential and no division:
 /// sixteen pieces indexed by the exponent and two leading mantissa bits of t = a + 1 (a
 /// 16-entry permute of its raw bits >> 21, so the tables start at the piece of t in [8, 10)):
@@ -309,12 +322,7 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(tanh)(rect_f16 x
     const rect_f16 t = clamped + 1.0f;
     const rect_u16 index = BITS(t) >> 21;
     const rect_f16 u = clamped - RECT_NAME(lookup16)(centers, index);
-    rect_f16 p = RECT_NAME(lookup16)(m6, index);
-    p = FMA(p, u, RECT_NAME(lookup16)(m5, index));
-    p = FMA(p, u, RECT_NAME(lookup16)(m4, index));
-    p = FMA(p, u, RECT_NAME(lookup16)(m3, index));
-    p = FMA(p, u, RECT_NAME(lookup16)(m2, index));
-    p = FMA(p, u, RECT_NAME(lookup16)(m1, index));
+    const rect_f16 p = RECT_NAME(piece_horner)(m6, m5, m4, m3, m2, m1, index, u);
     const rect_f16 m0_or_a = t < 1.25f ? u : RECT_NAME(lookup16)(m0, index);
     return RECT_NAME(with_sign)(FMA(p, u, m0_or_a), x);
 }
@@ -564,13 +572,8 @@ static inline __attribute__((always_inline)) rect_f16 RECT_NAME(gelu_value)(rect
     const RECT_NAME(product_exp) e = RECT_NAME(exp_of_product)(clamped, clamped * 0.5f, clamped, (rect_u16)(127u << 23), 0);
     const rect_u16 index = (BITS(clamped + 1.0f) >> 21) - (127u << 2);
     const rect_f16 u = clamped - RECT_NAME(lookup16)(centers, index);
-    rect_f16 m = RECT_NAME(lookup16)(m6, index);
-    m = FMA(m, u, RECT_NAME(lookup16)(m5, index));
-    m = FMA(m, u, RECT_NAME(lookup16)(m4, index));
-    m = FMA(m, u, RECT_NAME(lookup16)(m3, index));
-    m = FMA(m, u, RECT_NAME(lookup16)(m2, index));
-    m = FMA(m, u, RECT_NAME(lookup16)(m1, index));
-    m = FMA(m, u, RECT_NAME(lookup16)(m0, index));
+    const rect_f16 m = FMA(RECT_NAME(piece_horner)(m6, m5, m4, m3, m2, m1, index, u), u,
+        RECT_NAME(lookup16)(m0, index));
     const rect_f16 tail = (clamped * m) * e.scale;
     const rect_f16 below = FMA(tail, e.q, tail);
     return (rect_i16)x < 0 ? below : a + below;
