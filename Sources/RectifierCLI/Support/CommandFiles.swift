@@ -158,8 +158,9 @@ struct CommandFiles {
 
     /// Whether two existing paths name one file or directory (device and inode).
     static func sameExistingFile(_ first: String, _ second: String) -> Bool {
-        guard case .existing = FileIdentity(path: first) else { return false }
-        return FileIdentity(path: first) == FileIdentity(path: second)
+        let identity = FileIdentity(path: first)
+        guard case .existing = identity else { return false }
+        return identity == FileIdentity(path: second)
     }
 }
 
